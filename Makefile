@@ -1,0 +1,89 @@
+# credtriage build. Everything goes through pkg-config; `make deps` installs the
+# Debian packages when they are missing (apt-get as root, else prints the command).
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD      ?= build
+CC         ?= cc
+PKGS       := ncursesw libcjson libgit2 cmocka md4c zlib
+DEB_PKGS   := build-essential pkg-config libncurses-dev libcjson-dev libgit2-dev \
+              libcmocka-dev libmd4c-dev zlib1g-dev git tmux jq
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs ncursesw libcjson libgit2 md4c zlib 2>/dev/null)
+CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SAN        ?=
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Iui $(PKG_CFLAGS) \
+              -DCT_VERSION='"$(VERSION)"' -DCT_DATADIR='"$(PREFIX)/share/credtriage"' $(SAN)
+LDFLAGS    += $(SAN)
+LDLIBS     += $(PKG_LIBS) -lpthread -lm
+
+# core library: everything in src/ but the command-line front end
+CLI_SRC    := src/main.c $(wildcard src/cmd_*.c)
+CORE_SRC   := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+UI_SRC     := $(wildcard ui/*.c)
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(UI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB        := $(BUILD)/libcredtriage.a
+BIN        := $(BUILD)/credtriage
+
+.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind
+all: $(BIN)
+
+deps:
+	@sh scripts/deps.sh $(DEB_PKGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BIN)
+	@sh tests/run_unit.sh $(UNIT_BIN)
+
+e2e: $(BIN)
+	@sh tests/run_e2e.sh $(BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory asan
+
+# The same unit and end-to-end tests again under ASan+UBSan, in their own build tree.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  CFLAGS="-O1 -g" unit e2e
+
+run: deps $(BIN)
+	@sh scripts/demo.sh $(BIN)
+
+bench: $(BIN)
+	@sh tests/bench/run.sh $(BIN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/credtriage
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/credtriage
+	cp -R rules guides $(DESTDIR)$(PREFIX)/share/credtriage/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/credtriage
+	rm -rf $(DESTDIR)$(PREFIX)/share/credtriage
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,143 @@
+/* norm: turn one parsed log record of any supported kind into an ECS document
+ * (the field names Elastic's own integrations produce) plus a compact set of
+ * extracted entities (who, what, to which target, which credential).
+ *
+ * Each record family lives in its own file (norm_azure.c, norm_aws.c, ...) and
+ * exposes a detect/normalize pair that ct_normalize() dispatches to. */
+#ifndef CT_NORM_H
+#define CT_NORM_H
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include "util.h"
+
+typedef enum ct_kind {
+    CT_KIND_GENERIC = 0,   /* JSON of no known kind: kept as it is, counted unrecognized */
+    CT_KIND_ECS,           /* already ECS (Filebeat / Elastic Agent) */
+    CT_KIND_AZURE_DIAG,    /* Azure Monitor diagnostic record (AuditLogs, SignInLogs, ServicePrincipalSignInLogs...) */
+    CT_KIND_GRAPH,         /* Microsoft Graph directoryAudits / signIns */
+    CT_KIND_SENTINEL,      /* Sentinel / Log Analytics AuditLogs, SigninLogs rows (PascalCase) */
+    CT_KIND_O365,          /* Microsoft 365 Unified Audit Log */
+    CT_KIND_CLOUDTRAIL,    /* AWS CloudTrail, also inside an EventBridge envelope */
+    CT_KIND_GCP,           /* GCP Cloud Audit Log (protoPayload, or the older payload) */
+    CT_KIND_ELASTIC_ALERT, /* Elastic Security alert document (kibana.alert.*) */
+    CT_KIND__COUNT
+} ct_kind;
+
+const char *ct_kind_name(ct_kind k); /* "generic", "ecs", "azure-diagnostic", ... */
+
+/* Entities of one record. Every string is borrowed: from the ECS document or
+ * from the norm's own storage (ct_norm_keep); valid until ct_norm_free().
+ * NULL means unknown; never "" (use ct_norm_set for that rule). */
+typedef struct ct_fields {
+    int64_t ts;                  /* ms since epoch UTC; CT_TIME_NONE if unknown */
+    const char *dataset;         /* event.dataset: azure.auditlogs, azure.signinlogs, aws.cloudtrail, gcp.audit, o365.audit */
+    const char *action;          /* normalized operation name (dashes, spaces, trailing '.' folded) */
+    const char *outcome;         /* success | failure | unknown */
+    const char *actor_id;        /* object id / SP id / IAM ARN / principal email: the most stable id */
+    const char *actor_name;      /* UPN, display name, user name */
+    const char *actor_type;      /* user | service_principal | managed_identity | application | iam_user | assumed_role | root | aws_service | service_account */
+    const char *actor_ip;
+    const char *actor_ua;
+    const char *target_id;       /* application or SP object id, IAM user name/ARN, service account */
+    const char *target_name;
+    const char *target_type;     /* application | service_principal | user | iam_user | service_account | key_pair | ... */
+    const char *target_app_id;   /* the appId that links a service principal and its application */
+    const char *cred_id;         /* on credential additions: key id / access key id / key name */
+    const char *cred_type;       /* password | certificate | federated | access_key | login_profile | ssh_key | key_pair | service_account_key | temporary_access_pass | federation_token */
+    const char *cred_name;       /* the key's display name where the record shows it */
+    const char *cred_end;        /* end date (ISO 8601) where shown */
+    const char *cred_used;       /* on sign-ins and API calls: the credential used */
+    const char *record_id;       /* the record's own unique id (dedupe key); NULL if none */
+    /* Elastic alert documents only */
+    const char *alert_uuid, *alert_rule_id, *alert_rule_name, *alert_severity, *alert_status,
+        *alert_reason;
+    int64_t alert_original_time; /* CT_TIME_NONE if not an alert or unknown */
+    double alert_risk_score;     /* -1 if unknown */
+    int is_credential_add;       /* this record adds a credential (cred_* describe it) */
+    int is_signin;               /* a sign-in or an authenticated API call (cred_used may be set) */
+} ct_fields;
+
+typedef struct ct_norm_str ct_norm_str;
+typedef struct ct_norm {
+    ct_kind kind;
+    cJSON *doc;                  /* the ECS document; owned */
+    ct_fields f;
+    ct_norm_str *kept;           /* strings owned by this norm */
+} ct_norm;
+
+/* Normalise one record. rec is borrowed (not modified, may be freed after).
+ * Returns 0, or -1 with a reason in err (the record is then skipped). A record
+ * of no known kind is not an error: kind is CT_KIND_GENERIC and doc a copy. */
+int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
+void ct_norm_free(ct_norm *n);
+
+/* Keep a copy of s (n bytes) in the norm; returns the copy. */
+const char *ct_norm_keep(ct_norm *n, const char *s, size_t len);
+const char *ct_norm_keepz(ct_norm *n, const char *s); /* NULL and "" give NULL */
+
+/* ---- helpers shared by the record families (norm.c) ---- */
+
+/* Dotted path lookup through objects ("a.b.c"); a numeric segment indexes an
+ * array. Keys are matched exactly. NULL when absent. */
+const cJSON *ct_json_get(const cJSON *obj, const char *path);
+/* The string at path, or NULL (also NULL for "" and for non-strings). */
+const char *ct_json_str(const cJSON *obj, const char *path);
+/* Like ct_json_str, but also accepts a case-insensitive key at each level
+ * (Sentinel and M365 spell the same columns differently). */
+const char *ct_json_stri(const cJSON *obj, const char *path);
+/* Set a value at a dotted path in doc, creating objects as needed; an existing
+ * value there is replaced. Takes ownership of val. */
+void ct_json_set(cJSON *doc, const char *path, cJSON *val);
+void ct_json_set_str(cJSON *doc, const char *path, const char *s); /* no-op for NULL */
+/* Copy the string at src_path of src to dst_path of doc when present. */
+void ct_json_copy_str(cJSON *doc, const char *dst_path, const cJSON *src, const char *src_path);
+/* Parse a string that holds JSON (Sentinel columns, M365 values); NULL if not JSON. */
+cJSON *ct_json_parse_embedded(const char *s);
+
+/* Fold an operation name for matching: U+2010..U+2015 and U+2212 to '-',
+ * every run of whitespace to one space, leading/trailing whitespace and one
+ * trailing '.' removed. The raw spelling stays in event.original. */
+void ct_norm_action(const char *in, ct_sbuf *out);
+
+/* camelCase / PascalCase to snake_case, as Elastic's pipelines do ("initiatedBy" -> "initiated_by"). */
+void ct_snake_case(const char *in, ct_sbuf *out);
+
+/* Outcome words of every provider to ECS event.outcome (success/failure/unknown). */
+const char *ct_outcome_word(const char *s);
+
+/* Record families: detect returns non-zero when the record is theirs;
+ * normalize fills out->doc (ECS) and out->f; 0 ok, -1 + err. */
+#define CT_NORM_FAMILY(name) \
+    int ct_norm_##name##_detect(const cJSON *rec); \
+    int ct_norm_##name(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
+CT_NORM_FAMILY(alert)      /* norm_alert.c: CT_KIND_ELASTIC_ALERT */
+CT_NORM_FAMILY(ecs)        /* norm_ecs.c: CT_KIND_ECS (filebeat/agent docs) */
+CT_NORM_FAMILY(cloudtrail) /* norm_aws.c */
+CT_NORM_FAMILY(gcp)        /* norm_gcp.c */
+CT_NORM_FAMILY(o365)       /* norm_o365.c */
+CT_NORM_FAMILY(azure)      /* norm_azure.c: diagnostic records */
+CT_NORM_FAMILY(graph)      /* norm_graph.c */
+CT_NORM_FAMILY(sentinel)   /* norm_sentinel.c */
+#undef CT_NORM_FAMILY
+
+/* Entity extraction works on the ECS document, never on the raw record: a
+ * raw record is first normalized to ECS, an ECS document from Filebeat is used
+ * as it is, and both go through the same extraction. ct_fields_from_ecs()
+ * fills the generic fields (@timestamp, event.dataset / data_stream.dataset,
+ * event.action folded, event.outcome, source.ip / client.ip,
+ * user_agent.original, user.*, event.id) and then calls the extractor of the
+ * document's dataset, which fills the rest (actor, target, credential...). */
+void ct_fields_from_ecs(ct_norm *n);
+void ct_extract_azure_audit(ct_norm *n);   /* azure.auditlogs (norm_azure.c) */
+void ct_extract_azure_signin(ct_norm *n);  /* azure.signinlogs (norm_azure.c) */
+void ct_extract_o365(ct_norm *n);          /* o365.audit (norm_o365.c) */
+void ct_extract_cloudtrail(ct_norm *n);    /* aws.cloudtrail (norm_aws.c) */
+void ct_extract_gcp(ct_norm *n);           /* gcp.audit (norm_gcp.c) */
+void ct_extract_alert(ct_norm *n);         /* kibana.alert.* (norm_alert.c) */
+
+/* The "credtriage" object of `events --json`: timestamp, dataset, action,
+ * outcome, actor{}, target{}, credential{} (on additions), credential_used,
+ * source{file,line}. Keys in that order, absent ones omitted. */
+cJSON *ct_fields_to_json(const ct_fields *f, const char *file, uint64_t line);
+
+#endif

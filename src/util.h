@@ -1,0 +1,58 @@
+/* util: allocation that cannot fail silently, growable strings, time, hashing. */
+#ifndef CT_UTIL_H
+#define CT_UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define CT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define CT_TIME_NONE INT64_MIN
+
+/* Allocation failure is not recoverable for an interactive tool: these abort
+ * with a message instead of returning NULL. */
+void *ct_xmalloc(size_t n);
+void *ct_xcalloc(size_t n, size_t m);
+void *ct_xrealloc(void *p, size_t n);
+char *ct_xstrdup(const char *s);
+char *ct_xstrndup(const char *s, size_t n);
+
+/* Growable NUL-terminated byte string. buf is never NULL after init. */
+typedef struct ct_sbuf {
+    char *buf;
+    size_t len, cap;
+} ct_sbuf;
+void ct_sbuf_init(ct_sbuf *b);
+void ct_sbuf_free(ct_sbuf *b);
+void ct_sbuf_reset(ct_sbuf *b);
+void ct_sbuf_addn(ct_sbuf *b, const char *s, size_t n);
+void ct_sbuf_add(ct_sbuf *b, const char *s);
+void ct_sbuf_addc(ct_sbuf *b, char c);
+void ct_sbuf_addf(ct_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ct_sbuf_vaddf(ct_sbuf *b, const char *fmt, va_list ap);
+char *ct_sbuf_detach(ct_sbuf *b); /* caller frees; b is re-initialised */
+
+/* Time: milliseconds since the epoch, UTC. Parses ISO 8601 with or without
+ * fraction (any digits), 'Z' or +hh:mm offset, 'T' or ' ' separator, and the
+ * date-only form. Returns 0 on success, -1 when s is not a time. */
+int ct_time_parse(const char *s, size_t n, int64_t *ms_out);
+/* Writes "2022-01-22T18:15:02.516Z" (24 chars + NUL). */
+void ct_time_fmt(int64_t ms, char out[32]);
+/* Durations like 30m, 1h, 3d, 2w (also plain seconds). -1 on error. */
+int ct_duration_parse(const char *s, int64_t *ms_out);
+
+/* 64-bit FNV-1a, and the same continued from a previous value. */
+uint64_t ct_hash64(const void *p, size_t n);
+uint64_t ct_hash64_more(uint64_t h, const void *p, size_t n);
+
+/* ASCII case-insensitive compare helpers (locale-independent). */
+int ct_strcaseeq(const char *a, const char *b);
+int ct_strncaseeq(const char *a, const char *b, size_t n);
+
+/* Read a whole file into memory (NUL-terminated). 0 ok, -1 with errno set. */
+int ct_read_file(const char *path, char **out, size_t *len);
+/* Write a file atomically (temp file + fsync + rename). 0 ok, -1 errno. */
+int ct_write_file_atomic(const char *path, const char *data, size_t len);
+/* mkdir -p. 0 ok, -1 errno. */
+int ct_mkdirs(const char *path, unsigned mode);
+
+#endif
