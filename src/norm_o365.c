@@ -1,0 +1,22 @@
+/* norm_o365.c: Microsoft record family (stub, filled in below). */
+#include "norm.h"
+
+int ct_norm_o365_detect(const cJSON *rec)
+{
+    (void)rec;
+    return 0;
+}
+
+int ct_norm_o365(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
+{
+    (void)rec;
+    (void)out;
+    (void)err;
+    (void)errlen;
+    return -1;
+}
+
+void ct_extract_o365(ct_norm *n)
+{
+    (void)n;
+}
