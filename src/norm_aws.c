@@ -1,0 +1,10 @@
+/* norm_aws.c: stub, filled in below. */
+#include "norm.h"
+
+int ct_norm_cloudtrail_detect(const cJSON *rec) { (void)rec; return 0; }
+int ct_norm_cloudtrail(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
+{
+    (void)rec; (void)out; (void)err; (void)errlen;
+    return -1;
+}
+void ct_extract_cloudtrail(ct_norm *n) { (void)n; }
