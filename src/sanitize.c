@@ -1,0 +1,191 @@
+#include "sanitize.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <wchar.h>
+
+/* Strict UTF-8 decoder (RFC 3629 / Unicode table 3-7): returns the sequence
+ * length and stores the code point, or 0 when the bytes at s do not start a
+ * well-formed sequence (overlongs, surrogates, > U+10FFFF, truncation). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c < 0xC2 || c > 0xF4) return 0;
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    uint32_t v;
+    if (c < 0xE0) { len = 2; v = c & 0x1F; }
+    else if (c < 0xF0) {
+        len = 3; v = c & 0x0F;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        else if (c == 0xED) hi = 0x9F; /* surrogates */
+    } else {
+        len = 4; v = c & 0x07;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        else if (c == 0xF4) hi = 0x8F; /* > U+10FFFF */
+    }
+    if (n < len) return 0;
+    if (s[1] < lo || s[1] > hi) return 0;
+    v = (v << 6) | (s[1] & 0x3F);
+    for (size_t i = 2; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+/* Valid code points that must not reach a terminal as themselves. */
+static int cp_is_dangerous(uint32_t cp)
+{
+    if (cp >= 0x80 && cp <= 0x9F) return 1;            /* C1 controls */
+    if (cp < 0x00AD) return 0;
+    if (cp == 0x00AD || cp == 0x061C || cp == 0x180E) return 1;
+    if (cp >= 0x200B && cp <= 0x200F) return 1;        /* ZW space/joiners, LRM, RLM */
+    if (cp >= 0x2028 && cp <= 0x202E) return 1;        /* LS, PS, LRE..RLO */
+    if (cp >= 0x2060 && cp <= 0x2064) return 1;        /* WJ, invisible operators */
+    if (cp >= 0x2066 && cp <= 0x206F) return 1;        /* isolates, deprecated format */
+    if (cp == 0xFEFF) return 1;                        /* BOM / ZWNBSP */
+    if (cp >= 0xFFF9 && cp <= 0xFFFB) return 1;        /* interlinear annotation */
+    if (cp >= 0xE0000 && cp <= 0xE007F) return 1;      /* tag characters */
+    return 0;
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+static void add_hex_byte(ct_sbuf *out, unsigned char c)
+{
+    char e[4] = { '\\', 'x', hexd[c >> 4], hexd[c & 15] };
+    ct_sbuf_addn(out, e, 4);
+}
+
+static int cp_width(uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F) return 1;
+    if (cp < 0x7F) return 1;
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+void ct_san_display(const char *s, size_t n, int flags, ct_sbuf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int multi = flags & CT_SAN_MULTILINE;
+    size_t col = 0; /* column in the current output line, for tab stops */
+    size_t i = 0;
+    if (!s) return;
+    while (i < n) {
+        /* fast path: a run of printable ASCII */
+        size_t j = i;
+        while (j < n && p[j] >= 0x20 && p[j] < 0x7F) j++;
+        if (j > i) {
+            ct_sbuf_addn(out, s + i, j - i);
+            col += j - i;
+            i = j;
+            continue;
+        }
+        unsigned char c = p[i];
+        if (c < 0x80) { /* C0 control or DEL */
+            if (multi && c == '\n') {
+                ct_sbuf_addc(out, '\n');
+                col = 0;
+            } else if (multi && c == '\t') {
+                size_t sp = 8 - col % 8;
+                for (size_t k = 0; k < sp; k++) ct_sbuf_addc(out, ' ');
+                col += sp;
+            } else {
+                add_hex_byte(out, c);
+                col += 4;
+            }
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = utf8_decode(p + i, n - i, &cp);
+        if (len == 0) {
+            add_hex_byte(out, c);
+            col += 4;
+            i++;
+        } else if (cp_is_dangerous(cp)) {
+            size_t before = out->len;
+            ct_sbuf_addf(out, "<U+%04X>", (unsigned)cp);
+            col += out->len - before;
+            i += len;
+        } else {
+            ct_sbuf_addn(out, s + i, len);
+            col += (size_t)cp_width(cp);
+            i += len;
+        }
+    }
+}
+
+void ct_san_displayz(const char *s, int flags, ct_sbuf *out)
+{
+    if (!s) return;
+    ct_san_display(s, strlen(s), flags, out);
+}
+
+void ct_san_filename(const char *s, ct_sbuf *out)
+{
+    size_t start = out->len, k = 0;
+    char prev = 0;
+    for (; s && s[k] && k < CT_SAN_FILENAME_MAX; k++) {
+        char c = s[k];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) c = '_';
+        if (c == '.' && (k == 0 || prev == '.')) c = '_';
+        ct_sbuf_addc(out, c);
+        prev = c;
+    }
+    if (out->len == start) ct_sbuf_addc(out, '_');
+}
+
+int ct_san_cpwidth(const char *s, size_t n, size_t *len)
+{
+    uint32_t cp;
+    if (n == 0) { *len = 0; return 0; }
+    size_t l = utf8_decode((const unsigned char *)s, n, &cp);
+    if (l == 0) { *len = 1; return 1; }
+    *len = l;
+    return cp_width(cp);
+}
+
+int ct_san_width(const char *s)
+{
+    if (!s) return 0;
+    size_t n = strlen(s), i = 0, len;
+    long w = 0;
+    while (i < n) {
+        w += ct_san_cpwidth(s + i, n - i, &len);
+        i += len;
+    }
+    return w > INT32_MAX ? INT32_MAX : (int)w;
+}
+
+void ct_san_truncate(const char *s, int cols, ct_sbuf *out)
+{
+    if (!s || cols <= 0) return;
+    size_t n = strlen(s), i = 0, len;
+    /* does it fit whole? stop counting as soon as it does not */
+    long w = 0;
+    while (i < n && w <= cols) {
+        w += ct_san_cpwidth(s + i, n - i, &len);
+        i += len;
+    }
+    if (w <= cols && i >= n) {
+        ct_sbuf_addn(out, s, n);
+        return;
+    }
+    long budget = cols - 1, used = 0;
+    i = 0;
+    while (i < n) {
+        int cw = ct_san_cpwidth(s + i, n - i, &len);
+        if (used + cw > budget) break;
+        used += cw;
+        i += len;
+    }
+    ct_sbuf_addn(out, s, i);
+    ct_sbuf_addc(out, '~');
+}

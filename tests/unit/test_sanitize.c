@@ -1,0 +1,272 @@
+/* Unit tests for src/sanitize.c: terminal escapes, bidi and invisible code
+ * points, invalid UTF-8, file names, widths and truncation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sanitize.h"
+
+static char *disp(const char *s, size_t n, int flags)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_display(s, n, flags, &b);
+    return ct_sbuf_detach(&b);
+}
+
+/* The output invariant every sanitized string must satisfy. */
+static void assert_inert(const char *o, size_t n, int multi)
+{
+    const unsigned char *p = (const unsigned char *)o;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n' && multi) continue;
+        assert_true(p[i] >= 0x20);
+        assert_true(p[i] != 0x7f);
+        /* C1 as UTF-8 is C2 80..C2 9F */
+        if (p[i] == 0xC2 && i + 1 < n) assert_false(p[i + 1] >= 0x80 && p[i + 1] <= 0x9F);
+    }
+    /* and must itself be a fixed point: valid, nothing left to escape */
+    char *again = disp(o, n, multi ? CT_SAN_MULTILINE : 0);
+    assert_string_equal(again, o);
+    free(again);
+}
+
+#define CHECK(in, flags, want) do {                                   \
+        char *o_ = disp((in), sizeof(in) - 1, (flags));               \
+        assert_string_equal(o_, (want));                              \
+        assert_inert(o_, strlen(o_), (flags) & CT_SAN_MULTILINE);     \
+        free(o_);                                                     \
+    } while (0)
+
+static void test_plain(void **st)
+{
+    (void)st;
+    CHECK("hello world", 0, "hello world");
+    CHECK("", 0, "");
+    CHECK("C:\\Users\\alice", 0, "C:\\Users\\alice");
+    CHECK("caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x94\x91", 0,
+          "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x94\x91");
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(NULL, 0, &b);
+    assert_string_equal(b.buf, "");
+    ct_san_displayz("x\x1by", 0, &b);
+    assert_string_equal(b.buf, "x\\x1by");
+    ct_sbuf_free(&b);
+}
+
+static void test_csi_osc_dcs(void **st)
+{
+    (void)st;
+    CHECK("\x1b[2J\x1b[H", 0, "\\x1b[2J\\x1b[H");
+    CHECK("\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m");
+    /* OSC 0 (title) with BEL, OSC 8 hyperlink and OSC 52 clipboard with ST */
+    CHECK("\x1b]0;pwned\x07", 0, "\\x1b]0;pwned\\x07");
+    CHECK("\x1b]8;;http://evil/\x1b\\click\x1b]8;;\x1b\\", 0,
+          "\\x1b]8;;http://evil/\\x1b\\click\\x1b]8;;\\x1b\\");
+    CHECK("\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07", 0, "\\x1b]52;c;Y3VybCBldmlsIHwgc2g=\\x07");
+    /* DCS ... ST */
+    CHECK("\x1bP1$r0m\x1b\\", 0, "\\x1bP1$r0m\\x1b\\");
+    /* 8-bit C1 forms: CSI as the code point U+009B and as the raw byte 0x9b */
+    CHECK("\xc2\x9b" "2J", 0, "<U+009B>2J");
+    CHECK("\x9b" "2J", 0, "\\x9b2J");
+    CHECK("\xc2\x9d" "0;t\xc2\x9c", 0, "<U+009D>0;t<U+009C>");
+    CHECK("\xc2\x85", 0, "<U+0085>");
+}
+
+static void test_c0_cr_bs_del(void **st)
+{
+    (void)st;
+    CHECK("ok\rFAKE", 0, "ok\\x0dFAKE");
+    CHECK("abc\b\b\bxyz", 0, "abc\\x08\\x08\\x08xyz");
+    CHECK("a\x7f" "b", 0, "a\\x7fb");
+    CHECK("l1\nl2\tx", 0, "l1\\x0al2\\x09x");
+    CHECK("l1\nl2\tx", CT_SAN_MULTILINE, "l1\nl2      x");
+    CHECK("\tx\r\n", CT_SAN_MULTILINE, "        x\\x0d\n");
+    CHECK("\x01\x1f", 0, "\\x01\\x1f");
+}
+
+static void test_nul(void **st)
+{
+    (void)st;
+    CHECK("adm\0in", 0, "adm\\x00in");
+    CHECK("\0", 0, "\\x00");
+}
+
+static void test_bidi_invisible(void **st)
+{
+    (void)st;
+    /* Trojan Source style RLO */
+    CHECK("user\xe2\x80\xae" "fdp.exe", 0, "user<U+202E>fdp.exe");
+    CHECK("\xe2\x81\xa6x\xe2\x81\xa9", 0, "<U+2066>x<U+2069>");
+    CHECK("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", 0, "<U+061C><U+200E><U+200F>");
+    CHECK("ad\xe2\x80\x8bmin", 0, "ad<U+200B>min");
+    CHECK("\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0\xef\xbb\xbf\xc2\xad", 0,
+          "<U+200C><U+200D><U+2060><U+FEFF><U+00AD>");
+    CHECK("a\xe2\x80\xa8" "b\xe2\x80\xa9", CT_SAN_MULTILINE, "a<U+2028>b<U+2029>");
+    /* tag characters (ASCII smuggling) */
+    CHECK("\xf3\xa0\x80\x81", 0, "<U+E0001>");
+    /* non-dangerous neighbours stay */
+    CHECK("\xe2\x80\x90\xe2\x80\x94", 0, "\xe2\x80\x90\xe2\x80\x94");
+}
+
+static void test_invalid_utf8(void **st)
+{
+    (void)st;
+    CHECK("\xc0\xaf", 0, "\\xc0\\xaf");                 /* overlong '/' */
+    CHECK("\xe0\x80\xaf", 0, "\\xe0\\x80\\xaf");        /* 3-byte overlong */
+    CHECK("\xf0\x80\x80\xaf", 0, "\\xf0\\x80\\x80\\xaf");
+    CHECK("\xed\xa0\x80", 0, "\\xed\\xa0\\x80");        /* surrogate D800 */
+    CHECK("\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80"); /* > U+10FFFF */
+    CHECK("\xf5\xff\xfe", 0, "\\xf5\\xff\\xfe");
+    CHECK("\x80" "a", 0, "\\x80a");                     /* stray continuation */
+    CHECK("\xe4\xb8" "a", 0, "\\xe4\\xb8a");            /* truncated, resync */
+    CHECK("\xe4\xb8", 0, "\\xe4\\xb8");                 /* truncated at end */
+    CHECK("\xc3" "\x1b", 0, "\\xc3\\x1b");
+    CHECK("\xef\xbf\xbf", 0, "\xef\xbf\xbf");           /* U+FFFF is well-formed */
+    CHECK("\xf4\x8f\xbf\xbf", 0, "\xf4\x8f\xbf\xbf");   /* U+10FFFF */
+}
+
+static void test_large_linear(void **st)
+{
+    (void)st;
+    size_t n = 1u << 20;
+    char *big = malloc(n);
+    assert_non_null(big);
+    /* worst-ish case: every byte needs an escape, mixed with valid UTF-8 */
+    for (size_t i = 0; i < n; i++) big[i] = (i % 3 == 0) ? '\x1b' : (i % 3 == 1) ? '\x9b' : 'a';
+    clock_t t0 = clock();
+    char *o = disp(big, n, 0);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(secs < 2.0);
+    assert_int_equal(strlen(o), (n / 3 + 1) * 4 * 2 - 4 + n / 3);
+    assert_inert(o, strlen(o), 0);
+    free(o);
+    for (size_t i = 0; i < n; i++) big[i] = "\xe4\xb8\xad"[i % 3];
+    o = disp(big, n - n % 3, 0);
+    assert_int_equal(strlen(o), n - n % 3);
+    free(o);
+    free(big);
+}
+
+static char *fname(const char *s)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_filename(s, &b);
+    return ct_sbuf_detach(&b);
+}
+
+#define FN(in, want) do { char *f_ = fname(in); assert_string_equal(f_, want); \
+        assert_null(strstr(f_, "..")); assert_null(strchr(f_, '/'));            \
+        assert_true(f_[0] != '.' && f_[0] != 0 && strlen(f_) <= 100); free(f_); } while (0)
+
+static void test_filename(void **st)
+{
+    (void)st;
+    FN("alert-42_v1.2", "alert-42_v1.2");
+    FN("../../etc/passwd", "_._.__etc_passwd");
+    FN("a/b", "a_b");
+    FN(".git", "_git");
+    FN("..", "_.");
+    FN("...", "_._");
+    FN("a..b", "a._b");
+    FN("", "_");
+    FN(NULL, "_");
+    FN("C:\\Windows\\x", "C__Windows_x");
+    FN("caf\xc3\xa9\x1b\n", "caf____");
+    FN("a\0b", "a");
+    char longid[300];
+    memset(longid, 'x', sizeof longid - 1);
+    longid[sizeof longid - 1] = 0;
+    char *f = fname(longid);
+    assert_int_equal(strlen(f), 100);
+    free(f);
+}
+
+static char *trunc_s(const char *s, int cols)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_truncate(s, cols, &b);
+    return ct_sbuf_detach(&b);
+}
+
+static void test_width(void **st)
+{
+    (void)st;
+    assert_int_equal(ct_san_width(""), 0);
+    assert_int_equal(ct_san_width(NULL), 0);
+    assert_int_equal(ct_san_width("abc"), 3);
+    assert_int_equal(ct_san_width("\xe4\xb8\xad\xe6\x96\x87"), 4);        /* CJK: 2 each */
+    assert_int_equal(ct_san_width("e\xcc\x81"), 1);                       /* e + U+0301 */
+    assert_int_equal(ct_san_width("\xc3\xa9"), 1);
+    assert_int_equal(ct_san_width("\xff"), 1);                            /* invalid byte */
+    size_t len;
+    assert_int_equal(ct_san_cpwidth("\xe4\xb8\xad", 3, &len), 2);
+    assert_int_equal(len, 3);
+    assert_int_equal(ct_san_cpwidth("\xe4\xb8", 2, &len), 1);
+    assert_int_equal(len, 1);
+}
+
+static void test_truncate(void **st)
+{
+    (void)st;
+    char *t;
+    t = trunc_s("hello", 5);  assert_string_equal(t, "hello"); free(t);
+    t = trunc_s("hello", 10); assert_string_equal(t, "hello"); free(t);
+    t = trunc_s("hello", 4);  assert_string_equal(t, "hel~");  free(t);
+    t = trunc_s("hello", 1);  assert_string_equal(t, "~");     free(t);
+    t = trunc_s("hello", 0);  assert_string_equal(t, "");      free(t);
+    t = trunc_s("", 3);       assert_string_equal(t, "");      free(t);
+    /* CJK: a wide char that does not fit is dropped whole */
+    t = trunc_s("\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 4);
+    assert_string_equal(t, "\xe4\xb8\xad~");
+    assert_true(ct_san_width(t) <= 4);
+    free(t);
+    t = trunc_s("\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 5);
+    assert_string_equal(t, "\xe4\xb8\xad\xe6\x96\x87~");
+    free(t);
+    t = trunc_s("\xe4\xb8\xad\xe6\x96\x87", 4);
+    assert_string_equal(t, "\xe4\xb8\xad\xe6\x96\x87");
+    free(t);
+    /* combining marks stay with their base */
+    t = trunc_s("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 3);
+    assert_string_equal(t, "e\xcc\x81" "e\xcc\x81" "e\xcc\x81");
+    free(t);
+    t = trunc_s("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2);
+    assert_string_equal(t, "e\xcc\x81~");
+    free(t);
+    /* appends */
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_sbuf_add(&b, "> ");
+    ct_san_truncate("abcdef", 3, &b);
+    assert_string_equal(b.buf, "> ab~");
+    ct_sbuf_free(&b);
+}
+
+int main(void)
+{
+    if (!setlocale(LC_ALL, "C.UTF-8")) setlocale(LC_ALL, "C.utf8");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_csi_osc_dcs),
+        cmocka_unit_test(test_c0_cr_bs_del),
+        cmocka_unit_test(test_nul),
+        cmocka_unit_test(test_bidi_invisible),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_large_linear),
+        cmocka_unit_test(test_filename),
+        cmocka_unit_test(test_width),
+        cmocka_unit_test(test_truncate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
