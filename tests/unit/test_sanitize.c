@@ -18,7 +18,9 @@ static char *disp(const char *s, size_t n, int flags)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_display(s, n, flags, &b);
-    return ct_sbuf_detach(&b);
+    char *r = ct_sbuf_detach(&b); /* detach re-initialises b */
+    ct_sbuf_free(&b);
+    return r;
 }
 
 /* The output invariant every sanitized string must satisfy. */
@@ -161,7 +163,9 @@ static char *fname(const char *s)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_filename(s, &b);
-    return ct_sbuf_detach(&b);
+    char *r = ct_sbuf_detach(&b); /* detach re-initialises b */
+    ct_sbuf_free(&b);
+    return r;
 }
 
 #define FN(in, want) do { char *f_ = fname(in); assert_string_equal(f_, want); \
@@ -196,7 +200,9 @@ static char *trunc_s(const char *s, int cols)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_truncate(s, cols, &b);
-    return ct_sbuf_detach(&b);
+    char *r = ct_sbuf_detach(&b); /* detach re-initialises b */
+    ct_sbuf_free(&b);
+    return r;
 }
 
 static void test_width(void **st)
