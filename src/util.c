@@ -209,8 +209,11 @@ void ct_time_fmt(int64_t ms, char out[32])
     int frac = (int)(ms - (int64_t)t * 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+    char tmp[96]; /* wide enough for any int fields, then cut to the caller's 32 */
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    memcpy(out, tmp, 31);
+    out[31] = 0;
 }
 
 int ct_duration_parse(const char *s, int64_t *ms_out)

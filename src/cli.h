@@ -1,0 +1,35 @@
+/* cli: what the sub-commands share (option parsing helpers, loading, exit codes). */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+#include "store.h"
+
+enum {
+    CT_EXIT_OK = 0,
+    CT_EXIT_FINDINGS = 1, /* check found problems; a refused action */
+    CT_EXIT_USAGE = 2,    /* bad command line */
+    CT_EXIT_INPUT = 3,    /* an input file could not be read */
+    CT_EXIT_REPO = 4,     /* the rules repo or git failed */
+    CT_EXIT_NOTFOUND = 5, /* the alert or commit named does not exist */
+};
+
+typedef struct ct_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;   /* one line: arguments */
+    const char *summary; /* one line: what it does */
+} ct_cmd;
+
+extern const ct_cmd ct_cmds[];
+extern const char *ct_prog;
+
+/* Load the FILE... operands into st with diagnostics on stderr and a summary
+ * line when verbose; returns CT_EXIT_OK or CT_EXIT_INPUT (some file missing). */
+int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary);
+void ct_cli_summary(const ct_store *st, FILE *out);
+int ct_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a cJSON value as one line to stdout. */
+void ct_cli_print_json_line(const cJSON *v);
+
+int ct_cmd_events(int argc, char **argv);
+
+#endif

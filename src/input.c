@@ -1,0 +1,492 @@
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define MAX_DEPTH 512 /* deeper nesting is refused, not recursed into */
+
+static const char *const fmt_names[] = {
+    [CT_FMT_EMPTY] = "empty",        [CT_FMT_NDJSON] = "ndjson",
+    [CT_FMT_STREAM] = "json-stream", [CT_FMT_ARRAY] = "json-array",
+    [CT_FMT_CLOUDTRAIL] = "cloudtrail-records", [CT_FMT_AZURE] = "azure-records",
+    [CT_FMT_GRAPH] = "graph-value",  [CT_FMT_ES_SEARCH] = "es-search",
+    [CT_FMT_ES_ARCHIVE] = "es-archive", [CT_FMT_BINARY] = "binary",
+};
+
+const char *ct_format_name(ct_format f)
+{
+    return f <= CT_FMT_BINARY ? fmt_names[f] : "?";
+}
+
+static int read_fd(int fd, ct_sbuf *b)
+{
+    char tmp[1 << 16];
+    for (;;) {
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) return 0;
+        ct_sbuf_addn(b, tmp, (size_t)n);
+    }
+}
+
+/* Inflate every gzip member; on a truncated or corrupt stream keep what came out. */
+static int gunzip(const unsigned char *src, size_t n, ct_sbuf *out, ct_sbuf *warn)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return -1;
+    unsigned char buf[1 << 16];
+    size_t pos = 0;
+    int rc = Z_OK;
+    while (pos < n) {
+        size_t chunk = n - pos > (1u << 30) ? (1u << 30) : n - pos;
+        z.next_in = (unsigned char *)src + pos;
+        z.avail_in = (uInt)chunk;
+        do {
+            z.next_out = buf;
+            z.avail_out = sizeof buf;
+            rc = inflate(&z, Z_NO_FLUSH);
+            ct_sbuf_addn(out, (char *)buf, sizeof buf - z.avail_out);
+        } while (rc == Z_OK && z.avail_out == 0);
+        pos += chunk - z.avail_in;
+        if (rc == Z_STREAM_END) {
+            /* concatenated members (CloudTrail digest tools write them) */
+            if (pos < n && src[pos] == 0x1f) {
+                inflateReset(&z);
+                continue;
+            }
+            break;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) break;
+        if (rc == Z_BUF_ERROR && z.avail_in == 0 && pos >= n) break;
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        ct_sbuf_addf(warn, "truncated or corrupt gzip stream (%zu bytes recovered)", out->len);
+    return 0;
+}
+
+int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
+{
+    memset(in, 0, sizeof *in);
+    in->name = ct_xstrdup(strcmp(path, "-") ? path : "(stdin)");
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+    if (fd < 0) {
+        ct_sbuf_addf(err, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        ct_sbuf_addf(err, "%s: %s", path, strerror(errno));
+        goto fail_fd;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ct_sbuf_addf(err, "%s: is a directory", path);
+        goto fail_fd;
+    }
+    const char *bytes = NULL;
+    size_t n = 0;
+    ct_sbuf raw = {0};
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) {
+            ct_sbuf_addf(err, "%s: cannot map: %s", path, strerror(errno));
+            goto fail_fd;
+        }
+        in->mapped = 1;
+        in->map_len = (size_t)st.st_size;
+        bytes = m;
+        n = (size_t)st.st_size;
+        madvise(m, n, MADV_SEQUENTIAL);
+    } else {
+        ct_sbuf_init(&raw);
+        if (read_fd(fd, &raw) < 0) {
+            ct_sbuf_addf(err, "%s: %s", path, strerror(errno));
+            ct_sbuf_free(&raw);
+            goto fail_fd;
+        }
+        bytes = raw.buf;
+        n = raw.len;
+    }
+    if (fd > 0) close(fd);
+    if (n >= 2 && (unsigned char)bytes[0] == 0x1f && (unsigned char)bytes[1] == 0x8b) {
+        ct_sbuf out;
+        ct_sbuf_init(&out);
+        gunzip((const unsigned char *)bytes, n, &out, warn);
+        if (in->mapped) munmap((void *)bytes, in->map_len);
+        else ct_sbuf_free(&raw);
+        in->mapped = 0;
+        in->map_len = 0;
+        in->gzip = 1;
+        in->len = out.len;
+        in->owned = ct_sbuf_detach(&out);
+        ct_sbuf_free(&out);
+        in->data = in->owned;
+        return 0;
+    }
+    in->data = bytes;
+    in->len = n;
+    if (!in->mapped) in->owned = raw.buf ? raw.buf : NULL;
+    return 0;
+fail_fd:
+    if (fd > 0) close(fd);
+fail:
+    free(in->name);
+    in->name = NULL;
+    return -1;
+}
+
+void ct_input_close(ct_input *in)
+{
+    if (in->mapped) munmap((void *)in->data, in->map_len);
+    free(in->owned);
+    free(in->name);
+    memset(in, 0, sizeof *in);
+}
+
+void ct_input_release(const ct_input *in, size_t off, size_t len)
+{
+    if (!in->mapped || !len) return;
+    long pg = sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)in->data + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+    uintptr_t b = ((uintptr_t)in->data + off + len) & ~((uintptr_t)pg - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+/* ---- a JSON skipper: finds value boundaries without building anything ---- */
+
+static const char *ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+static const char *skip_string(const char *p, const char *end)
+{
+    p++; /* opening quote */
+    while (p < end) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q) return NULL;
+        /* count the backslashes before the quote */
+        const char *b = q;
+        while (b > p && b[-1] == '\\') b--;
+        if (((q - b) & 1) == 0) return q + 1;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+const char *ct_json_skip(const char *p, const char *end)
+{
+    char stack[MAX_DEPTH];
+    int depth = 0;
+    p = ws(p, end);
+    for (;;) {
+        if (p >= end) return NULL;
+        char c = *p;
+        if (c == '"') {
+            p = skip_string(p, end);
+            if (!p) return NULL;
+        } else if (c == '{' || c == '[') {
+            if (depth == MAX_DEPTH) return NULL;
+            stack[depth++] = c;
+            p++;
+            p = ws(p, end);
+            if (p < end && (*p == (c == '{' ? '}' : ']'))) {
+                depth--;
+                p++;
+            } else {
+                continue;
+            }
+        } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
+            const char *s = p;
+            while (p < end && ((*p && strchr("+-.eE", *p)) || (*p >= '0' && *p <= '9') ||
+                               (*p >= 'a' && *p <= 'z')))
+                p++;
+            if (p == s) return NULL;
+        } else {
+            return NULL;
+        }
+        /* after a value: close containers or expect a separator */
+        for (;;) {
+            if (depth == 0) return p;
+            p = ws(p, end);
+            if (p >= end) return NULL;
+            char top = stack[depth - 1];
+            if (*p == (top == '{' ? '}' : ']')) {
+                depth--;
+                p++;
+                continue;
+            }
+            if (*p != ',') return NULL;
+            p = ws(p + 1, end);
+            break;
+        }
+        if (stack[depth - 1] == '{') {
+            /* a key and a colon before the next value */
+            if (p >= end || *p != '"') return NULL;
+            p = skip_string(p, end);
+            if (!p) return NULL;
+            p = ws(p, end);
+            if (p >= end || *p != ':') return NULL;
+            p = ws(p + 1, end);
+        }
+    }
+}
+
+/* Before the first value of an object: position after '{' handled by callers. */
+static const char *obj_first_value(const char *p, const char *end)
+{
+    /* p at '{': returns position of the first key's string, or NULL */
+    p = ws(p + 1, end);
+    return p < end && *p == '"' ? p : NULL;
+}
+
+/* Find key in the object at p ('{'); returns the value start and sets *vend. */
+static const char *obj_find(const char *p, const char *end, const char *key, const char **vend)
+{
+    size_t klen = strlen(key);
+    const char *k = obj_first_value(p, end);
+    while (k) {
+        const char *kend = skip_string(k, end);
+        if (!kend) return NULL;
+        const char *v = ws(kend, end);
+        if (v >= end || *v != ':') return NULL;
+        v = ws(v + 1, end);
+        const char *e = ct_json_skip(v, end);
+        if (!e) return NULL;
+        if ((size_t)(kend - k - 2) == klen && !memcmp(k + 1, key, klen)) {
+            *vend = e;
+            return v;
+        }
+        e = ws(e, end);
+        if (e >= end || *e != ',') return NULL;
+        k = ws(e + 1, end);
+        if (k >= end || *k != '"') return NULL;
+    }
+    return NULL;
+}
+
+static uint64_t count_lines(const char *from, const char *to)
+{
+    uint64_t n = 0;
+    while (from < to && (from = memchr(from, '\n', (size_t)(to - from)))) n++, from++;
+    return n;
+}
+
+static const char *skip_bom(const ct_input *in)
+{
+    const char *p = in->data;
+    if (in->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    return p;
+}
+
+ct_format ct_input_sniff(const ct_input *in)
+{
+    const char *end = in->data + in->len;
+    const char *p = ws(skip_bom(in), end);
+    if (p >= end) return CT_FMT_EMPTY;
+    if (*p == '[') return CT_FMT_ARRAY;
+    if (*p != '{') return CT_FMT_BINARY;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *line_end = nl ? nl : end;
+    const char *v = ct_json_skip(p, line_end);
+    if (v) {
+        /* first line holds a whole value: NDJSON, unless it is the only value
+         * and one of the wrapper shapes */
+        if (ws(v, end) < end) return CT_FMT_NDJSON;
+    } else {
+        v = ct_json_skip(p, end);
+        if (!v) return CT_FMT_NDJSON; /* broken from the start: report per line */
+        if (ws(v, end) < end) {
+            const char *ve;
+            const char *t = obj_find(p, v, "type", &ve);
+            if (t && ve - t == 5 && !memcmp(t, "\"doc\"", 5)) return CT_FMT_ES_ARCHIVE;
+            return CT_FMT_STREAM;
+        }
+    }
+    const char *ve, *x;
+    if ((x = obj_find(p, v, "Records", &ve)) && *x == '[') return CT_FMT_CLOUDTRAIL;
+    if ((x = obj_find(p, v, "records", &ve)) && *x == '[') return CT_FMT_AZURE;
+    if ((x = obj_find(p, v, "value", &ve)) && *x == '[') return CT_FMT_GRAPH;
+    if ((x = obj_find(p, v, "hits", &ve)) && *x == '{') {
+        const char *ve2;
+        const char *h = obj_find(x, ve, "hits", &ve2);
+        if (h && *h == '[') return CT_FMT_ES_SEARCH;
+    }
+    const char *t = obj_find(p, v, "type", &ve);
+    if (t && ve - t == 5 && !memcmp(t, "\"doc\"", 5)) return CT_FMT_ES_ARCHIVE;
+    return CT_FMT_NDJSON;
+}
+
+typedef struct walk {
+    const ct_input *in;
+    ct_span_cb cb;
+    ct_bad_cb bad;
+    void *ctx;
+    long long count;
+    const char *line_pos; /* line counting cursor */
+    uint64_t line;
+} walk;
+
+static uint64_t line_at(walk *w, const char *p)
+{
+    if (p < w->line_pos) {
+        w->line_pos = w->in->data;
+        w->line = 1;
+    }
+    w->line += count_lines(w->line_pos, p);
+    w->line_pos = p;
+    return w->line;
+}
+
+static int emit(walk *w, const char *s, const char *e)
+{
+    ct_span sp = {(size_t)(s - w->in->data), (size_t)(e - s), line_at(w, s)};
+    w->count++;
+    return w->cb(w->ctx, &sp);
+}
+
+/* Elements of the array at p; each element (or its unwrap) is a record. */
+static int walk_array(walk *w, const char *p, const char *end,
+                      const char *(*unwrap)(const char *, const char *, const char **))
+{
+    p = ws(p + 1, end);
+    if (p < end && *p == ']') return 0;
+    while (p < end) {
+        const char *e = ct_json_skip(p, end);
+        if (!e) {
+            w->bad(w->ctx, line_at(w, p), "malformed JSON array element; rest of the array skipped");
+            return 0;
+        }
+        if (*p != '{') {
+            w->bad(w->ctx, line_at(w, p), "array element is not a JSON object");
+        } else if (unwrap) {
+            const char *ue;
+            const char *u = unwrap(p, e, &ue);
+            if (u && *u == '{') {
+                if (emit(w, u, ue)) return -1;
+            } else {
+                w->bad(w->ctx, line_at(w, p), "search hit without a _source object");
+            }
+        } else if (emit(w, p, e)) {
+            return -1;
+        }
+        p = ws(e, end);
+        if (p < end && *p == ',') p = ws(p + 1, end);
+        else if (p < end && *p == ']') return 0;
+        else {
+            w->bad(w->ctx, line_at(w, p), "expected ',' or ']' in JSON array");
+            return 0;
+        }
+    }
+    w->bad(w->ctx, line_at(w, end), "unterminated JSON array");
+    return 0;
+}
+
+static const char *unwrap_hit(const char *p, const char *e, const char **ve)
+{
+    return obj_find(p, e, "_source", ve);
+}
+
+static const char *unwrap_archive(const char *p, const char *e, const char **ve)
+{
+    const char *vend;
+    const char *v = obj_find(p, e, "value", &vend);
+    if (!v || *v != '{') return NULL;
+    const char *s = obj_find(v, vend, "source", ve);
+    return s ? s : obj_find(v, vend, "_source", ve);
+}
+
+static int walk_ndjson(walk *w)
+{
+    const char *p = skip_bom(w->in), *end = w->in->data + w->in->len;
+    uint64_t line = 1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *s = ws(p, le);
+        if (s < le) {
+            const char *e = le;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
+            ct_span sp = {(size_t)(s - w->in->data), (size_t)(e - s), line};
+            w->count++;
+            if (w->cb(w->ctx, &sp)) return -1;
+        }
+        line++;
+        p = le + 1;
+    }
+    return 0;
+}
+
+static int walk_stream(walk *w, int archive)
+{
+    const char *p = ws(skip_bom(w->in), w->in->data + w->in->len), *end = w->in->data + w->in->len;
+    while (p < end) {
+        const char *e = ct_json_skip(p, end);
+        if (!e) {
+            w->bad(w->ctx, line_at(w, p), "malformed JSON value; rest of the file skipped");
+            return 0;
+        }
+        if (archive) {
+            const char *ue;
+            const char *u = unwrap_archive(p, e, &ue);
+            if (u && *u == '{') {
+                if (emit(w, u, ue)) return -1;
+            } else {
+                w->bad(w->ctx, line_at(w, p), "archive entry without value.source");
+            }
+        } else if (*p == '{') {
+            if (emit(w, p, e)) return -1;
+        } else {
+            w->bad(w->ctx, line_at(w, p), "value is not a JSON object");
+        }
+        p = ws(e, end);
+    }
+    return 0;
+}
+
+long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad_cb bad, void *ctx)
+{
+    walk w = {in, cb, bad, ctx, 0, in->data, 1};
+    const char *end = in->data + in->len;
+    const char *p = ws(skip_bom(in), end);
+    const char *ve, *x = NULL;
+    int rc = 0;
+    switch (fmt) {
+    case CT_FMT_EMPTY: return 0;
+    case CT_FMT_BINARY:
+        bad(ctx, 1, "not JSON text (binary or unknown format)");
+        return 0;
+    case CT_FMT_NDJSON: rc = walk_ndjson(&w); break;
+    case CT_FMT_STREAM: rc = walk_stream(&w, 0); break;
+    case CT_FMT_ES_ARCHIVE: rc = walk_stream(&w, 1); break;
+    case CT_FMT_ARRAY: rc = walk_array(&w, p, end, NULL); break;
+    case CT_FMT_CLOUDTRAIL:
+    case CT_FMT_AZURE:
+    case CT_FMT_GRAPH: {
+        const char *key = fmt == CT_FMT_CLOUDTRAIL ? "Records" : fmt == CT_FMT_AZURE ? "records" : "value";
+        x = obj_find(p, end, key, &ve);
+        if (x) rc = walk_array(&w, x, ve, NULL);
+        break;
+    }
+    case CT_FMT_ES_SEARCH: {
+        const char *ve2;
+        x = obj_find(p, end, "hits", &ve);
+        const char *h = x ? obj_find(x, ve, "hits", &ve2) : NULL;
+        if (h) rc = walk_array(&w, h, ve2, unwrap_hit);
+        break;
+    }
+    }
+    return rc ? -1 : w.count;
+}

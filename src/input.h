@@ -1,0 +1,64 @@
+/* input: open a file or stdin (gzip or not), sniff its shape from the bytes,
+ * and cut it into record spans without building a tree of the whole file. */
+#ifndef CT_INPUT_H
+#define CT_INPUT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+typedef enum ct_format {
+    CT_FMT_EMPTY = 0,   /* nothing but whitespace */
+    CT_FMT_NDJSON,      /* one JSON value per line */
+    CT_FMT_STREAM,      /* JSON values one after another, spanning lines (pretty-printed) */
+    CT_FMT_ARRAY,       /* [ {...}, ... ] */
+    CT_FMT_CLOUDTRAIL,  /* {"Records": [...]} */
+    CT_FMT_AZURE,       /* {"records": [...]} (storage / Event Hub export) */
+    CT_FMT_GRAPH,       /* {"value": [...]} (Microsoft Graph) */
+    CT_FMT_ES_SEARCH,   /* {"hits": {"hits": [{"_source": {...}}]}} */
+    CT_FMT_ES_ARCHIVE,  /* {"type":"doc","value":{"source":{...}}} stream (Kibana es_archiver) */
+    CT_FMT_BINARY,      /* not JSON text */
+} ct_format;
+
+const char *ct_format_name(ct_format f);
+
+typedef struct ct_input {
+    char *name;          /* as given; "-" is shown as "(stdin)" */
+    const char *data;    /* the (decompressed) bytes */
+    size_t len;
+    int gzip;            /* was gzip-compressed */
+    int mapped;          /* data is an mmap of the file */
+    size_t map_len;
+    char *owned;         /* heap copy when not mapped */
+} ct_input;
+
+/* Open path ("-" for stdin). Regular files are mapped; stdin, pipes and gzip
+ * are read into memory. A truncated gzip keeps what decompressed and says so
+ * in *warn (set to a message, or left empty). */
+int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn);
+void ct_input_close(ct_input *in);
+/* Tell the kernel the mapped bytes in [off, off+len) are not needed for now
+ * (they stay readable: a mapped file faults back in from the page cache). */
+void ct_input_release(const ct_input *in, size_t off, size_t len);
+
+ct_format ct_input_sniff(const ct_input *in);
+
+/* One record: its bytes and the line it starts on (1-based). */
+typedef struct ct_span {
+    size_t off, len;
+    uint64_t line;
+} ct_span;
+
+typedef int (*ct_span_cb)(void *ctx, const ct_span *sp);             /* non-zero stops */
+typedef void (*ct_bad_cb)(void *ctx, uint64_t line, const char *msg); /* a skipped record */
+
+/* Walk the records of a sniffed input. Structure errors are reported through
+ * bad (with the line) and walking resumes where it safely can. Returns the
+ * number of records handed to cb, or -1 if cb stopped it. */
+long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad_cb bad, void *ctx);
+
+/* Skip one JSON value starting at p (after whitespace); returns the end or
+ * NULL if it is not a well-formed value within the nesting limit. Exposed
+ * for tests. */
+const char *ct_json_skip(const char *p, const char *end);
+
+#endif

@@ -1,0 +1,128 @@
+/* credtriage: one main, sub-commands dispatched from a table. With no
+ * sub-command the interactive console opens on the FILE operands. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+const char *ct_prog = "credtriage";
+
+static int cmd_help(int argc, char **argv);
+
+const ct_cmd ct_cmds[] = {
+    {"events", ct_cmd_events, "[--json] FILE...", "print the normalized events (ECS + entities)"},
+    {"help", cmd_help, "", "this help"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: %s [--repo DIR] [--analyst 'Name <email>'] FILE...   open the triage console\n"
+            "       %s COMMAND [OPTIONS] [FILE...]\n\n"
+            "Triage alerts about credentials added to cloud applications, service principals\n"
+            "and accounts (MITRE ATT&CK T1098.001) from Entra ID / Azure, Microsoft 365,\n"
+            "AWS CloudTrail and GCP audit logs and Elastic alert exports.\n"
+            "FILE may be NDJSON, a JSON array, {\"Records\":[...]}, {\"records\":[...]},\n"
+            "{\"value\":[...]}, an Elasticsearch _search response, any of them gzipped, or - (stdin).\n\n"
+            "commands:\n",
+            ct_prog, ct_prog);
+    for (const ct_cmd *c = ct_cmds; c->name; c++)
+        fprintf(out, "  %-10s %-48s %s\n", c->name, c->usage, c->summary);
+    fprintf(out,
+            "\ncommon options:\n"
+            "  --repo DIR         the rules repo (default $CREDTRIAGE_REPO, else\n"
+            "                     $XDG_DATA_HOME/credtriage/rules)\n"
+            "  --analyst ID       'Name <email>' for commits (default: git config user.name/email)\n"
+            "  -h, --help         help (also: %s COMMAND --help)\n"
+            "  -V, --version      version\n\n"
+            "exit status:\n"
+            "  0 success   1 problems found or action refused   2 usage error\n"
+            "  3 an input file could not be read   4 rules repo / git error\n"
+            "  5 alert or commit not found\n",
+            ct_prog);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    usage(stdout);
+    return CT_EXIT_OK;
+}
+
+int ct_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s%s%s: ", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    return CT_EXIT_USAGE;
+}
+
+void ct_cli_summary(const ct_store *st, FILE *out)
+{
+    const ct_load_stats *s = &st->stats;
+    fprintf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
+            st->nsrcs, st->nsrcs == 1 ? "" : "s");
+    fprintf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
+            s->duplicates, s->unrecognized);
+    int first = 1;
+    for (int k = 1; k < CT_KIND__COUNT; k++) {
+        if (!s->by_kind[k]) continue;
+        fprintf(out, "%s%s %zu", first ? " (" : ", ", ct_kind_name((ct_kind)k), s->by_kind[k]);
+        first = 0;
+    }
+    fprintf(out, "%s\n", first ? "" : ")");
+}
+
+int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
+{
+    int failed = ct_store_load_all(st, files, nfiles);
+    if (summary) ct_cli_summary(st, stderr);
+    return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
+}
+
+void ct_cli_print_json_line(const cJSON *v)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    if (s) {
+        fputs(s, stdout);
+        putchar('\n');
+        free(s);
+    }
+}
+
+static const ct_cmd *find_cmd(const char *name)
+{
+    for (const ct_cmd *c = ct_cmds; c->name; c++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc >= 2) {
+        if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+            usage(stdout);
+            return CT_EXIT_OK;
+        }
+        if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+            printf("credtriage %s\n", CT_VERSION);
+            return CT_EXIT_OK;
+        }
+        const ct_cmd *c = find_cmd(argv[1]);
+        if (c) return c->run(argc - 1, argv + 1);
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return CT_EXIT_USAGE;
+    }
+    return ct_cli_usage_error(NULL, "unknown command '%s' (the console is not built yet)", argv[1]);
+}

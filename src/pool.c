@@ -1,0 +1,133 @@
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+#define CHUNK_SIZE (1u << 20)
+
+struct ct_pool_chunk {
+    ct_pool_chunk *next;
+    size_t used, size;
+    char data[];
+};
+
+void ct_pool_init(ct_pool *p)
+{
+    memset(p, 0, sizeof *p);
+    p->nslots = 1024;
+    p->slots = ct_xcalloc(p->nslots, sizeof *p->slots);
+    p->cap = 256;
+    p->strs = ct_xmalloc(p->cap * sizeof *p->strs);
+    p->lens = ct_xmalloc(p->cap * sizeof *p->lens);
+    p->hashes = ct_xmalloc(p->cap * sizeof *p->hashes);
+    p->strs[0] = "";
+    p->lens[0] = 0;
+    p->hashes[0] = 0;
+}
+
+void ct_pool_free(ct_pool *p)
+{
+    while (p->chunks) {
+        ct_pool_chunk *c = p->chunks;
+        p->chunks = c->next;
+        free(c);
+    }
+    free(p->slots);
+    free(p->strs);
+    free(p->lens);
+    free(p->hashes);
+    memset(p, 0, sizeof *p);
+}
+
+static char *store_bytes(ct_pool *p, const char *s, size_t len)
+{
+    ct_pool_chunk *c = p->chunks;
+    if (!c || c->size - c->used < len + 1) {
+        size_t size = len + 1 > CHUNK_SIZE ? len + 1 : CHUNK_SIZE;
+        c = ct_xmalloc(sizeof *c + size);
+        c->size = size;
+        c->used = 0;
+        c->next = p->chunks;
+        p->chunks = c;
+    }
+    char *dst = c->data + c->used;
+    memcpy(dst, s, len);
+    dst[len] = 0;
+    c->used += len + 1;
+    p->bytes += len + 1;
+    return dst;
+}
+
+static void rehash(ct_pool *p)
+{
+    size_t n = p->nslots * 2;
+    uint32_t *slots = ct_xcalloc(n, sizeof *slots);
+    for (size_t id = 1; id <= p->nstrs; id++) {
+        size_t i = p->hashes[id] & (n - 1);
+        while (slots[i]) i = (i + 1) & (n - 1);
+        slots[i] = (uint32_t)id;
+    }
+    free(p->slots);
+    p->slots = slots;
+    p->nslots = n;
+}
+
+uint32_t ct_pool_find(const ct_pool *p, const char *s, size_t len)
+{
+    uint64_t h = ct_hash64(s, len);
+    size_t i = h & (p->nslots - 1);
+    while (p->slots[i]) {
+        uint32_t id = p->slots[i];
+        if (p->hashes[id] == h && p->lens[id] == len && !memcmp(p->strs[id], s, len)) return id;
+        i = (i + 1) & (p->nslots - 1);
+    }
+    return 0;
+}
+
+uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
+{
+    if (!s || !len) return 0;
+    uint64_t h = ct_hash64(s, len);
+    size_t i = h & (p->nslots - 1);
+    while (p->slots[i]) {
+        uint32_t id = p->slots[i];
+        if (p->hashes[id] == h && p->lens[id] == len && !memcmp(p->strs[id], s, len)) return id;
+        i = (i + 1) & (p->nslots - 1);
+    }
+    if (p->nstrs + 1 >= p->cap) {
+        p->cap *= 2;
+        p->strs = ct_xrealloc(p->strs, p->cap * sizeof *p->strs);
+        p->lens = ct_xrealloc(p->lens, p->cap * sizeof *p->lens);
+        p->hashes = ct_xrealloc(p->hashes, p->cap * sizeof *p->hashes);
+    }
+    uint32_t id = (uint32_t)++p->nstrs;
+    p->strs[id] = store_bytes(p, s, len);
+    p->lens[id] = (uint32_t)len;
+    p->hashes[id] = h;
+    p->slots[i] = id;
+    if (p->nstrs * 2 > p->nslots) rehash(p);
+    return id;
+}
+
+uint32_t ct_pool_internz(ct_pool *p, const char *s)
+{
+    return s ? ct_pool_intern(p, s, strlen(s)) : 0;
+}
+
+uint32_t ct_pool_lower(ct_pool *p, uint32_t id)
+{
+    if (!id) return 0;
+    size_t len = p->lens[id];
+    const char *s = p->strs[id];
+    size_t i = 0;
+    while (i < len && !(s[i] >= 'A' && s[i] <= 'Z')) i++;
+    if (i == len) return id;
+    char stackbuf[256];
+    char *tmp = len < sizeof stackbuf ? stackbuf : ct_xmalloc(len + 1);
+    for (size_t j = 0; j < len; j++)
+        tmp[j] = (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32 : s[j]);
+    uint32_t r = ct_pool_intern(p, tmp, len);
+    if (tmp != stackbuf) free(tmp);
+    return r;
+}

@@ -1,0 +1,35 @@
+/* pool: string interning. Every distinct string is stored once and named by a
+ * small integer, so the per-event record stays compact and entity comparison
+ * is an integer compare. Id 0 is "no string". */
+#ifndef CT_POOL_H
+#define CT_POOL_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ct_pool_chunk ct_pool_chunk;
+typedef struct ct_pool {
+    uint32_t *slots;          /* open addressing: string id or 0 */
+    size_t nslots;
+    const char **strs;        /* id -> string (NUL-terminated, in chunks) */
+    uint32_t *lens;
+    uint64_t *hashes;
+    size_t nstrs, cap;
+    ct_pool_chunk *chunks;
+    size_t bytes;             /* string bytes held, for memory reports */
+} ct_pool;
+
+void ct_pool_init(ct_pool *p);
+void ct_pool_free(ct_pool *p);
+uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len);
+uint32_t ct_pool_internz(ct_pool *p, const char *s); /* NULL or "" -> 0 */
+/* Lookup without inserting: 0 if absent. */
+uint32_t ct_pool_find(const ct_pool *p, const char *s, size_t len);
+static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
+{
+    return id && id <= p->nstrs ? p->strs[id] : NULL;
+}
+/* Case-folded form of id's string (ASCII lower case), interned: UPNs and
+ * emails compare case-insensitively through it. */
+uint32_t ct_pool_lower(ct_pool *p, uint32_t id);
+
+#endif

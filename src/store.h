@@ -1,0 +1,90 @@
+/* store: every loaded event as a compact record of interned entity strings
+ * plus the place of its original bytes; the ECS document is rebuilt on
+ * demand from those bytes, so no JSON tree is kept per event. */
+#ifndef CT_STORE_H
+#define CT_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "input.h"
+#include "norm.h"
+#include "pool.h"
+
+/* Interned entity strings of an event (indexes into ct_event.s). */
+enum ct_ef {
+    CT_EF_DATASET, CT_EF_ACTION, CT_EF_OUTCOME,
+    CT_EF_ACTOR_ID, CT_EF_ACTOR_NAME, CT_EF_ACTOR_TYPE, CT_EF_ACTOR_IP, CT_EF_ACTOR_UA,
+    CT_EF_TARGET_ID, CT_EF_TARGET_NAME, CT_EF_TARGET_TYPE, CT_EF_TARGET_APP_ID,
+    CT_EF_CRED_ID, CT_EF_CRED_TYPE, CT_EF_CRED_NAME, CT_EF_CRED_END, CT_EF_CRED_USED,
+    CT_EF_RECORD_ID,
+    CT_EF__COUNT
+};
+
+enum {
+    CT_EVF_CRED_ADD = 1,  /* adds a credential */
+    CT_EVF_SIGNIN = 2,    /* a sign-in / authenticated call */
+    CT_EVF_ALERT = 4,     /* an Elastic alert document, not an event */
+};
+
+typedef struct ct_event {
+    int64_t ts;           /* ms UTC or CT_TIME_NONE */
+    uint64_t off;         /* record bytes in the source's data */
+    uint32_t len;
+    uint32_t src;         /* index into store->srcs */
+    uint32_t line;        /* 1-based line of the record's start */
+    uint8_t kind;         /* ct_kind */
+    uint8_t flags;        /* CT_EVF_* */
+    uint32_t s[CT_EF__COUNT];
+} ct_event;
+
+typedef struct ct_source {
+    ct_input in;
+    ct_format fmt;
+} ct_source;
+
+typedef struct ct_load_stats {
+    size_t records, events, alerts, skipped, duplicates, unrecognized;
+    size_t by_kind[CT_KIND__COUNT];
+    size_t bytes;
+} ct_load_stats;
+
+typedef void (*ct_diag_fn)(void *ctx, const char *file, uint64_t line, const char *msg);
+typedef void (*ct_progress_fn)(void *ctx, size_t done_bytes, size_t total_bytes);
+
+typedef struct ct_store {
+    ct_pool pool;
+    ct_event *ev;
+    size_t nev, cap;
+    ct_source *srcs;
+    size_t nsrcs;
+    ct_load_stats stats;
+    ct_diag_fn diag;           /* default: "FILE:LINE: msg" on stderr */
+    void *diag_ctx;
+    ct_progress_fn progress;
+    void *progress_ctx;
+    uint64_t *seen;            /* dedupe set: hashes of (dataset, record id) */
+    size_t nseen, seen_cap;
+} ct_store;
+
+void ct_store_init(ct_store *st);
+void ct_store_free(ct_store *st);
+/* Load one file ("-" = stdin). A file that cannot be opened gives -1 and a
+ * diagnostic; bad records inside a file are diagnosed and skipped (0). */
+int ct_store_load(ct_store *st, const char *path);
+/* Load every path; returns the number of files that could not be opened. */
+int ct_store_load_all(ct_store *st, char *const *paths, int n);
+
+static inline const char *ct_event_str(const ct_store *st, const ct_event *e, enum ct_ef f)
+{
+    return ct_pool_str(&st->pool, e->s[f]);
+}
+const char *ct_event_file(const ct_store *st, const ct_event *e);
+/* The original bytes of event i. */
+const char *ct_event_raw(const ct_store *st, size_t i, size_t *len);
+/* Rebuild event i's normalized form (ECS doc + fields); 0 ok. */
+int ct_store_norm(const ct_store *st, size_t i, ct_norm *out);
+/* Fill f with the event's interned fields (strings owned by the store). */
+void ct_event_fields(const ct_store *st, size_t i, ct_fields *f);
+/* One `events --json` line object: the ECS doc plus "credtriage". NULL on error. */
+cJSON *ct_store_event_json(const ct_store *st, size_t i);
+
+#endif
