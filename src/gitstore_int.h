@@ -1,0 +1,58 @@
+/* gitstore internals shared by gitstore.c, gitstore_log.c and gitstore_sync.c. */
+#ifndef CT_GITSTORE_INT_H
+#define CT_GITSTORE_INT_H
+#include <git2.h>
+#include "gitstore.h"
+
+struct ct_repo {
+    git_repository *repo;
+    char *workdir; /* with trailing '/' */
+    char *gitdir;  /* with trailing '/' */
+};
+
+/* Append "<what>: <libgit2's last error>" to err; returns -1. */
+int ct_repo__giterr(ct_sbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* flock(<gitdir>/credtriage.lock), waiting up to ~30 s. *fd for unlock. */
+int ct_repo__lock(ct_repo *r, int *fd, ct_sbuf *err);
+void ct_repo__unlock(int fd);
+
+/* Signature "now" for the analyst identity (see ct_repo_identity). */
+int ct_repo__signature(ct_repo *r, const char *analyst, git_signature **sig, ct_sbuf *err);
+
+#define CT_REPO_JOURNAL "credtriage-journal"
+
+/* The body of ct_repo_commit_files, called with the lock held: write the
+ * files (when write; else take them as they are in the work tree), stage
+ * them, commit HEAD + them. When expect is non-NULL the commit is refused if
+ * HEAD is no longer that commit. */
+int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n, int write,
+                                 const char *message, const git_signature *sig,
+                                 const git_oid *expect, char oid_out[41], ct_sbuf *err);
+void ct_repo__remove_journal(ct_repo *r);
+/* path relative to the work tree that is safe to write (no .., .git, ...) */
+int ct_repo__check_path(const char *p, ct_sbuf *err);
+
+/* small helpers */
+int ct_repo__sys_err(ct_sbuf *err, const char *what, const char *path); /* "what path: errno" */
+char *ct_repo__path_in(const char *dir, const char *name);              /* dir + name */
+int64_t ct_repo__mono_ms(void);
+void ct_repo__sleep_ms(long ms);
+
+/* Tree of a commit's first parent (NULL for a root commit). */
+int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
+
+/* The current branch's upstream: the configured one, else remote "origin"
+ * with the same branch name. *remote NULL (and 0) when there is none.
+ * *branch_ref "refs/heads/B", *merge_ref the branch on the remote
+ * ("refs/heads/M"), *tracking "refs/remotes/R/M". Detached/unborn HEAD: an
+ * error. All malloc'd (NULL-safe to free). */
+int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
+                      char **tracking, ct_sbuf *err);
+
+/* Paths changed between two trees (a NULL = empty tree), malloc'd. */
+int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
+                           size_t *n, ct_sbuf *err);
+void ct_repo__free_strv(char **v, size_t n);
+
+#endif

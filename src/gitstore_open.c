@@ -1,0 +1,259 @@
+/* gitstore: recovering an interrupted write, seeding and opening the rules repo. */
+#include "gitstore_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SEED_MESSAGE "seed: shipped credtriage rules and guides\n"
+
+/* ---- recovery, seeding, open -------------------------------------------- */
+
+static int recover(ct_repo *r, const char *analyst, ct_sbuf *err)
+{
+    char *jpath = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
+    char *data = NULL;
+    ct_repo_file *files = NULL;
+    git_signature *sig = NULL;
+    int fd = -1, rc = -1;
+    if (access(jpath, F_OK) < 0) {
+        free(jpath);
+        return 0;
+    }
+    if (ct_repo__lock(r, &fd, err) < 0) goto out;
+    size_t len;
+    if (ct_read_file(jpath, &data, &len) < 0) { /* a committer finished meanwhile */
+        rc = errno == ENOENT ? 0 : ct_repo__sys_err(err, "cannot read journal", jpath);
+        goto out;
+    }
+    size_t n = 0;
+    files = ct_xcalloc(len / 2 + 1, sizeof *files);
+    ct_sbuf msg;
+    ct_sbuf_init(&msg);
+    ct_sbuf_add(&msg, "recover: commit files left by an interrupted credtriage write\n\n");
+    for (char *line = data, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl) break; /* a torn last line cannot be trusted */
+        *nl = 0;
+        if (ct_repo__check_path(line, err) < 0) {
+            ct_sbuf_free(&msg);
+            ct_sbuf_addf(err, " (in %s)", jpath);
+            goto out;
+        }
+        files[n++].path = line;
+        ct_sbuf_addf(&msg, "%s\n", line);
+    }
+    if (n == 0) {
+        ct_repo__remove_journal(r);
+        ct_sbuf_free(&msg);
+        rc = 0;
+        goto out;
+    }
+    if (ct_repo__signature(r, analyst, &sig, err) == 0)
+        rc = ct_repo__commit_paths_locked(r, files, n, 0, msg.buf, sig, NULL, NULL, err);
+    if (rc < 0) ct_sbuf_add(err, " (while recovering an interrupted write)");
+    ct_sbuf_free(&msg);
+out:
+    git_signature_free(sig);
+    ct_repo__unlock(fd);
+    free(files);
+    free(data);
+    free(jpath);
+    return rc;
+}
+
+typedef struct file_vec {
+    ct_repo_file *v;
+    size_t n, cap;
+} file_vec;
+
+static void file_vec_free(file_vec *fv)
+{
+    for (size_t i = 0; i < fv->n; i++) {
+        free((char *)fv->v[i].path);
+        free((char *)fv->v[i].data);
+    }
+    free(fv->v);
+}
+
+/* Regular files under root/rel (dot files skipped), as rel/... paths. */
+static int collect_files(const char *root, const char *rel, file_vec *fv, ct_sbuf *err)
+{
+    ct_sbuf dir;
+    ct_sbuf_init(&dir);
+    ct_sbuf_addf(&dir, "%s/%s", root, rel);
+    DIR *d = opendir(dir.buf);
+    if (!d) {
+        int rc = ct_repo__sys_err(err, "cannot read seed directory", dir.buf);
+        ct_sbuf_free(&dir);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        ct_sbuf full, sub;
+        ct_sbuf_init(&full);
+        ct_sbuf_init(&sub);
+        ct_sbuf_addf(&full, "%s/%s", dir.buf, de->d_name);
+        ct_sbuf_addf(&sub, "%s/%s", rel, de->d_name);
+        struct stat st;
+        if (stat(full.buf, &st) < 0) {
+            rc = ct_repo__sys_err(err, "cannot stat", full.buf);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = collect_files(root, sub.buf, fv, err);
+        } else if (S_ISREG(st.st_mode)) {
+            char *data;
+            size_t len;
+            if (ct_read_file(full.buf, &data, &len) < 0) {
+                rc = ct_repo__sys_err(err, "cannot read", full.buf);
+            } else {
+                if (fv->n == fv->cap) {
+                    fv->cap = fv->cap ? fv->cap * 2 : 32;
+                    fv->v = ct_xrealloc(fv->v, fv->cap * sizeof *fv->v);
+                }
+                fv->v[fv->n++] = (ct_repo_file){ ct_sbuf_detach(&sub), data, len };
+            }
+        }
+        ct_sbuf_free(&full);
+        ct_sbuf_free(&sub);
+    }
+    closedir(d);
+    ct_sbuf_free(&dir);
+    return rc;
+}
+
+static int needs_seed(ct_repo *r, int *need, ct_sbuf *err)
+{
+    git_reference *head = NULL;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    git_tree_entry *e = NULL;
+    int rc = git_repository_head(&head, r->repo);
+    if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+        *need = 1;
+        return 0;
+    }
+    if (rc == 0) rc = git_reference_peel((git_object **)&c, head, GIT_OBJECT_COMMIT);
+    if (rc == 0) rc = git_commit_tree(&t, c);
+    if (rc == 0) {
+        int er = git_tree_entry_bypath(&e, t, "rules");
+        if (er == 0 || er == GIT_ENOTFOUND) *need = er == GIT_ENOTFOUND;
+        else rc = er;
+    }
+    if (rc < 0) ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+    git_tree_entry_free(e);
+    git_tree_free(t);
+    git_commit_free(c);
+    git_reference_free(head);
+    return rc < 0 ? -1 : 0;
+}
+
+static int seed(ct_repo *r, const char *seed_root, const char *analyst, ct_sbuf *err)
+{
+    if (!seed_root || !*seed_root) {
+        ct_sbuf_addf(err, "%s has no rules/ yet and no seed directory was given", r->workdir);
+        return -1;
+    }
+    file_vec fv = { 0 };
+    int rc = collect_files(seed_root, "rules", &fv, err);
+    if (rc == 0) rc = collect_files(seed_root, "guides", &fv, err);
+    if (rc == 0 && fv.n == 0) {
+        ct_sbuf_addf(err, "nothing to seed: %s/rules and %s/guides hold no files", seed_root,
+                     seed_root);
+        rc = -1;
+    }
+    if (rc == 0) {
+        char oid[41];
+        rc = ct_repo_commit_files(r, fv.v, fv.n, SEED_MESSAGE, analyst, oid, err);
+        if (rc < 0) ct_sbuf_add(err, " (while seeding the rules repo)");
+    }
+    file_vec_free(&fv);
+    return rc;
+}
+
+static int dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    struct dirent *de;
+    int empty = 1;
+    while (empty && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+static char *with_slash(const char *p)
+{
+    size_t n = strlen(p);
+    char *s = ct_xmalloc(n + 2);
+    memcpy(s, p, n + 1);
+    if (n == 0 || p[n - 1] != '/') memcpy(s + n, "/", 2);
+    return s;
+}
+
+int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct_repo **out,
+                 ct_sbuf *err)
+{
+    *out = NULL;
+    if (!dir || !*dir) {
+        ct_sbuf_add(err, "no rules repo directory given");
+        return -1;
+    }
+    git_libgit2_init(); /* balanced by git_libgit2_shutdown in ct_repo_close */
+    /* objects and refs survive a power cut, not only a kill */
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+    ct_repo *r = ct_xcalloc(1, sizeof *r);
+    struct stat st;
+    if (stat(dir, &st) < 0) {
+        if (errno != ENOENT || ct_mkdirs(dir, 0777) < 0) {
+            ct_repo__sys_err(err, "cannot create rules repo directory", dir);
+            goto fail;
+        }
+    } else if (!S_ISDIR(st.st_mode)) {
+        ct_sbuf_addf(err, "%s exists and is not a directory", dir);
+        goto fail;
+    }
+    int rc = git_repository_open_ext(&r->repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+    if (rc == GIT_ENOTFOUND) {
+        if (!dir_is_empty(dir)) {
+            ct_sbuf_addf(err, "%s is not a git repository and not empty: refusing to use it "
+                              "as the rules repo", dir);
+            goto fail;
+        }
+        rc = git_repository_init(&r->repo, dir, 0);
+    }
+    if (rc < 0) {
+        ct_repo__giterr(err, "cannot open rules repo %s", dir);
+        goto fail;
+    }
+    if (git_repository_is_bare(r->repo)) {
+        ct_sbuf_addf(err, "%s is a bare repository; the rules repo needs a work tree", dir);
+        goto fail;
+    }
+    r->workdir = with_slash(git_repository_workdir(r->repo));
+    r->gitdir = with_slash(git_repository_path(r->repo));
+    if (recover(r, analyst, err) < 0) goto fail;
+    int need = 0;
+    if (needs_seed(r, &need, err) < 0) goto fail;
+    if (need && seed(r, seed_root, analyst, err) < 0) goto fail;
+    *out = r;
+    return 0;
+fail:
+    ct_repo_close(r);
+    return -1;
+}
+
+void ct_repo_close(ct_repo *r)
+{
+    if (!r) return;
+    git_repository_free(r->repo);
+    free(r->workdir);
+    free(r->gitdir);
+    free(r);
+    git_libgit2_shutdown();
+}

@@ -1,0 +1,425 @@
+/* gitstore: sync the rules repo with its upstream (fetch, fast-forward or
+ * replay local commits in memory, push). Runs under the credtriage lock so
+ * no local commit can land in the middle. */
+#include "gitstore_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *buf_take(git_buf *b)
+{
+    char *s = ct_xstrdup(b->ptr ? b->ptr : "");
+    git_buf_dispose(b);
+    return s;
+}
+
+int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
+                      char **tracking, ct_sbuf *err)
+{
+    git_reference *head = NULL;
+    git_remote *rm = NULL;
+    git_buf b = { 0 };
+    *branch_ref = *remote = *merge_ref = *tracking = NULL;
+    int rc = git_repository_head(&head, r->repo);
+    if (rc < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+    if (!git_reference_is_branch(head)) {
+        git_reference_free(head);
+        ct_sbuf_addf(err, "HEAD of %s is not on a branch", r->workdir);
+        return -1;
+    }
+    char *bref = ct_xstrdup(git_reference_name(head));
+    git_reference_free(head);
+    rc = git_branch_upstream_remote(&b, r->repo, bref);
+    if (rc == 0) {
+        *remote = buf_take(&b);
+        if (git_branch_upstream_merge(&b, r->repo, bref) < 0) goto git_fail;
+        *merge_ref = buf_take(&b);
+        if (git_branch_upstream_name(&b, r->repo, bref) < 0) goto git_fail;
+        *tracking = buf_take(&b);
+    } else if (rc == GIT_ENOTFOUND) {
+        rc = git_remote_lookup(&rm, r->repo, "origin");
+        git_remote_free(rm);
+        if (rc < 0 && rc != GIT_ENOTFOUND) goto git_fail;
+        if (rc == 0) {
+            ct_sbuf t;
+            ct_sbuf_init(&t);
+            ct_sbuf_addf(&t, "refs/remotes/origin/%s", bref + 11);
+            *remote = ct_xstrdup("origin");
+            *merge_ref = ct_xstrdup(bref);
+            *tracking = ct_sbuf_detach(&t);
+        }
+    } else {
+        goto git_fail;
+    }
+    *branch_ref = bref;
+    return 0;
+git_fail:
+    ct_repo__giterr(err, "cannot find the upstream of %s", bref);
+    git_buf_dispose(&b);
+    free(bref);
+    free(*remote);
+    free(*merge_ref);
+    free(*tracking);
+    *remote = *merge_ref = *tracking = NULL;
+    return -1;
+}
+
+void ct_sync_report_free(ct_sync_report *rep)
+{
+    if (!rep) return;
+    ct_repo__free_strv(rep->conflicts, rep->nconflicts);
+    memset(rep, 0, sizeof *rep);
+}
+
+typedef struct strv {
+    char **v;
+    size_t n, cap;
+} strv;
+
+static void strv_add(strv *s, const char *p)
+{
+    if (s->n == s->cap) s->v = ct_xrealloc(s->v, (s->cap = s->cap ? s->cap * 2 : 8) * sizeof *s->v);
+    s->v[s->n++] = ct_xstrdup(p);
+}
+
+static int notify_conflict(git_checkout_notify_t why, const char *path, const git_diff_file *b,
+                           const git_diff_file *t, const git_diff_file *w, void *payload)
+{
+    (void)why, (void)b, (void)t, (void)w;
+    strv_add(payload, path);
+    return 0;
+}
+
+/* Move the work tree, index and branch from commit `from` to `to`, touching
+ * only files that differ between them; refuse before changing anything when
+ * one of those has uncommitted changes. */
+static int move_branch(ct_repo *r, const char *bref, const git_oid *from, const git_oid *to,
+                       const char *why, ct_sbuf *err)
+{
+    git_commit *fc = NULL, *tc = NULL;
+    git_tree *ft = NULL;
+    git_reference *ref = NULL;
+    strv dirty = { 0 };
+    int rc = -1;
+    if (git_commit_lookup(&fc, r->repo, from) < 0 || git_commit_lookup(&tc, r->repo, to) < 0 ||
+        git_commit_tree(&ft, fc) < 0) {
+        ct_repo__giterr(err, "cannot read commits to update the work tree");
+        goto out;
+    }
+    git_checkout_options co;
+    git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+    co.checkout_strategy = GIT_CHECKOUT_SAFE;
+    co.baseline = ft;
+    co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+    co.notify_cb = notify_conflict;
+    co.notify_payload = &dirty;
+    int cr = git_checkout_tree(r->repo, (git_object *)tc, &co);
+    if (cr < 0) {
+        if (dirty.n) {
+            ct_sbuf_add(err, "cannot sync: uncommitted changes to ");
+            for (size_t i = 0; i < dirty.n; i++) ct_sbuf_addf(err, "%s%s", i ? ", " : "", dirty.v[i]);
+            ct_sbuf_add(err, " would be overwritten; commit or discard them first");
+        } else {
+            ct_repo__giterr(err, "cannot update the work tree");
+        }
+        goto out;
+    }
+    if (git_reference_create_matching(&ref, r->repo, bref, to, 1, from, why) < 0) {
+        ct_repo__giterr(err, "cannot move %s", bref);
+        goto out;
+    }
+    rc = 0;
+out:
+    ct_repo__free_strv(dirty.v, dirty.n);
+    git_reference_free(ref);
+    git_tree_free(ft);
+    git_commit_free(tc);
+    git_commit_free(fc);
+    return rc;
+}
+
+static int tree_of(git_repository *repo, const git_oid *commit, git_tree **out)
+{
+    git_commit *c = NULL;
+    int rc = git_commit_lookup(&c, repo, commit);
+    if (rc == 0) rc = git_commit_tree(out, c);
+    git_commit_free(c);
+    return rc;
+}
+
+/* Paths changed on both sides since the merge base. */
+static int both_changed(ct_repo *r, const git_oid *base, const git_oid *l, const git_oid *u,
+                        strv *out, ct_sbuf *err)
+{
+    git_tree *bt = NULL, *lt = NULL, *ut = NULL;
+    char **lp = NULL, **up = NULL;
+    size_t nl = 0, nu = 0;
+    int rc = -1;
+    if (tree_of(r->repo, base, &bt) < 0 || tree_of(r->repo, l, &lt) < 0 ||
+        tree_of(r->repo, u, &ut) < 0) {
+        ct_repo__giterr(err, "cannot read the trees to sync");
+        goto out;
+    }
+    if (ct_repo__changed_paths(r->repo, bt, lt, &lp, &nl, err) < 0 ||
+        ct_repo__changed_paths(r->repo, bt, ut, &up, &nu, err) < 0)
+        goto out;
+    for (size_t i = 0; i < nl; i++)
+        for (size_t j = 0; j < nu; j++)
+            if (strcmp(lp[i], up[j]) == 0) strv_add(out, lp[i]);
+    rc = 0;
+out:
+    ct_repo__free_strv(lp, nl);
+    ct_repo__free_strv(up, nu);
+    git_tree_free(bt);
+    git_tree_free(lt);
+    git_tree_free(ut);
+    return rc;
+}
+
+/* Replay the commits of local not in upstream on top of upstream, in memory
+ * (nothing but new objects is written). *tip is the new head. */
+static int replay(ct_repo *r, const git_oid *local, const git_oid *upstream,
+                  const git_signature *committer, git_oid *tip, size_t *count, strv *conf,
+                  ct_sbuf *err)
+{
+    git_revwalk *w = NULL;
+    git_commit *onto = NULL;
+    int rc = -1;
+    *count = 0;
+    if (git_revwalk_new(&w, r->repo) < 0 ||
+        git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+        git_revwalk_push(w, local) < 0 || git_revwalk_hide(w, upstream) < 0 ||
+        git_commit_lookup(&onto, r->repo, upstream) < 0) {
+        ct_repo__giterr(err, "cannot list the local commits to replay");
+        goto out;
+    }
+    git_oid id;
+    int wr;
+    while ((wr = git_revwalk_next(&id, w)) == 0) {
+        git_commit *c = NULL, *nc = NULL;
+        git_index *idx = NULL;
+        git_tree *t = NULL;
+        git_oid tid, nid;
+        int ok = 0;
+        if (git_commit_lookup(&c, r->repo, &id) < 0) {
+            ct_repo__giterr(err, "cannot read commit %s", git_oid_tostr_s(&id));
+        } else if (git_commit_parentcount(c) > 1) {
+            ct_sbuf_addf(err, "cannot sync: local commit %s is a merge; sync it with git",
+                         git_oid_tostr_s(&id));
+        } else if (git_cherrypick_commit(&idx, r->repo, c, onto, 0, NULL) < 0) {
+            ct_repo__giterr(err, "cannot replay commit %s", git_oid_tostr_s(&id));
+        } else if (git_index_has_conflicts(idx)) {
+            git_index_conflict_iterator *it = NULL;
+            const git_index_entry *a, *o, *t2;
+            if (git_index_conflict_iterator_new(&it, idx) == 0) {
+                while (git_index_conflict_next(&a, &o, &t2, it) == 0)
+                    strv_add(conf, (o ? o : t2 ? t2 : a)->path);
+                git_index_conflict_iterator_free(it);
+            }
+            ct_sbuf_add(err, "cannot sync: local and upstream changes conflict");
+        } else if (git_index_write_tree_to(&tid, idx, r->repo) < 0 ||
+                   git_tree_lookup(&t, r->repo, &tid) < 0) {
+            ct_repo__giterr(err, "cannot replay commit %s", git_oid_tostr_s(&id));
+        } else if (git_oid_equal(&tid, git_commit_tree_id(onto))) {
+            ok = 1; /* already upstream: dropped, as git rebase does */
+        } else {
+            const git_commit *parents[1] = { onto };
+            if (git_commit_create(&nid, r->repo, NULL, git_commit_author(c),
+                                  committer ? committer : git_commit_committer(c),
+                                  git_commit_message_encoding(c), git_commit_message(c), t, 1,
+                                  parents) < 0 ||
+                git_commit_lookup(&nc, r->repo, &nid) < 0) {
+                ct_repo__giterr(err, "cannot replay commit %s", git_oid_tostr_s(&id));
+            } else {
+                git_commit_free(onto);
+                onto = nc;
+                (*count)++;
+                ok = 1;
+            }
+        }
+        git_tree_free(t);
+        git_index_free(idx);
+        git_commit_free(c);
+        if (!ok) goto out;
+    }
+    if (wr != GIT_ITEROVER) {
+        ct_repo__giterr(err, "cannot list the local commits to replay");
+        goto out;
+    }
+    git_oid_cpy(tip, git_commit_id(onto));
+    rc = 0;
+out:
+    git_commit_free(onto);
+    git_revwalk_free(w);
+    return rc;
+}
+
+typedef struct push_state {
+    ct_sbuf *err;
+    int rejected;
+} push_state;
+
+static int push_ref_cb(const char *refname, const char *status, void *data)
+{
+    push_state *ps = data;
+    if (status) {
+        ps->rejected = 1;
+        ct_sbuf_addf(ps->err, "the remote rejected the push of %s: %s", refname, status);
+    }
+    return 0;
+}
+
+static int count_commits(ct_repo *r, const git_oid *tip, const git_oid *hide, size_t *n)
+{
+    git_revwalk *w = NULL;
+    git_oid id;
+    *n = 0;
+    int rc = git_revwalk_new(&w, r->repo);
+    if (rc == 0) rc = git_revwalk_push(w, tip);
+    if (rc == 0 && hide) rc = git_revwalk_hide(w, hide);
+    while (rc == 0 && (rc = git_revwalk_next(&id, w)) == 0) (*n)++;
+    git_revwalk_free(w);
+    return rc == GIT_ITEROVER ? 0 : rc;
+}
+
+static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_sbuf *err)
+{
+    char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
+    git_remote *rm = NULL;
+    git_signature *sig = NULL;
+    strv conf = { 0 };
+    int rc = -1;
+    size_t err_mark = err->len;
+    if (ct_repo__upstream(r, &bref, &remote, &merge, &tracking, err) < 0) return -1;
+    if (!remote) {
+        ct_sbuf_addf(err, "cannot sync: branch %s has no upstream and there is no remote "
+                          "'origin' (git remote add origin URL)", bref + 11);
+        goto out;
+    }
+    if (git_remote_lookup(&rm, r->repo, remote) < 0) {
+        ct_repo__giterr(err, "cannot find remote '%s'", remote);
+        goto out;
+    }
+    ct_sbuf spec;
+    ct_sbuf_init(&spec);
+    ct_sbuf_addf(&spec, "+%s:%s", merge, tracking);
+    char *specs[1] = { spec.buf };
+    git_strarray fs = { specs, 1 };
+    git_fetch_options fo;
+    git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+    int fr = git_remote_fetch(rm, &fs, &fo, "credtriage sync: fetch");
+    ct_sbuf_free(&spec);
+    if (fr < 0) {
+        ct_repo__giterr(err, "cannot fetch from '%s'", remote);
+        goto out;
+    }
+    git_oid local, up, tip;
+    if (git_reference_name_to_id(&local, r->repo, bref) < 0) {
+        ct_repo__giterr(err, "cannot read %s", bref);
+        goto out;
+    }
+    int has_up = git_reference_name_to_id(&up, r->repo, tracking) == 0;
+    git_oid_cpy(&tip, &local);
+    if (has_up) {
+        size_t ahead, behind;
+        if (git_graph_ahead_behind(&ahead, &behind, r->repo, &local, &up) < 0) {
+            ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
+            goto out;
+        }
+        rep->fetched = behind;
+        if (behind && !ahead) {
+            if (move_branch(r, bref, &local, &up, "credtriage sync: fast-forward", err) < 0)
+                goto out;
+            git_oid_cpy(&tip, &up);
+        } else if (behind && ahead) {
+            git_oid base;
+            if (git_merge_base(&base, r->repo, &local, &up) < 0) {
+                ct_repo__giterr(err, "cannot find where %s and %s diverged", bref, tracking);
+                goto out;
+            }
+            if (both_changed(r, &base, &local, &up, &conf, err) < 0) goto out;
+            ct_sbuf ignored; /* no identity: replayed commits keep their committer */
+            ct_sbuf_init(&ignored);
+            ct_repo__signature(r, analyst, &sig, &ignored);
+            ct_sbuf_free(&ignored);
+            if (conf.n == 0 &&
+                replay(r, &local, &up, sig, &tip, &rep->rebased, &conf, err) < 0 && !conf.n)
+                goto out;
+            if (conf.n) {
+                err->len = err_mark; /* the conflict list says it better */
+                err->buf[err_mark] = 0;
+                ct_sbuf_addf(err, "cannot sync: both this repo and '%s' changed ", remote);
+                for (size_t i = 0; i < conf.n; i++)
+                    ct_sbuf_addf(err, "%s%s", i ? ", " : "", conf.v[i]);
+                ct_sbuf_add(err, "; local history and files are unchanged — resolve it with "
+                                 "git (pull --rebase) and sync again");
+                rep->conflicts = conf.v;
+                rep->nconflicts = conf.n;
+                conf.v = NULL;
+                conf.n = 0;
+                goto out;
+            }
+            if (move_branch(r, bref, &local, &tip, "credtriage sync: replay on upstream", err) < 0)
+                goto out;
+        }
+    }
+    if (has_up && git_oid_equal(&tip, &up)) {
+        rc = 0;
+        goto out;
+    }
+    if (count_commits(r, &tip, has_up ? &up : NULL, &rep->pushed) < 0) {
+        ct_repo__giterr(err, "cannot count the commits to push");
+        goto out;
+    }
+    ct_sbuf ps;
+    ct_sbuf_init(&ps);
+    ct_sbuf_addf(&ps, "%s:%s", bref, merge);
+    char *pspecs[1] = { ps.buf };
+    git_strarray pa = { pspecs, 1 };
+    git_push_options po;
+    git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+    push_state st = { err, 0 };
+    po.callbacks.push_update_reference = push_ref_cb;
+    po.callbacks.payload = &st;
+    int pr = git_remote_push(rm, &pa, &po);
+    ct_sbuf_free(&ps);
+    if (pr < 0) {
+        ct_repo__giterr(err, "cannot push to '%s'", remote);
+        rep->pushed = 0;
+        goto out;
+    }
+    if (st.rejected) {
+        ct_sbuf_add(err, " (someone pushed meanwhile: sync again)");
+        rep->pushed = 0;
+        goto out;
+    }
+    rc = 0;
+out:
+    ct_repo__free_strv(conf.v, conf.n);
+    git_signature_free(sig);
+    git_remote_free(rm);
+    free(bref);
+    free(remote);
+    free(merge);
+    free(tracking);
+    return rc;
+}
+
+int ct_repo_sync(ct_repo *r, const char *analyst, ct_sync_report *report, ct_sbuf *err)
+{
+    ct_sync_report local;
+    ct_sync_report *rep = report ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    int det = git_repository_head_detached(r->repo);
+    if (det != 0) {
+        if (det < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+        ct_sbuf_addf(err, "cannot sync: HEAD of %s is detached (not on a branch)", r->workdir);
+        return -1;
+    }
+    int fd;
+    if (ct_repo__lock(r, &fd, err) < 0) return -1;
+    int rc = sync_locked(r, analyst, rep, err);
+    ct_repo__unlock(fd);
+    if (!report) ct_sync_report_free(&local);
+    return rc;
+}
