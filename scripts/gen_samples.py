@@ -1108,16 +1108,29 @@ GCP.sort(key=lambda p: p[0])
 # ======================================================================================
 # Elastic Security alerts (_search response)
 # ======================================================================================
+# Names, rule_ids and queries match the project's rules/ (azure/entra_app_credential_added,
+# azure/entra_sp_credential_added, aws/aws_iam_access_key_created_for_another_user); the rule
+# saved-object uuids are made up. Copied here so the generator does not read rules/.
+TAGS_AZ = ["Domain: Cloud", "Domain: Identity", "Data Source: Azure", "Data Source: Microsoft Entra ID",
+           "Data Source: Microsoft Entra ID Audit Logs", "Use Case: Identity and Access Audit",
+           "Tactic: Persistence", "Resources: Investigation Guide"]
 RULES = {
-    "entra-app-cred": {"name": "Azure Application Credential Modification", "uuid": guid(), "rule_id": guid(),
-                       "severity": "medium", "risk": 47,
+    "entra-app-cred": {"name": "Entra ID Application Credential Added", "uuid": guid(),
+                       "rule_id": "cdb614db-c4f5-486f-bc52-21f409265851",
+                       "severity": "medium", "risk": 47, "index": ["filebeat-*", "logs-azure*"], "tags": TAGS_AZ,
                        "query": "event.dataset:azure.auditlogs and azure.auditlogs.operation_name:\"Update application - Certificates and secrets management\" and event.outcome:(success or Success)"},
-    "entra-sp-cred": {"name": "Microsoft Entra ID Service Principal Credentials Added", "uuid": guid(), "rule_id": guid(),
-                      "severity": "medium", "risk": 47,
+    "entra-sp-cred": {"name": "Entra ID Service Principal Credentials Added", "uuid": guid(),
+                      "rule_id": "972bce31-d929-4dc4-9204-ac51fc158c6c",
+                      "severity": "medium", "risk": 47, "index": ["filebeat-*", "logs-azure*"],
+                      "tags": TAGS_AZ + ["Tactic: Privilege Escalation"],
                       "query": "event.dataset:azure.auditlogs and azure.auditlogs.operation_name:\"Add service principal credentials\" and event.outcome:(success or Success)"},
-    "aws-key-other": {"name": "AWS IAM Access Key Created for Another User", "uuid": guid(), "rule_id": guid(),
-                      "severity": "medium", "risk": 47,
-                      "query": "event.dataset:aws.cloudtrail and event.provider:iam.amazonaws.com and event.action:CreateAccessKey and event.outcome:success"},
+    "aws-key-other": {"name": "AWS IAM Access Key Created for Another User", "uuid": guid(),
+                      "rule_id": "63c03d0d-13b4-4f90-ab53-90d7ed6335ec",
+                      "severity": "medium", "risk": 47, "index": ["filebeat-*", "logs-aws*"],
+                      "tags": ["Domain: Cloud", "Data Source: AWS", "Data Source: Amazon Web Services",
+                               "Data Source: AWS CloudTrail", "Use Case: Identity and Access Audit",
+                               "Tactic: Persistence", "Resources: Investigation Guide", "Tactic: Privilege Escalation"],
+                      "query": "event.dataset:aws.cloudtrail and event.provider:iam.amazonaws.com and event.action:CreateAccessKey and event.outcome:success and user.target.name:*"},
 }
 
 
@@ -1207,7 +1220,7 @@ def alert(rule_key, doc, index, orig_time, fired, status, reason, extra=None):
         "kibana.alert.rule.type": "query",
         "kibana.alert.rule.severity": rule["severity"],
         "kibana.alert.rule.risk_score": rule["risk"],
-        "kibana.alert.rule.tags": ["Domain: Cloud", "Use Case: Identity and Access Audit", "Tactic: Persistence"],
+        "kibana.alert.rule.tags": rule["tags"],
         "kibana.alert.rule.threat": [{"framework": "MITRE ATT&CK",
                                       "tactic": {"id": "TA0003", "name": "Persistence", "reference": "https://attack.mitre.org/tactics/TA0003/"},
                                       "technique": [{"id": "T1098", "name": "Account Manipulation",
@@ -1217,7 +1230,7 @@ def alert(rule_key, doc, index, orig_time, fired, status, reason, extra=None):
         "kibana.alert.rule.parameters": {
             "description": rule["name"], "risk_score": rule["risk"], "severity": rule["severity"],
             "rule_id": rule["rule_id"], "type": "query", "language": "kuery", "query": rule["query"],
-            "index": ["logs-azure*"] if rule_key.startswith("entra") else ["logs-aws*"],
+            "index": rule["index"],
             "from": "now-25m", "to": "now", "interval": "5m", "max_signals": 100, "version": 1,
             "immutable": False, "exceptions_list": [], "references": [],
             "threat": [], "filters": [], "author": ["credtriage demo"], "license": ""},
@@ -1260,11 +1273,11 @@ d2, i2 = ecs_azure_audit(S5_SP_CREDS)
 d3, i3 = ecs_cloudtrail(S3_CREATE_KEY, S3_CREATE_KEY_T)
 ALERTS = [
     alert("entra-app-cred", d1, i1, S1_SECRET["t"], S1_SECRET["t"] + timedelta(minutes=4, seconds=12), "open",
-          "event with source %s by megan.bowen@contoso.com created medium alert Azure Application Credential Modification." % ATTACKER_IP1),
+          "event with source %s by megan.bowen@contoso.com created medium alert Entra ID Application Credential Added." % ATTACKER_IP1),
     alert("aws-key-other", d3, i3, S3_CREATE_KEY_T, S3_CREATE_KEY_T + timedelta(minutes=3, seconds=51), "open",
           "event with source %s by alice created medium alert AWS IAM Access Key Created for Another User." % ALICE_IP),
     alert("entra-sp-cred", d2, i2, S5_SP_CREDS["t"], S5_SP_CREDS["t"] + timedelta(minutes=2, seconds=40), "acknowledged",
-          "event with source %s by nestor.wilke@contoso.com created medium alert Microsoft Entra ID Service Principal Credentials Added." % NESTOR["ip"],
+          "event with source %s by nestor.wilke@contoso.com created medium alert Entra ID Service Principal Credentials Added." % NESTOR["ip"],
           extra={"kibana.alert.workflow_user": "isaiah.langer", "kibana.alert.workflow_status_updated_at": es_time(T(6, 16, 30, 0))}),
 ]
 
