@@ -1,0 +1,444 @@
+/* kql evaluation over cJSON documents, and the required-values pre-filter.
+ * Semantics are described in kql.h. */
+#include "kql_int.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOC_MAX_DEPTH 512
+
+/* ---------- value helpers ---------- */
+
+int kql_number(const char *s, size_t n, double *out)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-') i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return 0;
+    if (i < n && s[i] == '.') {
+        d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return 0;
+    }
+    if (i != n || n > 64) return 0;
+    char tmp[72];
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    *out = strtod(tmp, NULL);
+    return 1;
+}
+
+int kql_ip_parse(const char *s, size_t n, uint8_t addr[16], int *prefix)
+{
+    char tmp[64];
+    if (n == 0 || n >= sizeof tmp || memchr(s, 0, n)) return KIP_NONE;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    char *slash = strchr(tmp, '/');
+    int pfx = -1;
+    if (slash) {
+        *slash = 0;
+        const char *d = slash + 1;
+        if (!*d || strlen(d) > 3) return KIP_NONE;
+        pfx = 0;
+        for (; *d; d++) {
+            if (*d < '0' || *d > '9') return KIP_NONE;
+            pfx = pfx * 10 + (*d - '0');
+        }
+    }
+    uint8_t a4[4];
+    if (inet_pton(AF_INET, tmp, a4) == 1) {
+        if (pfx > 32) return KIP_NONE;
+        memset(addr, 0, 10);
+        addr[10] = addr[11] = 0xff;
+        memcpy(addr + 12, a4, 4);
+        *prefix = pfx < 0 ? 128 : pfx + 96;
+    } else if (inet_pton(AF_INET6, tmp, addr) == 1) {
+        if (pfx > 128) return KIP_NONE;
+        *prefix = pfx < 0 ? 128 : pfx;
+    } else {
+        return KIP_NONE;
+    }
+    return slash ? KIP_CIDR : KIP_ADDR;
+}
+
+static int ip_in(const uint8_t net[16], int prefix, const uint8_t a[16])
+{
+    int full = prefix / 8, rest = prefix % 8;
+    if (memcmp(net, a, (size_t)full)) return 0;
+    if (!rest) return 1;
+    uint8_t m = (uint8_t)(0xff << (8 - rest));
+    return (net[full] & m) == (a[full] & m);
+}
+
+int kql_wild_match(const char *pat, const unsigned char *wild, size_t plen, const char *s, size_t slen)
+{
+    size_t p = 0, i = 0, star = (size_t)-1, mark = 0;
+    while (i < slen) {
+        if (p < plen && wild && wild[p]) {
+            star = p++;
+            mark = i;
+        } else if (p < plen && pat[p] == s[i]) {
+            p++;
+            i++;
+        } else if (star != (size_t)-1) {
+            p = star + 1;
+            i = ++mark;
+        } else {
+            return 0;
+        }
+    }
+    while (p < plen && wild && wild[p]) p++;
+    return p == plen;
+}
+
+/* JSON text of a number (what a wildcard sees) */
+static size_t num_text(double d, char out[40])
+{
+    if (d == floor(d) && fabs(d) < 1e15) snprintf(out, 40, "%.0f", d);
+    else {
+        snprintf(out, 40, "%.15g", d);
+        if (strtod(out, NULL) != d) snprintf(out, 40, "%.17g", d);
+    }
+    return strlen(out);
+}
+
+/* does one scalar (non-array, non-object) doc value match a literal / wildcard */
+static int val_match(const kql_val *v, const cJSON *leaf)
+{
+    if (v->kind == KV_WILD) {
+        char tmp[40];
+        const char *s;
+        size_t n;
+        if (cJSON_IsString(leaf)) s = leaf->valuestring, n = strlen(s);
+        else if (cJSON_IsNumber(leaf)) s = tmp, n = num_text(leaf->valuedouble, tmp);
+        else if (cJSON_IsTrue(leaf)) s = "true", n = 4;
+        else if (cJSON_IsFalse(leaf)) s = "false", n = 5;
+        else return 0;
+        return kql_wild_match(v->text, v->wild, v->len, s, n);
+    }
+    if (cJSON_IsString(leaf)) {
+        const char *s = leaf->valuestring;
+        size_t n = strlen(s);
+        if (n == v->len && !memcmp(s, v->text, n)) return 1;
+        if (v->ip != KIP_NONE) {
+            uint8_t a[16];
+            int pfx;
+            if (kql_ip_parse(s, n, a, &pfx) == KIP_ADDR) return ip_in(v->addr, v->prefix, a);
+        }
+        return 0;
+    }
+    if (cJSON_IsNumber(leaf)) return v->is_num && v->num == leaf->valuedouble;
+    if (cJSON_IsTrue(leaf)) return v->len == 4 && !memcmp(v->text, "true", 4);
+    if (cJSON_IsFalse(leaf)) return v->len == 5 && !memcmp(v->text, "false", 5);
+    if (cJSON_IsNull(leaf)) return v->kind == KV_LIT && v->lit == KL_NULL;
+    return 0;
+}
+
+static int cmp_ok(int op, int c)
+{
+    switch (op) {
+    case KOP_LT: return c < 0;
+    case KOP_LTE: return c <= 0;
+    case KOP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static int range_match(int op, const kql_val *v, const cJSON *leaf)
+{
+    double d;
+    if (cJSON_IsNumber(leaf)) {
+        d = leaf->valuedouble;
+        if (!v->is_num) return 0;
+        return cmp_ok(op, d < v->num ? -1 : d > v->num ? 1 : 0);
+    }
+    if (!cJSON_IsString(leaf)) return 0;
+    const char *s = leaf->valuestring;
+    size_t n = strlen(s);
+    if (v->is_num && kql_number(s, n, &d)) return cmp_ok(op, d < v->num ? -1 : d > v->num ? 1 : 0);
+    int64_t ms;
+    if (v->is_time && ct_time_parse(s, n, &ms) == 0)
+        return cmp_ok(op, ms < v->ms ? -1 : ms > v->ms ? 1 : 0);
+    size_t m = n < v->len ? n : v->len;
+    int c = memcmp(s, v->text, m);
+    if (!c) c = n < v->len ? -1 : n > v->len ? 1 : 0;
+    return cmp_ok(op, c);
+}
+
+/* ---------- document walking ---------- */
+
+typedef int (*visit_fn)(void *ctx, const cJSON *v);
+
+/* every value at `name` (all splits of the dotted name into keys; arrays along
+ * the path are looked through); stops at the first cb returning 1 */
+static int resolve(const cJSON *node, const char *name, size_t len, visit_fn cb, void *ctx, int depth)
+{
+    if (depth > DOC_MAX_DEPTH) return 0;
+    if (cJSON_IsArray(node)) {
+        for (const cJSON *e = node->child; e; e = e->next)
+            if (resolve(e, name, len, cb, ctx, depth + 1)) return 1;
+        return 0;
+    }
+    if (!cJSON_IsObject(node)) return 0;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        if (!c->string) continue;
+        size_t kl = strlen(c->string);
+        if (kl > len || memcmp(c->string, name, kl)) continue;
+        if (kl == len) {
+            if (cb(ctx, c)) return 1;
+        } else if (name[kl] == '.') {
+            if (resolve(c, name + kl + 1, len - kl - 1, cb, ctx, depth + 1)) return 1;
+        }
+    }
+    return 0;
+}
+
+/* the scalars (and, with objects set, the objects) inside v, arrays flattened */
+static int each_elem(const cJSON *v, int objects, visit_fn cb, void *ctx, int depth)
+{
+    if (depth > DOC_MAX_DEPTH) return 0;
+    if (cJSON_IsArray(v)) {
+        for (const cJSON *e = v->child; e; e = e->next)
+            if (each_elem(e, objects, cb, ctx, depth + 1)) return 1;
+        return 0;
+    }
+    if (cJSON_IsObject(v)) return objects ? cb(ctx, v) : 0;
+    return objects ? 0 : cb(ctx, v);
+}
+
+typedef int (*path_fn)(void *ctx, const char *path, size_t plen, const cJSON *v);
+
+/* every leaf (or, with objects set, every object) under node with its dotted path */
+static int walk(const cJSON *node, ct_sbuf *path, int objects, path_fn cb, void *ctx, int depth)
+{
+    if (depth > DOC_MAX_DEPTH) return 0;
+    if (cJSON_IsArray(node)) {
+        for (const cJSON *e = node->child; e; e = e->next)
+            if (walk(e, path, objects, cb, ctx, depth + 1)) return 1;
+        return 0;
+    }
+    if (cJSON_IsObject(node)) {
+        if (objects && path->len && cb(ctx, path->buf, path->len, node)) return 1;
+        size_t keep = path->len;
+        for (const cJSON *c = node->child; c; c = c->next) {
+            if (!c->string) continue;
+            if (keep) ct_sbuf_addc(path, '.');
+            ct_sbuf_add(path, c->string);
+            int r = walk(c, path, objects, cb, ctx, depth + 1);
+            path->len = keep;
+            path->buf[keep] = 0;
+            if (r) return 1;
+        }
+        return 0;
+    }
+    return objects ? 0 : cb(ctx, path->buf, path->len, node);
+}
+
+/* ---------- evaluation ---------- */
+
+static int eval(const kql_node *n, const cJSON *doc);
+
+typedef struct ectx {
+    const kql_node *n;
+} ectx;
+
+static int leaf_test(const kql_node *n, const cJSON *leaf)
+{
+    switch (n->kind) {
+    case KN_IS: return val_match(&n->val, leaf);
+    case KN_EXISTS: return !cJSON_IsNull(leaf);
+    case KN_RANGE: return range_match(n->op, &n->val, leaf);
+    case KN_NESTED: return eval(n->kids[0], leaf);
+    }
+    return 0;
+}
+
+static int on_elem(void *ctx, const cJSON *v)
+{
+    return leaf_test(((ectx *)ctx)->n, v);
+}
+
+/* not null, not empty, not only nulls; an object exists when a field inside does */
+static int has_value(const cJSON *v, int depth)
+{
+    if (depth > DOC_MAX_DEPTH || !v || cJSON_IsNull(v) || cJSON_IsInvalid(v)) return 0;
+    if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+        for (const cJSON *e = v->child; e; e = e->next)
+            if (has_value(e, depth + 1)) return 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int on_value(void *ctx, const cJSON *v)
+{
+    const kql_node *n = ((ectx *)ctx)->n;
+    if (n->kind == KN_EXISTS) return has_value(v, 0);
+    return each_elem(v, n->kind == KN_NESTED, on_elem, ctx, 0);
+}
+
+static int on_path(void *ctx, const char *path, size_t plen, const cJSON *v)
+{
+    const kql_node *n = ((ectx *)ctx)->n;
+    if (n->field.kind == KF_WILD && !kql_wild_match(n->field.text, n->field.wild, n->field.len, path, plen))
+        return 0;
+    return leaf_test(n, v);
+}
+
+static int field_test(const kql_node *n, const cJSON *doc)
+{
+    ectx c = {n};
+    if (n->field.kind == KF_NAME) return resolve(doc, n->field.text, n->field.len, on_value, &c, 0);
+    ct_sbuf path;
+    ct_sbuf_init(&path);
+    int r = walk(doc, &path, n->kind == KN_NESTED, on_path, &c, 0);
+    ct_sbuf_free(&path);
+    return r;
+}
+
+static int eval(const kql_node *n, const cJSON *doc)
+{
+    switch (n->kind) {
+    case KN_ALL: return 1;
+    case KN_AND:
+        for (size_t i = 0; i < n->nkids; i++)
+            if (!eval(n->kids[i], doc)) return 0;
+        return 1;
+    case KN_OR:
+        for (size_t i = 0; i < n->nkids; i++)
+            if (eval(n->kids[i], doc)) return 1;
+        return 0;
+    case KN_NOT: return !eval(n->kids[0], doc);
+    default: return field_test(n, doc);
+    }
+}
+
+int ct_kql_match(const ct_kql *q, const cJSON *doc)
+{
+    if (!q || !doc) return 0;
+    return eval(q->root, doc) ? 1 : 0;
+}
+
+/* ---------- required values ---------- */
+
+typedef struct vset {
+    const char **v;
+    size_t n;
+} vset;
+
+static int vset_has(const vset *s, const char *x)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], x)) return 1;
+    return 0;
+}
+
+static void vset_add(vset *s, const char *x)
+{
+    if (vset_has(s, x)) return;
+    s->v = ct_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+    s->v[s->n++] = x;
+}
+
+/* a plain string value that only ever matches byte-identical strings */
+static int plain_value(const kql_val *v)
+{
+    if (v->kind == KV_WILD || v->is_num || v->ip != KIP_NONE) return 0;
+    if (v->kind == KV_LIT && v->lit != KL_STR) return 0;
+    if (strlen(v->text) != v->len) return 0;
+    return strcmp(v->text, "true") && strcmp(v->text, "false");
+}
+
+/* 1 with *out filled when n constrains field to a finite set, else 0 */
+static int required(const kql_node *n, const char *field, size_t flen, vset *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    if (n->kind == KN_IS) {
+        if (n->field.kind != KF_NAME || n->field.len != flen || memcmp(n->field.text, field, flen) ||
+            !plain_value(&n->val))
+            return 0;
+        vset_add(out, n->val.text);
+        return 1;
+    }
+    if (n->kind == KN_OR) {
+        for (size_t i = 0; i < n->nkids; i++) {
+            vset k;
+            if (!required(n->kids[i], field, flen, &k)) {
+                free(out->v);
+                out->v = NULL;
+                out->n = 0;
+                return 0;
+            }
+            for (size_t j = 0; j < k.n; j++) vset_add(out, k.v[j]);
+            free(k.v);
+        }
+        return 1;
+    }
+    if (n->kind == KN_AND) {
+        int have = 0;
+        for (size_t i = 0; i < n->nkids; i++) {
+            vset k;
+            if (!required(n->kids[i], field, flen, &k)) continue;
+            if (!have) {
+                *out = k;
+                have = 1;
+                continue;
+            }
+            vset both = {NULL, 0};
+            for (size_t j = 0; j < out->n; j++)
+                if (vset_has(&k, out->v[j])) vset_add(&both, out->v[j]);
+            free(out->v);
+            free(k.v);
+            *out = both;
+        }
+        return have;
+    }
+    return 0;
+}
+
+void kql_req_free(kql_req *r)
+{
+    while (r) {
+        kql_req *next = r->next;
+        free(r->field);
+        free(r->vals);
+        free(r);
+        r = next;
+    }
+}
+
+int ct_kql_required_values(const ct_kql *q, const char *field, const char *const **values, size_t *n)
+{
+    if (!q || !field) return 0;
+    struct ct_kql *mq = (struct ct_kql *)q; /* cache only; every ct_kql is heap-allocated */
+    kql_req *r;
+    for (r = mq->req; r; r = r->next)
+        if (!strcmp(r->field, field)) break;
+    if (!r) {
+        vset s;
+        r = ct_xcalloc(1, sizeof *r);
+        r->field = ct_xstrdup(field);
+        r->ok = required(q->root, field, strlen(field), &s);
+        r->vals = s.v;
+        r->n = s.n;
+        r->next = mq->req;
+        mq->req = r;
+    }
+    if (!r->ok) return 0;
+    if (values) *values = (const char *const *)r->vals;
+    if (n) *n = r->n;
+    return 1;
+}
