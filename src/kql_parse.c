@@ -267,6 +267,16 @@ static int unquoted_char(P *p, lit *l)
         p->pos++;
         return 1;
     }
+    if (space_at(p, i)) {
+        /* inside a run of spaces the OR/AND lookahead gives the same answer at
+         * every position (Space+ is greedy): decide once, take the whole run */
+        if (binkw_at(p, i, "or") || binkw_at(p, i, "and")) return 0;
+        size_t j = i, k;
+        while ((k = space_at(p, j))) j += k;
+        lit_add(l, p->s + i, j - i, 0);
+        p->pos = j;
+        return 1;
+    }
     if (is_special(p->s[i]) || keyword_at(p, i)) return 0;
     size_t k = utf8_len(p, i);
     lit_add(l, p->s + i, k, 0);

@@ -222,6 +222,18 @@ static void test_depth(void **state)
     assert_null(q);
     ct_sbuf_free(&b);
     free(s);
+    /* long runs of spaces inside a value stay linear */
+    ct_sbuf_init(&b);
+    ct_sbuf_add(&b, "f:a");
+    for (int i = 0; i < 200000; i++) ct_sbuf_addc(&b, ' ');
+    ct_sbuf_add(&b, "b or f:c");
+    q = ct_kql_parse(b.buf, err, sizeof err);
+    assert_non_null(q);
+    ct_sbuf_reset(&b);
+    ct_kql_explain(q, &b);
+    assert_int_equal(b.len, strlen("(or (is \"f\" \"a") + 200000 + strlen("b\") (is \"f\" \"c\"))"));
+    ct_kql_free(q);
+    ct_sbuf_free(&b);
     /* NULL query matches all, tiny error buffer is fine */
     q = ct_kql_parse(NULL, NULL, 0);
     assert_non_null(q);
