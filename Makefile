@@ -13,9 +13,10 @@ PKG_LIBS   := $(shell pkg-config --libs ncursesw libcjson libgit2 md4c zlib 2>/d
 CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
 
 SAN        ?=
-CFLAGS     ?= -O2 -g
-CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Iui $(PKG_CFLAGS) \
-              -DCT_VERSION='"$(VERSION)"' -DCT_DATADIR='"$(PREFIX)/share/credtriage"' $(SAN)
+OPT        ?= -O2 -g
+CFLAGS     ?=
+CT_CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Iui $(PKG_CFLAGS) \
+              -DCT_VERSION='"$(VERSION)"' -DCT_DATADIR='"$(PREFIX)/share/credtriage"' $(SAN) $(CFLAGS)
 LDFLAGS    += $(SAN)
 LDLIBS     += $(PKG_LIBS) -lpthread -lm
 
@@ -38,7 +39,7 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -49,7 +50,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CT_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
@@ -66,7 +67,7 @@ test: deps
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  CFLAGS="-O1 -g" unit e2e
+	  OPT="-O1 -g" unit e2e
 
 run: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)

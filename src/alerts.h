@@ -1,0 +1,57 @@
+/* alerts: rules run over the events, plus alerts imported from Elastic alert
+ * documents. An alert id is stable: the same input gives the same id. */
+#ifndef CT_ALERTS_H
+#define CT_ALERTS_H
+#include "rules.h"
+#include "store.h"
+
+typedef enum ct_status {
+    CT_STATUS_OPEN = 0,
+    CT_STATUS_ACKNOWLEDGED,
+    CT_STATUS_FALSE_POSITIVE,
+    CT_STATUS_REMEDIATED,
+    CT_STATUS_SUPPRESSED, /* matched a live exception and has no decision of its own */
+    CT_STATUS__COUNT
+} ct_status;
+const char *ct_status_name(ct_status s); /* "open", "acknowledged", "false_positive", "remediated", "suppressed" */
+int ct_status_parse(const char *s, ct_status *out);
+
+typedef enum { CT_ORIGIN_RULE = 0, CT_ORIGIN_ELASTIC } ct_origin;
+
+/* Severity order for sorting: low < medium < high < critical. */
+int ct_severity_rank(const char *severity);
+
+typedef struct ct_alert {
+    char id[17];             /* 16 hex digits */
+    size_t event;            /* index in store->ev: the matching event, or the alert document */
+    const ct_rule *rule;     /* NULL for an imported alert whose rule is not known here */
+    const char *rule_id, *rule_name, *severity; /* owned by the rule or the store pool */
+    int risk_score;
+    int64_t ts;              /* the source event's time (original_time for Elastic alerts) */
+    ct_origin origin;
+    ct_status status;
+    const char *elastic_status; /* kibana.alert.workflow_status of an imported alert */
+    char *suppressed_by;     /* item_id of the exception that suppresses it (owned) */
+    char *decision_by;       /* analyst of the latest decision, if any (owned) */
+    int tagged;              /* UI selection */
+} ct_alert;
+
+typedef struct ct_alerts {
+    ct_alert *v;
+    size_t n;
+} ct_alerts;
+
+/* Run every rule over every event (pre-filtered by dataset and action so a
+ * document is only rebuilt for events some rule may match), and import the
+ * Elastic alert documents of the store. Sorted by time, then id. */
+int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
+void ct_alerts_free(ct_alerts *a);
+/* By full id or a unique prefix (at least 4 digits); NULL if none or ambiguous. */
+ct_alert *ct_alerts_find(const ct_alerts *a, const char *id);
+/* One `scan --json` line: id, rule_id, rule_name, severity, risk_score,
+ * timestamp, actor, target, credential, status, origin, event{file,line}. */
+cJSON *ct_alert_json(const ct_store *st, const ct_alert *a);
+/* Entity objects as in `events --json` ("actor", "target", "credential"). */
+cJSON *ct_alert_entity_json(const ct_store *st, const ct_alert *a, const char *which);
+
+#endif

@@ -1,0 +1,321 @@
+#include "rules.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void say(ct_diag_fn diag, void *ctx, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void say(ct_diag_fn diag, void *ctx, const char *file, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (diag) diag(ctx, file, 0, msg);
+    else fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+static char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? ct_xstrdup(v->valuestring) : NULL;
+}
+
+static void rule_free(ct_rule *r)
+{
+    free(r->rule_id);
+    free(r->name);
+    free(r->description);
+    free(r->severity);
+    free(r->query);
+    free(r->stem);
+    free(r->provider);
+    free(r->path);
+    free(r->guide);
+    free(r->guide_path);
+    free(r->datasets);
+    free(r->actions);
+    cJSON_Delete(r->json);
+    ct_kql_free(r->kql);
+    memset(r, 0, sizeof *r);
+}
+
+void ct_rules_free(ct_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) rule_free(&rs->v[i]);
+    free(rs->v);
+    free(rs->root);
+    memset(rs, 0, sizeof *rs);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir (no dot files); caller frees. */
+static char **list_dir(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char **v = NULL;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        v = ct_xrealloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = ct_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (*n) qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static int load_rule(ct_ruleset *rs, const char *provider, const char *file, ct_diag_fn diag,
+                     void *ctx)
+{
+    ct_sbuf rel, abs;
+    ct_sbuf_init(&rel);
+    ct_sbuf_init(&abs);
+    ct_sbuf_addf(&rel, "rules/%s/%s", provider, file);
+    ct_sbuf_addf(&abs, "%s/%s", rs->root, rel.buf);
+    int rc = -1;
+    char *text = NULL;
+    cJSON *j = NULL;
+    if (ct_read_file(abs.buf, &text, NULL) < 0) {
+        say(diag, ctx, rel.buf, "cannot read: %s", strerror(errno));
+        goto out;
+    }
+    j = cJSON_Parse(text);
+    if (!cJSON_IsObject(j)) {
+        say(diag, ctx, rel.buf, "not a JSON object (malformed JSON)");
+        goto out;
+    }
+    ct_rule r;
+    memset(&r, 0, sizeof r);
+    r.rule_id = jstr(j, "rule_id");
+    r.name = jstr(j, "name");
+    r.query = jstr(j, "query");
+    const char *type = ct_json_str(j, "type");
+    const char *lang = ct_json_str(j, "language");
+    if (!r.rule_id || !r.name || !r.query) {
+        say(diag, ctx, rel.buf, "missing rule_id, name or query");
+        rule_free(&r);
+        goto out;
+    }
+    if ((type && strcmp(type, "query")) || (lang && strcmp(lang, "kuery"))) {
+        say(diag, ctx, rel.buf, "rule type %s / language %s not supported (only query / kuery)",
+            type ? type : "?", lang ? lang : "?");
+        rule_free(&r);
+        goto out;
+    }
+    char err[256];
+    r.kql = ct_kql_parse(r.query, err, sizeof err);
+    if (!r.kql) {
+        say(diag, ctx, rel.buf, "query: %s", err);
+        rule_free(&r);
+        goto out;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        if (!strcmp(rs->v[i].rule_id, r.rule_id)) {
+            say(diag, ctx, rel.buf, "duplicate rule_id %s (also in %s)", r.rule_id, rs->v[i].path);
+            rule_free(&r);
+            goto out;
+        }
+    }
+    r.description = jstr(j, "description");
+    r.severity = jstr(j, "severity");
+    if (!r.severity) r.severity = ct_xstrdup("medium");
+    const cJSON *rsk = cJSON_GetObjectItemCaseSensitive(j, "risk_score");
+    r.risk_score = cJSON_IsNumber(rsk) ? rsk->valueint : 0;
+    r.stem = ct_xstrndup(file, strlen(file) - 5);
+    r.provider = ct_xstrdup(provider);
+    r.path = ct_sbuf_detach(&rel);
+    /* the guide: guides/<stem>.md, else the rule's note */
+    ct_sbuf g;
+    ct_sbuf_init(&g);
+    ct_sbuf_addf(&g, "%s/guides/%s.md", rs->root, r.stem);
+    if (ct_read_file(g.buf, &r.guide, NULL) == 0) {
+        ct_sbuf_reset(&g);
+        ct_sbuf_addf(&g, "guides/%s.md", r.stem);
+        r.guide_path = ct_sbuf_detach(&g);
+    } else {
+        r.guide = jstr(j, "note");
+    }
+    ct_sbuf_free(&g);
+    r.json = j;
+    j = NULL;
+    rs->v = ct_xrealloc(rs->v, (rs->n + 1) * sizeof *rs->v);
+    rs->v[rs->n++] = r;
+    rc = 0;
+out:
+    cJSON_Delete(j);
+    free(text);
+    ct_sbuf_free(&rel);
+    ct_sbuf_free(&abs);
+    return rc;
+}
+
+int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx)
+{
+    memset(out, 0, sizeof *out);
+    out->root = ct_xstrdup(root);
+    ct_sbuf dir;
+    ct_sbuf_init(&dir);
+    ct_sbuf_addf(&dir, "%s/rules", root);
+    size_t np;
+    char **providers = list_dir(dir.buf, &np);
+    int problems = 0;
+    if (!providers) {
+        say(diag, ctx, dir.buf, "no rules directory");
+        problems++;
+    }
+    for (size_t i = 0; i < np; i++) {
+        ct_sbuf sub;
+        ct_sbuf_init(&sub);
+        ct_sbuf_addf(&sub, "%s/%s", dir.buf, providers[i]);
+        size_t nf;
+        char **files = list_dir(sub.buf, &nf);
+        for (size_t k = 0; k < nf; k++) {
+            size_t l = strlen(files[k]);
+            if (l <= 5 || strcmp(files[k] + l - 5, ".json")) continue;
+            if (load_rule(out, providers[i], files[k], diag, ctx) < 0) problems++;
+        }
+        free_list(files, nf);
+        ct_sbuf_free(&sub);
+    }
+    free_list(providers, np);
+    ct_sbuf_free(&dir);
+    return problems;
+}
+
+const ct_rule *ct_rules_find(const ct_ruleset *rs, const char *key)
+{
+    if (!key) return NULL;
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->v[i].rule_id, key)) return &rs->v[i];
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->v[i].stem, key)) return &rs->v[i];
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->v[i].name, key)) return &rs->v[i];
+    return NULL;
+}
+
+static int has_rules(const char *dir)
+{
+    ct_sbuf p;
+    ct_sbuf_init(&p);
+    ct_sbuf_addf(&p, "%s/rules", dir);
+    struct stat st;
+    int ok = stat(p.buf, &st) == 0 && S_ISDIR(st.st_mode);
+    ct_sbuf_free(&p);
+    return ok;
+}
+
+int ct_rules_shipped_root(ct_sbuf *out)
+{
+    const char *env = getenv("CREDTRIAGE_DATADIR");
+    if (env && *env && has_rules(env)) {
+        ct_sbuf_add(out, env);
+        return 0;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        /* build tree: <root>/build/credtriage, and build-asan/ too */
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash) break;
+            *slash = 0;
+            if (up == 1 && has_rules(exe)) {
+                ct_sbuf_add(out, exe);
+                return 0;
+            }
+        }
+    }
+    if (has_rules(CT_DATADIR)) {
+        ct_sbuf_add(out, CT_DATADIR);
+        return 0;
+    }
+    return -1;
+}
+
+static uint32_t *bind_values(ct_store *st, const ct_kql *q, const char *const *fields,
+                             size_t nfields, size_t *n, int *none)
+{
+    for (size_t f = 0; f < nfields; f++) {
+        const char *const *vals;
+        size_t nv;
+        if (!ct_kql_required_values(q, fields[f], &vals, &nv)) continue;
+        if (nv == 0) {
+            *none = 1;
+            *n = 0;
+            return NULL;
+        }
+        uint32_t *ids = ct_xmalloc(nv * sizeof *ids);
+        ct_sbuf folded;
+        ct_sbuf_init(&folded);
+        for (size_t i = 0; i < nv; i++) {
+            ct_norm_action(vals[i], &folded);
+            /* interning keeps a value no event has, so the filter stays exact */
+            ids[i] = ct_pool_intern(&st->pool, folded.buf, folded.len);
+        }
+        ct_sbuf_free(&folded);
+        *n = nv;
+        return ids;
+    }
+    *n = 0;
+    return NULL;
+}
+
+void ct_rules_bind(ct_ruleset *rs, ct_store *st)
+{
+    /* the fields whose value is the event's folded action, per dataset */
+    static const char *const action_fields[] = {
+        "event.action", "azure.auditlogs.operation_name", "o365.audit.Operation",
+        "gcp.audit.method_name", "azure.signinlogs.operation_name",
+    };
+    static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
+    for (size_t i = 0; i < rs->n; i++) {
+        ct_rule *r = &rs->v[i];
+        free(r->datasets);
+        free(r->actions);
+        r->match_none = 0;
+        r->datasets = bind_values(st, r->kql, dataset_fields, CT_ARRAY_LEN(dataset_fields),
+                                  &r->ndatasets, &r->match_none);
+        r->actions = bind_values(st, r->kql, action_fields, CT_ARRAY_LEN(action_fields),
+                                 &r->nactions, &r->match_none);
+    }
+}
+
+static int in_set(const uint32_t *v, size_t n, uint32_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x) return 1;
+    return 0;
+}
+
+int ct_rule_may_match(const ct_rule *r, const ct_event *e)
+{
+    if (r->match_none) return 0;
+    if (r->datasets && !in_set(r->datasets, r->ndatasets, e->s[CT_EF_DATASET])) return 0;
+    /* a document of no known kind may hold the action under any field */
+    if (e->kind == CT_KIND_GENERIC) return 1;
+    if (r->actions && !in_set(r->actions, r->nactions, e->s[CT_EF_ACTION])) return 0;
+    return 1;
+}

@@ -1,0 +1,53 @@
+/* rules: detection rules (Kibana rule export shape, KQL) and their guides,
+ * loaded from a root holding rules/<provider>/<stem>.json and guides/<stem>.md. */
+#ifndef CT_RULES_H
+#define CT_RULES_H
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "kql.h"
+#include "store.h"
+
+typedef struct ct_rule {
+    char *rule_id, *name, *description, *severity, *query;
+    int risk_score;
+    char *stem;        /* file name without .json: names the guide and the exceptions folder */
+    char *provider;    /* the rules/<provider>/ folder */
+    char *path;        /* relative to the root: rules/<provider>/<stem>.json */
+    char *guide;       /* Markdown: guides/<stem>.md, else the rule's "note"; NULL if none */
+    char *guide_path;  /* relative path of the guide file, NULL if from note / none */
+    cJSON *json;       /* the rule file as loaded (export writes it back) */
+    ct_kql *kql;
+    /* pre-filter derived from the query: NULL = no constraint */
+    uint32_t *datasets, *actions; /* interned in the store pool used by ct_rules_bind */
+    size_t ndatasets, nactions;
+    int match_none;    /* the query can never match (an empty required set) */
+} ct_rule;
+
+typedef struct ct_ruleset {
+    ct_rule *v;
+    size_t n;
+    char *root;
+} ct_ruleset;
+
+/* Load every rules/ * / *.json under root. A bad file is reported through diag
+ * ("FILE: reason") and skipped; returns the number of such problems. */
+int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx);
+void ct_rules_free(ct_ruleset *rs);
+/* By rule_id, else by stem, else by exact name. */
+const ct_rule *ct_rules_find(const ct_ruleset *rs, const char *key);
+/* Where the shipped rules are: next to the binary when run from the build
+ * tree (<dir of exe>/.. holding rules/), else CT_DATADIR. */
+int ct_rules_shipped_root(ct_sbuf *out);
+/* Compute the pre-filter ids against st's pool (call after loading events). */
+void ct_rules_bind(ct_ruleset *rs, ct_store *st);
+/* Could rule r match event e, judging by dataset and folded action only? */
+int ct_rule_may_match(const ct_rule *r, const ct_event *e);
+
+/* Kibana import/export (NDJSON of rule objects; the guide travels in "note"). */
+int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported, ct_sbuf *err);
+int ct_rules_export(const ct_ruleset *rs, FILE *out);
+/* Pretty JSON with stable key order and a trailing newline, as files in the repo are written. */
+char *ct_json_pretty(const cJSON *v);
+
+#endif

@@ -1,0 +1,210 @@
+/* rules_io: Kibana rule import/export and the repo's JSON file style. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rules.h"
+#include "sanitize.h"
+
+static void indent(ct_sbuf *b, int depth)
+{
+    for (int i = 0; i < depth; i++) ct_sbuf_add(b, "  ");
+}
+
+static void pretty(const cJSON *v, ct_sbuf *b, int depth)
+{
+    if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        int obj = cJSON_IsObject(v);
+        if (!v->child) {
+            ct_sbuf_add(b, obj ? "{}" : "[]");
+            return;
+        }
+        ct_sbuf_addc(b, obj ? '{' : '[');
+        ct_sbuf_addc(b, '\n');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            indent(b, depth + 1);
+            if (obj) {
+                cJSON *k = cJSON_CreateString(c->string ? c->string : "");
+                char *ks = cJSON_PrintUnformatted(k);
+                ct_sbuf_add(b, ks);
+                ct_sbuf_add(b, ": ");
+                free(ks);
+                cJSON_Delete(k);
+            }
+            pretty(c, b, depth + 1);
+            if (c->next) ct_sbuf_addc(b, ',');
+            ct_sbuf_addc(b, '\n');
+        }
+        indent(b, depth);
+        ct_sbuf_addc(b, obj ? '}' : ']');
+        return;
+    }
+    char *s = cJSON_PrintUnformatted(v);
+    ct_sbuf_add(b, s ? s : "null");
+    free(s);
+}
+
+char *ct_json_pretty(const cJSON *v)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    pretty(v, &b, 0);
+    ct_sbuf_addc(&b, '\n');
+    return ct_sbuf_detach(&b);
+}
+
+/* Kibana's export order for the fields a rule file keeps. */
+static const char *const rule_keys[] = {
+    "rule_id", "name", "description", "type", "language", "query", "index", "severity",
+    "risk_score", "threat", "references", "tags", "false_positives", "author", "license",
+    "version", "from", "interval", "max_signals",
+};
+
+static int in_rule_keys(const char *k)
+{
+    for (size_t i = 0; i < CT_ARRAY_LEN(rule_keys); i++)
+        if (!strcmp(rule_keys[i], k)) return 1;
+    return 0;
+}
+
+static const char *provider_of(const cJSON *rule)
+{
+    const char *q = ct_json_str(rule, "query");
+    const cJSON *idx = cJSON_GetObjectItemCaseSensitive(rule, "index");
+    char *idxs = idx ? cJSON_PrintUnformatted(idx) : NULL;
+    const char *p = "imported";
+    const char *hay[2] = {q, idxs};
+    for (int i = 0; i < 2; i++) {
+        if (!hay[i]) continue;
+        if (strstr(hay[i], "o365")) p = "o365";
+        else if (strstr(hay[i], "azure")) p = "azure";
+        else if (strstr(hay[i], "aws")) p = "aws";
+        else if (strstr(hay[i], "gcp")) p = "gcp";
+        if (strcmp(p, "imported")) break;
+    }
+    free(idxs);
+    return p;
+}
+
+int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported, ct_sbuf *err)
+{
+    char *text;
+    *imported = 0;
+    if (ct_read_file(ndjson_path, &text, NULL) < 0) {
+        ct_sbuf_addf(err, "%s: %s", ndjson_path, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    size_t lineno = 0;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        lineno++;
+        cJSON *j = cJSON_Parse(line);
+        if (!j) {
+            if (line[strspn(line, " \t\r")]) {
+                fprintf(stderr, "%s:%zu: malformed JSON, skipped\n", ndjson_path, lineno);
+                rc = -1;
+            }
+            continue;
+        }
+        const char *rid = ct_json_str(j, "rule_id");
+        const char *name = ct_json_str(j, "name");
+        const char *type = ct_json_str(j, "type");
+        if (!rid || !name) { /* the export's summary line, or not a rule */
+            cJSON_Delete(j);
+            continue;
+        }
+        if (type && strcmp(type, "query")) {
+            fprintf(stderr, "%s:%zu: rule %s is of type %s, only query rules run here; skipped\n",
+                    ndjson_path, lineno, rid, type);
+            cJSON_Delete(j);
+            continue;
+        }
+        cJSON *out = cJSON_CreateObject();
+        for (size_t i = 0; i < CT_ARRAY_LEN(rule_keys); i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, rule_keys[i]);
+            if (v) cJSON_AddItemToObject(out, rule_keys[i], cJSON_Duplicate(v, 1));
+        }
+        (void)in_rule_keys;
+        ct_sbuf stem, path;
+        ct_sbuf_init(&stem);
+        ct_sbuf_init(&path);
+        /* the file name comes from the sanitized name: lower case, '_' separated */
+        ct_sbuf lower;
+        ct_sbuf_init(&lower);
+        for (const char *c = name; *c; c++) {
+            char ch = *c;
+            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
+            ct_sbuf_addc(&lower, (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_');
+        }
+        ct_san_filename(lower.buf, &stem);
+        ct_sbuf_free(&lower);
+        const char *prov = provider_of(j);
+        ct_sbuf_addf(&path, "%s/rules/%s", root, prov);
+        if (ct_mkdirs(path.buf, 0755) < 0) {
+            ct_sbuf_addf(err, "%s: %s", path.buf, strerror(errno));
+            rc = -1;
+        } else {
+            ct_sbuf_addf(&path, "/%s.json", stem.buf);
+            char *body = ct_json_pretty(out);
+            if (ct_write_file_atomic(path.buf, body, strlen(body)) < 0) {
+                ct_sbuf_addf(err, "%s: %s", path.buf, strerror(errno));
+                rc = -1;
+            } else {
+                (*imported)++;
+                printf("rules/%s/%s.json\n", prov, stem.buf);
+            }
+            free(body);
+            const char *note = ct_json_str(j, "note");
+            if (note) {
+                ct_sbuf g;
+                ct_sbuf_init(&g);
+                ct_sbuf_addf(&g, "%s/guides", root);
+                ct_mkdirs(g.buf, 0755);
+                ct_sbuf_addf(&g, "/%s.md", stem.buf);
+                size_t nl = strlen(note);
+                int ok = ct_write_file_atomic(g.buf, note, nl) == 0;
+                if (ok && nl && note[nl - 1] != '\n') {
+                    ct_sbuf t;
+                    ct_sbuf_init(&t);
+                    ct_sbuf_addf(&t, "%s\n", note);
+                    ok = ct_write_file_atomic(g.buf, t.buf, t.len) == 0;
+                    ct_sbuf_free(&t);
+                }
+                if (ok) printf("guides/%s.md\n", stem.buf);
+                else rc = -1;
+                ct_sbuf_free(&g);
+            }
+        }
+        ct_sbuf_free(&stem);
+        ct_sbuf_free(&path);
+        cJSON_Delete(out);
+        cJSON_Delete(j);
+    }
+    free(text);
+    return rc;
+}
+
+int ct_rules_export(const ct_ruleset *rs, FILE *out)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        cJSON *j = cJSON_Duplicate(rs->v[i].json, 1);
+        if (rs->v[i].guide) {
+            cJSON_DeleteItemFromObjectCaseSensitive(j, "note");
+            cJSON_AddStringToObject(j, "note", rs->v[i].guide);
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(j, "enabled")) cJSON_AddBoolToObject(j, "enabled", 1);
+        char *s = cJSON_PrintUnformatted(j);
+        fprintf(out, "%s\n", s);
+        free(s);
+        cJSON_Delete(j);
+    }
+    fprintf(out, "{\"exported_count\":%zu,\"exported_rules_count\":%zu,\"missing_rules\":[],"
+                 "\"missing_rules_count\":0,\"exported_exception_list_count\":0,"
+                 "\"exported_exception_list_item_count\":0,\"missing_exception_list_item_count\":0,"
+                 "\"missing_exception_list_items\":[],\"missing_exception_lists\":[],"
+                 "\"missing_exception_lists_count\":0}\n",
+            rs->n, rs->n);
+    return ferror(out) ? -1 : 0;
+}

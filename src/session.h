@@ -1,0 +1,59 @@
+/* session: everything one triage run holds — events, rules, alerts, the
+ * correlation index, the rules repo with its exceptions and decisions. The
+ * console and the batch commands open the same session and call the same
+ * functions (triage.h). */
+#ifndef CT_SESSION_H
+#define CT_SESSION_H
+#include "alerts.h"
+#include "corr.h"
+#include "gitstore.h"
+#include "rules.h"
+#include "store.h"
+
+struct ct_triage_state; /* exceptions + decisions, owned by triage.c */
+
+typedef struct ct_session_opts {
+    const char *repo_dir;      /* --repo; NULL: $CREDTRIAGE_REPO, else the default dir */
+    const char *analyst;       /* --analyst "Name <email>", or NULL (git config) */
+    int need_repo;             /* create/seed the repo when missing (decision commands) */
+    char *const *files;        /* FILE operands */
+    int nfiles;
+    int window_set;
+    int64_t window_ms;         /* correlation window each side */
+    ct_diag_fn diag;           /* NULL: "FILE:LINE: msg" on stderr */
+    void *diag_ctx;
+    ct_progress_fn progress;
+    void *progress_ctx;
+} ct_session_opts;
+
+typedef struct ct_session {
+    ct_store store;
+    ct_ruleset rules;
+    ct_alerts alerts;
+    ct_corr *corr;
+    ct_repo *repo;             /* NULL when running on the shipped rules without a repo */
+    char *repo_dir;            /* the repo's path (even when not opened) */
+    char *rules_root;          /* where rules/ and guides/ were read from */
+    char *analyst;             /* as given, or NULL */
+    int64_t window_ms;
+    int missing_files;         /* FILE operands that could not be read */
+    size_t rule_errors;
+    struct ct_triage_state *triage;
+} ct_session;
+
+/* Open: resolve and (when need_repo, or when it already exists) open the rules
+ * repo, load its rules (else the shipped ones), load the files, scan, build the
+ * correlation index, apply exceptions and decisions. Returns 0, or -1 with a
+ * message (repo / rules failures); unreadable files only count in
+ * missing_files. */
+int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
+/* Split open for the console: everything but the files, then files one by one. */
+int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
+int ct_session_add_file(ct_session *s, const char *path);
+int ct_session_finish(ct_session *s, ct_sbuf *err); /* scan + index + apply */
+void ct_session_close(ct_session *s);
+
+/* Per status counts over the alerts. */
+void ct_session_counts(const ct_session *s, size_t counts[CT_STATUS__COUNT]);
+
+#endif

@@ -1,0 +1,52 @@
+/* triage: the analyst's actions on alerts — acknowledge, false positive (a
+ * rule exception), remediated, reopen — written as files in the rules repo and
+ * committed with libgit2; and reading them back to give every alert its status.
+ * Implemented in triage.c (+ exceptions.c, decisions.c). */
+#ifndef CT_TRIAGE_H
+#define CT_TRIAGE_H
+#include "session.h"
+
+/* (Re)load exceptions/ and decisions/ from the repo and set every alert's
+ * status, suppressed_by and decision_by. Without a repo: everything open.
+ * Called by ct_session_finish and after every commit, revert and sync. */
+int ct_triage_apply(ct_session *s, ct_sbuf *err);
+void ct_triage_state_free(struct ct_triage_state *t);
+
+int ct_triage_ack(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err);
+int ct_triage_reopen(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err);
+/* steps: 1-based indexes into the guide's response steps (ct_guide_response_steps). */
+int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t nsteps,
+                        const char *note, char oid[41], ct_sbuf *err);
+
+/* False positive: exception entries offered from the alert. */
+typedef struct ct_exc_candidate {
+    char *field;      /* ECS field, e.g. azure.auditlogs.properties.initiated_by.user.userPrincipalName */
+    char *value;      /* the alert's value; NULL for an exists entry */
+    char *label;      /* short human label: "actor", "target", "credential type", "user agent", "source IP" ... */
+    int excluded;     /* operator excluded instead of included */
+    int checked;      /* kept by the analyst */
+} ct_exc_candidate;
+int ct_triage_fp_candidates(ct_session *s, const ct_alert *a, ct_exc_candidate **out, size_t *n);
+void ct_exc_candidates_free(ct_exc_candidate *c, size_t n);
+
+typedef struct ct_fp_request {
+    const ct_alert *alert;
+    const ct_exc_candidate *entries; /* only the checked ones are used */
+    size_t nentries;
+    const char *reason;   /* required */
+    int64_t expires;      /* CT_TIME_NONE: never */
+    int force;            /* allow an exception that suppresses every alert of its rule */
+    int close_matching;   /* also mark every open alert it matches false positive */
+} ct_fp_request;
+typedef struct ct_fp_preview {
+    size_t rule_matches;  /* loaded alerts of this rule it would suppress */
+    size_t rule_total;    /* loaded alerts of this rule */
+    size_t total_matches; /* loaded alerts of any rule it would suppress */
+} ct_fp_preview;
+int ct_triage_fp_preview(ct_session *s, const ct_fp_request *rq, ct_fp_preview *pv, ct_sbuf *err);
+/* Writes exceptions/<rule stem>/<item_id>.json and decisions/<YYYY>/<MM>/<alert id>.json in one commit. */
+int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *err);
+
+int ct_triage_revert(ct_session *s, const char *commit, char oid[41], ct_sbuf *err);
+
+#endif
