@@ -568,9 +568,10 @@ const char *ct_norm_ms_unquote(ct_norm *n, const char *s)
     size_t len = strlen(s);
     if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
         cJSON *v = cJSON_Parse(s);
-        const char *r = cJSON_IsString(v) ? ct_norm_keepz(n, v->valuestring) : NULL;
+        int str = cJSON_IsString(v);
+        const char *r = str ? ct_norm_keepz(n, v->valuestring) : NULL;
         cJSON_Delete(v);
-        if (r) return r;
+        if (str) return r; /* "\"\"" is an empty value: NULL */
     }
     return s;
 }
@@ -723,6 +724,15 @@ const char *ct_norm_ms_cred_type(ct_norm *n, const char *kt)
     return r;
 }
 
+/* Key identifiers are GUIDs; accept the characters of one and little else. */
+static int plausible_id(const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '{' && *p != '}')
+            return 0;
+    return *s != 0;
+}
+
 int ct_norm_ms_key_added(ct_norm *n, const char *old_value, const char *new_value)
 {
     cJSON *ho, *hn;
@@ -743,7 +753,7 @@ int ct_norm_ms_key_added(ct_norm *n, const char *old_value, const char *new_valu
         for (size_t j = 0; j < co && !present; j++) present = same_key(&en[i], &eo[j]);
         if (present) continue;
         const char *id = keep_field(n, &en[i], "KeyIdentifier");
-        if (!id) continue;
+        if (!id || !plausible_id(id)) continue; /* garbage, not a key */
         found = 1;
         n->f.cred_id = id;
         n->f.cred_type = ct_norm_ms_cred_type(n, keep_field(n, &en[i], "KeyType"));
