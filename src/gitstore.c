@@ -57,7 +57,9 @@ char *ct_repo__path_in(const char *dir, const char *name)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "%s%s", dir, name);
-    return ct_sbuf_detach(&b);
+    char *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b); /* detach re-initialises b */
+    return s;
 }
 
 int ct_repo_default_dir(ct_sbuf *out)

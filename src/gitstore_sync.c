@@ -6,19 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *buf_take(git_buf *b)
+/* Remotes are resolved from the config by hand rather than with
+ * git_remote_lookup()/git_branch_upstream_name(): in libgit2 1.5.1 those leak
+ * a PCRE2 match block per config entry while applying url.*.insteadOf
+ * (fixed upstream by libgit2 PR #6382). We apply insteadOf ourselves and
+ * use anonymous remotes. */
+
+static char *cfg_str(git_config *cfg, const char *fmt1, const char *arg, const char *fmt2)
 {
-    char *s = ct_xstrdup(b->ptr ? b->ptr : "");
-    git_buf_dispose(b);
-    return s;
+    ct_sbuf k;
+    ct_sbuf_init(&k);
+    ct_sbuf_addf(&k, "%s%s%s", fmt1, arg, fmt2);
+    const char *v = NULL;
+    char *res = git_config_get_string(&v, cfg, k.buf) == 0 && v && *v ? ct_xstrdup(v) : NULL;
+    ct_sbuf_free(&k);
+    return res;
+}
+
+typedef struct track_cb {
+    const char *merge;
+    char *tracking;
+} track_cb;
+
+static int fetchspec_cb(const git_config_entry *e, void *payload)
+{
+    track_cb *t = payload;
+    git_refspec *rs = NULL;
+    git_buf b = { 0 };
+    if (!t->tracking && git_refspec_parse(&rs, e->value, 1) == 0 &&
+        git_refspec_src_matches(rs, t->merge) && git_refspec_transform(&b, rs, t->merge) == 0)
+        t->tracking = ct_xstrdup(b.ptr);
+    git_buf_dispose(&b);
+    git_refspec_free(rs);
+    return 0;
 }
 
 int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
                       char **tracking, ct_sbuf *err)
 {
     git_reference *head = NULL;
-    git_remote *rm = NULL;
-    git_buf b = { 0 };
+    git_config *cfg = NULL;
     *branch_ref = *remote = *merge_ref = *tracking = NULL;
     int rc = git_repository_head(&head, r->repo);
     if (rc < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
@@ -28,40 +55,110 @@ int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge
         return -1;
     }
     char *bref = ct_xstrdup(git_reference_name(head));
+    const char *bname = bref + 11;
     git_reference_free(head);
-    rc = git_branch_upstream_remote(&b, r->repo, bref);
-    if (rc == 0) {
-        *remote = buf_take(&b);
-        if (git_branch_upstream_merge(&b, r->repo, bref) < 0) goto git_fail;
-        *merge_ref = buf_take(&b);
-        if (git_branch_upstream_name(&b, r->repo, bref) < 0) goto git_fail;
-        *tracking = buf_take(&b);
-    } else if (rc == GIT_ENOTFOUND) {
-        rc = git_remote_lookup(&rm, r->repo, "origin");
-        git_remote_free(rm);
-        if (rc < 0 && rc != GIT_ENOTFOUND) goto git_fail;
-        if (rc == 0) {
-            ct_sbuf t;
-            ct_sbuf_init(&t);
-            ct_sbuf_addf(&t, "refs/remotes/origin/%s", bref + 11);
-            *remote = ct_xstrdup("origin");
-            *merge_ref = ct_xstrdup(bref);
-            *tracking = ct_sbuf_detach(&t);
-        }
-    } else {
-        goto git_fail;
+    if (git_repository_config_snapshot(&cfg, r->repo) < 0) {
+        free(bref);
+        return ct_repo__giterr(err, "cannot read git config of %s", r->workdir);
     }
+    char *rname = cfg_str(cfg, "branch.", bname, ".remote");
+    char *merge = rname ? cfg_str(cfg, "branch.", bname, ".merge") : NULL;
+    if (rname && (!merge || strcmp(rname, ".") == 0)) { /* half set up, or a local upstream */
+        free(rname), free(merge);
+        rname = merge = NULL;
+    }
+    if (!rname) {
+        char *url = cfg_str(cfg, "remote.", "origin", ".url");
+        if (url) {
+            rname = ct_xstrdup("origin");
+            merge = ct_xstrdup(bref);
+        }
+        free(url);
+    }
+    if (rname) {
+        ct_sbuf k;
+        ct_sbuf_init(&k);
+        ct_sbuf_addf(&k, "remote.%s.fetch", rname);
+        track_cb t = { merge, NULL };
+        git_config_get_multivar_foreach(cfg, k.buf, NULL, fetchspec_cb, &t);
+        if (!t.tracking) { /* no matching fetch refspec: the conventional name */
+            ct_sbuf_reset(&k);
+            ct_sbuf_addf(&k, "refs/remotes/%s/%s", rname,
+                         strncmp(merge, "refs/heads/", 11) == 0 ? merge + 11 : merge);
+            t.tracking = ct_xstrdup(k.buf);
+        }
+        ct_sbuf_free(&k);
+        *tracking = t.tracking;
+    }
+    git_config_free(cfg);
     *branch_ref = bref;
+    *remote = rname;
+    *merge_ref = merge;
     return 0;
-git_fail:
-    ct_repo__giterr(err, "cannot find the upstream of %s", bref);
-    git_buf_dispose(&b);
-    free(bref);
-    free(*remote);
-    free(*merge_ref);
-    free(*tracking);
-    *remote = *merge_ref = *tracking = NULL;
-    return -1;
+}
+
+/* The longest url.<base>.insteadOf (or pushInsteadOf) prefix of url,
+ * replaced by <base>; NULL when none applies. */
+static char *rewrite_url(git_config *cfg, const char *url, const char *key)
+{
+    git_config_iterator *it = NULL;
+    git_config_entry *e;
+    size_t best = 0, klen = strlen(key);
+    char *res = NULL;
+    if (git_config_iterator_new(&it, cfg) < 0) return NULL;
+    while (git_config_next(&e, it) == 0) {
+        size_t nl = strlen(e->name), vl = e->value ? strlen(e->value) : 0;
+        if (nl <= 4 + klen || strncmp(e->name, "url.", 4) != 0 || !vl || vl <= best ||
+            !ct_strcaseeq(e->name + nl - klen, key) || strncmp(url, e->value, vl) != 0)
+            continue;
+        ct_sbuf b;
+        ct_sbuf_init(&b);
+        ct_sbuf_addn(&b, e->name + 4, nl - 4 - klen);
+        ct_sbuf_add(&b, url + vl);
+        free(res);
+        res = ct_sbuf_detach(&b);
+        ct_sbuf_free(&b);
+        best = vl;
+    }
+    git_config_iterator_free(it);
+    return res;
+}
+
+/* Fetch and push URLs of a configured remote, as git would rewrite them. */
+static int remote_urls(ct_repo *r, const char *rname, char **fetch_url, char **push_url,
+                       ct_sbuf *err)
+{
+    git_config *cfg = NULL;
+    *fetch_url = *push_url = NULL;
+    if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+        return ct_repo__giterr(err, "cannot read git config of %s", r->workdir);
+    char *url = cfg_str(cfg, "remote.", rname, ".url");
+    char *purl = cfg_str(cfg, "remote.", rname, ".pushurl");
+    if (!url) {
+        ct_sbuf_addf(err, "remote '%s' has no url", rname);
+        free(purl);
+        git_config_free(cfg);
+        return -1;
+    }
+    char *f = rewrite_url(cfg, url, ".insteadof");
+    char *p = purl ? rewrite_url(cfg, purl, ".insteadof") : rewrite_url(cfg, url, ".pushinsteadof");
+    *fetch_url = f ? f : ct_xstrdup(url);
+    *push_url = p ? p : ct_xstrdup(purl ? purl : *fetch_url);
+    free(url);
+    free(purl);
+    git_config_free(cfg);
+    return 0;
+}
+
+static int anon_remote(ct_repo *r, const char *url, git_remote **out, ct_sbuf *err)
+{
+    git_remote_create_options o;
+    git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+    o.repository = r->repo;
+    o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+    if (git_remote_create_with_opts(out, url, &o) < 0)
+        return ct_repo__giterr(err, "invalid remote url '%s'", url);
+    return 0;
 }
 
 void ct_sync_report_free(ct_sync_report *rep)
@@ -285,7 +382,8 @@ static int count_commits(ct_repo *r, const git_oid *tip, const git_oid *hide, si
 static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_sbuf *err)
 {
     char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
-    git_remote *rm = NULL;
+    git_remote *rm = NULL, *prm = NULL;
+    char *furl = NULL, *purl = NULL;
     git_signature *sig = NULL;
     strv conf = { 0 };
     int rc = -1;
@@ -296,10 +394,9 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
                           "'origin' (git remote add origin URL)", bref + 11);
         goto out;
     }
-    if (git_remote_lookup(&rm, r->repo, remote) < 0) {
-        ct_repo__giterr(err, "cannot find remote '%s'", remote);
+    if (remote_urls(r, remote, &furl, &purl, err) < 0 || anon_remote(r, furl, &rm, err) < 0 ||
+        anon_remote(r, purl, &prm, err) < 0)
         goto out;
-    }
     ct_sbuf spec;
     ct_sbuf_init(&spec);
     ct_sbuf_addf(&spec, "+%s:%s", merge, tracking);
@@ -381,7 +478,7 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
     push_state st = { err, 0 };
     po.callbacks.push_update_reference = push_ref_cb;
     po.callbacks.payload = &st;
-    int pr = git_remote_push(rm, &pa, &po);
+    int pr = git_remote_push(prm, &pa, &po);
     ct_sbuf_free(&ps);
     if (pr < 0) {
         ct_repo__giterr(err, "cannot push to '%s'", remote);
@@ -393,8 +490,18 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
         rep->pushed = 0;
         goto out;
     }
+    /* an anonymous remote does not move the remote-tracking branch itself */
+    git_reference *tr = NULL;
+    if (git_reference_create(&tr, r->repo, tracking, &tip, 1, "credtriage sync: push") < 0) {
+        ct_repo__giterr(err, "pushed, but cannot update %s", tracking);
+        goto out;
+    }
+    git_reference_free(tr);
     rc = 0;
 out:
+    free(furl);
+    free(purl);
+    git_remote_free(prm);
     ct_repo__free_strv(conf.v, conf.n);
     git_signature_free(sig);
     git_remote_free(rm);
