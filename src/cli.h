@@ -31,5 +31,12 @@ int ct_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 void ct_cli_print_json_line(const cJSON *v);
 
 int ct_cmd_events(int argc, char **argv);
+int ct_cmd_scan(int argc, char **argv);
+int ct_cmd_query(int argc, char **argv);
+int ct_cmd_rules(int argc, char **argv);
+/* --repo (R), --analyst (A), --window (W) into session options: the char if
+ * handled, 0 if not one of these, -1 on a bad value. */
+struct ct_session_opts;
+int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o);
 
 #endif

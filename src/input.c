@@ -205,7 +205,14 @@ const char *ct_json_skip(const char *p, const char *end)
             if (p < end && (*p == (c == '{' ? '}' : ']'))) {
                 depth--;
                 p++;
+            } else if (c == '[') {
+                continue;
             } else {
+                /* the first key of an object, then its value */
+                if (p >= end || *p != '"' || !(p = skip_string(p, end))) return NULL;
+                p = ws(p, end);
+                if (p >= end || *p != ':') return NULL;
+                p = ws(p + 1, end);
                 continue;
             }
         } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {

@@ -14,6 +14,9 @@ static int cmd_help(int argc, char **argv);
 
 const ct_cmd ct_cmds[] = {
     {"events", ct_cmd_events, "[--json] FILE...", "print the normalized events (ECS + entities)"},
+    {"scan", ct_cmd_scan, "[--json] [--all] FILE...", "run the rules: list alerts and their status"},
+    {"query", ct_cmd_query, "[--explain] 'KQL' FILE...", "events matching a KQL query (NDJSON)"},
+    {"rules", ct_cmd_rules, "list|export|import [FILE]", "the rule pack; Kibana import/export"},
     {"help", cmd_help, "", "this help"},
     {NULL, NULL, NULL, NULL},
 };

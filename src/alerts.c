@@ -1,0 +1,213 @@
+/* alerts: the scan — rules over events, Elastic alert documents imported. */
+#include "alerts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[CT_STATUS__COUNT] = {
+    "open", "acknowledged", "false_positive", "remediated", "suppressed",
+};
+
+const char *ct_status_name(ct_status s)
+{
+    return s < CT_STATUS__COUNT ? status_names[s] : "?";
+}
+
+int ct_status_parse(const char *s, ct_status *out)
+{
+    for (int i = 0; i < CT_STATUS__COUNT; i++) {
+        if (!strcmp(s, status_names[i])) {
+            *out = (ct_status)i;
+            return 0;
+        }
+    }
+    /* Kibana's workflow words */
+    if (!strcmp(s, "closed")) { *out = CT_STATUS_REMEDIATED; return 0; }
+    if (!strcmp(s, "ack")) { *out = CT_STATUS_ACKNOWLEDGED; return 0; }
+    return -1;
+}
+
+int ct_severity_rank(const char *s)
+{
+    if (!s) return 0;
+    if (ct_strcaseeq(s, "critical")) return 4;
+    if (ct_strcaseeq(s, "high")) return 3;
+    if (ct_strcaseeq(s, "medium")) return 2;
+    if (ct_strcaseeq(s, "low")) return 1;
+    return 0;
+}
+
+void ct_alerts_free(ct_alerts *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->v[i].suppressed_by);
+        free(a->v[i].decision_by);
+    }
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+static ct_alert *push(ct_alerts *a, size_t *cap)
+{
+    if (a->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        a->v = ct_xrealloc(a->v, *cap * sizeof *a->v);
+    }
+    ct_alert *x = &a->v[a->n++];
+    memset(x, 0, sizeof *x);
+    return x;
+}
+
+/* Stable id: the rule and the event's own identity (its record id, else its
+ * bytes), so the same input gives the same id on every run and machine. */
+static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct_store *st,
+                    size_t ev)
+{
+    const ct_event *e = &st->ev[ev];
+    uint64_t h = ct_hash64(kind, strlen(kind) + 1);
+    h = ct_hash64_more(h, rule_id, strlen(rule_id) + 1);
+    const char *rid = ct_event_str(st, e, CT_EF_RECORD_ID);
+    const char *ds = ct_event_str(st, e, CT_EF_DATASET);
+    if (rid) {
+        if (ds) h = ct_hash64_more(h, ds, strlen(ds) + 1);
+        h = ct_hash64_more(h, rid, strlen(rid));
+    } else {
+        size_t len;
+        const char *raw = ct_event_raw(st, ev, &len);
+        h = ct_hash64_more(h, raw, len);
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) x->id[i] = hex[(h >> (60 - 4 * i)) & 15];
+    x->id[16] = 0;
+}
+
+static int cmp_alert(const void *pa, const void *pb)
+{
+    const ct_alert *a = pa, *b = pb;
+    if (a->ts != b->ts) return a->ts < b->ts ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, ct_alerts *out,
+                           size_t *cap)
+{
+    ct_norm n;
+    if (ct_store_norm(st, i, &n) < 0) return;
+    ct_pool *pool = (ct_pool *)&st->pool; /* interning is how strings outlive the norm */
+    const ct_fields *f = &n.f;
+    const ct_rule *r = ct_rules_find(rs, f->alert_rule_id);
+    if (!r && f->alert_rule_name) r = ct_rules_find(rs, f->alert_rule_name);
+    ct_alert *x = push(out, cap);
+    x->event = i;
+    x->rule = r;
+    x->origin = CT_ORIGIN_ELASTIC;
+    x->rule_id = r ? r->rule_id : ct_pool_str(pool, ct_pool_internz(pool, f->alert_rule_id ? f->alert_rule_id : "unknown"));
+    x->rule_name = ct_pool_str(pool, ct_pool_internz(pool, f->alert_rule_name ? f->alert_rule_name : (r ? r->name : "Elastic alert")));
+    x->severity = ct_pool_str(pool, ct_pool_internz(pool, f->alert_severity ? f->alert_severity : (r ? r->severity : "medium")));
+    x->risk_score = f->alert_risk_score >= 0 ? (int)f->alert_risk_score : (r ? r->risk_score : 0);
+    x->ts = f->alert_original_time != CT_TIME_NONE ? f->alert_original_time : st->ev[i].ts;
+    x->elastic_status = ct_pool_str(pool, ct_pool_internz(pool, f->alert_status));
+    x->status = CT_STATUS_OPEN;
+    if (f->alert_status) {
+        if (!strcmp(f->alert_status, "acknowledged")) x->status = CT_STATUS_ACKNOWLEDGED;
+        else if (!strcmp(f->alert_status, "closed")) x->status = CT_STATUS_REMEDIATED;
+    }
+    const char *uuid = f->alert_uuid ? f->alert_uuid : "";
+    uint64_t h = ct_hash64("elastic", 8);
+    h = ct_hash64_more(h, uuid, strlen(uuid));
+    if (!*uuid) {
+        size_t len;
+        const char *raw = ct_event_raw(st, i, &len);
+        h = ct_hash64_more(h, raw, len);
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int k = 0; k < 16; k++) x->id[k] = hex[(h >> (60 - 4 * k)) & 15];
+    x->id[16] = 0;
+    ct_norm_free(&n);
+}
+
+int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 0;
+    for (size_t i = 0; i < st->nev; i++) {
+        const ct_event *e = &st->ev[i];
+        if (e->flags & CT_EVF_ALERT) {
+            import_elastic(st, rs, i, out, &cap);
+            continue;
+        }
+        cJSON *doc = NULL;
+        int tried = 0;
+        for (size_t r = 0; r < rs->n; r++) {
+            const ct_rule *rule = &rs->v[r];
+            if (!ct_rule_may_match(rule, e)) continue;
+            if (!tried) {
+                tried = 1;
+                doc = ct_store_event_json(st, i);
+            }
+            if (!doc) break;
+            if (!ct_kql_match(rule->kql, doc)) continue;
+            ct_alert *x = push(out, &cap);
+            x->event = i;
+            x->rule = rule;
+            x->rule_id = rule->rule_id;
+            x->rule_name = rule->name;
+            x->severity = rule->severity;
+            x->risk_score = rule->risk_score;
+            x->ts = e->ts;
+            x->origin = CT_ORIGIN_RULE;
+            make_id(x, "rule", rule->rule_id, st, i);
+        }
+        cJSON_Delete(doc);
+    }
+    if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
+    return 0;
+}
+
+ct_alert *ct_alerts_find(const ct_alerts *a, const char *id)
+{
+    size_t len = strlen(id);
+    if (len < 4 || len > 16) return NULL;
+    ct_alert *hit = NULL;
+    for (size_t i = 0; i < a->n; i++) {
+        if (strncmp(a->v[i].id, id, len)) continue;
+        if (len == 16) return &a->v[i];
+        if (hit) return NULL; /* ambiguous */
+        hit = &a->v[i];
+    }
+    return hit;
+}
+
+cJSON *ct_alert_entity_json(const ct_store *st, const ct_alert *a, const char *which)
+{
+    ct_fields f;
+    ct_event_fields(st, a->event, &f);
+    cJSON *all = ct_fields_to_json(&f, NULL, 0);
+    cJSON *e = cJSON_DetachItemFromObjectCaseSensitive(all, which);
+    cJSON_Delete(all);
+    return e;
+}
+
+cJSON *ct_alert_json(const ct_store *st, const ct_alert *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    char t[32];
+    ct_time_fmt(a->ts, t);
+    cJSON_AddStringToObject(o, "id", a->id);
+    cJSON_AddStringToObject(o, "rule_id", a->rule_id ? a->rule_id : "");
+    cJSON_AddStringToObject(o, "rule_name", a->rule_name ? a->rule_name : "");
+    cJSON_AddStringToObject(o, "severity", a->severity ? a->severity : "");
+    cJSON_AddNumberToObject(o, "risk_score", a->risk_score);
+    cJSON_AddStringToObject(o, "timestamp", t);
+    static const char *const ents[] = {"actor", "target", "credential"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(ents); i++) {
+        cJSON *e = ct_alert_entity_json(st, a, ents[i]);
+        cJSON_AddItemToObject(o, ents[i], e ? e : cJSON_CreateObject());
+    }
+    cJSON_AddStringToObject(o, "status", ct_status_name(a->status));
+    cJSON_AddStringToObject(o, "origin", a->origin == CT_ORIGIN_ELASTIC ? "elastic" : "rule");
+    cJSON *ev = cJSON_AddObjectToObject(o, "event");
+    cJSON_AddStringToObject(ev, "file", ct_event_file(st, &st->ev[a->event]));
+    cJSON_AddNumberToObject(ev, "line", st->ev[a->event].line);
+    return o;
+}

@@ -1,0 +1,230 @@
+/* credtriage scan / query / rules: detection from the command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "kql.h"
+#include "sanitize.h"
+#include "session.h"
+
+/* Options every session command shares. Returns the option char handled, 0 if not ours. */
+int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
+{
+    switch (c) {
+    case 'R': o->repo_dir = arg; return c;
+    case 'A': o->analyst = arg; return c;
+    case 'W':
+        if (ct_duration_parse(arg, &o->window_ms) < 0) return -1;
+        o->window_set = 1;
+        return c;
+    }
+    return 0;
+}
+
+static void print_cell(const char *s, int width)
+{
+    ct_sbuf clean, cut;
+    ct_sbuf_init(&clean);
+    ct_sbuf_init(&cut);
+    ct_san_displayz(s ? s : "-", 0, &clean);
+    ct_san_truncate(clean.buf, width, &cut);
+    int pad = width - ct_san_width(cut.buf);
+    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
+    ct_sbuf_free(&clean);
+    ct_sbuf_free(&cut);
+}
+
+static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
+{
+    const char *s = ct_event_str(st, e, name);
+    return s ? s : ct_event_str(st, e, id);
+}
+
+int ct_cmd_scan(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},      {"all", no_argument, NULL, 'a'},
+        {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'},
+        {"status", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int json = 0, all = 0, c;
+    const char *only = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jahs:", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else if (c == 'a') all = 1;
+        else if (c == 's') only = optarg;
+        else if (c == 'h') {
+            printf("usage: credtriage scan [--json] [--all] [--status S] [--repo DIR] FILE...\n"
+                   "Run the detection rules over the events, merge imported Elastic alerts, and\n"
+                   "list the alerts with their triage status. Suppressed alerts (matched by a rule\n"
+                   "exception) are counted but listed only with --all.\n"
+                   "  --json       one line per alert: id, rule_id, rule_name, severity, risk_score,\n"
+                   "               timestamp, actor, target, credential, status, origin, event\n"
+                   "  --status S   only alerts with status S (open, acknowledged, false_positive,\n"
+                   "               remediated, suppressed)\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("scan", "bad option");
+    }
+    ct_status want = CT_STATUS_OPEN;
+    if (only && ct_status_parse(only, &want) < 0)
+        return ct_cli_usage_error("scan", "unknown status '%s'", only);
+    if (optind >= argc) return ct_cli_usage_error("scan", "no input FILE given");
+    o.files = argv + optind;
+    o.nfiles = argc - optind;
+    ct_session s;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_session_open(&s, &o, &err) < 0) {
+        fprintf(stderr, "credtriage scan: %s\n", err.buf);
+        ct_sbuf_free(&err);
+        ct_session_close(&s);
+        return CT_EXIT_REPO;
+    }
+    ct_cli_summary(&s.store, stderr);
+    if (!json)
+        printf("%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
+               "TARGET", "STATUS");
+    size_t shown = 0;
+    for (size_t i = 0; i < s.alerts.n; i++) {
+        const ct_alert *a = &s.alerts.v[i];
+        if (only ? a->status != want : (!all && a->status == CT_STATUS_SUPPRESSED)) continue;
+        shown++;
+        if (json) {
+            cJSON *j = ct_alert_json(&s.store, a);
+            ct_cli_print_json_line(j);
+            cJSON_Delete(j);
+            continue;
+        }
+        const ct_event *e = &s.store.ev[a->event];
+        char t[32];
+        ct_time_fmt(a->ts, t);
+        t[19] = 0;
+        print_cell(a->id, 16);
+        print_cell(t, 20);
+        print_cell(a->severity, 8);
+        print_cell(a->rule_name, 44);
+        print_cell(ent(&s.store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), 30);
+        print_cell(ent(&s.store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), 30);
+        printf("%s\n", ct_status_name(a->status));
+    }
+    size_t counts[CT_STATUS__COUNT];
+    ct_session_counts(&s, counts);
+    fprintf(stderr, "%zu alerts: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
+                    "%zu suppressed%s\n",
+            s.alerts.n, counts[CT_STATUS_OPEN], counts[CT_STATUS_ACKNOWLEDGED],
+            counts[CT_STATUS_FALSE_POSITIVE], counts[CT_STATUS_REMEDIATED],
+            counts[CT_STATUS_SUPPRESSED],
+            !all && !only && counts[CT_STATUS_SUPPRESSED] ? " (suppressed not listed: --all)" : "");
+    (void)shown;
+    int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
+    ct_sbuf_free(&err);
+    ct_session_close(&s);
+    return rc;
+}
+
+int ct_cmd_query(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"explain", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int explain = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "eh", opts, NULL)) != -1) {
+        if (c == 'e') explain = 1;
+        else if (c == 'h') {
+            printf("usage: credtriage query [--explain] 'KQL' FILE...\n"
+                   "Print the events matching a Kibana Query Language query, as NDJSON (the lines\n"
+                   "of `events --json`). --explain prints the parsed query in canonical form:\n"
+                   "(all) (and A B ...) (or A B ...) (not A) (is FIELD VALUE) (exists FIELD)\n"
+                   "(range FIELD lt|lte|gt|gte VALUE) (nested FIELD A)\n");
+            return CT_EXIT_OK;
+        } else return ct_cli_usage_error("query", "bad option");
+    }
+    if (optind >= argc) return ct_cli_usage_error("query", "no query given");
+    char err[512];
+    ct_kql *q = ct_kql_parse(argv[optind], err, sizeof err);
+    if (!q) {
+        fprintf(stderr, "credtriage query: %s\n", err);
+        return CT_EXIT_USAGE;
+    }
+    if (explain) {
+        ct_sbuf b;
+        ct_sbuf_init(&b);
+        ct_kql_explain(q, &b);
+        printf("%s\n", b.buf);
+        ct_sbuf_free(&b);
+        ct_kql_free(q);
+        return CT_EXIT_OK;
+    }
+    if (optind + 1 >= argc) {
+        ct_kql_free(q);
+        return ct_cli_usage_error("query", "no input FILE given");
+    }
+    ct_store st;
+    ct_store_init(&st);
+    int rc = ct_cli_load(&st, argv + optind + 1, argc - optind - 1, 1);
+    size_t matched = 0;
+    for (size_t i = 0; i < st.nev; i++) {
+        cJSON *doc = ct_store_event_json(&st, i);
+        if (doc && ct_kql_match(q, doc)) {
+            ct_cli_print_json_line(doc);
+            matched++;
+        }
+        cJSON_Delete(doc);
+    }
+    fprintf(stderr, "%zu matching events\n", matched);
+    ct_store_free(&st);
+    ct_kql_free(q);
+    return rc;
+}
+
+int ct_cmd_rules(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        printf("usage: credtriage rules list|export [--repo DIR]\n"
+               "       credtriage rules import FILE.ndjson [--repo DIR]\n"
+               "list: the rules in use; export: a Kibana rule export (NDJSON, guides in \"note\");\n"
+               "import: Kibana rule export -> rules/<provider>/<name>.json and guides/<name>.md\n"
+               "(into the repo's working tree; review and commit them with git).\n");
+        return argc < 2 ? CT_EXIT_USAGE : CT_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    static const struct option opts[] = {{"repo", required_argument, NULL, 'R'}, {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int c;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (c != 'R' || ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("rules", "bad option");
+    o.need_repo = !strcmp(sub, "import");
+    ct_session s;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    int rc = CT_EXIT_OK;
+    if (ct_session_begin(&s, &o, &err) < 0) {
+        fprintf(stderr, "credtriage rules: %s\n", err.buf);
+        rc = CT_EXIT_REPO;
+    } else if (!strcmp(sub, "list")) {
+        for (size_t i = 0; i < s.rules.n; i++)
+            printf("%-36s %-8s %-40s %s\n", s.rules.v[i].rule_id, s.rules.v[i].severity,
+                   s.rules.v[i].path, s.rules.v[i].name);
+    } else if (!strcmp(sub, "export")) {
+        if (ct_rules_export(&s.rules, stdout) < 0) rc = CT_EXIT_FINDINGS;
+    } else if (!strcmp(sub, "import")) {
+        if (optind >= argc) rc = ct_cli_usage_error("rules", "import needs FILE.ndjson");
+        size_t n = 0;
+        for (int i = optind; i < argc && rc == CT_EXIT_OK; i++) {
+            if (ct_rules_import(argv[i], s.rules_root, &n, &err) < 0) {
+                fprintf(stderr, "credtriage rules import: %s\n", err.len ? err.buf : "some records were skipped");
+                rc = CT_EXIT_FINDINGS;
+            }
+            fprintf(stderr, "imported %zu rules into %s\n", n, s.rules_root);
+        }
+    } else {
+        rc = ct_cli_usage_error("rules", "unknown sub-command '%s'", sub);
+    }
+    ct_sbuf_free(&err);
+    if (rc != CT_EXIT_REPO) ct_session_close(&s);
+    return rc;
+}

@@ -1,0 +1,123 @@
+/* session: open the repo, the rules, the inputs; scan; index; apply decisions. */
+#include "session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "triage.h"
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int resolve_repo_dir(const ct_session_opts *o, ct_sbuf *dir, int *explicit_dir)
+{
+    *explicit_dir = 0;
+    if (o->repo_dir && *o->repo_dir) {
+        ct_sbuf_add(dir, o->repo_dir);
+        *explicit_dir = 1;
+        return 0;
+    }
+    const char *env = getenv("CREDTRIAGE_REPO");
+    if (env && *env) {
+        ct_sbuf_add(dir, env);
+        *explicit_dir = 1;
+        return 0;
+    }
+    return ct_repo_default_dir(dir);
+}
+
+int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
+{
+    memset(s, 0, sizeof *s);
+    ct_store_init(&s->store);
+    if (o->diag) {
+        s->store.diag = o->diag;
+        s->store.diag_ctx = o->diag_ctx;
+    }
+    s->store.progress = o->progress;
+    s->store.progress_ctx = o->progress_ctx;
+    s->window_ms = o->window_set ? o->window_ms : CT_CORR_DEFAULT_WINDOW;
+    s->analyst = o->analyst ? ct_xstrdup(o->analyst) : NULL;
+
+    ct_sbuf shipped, dir;
+    ct_sbuf_init(&shipped);
+    ct_sbuf_init(&dir);
+    int have_shipped = ct_rules_shipped_root(&shipped) == 0;
+    int explicit_dir = 0;
+    int rc = -1;
+    if (resolve_repo_dir(o, &dir, &explicit_dir) < 0) {
+        ct_sbuf_add(err, "cannot determine the rules repo directory (set --repo or $HOME)");
+        goto out;
+    }
+    s->repo_dir = ct_xstrdup(dir.buf);
+    /* A repo is opened when asked for (writes), named, or already there; a
+     * read-only run without one uses the shipped rules. */
+    if (o->need_repo || explicit_dir || is_dir(dir.buf)) {
+        if (ct_repo_open(dir.buf, have_shipped ? shipped.buf : NULL, o->analyst, &s->repo, err) < 0)
+            goto out;
+        s->rules_root = ct_xstrdup(ct_repo_workdir(s->repo));
+        size_t l = strlen(s->rules_root);
+        if (l > 1 && s->rules_root[l - 1] == '/') s->rules_root[l - 1] = 0;
+    } else if (have_shipped) {
+        s->rules_root = ct_xstrdup(shipped.buf);
+    } else {
+        ct_sbuf_add(err, "no rules: no rules repo and no shipped rules found "
+                         "(install credtriage or pass --repo)");
+        goto out;
+    }
+    s->rule_errors = (size_t)ct_rules_load(s->rules_root, &s->rules, s->store.diag, s->store.diag_ctx);
+    rc = 0;
+out:
+    ct_sbuf_free(&shipped);
+    ct_sbuf_free(&dir);
+    return rc;
+}
+
+int ct_session_add_file(ct_session *s, const char *path)
+{
+    if (ct_store_load(&s->store, path) < 0) {
+        s->missing_files++;
+        return -1;
+    }
+    return 0;
+}
+
+int ct_session_finish(ct_session *s, ct_sbuf *err)
+{
+    ct_rules_bind(&s->rules, &s->store);
+    ct_scan(&s->store, &s->rules, &s->alerts);
+    s->corr = ct_corr_build(&s->store);
+    return ct_triage_apply(s, err);
+}
+
+int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
+{
+    if (ct_session_begin(s, o, err) < 0) return -1;
+    for (int i = 0; i < o->nfiles; i++) ct_session_add_file(s, o->files[i]);
+    return ct_session_finish(s, err);
+}
+
+void ct_session_close(ct_session *s)
+{
+    ct_triage_state_free(s->triage);
+    ct_corr_free(s->corr);
+    ct_alerts_free(&s->alerts);
+    ct_rules_free(&s->rules);
+    if (s->repo) ct_repo_close(s->repo);
+    ct_store_free(&s->store);
+    free(s->repo_dir);
+    free(s->rules_root);
+    free(s->analyst);
+    memset(s, 0, sizeof *s);
+}
+
+void ct_session_counts(const ct_session *s, size_t counts[CT_STATUS__COUNT])
+{
+    memset(counts, 0, sizeof(size_t) * CT_STATUS__COUNT);
+    for (size_t i = 0; i < s->alerts.n; i++) counts[s->alerts.v[i].status]++;
+}
