@@ -13,7 +13,11 @@
  *     first and the journal is removed after the commit; ct_repo_open()
  *     commits the paths of a leftover journal ("recover: ...");
  *   - the commit is HEAD's tree with only the given paths changed: unrelated
- *     changes in the working tree or the index are neither committed nor lost. */
+ *     changes in the working tree or the index are neither committed nor lost.
+ * Recovery commits by the identity given to ct_repo_open (or git config); with
+ * none, ct_repo_open fails and the journal stays for the next try.
+ * Test hook: with CT_GITSTORE_TEST_CRASH_AFTER_WRITE set in the environment,
+ * a commit _exit()s (99) after writing the files, before staging them. */
 #ifndef CT_GITSTORE_H
 #define CT_GITSTORE_H
 #include <stddef.h>
