@@ -1,0 +1,325 @@
+/* Input sniffing, record spans, the event store and its bad-input handling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "input.h"
+#include "norm.h"
+#include "store.h"
+
+#define FX "tests/fixtures/input/"
+
+typedef struct diags {
+    char text[8192];
+    int n;
+} diags;
+
+static void collect(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    diags *d = ctx;
+    size_t l = strlen(d->text);
+    snprintf(d->text + l, sizeof d->text - l, "%s:%llu: %s\n", file, (unsigned long long)line, msg);
+    d->n++;
+}
+
+static void load(ct_store *st, diags *d, const char *path)
+{
+    ct_store_init(st);
+    memset(d, 0, sizeof *d);
+    st->diag = collect;
+    st->diag_ctx = d;
+    ct_store_load(st, path);
+}
+
+static ct_format sniff(const char *path)
+{
+    ct_input in;
+    ct_sbuf err, warn;
+    ct_sbuf_init(&err);
+    ct_sbuf_init(&warn);
+    assert_int_equal(ct_input_open(path, &in, &err, &warn), 0);
+    ct_format f = ct_input_sniff(&in);
+    ct_input_close(&in);
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&warn);
+    return f;
+}
+
+static void test_sniff_shapes(void **state)
+{
+    (void)state;
+    assert_int_equal(sniff(FX "ndjson.ndjson"), CT_FMT_NDJSON);
+    assert_int_equal(sniff(FX "array.json"), CT_FMT_ARRAY);
+    assert_int_equal(sniff(FX "cloudtrail.json"), CT_FMT_CLOUDTRAIL);
+    assert_int_equal(sniff(FX "cloudtrail.json.gz"), CT_FMT_CLOUDTRAIL);
+    assert_int_equal(sniff(FX "azure-records.json"), CT_FMT_AZURE);
+    assert_int_equal(sniff(FX "graph-value.json"), CT_FMT_GRAPH);
+    assert_int_equal(sniff(FX "es-search.json"), CT_FMT_ES_SEARCH);
+    assert_int_equal(sniff(FX "es-archive.json"), CT_FMT_ES_ARCHIVE);
+    assert_int_equal(sniff(FX "stream.json"), CT_FMT_STREAM);
+    assert_int_equal(sniff(FX "empty.json"), CT_FMT_EMPTY);
+    assert_int_equal(sniff(FX "garbage.bin"), CT_FMT_BINARY);
+}
+
+/* Every shape yields the same two CloudTrail events with the same entities. */
+static void test_every_shape_loads_two_events(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "ndjson.ndjson", "array.json", "cloudtrail.json", "cloudtrail.json.gz",
+        "azure-records.json", "graph-value.json", "es-search.json", "es-archive.json",
+        "stream.json",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[256];
+        snprintf(path, sizeof path, FX "%s", files[i]);
+        ct_store st;
+        diags d;
+        load(&st, &d, path);
+        if (st.nev != 2) fail_msg("%s: %zu events, diags: %s", path, st.nev, d.text);
+        assert_int_equal(d.n, 0);
+        const ct_event *a = &st.ev[0], *b = &st.ev[1];
+        assert_int_equal(a->kind, CT_KIND_CLOUDTRAIL);
+        assert_string_equal(ct_event_str(&st, a, CT_EF_ACTION), "CreateAccessKey");
+        assert_string_equal(ct_event_str(&st, a, CT_EF_CRED_ID), "AKIANEWKEY");
+        assert_true(a->flags & CT_EVF_CRED_ADD);
+        assert_string_equal(ct_event_str(&st, b, CT_EF_CRED_USED), "AKIANEWKEY");
+        /* the raw bytes of a record parse back to the same record */
+        size_t len;
+        const char *raw = ct_event_raw(&st, 1, &len);
+        cJSON *j = cJSON_ParseWithLength(raw, len);
+        assert_non_null(j);
+        assert_string_equal(cJSON_GetObjectItem(j, "eventID")->valuestring, "ev-2");
+        cJSON_Delete(j);
+        ct_store_free(&st);
+    }
+}
+
+static void test_line_numbers(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    load(&st, &d, FX "array.json");
+    assert_int_equal(st.ev[0].line, 2);
+    assert_int_equal(st.ev[1].line, 3);
+    ct_store_free(&st);
+    load(&st, &d, FX "stream.json");
+    assert_int_equal(st.ev[0].line, 1);
+    assert_true(st.ev[1].line > 10);
+    ct_store_free(&st);
+}
+
+static void test_bad_records_skipped_rest_loads(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    load(&st, &d, FX "mixed-bad.ndjson");
+    assert_int_equal(st.nev, 2);            /* good, good; the broken line skipped */
+    assert_int_equal(st.stats.skipped, 1);
+    assert_int_equal(st.stats.duplicates, 1); /* the repeated eventID */
+    assert_non_null(strstr(d.text, "mixed-bad.ndjson:2: malformed JSON"));
+    assert_int_equal(st.ev[1].line, 4);
+    ct_store_free(&st);
+}
+
+static void test_empty_garbage_missing_truncated(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    load(&st, &d, FX "empty.json");
+    assert_int_equal(st.nev, 0);
+    assert_non_null(strstr(d.text, "empty file"));
+    ct_store_free(&st);
+    load(&st, &d, FX "garbage.bin");
+    assert_int_equal(st.nev, 0);
+    assert_non_null(strstr(d.text, "garbage.bin:1: not JSON text"));
+    ct_store_free(&st);
+    ct_store_init(&st);
+    memset(&d, 0, sizeof d);
+    st.diag = collect;
+    st.diag_ctx = &d;
+    assert_int_equal(ct_store_load(&st, FX "does-not-exist.json"), -1);
+    assert_non_null(strstr(d.text, "does-not-exist.json"));
+    assert_non_null(strstr(d.text, "No such file"));
+    ct_store_free(&st);
+    load(&st, &d, FX "truncated.json.gz");
+    assert_non_null(strstr(d.text, "truncated or corrupt gzip"));
+    ct_store_free(&st);
+}
+
+static void test_invalid_utf8_is_kept_generic(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    load(&st, &d, FX "invalid-utf8.ndjson");
+    assert_int_equal(st.nev, 1);
+    assert_int_equal(st.ev[0].kind, CT_KIND_GENERIC);
+    assert_int_equal(st.stats.unrecognized, 1);
+    ct_store_free(&st);
+}
+
+static char *tmpfile_with(const char *data, size_t n, int gz)
+{
+    char *path = strdup("/tmp/ct-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        gzwrite(g, data, (unsigned)n);
+        gzclose(g);
+    } else {
+        FILE *f = fopen(path, "wb");
+        fwrite(data, 1, n, f);
+        fclose(f);
+    }
+    return path;
+}
+
+static void test_huge_line_and_deep_nesting(void **state)
+{
+    (void)state;
+    /* a 50 MB line, then a record nested 10,000 deep, then a good record */
+    size_t big = 50u << 20;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_sbuf_add(&b, "{\"x\":\"");
+    char *fill = malloc(big);
+    memset(fill, 'a', big);
+    ct_sbuf_addn(&b, fill, big);
+    free(fill);
+    ct_sbuf_add(&b, "\"}\n");
+    for (int i = 0; i < 10000; i++) ct_sbuf_add(&b, "[");
+    for (int i = 0; i < 10000; i++) ct_sbuf_add(&b, "]");
+    ct_sbuf_add(&b, "\n{\"eventVersion\":\"1\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{\"type\":\"Root\"},\"eventID\":\"z\"}\n");
+    char *path = tmpfile_with(b.buf, b.len, 0);
+    ct_sbuf_free(&b);
+    ct_store st;
+    diags d;
+    load(&st, &d, path);
+    assert_int_equal(st.nev, 2); /* the huge line is a (generic) record; the deep one is refused */
+    assert_int_equal(st.stats.skipped, 1);
+    assert_non_null(strstr(d.text, ":2: "));
+    assert_int_equal(st.ev[1].kind, CT_KIND_CLOUDTRAIL);
+    ct_store_free(&st);
+    unlink(path);
+    free(path);
+}
+
+static void test_gzip_of_ndjson_and_concatenated_members(void **state)
+{
+    (void)state;
+    const char *a = "{\"eventVersion\":\"1\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"GetUser\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{\"type\":\"Root\"},\"eventID\":\"g1\"}\n";
+    char *p1 = tmpfile_with(a, strlen(a), 1);
+    /* a second gzip member appended: both records must load */
+    char *data;
+    size_t n;
+    assert_int_equal(ct_read_file(p1, &data, &n), 0);
+    ct_sbuf two;
+    ct_sbuf_init(&two);
+    ct_sbuf_addn(&two, data, n);
+    const char *b = "{\"eventVersion\":\"1\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"GetUser\",\"eventTime\":\"2026-01-01T00:00:01Z\",\"userIdentity\":{\"type\":\"Root\"},\"eventID\":\"g2\"}\n";
+    char *p2 = tmpfile_with(b, strlen(b), 1);
+    free(data);
+    assert_int_equal(ct_read_file(p2, &data, &n), 0);
+    ct_sbuf_addn(&two, data, n);
+    free(data);
+    char *p3 = tmpfile_with(two.buf, two.len, 0);
+    ct_sbuf_free(&two);
+    ct_store st;
+    diags d;
+    load(&st, &d, p3);
+    assert_int_equal(st.nev, 2);
+    assert_int_equal(d.n, 0);
+    ct_store_free(&st);
+    unlink(p1), unlink(p2), unlink(p3);
+    free(p1), free(p2), free(p3);
+}
+
+static void test_action_folding(void **state)
+{
+    (void)state;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_norm_action("Update application \xE2\x80\x93 Certificates and secrets management ", &b);
+    assert_string_equal(b.buf, "Update application - Certificates and secrets management");
+    ct_norm_action("Add service principal credentials.", &b);
+    assert_string_equal(b.buf, "Add service principal credentials");
+    ct_norm_action("Update application \xE2\x80\x93 Certificates and secrets management .", &b);
+    assert_string_equal(b.buf, "Update application - Certificates and secrets management");
+    ct_norm_action("  a\t\tb \xE2\x88\x92 c\xE2\x80\x90" "d\xC2\xA0 ", &b);
+    assert_string_equal(b.buf, "a b - c-d");
+    ct_sbuf_free(&b);
+}
+
+static void test_time_parse(void **state)
+{
+    (void)state;
+    int64_t ms;
+    char out[32];
+    assert_int_equal(ct_time_parse("2022-01-22T18:15:02.5168093Z", 28, &ms), 0);
+    ct_time_fmt(ms, out);
+    assert_string_equal(out, "2022-01-22T18:15:02.516Z");
+    assert_int_equal(ct_time_parse("2022-01-22T18:15:02.5168093+00:00", 33, &ms), 0);
+    ct_time_fmt(ms, out);
+    assert_string_equal(out, "2022-01-22T18:15:02.516Z");
+    assert_int_equal(ct_time_parse("2020-02-09T15:33:26", 19, &ms), 0); /* M365: no zone = UTC */
+    ct_time_fmt(ms, out);
+    assert_string_equal(out, "2020-02-09T15:33:26.000Z");
+    assert_int_equal(ct_time_parse("2026-11-05T04:14:07+02:00", 25, &ms), 0);
+    ct_time_fmt(ms, out);
+    assert_string_equal(out, "2026-11-05T02:14:07.000Z");
+    assert_int_equal(ct_time_parse("not a time", 10, &ms), -1);
+    assert_int_equal(ct_time_parse("2026-13-01", 10, &ms), -1);
+    int64_t d;
+    assert_int_equal(ct_duration_parse("3d", &d), 0);
+    assert_true(d == 3LL * 86400 * 1000);
+    assert_int_equal(ct_duration_parse("1h", &d), 0);
+    assert_true(d == 3600LL * 1000);
+    assert_int_equal(ct_duration_parse("2w", &d), 0);
+    assert_int_equal(ct_duration_parse("5x", &d), -1);
+}
+
+static void test_json_skip(void **state)
+{
+    (void)state;
+    const char *ok[] = {"{}", "[]", "{\"a\":1}", "{\"a\":{\"b\":[1,2,{\"c\":\"x\\\"y\"}]},\"d\":null}",
+                        "\"s\"", "[ {\"k\" : \"v\" } , 3 ]"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        const char *e = ct_json_skip(ok[i], ok[i] + strlen(ok[i]));
+        assert_non_null(e);
+        assert_int_equal(e - ok[i], (long)strlen(ok[i]));
+    }
+    const char *bad[] = {"{\"a\" 1}", "{\"a\":1", "[1,", "{1:2}", "{\"a\":\"x}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_null(ct_json_skip(bad[i], bad[i] + strlen(bad[i])));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sniff_shapes),
+        cmocka_unit_test(test_every_shape_loads_two_events),
+        cmocka_unit_test(test_line_numbers),
+        cmocka_unit_test(test_bad_records_skipped_rest_loads),
+        cmocka_unit_test(test_empty_garbage_missing_truncated),
+        cmocka_unit_test(test_invalid_utf8_is_kept_generic),
+        cmocka_unit_test(test_huge_line_and_deep_nesting),
+        cmocka_unit_test(test_gzip_of_ndjson_and_concatenated_members),
+        cmocka_unit_test(test_action_folding),
+        cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_json_skip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
