@@ -1,0 +1,199 @@
+/* The shipped rule pack: every rule parses, has a guide with a response list,
+ * fires once per record of its positive fixture and never on its negative. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "alerts.h"
+#include "guide.h"
+#include "rules.h"
+
+static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    (void)ctx;
+    fail_msg("unexpected diagnostic %s:%llu: %s", file, (unsigned long long)line, msg);
+}
+
+static size_t count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = 0;
+    int c, last = '\n';
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '\n' && last != '\n') n++;
+        last = c;
+    }
+    if (last != '\n') n++;
+    fclose(f);
+    return n;
+}
+
+/* Alerts of rule r (and of any rule) when scanning path. */
+static void scan_file(const ct_ruleset *rs0, const char *path, const ct_rule *r, size_t *mine,
+                      size_t *any)
+{
+    ct_store st;
+    ct_store_init(&st);
+    st.diag = quiet;
+    assert_int_equal(ct_store_load(&st, path), 0);
+    ct_ruleset *rs = (ct_ruleset *)rs0;
+    ct_rules_bind(rs, &st);
+    ct_alerts a;
+    ct_scan(&st, rs, &a);
+    *mine = 0;
+    *any = a.n;
+    for (size_t i = 0; i < a.n; i++)
+        if (a.v[i].rule == r) (*mine)++;
+    ct_alerts_free(&a);
+    ct_store_free(&st);
+}
+
+static void test_pack_loads_clean(void **state)
+{
+    (void)state;
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(".", &rs, quiet, NULL), 0);
+    assert_true(rs.n >= 15);
+    for (size_t i = 0; i < rs.n; i++) {
+        const ct_rule *r = &rs.v[i];
+        if (!r->guide_path) fail_msg("%s: no guide file", r->path);
+        char **steps;
+        size_t n;
+        assert_int_equal(ct_guide_response_steps(r->guide, &steps, &n), 0);
+        if (n < 3) fail_msg("%s: response list has %zu steps", r->guide_path, n);
+        ct_guide_steps_free(steps, n);
+        assert_true(ct_guide_has_section(r->guide, "Triage and analysis"));
+    }
+    ct_rules_free(&rs);
+}
+
+static void test_positive_and_negative_fixtures(void **state)
+{
+    (void)state;
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(".", &rs, quiet, NULL), 0);
+    for (size_t i = 0; i < rs.n; i++) {
+        const ct_rule *r = &rs.v[i];
+        char pos[512], neg[512];
+        snprintf(pos, sizeof pos, "tests/fixtures/rules/%s.pos.ndjson", r->stem);
+        snprintf(neg, sizeof neg, "tests/fixtures/rules/%s.neg.ndjson", r->stem);
+        if (access(pos, R_OK) || access(neg, R_OK)) fail_msg("%s: missing fixture %s or %s", r->stem, pos, neg);
+        size_t mine, any, want = count_lines(pos);
+        scan_file(&rs, pos, r, &mine, &any);
+        if (mine != want) fail_msg("%s: %zu alerts on %zu positive records", r->stem, mine, want);
+        scan_file(&rs, neg, r, &mine, &any);
+        if (mine != 0) fail_msg("%s: %zu alerts on its negative fixture", r->stem, mine);
+    }
+    ct_rules_free(&rs);
+}
+
+/* Elastic's hyphen spelling must find Entra's real en dash + trailing space. */
+static void test_hyphen_query_matches_en_dash(void **state)
+{
+    (void)state;
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(".", &rs, quiet, NULL), 0);
+    const ct_rule *r = ct_rules_find(&rs, "entra_app_credential_added");
+    assert_non_null(r);
+    assert_non_null(strstr(r->query, "\"Update application - Certificates and secrets management\""));
+    const char *rec =
+        "{\"time\":\"2026-11-05T02:14:07.2585101Z\",\"operationName\":\"Update application "
+        "\xE2\x80\x93 Certificates and secrets management \",\"category\":\"AuditLogs\","
+        "\"resultSignature\":\"None\",\"properties\":{\"id\":\"Directory_x\",\"result\":\"success\","
+        "\"activityDisplayName\":\"Update application \xE2\x80\x93 Certificates and secrets "
+        "management \",\"initiatedBy\":{\"user\":{\"id\":\"u1\",\"userPrincipalName\":"
+        "\"a@contoso.com\"}},\"targetResources\":[{\"id\":\"app1\",\"displayName\":\"x\","
+        "\"type\":\"Application\",\"modifiedProperties\":[]}]}}\n";
+    char path[] = "/tmp/ct-rules-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, rec, strlen(rec)), (ssize_t)strlen(rec));
+    close(fd);
+    size_t mine, any;
+    scan_file(&rs, path, r, &mine, &any);
+    assert_int_equal(mine, 1);
+    /* and the raw spelling is still what the record says */
+    ct_store st;
+    ct_store_init(&st);
+    ct_store_load(&st, path);
+    size_t len;
+    const char *raw = ct_event_raw(&st, 0, &len);
+    assert_non_null(strstr(raw, "Update application \xE2\x80\x93 Certificates and secrets management \""));
+    ct_store_free(&st);
+    unlink(path);
+    ct_rules_free(&rs);
+}
+
+static void test_alert_ids_stable(void **state)
+{
+    (void)state;
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(".", &rs, quiet, NULL), 0);
+    char first[64][17];
+    size_t n1 = 0;
+    for (int run = 0; run < 2; run++) {
+        ct_store st;
+        ct_store_init(&st);
+        ct_store_load(&st, "tests/fixtures/rules/entra_app_credential_added.pos.ndjson");
+        ct_store_load(&st, "tests/fixtures/rules/aws_iam_access_key_created.pos.ndjson");
+        ct_rules_bind(&rs, &st);
+        ct_alerts a;
+        ct_scan(&st, &rs, &a);
+        assert_true(a.n > 0 && a.n < 64);
+        for (size_t i = 0; i < a.n; i++) {
+            if (run == 0) memcpy(first[i], a.v[i].id, 17);
+            else assert_string_equal(first[i], a.v[i].id);
+            assert_ptr_equal(ct_alerts_find(&a, a.v[i].id), &a.v[i]);
+        }
+        if (run == 0) n1 = a.n;
+        else assert_int_equal(n1, a.n);
+        ct_alerts_free(&a);
+        ct_store_free(&st);
+    }
+    ct_rules_free(&rs);
+}
+
+static void test_broken_rule_reported_rest_loads(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ct-rules-dir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[600];
+    snprintf(p, sizeof p, "%s/rules/x", dir);
+    assert_int_equal(ct_mkdirs(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/rules/x/good.json", dir);
+    const char *good = "{\"rule_id\":\"r1\",\"name\":\"Good\",\"type\":\"query\",\"language\":\"kuery\",\"query\":\"event.action:x\"}\n";
+    assert_int_equal(ct_write_file_atomic(p, good, strlen(good)), 0);
+    snprintf(p, sizeof p, "%s/rules/x/bad.json", dir);
+    const char *bad = "{\"rule_id\":\"r2\",\"name\":\"Bad\",\"type\":\"query\",\"language\":\"kuery\",\"query\":\"event.action:(x\"}\n";
+    assert_int_equal(ct_write_file_atomic(p, bad, strlen(bad)), 0);
+    snprintf(p, sizeof p, "%s/rules/x/dup.json", dir);
+    assert_int_equal(ct_write_file_atomic(p, good, strlen(good)), 0);
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(dir, &rs, NULL, NULL), 2);
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.v[0].stem, "dup"); /* sorted: bad, dup, good -> dup first, good duplicate */
+    ct_rules_free(&rs);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pack_loads_clean),
+        cmocka_unit_test(test_positive_and_negative_fixtures),
+        cmocka_unit_test(test_hyphen_query_matches_en_dash),
+        cmocka_unit_test(test_alert_ids_stable),
+        cmocka_unit_test(test_broken_rule_reported_rest_loads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
