@@ -938,9 +938,19 @@ void ct_extract_azure_audit(ct_norm *n)
     f->actor_ua = kv_lookup(ad, "User-Agent");
     if (!f->actor_ua) f->actor_ua = str2(P, "userAgent", "user_agent");
 
-    /* target: the first target resource */
+    /* target: the first application or service principal among the target
+     * resources (for "Add owner to application" resource 0 is the new owner,
+     * the application comes second), else the first resource */
     const cJSON *trs = ct_json_get(P, "target_resources");
     const cJSON *t0 = ct_json_get(trs, "0");
+    if (cJSON_IsObject(trs) || cJSON_IsArray(trs))
+        for (const cJSON *t = trs->child; t; t = t->next) {
+            const char *ty = ct_json_str(t, "type");
+            if (ty && (ct_strcaseeq(ty, "Application") || ct_strcaseeq(ty, "ServicePrincipal"))) {
+                t0 = t;
+                break;
+            }
+        }
     if (cJSON_IsObject(t0)) {
         f->target_id = ct_json_str(t0, "id");
         f->target_name = str2(t0, "display_name", "user_principal_name");
