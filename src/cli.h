@@ -34,6 +34,7 @@ int ct_cmd_events(int argc, char **argv);
 int ct_cmd_scan(int argc, char **argv);
 int ct_cmd_query(int argc, char **argv);
 int ct_cmd_rules(int argc, char **argv);
+int ct_cmd_show(int argc, char **argv);
 /* --repo (R), --analyst (A), --window (W) into session options: the char if
  * handled, 0 if not one of these, -1 on a bad value. */
 struct ct_session_opts;

@@ -17,6 +17,7 @@ const ct_cmd ct_cmds[] = {
     {"scan", ct_cmd_scan, "[--json] [--all] FILE...", "run the rules: list alerts and their status"},
     {"query", ct_cmd_query, "[--explain] 'KQL' FILE...", "events matching a KQL query (NDJSON)"},
     {"rules", ct_cmd_rules, "list|export|import [FILE]", "the rule pack; Kibana import/export"},
+    {"show", ct_cmd_show, "[--json] [--window DUR] ALERT_ID FILE...", "one alert in context: guide, timelines, key usage"},
     {"help", cmd_help, "", "this help"},
     {NULL, NULL, NULL, NULL},
 };

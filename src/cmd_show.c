@@ -1,0 +1,603 @@
+/* credtriage show: one alert with everything around it — summary, the filled
+ * investigation guide, the same target, the same actor, the use of the added
+ * credential, related alerts and history — as text for a ticket, or as one
+ * JSON object. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "guide.h"
+#include "sanitize.h"
+#include "session.h"
+
+#define GUIDE_WIDTH 80
+
+/* ct_sbuf_detach re-initialises the buffer (allocating): free that too. */
+static char *take(ct_sbuf *b)
+{
+    char *s = ct_sbuf_detach(b);
+    ct_sbuf_free(b);
+    return s;
+}
+
+/* ---- guide values: a dotted path over the event's JSON, flat or nested ---- */
+
+typedef struct guide_ctx {
+    const cJSON *doc;
+    char **kept; /* strings handed out, freed at the end */
+    size_t nkept, cap;
+} guide_ctx;
+
+/* Each level may spell part of the path as one flat key ("event.action" inside
+ * an object) or nest it; a numeric segment indexes an array. */
+static const cJSON *resolve(const cJSON *v, const char *path)
+{
+    if (!v) return NULL;
+    if (!*path) return v;
+    if (cJSON_IsArray(v)) {
+        char *end;
+        unsigned long idx = strtoul(path, &end, 10);
+        if (end == path || (*end && *end != '.')) return NULL;
+        const cJSON *item = cJSON_GetArrayItem(v, (int)idx);
+        return resolve(item, *end ? end + 1 : end);
+    }
+    if (!cJSON_IsObject(v)) return NULL;
+    /* the longest key that is a prefix of the path at a segment boundary wins */
+    const cJSON *best = NULL;
+    size_t best_len = 0;
+    for (const cJSON *c = v->child; c; c = c->next) {
+        if (!c->string) continue;
+        size_t l = strlen(c->string);
+        if (l <= best_len || strncmp(path, c->string, l) || (path[l] && path[l] != '.')) continue;
+        const cJSON *r = resolve(c, path[l] ? path + l + 1 : path + l);
+        if (r) {
+            best = r;
+            best_len = l;
+        }
+    }
+    return best;
+}
+
+static const char *keep(guide_ctx *g, char *s)
+{
+    if (g->nkept == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 16;
+        g->kept = ct_xrealloc(g->kept, g->cap * sizeof *g->kept);
+    }
+    return g->kept[g->nkept++] = s;
+}
+
+static void scalar_text(const cJSON *v, ct_sbuf *out)
+{
+    if (cJSON_IsString(v)) ct_sbuf_add(out, v->valuestring);
+    else if (cJSON_IsBool(v)) ct_sbuf_add(out, cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == (double)(long long)d && d > -1e15 && d < 1e15) ct_sbuf_addf(out, "%lld", (long long)d);
+        else ct_sbuf_addf(out, "%g", d);
+    }
+}
+
+static const char *guide_lookup(void *vctx, const char *path)
+{
+    guide_ctx *g = vctx;
+    const cJSON *v = resolve(g->doc, path);
+    if (!v || cJSON_IsNull(v)) return NULL;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    if (cJSON_IsArray(v)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, v)
+        {
+            if (cJSON_IsObject(it) || cJSON_IsArray(it) || cJSON_IsNull(it)) continue;
+            if (b.len) ct_sbuf_add(&b, ", ");
+            scalar_text(it, &b);
+        }
+    } else if (cJSON_IsObject(v)) {
+        char *s = cJSON_PrintUnformatted(v);
+        if (s) ct_sbuf_add(&b, s);
+        free(s);
+    } else {
+        scalar_text(v, &b);
+    }
+    if (!b.len) {
+        ct_sbuf_free(&b);
+        return NULL;
+    }
+    return keep(g, take(&b));
+}
+
+/* The alert's guide filled with its event's values, as plain text. */
+static char *guide_text(const ct_session *s, const ct_alert *a)
+{
+    const char *md = a->rule ? a->rule->guide : NULL;
+    if (!md) return ct_xstrdup("");
+    cJSON *doc = ct_store_event_json(&s->store, a->event);
+    guide_ctx g = {doc, NULL, 0, 0};
+    char *filled = ct_guide_fill(md, guide_lookup, &g);
+    ct_sbuf out;
+    ct_sbuf_init(&out);
+    if (ct_guide_render_text(filled, GUIDE_WIDTH, &out) < 0) {
+        ct_sbuf_reset(&out);
+        ct_san_displayz(filled, CT_SAN_MULTILINE, &out); /* the Markdown as it is, made inert */
+        ct_sbuf_addc(&out, '\n');
+    }
+    free(filled);
+    for (size_t i = 0; i < g.nkept; i++) free(g.kept[i]);
+    free(g.kept);
+    cJSON_Delete(doc);
+    return take(&out);
+}
+
+/* ---- text ---- */
+
+/* s made safe for one terminal line, into a fresh buffer. */
+static char *safe(const char *s)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(s ? s : "-", 0, &b);
+    return take(&b);
+}
+
+static void put_safe(const char *s)
+{
+    char *t = safe(s);
+    fputs(t, stdout);
+    free(t);
+}
+
+static const char *evs(const ct_store *st, size_t i, enum ct_ef f)
+{
+    return ct_event_str(st, &st->ev[i], f);
+}
+
+static const char *either(const ct_store *st, size_t i, enum ct_ef a, enum ct_ef b)
+{
+    const char *s = evs(st, i, a);
+    return s ? s : evs(st, i, b);
+}
+
+/* "name (id; type)" with the parts that exist, sanitized. */
+static void put_entity(const char *name, const char *id, const char *type)
+{
+    if (!name && !id) {
+        fputs("-", stdout);
+        if (type) {
+            fputs(" (", stdout);
+            put_safe(type);
+            fputs(")", stdout);
+        }
+        return;
+    }
+    put_safe(name ? name : id);
+    int paren = 0;
+    if (name && id && strcmp(name, id)) {
+        fputs(" (", stdout);
+        put_safe(id);
+        paren = 1;
+    }
+    if (type) {
+        fputs(paren ? "; " : " (", stdout);
+        put_safe(type);
+        paren = 1;
+    }
+    if (paren) fputs(")", stdout);
+}
+
+static void label(const char *l)
+{
+    printf("  %-11s ", l);
+}
+
+static void heading(const char *title)
+{
+    size_t n = strlen(title);
+    printf("\n%s\n", title);
+    for (size_t i = 0; i < n; i++) putchar('=');
+    putchar('\n');
+}
+
+static void print_summary(const ct_session *s, const ct_alert *a)
+{
+    const ct_store *st = &s->store;
+    size_t e = a->event;
+    char t[32];
+    ct_time_fmt(a->ts, t);
+    printf("Alert %s: ", a->id);
+    put_safe(a->rule_name ? a->rule_name : "(unknown rule)");
+    putchar('\n');
+    label("rule");
+    put_safe(a->rule_id ? a->rule_id : "-");
+    printf(" (%s)\n", a->origin == CT_ORIGIN_ELASTIC ? "imported Elastic alert" : "credtriage rule");
+    label("severity");
+    put_safe(a->severity ? a->severity : "-");
+    printf(", risk %d\n", a->risk_score);
+    label("status");
+    fputs(ct_status_name(a->status), stdout);
+    if (a->suppressed_by) {
+        fputs(" (exception ", stdout);
+        put_safe(a->suppressed_by);
+        fputs(")", stdout);
+    }
+    if (a->decision_by) {
+        fputs(", by ", stdout);
+        put_safe(a->decision_by);
+    }
+    if (a->origin == CT_ORIGIN_ELASTIC && a->elastic_status) {
+        fputs(" (in Elastic: ", stdout);
+        put_safe(a->elastic_status);
+        fputs(")", stdout);
+    }
+    putchar('\n');
+    label("when");
+    printf("%s\n", t);
+    label("who");
+    put_entity(evs(st, e, CT_EF_ACTOR_NAME), evs(st, e, CT_EF_ACTOR_ID), evs(st, e, CT_EF_ACTOR_TYPE));
+    putchar('\n');
+    label("what");
+    put_safe(evs(st, e, CT_EF_ACTION));
+    const char *outcome = evs(st, e, CT_EF_OUTCOME);
+    if (outcome) {
+        fputs(" (", stdout);
+        put_safe(outcome);
+        fputs(")", stdout);
+    }
+    putchar('\n');
+    label("target");
+    put_entity(evs(st, e, CT_EF_TARGET_NAME), evs(st, e, CT_EF_TARGET_ID), evs(st, e, CT_EF_TARGET_TYPE));
+    const char *app = evs(st, e, CT_EF_TARGET_APP_ID);
+    if (app) {
+        fputs(", app id ", stdout);
+        put_safe(app);
+    }
+    putchar('\n');
+    label("credential");
+    const char *cid = evs(st, e, CT_EF_CRED_ID), *ctype = evs(st, e, CT_EF_CRED_TYPE);
+    const char *cname = evs(st, e, CT_EF_CRED_NAME), *cend = evs(st, e, CT_EF_CRED_END);
+    put_safe(cid ? cid : "-");
+    if (ctype || cname || cend) {
+        int first = 1;
+        fputs(" (", stdout);
+        if (ctype) {
+            put_safe(ctype);
+            first = 0;
+        }
+        if (cname) {
+            fputs(first ? "name \"" : ", name \"", stdout);
+            put_safe(cname);
+            fputs("\"", stdout);
+            first = 0;
+        }
+        if (cend) {
+            fputs(first ? "ends " : ", ends ", stdout);
+            put_safe(cend);
+        }
+        fputs(")", stdout);
+    }
+    putchar('\n');
+    label("from");
+    put_safe(evs(st, e, CT_EF_ACTOR_IP));
+    const char *ua = evs(st, e, CT_EF_ACTOR_UA);
+    if (ua) {
+        fputs(", user agent ", stdout);
+        put_safe(ua);
+    }
+    putchar('\n');
+    label("record");
+    put_safe(ct_event_file(st, &st->ev[e]));
+    printf(":%u\n", (unsigned)st->ev[e].line);
+}
+
+/* Column layout of an event table: widths from the content, capped. */
+enum { COL_TIME, COL_ACTION, COL_ACTOR, COL_TARGET, COL_IP, COL_OUTCOME, NCOLS };
+static const char *const col_names[NCOLS] = {"TIME", "ACTION", "ACTOR", "TARGET", "IP", "OUTCOME"};
+static const int col_caps[NCOLS] = {24, 48, 36, 32, 39, 8};
+
+static void row_cells(const ct_store *st, size_t i, char *cells[NCOLS])
+{
+    char t[32];
+    ct_time_fmt(st->ev[i].ts, t);
+    cells[COL_TIME] = safe(t);
+    cells[COL_ACTION] = safe(evs(st, i, CT_EF_ACTION));
+    cells[COL_ACTOR] = safe(either(st, i, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID));
+    cells[COL_TARGET] = safe(either(st, i, CT_EF_TARGET_NAME, CT_EF_TARGET_ID));
+    cells[COL_IP] = safe(evs(st, i, CT_EF_ACTOR_IP));
+    cells[COL_OUTCOME] = safe(evs(st, i, CT_EF_OUTCOME));
+}
+
+static void print_events(const ct_store *st, const size_t *v, size_t n, size_t self)
+{
+    if (!n) {
+        printf("  (none)\n");
+        return;
+    }
+    char *(*cells)[NCOLS] = ct_xmalloc(n * sizeof *cells);
+    int w[NCOLS];
+    for (int c = 0; c < NCOLS; c++) w[c] = (int)strlen(col_names[c]);
+    for (size_t r = 0; r < n; r++) {
+        row_cells(st, v[r], cells[r]);
+        for (int c = 0; c < NCOLS; c++) {
+            int cw = ct_san_width(cells[r][c]);
+            if (cw > w[c]) w[c] = cw < col_caps[c] ? cw : col_caps[c];
+        }
+    }
+    ct_sbuf cut;
+    ct_sbuf_init(&cut);
+    fputs("  ", stdout);
+    for (int c = 0; c < NCOLS; c++)
+        printf("%-*s%s", c == NCOLS - 1 ? 0 : w[c], col_names[c], c == NCOLS - 1 ? "\n" : "  ");
+    for (size_t r = 0; r < n; r++) {
+        fputs(v[r] == self ? "> " : "  ", stdout);
+        for (int c = 0; c < NCOLS; c++) {
+            ct_sbuf_reset(&cut);
+            ct_san_truncate(cells[r][c], w[c], &cut);
+            if (c == NCOLS - 1) {
+                printf("%s\n", cut.buf);
+            } else {
+                int pad = w[c] - ct_san_width(cut.buf);
+                printf("%s%*s  ", cut.buf, pad > 0 ? pad : 0, "");
+            }
+            free(cells[r][c]);
+        }
+    }
+    ct_sbuf_free(&cut);
+    free(cells);
+}
+
+static void fmt_window(const ct_corr_result *r, int64_t window_ms, char *buf, size_t len)
+{
+    char from[32], to[32];
+    ct_time_fmt(r->window_from, from);
+    ct_time_fmt(r->window_to, to);
+    long long h = (long long)(window_ms / 3600000);
+    if (window_ms % 86400000 == 0 && window_ms >= 86400000)
+        snprintf(buf, len, "%lldd each side, %s .. %s", h / 24, from, to);
+    else if (window_ms % 3600000 == 0 && window_ms)
+        snprintf(buf, len, "%lldh each side, %s .. %s", h, from, to);
+    else
+        snprintf(buf, len, "%llds each side, %s .. %s", (long long)(window_ms / 1000), from, to);
+}
+
+static void print_usage(const ct_session *s, const ct_alert *a, const ct_corr_result *r)
+{
+    const ct_store *st = &s->store;
+    const ct_cred_usage *u = &r->usage;
+    const char *cid = evs(st, a->event, CT_EF_CRED_ID);
+    heading("Credential usage");
+    if (!cid) {
+        printf("  the alert's event names no credential id: its use cannot be traced\n");
+        return;
+    }
+    fputs("  credential ", stdout);
+    put_safe(cid);
+    if (!u->n) {
+        char to[32];
+        ct_time_fmt(r->window_to, to);
+        printf(": no use seen after the addition (through %s)\n", to);
+        return;
+    }
+    char first[32];
+    ct_time_fmt(u->first_use, first);
+    printf(": used %zu time%s after the addition, %zu failure%s\n", u->n, u->n == 1 ? "" : "s",
+           u->failures, u->failures == 1 ? "" : "s");
+    printf("  first use   %s", first);
+    if (a->ts != CT_TIME_NONE && u->first_use != CT_TIME_NONE) {
+        int64_t d = (u->first_use - a->ts) / 1000;
+        if (d < 3600) printf(" (%lldm %llds after)", (long long)(d / 60), (long long)(d % 60));
+        else if (d < 86400) printf(" (%lldh %lldm after)", (long long)(d / 3600), (long long)(d % 3600 / 60));
+        else printf(" (%lldd %lldh after)", (long long)(d / 86400), (long long)(d % 86400 / 3600));
+    }
+    putchar('\n');
+    printf("  %zu address%s ", u->nips, u->nips == 1 ? "" : "es");
+    for (size_t i = 0; i < u->nips; i++) {
+        fputs(i ? ", " : "", stdout);
+        put_safe(u->ips[i]);
+    }
+    putchar('\n');
+    printf("  %zu user agent%s", u->nuas, u->nuas == 1 ? "" : "s");
+    for (size_t i = 0; i < u->nuas; i++) {
+        fputs(i ? "; " : ": ", stdout);
+        put_safe(u->user_agents[i]);
+    }
+    putchar('\n');
+    print_events(st, u->events, u->n, r->self_event);
+}
+
+static void print_related(const ct_session *s, const ct_corr_result *r)
+{
+    char title[64];
+    snprintf(title, sizeof title, "Related alerts (%zu, same actor or target)", r->nrelated);
+    heading(title);
+    if (!r->nrelated) {
+        printf("  (none)\n");
+        return;
+    }
+    printf("  %-16s  %-24s  %-8s  %-14s  %s\n", "ID", "TIME", "SEVERITY", "STATUS", "RULE");
+    for (size_t i = 0; i < r->nrelated; i++) {
+        const ct_alert *o = &s->alerts.v[r->related_alerts[i]];
+        char t[32];
+        ct_time_fmt(o->ts, t);
+        char *sev = safe(o->severity);
+        printf("  %-16s  %-24s  %-8s  %-14s  ", o->id, t, sev, ct_status_name(o->status));
+        free(sev);
+        put_safe(o->rule_name ? o->rule_name : o->rule_id);
+        putchar('\n');
+    }
+}
+
+static void print_history(const ct_corr_result *r)
+{
+    heading("History (all loaded data)");
+    if (!r->actor_changed_target_before)
+        printf("  first time this actor changed credentials of this target\n");
+    else
+        printf("  %zu earlier change%s by this actor\n", r->prior_changes, r->prior_changes == 1 ? "" : "s");
+    printf("  %zu distinct actor%s added credentials to this target\n", r->distinct_actors,
+           r->distinct_actors == 1 ? "" : "s");
+}
+
+static void print_text(const ct_session *s, const ct_alert *a, const ct_corr_result *r,
+                       const char *guide, int64_t window_ms)
+{
+    const ct_store *st = &s->store;
+    char win[128], title[192];
+    print_summary(s, a);
+    heading("Investigation guide");
+    if (*guide) fputs(guide, stdout);
+    else printf("  (no investigation guide for this rule)\n");
+    fmt_window(r, window_ms, win, sizeof win);
+    snprintf(title, sizeof title, "Same target (%zu event%s; %s)", r->nsame_target,
+             r->nsame_target == 1 ? "" : "s", win);
+    heading(title);
+    print_events(st, r->same_target, r->nsame_target, r->self_event);
+    snprintf(title, sizeof title, "Same actor (%zu event%s; %s)", r->nsame_actor,
+             r->nsame_actor == 1 ? "" : "s", win);
+    heading(title);
+    print_events(st, r->same_actor, r->nsame_actor, r->self_event);
+    print_usage(s, a, r);
+    print_related(s, r);
+    print_history(r);
+}
+
+/* ---- JSON ---- */
+
+static cJSON *event_array(const ct_store *st, const size_t *v, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *doc = ct_store_event_json(st, v[i]);
+        cJSON_AddItemToArray(arr, doc ? doc : cJSON_CreateNull());
+    }
+    return arr;
+}
+
+static cJSON *string_array(char **v, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+    return arr;
+}
+
+static void print_json(const ct_session *s, const ct_alert *a, const ct_corr_result *r,
+                       const char *guide)
+{
+    const ct_store *st = &s->store;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "alert", ct_alert_json(st, a));
+    cJSON_AddStringToObject(o, "guide", guide);
+    cJSON_AddItemToObject(o, "same_target", event_array(st, r->same_target, r->nsame_target));
+    cJSON_AddItemToObject(o, "same_actor", event_array(st, r->same_actor, r->nsame_actor));
+    cJSON_AddItemToObject(o, "credential_usage", event_array(st, r->usage.events, r->usage.n));
+    cJSON *us = cJSON_AddObjectToObject(o, "usage_summary");
+    if (r->usage.first_use != CT_TIME_NONE) {
+        char t[32];
+        ct_time_fmt(r->usage.first_use, t);
+        cJSON_AddStringToObject(us, "first_use", t);
+    } else {
+        cJSON_AddNullToObject(us, "first_use");
+    }
+    cJSON_AddNumberToObject(us, "count", (double)r->usage.n);
+    cJSON_AddNumberToObject(us, "failures", (double)r->usage.failures);
+    cJSON_AddItemToObject(us, "ips", string_array(r->usage.ips, r->usage.nips));
+    cJSON_AddItemToObject(us, "user_agents", string_array(r->usage.user_agents, r->usage.nuas));
+    cJSON *rel = cJSON_AddArrayToObject(o, "related_alerts");
+    for (size_t i = 0; i < r->nrelated; i++)
+        cJSON_AddItemToArray(rel, ct_alert_json(st, &s->alerts.v[r->related_alerts[i]]));
+    cJSON *h = cJSON_AddObjectToObject(o, "history");
+    cJSON_AddBoolToObject(h, "actor_changed_target_before", r->actor_changed_target_before);
+    cJSON_AddNumberToObject(h, "distinct_actors", (double)r->distinct_actors);
+    ct_cli_print_json_line(o);
+    cJSON_Delete(o);
+}
+
+/* ---- command ---- */
+
+static size_t prefix_matches(const ct_alerts *al, const char *id)
+{
+    size_t n = 0, len = strlen(id);
+    for (size_t i = 0; i < al->n; i++)
+        if (!strncmp(al->v[i].id, id, len)) n++;
+    return n;
+}
+
+int ct_cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},         {"window", required_argument, NULL, 'W'},
+        {"repo", required_argument, NULL, 'R'},   {"analyst", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else if (c == 'h') {
+            printf("usage: credtriage show [--json] [--window DUR] [--repo DIR] ALERT_ID FILE...\n"
+                   "One alert with its context: summary, the investigation guide filled with the\n"
+                   "alert's values, the events on the same target and by the same actor within the\n"
+                   "window, the use of the added credential, related alerts and history.\n"
+                   "ALERT_ID is the id `scan` prints, or a unique prefix of it (4+ digits).\n"
+                   "  --json         one JSON object: alert, guide, same_target, same_actor,\n"
+                   "                 credential_usage, usage_summary, related_alerts, history\n"
+                   "  --window DUR   correlation window each side of the alert (30m, 1h, 3d, 2w;\n"
+                   "                 default 7d)\n"
+                   "  --repo DIR     the rules repo (default $CREDTRIAGE_REPO, else the default dir)\n");
+            return CT_EXIT_OK;
+        } else {
+            int r = ct_cli_session_opt(c, optarg, &o);
+            if (r < 0) return ct_cli_usage_error("show", "bad duration '%s' (use e.g. 30m, 1h, 3d, 2w)", optarg);
+            if (r == 0) return ct_cli_usage_error("show", "unknown option");
+        }
+    }
+    if (o.window_set && o.window_ms < 0) return ct_cli_usage_error("show", "negative window");
+    if (optind >= argc) return ct_cli_usage_error("show", "no ALERT_ID given");
+    const char *id = argv[optind++];
+    if (optind >= argc) return ct_cli_usage_error("show", "no input FILE given");
+    o.files = argv + optind;
+    o.nfiles = argc - optind;
+
+    ct_session s;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_session_open(&s, &o, &err) < 0) {
+        fputs("credtriage show: ", stderr);
+        char *m = safe(err.buf);
+        fprintf(stderr, "%s\n", m);
+        free(m);
+        ct_sbuf_free(&err);
+        ct_session_close(&s);
+        return CT_EXIT_REPO;
+    }
+    ct_sbuf_free(&err);
+    int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
+    ct_alert *a = ct_alerts_find(&s.alerts, id);
+    if (!a) {
+        char *sid = safe(id);
+        size_t n = strlen(id) >= 4 ? prefix_matches(&s.alerts, id) : 0;
+        if (n > 1)
+            fprintf(stderr, "credtriage show: '%s' is ambiguous (%zu alerts start with it); give more digits\n", sid, n);
+        else if (strlen(id) < 4)
+            fprintf(stderr, "credtriage show: '%s' is too short: give at least 4 digits of the alert id\n", sid);
+        else
+            fprintf(stderr, "credtriage show: no alert '%s' in the loaded data (%zu alerts; see `credtriage scan`)\n",
+                    sid, s.alerts.n);
+        free(sid);
+        ct_session_close(&s);
+        return CT_EXIT_NOTFOUND;
+    }
+    ct_corr_result r;
+    if (!s.corr || ct_corr_alert(s.corr, a, &s.alerts, s.window_ms, &r) < 0) {
+        fprintf(stderr, "credtriage show: alert %s could not be correlated\n", a->id);
+        ct_session_close(&s);
+        return CT_EXIT_FINDINGS;
+    }
+    char *guide = guide_text(&s, a);
+    if (json) print_json(&s, a, &r, guide);
+    else print_text(&s, a, &r, guide, s.window_ms);
+    free(guide);
+    ct_corr_result_free(&r);
+    ct_session_close(&s);
+    return rc;
+}
