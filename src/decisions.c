@@ -1,0 +1,399 @@
+/* decisions: per-alert decision files in the rules repo. */
+#include "decisions.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "norm.h"
+#include "rules.h"
+#include "sanitize.h"
+
+static const struct { const char *name; ct_status st; } statuses[] = {
+    {"acknowledged", CT_STATUS_ACKNOWLEDGED},
+    {"false_positive", CT_STATUS_FALSE_POSITIVE},
+    {"remediated", CT_STATUS_REMEDIATED},
+    {"open", CT_STATUS_OPEN},
+    {"reopened", CT_STATUS_OPEN},
+};
+
+static const char *status_word(ct_status s)
+{
+    for (size_t i = 0; i < CT_ARRAY_LEN(statuses); i++)
+        if (statuses[i].st == s) return statuses[i].name;
+    return "open";
+}
+
+void ct_decision_free(ct_decision *d)
+{
+    if (!d) return;
+    free(d->alert_id);
+    free(d->rule_id);
+    free(d->rule_name);
+    free(d->analyst);
+    free(d->note);
+    free(d->exception);
+    for (size_t i = 0; i < d->nsteps; i++) free(d->steps[i]);
+    free(d->steps);
+    free(d->ev_file);
+    free(d->ev_dataset);
+    free(d->ev_record_id);
+    cJSON_Delete(d->actor);
+    cJSON_Delete(d->target);
+    cJSON_Delete(d->credential);
+    free(d->path);
+    memset(d, 0, sizeof *d);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ct_xstrdup(s) : NULL;
+}
+
+static int str_field(const cJSON *j, const char *k, int required, char **out, ct_sbuf *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) {
+        if (required) ct_sbuf_addf(err, "no \"%s\"", k);
+        return required ? -1 : 0;
+    }
+    if (!cJSON_IsString(v)) {
+        ct_sbuf_addf(err, "\"%s\" is not a string", k);
+        return -1;
+    }
+    if (required && !*v->valuestring) {
+        ct_sbuf_addf(err, "\"%s\" is empty", k);
+        return -1;
+    }
+    *out = ct_xstrdup(v->valuestring);
+    return 0;
+}
+
+static cJSON *obj_copy(const cJSON *j, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+    return cJSON_IsObject(v) ? cJSON_Duplicate(v, 1) : NULL;
+}
+
+int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
+{
+    memset(d, 0, sizeof *d);
+    d->at = CT_TIME_NONE;
+    if (!cJSON_IsObject(j)) {
+        ct_sbuf_add(err, "not a JSON object");
+        return -1;
+    }
+    char *status = NULL, *at = NULL;
+    if (str_field(j, "alert_id", 1, &d->alert_id, err) < 0 ||
+        str_field(j, "rule_id", 0, &d->rule_id, err) < 0 ||
+        str_field(j, "rule_name", 0, &d->rule_name, err) < 0 ||
+        str_field(j, "status", 1, &status, err) < 0 ||
+        str_field(j, "analyst", 1, &d->analyst, err) < 0 || str_field(j, "at", 1, &at, err) < 0 ||
+        str_field(j, "note", 0, &d->note, err) < 0 ||
+        str_field(j, "exception", 0, &d->exception, err) < 0)
+        goto fail;
+    size_t k;
+    for (k = 0; k < CT_ARRAY_LEN(statuses); k++)
+        if (!strcmp(statuses[k].name, status)) break;
+    if (k == CT_ARRAY_LEN(statuses)) {
+        ct_sbuf_addf(err, "unknown status \"%s\" (acknowledged, false_positive, remediated, open)", status);
+        goto fail;
+    }
+    d->status = statuses[k].st;
+    if (ct_time_parse(at, strlen(at), &d->at) < 0) {
+        ct_sbuf_add(err, "\"at\" is not an ISO 8601 time");
+        goto fail;
+    }
+    if (d->status == CT_STATUS_FALSE_POSITIVE && !d->exception) {
+        ct_sbuf_add(err, "a false_positive decision must name its \"exception\"");
+        goto fail;
+    }
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(j, "steps");
+    if (steps && !cJSON_IsNull(steps)) {
+        if (!cJSON_IsArray(steps)) {
+            ct_sbuf_add(err, "\"steps\" is not an array");
+            goto fail;
+        }
+        d->steps = ct_xcalloc((size_t)cJSON_GetArraySize(steps) + 1, sizeof(char *));
+        const cJSON *c;
+        cJSON_ArrayForEach(c, steps) {
+            if (!cJSON_IsString(c)) {
+                ct_sbuf_add(err, "a step is not a string");
+                goto fail;
+            }
+            d->steps[d->nsteps++] = ct_xstrdup(c->valuestring);
+        }
+    }
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "event");
+    if (ev && !cJSON_IsNull(ev)) {
+        if (!cJSON_IsObject(ev)) {
+            ct_sbuf_add(err, "\"event\" is not an object");
+            goto fail;
+        }
+        d->ev_file = dup_or_null(ct_json_str(ev, "file"));
+        d->ev_dataset = dup_or_null(ct_json_str(ev, "dataset"));
+        d->ev_record_id = dup_or_null(ct_json_str(ev, "record_id"));
+        const cJSON *line = cJSON_GetObjectItemCaseSensitive(ev, "line");
+        if (cJSON_IsNumber(line) && line->valuedouble >= 0) d->ev_line = (uint64_t)line->valuedouble;
+    }
+    d->actor = obj_copy(j, "actor");
+    d->target = obj_copy(j, "target");
+    d->credential = obj_copy(j, "credential");
+    free(status);
+    free(at);
+    return 0;
+fail:
+    free(status);
+    free(at);
+    ct_decision_free(d);
+    return -1;
+}
+
+cJSON *ct_decision_to_json(const ct_decision *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    char t[32];
+    cJSON_AddStringToObject(o, "alert_id", d->alert_id ? d->alert_id : "");
+    if (d->rule_id) cJSON_AddStringToObject(o, "rule_id", d->rule_id);
+    if (d->rule_name) cJSON_AddStringToObject(o, "rule_name", d->rule_name);
+    cJSON_AddStringToObject(o, "status", status_word(d->status));
+    cJSON_AddStringToObject(o, "analyst", d->analyst ? d->analyst : "");
+    ct_time_fmt(d->at, t);
+    cJSON_AddStringToObject(o, "at", t);
+    cJSON_AddStringToObject(o, "note", d->note ? d->note : "");
+    if (d->exception) cJSON_AddStringToObject(o, "exception", d->exception);
+    if (d->steps || d->status == CT_STATUS_REMEDIATED) {
+        cJSON *a = cJSON_AddArrayToObject(o, "steps");
+        for (size_t i = 0; i < d->nsteps; i++) cJSON_AddItemToArray(a, cJSON_CreateString(d->steps[i]));
+    }
+    cJSON *ev = cJSON_AddObjectToObject(o, "event");
+    if (d->ev_file) cJSON_AddStringToObject(ev, "file", d->ev_file);
+    if (d->ev_line) cJSON_AddNumberToObject(ev, "line", (double)d->ev_line);
+    if (d->ev_dataset) cJSON_AddStringToObject(ev, "dataset", d->ev_dataset);
+    if (d->ev_record_id) cJSON_AddStringToObject(ev, "record_id", d->ev_record_id);
+    if (d->actor) cJSON_AddItemToObject(o, "actor", cJSON_Duplicate(d->actor, 1));
+    if (d->target) cJSON_AddItemToObject(o, "target", cJSON_Duplicate(d->target, 1));
+    if (d->credential) cJSON_AddItemToObject(o, "credential", cJSON_Duplicate(d->credential, 1));
+    return o;
+}
+
+char *ct_decision_to_file(const ct_decision *d)
+{
+    cJSON *o = ct_decision_to_json(d);
+    char *s = ct_json_pretty(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+void ct_decision_path(const char *alert_id, int64_t ts, ct_sbuf *out)
+{
+    if (ts == CT_TIME_NONE) {
+        ct_sbuf_add(out, "decisions/0000/00/");
+    } else {
+        char t[32];
+        ct_time_fmt(ts, t); /* YYYY-MM-... */
+        ct_sbuf_addf(out, "decisions/%.4s/%.2s/", t, t + 5);
+    }
+    ct_san_filename(alert_id, out);
+    ct_sbuf_add(out, ".json");
+}
+
+void ct_decision_from_alert(ct_decision *d, const ct_store *st, const ct_alert *a)
+{
+    d->alert_id = ct_xstrdup(a->id);
+    d->rule_id = dup_or_null(a->rule_id);
+    d->rule_name = dup_or_null(a->rule_name);
+    const ct_event *e = &st->ev[a->event];
+    d->ev_file = dup_or_null(ct_event_file(st, e));
+    d->ev_line = e->line;
+    d->ev_dataset = dup_or_null(ct_event_str(st, e, CT_EF_DATASET));
+    d->ev_record_id = dup_or_null(ct_event_str(st, e, CT_EF_RECORD_ID));
+    d->actor = ct_alert_entity_json(st, a, "actor");
+    d->target = ct_alert_entity_json(st, a, "target");
+    d->credential = ct_alert_entity_json(st, a, "credential");
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+void ct_decisions_free(ct_decision_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) ct_decision_free(&s->v[i]);
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **list_dir(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char **v = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = ct_xrealloc(v, cap * sizeof *v);
+        }
+        v[(*n)++] = ct_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (*n) qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i])) return 0;
+    return 1;
+}
+
+static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg)
+{
+    if (diag) diag(ctx, file, 0, msg);
+    else fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+static int load_one(const char *root, const char *rel, const char *name, ct_decision_set *out,
+                    ct_diag_fn diag, void *ctx)
+{
+    ct_sbuf abs, err;
+    ct_sbuf_init(&abs);
+    ct_sbuf_init(&err);
+    ct_sbuf_addf(&abs, "%s/%s", root, rel);
+    char *data = NULL;
+    size_t len = 0;
+    cJSON *j = NULL;
+    int rc = -1;
+    ct_decision d;
+    if (ct_read_file(abs.buf, &data, &len) < 0) {
+        ct_sbuf_addf(&err, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    j = cJSON_ParseWithLength(data, len);
+    if (!j) {
+        ct_sbuf_add(&err, "not valid JSON");
+        goto done;
+    }
+    if (ct_decision_from_json(j, &d, &err) < 0) goto done;
+    ct_sbuf want;
+    ct_sbuf_init(&want);
+    ct_san_filename(d.alert_id, &want);
+    ct_sbuf_add(&want, ".json");
+    int ok = !strcmp(want.buf, name);
+    if (!ok) ct_sbuf_addf(&err, "file name does not match alert_id \"%s\" (expected %s)", d.alert_id, want.buf);
+    ct_sbuf_free(&want);
+    if (!ok) {
+        ct_decision_free(&d);
+        goto done;
+    }
+    d.path = ct_xstrdup(rel);
+    out->v = ct_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    out->v[out->n++] = d;
+    rc = 0;
+done:
+    if (rc < 0) report(diag, ctx, rel, err.buf);
+    cJSON_Delete(j);
+    free(data);
+    ct_sbuf_free(&abs);
+    ct_sbuf_free(&err);
+    return rc;
+}
+
+static int cmp_dec(const void *a, const void *b)
+{
+    const ct_decision *x = a, *y = b;
+    int c = strcmp(x->alert_id, y->alert_id);
+    if (c) return c;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+size_t ct_decisions_load(const char *root, ct_decision_set *out, ct_diag_fn diag, void *ctx)
+{
+    out->v = NULL;
+    out->n = 0;
+    size_t problems = 0, ny = 0;
+    ct_sbuf base;
+    ct_sbuf_init(&base);
+    ct_sbuf_addf(&base, "%s/decisions", root);
+    char **years = list_dir(base.buf, &ny);
+    for (size_t y = 0; y < ny; y++) {
+        ct_sbuf yd;
+        ct_sbuf_init(&yd);
+        ct_sbuf_addf(&yd, "%s/%s", base.buf, years[y]);
+        size_t nm = 0;
+        char **months = list_dir(yd.buf, &nm);
+        for (size_t m = 0; m < nm; m++) {
+            ct_sbuf md;
+            ct_sbuf_init(&md);
+            ct_sbuf_addf(&md, "%s/%s", yd.buf, months[m]);
+            size_t nf = 0;
+            char **files = list_dir(md.buf, &nf);
+            for (size_t f = 0; f < nf; f++) {
+                size_t fl = strlen(files[f]);
+                if (fl < 6 || strcmp(files[f] + fl - 5, ".json")) continue;
+                ct_sbuf rel;
+                ct_sbuf_init(&rel);
+                ct_sbuf_addf(&rel, "decisions/%s/%s/%s", years[y], months[m], files[f]);
+                if (!all_digits(years[y], 4) || !all_digits(months[m], 2)) {
+                    report(diag, ctx, rel.buf, "not in a decisions/YYYY/MM/ folder");
+                    problems++;
+                } else if (load_one(root, rel.buf, files[f], out, diag, ctx) < 0) {
+                    problems++;
+                }
+                ct_sbuf_free(&rel);
+            }
+            free_list(files, nf);
+            ct_sbuf_free(&md);
+        }
+        free_list(months, nm);
+        ct_sbuf_free(&yd);
+    }
+    free_list(years, ny);
+    ct_sbuf_free(&base);
+    if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_dec);
+    /* keep the latest of several files for one alert */
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (w && !strcmp(out->v[w - 1].alert_id, out->v[i].alert_id)) {
+            ct_decision_free(&out->v[w - 1]);
+            out->v[w - 1] = out->v[i];
+        } else {
+            out->v[w++] = out->v[i];
+        }
+    }
+    out->n = w;
+    return problems;
+}
+
+const ct_decision *ct_decisions_find(const ct_decision_set *s, const char *alert_id)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->v[mid].alert_id, alert_id);
+        if (!c) return &s->v[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
