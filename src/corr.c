@@ -28,6 +28,7 @@ typedef struct post {
 
 struct ct_corr {
     const ct_store *st;
+    size_t nev;          /* events indexed (the store must not grow under the index) */
     ct_pool keys;        /* folded entity strings */
     uint32_t *fold;      /* store pool id -> key id (0: not folded yet) */
     size_t nfold;
@@ -91,14 +92,13 @@ static void uf_union(uint32_t *parent, uint32_t a, uint32_t b)
 
 /* ---- build ---- */
 
-static const ct_store *g_sort_st; /* qsort has no context argument in C11 */
+typedef struct ts_idx { int64_t ts; uint32_t i; } ts_idx;
 
-static int cmp_by_time(const void *pa, const void *pb)
+static int cmp_ts_idx(const void *pa, const void *pb)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    int64_t ta = g_sort_st->ev[a].ts, tb = g_sort_st->ev[b].ts;
-    if (ta != tb) return ta < tb ? -1 : 1;
-    return a < b ? -1 : a > b;
+    const ts_idx *a = pa, *b = pb;
+    if (a->ts != b->ts) return a->ts < b->ts ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
 /* Lay out the events of `order` (time order) by key (keyof[i], 0 = none). */
@@ -158,6 +158,7 @@ ct_corr *ct_corr_build(const ct_store *st)
 {
     ct_corr *c = ct_xcalloc(1, sizeof *c);
     c->st = st;
+    c->nev = st->nev;
     ct_pool_init(&c->keys);
     c->nfold = st->pool.nstrs + 1;
     c->fold = ct_xcalloc(c->nfold, sizeof *c->fold);
@@ -215,10 +216,12 @@ ct_corr *ct_corr_build(const ct_store *st)
         }
         order[norder++] = (uint32_t)i;
     }
-    if (!sorted) {
-        g_sort_st = st;
-        qsort(order, norder, sizeof *order, cmp_by_time);
-        g_sort_st = NULL;
+    if (!sorted) { /* files in any order: sort (time, index) pairs, no global context */
+        ts_idx *tmp = ct_xmalloc(norder * sizeof *tmp);
+        for (size_t j = 0; j < norder; j++) tmp[j] = (ts_idx){st->ev[order[j]].ts, order[j]};
+        qsort(tmp, norder, sizeof *tmp, cmp_ts_idx);
+        for (size_t j = 0; j < norder; j++) order[j] = tmp[j].i;
+        free(tmp);
     }
 
     /* 4. posting lists */
@@ -308,7 +311,7 @@ typedef struct query {
 static int query_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, query *q)
 {
     const ct_store *st = c->st;
-    if (!a || a->event >= st->nev) return -1;
+    if (!a || a->event >= c->nev) return -1;
     if (window_ms < 0) window_ms = CT_CORR_DEFAULT_WINDOW;
     const ct_event *e = &st->ev[a->event];
     q->self = a->event;
@@ -421,7 +424,7 @@ static void related_fill(const ct_corr *c, const ct_alert *a, const ct_alerts *a
     size_t n = 0, cap = 0;
     for (size_t j = 0; j < alerts->n; j++) {
         const ct_alert *o = &alerts->v[j];
-        if (o == a || !strcmp(o->id, a->id) || o->event >= c->st->nev) continue;
+        if (o == a || !strcmp(o->id, a->id) || o->event >= c->nev) continue;
         if (!((q->actor && c->ev_actor[o->event] == q->actor) ||
               (q->target && c->ev_target[o->event] == q->target)))
             continue;
