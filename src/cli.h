@@ -35,6 +35,15 @@ int ct_cmd_scan(int argc, char **argv);
 int ct_cmd_query(int argc, char **argv);
 int ct_cmd_rules(int argc, char **argv);
 int ct_cmd_show(int argc, char **argv);
+int ct_cmd_ack(int argc, char **argv);
+int ct_cmd_fp(int argc, char **argv);
+int ct_cmd_remediate(int argc, char **argv);
+int ct_cmd_reopen(int argc, char **argv);
+int ct_cmd_history(int argc, char **argv);
+int ct_cmd_revert(int argc, char **argv);
+int ct_cmd_sync(int argc, char **argv);
+int ct_cmd_exceptions(int argc, char **argv);
+int ct_cmd_check(int argc, char **argv);
 /* --repo (R), --analyst (A), --window (W) into session options: the char if
  * handled, 0 if not one of these, -1 on a bad value. */
 struct ct_session_opts;

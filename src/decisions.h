@@ -55,6 +55,10 @@ const ct_decision *ct_decisions_find(const ct_decision_set *s, const char *alert
 /* The decision of an alert as loaded by the last ct_triage_apply (triage.c). */
 struct ct_session;
 const ct_decision *ct_triage_decision(const struct ct_session *s, const char *alert_id);
+/* The response steps of the alert's rule guide, filled with the alert's
+ * values (ct_guide_fill + ct_guide_response_steps); *n = 0 without a guide.
+ * Free with ct_guide_steps_free. 0 ok, -1 parse error. */
+int ct_triage_response_steps(struct ct_session *s, const ct_alert *a, char ***steps, size_t *n);
 /* Problems ("FILE: reason" lines) met by the last ct_triage_apply; "" if none. */
 const char *ct_triage_problems(const struct ct_session *s);
 

@@ -244,6 +244,8 @@ static void note_block(const char *label, const char *note, ct_sbuf *out)
 
 /* ---- decisions -------------------------------------------------------------------- */
 
+static const char *doc_value(const cJSON *doc, const char *field);
+
 static int need_repo(ct_session *s, ct_sbuf *err)
 {
     if (s->repo) return 0;
@@ -368,7 +370,7 @@ int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t 
             ct_sbuf_addf(err, "the rule of alert %s has no guide: no response steps to check", a->id);
             return -1;
         }
-        if (ct_guide_response_steps(r->guide, &all, &nall) < 0) {
+        if (ct_triage_response_steps(s, a, &all, &nall) < 0) {
             ct_sbuf_addf(err, "cannot read the response steps of the guide of %s", r->stem);
             return -1;
         }
@@ -595,6 +597,25 @@ char *ct_triage_field_value(struct ct_session *s, const ct_alert *a, const char 
     char *r = v ? ct_xstrdup(v) : NULL;
     cJSON_Delete(doc);
     return r;
+}
+
+static const char *guide_lookup(void *ctx, const char *field)
+{
+    return doc_value(ctx, field);
+}
+
+int ct_triage_response_steps(struct ct_session *s, const ct_alert *a, char ***steps, size_t *n)
+{
+    *steps = NULL;
+    *n = 0;
+    const ct_rule *r = alert_rule(s, a);
+    if (!r || !r->guide) return 0;
+    cJSON *doc = ct_store_event_json(&s->store, a->event);
+    char *md = ct_guide_fill(r->guide, doc ? guide_lookup : NULL, doc);
+    int rc = ct_guide_response_steps(md, steps, n);
+    free(md);
+    cJSON_Delete(doc);
+    return rc;
 }
 
 /* ---- false positive -------------------------------------------------------------- */
@@ -878,7 +899,12 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
             if (!c->checked) continue;
             if (sum.len) ct_sbuf_addc(&sum, ' ');
             if (c->excluded) ct_sbuf_add(&sum, "not ");
-            san1(c->label && *c->label && !strchr(c->label, ' ') ? c->label : c->field, 60, &sum);
+            if (c->label && *c->label) {
+                for (const char *p = c->label; *p; p++)
+                    ct_sbuf_addc(&sum, *p == ' ' ? '-' : (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
+            } else {
+                san1(c->field, 60, &sum);
+            }
             if (c->value) {
                 ct_sbuf_addc(&sum, '=');
                 san1(c->value, 48, &sum);

@@ -1,0 +1,583 @@
+/* credtriage history / revert / sync / exceptions / check: the rules repo as
+ * the team's audit trail. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "decisions.h"
+#include "exceptions.h"
+#include "sanitize.h"
+#include "session.h"
+#include "triage.h"
+
+#define COMMON_OPTS {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'}, \
+                    {"help", no_argument, NULL, 'h'}
+
+static void put(FILE *f, const char *s, int flags)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(s, flags, &b);
+    fputs(b.buf, f);
+    ct_sbuf_free(&b);
+}
+
+static void put_err(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "credtriage %s: ", cmd);
+    put(stderr, msg, CT_SAN_MULTILINE);
+    fputc('\n', stderr);
+}
+
+static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    (void)ctx;
+    (void)file;
+    (void)line;
+    (void)msg;
+}
+
+/* A session without FILE operands: the repo and its rules. */
+static int open_repo(const char *cmd, ct_session *s, ct_session_opts *o, int need_repo, int silent)
+{
+    o->files = NULL;
+    o->nfiles = 0;
+    o->need_repo = need_repo;
+    if (silent) o->diag = quiet;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_session_open(s, o, &err) < 0) {
+        put_err(cmd, err.buf);
+        ct_sbuf_free(&err);
+        ct_session_close(s);
+        return CT_EXIT_REPO;
+    }
+    ct_sbuf_free(&err);
+    if (need_repo && !s->repo) {
+        ct_sbuf m;
+        ct_sbuf_init(&m);
+        ct_sbuf_addf(&m, "no rules repo at %s (pass --repo DIR)", s->repo_dir ? s->repo_dir : "?");
+        put_err(cmd, m.buf);
+        ct_sbuf_free(&m);
+        ct_session_close(s);
+        return CT_EXIT_REPO;
+    }
+    return 0;
+}
+
+/* ---- history ------------------------------------------------------------------------- */
+
+int ct_cmd_history(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"exceptions", no_argument, NULL, 'x'},
+                                         {"decisions", no_argument, NULL, 'd'},
+                                         {"show", required_argument, NULL, 's'},
+                                         COMMON_OPTS,
+                                         {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int json = 0, exc = 0, dec = 0, c;
+    long max = 0;
+    const char *show = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jxds:n:h", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else if (c == 'x') exc = 1;
+        else if (c == 'd') dec = 1;
+        else if (c == 's') show = optarg;
+        else if (c == 'n') {
+            char *end;
+            max = strtol(optarg, &end, 10);
+            if (*end || max < 0) return ct_cli_usage_error("history", "-n takes a count");
+        } else if (c == 'h') {
+            printf("usage: credtriage history [--json] [--exceptions|--decisions] [-n N] [--repo DIR]\n"
+                   "       credtriage history --show COMMIT [--repo DIR]\n"
+                   "The rules repo's commits, newest first: id, author, date, message and the files\n"
+                   "changed (who silenced what and why). --show prints one commit's diff.\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("history", "bad option");
+    }
+    if (optind < argc) return ct_cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
+    ct_session s;
+    int rc = open_repo("history", &s, &o, 0, 1);
+    if (rc) return rc;
+    if (!s.repo) {
+        put_err("history", "no rules repo (pass --repo DIR)");
+        ct_session_close(&s);
+        return CT_EXIT_REPO;
+    }
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (show) {
+        ct_sbuf patch;
+        ct_sbuf_init(&patch);
+        if (ct_repo_show(s.repo, show, &patch, &err) < 0) {
+            put_err("history", err.buf);
+            rc = CT_EXIT_NOTFOUND;
+        } else {
+            /* the diff, sanitized with its lines kept */
+            put(stdout, patch.buf, CT_SAN_MULTILINE);
+            if (patch.len && patch.buf[patch.len - 1] != '\n') putchar('\n');
+        }
+        ct_sbuf_free(&patch);
+        goto out;
+    }
+    const char *prefixes[2];
+    size_t np = 0;
+    if (exc) prefixes[np++] = "exceptions";
+    if (dec) prefixes[np++] = "decisions";
+    ct_commit_info *ci = NULL;
+    size_t n = 0;
+    if (ct_repo_history(s.repo, np ? prefixes : NULL, np, (size_t)max, &ci, &n, &err) < 0) {
+        put_err("history", err.buf);
+        rc = CT_EXIT_REPO;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        ct_time_fmt(ci[i].time_ms, t);
+        if (json) {
+            cJSON *o2 = cJSON_CreateObject();
+            cJSON_AddStringToObject(o2, "id", ci[i].id);
+            cJSON_AddStringToObject(o2, "author", ci[i].author_name ? ci[i].author_name : "");
+            cJSON_AddStringToObject(o2, "email", ci[i].author_email ? ci[i].author_email : "");
+            cJSON_AddStringToObject(o2, "date", t);
+            cJSON_AddStringToObject(o2, "summary", ci[i].summary ? ci[i].summary : "");
+            cJSON_AddStringToObject(o2, "message", ci[i].message ? ci[i].message : "");
+            cJSON *f = cJSON_AddArrayToObject(o2, "files");
+            for (size_t k = 0; k < ci[i].nfiles; k++) cJSON_AddItemToArray(f, cJSON_CreateString(ci[i].files[k]));
+            ct_cli_print_json_line(o2);
+            cJSON_Delete(o2);
+            continue;
+        }
+        t[19] = 0;
+        printf("%.12s %s ", ci[i].id, t);
+        put(stdout, ci[i].author_name, 0);
+        printf(" <");
+        put(stdout, ci[i].author_email, 0);
+        printf(">\n    ");
+        put(stdout, ci[i].summary, 0);
+        putchar('\n');
+        for (size_t k = 0; k < ci[i].nfiles; k++) {
+            printf("      ");
+            put(stdout, ci[i].files[k], 0);
+            putchar('\n');
+        }
+    }
+    ct_commit_info_free(ci, n);
+out:
+    ct_sbuf_free(&err);
+    ct_session_close(&s);
+    return rc;
+}
+
+/* ---- revert -------------------------------------------------------------------------- */
+
+int ct_cmd_revert(int argc, char **argv)
+{
+    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: credtriage revert COMMIT [--repo DIR] [--analyst ID]\n"
+                   "Undo one commit of the rules repo (a bad exception, a wrong decision) with a new\n"
+                   "commit by the analyst; the history keeps both.\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("revert", "bad option");
+    }
+    if (optind >= argc) return ct_cli_usage_error("revert", "no COMMIT given");
+    if (optind + 1 < argc) return ct_cli_usage_error("revert", "one COMMIT only");
+    const char *rev = argv[optind];
+    ct_session s;
+    int rc = open_repo("revert", &s, &o, 1, 1);
+    if (rc) return rc;
+    ct_sbuf err, patch;
+    ct_sbuf_init(&err);
+    ct_sbuf_init(&patch);
+    char oid[41] = "";
+    if (ct_repo_show(s.repo, rev, &patch, &err) < 0) {
+        put_err("revert", err.buf);
+        rc = CT_EXIT_NOTFOUND;
+    } else {
+        char *n = NULL, *e = NULL;
+        if (ct_repo_identity(s.repo, s.analyst, &n, &e, &err) < 0) {
+            put_err("revert", err.buf);
+            rc = CT_EXIT_REPO;
+        } else if (ct_triage_revert(&s, rev, oid, &err) < 0) {
+            put_err("revert", err.buf);
+            rc = strstr(err.buf, "conflict") ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
+        } else {
+            ct_commit_info *ci = NULL;
+            size_t nc = 0;
+            printf("%s ", oid);
+            if (ct_repo_history(s.repo, NULL, 0, 1, &ci, &nc, &err) == 0 && nc) put(stdout, ci[0].summary, 0);
+            else printf("revert %s", rev);
+            putchar('\n');
+            ct_commit_info_free(ci, nc);
+        }
+        free(n);
+        free(e);
+    }
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&patch);
+    ct_session_close(&s);
+    return rc;
+}
+
+/* ---- sync ------------------------------------------------------------------------------ */
+
+int ct_cmd_sync(int argc, char **argv)
+{
+    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: credtriage sync [--repo DIR] [--analyst ID]\n"
+                   "Share decisions with the team: fetch the rules repo's upstream (or origin),\n"
+                   "replay local commits on top of it, and push. A file changed on both sides is a\n"
+                   "conflict: nothing changes locally and the files are listed.\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("sync", "bad option");
+    }
+    if (optind < argc) return ct_cli_usage_error("sync", "unexpected argument '%s'", argv[optind]);
+    ct_session s;
+    int rc = open_repo("sync", &s, &o, 1, 1);
+    if (rc) return rc;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    ct_sync_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (ct_repo_sync(s.repo, s.analyst, &rep, &err) < 0) {
+        put_err("sync", err.buf);
+        for (size_t i = 0; i < rep.nconflicts; i++) {
+            fprintf(stderr, "conflict: ");
+            put(stderr, rep.conflicts[i], 0);
+            fputc('\n', stderr);
+        }
+        rc = rep.nconflicts ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
+    } else {
+        ct_sbuf aerr;
+        ct_sbuf_init(&aerr);
+        ct_triage_apply(&s, &aerr);
+        ct_sbuf_free(&aerr);
+        ct_commit_info *ci = NULL;
+        size_t nc = 0;
+        const char *head = "";
+        if (ct_repo_history(s.repo, NULL, 0, 1, &ci, &nc, &err) == 0 && nc) head = ci[0].id;
+        printf("%s sync: fetched %zu, rebased %zu, pushed %zu\n", head, rep.fetched, rep.rebased, rep.pushed);
+        ct_commit_info_free(ci, nc);
+    }
+    ct_sync_report_free(&rep);
+    ct_sbuf_free(&err);
+    ct_session_close(&s);
+    return rc;
+}
+
+/* ---- exceptions -------------------------------------------------------------------------- */
+
+static int exc_export(ct_session *s, const char *outpath)
+{
+    ct_exc_set set;
+    ct_exc_load(s->rules_root, &set, NULL, NULL);
+    int rc = CT_EXIT_OK;
+    if (!outpath || !strcmp(outpath, "-")) {
+        if (ct_exc_export(&set, &s->rules, stdout) < 0) rc = CT_EXIT_REPO;
+    } else {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (!m || ct_exc_export(&set, &s->rules, m) < 0) rc = CT_EXIT_REPO;
+        if (m) fclose(m);
+        if (rc == CT_EXIT_OK && ct_write_file_atomic(outpath, buf, len) < 0) {
+            perror(outpath);
+            rc = CT_EXIT_REPO;
+        }
+        if (rc == CT_EXIT_OK) fprintf(stderr, "exported %zu exception items to %s\n", set.n, outpath);
+        free(buf);
+    }
+    ct_exc_set_free(&set);
+    return rc;
+}
+
+static int exc_import(ct_session *s, const char *path, const char *rule)
+{
+    ct_exc_set in;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_exc_import(path, &s->rules, rule, &in, &err) < 0) {
+        put_err("exceptions import", err.buf);
+        ct_sbuf_free(&err);
+        return CT_EXIT_FINDINGS;
+    }
+    const ct_exc_set *have = ct_triage_exceptions(s);
+    int rc = CT_EXIT_OK;
+    size_t added = 0, updated = 0;
+    ct_repo_file *files = ct_xcalloc(in.n, sizeof *files);
+    ct_sbuf *paths = ct_xcalloc(in.n, sizeof *paths);
+    char **bodies = ct_xcalloc(in.n, sizeof *bodies);
+    ct_sbuf msg;
+    ct_sbuf_init(&msg);
+    for (size_t i = 0; i < in.n; i++) {
+        ct_sbuf_init(&paths[i]);
+        ct_exc_path(in.v[i].stem, in.v[i].item_id, &paths[i]);
+        int upd = 0;
+        for (size_t k = 0; have && k < have->n; k++) {
+            if (strcmp(have->v[k].item_id, in.v[i].item_id)) continue;
+            if (strcmp(have->v[k].path, paths[i].buf)) {
+                ct_sbuf_addf(&err, "item %s already exists in %s (another rule)", in.v[i].item_id,
+                             have->v[k].path);
+                rc = CT_EXIT_FINDINGS;
+            }
+            upd = 1;
+        }
+        upd ? updated++ : added++;
+        bodies[i] = ct_exc_to_file(&in.v[i]);
+        files[i].path = paths[i].buf;
+        files[i].data = bodies[i];
+        files[i].len = strlen(bodies[i]);
+    }
+    if (rc != CT_EXIT_OK) {
+        put_err("exceptions import", err.buf);
+        goto out;
+    }
+    ct_sbuf_addf(&msg, "import: %zu exception item%s from ", in.n, in.n == 1 ? "" : "s");
+    {
+        const char *base = strrchr(path, '/');
+        ct_sbuf b;
+        ct_sbuf_init(&b);
+        ct_san_displayz(base ? base + 1 : path, 0, &b);
+        ct_san_truncate(b.buf, 80, &msg);
+        ct_sbuf_free(&b);
+    }
+    ct_sbuf_addf(&msg, "\n\n%zu new, %zu updated:\n", added, updated);
+    for (size_t i = 0; i < in.n; i++) {
+        ct_sbuf_add(&msg, "  ");
+        ct_san_displayz(paths[i].buf, 0, &msg);
+        ct_sbuf_add(&msg, ": ");
+        ct_san_displayz(in.v[i].name, 0, &msg);
+        if (in.v[i].expire != CT_TIME_NONE) {
+            char t[32];
+            ct_time_fmt(in.v[i].expire, t);
+            ct_sbuf_addf(&msg, " (expires %s)", t);
+        }
+        ct_sbuf_addc(&msg, '\n');
+        for (size_t k = 0; k < in.v[i].nentries; k++) {
+            ct_sbuf d;
+            ct_sbuf_init(&d);
+            ct_exc_entry_describe(&in.v[i].entries[k], &d);
+            ct_sbuf_add(&msg, "    - ");
+            ct_san_displayz(d.buf, 0, &msg);
+            ct_sbuf_addc(&msg, '\n');
+            ct_sbuf_free(&d);
+        }
+    }
+    char oid[41] = "";
+    if (ct_repo_commit_files(s->repo, files, in.n, msg.buf, s->analyst, oid, &err) < 0) {
+        put_err("exceptions import", err.buf);
+        rc = CT_EXIT_REPO;
+        goto out;
+    }
+    printf("%s import: %zu exception items (%zu new, %zu updated)\n", *oid ? oid : "(no change)", in.n,
+           added, updated);
+out:
+    for (size_t i = 0; i < in.n; i++) {
+        ct_sbuf_free(&paths[i]);
+        free(bodies[i]);
+    }
+    free(paths);
+    free(bodies);
+    free(files);
+    ct_sbuf_free(&msg);
+    ct_sbuf_free(&err);
+    ct_exc_set_free(&in);
+    return rc;
+}
+
+static int exc_list(ct_session *s, int json)
+{
+    const ct_exc_set *set = ct_triage_exceptions(s);
+    int64_t now = ct_exc_now();
+    for (size_t i = 0; set && i < set->n; i++) {
+        const ct_exc_item *it = &set->v[i];
+        int expired = ct_exc_expired(it, now);
+        if (json) {
+            cJSON *o = ct_exc_to_json(it);
+            cJSON_AddStringToObject(o, "path", it->path ? it->path : "");
+            cJSON_AddStringToObject(o, "query", it->query ? it->query : "");
+            cJSON_AddBoolToObject(o, "expired", expired);
+            ct_cli_print_json_line(o);
+            cJSON_Delete(o);
+            continue;
+        }
+        printf("%-18s %-8s ", it->item_id, expired ? "expired" : "live");
+        put(stdout, it->stem, 0);
+        printf(": ");
+        put(stdout, it->name, 0);
+        if (it->expire != CT_TIME_NONE) {
+            char t[32];
+            ct_time_fmt(it->expire, t);
+            printf(" (expire%s %s)", expired ? "d" : "s", t);
+        }
+        printf("\n    ");
+        put(stdout, it->query, 0);
+        putchar('\n');
+    }
+    return CT_EXIT_OK;
+}
+
+int ct_cmd_exceptions(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"rule", required_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         COMMON_OPTS,
+                                         {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    const char *outpath = NULL, *rule = NULL;
+    int c, json = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:r:jh", opts, NULL)) != -1) {
+        if (c == 'o') outpath = optarg;
+        else if (c == 'r') rule = optarg;
+        else if (c == 'j') json = 1;
+        else if (c == 'h') {
+            printf("usage: credtriage exceptions list [--json] [--repo DIR]\n"
+                   "       credtriage exceptions export [-o FILE] [--repo DIR]\n"
+                   "       credtriage exceptions import FILE.ndjson [--rule RULE] [--repo DIR] [--analyst ID]\n"
+                   "The rule exceptions of the rules repo (exceptions/<rule>/<item_id>.json) as Kibana\n"
+                   "exception lists: export writes the NDJSON of Kibana's exception list export (one\n"
+                   "rule_default list per rule, its items, the summary line); import commits the items\n"
+                   "of such a file, each tied to its rule by list id \"<rule stem>-exceptions\", the list\n"
+                   "name \"Exceptions for rule - NAME\", or --rule.\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("exceptions", "bad option");
+    }
+    if (optind >= argc) return ct_cli_usage_error("exceptions", "list, export or import?");
+    const char *sub = argv[optind];
+    int rc;
+    ct_session s;
+    if (!strcmp(sub, "export") || !strcmp(sub, "list")) {
+        if (optind + 1 < argc) return ct_cli_usage_error("exceptions", "unexpected argument '%s'", argv[optind + 1]);
+        if ((rc = open_repo("exceptions", &s, &o, 0, 1))) return rc;
+        rc = !strcmp(sub, "list") ? exc_list(&s, json) : exc_export(&s, outpath);
+    } else if (!strcmp(sub, "import")) {
+        if (optind + 1 >= argc) return ct_cli_usage_error("exceptions", "import: no FILE given");
+        if (optind + 2 < argc) return ct_cli_usage_error("exceptions", "import: one FILE only");
+        if ((rc = open_repo("exceptions", &s, &o, 1, 1))) return rc;
+        char *n = NULL, *e = NULL;
+        ct_sbuf err;
+        ct_sbuf_init(&err);
+        if (ct_repo_identity(s.repo, s.analyst, &n, &e, &err) < 0) {
+            put_err("exceptions import", err.buf);
+            rc = CT_EXIT_REPO;
+        } else {
+            rc = exc_import(&s, argv[optind + 1], rule);
+        }
+        free(n);
+        free(e);
+        ct_sbuf_free(&err);
+    } else {
+        return ct_cli_usage_error("exceptions", "unknown sub-command '%s' (list, export, import)", sub);
+    }
+    ct_session_close(&s);
+    return rc;
+}
+
+/* ---- check -------------------------------------------------------------------------------- */
+
+typedef struct {
+    size_t n;
+} check_ctx;
+
+static void check_diag(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    check_ctx *c = ctx;
+    c->n++;
+    put(stdout, file, 0);
+    if (line) printf(":%llu", (unsigned long long)line);
+    printf(": ");
+    put(stdout, msg, 0);
+    putchar('\n');
+}
+
+static void problem(check_ctx *c, const char *file, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(check_ctx *c, const char *file, const char *fmt, ...)
+{
+    ct_sbuf m;
+    ct_sbuf_init(&m);
+    va_list ap;
+    va_start(ap, fmt);
+    ct_sbuf_vaddf(&m, fmt, ap);
+    va_end(ap);
+    check_diag(c, file, 0, m.buf);
+    ct_sbuf_free(&m);
+}
+
+int ct_cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: credtriage check [--repo DIR]\n"
+                   "Check the rules repo: every rule parses and has a guide, every exception is a\n"
+                   "valid item naming an existing rule, every decision file is valid, no duplicate\n"
+                   "rule ids or item ids. Prints \"FILE: reason\" lines and exits 1, or \"ok\".\n");
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("check", "bad option");
+    }
+    if (optind < argc) return ct_cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+    ct_session s;
+    int rc = open_repo("check", &s, &o, 0, 1);
+    if (rc) return rc;
+    check_ctx cc = {0};
+    const char *root = s.rules_root;
+    ct_ruleset rs;
+    memset(&rs, 0, sizeof rs);
+    ct_rules_load(root, &rs, check_diag, &cc);
+    if (!rs.n) problem(&cc, "rules/", "no rules");
+    for (size_t i = 0; i < rs.n; i++) {
+        const ct_rule *r = &rs.v[i];
+        if (!r->guide || !*r->guide) problem(&cc, r->path, "no guide (guides/%s.md)", r->stem);
+        for (size_t k = 0; k < i; k++) {
+            if (r->rule_id && rs.v[k].rule_id && !strcmp(r->rule_id, rs.v[k].rule_id))
+                problem(&cc, r->path, "duplicate rule_id %s (also in %s)", r->rule_id, rs.v[k].path);
+            if (!strcmp(r->stem, rs.v[k].stem))
+                problem(&cc, r->path, "duplicate rule stem %s (also in %s)", r->stem, rs.v[k].path);
+        }
+    }
+    ct_exc_set set;
+    ct_exc_load(root, &set, check_diag, &cc);
+    for (size_t i = 0; i < set.n; i++) {
+        const ct_exc_item *it = &set.v[i];
+        const ct_rule *r = NULL;
+        for (size_t k = 0; k < rs.n && !r; k++)
+            if (!strcmp(rs.v[k].stem, it->stem)) r = &rs.v[k];
+        if (!r) problem(&cc, it->path, "no rule %s (rules/*/%s.json) for this exception", it->stem, it->stem);
+        else if (it->rule_id && r->rule_id && strcmp(it->rule_id, r->rule_id))
+            problem(&cc, it->path, "rule_id %s is not the rule_id of %s (%s)", it->rule_id, r->path, r->rule_id);
+    }
+    ct_decision_set ds;
+    ct_decisions_load(root, &ds, check_diag, &cc);
+    for (size_t i = 0; i < ds.n; i++) {
+        const ct_decision *d = &ds.v[i];
+        if (!d->exception) continue;
+        int found = 0;
+        for (size_t k = 0; k < set.n && !found; k++) found = !strcmp(set.v[k].item_id, d->exception);
+        if (!found) problem(&cc, d->path, "names exception %s, which does not exist", d->exception);
+    }
+    if (!cc.n) printf("ok\n");
+    ct_decisions_free(&ds);
+    ct_exc_set_free(&set);
+    ct_rules_free(&rs);
+    ct_session_close(&s);
+    return cc.n ? CT_EXIT_FINDINGS : CT_EXIT_OK;
+}
