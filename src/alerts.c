@@ -126,6 +126,40 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
     ct_norm_free(&n);
 }
 
+static int same_source(const ct_store *st, const ct_alert *a, const ct_alert *b)
+{
+    static const enum ct_ef keys[] = {CT_EF_ACTOR_ID, CT_EF_TARGET_ID, CT_EF_CRED_ID, CT_EF_ACTION};
+    const ct_event *x = &st->ev[a->event], *y = &st->ev[b->event];
+    for (size_t i = 0; i < CT_ARRAY_LEN(keys); i++)
+        if (x->s[keys[i]] != y->s[keys[i]]) return 0;
+    return 1;
+}
+
+/* An Elastic alert of a rule we also ran, on the same source event (same
+ * time, actor, target, credential and action), is the alert seen twice: keep
+ * the local one (its id is the one decisions name) and Elastic's workflow
+ * status. Alerts are sorted by time, so duplicates sit within one time run. */
+static void merge_elastic_duplicates(const ct_store *st, ct_alerts *out)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        ct_alert *x = &out->v[i];
+        int dup = 0;
+        if (x->origin == CT_ORIGIN_ELASTIC && x->rule) {
+            for (size_t j = 0; j < out->n && !dup; j++) {
+                ct_alert *y = &out->v[j];
+                if (y->ts != x->ts || y->origin != CT_ORIGIN_RULE || y->rule != x->rule) continue;
+                if (!same_source(st, x, y)) continue;
+                y->elastic_status = x->elastic_status;
+                if (x->status != CT_STATUS_OPEN) y->status = x->status;
+                dup = 1;
+            }
+        }
+        if (!dup) out->v[w++] = *x;
+    }
+    out->n = w;
+}
+
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
 {
     memset(out, 0, sizeof *out);
@@ -161,6 +195,7 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
         cJSON_Delete(doc);
     }
     if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
+    merge_elastic_duplicates(st, out);
     return 0;
 }
 
