@@ -74,7 +74,7 @@ static const char *alert_stem(const ct_session *s, const ct_alert *a)
  * status of an imported Elastic alert. */
 static ct_status base_status(const ct_alert *a)
 {
-    if (a->origin == CT_ORIGIN_ELASTIC && a->elastic_status) {
+    if (a->elastic_status) { /* imported, or a local alert Elastic also raised */
         if (!strcmp(a->elastic_status, "acknowledged")) return CT_STATUS_ACKNOWLEDGED;
         if (!strcmp(a->elastic_status, "closed")) return CT_STATUS_REMEDIATED;
     }
