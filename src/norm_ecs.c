@@ -73,17 +73,22 @@ static void unflatten(cJSON *v, int depth)
     }
     if (!cJSON_IsObject(v)) return;
     for (cJSON *c = v->child; c; c = c->next) unflatten(c, depth + 1);
+    /* detach every dotted key first: one that cannot be split is put back
+     * under its flat name and must not be visited again */
+    cJSON *todo = cJSON_CreateArray();
     cJSON *c = v->child;
     while (c) {
         cJSON *next = c->next;
-        if (splittable(c->string)) {
-            cJSON_DetachItemViaPointer(v, c);
-            char *k = ct_xstrdup(c->string);
-            merge_into(v, k, c);
-            free(k);
-        }
+        if (splittable(c->string)) cJSON_AddItemToArray(todo, cJSON_DetachItemViaPointer(v, c));
         c = next;
     }
+    while (todo->child) {
+        c = cJSON_DetachItemViaPointer(todo, todo->child);
+        char *k = ct_xstrdup(c->string);
+        merge_into(v, k, c);
+        free(k);
+    }
+    cJSON_Delete(todo);
 }
 
 /* ---- folding ---- */

@@ -4,7 +4,8 @@
  *
  * Accepted shapes of the AuditLog payload:
  *  - "protoPayload" (Logging API, Pub/Sub sink, GCS sink, gcloud logging read);
- *  - "protopayload_auditlog" (BigQuery sink export: same camelCase sub-keys);
+ *  - "protopayload_auditlog" (BigQuery sink export: same camelCase sub-keys,
+ *    request / response as JSON text in requestJson / responseJson);
  *  - "proto_payload": {"audit_log": {...}} (Log Analytics: snake_case sub-keys).
  * A protoPayload whose @type is not AuditLog is not ours (the pipeline drops it). */
 #include "norm.h"
@@ -155,7 +156,10 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     if (cJSON_IsNumber(nri)) ct_json_set(doc, "gcp.audit.num_response_items", cJSON_CreateNumber(nri->valuedouble));
     else if (cJSON_IsString(nri)) ct_json_set(doc, "gcp.audit.num_response_items", cJSON_CreateNumber(atof(nri->valuestring)));
 
+    /* BigQuery exports keep request / response as JSON text */
+    cJSON *req_parsed = NULL, *resp_parsed = NULL;
     const cJSON *req = pget(p, "request", sn);
+    if (!req) req = req_parsed = ct_json_parse_embedded(pstr(p, "requestJson", sn));
     if (cJSON_IsObject(req)) {
         cJSON *r = cJSON_Duplicate(req, 1);
         cJSON *pol = cJSON_GetObjectItemCaseSensitive(r, "policy");
@@ -166,6 +170,7 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
         ct_json_set(doc, "gcp.audit.request", r);
     }
     const cJSON *resp = pget(p, "response", sn);
+    if (!resp) resp = resp_parsed = ct_json_parse_embedded(pstr(p, "responseJson", sn));
     if (cJSON_IsObject(resp)) {
         cJSON *r = cJSON_Duplicate(resp, 1);
         cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
@@ -175,6 +180,8 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
         }
         ct_json_set(doc, "gcp.audit.response", r);
     }
+    cJSON_Delete(req_parsed);
+    cJSON_Delete(resp_parsed);
     ct_json_set_str(doc, "gcp.audit.resource_name", pstr(p, "resourceName", sn));
     dup_to(doc, "gcp.audit.resource_location.current_locations",
            pget(p, "resourceLocation.currentLocations", sn));
