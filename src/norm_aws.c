@@ -287,6 +287,34 @@ static const char *actor_type_of(const char *t)
     return NULL;
 }
 
+/* CloudTrail writes response times for humans ("May 4, 2024, 12:00:00 AM",
+ * "Jan 8, 2020 8:43:06 PM", in UTC); ct_fields wants ISO 8601. A value that
+ * is already ISO, or that does not parse, is kept as it is. */
+static const char *aws_time_iso(ct_norm *n, const char *s)
+{
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t ms;
+    if (!s || ct_time_parse(s, strlen(s), &ms) == 0) return s;
+    char m[4] = "", ampm[3] = "";
+    int d, y, h, mi, sec;
+    if (sscanf(s, "%3s %d, %d, %d:%d:%d %2s", m, &d, &y, &h, &mi, &sec, ampm) != 7 &&
+        sscanf(s, "%3s %d, %d %d:%d:%d %2s", m, &d, &y, &h, &mi, &sec, ampm) != 7)
+        return s;
+    int mo = -1;
+    for (int i = 0; i < 12; i++)
+        if (!strcmp(m, mon[i])) mo = i + 1;
+    if (mo < 0 || h < 1 || h > 12) return s;
+    if (!strcmp(ampm, "PM") && h != 12) h += 12;
+    if (!strcmp(ampm, "AM") && h == 12) h = 0;
+    char iso[64];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, mo, d, h, mi, sec);
+    if (ct_time_parse(iso, strlen(iso), &ms) < 0) return s;
+    char out[32];
+    ct_time_fmt(ms, out);
+    return ct_norm_keep(n, out, strlen(out));
+}
+
 void ct_extract_cloudtrail(ct_norm *n)
 {
     const cJSON *d = n->doc;
@@ -370,7 +398,7 @@ void ct_extract_cloudtrail(ct_norm *n)
             f->is_credential_add = 1;
             f->cred_id = key;
             f->cred_type = "federation_token";
-            f->cred_end = ct_json_str(d, RS "credentials.expiration");
+            f->cred_end = aws_time_iso(n, ct_json_str(d, RS "credentials.expiration"));
             f->cred_name = fname;
         }
     } else if (!strcmp(action, "CreateKeyPair") || !strcmp(action, "ImportKeyPair")) {

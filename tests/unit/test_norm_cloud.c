@@ -142,7 +142,7 @@ static void test_ct_federation_token(void **st)
     assert_true(f->is_credential_add);
     STR(f->cred_type, "federation_token");
     STR(f->cred_id, "ASIAEXAMPLEFEDTOKEN1");
-    STR(f->cred_end, "May 4, 2024, 12:00:00 AM");
+    STR(f->cred_end, "2024-05-04T00:00:00.000Z");
     STR(f->target_name, "backdoor");
     STR(f->target_id, "arn:aws:sts::111122223333:federated-user/backdoor");
     STR(f->target_type, "federated_user");
