@@ -7,7 +7,8 @@ BUILD      ?= build
 CC         ?= cc
 PKGS       := ncursesw libcjson libgit2 cmocka md4c zlib
 DEB_PKGS   := build-essential pkg-config libncurses-dev libcjson-dev libgit2-dev \
-              libcmocka-dev libmd4c-dev zlib1g-dev git tmux jq
+              libcmocka-dev libmd4c-dev zlib1g-dev git tmux jq \
+              clang libclang-rt-dev valgrind
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs ncursesw libcjson libgit2 md4c zlib 2>/dev/null)
 CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -62,12 +63,27 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke valgrind
 
 # The same unit and end-to-end tests again under ASan+UBSan, in their own build tree.
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  OPT="-O1 -g" unit e2e
+
+# libFuzzer harnesses (tests/fuzz/, clang, build-fuzz/): `make fuzz` fuzzes each for
+# FUZZ_SECONDS; `make fuzz-smoke` replays tests/fuzz/regressions/ and fuzzes each briefly.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+.PHONY: fuzz-smoke
+fuzz:
+	@sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS)
+fuzz-smoke:
+	@sh tests/fuzz/run.sh smoke $(FUZZ_SMOKE_SECONDS)
+# A subset under valgrind (definite leaks and memory errors fail), on the plain build.
+VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules
+valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+	@sh tests/fuzz/valgrind.sh $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 
 run: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)

@@ -104,7 +104,11 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
     x->rule_id = r ? r->rule_id : ct_pool_str(pool, ct_pool_internz(pool, f->alert_rule_id ? f->alert_rule_id : "unknown"));
     x->rule_name = ct_pool_str(pool, ct_pool_internz(pool, f->alert_rule_name ? f->alert_rule_name : (r ? r->name : "Elastic alert")));
     x->severity = ct_pool_str(pool, ct_pool_internz(pool, f->alert_severity ? f->alert_severity : (r ? r->severity : "medium")));
-    x->risk_score = f->alert_risk_score >= 0 ? (int)f->alert_risk_score : (r ? r->risk_score : 0);
+    /* clamped before the cast: a hostile "risk_score": 1e999 is inf, and an
+     * out-of-range double to int conversion is undefined behaviour */
+    x->risk_score = f->alert_risk_score >= 0
+                        ? (f->alert_risk_score > 1000 ? 1000 : (int)f->alert_risk_score)
+                        : (r ? r->risk_score : 0);
     x->ts = f->alert_original_time != CT_TIME_NONE ? f->alert_original_time : st->ev[i].ts;
     x->elastic_status = ct_pool_str(pool, ct_pool_internz(pool, f->alert_status));
     x->status = CT_STATUS_OPEN;

@@ -74,7 +74,8 @@ static void scalar_text(const cJSON *v, ct_sbuf *out)
     else if (cJSON_IsBool(v)) ct_sbuf_add(out, cJSON_IsTrue(v) ? "true" : "false");
     else if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d == (double)(long long)d && d > -1e15 && d < 1e15) ct_sbuf_addf(out, "%lld", (long long)d);
+        /* range first: casting 1e999 (inf) to long long is undefined behaviour */
+        if (d > -1e15 && d < 1e15 && d == (double)(long long)d) ct_sbuf_addf(out, "%lld", (long long)d);
         else ct_sbuf_addf(out, "%g", d);
     }
 }

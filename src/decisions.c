@@ -138,7 +138,10 @@ int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
         d->ev_dataset = dup_or_null(ct_json_str(ev, "dataset"));
         d->ev_record_id = dup_or_null(ct_json_str(ev, "record_id"));
         const cJSON *line = cJSON_GetObjectItemCaseSensitive(ev, "line");
-        if (cJSON_IsNumber(line) && line->valuedouble >= 0) d->ev_line = (uint64_t)line->valuedouble;
+        /* range-checked before the cast: "line": 1e999 parses as inf, and an
+         * out-of-range double to integer conversion is undefined behaviour */
+        if (cJSON_IsNumber(line) && line->valuedouble >= 0 && line->valuedouble < 4294967296.0)
+            d->ev_line = (uint64_t)line->valuedouble;
     }
     d->actor = obj_copy(j, "actor");
     d->target = obj_copy(j, "target");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "sanitize.h"
 
 const char *ct_prog = "credtriage";
 
@@ -96,8 +97,14 @@ void ct_cli_print_json_line(const cJSON *v)
 {
     char *s = cJSON_PrintUnformatted(v);
     if (s) {
-        fputs(s, stdout);
+        /* cJSON escapes C0 but prints C1, bidi overrides (U+202E) and
+         * zero-width characters raw: escape them as \uXXXX (hostile logs). */
+        ct_sbuf b;
+        ct_sbuf_init(&b);
+        ct_san_json_text(s, strlen(s), &b);
+        fwrite(b.buf, 1, b.len, stdout);
         putchar('\n');
+        ct_sbuf_free(&b);
         free(s);
     }
 }

@@ -50,7 +50,9 @@ char *ct_json_pretty(const cJSON *v)
     ct_sbuf_init(&b);
     pretty(v, &b, 0);
     ct_sbuf_addc(&b, '\n');
-    return ct_sbuf_detach(&b);
+    char *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b); /* detach re-initialises b: free its new buffer (leaked per call) */
+    return s;
 }
 
 /* Kibana's export order for the fields a rule file keeps. */

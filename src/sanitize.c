@@ -189,3 +189,38 @@ void ct_san_truncate(const char *s, int cols, ct_sbuf *out)
     ct_sbuf_addn(out, s, i);
     ct_sbuf_addc(out, '~');
 }
+
+void ct_san_json_text(const char *json, size_t n, ct_sbuf *out)
+{
+    const unsigned char *p = (const unsigned char *)json;
+    size_t i = 0;
+    if (!json) return;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && ((p[j] >= 0x20 && p[j] < 0x7F) || p[j] == '\n' || p[j] == '\t')) j++;
+        if (j > i) {
+            ct_sbuf_addn(out, json + i, j - i);
+            i = j;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = p[i] < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+        if (p[i] < 0x80) { /* DEL, or a C0 control cJSON would have escaped */
+            ct_sbuf_addf(out, "\\u%04x", (unsigned)p[i]);
+        } else if (len == 0) {
+            ct_sbuf_add(out, "\\ufffd");
+            len = 1;
+        } else if (cp_is_dangerous(cp)) {
+            if (cp > 0xFFFF) {
+                uint32_t v = cp - 0x10000;
+                ct_sbuf_addf(out, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),
+                             (unsigned)(0xDC00 + (v & 0x3FF)));
+            } else {
+                ct_sbuf_addf(out, "\\u%04x", (unsigned)cp);
+            }
+        } else {
+            ct_sbuf_addn(out, json + i, len);
+        }
+        i += len;
+    }
+}

@@ -51,4 +51,15 @@ void ct_san_truncate(const char *s, int cols, ct_sbuf *out);
  * width as ct_san_width counts it. Used by layout code (guide.c, ui/). */
 int ct_san_cpwidth(const char *s, size_t n, size_t *len);
 
+/* JSON text for a terminal (`--json` outputs): copies JSON text as printed by
+ * cJSON and writes, inside its strings, every code point ct_san_display would
+ * escape (C1 controls, bidi controls, zero-width / invisible ones, U+2028/9,
+ * tag characters; see above) as \uXXXX (a surrogate pair above U+FFFF); DEL
+ * and any raw C0 control but \n and \t (kept for pretty-printed JSON; cJSON
+ * escapes C0 inside strings) as \u00XX; and each byte of invalid UTF-8 as
+ * \ufffd (JSON cannot hold a raw byte; a lone 0x9b is an 8-bit CSI). The
+ * result parses to the same strings (but for invalid UTF-8) and is valid
+ * UTF-8 without any control or format character. Appends to out. */
+void ct_san_json_text(const char *json, size_t n, ct_sbuf *out);
+
 #endif

@@ -1,0 +1,41 @@
+#!/bin/sh
+# `make valgrind`: a subset of the unit tests and the CLI on the samples (and
+# the hostile corpus) under valgrind; any memory error or definite leak fails.
+#   sh tests/fuzz/valgrind.sh BIN TEST_BIN...
+# Run from the repo root.
+set -u
+BIN=$1; shift
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "valgrind: not installed (make deps)" >&2; exit 1
+fi
+export TZ=UTC LC_ALL=C.UTF-8
+unset CREDTRIAGE_REPO
+LOG=$(dirname "$BIN")/valgrind; mkdir -p "$LOG"
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
+fail=0; total=0
+run() { # name cmd...
+    name=$1; shift; total=$((total + 1))
+    # shellcheck disable=SC2086
+    $VG --log-file="$LOG/$name.vg" "$@" > "$LOG/$name.out" 2>&1
+    rc=$?
+    if [ "$rc" = 99 ] || [ -s "$LOG/$name.vg" ]; then
+        echo "FAIL valgrind $name (rc $rc)" >&2; cat "$LOG/$name.vg" >&2; fail=$((fail + 1))
+    elif [ "$rc" -gt 5 ]; then
+        echo "FAIL valgrind $name: exit $rc" >&2; tail -n 20 "$LOG/$name.out" >&2; fail=$((fail + 1))
+    else
+        echo "ok   valgrind $name"
+    fi
+}
+for t in "$@"; do run "$(basename "$t")" "$t"; done
+SAMPLES=$(ls samples/*.json samples/*.ndjson samples/*.gz)
+# shellcheck disable=SC2086
+run scan-samples "$BIN" scan --all $SAMPLES
+# shellcheck disable=SC2086
+run scan-json-samples "$BIN" scan --json $SAMPLES
+run events-samples "$BIN" events --json samples/entra-audit.ndjson samples/cloudtrail.json.gz
+if ls tests/fixtures/hostile/*.ndjson >/dev/null 2>&1; then
+    run events-hostile "$BIN" events tests/fixtures/hostile/*.ndjson
+    run scan-hostile "$BIN" scan --all tests/fixtures/hostile/*.ndjson
+fi
+echo "valgrind: $((total - fail)) passed, $fail failed"
+[ "$fail" = 0 ]
