@@ -443,6 +443,17 @@ static void related_fill(const ct_corr *c, const ct_alert *a, const ct_alerts *a
     free(r);
 }
 
+/* The same change exported twice (Entra audit and the M365 audit log carry
+ * different record ids and clocks): the same key, or the same action within
+ * a second. It is not an earlier change. */
+static int same_change(const ct_store *st, uint32_t a, size_t b)
+{
+    const ct_event *x = &st->ev[a], *y = &st->ev[b];
+    if (x->s[CT_EF_CRED_ID] && x->s[CT_EF_CRED_ID] == y->s[CT_EF_CRED_ID]) return 1;
+    int64_t d = x->ts - y->ts;
+    return x->s[CT_EF_ACTION] == y->s[CT_EF_ACTION] && d > -1000 && d < 1000;
+}
+
 static void history_fill(const ct_corr *c, const query *q, ct_corr_result *out)
 {
     if (!q->target) return;
@@ -452,7 +463,9 @@ static void history_fill(const ct_corr *c, const query *q, ct_corr_result *out)
         uint32_t i = p->items[j];
         if (!q->actor || c->ev_actor[i] != q->actor) continue;
         actor_seen = 1;
-        if (i != q->self && q->ts != CT_TIME_NONE && c->st->ev[i].ts < q->ts) out->prior_changes++;
+        if (i == q->self || q->ts == CT_TIME_NONE || c->st->ev[i].ts >= q->ts) continue;
+        if (same_change(c->st, i, q->self)) continue;
+        out->prior_changes++;
     }
     out->actor_changed_target_before = out->prior_changes > 0;
     out->distinct_actors = c->tdistinct[q->target];
