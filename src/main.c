@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "ui.h"
 #include "sanitize.h"
 
 const char *ct_prog = "credtriage";
@@ -135,5 +137,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return CT_EXIT_USAGE;
     }
-    return ct_cli_usage_error(NULL, "unknown command '%s' (the console is not built yet)", argv[1]);
+    /* no sub-command: the console on the FILE operands */
+    if (argv[1][0] == '-' || access(argv[1], F_OK) == 0) return ct_ui_main(argc, argv);
+    return ct_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Helpers for the console end-to-end tests (sourced by tests/e2e/console_*.sh):
+# the real binary in a real terminal — a tmux server of its own (-L) at 80x24.
+# Run on its own this file only checks that tmux is there.
+ct_lib_main() {
+    command -v tmux >/dev/null || { echo "console tests need tmux"; return 1; }
+    return 0
+}
+if [ -z "$CT_LIB_SOURCED" ]; then ct_lib_main; exit $?; fi
+
+CT=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ct-console.XXXXXX")
+SOCK="ct-$(basename "$0" .sh)-$$"
+ANALYST='Test Analyst <test@example.com>'
+SAMPLES="samples/cloudtrail.json.gz samples/elastic-alerts.json samples/entra-audit.ndjson samples/entra-signins.json samples/eventbridge.ndjson samples/gcp-audit.ndjson samples/graph-directoryaudits.json samples/m365-audit.ndjson samples/sentinel-auditlogs.json"
+export XDG_STATE_HOME="$TMP/state" HOME="$TMP/home"
+mkdir -p "$HOME"
+
+ct_cleanup() {
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    rm -rf "$TMP"
+}
+trap ct_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# ct_start [ENV=VALUE...] -- [ARGS]: start the console on the samples in window "ct".
+ct_start() {
+    envs=""
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs '$1'"; shift; done
+    [ "$1" = "--" ] && shift
+    cmd="cd '$PWD' && env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $envs '$CT' --repo '$TMP/repo' --analyst '$ANALYST' $* $SAMPLES"
+    printf '%s\n' "$cmd; echo \"EXIT=\$?\" > '$TMP/exit'" > "$TMP/run.sh"
+    tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 80 -y 24 "sh '$TMP/run.sh'; sleep 600"
+    tmux -L "$SOCK" set-option -t ct remain-on-exit on >/dev/null 2>&1
+}
+
+ct_screen() { tmux -L "$SOCK" capture-pane -p -t ct; }
+ct_keys() { tmux -L "$SOCK" send-keys -t ct "$@"; }
+# literal text, not key names
+ct_type() { tmux -L "$SOCK" send-keys -t ct -l "$1"; }
+
+ct_fail() {
+    echo "FAIL ($(basename "$0")): $*" >&2
+    echo "---- screen ----" >&2
+    ct_screen >&2
+    echo "----------------" >&2
+    exit 1
+}
+
+# ct_wait TEXT [SECONDS]: poll the screen until TEXT (fixed string) shows.
+ct_wait() {
+    n=$(( ${2:-10} * 20 ))
+    while [ $n -gt 0 ]; do
+        ct_screen | grep -qF -- "$1" && return 0
+        sleep 0.05
+        n=$((n - 1))
+    done
+    ct_fail "timed out waiting for: $1"
+}
+
+# ct_wait_gone TEXT [SECONDS]
+ct_wait_gone() {
+    n=$(( ${2:-10} * 20 ))
+    while [ $n -gt 0 ]; do
+        ct_screen | grep -qF -- "$1" || return 0
+        sleep 0.05
+        n=$((n - 1))
+    done
+    ct_fail "timed out waiting for this to go away: $1"
+}
+
+# ct_wait_exit [SECONDS]: wait until the console exited; its status in $CT_EXIT.
+ct_wait_exit() {
+    n=$(( ${1:-10} * 20 ))
+    while [ $n -gt 0 ]; do
+        [ -s "$TMP/exit" ] && { CT_EXIT=$(sed 's/EXIT=//' "$TMP/exit"); return 0; }
+        sleep 0.05
+        n=$((n - 1))
+    done
+    ct_fail "the console did not exit"
+}
+
+ct_expect_no() { ct_screen | grep -qF -- "$1" && ct_fail "unexpected on screen: $1"; return 0; }

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Console: the queue opens on the samples, moves, shows help, an alert with its
+# guide and correlation, the raw record; status line; quits cleanly.
+CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
+
+ct_start
+ct_wait "Alert queue [open]"
+ct_wait "payroll-sync"
+ct_wait "Test Analyst"
+ct_wait "open "
+ct_screen | grep -q "master\|main" || ct_fail "no branch in the status line"
+
+# help is generated from the keymap
+ct_keys '?'
+ct_wait "Help (q closes)"
+ct_wait "Lists and pagers"
+ct_keys G
+ct_wait "revert the selected commit"
+ct_wait ":screen-dump FILE"
+ct_keys q
+ct_wait "Alert queue [open]"
+
+# find story 1 (megan adds a secret to payroll-sync), open it
+ct_keys / ; ct_type "megan"; ct_keys Enter
+ct_keys Enter
+ct_wait "1 Guide"
+ct_wait "megan.bowen@contoso.com"
+ct_wait "who"
+ct_keys 2
+ct_wait "Credential usage"
+ct_wait "Activity"
+ct_keys 3
+ct_wait "Raw record"
+ct_keys Tab
+ct_wait "Guide"
+ct_keys q
+ct_wait "Alert queue [open]"
+
+# sort and status filter
+ct_keys s
+ct_wait "sort:severity"
+ct_keys F
+ct_wait "Alert queue [all]"
+ct_keys F
+ct_wait "Alert queue [acknowledged]"
+ct_keys ':' ; ct_type "filter clear"; ct_keys Enter
+ct_wait "Alert queue [open]"
+ct_keys '='
+ct_wait "group:actor"
+
+# Ctrl-L redraws, Q quits with status 0
+ct_keys C-l
+ct_wait "Alert queue"
+ct_keys Q
+ct_wait_exit
+[ "$CT_EXIT" = 0 ] || ct_fail "exit status $CT_EXIT"
+exit 0

@@ -1,0 +1,215 @@
+/* actions: what the queue and the detail view share — acknowledge, reopen,
+ * the forms, history, opening alerts / events / pagers. Every action ends with
+ * the commit id or the error on the message line. */
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "ui_int.h"
+
+const char *ui_alert_actor(const ct_alert *a)
+{
+    const ct_event *e = &ui.s.store.ev[a->event];
+    const char *s = ct_event_str(&ui.s.store, e, CT_EF_ACTOR_NAME);
+    if (!s) s = ct_event_str(&ui.s.store, e, CT_EF_ACTOR_ID);
+    return s ? s : "-";
+}
+
+const char *ui_alert_target(const ct_alert *a)
+{
+    const ct_event *e = &ui.s.store.ev[a->event];
+    const char *s = ct_event_str(&ui.s.store, e, CT_EF_TARGET_NAME);
+    if (!s) s = ct_event_str(&ui.s.store, e, CT_EF_TARGET_ID);
+    return s ? s : "-";
+}
+
+static int need_repo(const char *what)
+{
+    if (!ui.s.repo) {
+        ui_msg(1, "%s: no rules repo (use --repo DIR)", what);
+        return 0;
+    }
+    return 1;
+}
+
+typedef int (*simple_fn)(ct_session *, ct_alert *, const char *, char[41], ct_sbuf *);
+
+static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn, const char *done)
+{
+    if (!fn) {
+        ui_msg(1, "%s: not available in this build yet", done);
+        return;
+    }
+    if (!need_repo(done)) return;
+    size_t ok = 0;
+    char oid[41] = "", last[41] = "";
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    for (size_t i = 0; i < n; i++) {
+        oid[0] = 0;
+        if (fn(&ui.s, v[i], note, oid, &err) < 0) break;
+        ok++;
+        if (oid[0]) memcpy(last, oid, sizeof last);
+    }
+    if (err.len)
+        ui_msg(1, "%s %zu of %zu; error: %s", done, ok, n, err.buf);
+    else if (n == 1)
+        ui_msg(0, "%s %s: commit %.10s", done, v[0]->id, last[0] ? last : "(nothing changed)");
+    else
+        ui_msg(0, "%s %zu alerts: last commit %.10s", done, ok, last[0] ? last : "(nothing changed)");
+    ct_sbuf_free(&err);
+    ui_refresh_all();
+    ui_status_update();
+}
+
+void ui_act_ack(ct_alert **a, size_t n, const char *note)
+{
+    simple_action(a, n, note, ct_triage_ack, "acknowledged");
+}
+
+void ui_act_reopen(ct_alert **a, size_t n, const char *note)
+{
+    simple_action(a, n, note, ct_triage_reopen, "reopened");
+}
+
+void ui_act_history(void)
+{
+    if (!need_repo("history")) return;
+    ui_push(&ui_history_ops, NULL);
+}
+
+/* ---- pagers ---- */
+typedef struct pager {
+    char *title;
+    ui_text text;
+} pager;
+
+void ui_open_pager(const char *title, ui_text *t)
+{
+    pager *p = ct_xcalloc(1, sizeof *p);
+    p->title = ct_xstrdup(title);
+    p->text = *t;
+    memset(t, 0, sizeof *t);
+    ui_push(&ui_pager_ops, p);
+}
+
+/* cJSON indents with tabs and puts one after each key: two spaces / one space
+ * read better in 80 columns (tabs inside strings are escaped, never raw). */
+static void add_pretty(ui_text *t, char *pretty)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    int bol = 1;
+    for (const char *p = pretty; *p; p++) {
+        if (*p == '\t') ct_sbuf_add(&b, bol ? "  " : " ");
+        else {
+            ct_sbuf_addc(&b, *p);
+            bol = *p == '\n';
+        }
+    }
+    ui_text_add_block(t, b.buf, b.len, 0, 0, -1);
+    ct_sbuf_free(&b);
+}
+
+static void add_json_block(ui_text *t, const char *s, size_t n)
+{
+    cJSON *j = cJSON_ParseWithLength(s, n);
+    if (j) {
+        char *pretty = cJSON_Print(j);
+        if (pretty) {
+            add_pretty(t, pretty);
+            free(pretty);
+        }
+        cJSON_Delete(j);
+    } else {
+        ui_text_add_block(t, s, n, 0, 0, -1);
+    }
+}
+
+void ui_event_text(size_t ev, ui_text *t)
+{
+    const ct_event *e = &ui.s.store.ev[ev];
+    ui_line *l = ui_text_line(t, 0, -1);
+    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), "Raw record  %s:%u", ct_event_file(&ui.s.store, e),
+                 e->line);
+    size_t len = 0;
+    const char *raw = ct_event_raw(&ui.s.store, ev, &len);
+    if (raw) add_json_block(t, raw, len);
+    else ui_line_add(ui_text_line(t, 0, -1), "(record bytes not available)", UI_DIM);
+    ui_text_line(t, 0, -1);
+    ui_line_add(ui_text_line(t, 0, -1), "ECS document (credtriage normalization)",
+                UI_BOLD | UI_COLOR(UI_C_HEAD));
+    cJSON *doc = ct_store_event_json(&ui.s.store, ev);
+    if (doc) {
+        char *pretty = cJSON_Print(doc);
+        if (pretty) {
+            add_pretty(t, pretty);
+            free(pretty);
+        }
+        cJSON_Delete(doc);
+    } else {
+        ui_line_add(ui_text_line(t, 0, -1), "(the record could not be normalized)", UI_DIM);
+    }
+}
+
+void ui_open_event(size_t ev, const char *title)
+{
+    ui_text t;
+    memset(&t, 0, sizeof t);
+    ui_event_text(ev, &t);
+    ui_open_pager(title, &t);
+}
+
+static void p_draw(ui_view *v, int y, int h, int w)
+{
+    pager *p = v->priv;
+    ui_text_draw(&p->text, y, h, w);
+}
+
+static void p_title(ui_view *v, ct_sbuf *out)
+{
+    pager *p = v->priv;
+    ct_sbuf_add(out, p->title);
+    if (p->text.n) {
+        size_t last = p->text.top + (size_t)v->h;
+        if (last > p->text.n) last = p->text.n;
+        ct_sbuf_addf(out, "  lines %zu-%zu of %zu", p->text.top + 1, last, p->text.n);
+    }
+}
+
+static int p_request(ui_view *v, enum ui_req req)
+{
+    pager *p = v->priv;
+    if (req == REQ_ENTER) return ui_text_request(&p->text, REQ_DOWN, v->h);
+    if (req == REQ_SEARCH) {
+        char *s = ui_prompt("/", NULL);
+        if (s && *s) {
+            snprintf(ui.search, sizeof ui.search, "%s", s);
+            if (!ui_text_search(&p->text, ui.search, 1, v->h)) ui_msg(1, "not found: %s", ui.search);
+        }
+        free(s);
+        return 1;
+    }
+    if (req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV) {
+        if (ui.search[0] && !ui_text_search(&p->text, ui.search, req == REQ_SEARCH_NEXT ? 1 : -1, v->h))
+            ui_msg(1, "not found: %s", ui.search);
+        return 1;
+    }
+    return ui_text_request(&p->text, req, v->h);
+}
+
+static void p_close(ui_view *v)
+{
+    pager *p = v->priv;
+    ui_text_clear(&p->text);
+    free(p->title);
+    free(p);
+}
+
+const ct_view_ops ui_pager_ops = {
+    .name = "pager",
+    .scope = UI_SCOPE_PAGER | UI_SCOPE_LIST,
+    .draw = p_draw,
+    .request = p_request,
+    .title = p_title,
+    .close = p_close,
+};

@@ -1,0 +1,515 @@
+/* draw: styled text lines, sanitized drawing, severity/status labels, the
+ * sparkline, inline text fields, drafts and $EDITOR. Every string drawn on the
+ * terminal goes through ui_put, which sanitizes it (ct_san_display) first. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wchar.h>
+#include "sanitize.h"
+#include "ui_int.h"
+
+#define UI_WCHAR 0x40000000
+
+/* ---- attributes ---- */
+attr_t ui_attr(int a)
+{
+    attr_t r = A_NORMAL;
+    if (a & UI_BOLD) r |= A_BOLD;
+    if (a & UI_UL) r |= A_UNDERLINE;
+    if (a & UI_REV) r |= A_REVERSE;
+    if (a & UI_DIM) r |= A_DIM;
+    int c = (a >> 8) & 0xff;
+    if (c && ui.color) r |= COLOR_PAIR(c);
+    else if (c && !ui.color) {
+        /* monochrome: keep the meaning readable */
+        switch (c) {
+        case UI_C_CRIT: r |= A_BOLD | A_REVERSE; break;
+        case UI_C_HIGH: case UI_C_HEAD: case UI_C_ERR: case UI_C_MARK: r |= A_BOLD; break;
+        case UI_C_TITLE: case UI_C_STATUS: r |= A_REVERSE; break;
+        case UI_C_HUNK: case UI_C_CODE: r |= A_DIM; break;
+        case UI_C_ADD: r |= A_BOLD; break;
+        default: break;
+        }
+    }
+    return r;
+}
+
+int ui_put(int y, int x, int w, const char *s, int attr, int pad)
+{
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS) return 0;
+    if (x + w > COLS) w = COLS - x;
+    ct_sbuf san, cut;
+    ct_sbuf_init(&san);
+    ct_sbuf_init(&cut);
+    ct_san_displayz(s, 0, &san);
+    ct_san_truncate(san.buf, w, &cut);
+    int used = ct_san_width(cut.buf);
+    attr_t a = ui_attr(attr);
+    attron(a);
+    mvaddnstr(y, x, cut.buf, (int)cut.len);
+    if (pad)
+        for (int i = used; i < w; i++) addch(' ');
+    attroff(a);
+    ct_sbuf_free(&san);
+    ct_sbuf_free(&cut);
+    return pad ? w : used;
+}
+
+void ui_fill(int y, int x, int w, int attr)
+{
+    if (y < 0 || y >= LINES) return;
+    attr_t a = ui_attr(attr);
+    attron(a);
+    for (int i = 0; i < w && x + i < COLS; i++) mvaddch(y, x + i, ' ');
+    attroff(a);
+}
+
+void ui_hline(int y, int x, int w)
+{
+    if (y < 0 || y >= LINES) return;
+    if (x + w > COLS) w = COLS - x;
+    /* UTF-8: the box character itself; else ACS where the terminal has it; else ASCII */
+    if (ui.utf8) {
+        move(y, x);
+        for (int i = 0; i < w; i++) addstr("\u2500");
+    } else if (ui.acs) mvhline(y, x, ACS_HLINE, w);
+    else mvhline(y, x, '-', w);
+}
+
+/* ---- labels ---- */
+int ui_sev_rank(const char *sev) { return ct_severity_rank(sev); }
+
+const char *ui_sev_label(const char *sev)
+{
+    switch (ui_sev_rank(sev)) {
+    case 4: return "CRIT";
+    case 3: return "HIGH";
+    case 2: return "MED";
+    case 1: return "LOW";
+    default: return "?";
+    }
+}
+
+int ui_sev_attr(const char *sev)
+{
+    switch (ui_sev_rank(sev)) {
+    case 4: return UI_BOLD | UI_COLOR(UI_C_CRIT);
+    case 3: return UI_BOLD | UI_COLOR(UI_C_HIGH);
+    case 2: return UI_COLOR(UI_C_MED);
+    case 1: return UI_COLOR(UI_C_LOW);
+    default: return 0;
+    }
+}
+
+const char *ui_status_name(ct_status st) { return ct_status_name(st); }
+
+const char *ui_status_short(ct_status st)
+{
+    static const char *n[] = {"open", "ack", "FP", "rem", "supp"};
+    return (unsigned)st < CT_ARRAY_LEN(n) ? n[st] : "?";
+}
+
+void ui_fmt_time(int64_t ms, int full, char out[32])
+{
+    if (ms == CT_TIME_NONE) {
+        snprintf(out, 32, "%s", full ? "(no time)" : "-");
+        return;
+    }
+    char t[32];
+    ct_time_fmt(ms, t); /* 2022-01-22T18:15:02.516Z */
+    if (full) snprintf(out, 32, "%.10s %.8s", t, t + 11);
+    else snprintf(out, 32, "%.5s %.5s", t + 5, t + 11);
+}
+
+void ui_sparkline(const size_t *counts, size_t n, ct_sbuf *out)
+{
+    static const char *blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+                                   "\u2587", "\u2588"};
+    static const char ascii[] = ".:-=+*#%@";
+    size_t max = 0;
+    for (size_t i = 0; i < n; i++)
+        if (counts[i] > max) max = counts[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!counts[i]) {
+            ct_sbuf_addc(out, ' ');
+            continue;
+        }
+        if (ui.utf8) {
+            size_t lvl = max ? (counts[i] * 8 - 1) / max : 0;
+            ct_sbuf_add(out, blocks[lvl > 7 ? 7 : lvl]);
+        } else {
+            size_t lvl = max ? (counts[i] * 9 - 1) / max : 0;
+            ct_sbuf_addc(out, ascii[lvl > 8 ? 8 : lvl]);
+        }
+    }
+}
+
+/* ---- styled text ---- */
+void ui_text_clear(ui_text *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        for (size_t j = 0; j < t->v[i].n; j++) free(t->v[i].segs[j].text);
+        free(t->v[i].segs);
+    }
+    free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
+
+ui_line *ui_text_line(ui_text *t, int kind, long data)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->v = ct_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    ui_line *l = &t->v[t->n++];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    l->data = data;
+    return l;
+}
+
+void ui_line_add(ui_line *l, const char *s, int attr)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(s, 0, &b);
+    l->segs = ct_xrealloc(l->segs, (l->n + 1) * sizeof *l->segs);
+    l->segs[l->n].text = ct_sbuf_detach(&b);
+    l->segs[l->n].attr = attr;
+    l->n++;
+    ct_sbuf_free(&b);
+}
+
+void ui_line_addf(ui_line *l, int attr, const char *fmt, ...)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ct_sbuf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    ui_line_add(l, b.buf, attr);
+    ct_sbuf_free(&b);
+}
+
+void ui_text_add_block(ui_text *t, const char *s, size_t n, int attr, int kind, long data)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_display(s, n, CT_SAN_MULTILINE, &b);
+    const char *p = b.buf;
+    for (;;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (!e && !len) break;
+        char *line = ct_xstrndup(p, len);
+        ui_line_add(ui_text_line(t, kind, data), line, attr);
+        free(line);
+        if (!e) break;
+        p = e + 1;
+    }
+    ct_sbuf_free(&b);
+}
+
+void ui_text_draw(ui_text *t, int y, int h, int w)
+{
+    if (t->cur >= t->n && t->n) t->cur = t->n - 1;
+    if (t->cursor) {
+        if (t->cur < t->top) t->top = t->cur;
+        if (t->cur >= t->top + (size_t)h) t->top = t->cur - (size_t)h + 1;
+    }
+    if (t->n <= (size_t)h) t->top = 0;
+    else if (t->top > t->n - (size_t)h) t->top = t->n - (size_t)h;
+    for (int r = 0; r < h; r++) {
+        size_t i = t->top + (size_t)r;
+        move(y + r, 0);
+        clrtoeol();
+        if (i >= t->n) continue;
+        ui_line *l = &t->v[i];
+        int sel = t->cursor && i == t->cur;
+        int x = 0;
+        for (size_t j = 0; j < l->n && x < w; j++)
+            x += ui_put(y + r, x, w - x, l->segs[j].text, l->segs[j].attr | (sel ? UI_REV : 0), 0);
+        if (sel && x < w) ui_fill(y + r, x, w - x, UI_REV);
+    }
+}
+
+int ui_text_request(ui_text *t, enum ui_req req, int h)
+{
+    if (h < 1) h = 1;
+    size_t page = (size_t)h;
+    size_t *p = t->cursor ? &t->cur : &t->top;
+    size_t last = t->n ? t->n - 1 : 0;
+    if (!t->cursor) last = t->n > page ? t->n - page : 0;
+    switch (req) {
+    case REQ_DOWN: if (*p < last) (*p)++; break;
+    case REQ_UP: if (*p) (*p)--; break;
+    case REQ_PGDN:
+        *p = *p + page > last ? last : *p + page;
+        if (t->cursor) t->top = t->top + page > t->cur ? t->cur : t->top + page;
+        break;
+    case REQ_PGUP:
+        *p = *p > page ? *p - page : 0;
+        if (t->cursor) t->top = t->top > page ? t->top - page : 0;
+        break;
+    case REQ_TOP: *p = 0; break;
+    case REQ_BOTTOM: *p = last; break;
+    default: return 0;
+    }
+    return 1;
+}
+
+static int ci_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n) return 1;
+    for (const char *p = hay; *p; p++)
+        if (ct_strncaseeq(p, needle, n)) return 1;
+    return 0;
+}
+
+int ui_line_contains(const ui_line *l, const char *needle)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    for (size_t j = 0; j < l->n; j++) ct_sbuf_add(&b, l->segs[j].text);
+    int r = ci_contains(b.buf, needle);
+    ct_sbuf_free(&b);
+    return r;
+}
+
+int ui_text_search(ui_text *t, const char *needle, int dir, int h)
+{
+    if (!t->n || !needle || !*needle) return 0;
+    size_t start = t->cursor ? t->cur : t->top;
+    for (size_t k = 1; k <= t->n; k++) {
+        size_t i = dir > 0 ? (start + k) % t->n : (start + t->n - k % t->n) % t->n;
+        if (ui_line_contains(&t->v[i], needle)) {
+            if (t->cursor) t->cur = i;
+            else t->top = i;
+            (void)h;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- text field ---- */
+static size_t utf8_prev(const char *s, size_t pos)
+{
+    if (!pos) return 0;
+    pos--;
+    while (pos && ((unsigned char)s[pos] & 0xc0) == 0x80) pos--;
+    return pos;
+}
+
+static size_t utf8_next(const char *s, size_t len, size_t pos)
+{
+    if (pos >= len) return len;
+    pos++;
+    while (pos < len && ((unsigned char)s[pos] & 0xc0) == 0x80) pos++;
+    return pos;
+}
+
+static void field_insert(ui_field *f, const char *s, size_t n)
+{
+    ct_sbuf_addn(&f->text, s, n); /* grow, then move the tail */
+    memmove(f->text.buf + f->pos + n, f->text.buf + f->pos, f->text.len - n - f->pos);
+    memcpy(f->text.buf + f->pos, s, n);
+    f->pos += n;
+}
+
+int ui_field_key(ui_field *f, int key)
+{
+    if (f->pos > f->text.len) f->pos = f->text.len;
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        if (!f->pos) return 1;
+        size_t p = utf8_prev(f->text.buf, f->pos);
+        memmove(f->text.buf + p, f->text.buf + f->pos, f->text.len - f->pos + 1);
+        f->text.len -= f->pos - p;
+        f->pos = p;
+        return 1;
+    }
+    if (key == KEY_DC) {
+        if (f->pos >= f->text.len) return 1;
+        size_t q = utf8_next(f->text.buf, f->text.len, f->pos);
+        memmove(f->text.buf + f->pos, f->text.buf + q, f->text.len - q + 1);
+        f->text.len -= q - f->pos;
+        return 1;
+    }
+    if (key == KEY_LEFT) { f->pos = utf8_prev(f->text.buf, f->pos); return 1; }
+    if (key == KEY_RIGHT) { f->pos = utf8_next(f->text.buf, f->text.len, f->pos); return 1; }
+    if (key == KEY_HOME || key == 1) { f->pos = 0; return 1; }
+    if (key == KEY_END || key == 5) { f->pos = f->text.len; return 1; }
+    if (key == 21) { /* C-u */
+        ct_sbuf_reset(&f->text);
+        f->pos = 0;
+        return 1;
+    }
+    if (key == 23) { /* C-w: delete the word before the cursor */
+        size_t p = f->pos;
+        while (p && f->text.buf[p - 1] == ' ') p--;
+        while (p && f->text.buf[p - 1] != ' ') p--;
+        memmove(f->text.buf + p, f->text.buf + f->pos, f->text.len - f->pos + 1);
+        f->text.len -= f->pos - p;
+        f->pos = p;
+        return 1;
+    }
+    int cp = key & UI_WCHAR ? key & ~UI_WCHAR : key;
+    if ((key & UI_WCHAR) || (key >= 32 && key < 127) || (key >= 0xa0 && key < 0x100)) {
+        char buf[8];
+        size_t n = 0;
+        if (cp < 0x80) buf[n++] = (char)cp;
+        else if (cp < 0x800) { buf[n++] = (char)(0xc0 | cp >> 6); buf[n++] = (char)(0x80 | (cp & 0x3f)); }
+        else if (cp < 0x10000) {
+            buf[n++] = (char)(0xe0 | cp >> 12);
+            buf[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            buf[n++] = (char)(0x80 | (cp & 0x3f));
+        } else {
+            buf[n++] = (char)(0xf0 | cp >> 18);
+            buf[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+            buf[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            buf[n++] = (char)(0x80 | (cp & 0x3f));
+        }
+        field_insert(f, buf, n);
+        return 1;
+    }
+    return 0;
+}
+
+void ui_field_draw(ui_field *f, int y, int x, int w, int focused)
+{
+    if (w < 4) return;
+    /* show the end of long text so the cursor stays visible */
+    ct_sbuf san;
+    ct_sbuf_init(&san);
+    ct_san_display(f->text.buf, f->pos, 0, &san);
+    int before = ct_san_width(san.buf);
+    const char *start = f->text.buf;
+    size_t skip = 0;
+    while (before > w - 2 && skip < f->pos) {
+        size_t len;
+        int cw = ct_san_cpwidth(start + skip, f->pos - skip, &len);
+        skip += len;
+        before -= cw;
+    }
+    ui_fill(y, x, w, UI_UL);
+    ui_put(y, x, w, f->text.buf + skip, UI_UL | (focused ? UI_BOLD : 0), 0);
+    if (focused) {
+        int cx = x + (before < 0 ? 0 : before);
+        if (cx >= x + w) cx = x + w - 1;
+        move(y, cx);
+    }
+    ct_sbuf_free(&san);
+}
+
+/* ---- drafts ---- */
+static int draft_path(const char *alert_id, const char *form, ct_sbuf *out, int mkdir_it)
+{
+    const char *x = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (x && *x == '/') ct_sbuf_addf(out, "%s/credtriage/drafts", x);
+    else if (home && *home) ct_sbuf_addf(out, "%s/.local/state/credtriage/drafts", home);
+    else return -1;
+    if (mkdir_it && ct_mkdirs(out->buf, 0700) < 0) return -1;
+    ct_sbuf_addc(out, '/');
+    ct_san_filename(alert_id, out);
+    ct_sbuf_addc(out, '.');
+    ct_san_filename(form, out);
+    ct_sbuf_add(out, ".txt");
+    return 0;
+}
+
+void ui_draft_save(const char *alert_id, const char *form, const char *text)
+{
+    ct_sbuf p;
+    ct_sbuf_init(&p);
+    if (!text || !*text) {
+        ct_sbuf_free(&p);
+        return;
+    }
+    if (draft_path(alert_id, form, &p, 1) == 0) (void)ct_write_file_atomic(p.buf, text, strlen(text));
+    ct_sbuf_free(&p);
+}
+
+char *ui_draft_load(const char *alert_id, const char *form)
+{
+    ct_sbuf p;
+    ct_sbuf_init(&p);
+    char *data = NULL;
+    size_t len;
+    if (draft_path(alert_id, form, &p, 0) == 0 && ct_read_file(p.buf, &data, &len) == 0 && !len) {
+        free(data);
+        data = NULL;
+    }
+    ct_sbuf_free(&p);
+    return data;
+}
+
+void ui_draft_remove(const char *alert_id, const char *form)
+{
+    ct_sbuf p;
+    ct_sbuf_init(&p);
+    if (draft_path(alert_id, form, &p, 0) == 0) unlink(p.buf);
+    ct_sbuf_free(&p);
+}
+
+/* ---- $EDITOR, the way git commit does it ---- */
+int ui_edit_external(ct_sbuf *text)
+{
+    const char *ed = getenv("VISUAL");
+    if (!ed || !*ed) ed = getenv("EDITOR");
+    if (!ed || !*ed) ed = "vi";
+    const char *tmpdir = getenv("TMPDIR");
+    ct_sbuf path;
+    ct_sbuf_init(&path);
+    ct_sbuf_addf(&path, "%s/credtriage-note-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(path.buf);
+    if (fd < 0) {
+        ct_sbuf_free(&path);
+        return -1;
+    }
+    size_t off = 0;
+    while (off < text->len) {
+        ssize_t w = write(fd, text->buf + off, text->len - off);
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    close(fd);
+    def_prog_mode();
+    endwin();
+    int rc = -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("CT_EDITOR", ed, 1);
+        execl("/bin/sh", "sh", "-c", "$CT_EDITOR \"$1\"", "sh", path.buf, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0) {
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) rc = 0;
+    }
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    refresh();
+    if (rc == 0) {
+        char *data;
+        size_t len;
+        if (ct_read_file(path.buf, &data, &len) == 0) {
+            while (len && (data[len - 1] == '\n' || data[len - 1] == ' ')) len--;
+            ct_sbuf_reset(text);
+            ct_sbuf_addn(text, data, len);
+            free(data);
+        } else rc = -1;
+    }
+    unlink(path.buf);
+    ct_sbuf_free(&path);
+    return rc;
+}

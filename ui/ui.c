@@ -1,0 +1,764 @@
+/* ui: the console's main loop — terminal setup, loading with a progress bar,
+ * the view stack (q pops, Q quits), key dispatch through the keymap, the ':'
+ * command line, scripted keys (CREDTRIAGE_SCRIPT), timing traces
+ * (CREDTRIAGE_TRACE), and hang-up handling (drafts kept, terminal restored). */
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <term.h>
+#include "cli.h"
+#include "sanitize.h"
+#include "ui.h"
+#include "ui_int.h"
+
+#define UI_WCHAR 0x40000000
+#define UI_MIN_W 80
+#define UI_MIN_H 24
+
+ui_state ui;
+
+static volatile sig_atomic_t got_signal;
+static int curses_on;
+
+/* ---- scripted keys and traces ---- */
+static char **script_lines;
+static size_t script_n, script_i;
+static const char *script_pos; /* inside the current key line */
+static int script_on;
+static FILE *trace_fp;
+static double t_start;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void ui_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void ui_trace(const char *fmt, ...)
+{
+    if (!trace_fp) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(trace_fp, fmt, ap);
+    va_end(ap);
+    fputc('\n', trace_fp);
+    fflush(trace_fp);
+}
+
+static void script_load(const char *path)
+{
+    char *data;
+    size_t len;
+    if (ct_read_file(path, &data, &len) < 0) {
+        ui_msg(1, "cannot read CREDTRIAGE_SCRIPT %s: %s", path, strerror(errno));
+        return;
+    }
+    script_on = 1;
+    char *p = data;
+    while (*p) {
+        char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n && p[n - 1] == '\r') n--;
+        script_lines = ct_xrealloc(script_lines, (script_n + 1) * sizeof *script_lines);
+        script_lines[script_n++] = ct_xstrndup(p, n);
+        if (!e) break;
+        p = e + 1;
+    }
+    free(data);
+}
+
+/* ---- hang-up, terminal restore ---- */
+static void on_signal(int sig) { got_signal = sig; }
+
+static void restore_terminal(void)
+{
+    if (curses_on && !isendwin()) endwin();
+}
+
+static void hangup_exit(int sig)
+{
+    for (int i = ui.nstack - 1; i >= 0; i--)
+        if (ui.stack[i]->ops->save_draft) ui.stack[i]->ops->save_draft(ui.stack[i]);
+    restore_terminal();
+    if (sig == SIGTERM || sig == SIGINT)
+        fprintf(stderr, "%s: terminated; drafts kept, decisions were committed as made\n", ct_prog);
+    _exit(128 + sig);
+}
+
+static void check_signal(void)
+{
+    if (got_signal) hangup_exit(got_signal);
+}
+
+/* ---- messages, stack ---- */
+void ui_msg(int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui.msg, sizeof ui.msg, fmt, ap);
+    va_end(ap);
+    ui.msg_err = err;
+}
+
+void ui_push(const ct_view_ops *ops, void *priv)
+{
+    if (ui.nstack == (int)CT_ARRAY_LEN(ui.stack)) {
+        ui_msg(1, "too many views open: press q to close some");
+        if (ops->close) {
+            ui_view tmp = {ops, priv, 0, 0};
+            ops->close(&tmp);
+        }
+        return;
+    }
+    ui_view *v = ct_xcalloc(1, sizeof *v);
+    v->ops = ops;
+    v->priv = priv;
+    v->h = LINES - 3;
+    v->w = COLS;
+    ui.stack[ui.nstack++] = v;
+}
+
+void ui_pop(void)
+{
+    if (ui.nstack <= 1) {
+        ui.quit = 1;
+        return;
+    }
+    ui_view *v = ui.stack[--ui.nstack];
+    if (v->ops->close) v->ops->close(v);
+    free(v);
+}
+
+ui_view *ui_top(void) { return ui.nstack ? ui.stack[ui.nstack - 1] : NULL; }
+
+void ui_refresh_all(void)
+{
+    ui.gen++;
+    for (int i = 0; i < ui.nstack; i++)
+        if (ui.stack[i]->ops->reload) ui.stack[i]->ops->reload(ui.stack[i]);
+}
+
+/* ---- status line ---- */
+void ui_status_update(void)
+{
+    free(ui.branch);
+    ui.branch = NULL;
+    ui.has_upstream = 0;
+    ui.ahead = ui.behind = 0;
+    if (!ui.session_ok || !ui.s.repo) return;
+    ct_repo_status st;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    memset(&st, 0, sizeof st);
+    if (ct_repo_status_get(ui.s.repo, &st, &err) == 0) {
+        ui.branch = ct_xstrdup(st.branch ? st.branch : "(detached)");
+        ui.has_upstream = st.has_upstream;
+        ui.ahead = st.ahead;
+        ui.behind = st.behind;
+        ct_repo_status_free(&st);
+    }
+    if (!ui.identity) {
+        char *name = NULL, *email = NULL;
+        ct_sbuf_reset(&err);
+        if (ct_repo_identity(ui.s.repo, ui.s.analyst, &name, &email, &err) == 0) {
+            ct_sbuf b;
+            ct_sbuf_init(&b);
+            ct_sbuf_addf(&b, "%s <%s>", name, email);
+            ui.identity = ct_sbuf_detach(&b);
+            ct_sbuf_free(&b);
+        } else {
+            ui.identity = ct_xstrdup("no identity: use --analyst");
+        }
+        free(name);
+        free(email);
+    }
+    ct_sbuf_free(&err);
+}
+
+void ui_status_draw(int y, int w)
+{
+    ct_sbuf path, br, r, l;
+    ct_sbuf_init(&path);
+    ct_sbuf_init(&br);
+    ct_sbuf_init(&r);
+    ct_sbuf_init(&l);
+    const char *dir = ui.s.repo_dir;
+    const char *home = getenv("HOME");
+    if (dir && home && *home && !strncmp(dir, home, strlen(home)) && dir[strlen(home)] == '/')
+        ct_sbuf_addf(&path, "~%s", dir + strlen(home));
+    else ct_sbuf_add(&path, dir ? dir : "(no repo)");
+    if (ui.s.repo && ui.branch) {
+        ct_sbuf_addf(&br, " [%s", ui.branch);
+        if (ui.has_upstream) {
+            if (ui.utf8) ct_sbuf_addf(&br, " \u2191%zu \u2193%zu", ui.ahead, ui.behind);
+            else ct_sbuf_addf(&br, " +%zu/-%zu", ui.ahead, ui.behind);
+        }
+        ct_sbuf_addc(&br, ']');
+    } else if (ui.session_ok && !ui.s.repo) {
+        ct_sbuf_add(&br, " (shipped rules, read-only)");
+    }
+    if (ui.progress[0]) {
+        ct_sbuf_addf(&r, "%s ", ui.progress);
+    } else if (ui.session_ok) {
+        size_t c[CT_STATUS__COUNT] = {0};
+        for (size_t i = 0; i < ui.s.alerts.n; i++)
+            if ((unsigned)ui.s.alerts.v[i].status < CT_STATUS__COUNT) c[ui.s.alerts.v[i].status]++;
+        ct_sbuf_addf(&r, "open %zu  ack %zu  closed %zu  supp %zu ", c[CT_STATUS_OPEN],
+                     c[CT_STATUS_ACKNOWLEDGED], c[CT_STATUS_FALSE_POSITIVE] + c[CT_STATUS_REMEDIATED],
+                     c[CT_STATUS_SUPPRESSED]);
+    }
+    /* what does not fit goes first: the e-mail, then the repo's parent dirs */
+    const char *id = ui.identity ? ui.identity : "";
+    const char *lt = strchr(id, '<');
+    size_t idname = lt ? (size_t)(lt - id) : strlen(id);
+    while (idname && id[idname - 1] == ' ') idname--;
+    const char *base = strrchr(path.buf, '/');
+    int room = w - ct_san_width(r.buf) - 1;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        ct_sbuf_reset(&l);
+        ct_sbuf_addc(&l, ' ');
+        if (attempt >= 2 && base && base[1]) ct_sbuf_addf(&l, "%s%s", ui.utf8 ? "\u2026" : "...", base);
+        else ct_sbuf_add(&l, path.buf);
+        ct_sbuf_add(&l, br.buf);
+        if (*id && attempt == 0) ct_sbuf_addf(&l, "  %s", id);
+        else if (*id && attempt < 3) {
+            ct_sbuf_add(&l, "  ");
+            ct_sbuf_addn(&l, id, idname);
+        }
+        if (ct_san_width(l.buf) <= room) break;
+    }
+    int attr = UI_COLOR(UI_C_STATUS) | (ui.color ? 0 : UI_REV);
+    ui_fill(y, 0, w, attr);
+    int rw = ct_san_width(r.buf);
+    if (rw > w / 2) rw = w / 2;
+    ui_put(y, 0, w - rw - 1, l.buf, attr, 0);
+    ui_put(y, w - rw, rw, r.buf, attr, 0);
+    ct_sbuf_free(&l);
+    ct_sbuf_free(&r);
+    ct_sbuf_free(&path);
+    ct_sbuf_free(&br);
+}
+
+/* ---- drawing ---- */
+static int too_small(void) { return LINES < UI_MIN_H || COLS < UI_MIN_W; }
+
+static void draw_too_small(void)
+{
+    erase();
+    char buf[128];
+    snprintf(buf, sizeof buf, "terminal too small: %dx%d", COLS, LINES);
+    int y = LINES / 2 - 1;
+    ui_put(y < 0 ? 0 : y, 0, COLS, buf, UI_BOLD, 0);
+    snprintf(buf, sizeof buf, "need at least %dx%d (Q quits)", UI_MIN_W, UI_MIN_H);
+    ui_put(y + 1, 0, COLS, buf, 0, 0);
+}
+
+static int cursor_wanted;
+
+void ui_redraw(void)
+{
+    if (too_small()) {
+        draw_too_small();
+        curs_set(0);
+        refresh();
+        return;
+    }
+    erase();
+    ui_view *v = ui_top();
+    int h = LINES - 3;
+    ct_sbuf title;
+    ct_sbuf_init(&title);
+    ct_sbuf_add(&title, " credtriage");
+    if (v) {
+        ct_sbuf_add(&title, ui.utf8 ? " \u2014 " : " - ");
+        if (v->ops->title) v->ops->title(v, &title);
+        else ct_sbuf_add(&title, v->ops->name);
+    }
+    int tattr = UI_COLOR(UI_C_TITLE) | UI_BOLD | (ui.color ? 0 : UI_REV);
+    ui_fill(0, 0, COLS, tattr);
+    ui_put(0, 0, COLS, title.buf, tattr, 0);
+    ct_sbuf_free(&title);
+    ui_status_draw(LINES - 2, COLS);
+    move(LINES - 1, 0);
+    clrtoeol();
+    if (ui.msg[0])
+        ui_put(LINES - 1, 0, COLS, ui.msg, ui.msg_err ? UI_BOLD | UI_COLOR(UI_C_ERR) : 0, 0);
+    cursor_wanted = 0;
+    if (v) {
+        v->h = h;
+        v->w = COLS;
+        v->ops->draw(v, 1, h, COLS);
+        int cy, cx;
+        getyx(stdscr, cy, cx);
+        cursor_wanted = v->ops->scope == UI_SCOPE_FORM && cy > 0 && cy < LINES - 2;
+        if (cursor_wanted) move(cy, cx);
+    }
+    curs_set(cursor_wanted ? 1 : 0);
+    refresh();
+}
+
+static void screen_dump(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        ui_msg(1, "screen-dump: %s: %s", path, strerror(errno));
+        return;
+    }
+    wchar_t *wbuf = ct_xmalloc(((size_t)COLS + 1) * sizeof *wbuf);
+    char *mb = ct_xmalloc(((size_t)COLS + 1) * MB_LEN_MAX + 1);
+    for (int y = 0; y < LINES; y++) {
+        int n = mvinnwstr(y, 0, wbuf, COLS);
+        if (n < 0) n = 0;
+        wbuf[n] = 0;
+        size_t len = wcstombs(mb, wbuf, ((size_t)COLS + 1) * MB_LEN_MAX);
+        if (len == (size_t)-1) {
+            /* fall back to the bytes of each cell */
+            len = 0;
+            for (int x = 0; x < COLS; x++) mb[len++] = (char)(mvinch(y, x) & A_CHARTEXT);
+        }
+        while (len && mb[len - 1] == ' ') len--;
+        fwrite(mb, 1, len, f);
+        fputc('\n', f);
+    }
+    free(wbuf);
+    free(mb);
+    fclose(f);
+}
+
+/* ---- keys ---- */
+static int script_next(void)
+{
+    for (;;) {
+        if (script_pos && *script_pos) return ui_key_parse(&script_pos);
+        script_pos = NULL;
+        if (script_i >= script_n) {
+            script_on = 0;
+            ui.quit = 1;
+            return 27;
+        }
+        char *line = script_lines[script_i++];
+        if (!*line || *line == '#') continue;
+        if (*line == ':') {
+            ui_redraw();
+            ui_command(line + 1);
+            ui_redraw();
+            if (ui.quit) return 27;
+            continue;
+        }
+        script_pos = line;
+    }
+}
+
+int ui_next_key(void)
+{
+    static int err_storm;
+    if (script_on) return script_next();
+    for (;;) {
+        check_signal();
+        wint_t wc;
+        double t0 = now_ms();
+        int r = wget_wch(stdscr, &wc);
+        check_signal();
+        if (r == ERR) {
+            /* a vanished terminal gives ERR at once, again and again */
+            if (now_ms() - t0 < 50) {
+                if (++err_storm > 50 || errno == EIO) hangup_exit(SIGHUP);
+            } else err_storm = 0;
+            continue;
+        }
+        err_storm = 0;
+        if (r == KEY_CODE_YES) return (int)wc;
+        return wc < 0x100 ? (int)wc : (int)(wc | UI_WCHAR);
+    }
+}
+
+char *ui_prompt(const char *prompt, const char *initial)
+{
+    ui_field f;
+    ct_sbuf_init(&f.text);
+    if (initial) ct_sbuf_add(&f.text, initial);
+    f.pos = f.text.len;
+    char *res = NULL;
+    for (;;) {
+        ui_redraw();
+        if (!too_small()) {
+            move(LINES - 1, 0);
+            clrtoeol();
+            int pw = ui_put(LINES - 1, 0, COLS, prompt, UI_BOLD, 0);
+            ui_field_draw(&f, LINES - 1, pw, COLS - pw - 1, 1);
+            curs_set(1);
+            refresh();
+        }
+        int key = ui_next_key();
+        if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+            res = ct_sbuf_detach(&f.text);
+            break;
+        }
+        if (key == 27 || key == 7 || key == 3 || ui.quit) break;
+        if ((key == KEY_BACKSPACE || key == 127 || key == 8) && !f.text.len) break;
+        if (key == KEY_RESIZE) continue;
+        ui_field_key(&f, key);
+    }
+    ct_sbuf_free(&f.text);
+    ui.msg[0] = 0;
+    return res;
+}
+
+/* ---- commands ---- */
+static ui_view *queue_view(void) { return ui.nstack ? ui.stack[0] : NULL; }
+
+int ui_command(const char *line)
+{
+    while (*line == ' ' || *line == ':') line++;
+    char cmd[64];
+    size_t n = strcspn(line, " ");
+    if (n >= sizeof cmd) n = sizeof cmd - 1;
+    memcpy(cmd, line, n);
+    cmd[n] = 0;
+    const char *args = line + n;
+    while (*args == ' ') args++;
+    if (!*cmd) return 0;
+    if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "qa")) {
+        ui.quit = 1;
+        return 1;
+    }
+    if (!strcmp(cmd, "screen-dump")) {
+        if (!*args) ui_msg(1, "usage: :screen-dump FILE");
+        else screen_dump(args);
+        return 1;
+    }
+    if (!strcmp(cmd, "redraw")) {
+        clearok(curscr, TRUE);
+        return 1;
+    }
+    if (!strcmp(cmd, "help")) {
+        ui_push(&ui_help_ops, NULL);
+        return 1;
+    }
+    if (!strcmp(cmd, "history")) {
+        ui_act_history();
+        return 1;
+    }
+    if (!strcmp(cmd, "window")) {
+        int64_t ms;
+        if (ct_duration_parse(args, &ms) < 0 || ms <= 0) {
+            ui_msg(1, "usage: :window DURATION (30m, 12h, 3d, 2w)");
+            return 1;
+        }
+        ui.s.window_ms = ms;
+        ui_refresh_all();
+        ui_msg(0, "correlation window: %s each side", args);
+        return 1;
+    }
+    ui_view *v = ui_top();
+    if (v && v->ops->command && v->ops->command(v, cmd, args)) return 1;
+    ui_view *q = queue_view();
+    if (q && q != v && q->ops->command && q->ops->command(q, cmd, args)) {
+        /* :sort, :filter, :group from another view act on the queue: show it */
+        while (ui.nstack > 1 && ui_top()->ops->scope != UI_SCOPE_FORM) ui_pop();
+        return 1;
+    }
+    ui_msg(1, "unknown command: %s (? lists the keys and commands)", cmd);
+    return 0;
+}
+
+static void handle_key(int key)
+{
+    ui_view *v = ui_top();
+    if (!v) return;
+    if (key == KEY_RESIZE) {
+        clearok(curscr, TRUE);
+        return;
+    }
+    if (too_small()) {
+        if (key == 'Q' || key == 'q') ui.quit = 1;
+        return;
+    }
+    if (v->ops->input && v->ops->input(v, key)) return;
+    enum ui_req req = ui_keymap_lookup(key, v->ops->scope | UI_SCOPE_ANY);
+    if (req == REQ_NONE) {
+        char kb[16];
+        ui_msg(0, "%s: no action here (? for help)", ui_key_name(key, kb));
+        return;
+    }
+    ui.msg[0] = 0;
+    if (v->ops->request && v->ops->request(v, req)) return;
+    switch (req) {
+    case REQ_BACK: ui_pop(); break;
+    case REQ_QUIT: ui.quit = 1; break;
+    case REQ_HELP:
+        if (v->ops != &ui_help_ops) ui_push(&ui_help_ops, NULL);
+        break;
+    case REQ_REDRAW: clearok(curscr, TRUE); break;
+    case REQ_PROMPT: {
+        char *line = ui_prompt(":", NULL);
+        if (line) ui_command(line);
+        free(line);
+        break;
+    }
+    case REQ_HISTORY: ui_act_history(); break;
+    default: {
+        char kb[16];
+        ui_msg(0, "%s: no action in this view", ui_key_name(key, kb));
+    }
+    }
+}
+
+/* ---- loading ---- */
+static double last_progress_draw;
+static int load_file_i, load_files_n;
+static const char *load_file_name;
+
+static void draw_loading(size_t done, size_t total)
+{
+    if (too_small()) {
+        draw_too_small();
+        refresh();
+        return;
+    }
+    erase();
+    int tattr = UI_COLOR(UI_C_TITLE) | UI_BOLD | (ui.color ? 0 : UI_REV);
+    ui_fill(0, 0, COLS, tattr);
+    ui_put(0, 0, COLS, " credtriage - loading", tattr, 0);
+    int y = LINES / 2 - 2;
+    char buf[256];
+    snprintf(buf, sizeof buf, "file %d of %d: %s", load_file_i + 1, load_files_n,
+             load_file_name ? load_file_name : "");
+    ui_put(y, 2, COLS - 4, buf, 0, 0);
+    int bw = COLS - 12;
+    double frac_file = total ? (double)done / (double)total : 0;
+    double frac = load_files_n ? ((double)load_file_i + frac_file) / load_files_n : 1;
+    if (frac > 1) frac = 1;
+    int filled = (int)(frac * bw);
+    move(y + 1, 2);
+    addch('[');
+    for (int i = 0; i < bw; i++) {
+        if (i >= filled) addch(' ');
+        else if (ui.utf8) addstr("\u2588");
+        else addch(ui.acs ? ACS_CKBOARD : '#');
+    }
+    addch(']');
+    snprintf(buf, sizeof buf, " %3d%%", (int)(frac * 100));
+    ui_put(y + 1, bw + 4, 6, buf, 0, 0);
+    snprintf(ui.progress, sizeof ui.progress, "loading %d%%", (int)(frac * 100));
+    ui_status_draw(LINES - 2, COLS);
+    refresh();
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    check_signal();
+    double t = now_ms();
+    if (t - last_progress_draw < 50 && done < total) return;
+    last_progress_draw = t;
+    draw_loading(done, total);
+}
+
+static char **diags;
+static size_t ndiags;
+
+static void on_diag(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    (void)ctx;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    if (file && line) ct_sbuf_addf(&b, "%s:%llu: %s", file, (unsigned long long)line, msg ? msg : "");
+    else if (file) ct_sbuf_addf(&b, "%s: %s", file, msg ? msg : "");
+    else ct_sbuf_add(&b, msg ? msg : "");
+    if (ndiags < 1000) {
+        diags = ct_xrealloc(diags, (ndiags + 1) * sizeof *diags);
+        diags[ndiags++] = ct_sbuf_detach(&b);
+    }
+    ui.ndiag++;
+    ct_sbuf_free(&b);
+}
+
+/* ---- terminal ---- */
+static void init_colors(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    if ((nc && *nc) || !has_colors()) return;
+    if (start_color() == ERR) return;
+    int bg = COLOR_BLACK;
+    if (use_default_colors() == OK) bg = -1;
+    ui.color = 1;
+    init_pair(UI_C_CRIT, COLOR_WHITE, COLOR_RED);
+    init_pair(UI_C_HIGH, COLOR_RED, bg);
+    init_pair(UI_C_MED, COLOR_YELLOW, bg);
+    init_pair(UI_C_LOW, COLOR_CYAN, bg);
+    init_pair(UI_C_TITLE, COLOR_WHITE, COLOR_BLUE);
+    init_pair(UI_C_STATUS, COLOR_BLACK, COLOR_CYAN);
+    init_pair(UI_C_HEAD, COLOR_YELLOW, bg);
+    init_pair(UI_C_CODE, COLOR_CYAN, bg);
+    init_pair(UI_C_ADD, COLOR_GREEN, bg);
+    init_pair(UI_C_DEL, COLOR_RED, bg);
+    init_pair(UI_C_HUNK, COLOR_MAGENTA, bg);
+    init_pair(UI_C_MARK, COLOR_YELLOW, bg);
+    init_pair(UI_C_OK, COLOR_GREEN, bg);
+    init_pair(UI_C_ERR, COLOR_RED, bg);
+}
+
+static void start_curses(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    ui.utf8 = cs && (ct_strcaseeq(cs, "UTF-8") || ct_strcaseeq(cs, "utf8"));
+    if (!getenv("ESCDELAY")) set_escdelay(25);
+    initscr();
+    curses_on = 1;
+    atexit(restore_terminal);
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    wtimeout(stdscr, 500);
+    init_colors();
+    if (ui.utf8) ui.acs = 1;
+    else {
+        const char *acsc = tigetstr("acsc");
+        ui.acs = acsc && acsc != (char *)-1 && *acsc;
+    }
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: %s [--repo DIR] [--analyst 'Name <email>'] [--window DUR] FILE...\n",
+            ct_prog);
+}
+
+int ct_ui_main(int argc, char **argv)
+{
+    t_start = now_ms();
+    static const struct option lo[] = {
+        {"repo", required_argument, NULL, 'r'}, {"analyst", required_argument, NULL, 'a'},
+        {"window", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    ct_session_opts o;
+    memset(&o, 0, sizeof o);
+    o.need_repo = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'r': o.repo_dir = optarg; break;
+        case 'a': o.analyst = optarg; break;
+        case 'w':
+            if (ct_duration_parse(optarg, &o.window_ms) < 0 || o.window_ms <= 0)
+                return ct_cli_usage_error(NULL, "bad --window '%s' (30m, 12h, 3d, 2w)", optarg);
+            o.window_set = 1;
+            break;
+        case 'h': usage(stdout); return CT_EXIT_OK;
+        default: usage(stderr); return CT_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) return ct_cli_usage_error(NULL, "no FILE to triage");
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "%s: the console needs a terminal; use a sub-command for batch work\n", ct_prog);
+        return CT_EXIT_USAGE;
+    }
+    for (int i = optind; i < argc; i++)
+        if (!strcmp(argv[i], "-")) {
+            fprintf(stderr, "%s: the console reads keys from the terminal, not a file from stdin\n",
+                    ct_prog);
+            return CT_EXIT_USAGE;
+        }
+    const char *tp = getenv("CREDTRIAGE_TRACE");
+    if (tp && *tp) trace_fp = fopen(tp, "a");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    o.files = argv + optind;
+    o.nfiles = argc - optind;
+    o.diag = on_diag;
+    o.progress = on_progress;
+
+    start_curses();
+    const char *sp = getenv("CREDTRIAGE_SCRIPT");
+    if (sp && *sp) script_load(sp);
+
+    load_files_n = o.nfiles;
+    draw_loading(0, 0);
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_session_begin(&ui.s, &o, &err) < 0) {
+        restore_terminal();
+        fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
+        ct_sbuf_free(&err);
+        return CT_EXIT_REPO;
+    }
+    int missing = 0;
+    for (int i = 0; i < o.nfiles; i++) {
+        load_file_i = i;
+        load_file_name = o.files[i];
+        draw_loading(0, 1);
+        if (ct_session_add_file(&ui.s, o.files[i]) < 0) missing++;
+    }
+    load_file_i = o.nfiles;
+    draw_loading(1, 1);
+    if (ct_session_finish(&ui.s, &err) < 0) {
+        restore_terminal();
+        fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
+        ct_session_close(&ui.s);
+        ct_sbuf_free(&err);
+        return CT_EXIT_REPO;
+    }
+    ui.session_ok = 1;
+    ui.progress[0] = 0;
+    ui_status_update();
+    if (missing || ui.ndiag)
+        ui_msg(missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", missing,
+               missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
+               ndiags ? ": " : "", ndiags ? diags[ndiags - 1] : "");
+    else
+        ui_msg(0, "%zu alerts from %zu events in %d file%s (? for help)", ui.s.alerts.n,
+               ui.s.store.stats.events, o.nfiles, o.nfiles == 1 ? "" : "s");
+    ui_push(&ui_queue_ops, NULL);
+    ui_redraw();
+    ui_trace("start->first-queue-frame %.1f ms", now_ms() - t_start);
+
+    while (!ui.quit) {
+        int key = ui_next_key();
+        double t0 = now_ms();
+        if (ui.quit) break;
+        handle_key(key);
+        if (ui.quit) break;
+        ui_redraw();
+        char kb[16];
+        ui_trace("key->frame %.3f ms %s", now_ms() - t0, ui_key_name(key, kb));
+    }
+    while (ui.nstack) {
+        ui_view *v = ui.stack[--ui.nstack];
+        if (v->ops->save_draft) v->ops->save_draft(v);
+        if (v->ops->close) v->ops->close(v);
+        free(v);
+    }
+    restore_terminal();
+    ct_session_close(&ui.s);
+    ct_sbuf_free(&err);
+    free(ui.branch);
+    free(ui.identity);
+    for (size_t i = 0; i < ndiags; i++) free(diags[i]);
+    free(diags);
+    for (size_t i = 0; i < script_n; i++) free(script_lines[i]);
+    free(script_lines);
+    if (trace_fp) fclose(trace_fp);
+    return CT_EXIT_OK;
+}

@@ -1,0 +1,200 @@
+/* ui internals: the view stack, the keymap, drawing helpers shared by the views.
+ * Every view is one file behind one struct ct_view_ops (like tig's view_ops). */
+#ifndef CT_UI_INT_H
+#define CT_UI_INT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <curses.h>
+#include "session.h"
+#include "triage.h"
+#include "util.h"
+
+/* Triage actions still being written may be missing from the library: the
+ * console links against them weakly and says so instead of crashing. */
+#pragma weak ct_triage_ack
+#pragma weak ct_triage_reopen
+#pragma weak ct_triage_remediate
+#pragma weak ct_triage_fp_candidates
+#pragma weak ct_exc_candidates_free
+#pragma weak ct_triage_fp_preview
+#pragma weak ct_triage_fp
+#pragma weak ct_triage_revert
+
+/* ---- requests (what a key means) ---- */
+enum ui_req {
+    REQ_NONE = 0,
+    REQ_UP, REQ_DOWN, REQ_PGUP, REQ_PGDN, REQ_TOP, REQ_BOTTOM,
+    REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_REDRAW, REQ_PROMPT,
+    REQ_SEARCH, REQ_SEARCH_NEXT, REQ_SEARCH_PREV,
+    REQ_NEXT_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3,
+    REQ_TAG, REQ_SORT, REQ_FILTER_STATUS, REQ_GROUP,
+    REQ_ACK, REQ_FP, REQ_REMEDIATE, REQ_REOPEN, REQ_HISTORY,
+    REQ_TOGGLE, REQ_EXCLUDE, REQ_FORCE, REQ_COMMIT, REQ_EDITOR, REQ_REVERT,
+    REQ__COUNT
+};
+
+/* keymap scopes (a view's scope bit; UI_SCOPE_ANY for every view) */
+enum {
+    UI_SCOPE_ANY = 1, UI_SCOPE_LIST = 2 /* scrolling views */, UI_SCOPE_QUEUE = 4,
+    UI_SCOPE_ALERT = 8, UI_SCOPE_FORM = 16, UI_SCOPE_HISTORY = 32, UI_SCOPE_PAGER = 64,
+};
+
+typedef struct ui_keymap {
+    int key;              /* curses key code or character */
+    enum ui_req req;
+    unsigned scope;
+    const char *help;     /* NULL: not listed (an alias listed by the entry before) */
+} ui_keymap;
+extern const ui_keymap ui_keymap_table[];
+/* The request for key in a view of the given scope (view-specific entries first). */
+enum ui_req ui_keymap_lookup(int key, unsigned scope);
+const char *ui_key_name(int key, char buf[16]);
+/* tig-like key names: "<Enter>", "<C-l>", "x"; returns the key or -1. Advances *s. */
+int ui_key_parse(const char **s);
+
+/* ---- styled text ---- */
+enum { UI_BOLD = 1, UI_UL = 2, UI_REV = 4, UI_DIM = 8 };
+enum ui_color {
+    UI_C_NONE = 0, UI_C_CRIT, UI_C_HIGH, UI_C_MED, UI_C_LOW, UI_C_TITLE, UI_C_STATUS,
+    UI_C_HEAD, UI_C_CODE, UI_C_ADD, UI_C_DEL, UI_C_HUNK, UI_C_MARK, UI_C_OK, UI_C_ERR,
+    UI_C__COUNT
+};
+#define UI_COLOR(c) ((c) << 8)
+
+typedef struct ui_seg { char *text; int attr; } ui_seg;
+typedef struct ui_line {
+    ui_seg *segs;
+    size_t n;
+    int kind;             /* view defined (0 = plain) */
+    long data;            /* view defined payload (event / alert index) */
+} ui_line;
+typedef struct ui_text {
+    ui_line *v;
+    size_t n, cap;
+    size_t top, cur;
+    int cursor;           /* show a cursor line (else pure scrolling) */
+} ui_text;
+void ui_text_clear(ui_text *t);
+ui_line *ui_text_line(ui_text *t, int kind, long data);
+/* Sanitize (single line) and append to the line. */
+void ui_line_add(ui_line *l, const char *s, int attr);
+void ui_line_addf(ui_line *l, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sanitize with CT_SAN_MULTILINE and add one line per text line. */
+void ui_text_add_block(ui_text *t, const char *s, size_t n, int attr, int kind, long data);
+void ui_text_draw(ui_text *t, int y, int h, int w);
+/* Scrolling requests on a ui_text of visible height h; 1 if handled. */
+int ui_text_request(ui_text *t, enum ui_req req, int h);
+/* Search lines for needle (case-insensitive) from cur in direction dir; 1 found. */
+int ui_text_search(ui_text *t, const char *needle, int dir, int h);
+int ui_line_contains(const ui_line *l, const char *needle);
+
+/* ---- drawing ---- */
+attr_t ui_attr(int attr);
+/* Draw s (any text: it is sanitized) at y,x within w columns, padded with
+ * spaces when pad. Returns the columns used. */
+int ui_put(int y, int x, int w, const char *s, int attr, int pad);
+void ui_fill(int y, int x, int w, int attr);
+void ui_hline(int y, int x, int w);
+const char *ui_sev_label(const char *sev);
+int ui_sev_attr(const char *sev);
+const char *ui_status_short(ct_status st);
+const char *ui_status_name(ct_status st);
+int ui_sev_rank(const char *sev);
+/* Sparkline of counts (n buckets) into out, UTF-8 blocks or ASCII. */
+void ui_sparkline(const size_t *counts, size_t n, ct_sbuf *out);
+void ui_fmt_time(int64_t ms, int full, char out[32]);
+
+/* ---- views ---- */
+struct ui_view;
+typedef struct ct_view_ops {
+    const char *name;
+    unsigned scope;
+    void (*draw)(struct ui_view *v, int y, int h, int w);
+    /* a raw key before the keymap (text fields); 1 = consumed */
+    int (*input)(struct ui_view *v, int key);
+    /* a request from the keymap; 1 = handled */
+    int (*request)(struct ui_view *v, enum ui_req req);
+    /* a ':' command the view knows; 1 = handled */
+    int (*command)(struct ui_view *v, const char *cmd, const char *args);
+    void (*title)(struct ui_view *v, ct_sbuf *out);
+    void (*save_draft)(struct ui_view *v); /* hang-up / leaving: keep typed text */
+    void (*close)(struct ui_view *v);
+    /* the data changed (a commit, a revert, :window): rebuild */
+    void (*reload)(struct ui_view *v);
+} ct_view_ops;
+
+typedef struct ui_view {
+    const ct_view_ops *ops;
+    void *priv;
+    int h, w;             /* body size at the last draw */
+} ui_view;
+
+extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops,
+    ui_history_ops, ui_help_ops, ui_pager_ops;
+
+/* the console */
+typedef struct ui_state {
+    ct_session s;
+    int session_ok;
+    int color, utf8, acs;
+    ui_view *stack[16];
+    int nstack;
+    char msg[512];
+    int msg_err;
+    int quit;
+    unsigned gen;          /* bumped after every change of alert statuses */
+    /* status line */
+    char *branch;
+    int has_upstream;
+    size_t ahead, behind;
+    char *identity;
+    char progress[128];
+    size_t ndiag;
+    char search[256];      /* last / search */
+} ui_state;
+extern ui_state ui;
+
+void ui_msg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_push(const ct_view_ops *ops, void *priv);
+void ui_pop(void);
+ui_view *ui_top(void);
+void ui_refresh_all(void);         /* statuses changed: every view refreshes */
+void ui_status_update(void);       /* re-read branch, ahead/behind */
+void ui_status_draw(int y, int w);
+/* Read a line on the message row (prompt), with the main loop's key source.
+ * Returns a malloc'd string, or NULL when cancelled. */
+char *ui_prompt(const char *prompt, const char *initial);
+int ui_next_key(void);             /* script or terminal */
+void ui_redraw(void);              /* draw everything now */
+int ui_command(const char *line); /* run one ':' command */
+
+/* actions shared by the queue and the detail view */
+void ui_act_ack(ct_alert **a, size_t n, const char *note);
+void ui_act_reopen(ct_alert **a, size_t n, const char *note);
+void ui_act_fp(ct_alert **a, size_t n);
+void ui_act_remediate(ct_alert *a);
+void ui_act_history(void);
+void ui_open_alert(ct_alert *a);
+void ui_open_event(size_t ev, const char *title);
+void ui_open_pager(const char *title, ui_text *t); /* takes t's lines */
+void ui_event_text(size_t ev, ui_text *t); /* raw record + ECS document, pretty */
+char *ui_alert_fill(const ct_alert *a, const char *md); /* guide with the alert's values */
+/* The alert's display entities (sanitized by the drawing code). */
+const char *ui_alert_actor(const ct_alert *a);
+const char *ui_alert_target(const ct_alert *a);
+
+/* text field (forms) */
+typedef struct ui_field { ct_sbuf text; size_t pos; } ui_field;
+/* 1 if key edited the field */
+int ui_field_key(ui_field *f, int key);
+void ui_field_draw(ui_field *f, int y, int x, int w, int focused);
+
+/* drafts: $XDG_STATE_HOME/credtriage/drafts/<alert id>.<form>.txt */
+void ui_draft_save(const char *alert_id, const char *form, const char *text);
+char *ui_draft_load(const char *alert_id, const char *form); /* NULL if none */
+void ui_draft_remove(const char *alert_id, const char *form);
+
+/* $EDITOR on text; returns 0 and replaces text, -1 on failure */
+int ui_edit_external(ct_sbuf *text);
+
+#endif
