@@ -35,10 +35,6 @@ typedef int (*simple_fn)(ct_session *, ct_alert *, const char *, char[41], ct_sb
 
 static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn, const char *done)
 {
-    if (!fn) {
-        ui_msg(1, "%s: not available in this build yet", done);
-        return;
-    }
     if (!need_repo(done)) return;
     size_t ok = 0;
     char oid[41] = "", last[41] = "";

@@ -9,16 +9,6 @@
 #include "triage.h"
 #include "util.h"
 
-/* Triage actions still being written may be missing from the library: the
- * console links against them weakly and says so instead of crashing. */
-#pragma weak ct_triage_ack
-#pragma weak ct_triage_reopen
-#pragma weak ct_triage_remediate
-#pragma weak ct_triage_fp_candidates
-#pragma weak ct_exc_candidates_free
-#pragma weak ct_triage_fp_preview
-#pragma weak ct_triage_fp
-#pragma weak ct_triage_revert
 
 /* ---- requests (what a key means) ---- */
 enum ui_req {

@@ -73,10 +73,6 @@ static void preview(fpform *f)
         snprintf(f->pv_msg, sizeof f->pv_msg, "no entry kept: check at least one (space)");
         return;
     }
-    if (!ct_triage_fp_preview) {
-        snprintf(f->pv_msg, sizeof f->pv_msg, "preview not available in this build yet");
-        return;
-    }
     ct_fp_request rq;
     fill_request(f, &rq, f->alerts[0]);
     ct_sbuf err;
@@ -95,10 +91,6 @@ static void save_draft(fpform *f)
 
 static void commit(fpform *f)
 {
-    if (!ct_triage_fp) {
-        ui_msg(1, "false positive: not available in this build yet");
-        return;
-    }
     if (!ui.s.repo) {
         ui_msg(1, "false positive: no rules repo (use --repo DIR)");
         return;
@@ -311,7 +303,7 @@ static void fp_save(ui_view *v) { save_draft(v->priv); }
 static void fp_close(ui_view *v)
 {
     fpform *f = v->priv;
-    if (ct_exc_candidates_free) ct_exc_candidates_free(f->c, f->nc);
+    ct_exc_candidates_free(f->c, f->nc);
     ct_sbuf_free(&f->reason.text);
     ct_sbuf_free(&f->expiry.text);
     free(f->alerts);
@@ -322,10 +314,6 @@ static void fp_reload(ui_view *v) { preview(v->priv); }
 
 void ui_act_fp(ct_alert **a, size_t n)
 {
-    if (!ct_triage_fp_candidates || !ct_triage_fp) {
-        ui_msg(1, "false positive: not available in this build yet");
-        return;
-    }
     if (!ui.s.repo) {
         ui_msg(1, "false positive: no rules repo (use --repo DIR)");
         return;

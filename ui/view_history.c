@@ -125,15 +125,11 @@ out:
 static void revert(history *hs, size_t i)
 {
     ct_commit_info *c = &hs->c[i];
-    if (!ct_triage_revert) {
-        ui_msg(1, "revert: not available in this build yet");
-        return;
-    }
     char q[160];
     ct_sbuf sum;
     ct_sbuf_init(&sum);
     ct_sbuf_add(&sum, c->summary ? c->summary : "");
-    snprintf(q, sizeof q, "Revert %.7s \"%.60s\"? (y/n) ", c->id, sum.buf);
+    snprintf(q, sizeof q, "Revert %.7s? (y/n)  \"%.60s\"", c->id, sum.buf);
     ct_sbuf_free(&sum);
     ui_msg(0, "%s", q);
     ui_redraw();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "guide.h"
+#include "sanitize.h"
 #include "ui_int.h"
 
 
@@ -28,10 +29,6 @@ static void save_draft(remform *f)
 
 static void commit(remform *f)
 {
-    if (!ct_triage_remediate) {
-        ui_msg(1, "remediate: not available in this build yet");
-        return;
-    }
     size_t *idx = ct_xmalloc((f->n + 1) * sizeof *idx), k = 0;
     for (size_t i = 0; i < f->n; i++)
         if (f->done[i]) idx[k++] = i + 1;
@@ -58,6 +55,32 @@ static void commit(remform *f)
     ui_msg(0, "remediated %s (%zu of %zu steps done): commit %.10s", id, k, n, oid[0] ? oid : "(nothing changed)");
 }
 
+static void wrap3(const char *s, int row, int w)
+{
+    ct_sbuf line;
+    ct_sbuf_init(&line);
+    int width = w - 12;
+    for (int k = 0; k < 3 && *s; k++) {
+        /* take words while they fit */
+        const char *p = s, *cut = NULL;
+        while (*p) {
+            const char *e = p;
+            while (*e && *e != ' ') e++;
+            ct_sbuf_reset(&line);
+            ct_sbuf_addn(&line, s, (size_t)(e - s));
+            if (ct_san_width(line.buf) > width) break;
+            cut = e;
+            p = *e ? e + 1 : e;
+        }
+        if (!cut || k == 2) cut = s + strlen(s);
+        ct_sbuf_reset(&line);
+        ct_sbuf_addn(&line, s, (size_t)(cut - s));
+        ui_put(row + k, 10, width, line.buf, UI_DIM, 0);
+        s = *cut ? cut + 1 : cut;
+    }
+    ct_sbuf_free(&line);
+}
+
 static void rf_draw(ui_view *v, int y, int h, int w)
 {
     remform *f = v->priv;
@@ -67,7 +90,7 @@ static void rf_draw(ui_view *v, int y, int h, int w)
     ct_sbuf_addf(&b, "Remediation of %s", f->a->rule_name ? f->a->rule_name : f->a->rule_id);
     ui_put(row++, 1, w - 2, b.buf, UI_BOLD, 0);
     ui_put(row++, 1, w - 2, "Response steps from the guide (space: done):", UI_DIM, 0);
-    int list_h = h - 7;
+    int list_h = h - 10;
     if (list_h < 3) list_h = 3;
     if (f->focus < f->n) {
         if (f->focus < f->top) f->top = f->focus;
@@ -92,6 +115,9 @@ static void rf_draw(ui_view *v, int y, int h, int w)
         ui_put(row, 6, 4, num, base, 1);
         ui_put(row, 10, w - 11, f->steps[i], base, 0);
     }
+    /* the focused step in full, wrapped over up to three lines */
+    if (f->focus < f->n) wrap3(f->steps[f->focus], row, w);
+    row += 3;
     row++;
     int lx = ui_put(row, 1, 7, "Note:", f->focus == IT_NOTE(f) ? UI_BOLD : 0, 1) + 1;
     ui_field_draw(&f->note, row, lx, w - lx - 1, f->focus == IT_NOTE(f));
@@ -165,10 +191,6 @@ static void rf_close(ui_view *v)
 
 void ui_act_remediate(ct_alert *a)
 {
-    if (!ct_triage_remediate) {
-        ui_msg(1, "remediate: not available in this build yet");
-        return;
-    }
     if (!ui.s.repo) {
         ui_msg(1, "remediate: no rules repo (use --repo DIR)");
         return;
