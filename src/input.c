@@ -252,6 +252,31 @@ const char *ct_json_skip(const char *p, const char *end)
 }
 
 /* Before the first value of an object: position after '{' handled by callers. */
+/* End of the array element at p by bracket matching alone (no nesting limit,
+ * no validation; strings skipped): just after its closing bracket, or, for a
+ * non-container, at the next ',', '}' or ']' outside strings. NULL if none. */
+static const char *skip_element(const char *p, const char *end)
+{
+    size_t depth = 0;
+    while (p < end) {
+        char c = *p;
+        if (c == '"') {
+            if (!(p = skip_string(p, end))) return NULL;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0) return p; /* the enclosing container's end */
+            if (--depth == 0) return p + 1;
+        } else if (c == ',' && depth == 0) {
+            return p;
+        }
+        p++;
+    }
+    return NULL;
+}
+
 static const char *obj_first_value(const char *p, const char *end)
 {
     /* p at '{': returns position of the first key's string, or NULL */
@@ -271,6 +296,7 @@ static const char *obj_find(const char *p, const char *end, const char *key, con
         if (v >= end || *v != ':') return NULL;
         v = ws(v + 1, end);
         const char *e = ct_json_skip(v, end);
+        if (!e) e = skip_element(v, end); /* too deep: still find the keys after it */
         if (!e) return NULL;
         if ((size_t)(kend - k - 2) == klen && !memcmp(k + 1, key, klen)) {
             *vend = e;
@@ -303,7 +329,14 @@ ct_format ct_input_sniff(const ct_input *in)
     const char *end = in->data + in->len;
     const char *p = ws(skip_bom(in), end);
     if (p >= end) return CT_FMT_EMPTY;
-    if (*p == '[') return CT_FMT_ARRAY;
+    if (*p == '[') {
+        /* an array followed by more values is NDJSON whose first line is an
+         * array (a hostile line must not turn the records after it into
+         * "the rest of one array"); a lone array is the array shape */
+        const char *e = ct_json_skip(p, end);
+        if (!e) e = skip_element(p, end);
+        return e && ws(e, end) < end ? CT_FMT_NDJSON : CT_FMT_ARRAY;
+    }
     if (*p != '{') return CT_FMT_BINARY;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *line_end = nl ? nl : end;
@@ -314,6 +347,8 @@ ct_format ct_input_sniff(const ct_input *in)
         if (ws(v, end) < end) return CT_FMT_NDJSON;
     } else {
         v = ct_json_skip(p, end);
+        /* a wrapper holding one too-deep record is still that wrapper */
+        if (!v) v = skip_element(p, end);
         if (!v) return CT_FMT_NDJSON; /* broken from the start: report per line */
         if (ws(v, end) < end) {
             const char *ve;
@@ -373,8 +408,20 @@ static int walk_array(walk *w, const char *p, const char *end,
     while (p < end) {
         const char *e = ct_json_skip(p, end);
         if (!e) {
-            w->bad(w->ctx, line_at(w, p), "malformed JSON array element; rest of the array skipped");
-            return 0;
+            /* One element too deep (a hostile 10,000-level record) or broken
+             * must not hide the records after it: skip it by bracket matching
+             * (no depth limit, strings honoured) when that finds its end. */
+            const char *s = skip_element(p, end);
+            const char *n = s ? ws(s, end) : NULL;
+            if (!n || n >= end || (*n != ',' && *n != ']')) {
+                w->bad(w->ctx, line_at(w, p), "malformed JSON array element; rest of the array skipped");
+                return 0;
+            }
+            w->bad(w->ctx, line_at(w, p), "malformed or too deeply nested JSON array element skipped");
+            p = n;
+            if (*p == ']') return 0;
+            p = ws(p + 1, end);
+            continue;
         }
         if (*p != '{') {
             w->bad(w->ctx, line_at(w, p), "array element is not a JSON object");

@@ -61,6 +61,18 @@ static inline void fz_write(const char *path, const void *data, size_t n)
     close(fd);
 }
 
+/* A repo-relative path is safe: no empty, "." or ".." component, not absolute. */
+static inline int fz_path_safe(const char *p)
+{
+    if (!*p || *p == '/') return 0;
+    for (;;) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return 0;
+        if (!p[n]) return 1;
+        p += n + 1;
+    }
+}
+
 /* NUL-terminated heap copy of fuzz bytes. */
 static inline char *fz_strndup(const uint8_t *d, size_t n)
 {

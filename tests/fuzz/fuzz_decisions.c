@@ -30,7 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ct_sbuf p;
             ct_sbuf_init(&p);
             ct_decision_path(d.alert_id, d.at, &p);
-            FZ_CHECK(!strncmp(p.buf, "decisions/", 10) && !strstr(p.buf, ".."));
+            FZ_CHECK(!strncmp(p.buf, "decisions/", 10) && fz_path_safe(p.buf));
+            FZ_CHECK(strchr(p.buf + 10, '/') && strchr(strchr(p.buf + 10, '/') + 1, '/') &&
+                     !strchr(strchr(strchr(p.buf + 10, '/') + 1, '/') + 1, '/'));
             ct_sbuf_free(&p);
         }
         ct_decision_free(&d);

@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ct_sbuf p;
             ct_sbuf_init(&p);
             ct_exc_path("stem/../x", it.item_id, &p);
-            FZ_CHECK(!strstr(p.buf, "/../") && !strstr(p.buf, "/./"));
+            FZ_CHECK(!strncmp(p.buf, "exceptions/", 11) && fz_path_safe(p.buf));
             ct_sbuf_free(&p);
         }
         ct_exc_item_free(&it);

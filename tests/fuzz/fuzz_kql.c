@@ -27,8 +27,12 @@ static void roundtrip(const char *field, const char *v, size_t vlen)
     FZ_CHECK(k != NULL);
     FZ_CHECK(ct_kql_match(k, doc) == 1);
     ct_kql_free(k);
-    /* and the unquoted escape, when it can express the value (no edge spaces, not empty) */
-    int edge = !*v || strchr(" \t\r\n\f\v", v[0]) || strchr(" \t\r\n\f\v", v[strlen(v) - 1]);
+    /* and the unquoted escape, when it can express the value: not empty and no
+     * whitespace at either end (KQL trims JS whitespace, NBSP and U+2000.. too,
+     * so only values starting and ending with printable ASCII are checked) */
+    size_t vl = strlen(v);
+    int edge = !vl || (unsigned char)v[0] <= 0x20 || (unsigned char)v[0] >= 0x7f ||
+               (unsigned char)v[vl - 1] <= 0x20 || (unsigned char)v[vl - 1] >= 0x7f;
     if (!edge) {
         ct_sbuf_reset(&q);
         ct_sbuf_addf(&q, "%s:", field);
