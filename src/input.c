@@ -462,10 +462,13 @@ static const char *unwrap_archive(const char *p, const char *e, const char **ve)
     return s ? s : obj_find(v, vend, "_source", ve);
 }
 
-static int walk_ndjson(walk *w)
+uint64_t ct_input_walk_lines(const ct_input *in, size_t from, size_t to, uint64_t first_line,
+                            ct_span_cb cb, void *ctx, int *stopped)
 {
-    const char *p = skip_bom(w->in), *end = w->in->data + w->in->len;
-    uint64_t line = 1;
+    const char *p = in->data + from, *end = in->data + to;
+    if (from == 0) p = skip_bom(in);
+    uint64_t line = first_line;
+    *stopped = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
@@ -473,14 +476,47 @@ static int walk_ndjson(walk *w)
         if (s < le) {
             const char *e = le;
             while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
-            ct_span sp = {(size_t)(s - w->in->data), (size_t)(e - s), line};
-            w->count++;
-            if (w->cb(w->ctx, &sp)) return -1;
+            ct_span sp = {(size_t)(s - in->data), (size_t)(e - s), line};
+            if (cb(ctx, &sp)) {
+                *stopped = 1;
+                break;
+            }
         }
         line++;
         p = le + 1;
     }
-    return 0;
+    return line - first_line;
+}
+
+void ct_input_split_lines(const ct_input *in, size_t n, size_t *cuts)
+{
+    cuts[0] = 0;
+    for (size_t k = 1; k < n; k++) {
+        size_t at = in->len / n * k;
+        if (at < cuts[k - 1]) at = cuts[k - 1];
+        const char *nl = at < in->len ? memchr(in->data + at, '\n', in->len - at) : NULL;
+        cuts[k] = nl ? (size_t)(nl - in->data) + 1 : in->len;
+    }
+    cuts[n] = in->len;
+}
+
+typedef struct count_cb_ctx {
+    walk *w;
+} count_cb_ctx;
+
+static int count_cb(void *ctx, const ct_span *sp)
+{
+    walk *w = ((count_cb_ctx *)ctx)->w;
+    w->count++;
+    return w->cb(w->ctx, sp);
+}
+
+static int walk_ndjson(walk *w)
+{
+    count_cb_ctx c = {w};
+    int stopped;
+    ct_input_walk_lines(w->in, 0, w->in->len, 1, count_cb, &c, &stopped);
+    return stopped ? -1 : 0;
 }
 
 static int walk_stream(walk *w, int archive)

@@ -56,6 +56,15 @@ typedef void (*ct_bad_cb)(void *ctx, uint64_t line, const char *msg); /* a skipp
  * number of records handed to cb, or -1 if cb stopped it. */
 long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad_cb bad, void *ctx);
 
+/* NDJSON only: walk the lines starting in [from, to) (from is 0 or just
+ * after a newline), numbering them from first_line; the spans are those
+ * ct_input_walk gives. Returns the number of lines passed; *stopped is set
+ * when cb stopped the walk. */
+uint64_t ct_input_walk_lines(const ct_input *in, size_t from, size_t to, uint64_t first_line,
+                            ct_span_cb cb, void *ctx, int *stopped);
+/* Cut [0, len) into n pieces at line starts: cuts[0] = 0 < ... <= cuts[n] = len. */
+void ct_input_split_lines(const ct_input *in, size_t n, size_t *cuts);
+
 /* Skip one JSON value starting at p (after whitespace); returns the end or
  * NULL if it is not a well-formed value within the nesting limit. Exposed
  * for tests. */

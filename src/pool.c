@@ -85,10 +85,8 @@ uint32_t ct_pool_find(const ct_pool *p, const char *s, size_t len)
     return 0;
 }
 
-uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
+static uint32_t intern_h(ct_pool *p, const char *s, size_t len, uint64_t h)
 {
-    if (!s || !len) return 0;
-    uint64_t h = ct_hash64(s, len);
     size_t i = h & (p->nslots - 1);
     while (p->slots[i]) {
         uint32_t id = p->slots[i];
@@ -108,6 +106,19 @@ uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
     p->slots[i] = id;
     if (p->nstrs * 2 > p->nslots) rehash(p);
     return id;
+}
+
+uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
+{
+    if (!s || !len) return 0;
+    return intern_h(p, s, len, ct_hash64(s, len));
+}
+
+void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map)
+{
+    map[0] = 0;
+    for (size_t id = 1; id <= src->nstrs; id++)
+        map[id] = intern_h(dst, src->strs[id], src->lens[id], src->hashes[id]);
 }
 
 uint32_t ct_pool_internz(ct_pool *p, const char *s)

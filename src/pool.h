@@ -31,5 +31,8 @@ static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
 /* Case-folded form of id's string (ASCII lower case), interned: UPNs and
  * emails compare case-insensitively through it. */
 uint32_t ct_pool_lower(ct_pool *p, uint32_t id);
+/* Intern every string of src into dst (src's stored hashes are reused):
+ * map[id] is the dst id of src's id (map has src->nstrs + 1 entries). */
+void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map);
 
 #endif

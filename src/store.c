@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <unistd.h>
+#include "fastscan.h"
 
 static void default_diag(void *ctx, const char *file, uint64_t line, const char *msg)
 {
@@ -55,22 +58,128 @@ static int seen_add(ct_store *st, uint64_t h)
     return 1;
 }
 
-typedef struct load_ctx {
-    ct_store *st;
+/* ---- loading ----
+ *
+ * A load worker turns records into events in its own pool; big NDJSON files
+ * are cut at line starts into one piece per core and the pieces' workers run
+ * in parallel, then are merged in file order (pool ids remapped, duplicates
+ * dropped, diagnostics replayed), so the result is the same as one worker
+ * over the whole file. Hot record kinds take the fast extractor
+ * (fastscan.h); the rest is parsed and normalized. Parsed bytes of a mapped
+ * file are released as the walk goes, so the resident input stays small. */
+
+typedef struct diag_rec {
+    uint64_t line;
+    char *msg;
+} diag_rec;
+
+typedef struct worker {
+    const ct_input *in;
     uint32_t src;
-    const char *file;
+    size_t from, to;          /* NDJSON piece, or the whole input */
+    int fast;
+    ct_pool pool;
+    ct_event *ev;
+    uint64_t *dh;             /* dedupe hash per event, 0 = no record id */
+    size_t nev, cap;
+    diag_rec *diags;
+    size_t ndiags, diags_cap;
+    ct_load_stats stats;      /* records, events, alerts, skipped, unrecognized, by_kind */
+    uint64_t lines;           /* lines passed (NDJSON pieces) */
+    size_t released;          /* input released up to here */
+    /* progress: only the worker on the calling thread reports */
+    ct_store *st;
     size_t last_progress;
-} load_ctx;
+} worker;
+
+#define RELEASE_STEP (8u << 20)
+
+static void worker_diag(worker *w, uint64_t line, const char *msg)
+{
+    if (w->ndiags == w->diags_cap) {
+        w->diags_cap = w->diags_cap ? w->diags_cap * 2 : 16;
+        w->diags = ct_xrealloc(w->diags, w->diags_cap * sizeof *w->diags);
+    }
+    w->diags[w->ndiags].line = line;
+    w->diags[w->ndiags].msg = ct_xstrdup(msg);
+    w->ndiags++;
+}
 
 static void bad_record(void *vctx, uint64_t line, const char *msg)
 {
-    load_ctx *lc = vctx;
-    lc->st->stats.skipped++;
-    lc->st->diag(lc->st->diag_ctx, lc->file, line, msg);
+    worker *w = vctx;
+    w->stats.skipped++;
+    worker_diag(w, line, msg);
 }
 
-static void intern_fields(ct_store *st, ct_event *e, const ct_fields *f)
+static ct_event *worker_push(worker *w, uint64_t dh)
 {
+    if (w->nev == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 1024;
+        w->ev = ct_xrealloc(w->ev, w->cap * sizeof *w->ev);
+        w->dh = ct_xrealloc(w->dh, w->cap * sizeof *w->dh);
+    }
+    w->dh[w->nev] = dh;
+    ct_event *e = &w->ev[w->nev++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static uint64_t dedupe_hash(const char *ds, size_t dsl, const char *rid, size_t ridl)
+{
+    if (!rid) return 0;
+    uint64_t h = ct_hash64(ds ? ds : "", ds ? dsl : 0);
+    h = ct_hash64_more(h, "\0", 1);
+    h = ct_hash64_more(h, rid, ridl);
+    return h ? h : 1;
+}
+
+static void count_kind(worker *w, ct_kind kind)
+{
+    w->stats.by_kind[kind]++;
+    if (kind == CT_KIND_ELASTIC_ALERT) w->stats.alerts++;
+    else w->stats.events++;
+    if (kind == CT_KIND_GENERIC) w->stats.unrecognized++;
+}
+
+static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, int64_t ts,
+                  int cred_add, int signin)
+{
+    e->ts = ts;
+    e->off = sp->off;
+    e->len = (uint32_t)sp->len;
+    e->src = src;
+    e->line = sp->line > UINT32_MAX ? UINT32_MAX : (uint32_t)sp->line;
+    e->kind = (uint8_t)kind;
+    e->flags = (uint8_t)((cred_add ? CT_EVF_CRED_ADD : 0) | (signin ? CT_EVF_SIGNIN : 0) |
+                         (kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
+}
+
+static void full_path(worker *w, const ct_span *sp, const char *p)
+{
+    cJSON *rec = cJSON_ParseWithLength(p, sp->len);
+    if (!rec) {
+        char msg[160];
+        const char *at = cJSON_GetErrorPtr();
+        if (at && at >= p && at <= p + sp->len)
+            snprintf(msg, sizeof msg, "malformed JSON near byte %zu of the record", (size_t)(at - p) + 1);
+        else
+            snprintf(msg, sizeof msg, "malformed JSON (or nested deeper than %d levels)", CJSON_NESTING_LIMIT);
+        bad_record(w, sp->line, msg);
+        return;
+    }
+    ct_norm n;
+    char err[256] = "";
+    int rc = ct_normalize(rec, &n, err, sizeof err);
+    cJSON_Delete(rec);
+    if (rc < 0) {
+        bad_record(w, sp->line, err[0] ? err : "record could not be normalized");
+        return;
+    }
+    const ct_fields *f = &n.f;
+    ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
+                                             f->record_id, f->record_id ? strlen(f->record_id) : 0));
+    place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
     const char *v[CT_EF__COUNT] = {
         [CT_EF_DATASET] = f->dataset, [CT_EF_ACTION] = f->action, [CT_EF_OUTCOME] = f->outcome,
         [CT_EF_ACTOR_ID] = f->actor_id, [CT_EF_ACTOR_NAME] = f->actor_name,
@@ -82,75 +191,139 @@ static void intern_fields(ct_store *st, ct_event *e, const ct_fields *f)
         [CT_EF_CRED_END] = f->cred_end, [CT_EF_CRED_USED] = f->cred_used,
         [CT_EF_RECORD_ID] = f->record_id,
     };
-    for (int i = 0; i < CT_EF__COUNT; i++) e->s[i] = ct_pool_internz(&st->pool, v[i]);
+    for (int i = 0; i < CT_EF__COUNT; i++) e->s[i] = ct_pool_internz(&w->pool, v[i]);
+    count_kind(w, n.kind);
+    ct_norm_free(&n);
 }
 
 static int on_record(void *vctx, const ct_span *sp)
 {
-    load_ctx *lc = vctx;
-    ct_store *st = lc->st;
-    const ct_input *in = &st->srcs[lc->src].in;
-    const char *p = in->data + sp->off;
-    st->stats.records++;
+    worker *w = vctx;
+    const char *p = w->in->data + sp->off;
+    w->stats.records++;
     if (sp->len > UINT32_MAX) {
-        bad_record(lc, sp->line, "record larger than 4 GiB skipped");
+        bad_record(w, sp->line, "record larger than 4 GiB skipped");
         return 0;
     }
-    cJSON *rec = cJSON_ParseWithLength(p, sp->len);
-    if (!rec) {
-        char msg[160];
-        const char *at = cJSON_GetErrorPtr();
-        if (at && at >= p && at <= p + sp->len)
-            snprintf(msg, sizeof msg, "malformed JSON near byte %zu of the record", (size_t)(at - p) + 1);
-        else
-            snprintf(msg, sizeof msg, "malformed JSON (or nested deeper than %d levels)", CJSON_NESTING_LIMIT);
-        bad_record(lc, sp->line, msg);
-        return 0;
+    ct_fast fx;
+    if (w->fast && ct_fast_extract(p, sp->len, &fx)) {
+        const ct_fstr *v = fx.v;
+        ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
+                                                 v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
+        place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
+        for (int i = 0; i < CT_EF__COUNT; i++) e->s[i] = ct_pool_intern(&w->pool, v[i].s, v[i].n);
+        count_kind(w, fx.kind);
+    } else {
+        full_path(w, sp, p);
     }
-    ct_norm n;
-    char err[256] = "";
-    int rc = ct_normalize(rec, &n, err, sizeof err);
-    cJSON_Delete(rec);
-    if (rc < 0) {
-        bad_record(lc, sp->line, err[0] ? err : "record could not be normalized");
-        return 0;
+    /* the bytes behind us are parsed: let them go */
+    if (sp->off > w->released + RELEASE_STEP) {
+        ct_input_release(w->in, w->released, sp->off - w->released);
+        w->released = sp->off;
     }
-    if (n.f.record_id) {
-        uint64_t h = ct_hash64(n.f.dataset ? n.f.dataset : "", n.f.dataset ? strlen(n.f.dataset) : 0);
-        h = ct_hash64_more(h, "\0", 1);
-        h = ct_hash64_more(h, n.f.record_id, strlen(n.f.record_id));
-        if (!seen_add(st, h)) {
-            st->stats.duplicates++;
-            ct_norm_free(&n);
-            return 0;
-        }
-    }
-    if (st->nev == st->cap) {
-        st->cap = st->cap ? st->cap * 2 : 1024;
-        st->ev = ct_xrealloc(st->ev, st->cap * sizeof *st->ev);
-    }
-    ct_event *e = &st->ev[st->nev++];
-    memset(e, 0, sizeof *e);
-    e->ts = n.f.ts;
-    e->off = sp->off;
-    e->len = (uint32_t)sp->len;
-    e->src = lc->src;
-    e->line = sp->line > UINT32_MAX ? UINT32_MAX : (uint32_t)sp->line;
-    e->kind = (uint8_t)n.kind;
-    e->flags = (uint8_t)((n.f.is_credential_add ? CT_EVF_CRED_ADD : 0) |
-                         (n.f.is_signin ? CT_EVF_SIGNIN : 0) |
-                         (n.kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
-    intern_fields(st, e, &n.f);
-    st->stats.by_kind[n.kind]++;
-    if (n.kind == CT_KIND_ELASTIC_ALERT) st->stats.alerts++;
-    else st->stats.events++;
-    if (n.kind == CT_KIND_GENERIC) st->stats.unrecognized++;
-    ct_norm_free(&n);
-    if (st->progress && sp->off - lc->last_progress > (4u << 20)) {
-        lc->last_progress = sp->off;
-        st->progress(st->progress_ctx, sp->off, in->len);
+    if (w->st && w->st->progress && sp->off - w->last_progress > (4u << 20)) {
+        w->last_progress = sp->off;
+        /* the calling thread's piece stands for the whole file's progress */
+        size_t span = w->to - w->from;
+        size_t done = span ? (size_t)((double)(sp->off - w->from) / (double)span * (double)w->in->len)
+                           : w->in->len;
+        w->st->progress(w->st->progress_ctx, done, w->in->len);
     }
     return 0;
+}
+
+static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from, size_t to)
+{
+    memset(w, 0, sizeof *w);
+    w->in = in;
+    w->src = src;
+    w->from = from;
+    w->to = to;
+    w->released = from;
+    w->last_progress = from;
+    w->fast = ct_fast_enabled();
+    ct_pool_init(&w->pool);
+}
+
+static void worker_free(worker *w)
+{
+    for (size_t i = 0; i < w->ndiags; i++) free(w->diags[i].msg);
+    free(w->diags);
+    free(w->ev);
+    free(w->dh);
+    ct_pool_free(&w->pool);
+}
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    int stopped;
+    w->lines = ct_input_walk_lines(w->in, w->from, w->to, 0, on_record, w, &stopped);
+    if (w->to > w->released) ct_input_release(w->in, w->released, w->to - w->released);
+    return NULL;
+}
+
+/* Append w's events to the store in order; line_base is added to NDJSON
+ * piece-relative line numbers. */
+static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t line_base)
+{
+    uint32_t *map = NULL;
+    if (st->pool.nstrs == 0) {
+        ct_pool_free(&st->pool);
+        st->pool = w->pool;
+        ct_pool_init(&w->pool);
+    } else {
+        map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
+        ct_pool_merge(&st->pool, &w->pool, map);
+    }
+    for (size_t i = 0; i < w->ndiags; i++)
+        st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
+    if (st->cap < st->nev + w->nev) {
+        while (st->cap < st->nev + w->nev) st->cap = st->cap ? st->cap * 2 : 1024;
+        st->ev = ct_xrealloc(st->ev, st->cap * sizeof *st->ev);
+    }
+    for (size_t i = 0; i < w->nev; i++) {
+        if (w->dh[i] && !seen_add(st, w->dh[i])) {
+            st->stats.duplicates++;
+            ct_kind k = (ct_kind)w->ev[i].kind;
+            /* the serial path never counted a duplicate as an event */
+            w->stats.by_kind[k]--;
+            if (k == CT_KIND_ELASTIC_ALERT) w->stats.alerts--;
+            else w->stats.events--;
+            if (k == CT_KIND_GENERIC) w->stats.unrecognized--;
+            continue;
+        }
+        ct_event *e = &st->ev[st->nev++];
+        *e = w->ev[i];
+        if (map)
+            for (int k = 0; k < CT_EF__COUNT; k++) e->s[k] = map[e->s[k]];
+        if (line_base) {
+            uint64_t l = (uint64_t)e->line + line_base;
+            e->line = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
+        }
+    }
+    st->stats.records += w->stats.records;
+    st->stats.events += w->stats.events;
+    st->stats.alerts += w->stats.alerts;
+    st->stats.skipped += w->stats.skipped;
+    st->stats.unrecognized += w->stats.unrecognized;
+    for (int k = 0; k < CT_KIND__COUNT; k++) st->stats.by_kind[k] += w->stats.by_kind[k];
+    free(map);
+}
+
+static int walk_one(void *vctx, const ct_span *sp)
+{
+    return on_record(vctx, sp);
+}
+
+static size_t load_threads(const ct_input *in, ct_format fmt)
+{
+    if (fmt != CT_FMT_NDJSON || in->len < (4u << 20)) return 1;
+    const char *env = getenv("CREDTRIAGE_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > 16) n = 16;
+    return (size_t)n;
 }
 
 int ct_store_load(ct_store *st, const char *path)
@@ -173,9 +346,41 @@ int ct_store_load(ct_store *st, const char *path)
     ct_format fmt = ct_input_sniff(pin);
     st->srcs[idx].fmt = fmt;
     st->stats.bytes += pin->len;
-    load_ctx lc = {st, idx, pin->name, 0};
     if (fmt == CT_FMT_EMPTY) st->diag(st->diag_ctx, pin->name, 0, "empty file: no records");
-    ct_input_walk(pin, fmt, on_record, bad_record, &lc);
+    size_t nt = load_threads(pin, fmt);
+    if (nt == 1) {
+        worker w;
+        worker_init(&w, pin, idx, 0, pin->len);
+        w.st = st;
+        ct_input_walk(pin, fmt, walk_one, bad_record, &w);
+        worker_merge(st, &w, pin->name, 0);
+        worker_free(&w);
+    } else {
+        size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
+        ct_input_split_lines(pin, nt, cuts);
+        worker *ws = ct_xcalloc(nt, sizeof *ws);
+        pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
+        int *started = ct_xcalloc(nt, sizeof *started);
+        for (size_t k = 0; k < nt; k++) worker_init(&ws[k], pin, idx, cuts[k], cuts[k + 1]);
+        ws[0].st = st;
+        for (size_t k = 1; k < nt; k++)
+            started[k] = pthread_create(&tids[k], NULL, worker_run, &ws[k]) == 0;
+        worker_run(&ws[0]);
+        /* a piece whose thread could not start runs here */
+        for (size_t k = 1; k < nt; k++)
+            if (!started[k]) worker_run(&ws[k]);
+        uint64_t base = 1;
+        for (size_t k = 0; k < nt; k++) {
+            if (started[k]) pthread_join(tids[k], NULL);
+            worker_merge(st, &ws[k], pin->name, base);
+            base += ws[k].lines;
+            worker_free(&ws[k]);
+        }
+        free(started);
+        free(tids);
+        free(ws);
+        free(cuts);
+    }
     /* parsed bytes are not needed resident; they fault back in on demand */
     ct_input_release(pin, 0, pin->len);
     if (st->progress) st->progress(st->progress_ctx, pin->len, pin->len);

@@ -1,0 +1,572 @@
+/* fastscan: fields of Azure sign-in and CloudTrail records without cJSON.
+ *
+ * Every rule here mirrors the full path (norm_azure.c signin_to_ecs +
+ * ct_extract_azure_signin, norm_aws.c ct_norm_cloudtrail +
+ * ct_extract_cloudtrail, norm.c ct_fields_from_ecs). Whenever a record is
+ * not plainly one of the handled shapes, the answer is 0 and the caller
+ * normalizes it the slow way, so declining is always safe; accepting must be
+ * exact. In particular the record must be strictly valid JSON (stricter than
+ * cJSON: whatever cJSON rejects is declined here too), keys may not hold
+ * escapes, a field's string may not hold an escape, and a key that a field is
+ * read from may not appear twice. */
+#include "fastscan.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+
+int ct_fast_enabled(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("CREDTRIAGE_NOFAST");
+        on = !(e && *e && strcmp(e, "0"));
+    }
+    return on;
+}
+
+/* ---- strict validation ---- */
+
+static const char *ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* p at '"'; the end after the closing quote, or NULL. Keys may not hold escapes. */
+static const char *v_str(const char *p, const char *e, int key)
+{
+    p++;
+    for (;;) {
+        while (p < e) {
+            unsigned char c = (unsigned char)*p;
+            if (c == '"' || c == '\\' || c < 0x20) break;
+            p++;
+        }
+        if (p >= e) return NULL;
+        if (*p == '"') return p + 1;
+        if (*p != '\\' || key) return NULL;
+        p++;
+        if (p >= e) return NULL;
+        switch (*p) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            p++;
+            break;
+        case 'u': {
+            if (e - p < 5) return NULL;
+            int cp = 0;
+            for (int i = 1; i <= 4; i++) {
+                int h = hexval(p[i]);
+                if (h < 0) return NULL;
+                cp = cp * 16 + h;
+            }
+            /* surrogates and NUL: let cJSON judge them */
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
+            p += 5;
+            break;
+        }
+        default: return NULL;
+        }
+    }
+}
+
+static const char *v_num(const char *p, const char *e)
+{
+    const char *s = p;
+    if (p < e && *p == '-') p++;
+    if (p >= e) return NULL;
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9') while (p < e && *p >= '0' && *p <= '9') p++;
+    else return NULL;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    /* cJSON reads at most 63 characters of a number */
+    return p - s > 60 ? NULL : p;
+}
+
+static const char *v_value(const char *p, const char *e, int depth)
+{
+    if (p >= e) return NULL;
+    switch (*p) {
+    case '"': return v_str(p, e, 0);
+    case '{':
+    case '[': {
+        if (depth >= MAX_DEPTH) return NULL;
+        int obj = *p == '{';
+        char close = obj ? '}' : ']';
+        p = ws(p + 1, e);
+        if (p < e && *p == close) return p + 1;
+        for (;;) {
+            if (obj) {
+                if (p >= e || *p != '"' || !(p = v_str(p, e, 1))) return NULL;
+                p = ws(p, e);
+                if (p >= e || *p != ':') return NULL;
+                p = ws(p + 1, e);
+            }
+            if (!(p = v_value(p, e, depth + 1))) return NULL;
+            p = ws(p, e);
+            if (p >= e) return NULL;
+            if (*p == close) return p + 1;
+            if (*p != ',') return NULL;
+            p = ws(p + 1, e);
+        }
+    }
+    case 't': return e - p >= 4 && !memcmp(p, "true", 4) ? p + 4 : NULL;
+    case 'f': return e - p >= 5 && !memcmp(p, "false", 5) ? p + 5 : NULL;
+    case 'n': return e - p >= 4 && !memcmp(p, "null", 4) ? p + 4 : NULL;
+    default: return v_num(p, e);
+    }
+}
+
+/* ---- lookups in validated JSON ---- */
+
+typedef struct span {
+    const char *v, *e; /* the value's bytes; v NULL when absent */
+} span;
+
+static const char *skip_str(const char *p, const char *e)
+{
+    p++;
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(e - p));
+        if (!q) return e;
+        const char *b = q;
+        while (b > p && b[-1] == '\\') b--;
+        if (((q - b) & 1) == 0) return q + 1;
+        p = q + 1;
+    }
+}
+
+static const char *skip_val(const char *p, const char *e)
+{
+    if (*p == '"') return skip_str(p, e);
+    if (*p == '{' || *p == '[') {
+        int d = 0;
+        while (p < e) {
+            char c = *p;
+            if (c == '"') {
+                p = skip_str(p, e);
+                continue;
+            }
+            if (c == '{' || c == '[') d++;
+            else if ((c == '}' || c == ']') && --d == 0) return p + 1;
+            p++;
+        }
+        return e;
+    }
+    while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
+           *p != '\n' && *p != '\r')
+        p++;
+    return p;
+}
+
+/* The signinlogs pipeline's key folding ([a-z])([A-Z]+) -> $1_$2, lower-cased;
+ * 0 when the folded key does not fit. */
+static size_t fold_key(const char *k, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (i > 0 && c >= 'A' && c <= 'Z' && k[i - 1] >= 'a' && k[i - 1] <= 'z') {
+            if (o + 1 >= cap) return 0;
+            out[o++] = '_';
+        }
+        if (o + 1 >= cap) return 0;
+        out[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return o;
+}
+
+enum { GET_OK = 0, GET_DUP = -1, GET_UNKNOWN = -2 };
+
+/* One pass over the members of the object at p: out[i] is the value of the
+ * key names[i] (after folding when fold). A second occurrence of a wanted key
+ * gives GET_DUP; with strict, a key not in names gives GET_UNKNOWN. */
+static int obj_get(const char *p, const char *e, const char *const *names, size_t n, span *out,
+                   int fold, int strict)
+{
+    for (size_t i = 0; i < n; i++) out[i].v = out[i].e = NULL;
+    p = ws(p + 1, e);
+    if (p < e && *p == '}') return GET_OK;
+    while (p < e) {
+        const char *k = p + 1;
+        const char *ke = memchr(k, '"', (size_t)(e - k)); /* keys hold no escapes (validated) */
+        if (!ke) return GET_UNKNOWN;
+        p = ws(ke + 1, e);
+        p = ws(p + 1, e); /* ':' */
+        const char *ve = skip_val(p, e);
+        const char *key = k;
+        size_t klen = (size_t)(ke - k);
+        char fb[64];
+        if (fold) {
+            klen = fold_key(k, klen, fb, sizeof fb);
+            key = fb;
+        }
+        size_t i = 0;
+        for (; i < n; i++)
+            if (klen && strlen(names[i]) == klen && !memcmp(names[i], key, klen)) break;
+        if (i < n) {
+            if (out[i].v) return GET_DUP;
+            out[i].v = p;
+            out[i].e = ve;
+        } else if (strict) {
+            return GET_UNKNOWN;
+        }
+        p = ws(ve, e);
+        if (p >= e || *p != ',') break;
+        p = ws(p + 1, e);
+    }
+    return GET_OK;
+}
+
+static int is_obj(span s) { return s.v && *s.v == '{'; }
+static int is_str(span s) { return s.v && *s.v == '"'; }
+
+/* A string field as ct_json_str sees it: NULL for non-strings and "".
+ * -1 when the string holds an escape (decline). */
+static int sval(span s, ct_fstr *out)
+{
+    out->s = NULL;
+    out->n = 0;
+    if (!is_str(s)) return 0;
+    const char *b = s.v + 1;
+    size_t n = (size_t)(s.e - 1 - b);
+    if (memchr(b, '\\', n)) return -1;
+    if (n) {
+        out->s = b;
+        out->n = (uint32_t)n;
+    }
+    return 0;
+}
+
+static ct_fstr lit(const char *s)
+{
+    ct_fstr f = {s, s ? (uint32_t)strlen(s) : 0};
+    return f;
+}
+
+static int feq(ct_fstr a, const char *b)
+{
+    return a.s && strlen(b) == a.n && !memcmp(a.s, b, a.n);
+}
+
+static int fcaseeq(ct_fstr a, const char *b)
+{
+    return a.s && strlen(b) == a.n && ct_strncaseeq(a.s, b, a.n);
+}
+
+/* ct_norm_action() leaves the string as it is: printable ASCII, single inner
+ * spaces, no trailing '.'. Anything else is declined. */
+static int fold_is_identity(ct_fstr a)
+{
+    if (!a.s) return 1;
+    for (uint32_t i = 0; i < a.n; i++) {
+        unsigned char c = (unsigned char)a.s[i];
+        if (c < 0x20 || c > 0x7E) return 0;
+        if (c == ' ' && (i == 0 || i + 1 == a.n || a.s[i + 1] == ' ')) return 0;
+    }
+    return a.s[a.n - 1] != '.';
+}
+
+/* @timestamp as the full path writes it (parse, format to ms) and reads it back. */
+static int64_t ts_of(ct_fstr t)
+{
+    int64_t ms, ms2;
+    if (!t.s || ct_time_parse(t.s, t.n, &ms) < 0) return CT_TIME_NONE;
+    char buf[32];
+    ct_time_fmt(ms, buf);
+    if (ct_time_parse(buf, strlen(buf), &ms2) < 0) return CT_TIME_NONE;
+    return ms2;
+}
+
+static int is_ip(ct_fstr s)
+{
+    char buf[64];
+    unsigned char a[16];
+    if (!s.s || s.n >= sizeof buf) return 0;
+    memcpy(buf, s.s, s.n);
+    buf[s.n] = 0;
+    return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+}
+
+#define S(span_, dst) do { if (sval((span_), (dst)) < 0) return 0; } while (0)
+
+/* ---- Azure diagnostic sign-in records ---- */
+
+static const char *const az_top[] = {
+    "time", "category", "operationName", "callerIpAddress", "properties", "resourceId",
+    "operationVersion", "tenantId", "resultType", "resultSignature", "resultDescription",
+    "durationMs", "correlationId", "identity", "Level", "location",
+};
+enum { AZ_TIME, AZ_CAT, AZ_OP, AZ_CALLER_IP, AZ_PROPS, AZ_RESOURCE_ID };
+
+static const char *const az_props[] = {
+    "id", "service_principal_id", "service_principal_name", "user_id", "user_principal_name",
+    "app_id", "app_display_name", "user_display_name", "service_principal_credential_key_id",
+    "status", "ipaddress", "ip_address", "user_agent",
+};
+enum { P_ID, P_SPID, P_SPN, P_UID, P_UPN, P_APPID, P_APPDN, P_UDN, P_KEY, P_STATUS, P_IPADDR,
+       P_IP_ADDR, P_UA, P__N };
+
+static int signin_category(ct_fstr c)
+{
+    return c.s && c.n >= 10 && ct_strncaseeq(c.s + c.n - 10, "SignInLogs", 10);
+}
+
+static int fast_signin(const span *top, const char *e, ct_fast *o)
+{
+    ct_fstr cat, t, op, caller;
+    S(top[AZ_CAT], &cat);
+    if (!signin_category(cat)) return 0; /* AuditLogs and the rest: full path */
+    if (!top[AZ_PROPS].v && !top[AZ_OP].v && !top[AZ_RESOURCE_ID].v && !top[AZ_TIME].v) return 0;
+    S(top[AZ_TIME], &t);
+    S(top[AZ_OP], &op);
+    S(top[AZ_CALLER_IP], &caller);
+    if (is_str(top[AZ_TIME]) && !t.s) return 0; /* "" time: keep it simple */
+    if (!fold_is_identity(op)) return 0;
+
+    span P[P__N];
+    for (int i = 0; i < P__N; i++) P[i].v = P[i].e = NULL;
+    if (is_str(top[AZ_PROPS])) return 0; /* properties as a JSON string */
+    if (is_obj(top[AZ_PROPS]) &&
+        obj_get(top[AZ_PROPS].v, e, az_props, P__N, P, 1, 0) != GET_OK)
+        return 0;
+    ct_fstr id, spid, spn, uid, upn, appid, appdn, udn, key, ip1, ip2, ua;
+    S(P[P_ID], &id);
+    S(P[P_SPID], &spid);
+    S(P[P_SPN], &spn);
+    S(P[P_UID], &uid);
+    S(P[P_UPN], &upn);
+    S(P[P_APPID], &appid);
+    S(P[P_APPDN], &appdn);
+    S(P[P_UDN], &udn);
+    S(P[P_KEY], &key);
+    S(P[P_IPADDR], &ip1);
+    S(P[P_IP_ADDR], &ip2);
+    S(P[P_UA], &ua);
+
+    /* outcome from status.error_code (an integer; anything else declines) */
+    int has_ec = 0;
+    long long ec = 0;
+    if (is_str(P[P_STATUS])) return 0;
+    if (is_obj(P[P_STATUS])) {
+        static const char *const st_keys[] = {"error_code"};
+        span ecs;
+        if (obj_get(P[P_STATUS].v, e, st_keys, 1, &ecs, 1, 0) != GET_OK) return 0;
+        if (ecs.v && *ecs.v != 'n' && *ecs.v != 't' && *ecs.v != 'f' && *ecs.v != '{' &&
+            *ecs.v != '[') {
+            if (*ecs.v == '"') return 0;
+            char nb[32];
+            size_t nl = (size_t)(ecs.e - ecs.v);
+            if (nl >= sizeof nb - 1) return 0;
+            for (size_t i = 0; i < nl; i++)
+                if (!((ecs.v[i] >= '0' && ecs.v[i] <= '9') || (i == 0 && ecs.v[i] == '-'))) return 0;
+            memcpy(nb, ecs.v, nl);
+            nb[nl] = 0;
+            ec = strtoll(nb, NULL, 10);
+            has_ec = 1;
+        }
+    }
+
+    o->kind = CT_KIND_AZURE_DIAG;
+    o->ts = ts_of(t);
+    o->is_signin = 1;
+    ct_fstr *v = o->v;
+    v[CT_EF_DATASET] = lit("azure.signinlogs");
+    v[CT_EF_ACTION] = op;
+    v[CT_EF_OUTCOME] = lit(!has_ec || ec == 0 ? "success" : "failure");
+    v[CT_EF_RECORD_ID] = id;
+    int sp = fcaseeq(cat, "ServicePrincipalSignInLogs") || fcaseeq(cat, "ManagedIdentitySignInLogs") ||
+             (!uid.s && !upn.s && spid.s);
+    if (sp) {
+        int mi = fcaseeq(cat, "ManagedIdentitySignInLogs");
+        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
+        v[CT_EF_ACTOR_NAME] = spn.s ? spn : appdn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+        v[CT_EF_TARGET_ID] = spid;
+        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
+        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
+    } else {
+        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
+        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
+        if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_TARGET_ID] = appid;
+        v[CT_EF_TARGET_NAME] = appdn;
+        if (appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
+    }
+    v[CT_EF_TARGET_APP_ID] = appid;
+    v[CT_EF_CRED_USED] = key;
+    v[CT_EF_ACTOR_IP] = ip1.s ? ip1 : ip2.s ? ip2 : caller;
+    v[CT_EF_ACTOR_UA] = ua;
+    /* ct_fields_from_ecs fallbacks: user.id, then user.name (the UPN's local part) */
+    if (!v[CT_EF_ACTOR_ID].s) v[CT_EF_ACTOR_ID] = uid;
+    if (!v[CT_EF_ACTOR_NAME].s && upn.s) {
+        const char *at = memchr(upn.s, '@', upn.n);
+        ct_fstr name = upn;
+        if (at && at > upn.s && at + 1 < upn.s + upn.n) name.n = (uint32_t)(at - upn.s);
+        v[CT_EF_ACTOR_NAME] = name;
+    }
+    return 1;
+}
+
+/* ---- CloudTrail ---- */
+
+static const char *const ct_top[] = {
+    "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "sourceIPAddress",
+    "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements", "eventID",
+    "awsRegion", "additionalEventData", "requestID", "readOnly", "resources", "eventType",
+    "apiVersion", "managementEvent", "recipientAccountId", "sharedEventID", "vpcEndpointId",
+    "eventCategory", "tlsDetails", "serviceEventDetails", "sessionCredentialFromConsole",
+};
+enum { T_VERSION, T_UI, T_TIME, T_SOURCE, T_NAME, T_SIP, T_UA, T_ERRC, T_ERRM, T_REQ, T_RESP,
+       T_ID };
+
+static const char *const ct_ui[] = {"type", "arn", "principalId", "userName", "accessKeyId",
+                                    "invokedBy", "sessionContext"};
+enum { U_TYPE, U_ARN, U_PID, U_UNAME, U_AKID, U_INVOKED, U_SC, U__N };
+
+static const char *actor_type_of(ct_fstr t)
+{
+    static const char *const m[][2] = {
+        {"IAMUser", "iam_user"}, {"AssumedRole", "assumed_role"}, {"Root", "root"},
+        {"AWSService", "aws_service"}, {"FederatedUser", "federated_user"},
+        {"AWSAccount", "aws_account"}, {"IdentityCenterUser", "identity_center_user"},
+    };
+    for (size_t i = 0; i < CT_ARRAY_LEN(m); i++)
+        if (feq(t, m[i][0])) return m[i][1];
+    return NULL;
+}
+
+/* obj.k1.k2... : the value span, or absent; GET_DUP declines. */
+static int path_get(span obj, const char *e, const char *const *keys, size_t n, span *out)
+{
+    out->v = out->e = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_obj(obj)) return GET_OK;
+        span s;
+        if (obj_get(obj.v, e, &keys[i], 1, &s, 0, 0) != GET_OK) return GET_DUP;
+        obj = s;
+    }
+    *out = obj;
+    return GET_OK;
+}
+
+static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
+{
+    ct_fstr src, name, ver, tm, sip, ua, errc, errm, evid;
+    S(top[T_SOURCE], &src);
+    S(top[T_NAME], &name);
+    S(top[T_VERSION], &ver);
+    S(top[T_TIME], &tm);
+    if (!src.s || !name.s || !(ver.s || tm.s || top[T_UI].v)) return 0;
+    static const char *const special[] = {"ConsoleLogin", "CreateAccessKey", "CreateLoginProfile",
+                                          "UpdateLoginProfile", "GetFederationToken",
+                                          "CreateKeyPair", "ImportKeyPair"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(special); i++)
+        if (feq(name, special[i])) return 0;
+    if (!fold_is_identity(name)) return 0;
+    S(top[T_SIP], &sip);
+    S(top[T_UA], &ua);
+    S(top[T_ERRC], &errc);
+    S(top[T_ERRM], &errm);
+    S(top[T_ID], &evid);
+
+    ct_fstr type = {0}, arn = {0}, pid = {0}, uname = {0}, akid = {0}, invoked = {0};
+    if (is_obj(top[T_UI])) {
+        span U[U__N];
+        if (obj_get(top[T_UI].v, e, ct_ui, U__N, U, 0, 0) != GET_OK) return 0;
+        S(U[U_TYPE], &type);
+        S(U[U_ARN], &arn);
+        S(U[U_PID], &pid);
+        S(U[U_UNAME], &uname);
+        S(U[U_AKID], &akid);
+        S(U[U_INVOKED], &invoked);
+        static const char *const issuer[] = {"sessionIssuer", "userName"};
+        span is;
+        if (path_get(U[U_SC], e, issuer, 2, &is) != GET_OK) return 0;
+        ct_fstr iname;
+        S(is, &iname);
+        if (iname.s) uname = iname;
+    }
+    /* request / response: the pipeline flattens them only when their Java
+     * toString() is under 32766 bytes; long ones are declined */
+    ct_fstr req_user = {0}, target_uid = {0};
+    if (is_obj(top[T_REQ])) {
+        if (top[T_REQ].e - top[T_REQ].v > 3000) return 0;
+        static const char *const k[] = {"userName"};
+        span s;
+        if (path_get(top[T_REQ], e, k, 1, &s) != GET_OK) return 0;
+        S(s, &req_user);
+    }
+    if (is_obj(top[T_RESP])) {
+        if (top[T_RESP].e - top[T_RESP].v > 3000) return 0;
+        static const char *const k[] = {"user", "userId"};
+        span s;
+        if (path_get(top[T_RESP], e, k, 2, &s) != GET_OK) return 0;
+        S(s, &target_uid);
+    }
+
+    o->kind = CT_KIND_CLOUDTRAIL;
+    o->ts = ts_of(tm);
+    ct_fstr *v = o->v;
+    v[CT_EF_DATASET] = lit("aws.cloudtrail");
+    v[CT_EF_ACTION] = name;
+    v[CT_EF_OUTCOME] = lit(errc.s || errm.s ? "failure" : "success");
+    v[CT_EF_RECORD_ID] = evid;
+    v[CT_EF_ACTOR_TYPE] = lit(actor_type_of(type));
+    v[CT_EF_ACTOR_ID] = arn.s ? arn : pid;
+    if (feq(type, "Root")) v[CT_EF_ACTOR_NAME] = lit("root");
+    else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
+    else v[CT_EF_ACTOR_NAME] = uname;
+    if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
+    if (is_ip(sip)) v[CT_EF_ACTOR_IP] = sip;
+    v[CT_EF_ACTOR_UA] = ua;
+    v[CT_EF_CRED_USED] = akid;
+    if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || pid.s)) o->is_signin = 1;
+    if (req_user.s) {
+        v[CT_EF_TARGET_NAME] = req_user;
+        v[CT_EF_TARGET_ID] = target_uid.s ? target_uid : req_user;
+        v[CT_EF_TARGET_TYPE] = lit("iam_user");
+    }
+    /* ct_fields_from_ecs fallbacks */
+    if (!v[CT_EF_ACTOR_ID].s) v[CT_EF_ACTOR_ID] = pid;
+    if (!v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_NAME] = uname;
+    return 1;
+}
+
+int ct_fast_extract(const char *p, size_t len, ct_fast *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ts = CT_TIME_NONE;
+    const char *e = p + len;
+    p = ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    const char *end = v_value(p, e, 0);
+    if (!end || ws(end, e) != e) return 0;
+    span top[CT_ARRAY_LEN(ct_top)];
+    int rc = obj_get(p, e, az_top, CT_ARRAY_LEN(az_top), top, 0, 1);
+    if (rc == GET_OK) return fast_signin(top, e, o);
+    if (rc == GET_DUP) return 0;
+    rc = obj_get(p, e, ct_top, CT_ARRAY_LEN(ct_top), top, 0, 1);
+    if (rc == GET_OK) return fast_cloudtrail(top, e, o);
+    return 0;
+}

@@ -1,0 +1,33 @@
+/* fastscan: the entity fields of the hot raw record kinds (Azure sign-in
+ * diagnostic records, CloudTrail API calls) straight from the bytes, without
+ * a JSON tree or an ECS document. It gives exactly what ct_normalize() +
+ * ct_fields_from_ecs() give for the same record (tests/unit/test_fastscan.c
+ * compares both over every sample and fixture), and declines — the caller
+ * then takes the full path — whenever the record is malformed, of another
+ * kind, has an escape or a duplicate where a field is read, or is a
+ * credential operation (those are rare and rules look at them anyway). */
+#ifndef CT_FASTSCAN_H
+#define CT_FASTSCAN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "store.h"
+
+typedef struct ct_fstr {
+    const char *s; /* into the record's bytes, or a static string; NULL = unknown */
+    uint32_t n;
+} ct_fstr;
+
+typedef struct ct_fast {
+    ct_kind kind;
+    int64_t ts;
+    ct_fstr v[CT_EF__COUNT];
+    int is_credential_add, is_signin;
+} ct_fast;
+
+/* 1: out holds the record's fields; 0: take the full path. */
+int ct_fast_extract(const char *p, size_t len, ct_fast *out);
+
+/* Off when $CREDTRIAGE_NOFAST is set (for A/B runs and equivalence checks). */
+int ct_fast_enabled(void);
+
+#endif

@@ -1,0 +1,215 @@
+/* The fast extractor (fastscan.h) against the full path (cJSON + ct_normalize):
+ * over every record of samples/ and tests/fixtures/, and over mutated copies
+ * of sign-in and CloudTrail records (every byte position: truncated, or one
+ * byte replaced by a JSON-significant one), whenever the fast path accepts a
+ * record the full path must accept it too and give the same kind, time,
+ * flags and every interned field. Extra files: $CT_FASTSCAN_EXTRA (colon
+ * separated), e.g. a generated benchmark file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fastscan.h"
+#include "input.h"
+#include "norm.h"
+#include "store.h"
+
+typedef struct tally {
+    size_t records, fast, mismatches;
+    size_t by_kind[CT_KIND__COUNT];
+    char first_bad[512];
+} tally;
+
+static void fields_of(const ct_fields *f, const char *v[CT_EF__COUNT])
+{
+    const char *x[CT_EF__COUNT] = {
+        [CT_EF_DATASET] = f->dataset, [CT_EF_ACTION] = f->action, [CT_EF_OUTCOME] = f->outcome,
+        [CT_EF_ACTOR_ID] = f->actor_id, [CT_EF_ACTOR_NAME] = f->actor_name,
+        [CT_EF_ACTOR_TYPE] = f->actor_type, [CT_EF_ACTOR_IP] = f->actor_ip,
+        [CT_EF_ACTOR_UA] = f->actor_ua, [CT_EF_TARGET_ID] = f->target_id,
+        [CT_EF_TARGET_NAME] = f->target_name, [CT_EF_TARGET_TYPE] = f->target_type,
+        [CT_EF_TARGET_APP_ID] = f->target_app_id, [CT_EF_CRED_ID] = f->cred_id,
+        [CT_EF_CRED_TYPE] = f->cred_type, [CT_EF_CRED_NAME] = f->cred_name,
+        [CT_EF_CRED_END] = f->cred_end, [CT_EF_CRED_USED] = f->cred_used,
+        [CT_EF_RECORD_ID] = f->record_id,
+    };
+    memcpy(v, x, sizeof x);
+}
+
+static void mismatch(tally *t, const char *where, const char *what)
+{
+    t->mismatches++;
+    if (!t->first_bad[0]) snprintf(t->first_bad, sizeof t->first_bad, "%s: %s", where, what);
+}
+
+/* Compare both paths on one record. */
+static void check_record(tally *t, const char *p, size_t len, const char *where)
+{
+    t->records++;
+    ct_fast fx;
+    if (!ct_fast_extract(p, len, &fx)) return;
+    t->fast++;
+    t->by_kind[fx.kind]++;
+    cJSON *rec = cJSON_ParseWithLength(p, len);
+    if (!rec) {
+        mismatch(t, where, "fast path accepted what cJSON rejects");
+        return;
+    }
+    ct_norm n;
+    char err[256];
+    int rc = ct_normalize(rec, &n, err, sizeof err);
+    cJSON_Delete(rec);
+    if (rc < 0) {
+        mismatch(t, where, "fast path accepted what ct_normalize rejects");
+        return;
+    }
+    char what[400];
+    const char *v[CT_EF__COUNT];
+    fields_of(&n.f, v);
+    if ((ct_kind)fx.kind != n.kind) mismatch(t, where, "kind differs");
+    else if (fx.ts != n.f.ts) mismatch(t, where, "timestamp differs");
+    else if (!!fx.is_credential_add != !!n.f.is_credential_add || !!fx.is_signin != !!n.f.is_signin)
+        mismatch(t, where, "flags differ");
+    else
+        for (int i = 0; i < CT_EF__COUNT; i++) {
+            const ct_fstr *a = &fx.v[i];
+            int same = (!a->s && !v[i]) ||
+                       (a->s && v[i] && strlen(v[i]) == a->n && !memcmp(v[i], a->s, a->n));
+            if (!same) {
+                snprintf(what, sizeof what, "field %d: fast '%.*s' full '%s'", i,
+                         a->s ? (int)a->n : 6, a->s ? a->s : "(null)", v[i] ? v[i] : "(null)");
+                mismatch(t, where, what);
+                break;
+            }
+        }
+    ct_norm_free(&n);
+}
+
+typedef struct walk_ctx {
+    tally *t;
+    const ct_input *in;
+    const char *file;
+} walk_ctx;
+
+static int on_span(void *vctx, const ct_span *sp)
+{
+    walk_ctx *w = vctx;
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", w->file, (unsigned long long)sp->line);
+    check_record(w->t, w->in->data + sp->off, sp->len, where);
+    return 0;
+}
+
+static void on_bad(void *ctx, uint64_t line, const char *msg)
+{
+    (void)ctx, (void)line, (void)msg;
+}
+
+static void check_file(tally *t, const char *path)
+{
+    ct_input in;
+    ct_sbuf err, warn;
+    ct_sbuf_init(&err);
+    ct_sbuf_init(&warn);
+    if (ct_input_open(path, &in, &err, &warn) == 0) {
+        walk_ctx w = {t, &in, path};
+        ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
+        ct_input_close(&in);
+    }
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&warn);
+}
+
+static void check_dir(tally *t, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        check_file(t, path);
+    }
+    closedir(d);
+}
+
+static const char *const dirs[] = {
+    "samples", "tests/fixtures/norm/cloud", "tests/fixtures/norm/ms", "tests/fixtures/rules",
+    "tests/fixtures/corr", "tests/fixtures/input",
+};
+
+static void test_samples_and_fixtures(void **state)
+{
+    (void)state;
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i]);
+    const char *extra = getenv("CT_FASTSCAN_EXTRA");
+    if (extra && *extra) {
+        char *copy = ct_xstrdup(extra), *save = NULL;
+        for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f);
+        free(copy);
+    }
+    printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu), %zu mismatches\n",
+           t.records, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
+           t.mismatches);
+    if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
+    assert_int_equal(t.mismatches, 0);
+    /* the fast path must actually be taken for the hot kinds */
+    assert_true(t.by_kind[CT_KIND_AZURE_DIAG] >= 50);
+    assert_true(t.by_kind[CT_KIND_CLOUDTRAIL] >= 50);
+}
+
+/* Records to mutate: NDJSON lines of sign-ins and CloudTrail calls. */
+static const char *const seeds[] = {
+    "{\"time\":\"2026-11-02T00:20:15.9854795Z\",\"resourceId\":\"/tenants/t/providers/Microsoft.aadiam\",\"operationName\":\"Sign-in activity\",\"category\":\"ServicePrincipalSignInLogs\",\"resultType\":\"0\",\"callerIpAddress\":\"192.0.2.81\",\"Level\":4,\"properties\":{\"id\":\"b23b02b6\",\"userId\":null,\"appId\":\"6520edd2\",\"ipAddress\":\"192.0.2.81\",\"status\":{\"errorCode\":0},\"servicePrincipalName\":\"ci-pipeline\",\"servicePrincipalId\":\"78cd26c0\",\"servicePrincipalCredentialKeyId\":\"0b4ce4e9\",\"isInteractive\":false}}",
+    "{\"time\":\"2026-11-02T13:28:16.2707403Z\",\"operationName\":\"Sign-in activity\",\"category\":\"SignInLogs\",\"identity\":\"Megan Bowen\",\"properties\":{\"id\":\"59ccd563\",\"userDisplayName\":\"Megan Bowen\",\"userPrincipalName\":\"megan.bowen@contoso.com\",\"userId\":\"9e92add2\",\"appId\":\"c44b4083\",\"appDisplayName\":\"Azure Portal\",\"ipAddress\":\"192.0.2.10\",\"status\":{\"errorCode\":50126},\"userAgent\":\"Mozilla/5.0\",\"location\":{\"city\":\"Seattle\"}}}",
+    "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AssumedRole\",\"principalId\":\"AROA3:i-0a\",\"arn\":\"arn:aws:sts::1:assumed-role/ci/i-0a\",\"accountId\":\"1\",\"accessKeyId\":\"ASIAF20A\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"userName\":\"ci-runner\"},\"attributes\":{\"mfaAuthenticated\":\"false\"}}},\"eventTime\":\"2026-11-02T08:15:50Z\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"DescribeSecurityGroups\",\"sourceIPAddress\":\"192.0.2.80\",\"userAgent\":\"Boto3/1.35.44\",\"requestParameters\":{\"userName\":\"bob\",\"n\":1.5e3},\"responseElements\":{\"user\":{\"userId\":\"AIDA1\"}},\"eventID\":\"df4c0289\",\"readOnly\":true}",
+    "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"},\"eventTime\":\"2026-11-02T00:26:54Z\",\"eventSource\":\"sts.amazonaws.com\",\"eventName\":\"AssumeRole\",\"sourceIPAddress\":\"ec2.amazonaws.com\",\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/ci\"},\"responseElements\":null,\"eventID\":\"6b44fad6\"}",
+};
+
+static void test_mutations(void **state)
+{
+    (void)state;
+    static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'A', '_', '0', '\x01', '.'};
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t s = 0; s < CT_ARRAY_LEN(seeds); s++) {
+        size_t len = strlen(seeds[s]);
+        char *buf = ct_xmalloc(len + 1);
+        check_record(&t, seeds[s], len, "seed");
+        for (size_t i = 0; i < len; i++) {
+            check_record(&t, seeds[s], i, "truncated");
+            memcpy(buf, seeds[s], len);
+            for (size_t k = 0; k < sizeof subst; k++) {
+                buf[i] = subst[k];
+                char where[64];
+                snprintf(where, sizeof where, "seed %zu byte %zu = 0x%02x", s, i, (unsigned char)subst[k]);
+                check_record(&t, buf, len, where);
+            }
+        }
+        free(buf);
+    }
+    printf("fastscan mutations: %zu variants, %zu on the fast path, %zu mismatches\n", t.records,
+           t.fast, t.mismatches);
+    if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
+    assert_int_equal(t.mismatches, 0);
+    assert_true(t.fast > 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_samples_and_fixtures),
+        cmocka_unit_test(test_mutations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
