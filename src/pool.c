@@ -134,7 +134,7 @@ uint32_t ct_pool_lower(ct_pool *p, uint32_t id)
     size_t i = 0;
     while (i < len && !(s[i] >= 'A' && s[i] <= 'Z')) i++;
     if (i == len) return id;
-    char stackbuf[256];
+    char stackbuf[256] = {0}; /* (initialised: silences a -O1 sanitizer build false positive) */
     char *tmp = len < sizeof stackbuf ? stackbuf : ct_xmalloc(len + 1);
     for (size_t j = 0; j < len; j++)
         tmp[j] = (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32 : s[j]);
