@@ -353,8 +353,6 @@ static void draw_header(detail *d, int y, int w)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "[%s]", ui_status_name(a->status));
-    if (a->suppressed_by) ct_sbuf_addf(&b, " by exception %s", a->suppressed_by);
-    else if (a->decision_by) ct_sbuf_addf(&b, " by %s", a->decision_by);
     int sw = ct_san_width(b.buf);
     if (sw > w / 2) sw = w / 2;
     ui_put(y, x, w - x - sw - 2, a->rule_name ? a->rule_name : a->rule_id, UI_BOLD, 0);
@@ -364,6 +362,8 @@ static void draw_header(detail *d, int y, int w)
     char tb[32];
     ui_fmt_time(a->ts, 1, tb);
     ct_sbuf_addf(&b, "%s UTC   %s:%u", tb, ct_event_file(st, e), e->line);
+    if (a->suppressed_by) ct_sbuf_addf(&b, "   suppressed by exception %s", a->suppressed_by);
+    else if (a->decision_by) ct_sbuf_addf(&b, "   decided by %s", a->decision_by);
     ui_put(y + 1, 1, 6, "when", UI_DIM, 1);
     ui_put(y + 1, 7, w - 8, b.buf, 0, 0);
     y++;

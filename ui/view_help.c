@@ -13,7 +13,7 @@ static const struct { unsigned scope; const char *name; } sections[] = {
 };
 
 static const char *commands[] = {
-    ":sort time|severity|rule|actor", ":filter [status=S] [sev=high] [rule=TEXT] [TEXT] | clear",
+    ":sort time|severity|rule|actor", ":filter [status=S] [sev=high] [rule=TEXT] [TEXT] | clear   (\"quote\" spaces)",
     ":status open|all|acknowledged|false_positive|remediated|suppressed",
     ":group actor|target|none", ":ack [NOTE]   :reopen [NOTE]   (tagged alerts, else the current one)",
     ":open ID   :goto ID", ":window DUR   correlation window each side (30m, 12h, 3d, 2w)",

@@ -185,10 +185,10 @@ static void q_draw(ui_view *v, int y, int h, int w)
 {
     queue *q = Q(v);
     int full = w >= 110;
-    int tw = full ? 16 : 11;
+    int tw = full ? 19 : 11;
     int fixed = 2 + tw + 1 + 4 + 1 + 4 + 1 + 4 + 1;
     int rest = w - fixed;
-    int rw = rest * 4 / 10, aw = rest * 3 / 10, gw = rest - rw - aw - 2;
+    int rw = rest * 35 / 100, aw = rest * 25 / 100, gw = rest - rw - aw - 2;
     /* column header */
     int hx = 2;
     int ha = UI_BOLD | UI_UL;
@@ -395,6 +395,23 @@ static int parse_sev(const char *s)
     return -1;
 }
 
+/* Space-separated tokens; double quotes group ("rule=Entra ID" or rule="Entra ID"). */
+static char *next_token(char *s, char **save)
+{
+    char *p = s ? s : *save;
+    while (*p == ' ') p++;
+    if (!*p) return NULL;
+    char *tok = p, *out = p;
+    int q = 0;
+    for (; *p && (q || *p != ' '); p++) {
+        if (*p == '"') q = !q;
+        else *out++ = *p;
+    }
+    *save = *p ? p + 1 : p;
+    *out = 0;
+    return tok;
+}
+
 static int q_command(ui_view *v, const char *cmd, const char *args)
 {
     queue *q = Q(v);
@@ -439,7 +456,8 @@ static int q_command(ui_view *v, const char *cmd, const char *args)
         ct_sbuf text;
         ct_sbuf_init(&text);
         int bad = 0;
-        for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        (void)save;
+        for (char *tok = next_token(copy, &save); tok; tok = next_token(NULL, &save)) {
             char *eq = strchr(tok, '=');
             const char *val = eq ? eq + 1 : tok;
             size_t kl = eq ? (size_t)(eq - tok) : 0;

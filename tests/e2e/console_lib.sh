@@ -19,7 +19,8 @@ mkdir -p "$HOME"
 
 ct_cleanup() {
     tmux -L "$SOCK" kill-server 2>/dev/null
-    rm -rf "$TMP"
+    # the console may still be writing a draft as it goes away
+    rm -rf "$TMP" 2>/dev/null || { sleep 0.5; rm -rf "$TMP"; }
 }
 trap ct_cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -29,13 +30,28 @@ ct_start() {
     envs=""
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs '$1'"; shift; done
     [ "$1" = "--" ] && shift
-    cmd="cd '$PWD' && env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $envs '$CT' --repo '$TMP/repo' --analyst '$ANALYST' $* $SAMPLES"
+    # CT_PIPE=FILE: hold the start until the raw output stream is piped to FILE
+    go=""
+    [ -n "$CT_PIPE" ] && { rm -f "$TMP/go"; go="while [ ! -e '$TMP/go' ]; do sleep 0.05; done;"; }
+    cmd="cd '$PWD' && $go sh -c 'echo \$\$ > \"\$0\"; exec \"\$@\"' '$TMP/pid' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $envs '$CT' --repo '$TMP/repo' --analyst '$ANALYST' $* $SAMPLES"
     printf '%s\n' "$cmd; echo \"EXIT=\$?\" > '$TMP/exit'" > "$TMP/run.sh"
-    tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 80 -y 24 "sh '$TMP/run.sh'; sleep 600"
-    tmux -L "$SOCK" set-option -t ct remain-on-exit on >/dev/null 2>&1
+    rm -f "$TMP/exit"
+    if tmux -L "$SOCK" has-session -t ct 2>/dev/null; then
+        # again in the same terminal (a fresh server right after kill-server can race)
+        tmux -L "$SOCK" respawn-pane -k -t ct "sh '$TMP/run.sh'; sleep 600"
+    else
+        tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 80 -y 24 "sh '$TMP/run.sh'; sleep 600"
+    fi
+    if [ -n "$CT_PIPE" ]; then
+        tmux -L "$SOCK" pipe-pane -t ct "cat >> '$CT_PIPE'"
+        touch "$TMP/go"
+    fi
 }
 
-ct_screen() { tmux -L "$SOCK" capture-pane -p -t ct; }
+ct_screen() {
+    tmux -L "$SOCK" capture-pane -p -t ct 2>/dev/null && return 0
+    echo "(the tmux server is gone)"
+}
 ct_keys() { tmux -L "$SOCK" send-keys -t ct "$@"; }
 # literal text, not key names
 ct_type() { tmux -L "$SOCK" send-keys -t ct -l "$1"; }
@@ -52,7 +68,9 @@ ct_fail() {
 ct_wait() {
     n=$(( ${2:-10} * 20 ))
     while [ $n -gt 0 ]; do
-        ct_screen | grep -qF -- "$1" && return 0
+        ct_screen > "$TMP/screen"
+        grep -qF -- "$1" "$TMP/screen" && return 0
+        grep -qF "(the tmux server is gone)" "$TMP/screen" && ct_fail "tmux died waiting for: $1"
         sleep 0.05
         n=$((n - 1))
     done
