@@ -20,6 +20,14 @@
 /* Test hook: a process with this variable set dies (_exit) after writing the
  * files and before staging them, as a kill at the worst moment would. */
 #define CRASH_HOOK_ENV "CT_GITSTORE_TEST_CRASH_AFTER_WRITE"
+#define CRASH_AT_ENV "CT_GITSTORE_TEST_CRASH_AT" /* write | stage | commit (gitstore.h) */
+
+/* Test hook: die like a SIGKILL (no cleanup) at a named step of a commit. */
+static void crash_point(const char *step)
+{
+    const char *e = getenv(CRASH_AT_ENV);
+    if (e && !strcmp(e, step)) _exit(99);
+}
 
 int ct_repo__giterr(ct_sbuf *err, const char *fmt, ...)
 {
@@ -386,12 +394,14 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
         for (size_t i = 0; i < n; i++)
             if (write_worktree(r, &files[i], err) < 0) goto out; /* journal stays: recovery */
         if (getenv(CRASH_HOOK_ENV)) _exit(99);
+        crash_point("write");
     }
     if (git_repository_index(&idx, r->repo) < 0) {
         ct_repo__giterr(err, "cannot open the git index");
         goto out;
     }
     if (stage_paths(r, idx, files, n, err) < 0) goto out;
+    crash_point("stage");
 
     if (parent ? git_commit_tree(&base, parent) < 0 : empty_tree(r->repo, &base, err) < 0) {
         if (parent) ct_repo__giterr(err, "cannot read the tree of HEAD");
@@ -439,6 +449,7 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
         ct_repo__giterr(err, "cannot commit to %s", r->workdir);
         goto out;
     }
+    crash_point("commit"); /* committed, journal not yet removed */
     ct_repo__remove_journal(r);
     if (oid_out) git_oid_tostr(oid_out, 41, &commit_id);
     rc = 0;

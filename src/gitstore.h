@@ -17,7 +17,10 @@
  * Recovery commits by the identity given to ct_repo_open (or git config); with
  * none, ct_repo_open fails and the journal stays for the next try.
  * Test hook: with CT_GITSTORE_TEST_CRASH_AFTER_WRITE set in the environment,
- * a commit _exit()s (99) after writing the files, before staging them. */
+ * a commit _exit()s (99) after writing the files, before staging them. With
+ * CT_GITSTORE_TEST_CRASH_AT=write|stage|commit it _exit()s (99) after writing
+ * the files / after staging them / after the commit but before the journal is
+ * removed (tests/e2e/faults.sh). */
 #ifndef CT_GITSTORE_H
 #define CT_GITSTORE_H
 #include <stddef.h>
