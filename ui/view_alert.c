@@ -184,7 +184,7 @@ static void event_line(ui_text *t, size_t ev, size_t self)
         ui_line_add(l, " by ", UI_DIM);
         ui_line_add(l, actor, 0);
     }
-    if (target) {
+    if (target && (!actor || strcmp(actor, target))) {
         ui_line_add(l, " on ", UI_DIM);
         ui_line_add(l, target, 0);
     }

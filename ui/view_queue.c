@@ -171,14 +171,14 @@ static void q_title(ui_view *v, ct_sbuf *out)
     queue *q = Q(v);
     size_t shown = 0;
     for (size_t r = 0; r < q->nrows; r++) shown += !q->rows[r].header;
-    ct_sbuf_addf(out, "Alert queue [%s] %zu of %zu  sort:%s",
-                 q->status == FILTER_ALL ? "all" : ui_status_name((ct_status)q->status), shown,
-                 ui.s.alerts.n, sort_names[q->sort]);
+    ct_sbuf_addf(out, "Alert queue [%s] %zu of %zu", q->status == FILTER_ALL ? "all" : ui_status_name((ct_status)q->status),
+                 shown, ui.s.alerts.n);
+    if (q->ntagged) ct_sbuf_addf(out, ", %zu tagged", q->ntagged);
+    ct_sbuf_addf(out, "  sort:%s", sort_names[q->sort]);
     if (q->group) ct_sbuf_addf(out, " group:%s", group_names[q->group]);
     if (q->min_sev) ct_sbuf_addf(out, " sev>=%s", ui_sev_label(q->min_sev == 4 ? "critical" : q->min_sev == 3 ? "high" : q->min_sev == 2 ? "medium" : "low"));
     if (q->rule) ct_sbuf_addf(out, " rule~%s", q->rule);
     if (q->text) ct_sbuf_addf(out, " text~%s", q->text);
-    if (q->ntagged) ct_sbuf_addf(out, "  %zu tagged", q->ntagged);
 }
 
 static void q_draw(ui_view *v, int y, int h, int w)
@@ -188,7 +188,7 @@ static void q_draw(ui_view *v, int y, int h, int w)
     int tw = full ? 19 : 11;
     int fixed = 2 + tw + 1 + 4 + 1 + 4 + 1 + 4 + 1;
     int rest = w - fixed;
-    int rw = rest * 35 / 100, aw = rest * 25 / 100, gw = rest - rw - aw - 2;
+    int rw = rest * (full ? 35 : 40) / 100, aw = rest * (full ? 25 : 30) / 100, gw = rest - rw - aw - 2;
     /* column header */
     int hx = 2;
     int ha = UI_BOLD | UI_UL;

@@ -29,6 +29,14 @@ ct_wait "who"
 ct_keys 2
 ct_wait "Credential usage"
 ct_wait "Activity"
+# Enter on a correlated event opens its raw record
+ct_keys / ; ct_type "from 198.51.100.23"; ct_keys Enter
+ct_wait "from 198.51.100.23 [failure]"
+ct_keys Enter
+ct_wait "(from alert"
+ct_wait "Raw record"
+ct_keys q
+ct_wait "Credential usage"
 ct_keys 3
 ct_wait "Raw record"
 ct_keys Tab
@@ -47,6 +55,29 @@ ct_keys ':' ; ct_type "filter clear"; ct_keys Enter
 ct_wait "Alert queue [open]"
 ct_keys '='
 ct_wait "group:actor"
+
+# tags: one action on every tagged alert
+ct_keys '='
+ct_wait "group:target"
+ct_keys '='
+ct_keys : ; ct_type "filter text=ci-pipeline"; ct_keys Enter
+ct_wait "text~ci-pipeline"
+ct_keys g t t
+ct_wait "2 tagged"
+ct_keys a
+ct_wait "acknowledged 2 alerts"
+ct_wait_gone "2 tagged"
+[ "$(git -C "$TMP/repo" log --format=%s | grep -c '^ack')" = 2 ] || ct_fail "not two ack commits"
+ct_keys : ; ct_type "status acknowledged"; ct_keys Enter
+ct_wait "Alert queue [acknowledged]"
+ct_keys g t t o
+ct_wait "reopened 2 alerts"
+ct_keys : ; ct_type "filter clear"; ct_keys Enter
+ct_wait "Alert queue [open]"
+
+# the correlation window
+ct_keys : ; ct_type "window 3d"; ct_keys Enter
+ct_wait "correlation window: 3d each side"
 
 # Ctrl-L redraws, Q quits with status 0
 ct_keys C-l
