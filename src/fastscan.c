@@ -2,7 +2,8 @@
  *
  * Every rule here mirrors the full path (norm_azure.c signin_to_ecs +
  * ct_extract_azure_signin, norm_aws.c ct_norm_cloudtrail +
- * ct_extract_cloudtrail, norm.c ct_fields_from_ecs). Whenever a record is
+ * ct_extract_cloudtrail, norm_gcp.c ct_norm_gcp + ct_extract_gcp, norm.c
+ * ct_fields_from_ecs). Whenever a record is
  * not plainly one of the handled shapes, the answer is 0 and the caller
  * normalizes it the slow way, so declining is always safe; accepting must be
  * exact. In particular the record must be strictly valid JSON (stricter than
@@ -198,21 +199,32 @@ static size_t fold_key(const char *k, size_t n, char *out, size_t cap)
 
 enum { GET_OK = 0, GET_DUP = -1, GET_UNKNOWN = -2 };
 
+static int obj_get_x(const char *p, const char *e, const char *const *names, size_t n, span *out,
+                     int fold, int strict, int icase_guard);
+
 /* One pass over the members of the object at p: out[i] is the value of the
  * key names[i] (after folding when fold). A second occurrence of a wanted key
  * gives GET_DUP; with strict, a key not in names gives GET_UNKNOWN. */
 static int obj_get(const char *p, const char *e, const char *const *names, size_t n, span *out,
                    int fold, int strict)
 {
+    return obj_get_x(p, e, names, n, out, fold, strict, 0);
+}
+
+/* The same, and with icase_guard a key equal to a wanted one but for case
+ * also declines (the full path looks some keys up case-insensitively). */
+static int obj_get_x(const char *p, const char *e, const char *const *names, size_t n, span *out,
+                     int fold, int strict, int icase_guard)
+{
     for (size_t i = 0; i < n; i++) out[i].v = out[i].e = NULL;
     p = ws(p + 1, e);
     if (p < e && *p == '}') return GET_OK;
     while (p < e) {
         const char *k = p + 1;
-        const char *ke = memchr(k, '"', (size_t)(e - k)); /* keys hold no escapes (validated) */
+        const char *ke = memchr(k, '"', (size_t)(e - k));
         if (!ke) return GET_UNKNOWN;
         p = ws(ke + 1, e);
-        p = ws(p + 1, e); /* ':' */
+        p = ws(p + 1, e);
         const char *ve = skip_val(p, e);
         const char *key = k;
         size_t klen = (size_t)(ke - k);
@@ -222,8 +234,12 @@ static int obj_get(const char *p, const char *e, const char *const *names, size_
             key = fb;
         }
         size_t i = 0;
-        for (; i < n; i++)
-            if (klen && strlen(names[i]) == klen && !memcmp(names[i], key, klen)) break;
+        for (; i < n; i++) {
+            size_t nl = strlen(names[i]);
+            if (!klen || nl != klen) continue;
+            if (!memcmp(names[i], key, klen)) break;
+            if (icase_guard && ct_strncaseeq(names[i], key, klen)) return GET_DUP;
+        }
         if (i < n) {
             if (out[i].v) return GET_DUP;
             out[i].v = p;
@@ -553,6 +569,126 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     return 1;
 }
 
+/* ---- GCP Cloud Audit Log entries (protoPayload, camelCase) ---- */
+
+static const char *const g_top[] = {"protoPayload", "insertId", "timestamp", "resource", "severity",
+                                    "logName", "receiveTimestamp", "labels"};
+enum { G_PP, G_INSERT, G_TS };
+
+static const char *const g_pp[] = {"@type", "authenticationInfo", "requestMetadata", "methodName",
+                                   "status", "authorizationInfo", "at_sign_type"};
+enum { GP_TYPE, GP_AUTHN, GP_RM, GP_METHOD, GP_STATUS, GP_AUTHZ, GP_ATSIGN, GP__N };
+
+/* An integer number span: 1 with *v set; 0 when not a number; -1 decline. */
+static int int_val(span s, long long *v)
+{
+    if (!s.v || *s.v == 'n' || *s.v == 't' || *s.v == 'f' || *s.v == '{' || *s.v == '[') return 0;
+    if (*s.v == '"') return -1;
+    char nb[32];
+    size_t nl = (size_t)(s.e - s.v);
+    if (nl >= sizeof nb - 1) return -1;
+    for (size_t i = 0; i < nl; i++)
+        if (!((s.v[i] >= '0' && s.v[i] <= '9') || (i == 0 && s.v[i] == '-'))) return -1;
+    memcpy(nb, s.v, nl);
+    nb[nl] = 0;
+    *v = strtoll(nb, NULL, 10);
+    return 1;
+}
+
+static int fast_gcp(const span *top, const char *e, ct_fast *o)
+{
+    if (!is_obj(top[G_PP])) return 0;
+    span P[GP__N];
+    if (obj_get_x(top[G_PP].v, e, g_pp, GP__N, P, 0, 0, 1) != GET_OK) return 0;
+    ct_fstr type, method, insert, ts;
+    S(P[GP_TYPE], &type);
+    if (P[GP_ATSIGN].v || !feq(type, "type.googleapis.com/google.cloud.audit.AuditLog")) return 0;
+    S(P[GP_METHOD], &method);
+    S(top[G_INSERT], &insert);
+    S(top[G_TS], &ts);
+    if (!fold_is_identity(method)) return 0;
+    /* credential methods take the full path */
+    for (uint32_t i = 0; method.s && i + 17 <= method.n; i++)
+        if (!memcmp(method.s + i, "ServiceAccountKey", 17)) return 0;
+    for (uint32_t i = 0; method.s && i + 18 <= method.n; i++)
+        if (!memcmp(method.s + i, "ImportSshPublicKey", 18)) return 0;
+
+    ct_fstr email = {0}, keyname = {0}, ip = {0}, ua = {0};
+    if (is_obj(P[GP_AUTHN])) {
+        static const char *const k[] = {"principalEmail", "serviceAccountKeyName"};
+        span A[2];
+        if (obj_get_x(P[GP_AUTHN].v, e, k, 2, A, 0, 0, 0) != GET_OK) return 0;
+        S(A[0], &email);
+        S(A[1], &keyname);
+    }
+    if (is_obj(P[GP_RM])) {
+        static const char *const k[] = {"callerIp", "callerSuppliedUserAgent"};
+        span R[2];
+        if (obj_get_x(P[GP_RM].v, e, k, 2, R, 0, 0, 1) != GET_OK) return 0;
+        S(R[0], &ip);
+        S(R[1], &ua);
+    }
+    /* outcome: status.code, else the one authorizationInfo's granted */
+    const char *outcome = "unknown";
+    int have_code = 0;
+    long long code = 0;
+    if (is_obj(P[GP_STATUS])) {
+        static const char *const k[] = {"code"};
+        span c;
+        if (obj_get_x(P[GP_STATUS].v, e, k, 1, &c, 0, 0, 0) != GET_OK) return 0;
+        int r = int_val(c, &code);
+        if (r < 0) return 0;
+        have_code = r;
+    }
+    if (have_code) {
+        outcome = code == 0 ? "success" : "failure";
+    } else if (P[GP_AUTHZ].v && *P[GP_AUTHZ].v == '[') {
+        const char *q = ws(P[GP_AUTHZ].v + 1, e);
+        if (q < e && *q != ']') {
+            const char *qe = skip_val(q, e);
+            const char *after = ws(qe, e);
+            if (after < e && *after == ']' && *q == '{') { /* exactly one element, an object */
+                static const char *const k[] = {"granted"};
+                span g;
+                if (obj_get_x(q, e, k, 1, &g, 0, 0, 0) != GET_OK) return 0;
+                if (g.v && g.e - g.v == 4 && !memcmp(g.v, "true", 4)) outcome = "success";
+                else if (g.v && g.e - g.v == 5 && !memcmp(g.v, "false", 5)) outcome = "failure";
+            }
+        }
+    }
+
+    o->kind = CT_KIND_GCP;
+    o->ts = ts_of(ts);
+    ct_fstr *v = o->v;
+    v[CT_EF_DATASET] = lit("gcp.audit");
+    v[CT_EF_ACTION] = method;
+    v[CT_EF_OUTCOME] = lit(outcome);
+    v[CT_EF_RECORD_ID] = insert;
+    if (email.s) {
+        static const char sa[] = ".gserviceaccount.com";
+        v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME] = email;
+        v[CT_EF_ACTOR_TYPE] = lit(email.n >= sizeof sa - 1 &&
+                                          !memcmp(email.s + email.n - (sizeof sa - 1), sa, sizeof sa - 1)
+                                      ? "service_account" : "user");
+        o->is_signin = 1;
+    }
+    if (is_ip(ip)) v[CT_EF_ACTOR_IP] = ip;
+    v[CT_EF_ACTOR_UA] = ua;
+    if (keyname.s) {
+        const char *slash = NULL;
+        for (uint32_t i = keyname.n; i > 0; i--)
+            if (keyname.s[i - 1] == '/') { slash = keyname.s + i - 1; break; }
+        ct_fstr used = keyname;
+        if (slash) {
+            used.s = slash + 1;
+            used.n = (uint32_t)(keyname.s + keyname.n - used.s);
+            if (!used.n) used.s = NULL;
+        }
+        v[CT_EF_CRED_USED] = used;
+    }
+    return 1;
+}
+
 int ct_fast_extract(const char *p, size_t len, ct_fast *o)
 {
     memset(o, 0, sizeof *o);
@@ -568,5 +704,8 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     if (rc == GET_DUP) return 0;
     rc = obj_get(p, e, ct_top, CT_ARRAY_LEN(ct_top), top, 0, 1);
     if (rc == GET_OK) return fast_cloudtrail(top, e, o);
+    if (rc == GET_DUP) return 0;
+    rc = obj_get(p, e, g_top, CT_ARRAY_LEN(g_top), top, 0, 1);
+    if (rc == GET_OK) return fast_gcp(top, e, o);
     return 0;
 }

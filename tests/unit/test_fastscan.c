@@ -158,14 +158,15 @@ static void test_samples_and_fixtures(void **state)
         for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f);
         free(copy);
     }
-    printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu), %zu mismatches\n",
+    printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu), %zu mismatches\n",
            t.records, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
-           t.mismatches);
+           t.by_kind[CT_KIND_GCP], t.mismatches);
     if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
     assert_int_equal(t.mismatches, 0);
     /* the fast path must actually be taken for the hot kinds */
     assert_true(t.by_kind[CT_KIND_AZURE_DIAG] >= 50);
     assert_true(t.by_kind[CT_KIND_CLOUDTRAIL] >= 50);
+    assert_true(t.by_kind[CT_KIND_GCP] >= 20);
 }
 
 /* Records to mutate: NDJSON lines of sign-ins and CloudTrail calls. */
@@ -173,6 +174,7 @@ static const char *const seeds[] = {
     "{\"time\":\"2026-11-02T00:20:15.9854795Z\",\"resourceId\":\"/tenants/t/providers/Microsoft.aadiam\",\"operationName\":\"Sign-in activity\",\"category\":\"ServicePrincipalSignInLogs\",\"resultType\":\"0\",\"callerIpAddress\":\"192.0.2.81\",\"Level\":4,\"properties\":{\"id\":\"b23b02b6\",\"userId\":null,\"appId\":\"6520edd2\",\"ipAddress\":\"192.0.2.81\",\"status\":{\"errorCode\":0},\"servicePrincipalName\":\"ci-pipeline\",\"servicePrincipalId\":\"78cd26c0\",\"servicePrincipalCredentialKeyId\":\"0b4ce4e9\",\"isInteractive\":false}}",
     "{\"time\":\"2026-11-02T13:28:16.2707403Z\",\"operationName\":\"Sign-in activity\",\"category\":\"SignInLogs\",\"identity\":\"Megan Bowen\",\"properties\":{\"id\":\"59ccd563\",\"userDisplayName\":\"Megan Bowen\",\"userPrincipalName\":\"megan.bowen@contoso.com\",\"userId\":\"9e92add2\",\"appId\":\"c44b4083\",\"appDisplayName\":\"Azure Portal\",\"ipAddress\":\"192.0.2.10\",\"status\":{\"errorCode\":50126},\"userAgent\":\"Mozilla/5.0\",\"location\":{\"city\":\"Seattle\"}}}",
     "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AssumedRole\",\"principalId\":\"AROA3:i-0a\",\"arn\":\"arn:aws:sts::1:assumed-role/ci/i-0a\",\"accountId\":\"1\",\"accessKeyId\":\"ASIAF20A\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"userName\":\"ci-runner\"},\"attributes\":{\"mfaAuthenticated\":\"false\"}}},\"eventTime\":\"2026-11-02T08:15:50Z\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"DescribeSecurityGroups\",\"sourceIPAddress\":\"192.0.2.80\",\"userAgent\":\"Boto3/1.35.44\",\"requestParameters\":{\"userName\":\"bob\",\"n\":1.5e3},\"responseElements\":{\"user\":{\"userId\":\"AIDA1\"}},\"eventID\":\"df4c0289\",\"readOnly\":true}",
+    "{\"protoPayload\":{\"@type\":\"type.googleapis.com/google.cloud.audit.AuditLog\",\"status\":{\"code\":7},\"authenticationInfo\":{\"principalEmail\":\"bot@p.iam.gserviceaccount.com\",\"serviceAccountKeyName\":\"//iam.googleapis.com/projects/p/serviceAccounts/bot/keys/0bdb\"},\"requestMetadata\":{\"callerIp\":\"192.0.2.90\",\"callerSuppliedUserAgent\":\"gcloud\"},\"serviceName\":\"storage.googleapis.com\",\"methodName\":\"storage.objects.create\",\"authorizationInfo\":[{\"granted\":true}]},\"insertId\":\"6ac9\",\"timestamp\":\"2026-11-02T07:41:55.790349571Z\",\"logName\":\"projects/p/logs/cloudaudit.googleapis.com%2Fdata_access\"}",
     "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"},\"eventTime\":\"2026-11-02T00:26:54Z\",\"eventSource\":\"sts.amazonaws.com\",\"eventName\":\"AssumeRole\",\"sourceIPAddress\":\"ec2.amazonaws.com\",\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/ci\"},\"responseElements\":null,\"eventID\":\"6b44fad6\"}",
 };
 

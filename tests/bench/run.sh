@@ -1,0 +1,130 @@
+#!/bin/sh
+# make bench: credtriage on generated cloud audit logs, against jq on the same file.
+#
+#   sh tests/bench/run.sh build/credtriage
+#
+# Environment:
+#   BENCH_N     sizes to run, space separated (default "100000 1000000"; add 10000000)
+#   BENCH_DIR   where generated files and tools go (default build/bench, not committed)
+#   BENCH_ECS   1 (default): also run the same events in ECS form; 0: raw records only
+#   BENCH_JQ    1 (default): time jq on every file; 0: skip (jq is slow at 1 GB+)
+#   BENCH_GZIP  1 (default): gzip input rows (scan FILE.gz, and zcat | scan -) for the first size
+#   BENCH_UI    1 (default): console first frame and keypress-to-frame (tmux + CREDTRIAGE_TRACE)
+# Every figure is from this run, with a warm page cache (files are read once before timing).
+# Nothing in `make test` runs this.
+set -eu
+BIN=${1:?usage: run.sh path/to/credtriage}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BDIR=$(dirname "$BIN")
+OUT=${BENCH_DIR:-$ROOT/build/bench}
+SIZES=${BENCH_N:-100000 1000000}
+ECS=${BENCH_ECS:-1}
+JQ=${BENCH_JQ:-1}
+GZ=${BENCH_GZIP:-1}
+UIB=${BENCH_UI:-1}
+mkdir -p "$OUT"
+cd "$ROOT"
+
+# an empty home: no rules repo, the shipped rules (deterministic)
+export HOME="$OUT/home" XDG_DATA_HOME="$OUT/home/xdg" CREDTRIAGE_DATADIR="$ROOT"
+unset CREDTRIAGE_REPO 2>/dev/null || true
+rm -rf "$HOME" "$OUT/home-ui"
+mkdir -p "$HOME" "$OUT/home-ui"
+
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+CC=${CC:-cc}
+PKG=$(pkg-config --cflags --libs ncursesw libcjson libgit2 md4c zlib)
+$CC -O2 -std=c11 -Wall -Wextra -Werror -o "$OUT/gen" tests/bench/gen.c
+# shellcheck disable=SC2086
+$CC -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -o "$OUT/corrbench" \
+    tests/bench/corrbench.c "$BDIR/libcredtriage.a" $PKG -lpthread -lm
+
+mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+
+# timed NAME CMD...: runs CMD with stdout discarded; sets T_WALL T_CPU T_RSS (KB)
+timed() {
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || {
+        echo "bench: failed: $*" >&2
+        tail -5 "$OUT/stderr.txt" >&2
+        return 1
+    }
+    read -r T_WALL u s T_RSS <"$OUT/time.txt"
+    T_CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+}
+
+ROWS="$OUT/rows.txt"
+: >"$ROWS"
+EXTRA="$OUT/extra.txt"
+: >"$EXTRA"
+first=1
+for n in $SIZES; do
+    for form in raw ecs; do
+        [ "$form" = ecs ] && [ "$ECS" != 1 ] && continue
+        f="$OUT/e$n.$form.ndjson"
+        if [ ! -s "$f" ]; then
+            if [ "$form" = ecs ]; then "$OUT/gen" -n "$n" --ecs >"$f"; else "$OUT/gen" -n "$n" >"$f"; fi
+        fi
+        size=$(stat -c %s "$f")
+        cat "$f" >/dev/null # warm the page cache
+        timed "$BIN" scan "$f"
+        wall=$T_WALL cpu=$T_CPU rss=$T_RSS
+        alerts=$(grep -o '^[0-9]* alerts' "$OUT/stderr.txt" | cut -d' ' -f1)
+        pct=$(awk -v r="$rss" -v s="$size" 'BEGIN { printf "%.1f%%", r * 1024 * 100 / s }')
+        jqw=- ratio=-
+        if [ "$JQ" = 1 ]; then
+            timed jq -c 'select((.operationName // "") | test("Certificates and secrets"))' "$f"
+            jqw=$T_WALL
+            ratio=$(awk -v a="$jqw" -v b="$wall" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
+        fi
+        printf '%-10s %9s %8s %8s %9s %8s %7s %7s %8s %7s\n' "scan-$form" "$n" "$(mb "$size")" \
+            "$wall" "$cpu" "$(mb $((rss * 1024)))" "$pct" "${alerts:-?}" "$jqw" "$ratio" >>"$ROWS"
+        if [ "$form" = raw ]; then
+            "$OUT/corrbench" "$f" >"$OUT/corr.txt" 2>/dev/null || echo "corrbench failed" >"$OUT/corr.txt"
+            echo "correlate  $n: $(cat "$OUT/corr.txt")" >>"$EXTRA"
+        fi
+        if [ "$form" = raw ] && [ "$first" = 1 ] && [ "$GZ" = 1 ]; then
+            gzip -1 -c "$f" >"$f.gz"
+            cat "$f.gz" >/dev/null
+            timed "$BIN" scan "$f.gz"
+            printf '%-10s %9s %8s %8s %9s %8s %7s %7s %8s %7s\n' "scan-gz" "$n" "$(mb "$(stat -c %s "$f.gz")")" \
+                "$T_WALL" "$T_CPU" "$(mb $((T_RSS * 1024)))" "-" "-" "-" "-" >>"$ROWS"
+            timed sh -c "zcat '$f.gz' | '$BIN' scan -"
+            printf '%-10s %9s %8s %8s %9s %8s %7s %7s %8s %7s\n' "zcat|scan" "$n" "-" \
+                "$T_WALL" "$T_CPU" "$(mb $((T_RSS * 1024)))" "-" "-" "-" "-" >>"$ROWS"
+            timed sh -c "zcat '$f.gz' >/dev/null"
+            echo "zcat alone $n: ${T_WALL} s" >>"$EXTRA"
+        fi
+        if [ "$form" = raw ] && [ "$UIB" = 1 ]; then
+            tr="$OUT/trace.$n.txt" sc="$OUT/script.txt"
+            rm -f "$tr"
+            printf 'jjjjj\nkk\n<Enter>\nq\njj\n<Enter>\nq\nQ\n' >"$sc"
+            if command -v tmux >/dev/null 2>&1; then
+                tmux -L ctbench new-session -d -x 200 -y 50 \
+                    "CREDTRIAGE_TRACE='$tr' CREDTRIAGE_SCRIPT='$sc' HOME='$OUT/home-ui' XDG_DATA_HOME='$OUT/home-ui/xdg' '$BIN' --analyst 'Bench <bench@example.invalid>' '$f'" 2>/dev/null || true
+                i=0
+                while tmux -L ctbench has-session 2>/dev/null && [ $i -lt 600 ]; do sleep 0.2; i=$((i + 1)); done
+                tmux -L ctbench kill-server 2>/dev/null || true
+            fi
+            if [ -s "$tr" ] && grep -q 'first-queue-frame' "$tr"; then
+                ff=$(grep 'first-queue-frame' "$tr" | tail -1 | awk '{print $2}')
+                kf=$(grep 'key->frame' "$tr" | awk '{print $2}' | sort -n |
+                    awk '{a[NR]=$1} END { if (NR) printf "median %.2f ms, max %.2f ms over %d keys", a[int((NR+1)/2)], a[NR], NR; else printf "no keys traced" }')
+                echo "console    $n: start->first queue frame ${ff} ms; key->frame $kf" >>"$EXTRA"
+            else
+                echo "console    $n: n/a (console trace missing)" >>"$EXTRA"
+            fi
+        fi
+        first=0
+    done
+done
+
+echo
+echo "credtriage bench ($(nproc) cores, $(basename "$BIN"), warm page cache)"
+printf '%-10s %9s %8s %8s %9s %8s %7s %7s %8s %7s\n' case events MB wall_s user+sys rss_MB rss/in alerts jq_s jq/scan
+cat "$ROWS"
+echo
+cat "$EXTRA"
+echo
+echo "targets: 1M scan <= 2.5 s wall, RSS <= 25% of input, 10M <= 11x the 1M time and RSS,"
+echo "         correlate one alert <= 1 ms, scan FILE.gz at least as fast as zcat | scan -"
