@@ -482,7 +482,7 @@ static void handle_key(int key)
         return;
     }
     if (too_small()) {
-        if (key == 'Q' || key == 'q') ui.quit = 1;
+        if (key == 'Q') ui.quit = 1;
         return;
     }
     if (v->ops->input && v->ops->input(v, key)) return;

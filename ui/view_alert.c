@@ -296,7 +296,8 @@ static void build_corr(detail *d, int w)
         add_events(t, r.usage.events, r.usage.n, r.self_event);
     }
     /* history */
-    heading(t, " History%.0zu", (size_t)0);
+    ui_text_line(t, 0, -1);
+    ui_line_add(ui_text_line(t, 0, -1), " History", UI_BOLD | UI_COLOR(UI_C_HEAD));
     l = ui_text_line(t, 0, -1);
     if (!r.prior_changes)
         ui_line_add(l, "   first seen: no earlier credential addition to this target in the loaded data",

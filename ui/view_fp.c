@@ -123,6 +123,7 @@ static void commit(fpform *f)
     if (err.len) {
         int every = strstr(err.buf, "every") != NULL || strstr(err.buf, "force") != NULL;
         ui_msg(1, "refused: %s%s", err.buf, every && !f->force ? ", press F to force" : "");
+        if (every) f->focus = IT_COMMIT(f); /* out of the text fields, so F is a key */
         if (ok) ui_refresh_all();
         ct_sbuf_free(&err);
         return;
