@@ -106,7 +106,7 @@ static int visible(queue *q, size_t i)
 
 static void rebuild(queue *q)
 {
-    size_t keep = SIZE_MAX;
+    size_t keep = SIZE_MAX, old_cur = q->cur;
     if (q->cur < q->nrows) keep = q->rows[q->cur].alert;
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
@@ -141,7 +141,8 @@ static void rebuild(queue *q)
         r->count = 0;
     }
     free(idx);
-    q->cur = 0;
+    /* stay on the same alert; if it left the filter (acknowledged, closed), on the same row */
+    q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
     for (size_t r = 0; r < q->nrows; r++)
         if (!q->rows[r].header && q->rows[r].alert == keep) {
             q->cur = r;
