@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "ui.h"
 #include "sanitize.h"
+#include "ui.h"
 
 const char *ct_prog = "credtriage";
 
