@@ -47,7 +47,7 @@ static void usage(FILE *out)
             "commands:\n",
             ct_prog, ct_prog);
     for (const ct_cmd *c = ct_cmds; c->name; c++)
-        fprintf(out, "  %-10s %-48s %s\n", c->name, c->usage, c->summary);
+        fprintf(out, "  %-10s %s\n  %-10s   %s\n", c->name, c->usage, "", c->summary);
     fprintf(out,
             "\ncommon options:\n"
             "  --repo DIR         the rules repo (default $CREDTRIAGE_REPO, else\n"
