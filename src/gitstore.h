@@ -75,6 +75,10 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
                  ct_sbuf *err);
 void ct_repo_close(ct_repo *r);
 const char *ct_repo_workdir(const ct_repo *r); /* with a trailing '/' */
+/* Set when open found an interrupted write it could not commit yet (e.g. no
+ * identity on a read-only command): the files stay in the work tree and the
+ * journal stays, so the next open that can commit recovers them. NULL if none. */
+const char *ct_repo_warning(const ct_repo *r);
 
 /* Who commits: analyst "Name <email>" when given (validated), else git config
  * user.name + user.email (repo, global, XDG and system config). Never made

@@ -8,6 +8,7 @@ struct ct_repo {
     git_repository *repo;
     char *workdir; /* with trailing '/' */
     char *gitdir;  /* with trailing '/' */
+    char *warning; /* a recovery that could not finish yet (see ct_repo_warning) */
 };
 
 /* Append "<what>: <libgit2's last error>" to err; returns -1. */

@@ -237,7 +237,14 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
     }
     r->workdir = with_slash(git_repository_workdir(r->repo));
     r->gitdir = with_slash(git_repository_path(r->repo));
-    if (recover(r, analyst, err) < 0) goto fail;
+    ct_sbuf rerr;
+    ct_sbuf_init(&rerr);
+    if (recover(r, analyst, &rerr) < 0) {
+        /* Not fatal: nothing is lost (files and journal stay), and reading
+         * the alerts must not depend on being able to commit. */
+        r->warning = ct_sbuf_detach(&rerr);
+    }
+    ct_sbuf_free(&rerr);
     int need = 0;
     if (needs_seed(r, &need, err) < 0) goto fail;
     if (need && seed(r, seed_root, analyst, err) < 0) goto fail;
@@ -248,12 +255,18 @@ fail:
     return -1;
 }
 
+const char *ct_repo_warning(const ct_repo *r)
+{
+    return r->warning;
+}
+
 void ct_repo_close(ct_repo *r)
 {
     if (!r) return;
     git_repository_free(r->repo);
     free(r->workdir);
     free(r->gitdir);
+    free(r->warning);
     free(r);
     git_libgit2_shutdown();
 }

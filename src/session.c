@@ -60,6 +60,8 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     if (o->need_repo || explicit_dir || is_dir(dir.buf)) {
         if (ct_repo_open(dir.buf, have_shipped ? shipped.buf : NULL, o->analyst, &s->repo, err) < 0)
             goto out;
+        if (ct_repo_warning(s->repo))
+            s->store.diag(s->store.diag_ctx, dir.buf, 0, ct_repo_warning(s->repo));
         s->rules_root = ct_xstrdup(ct_repo_workdir(s->repo));
         size_t l = strlen(s->rules_root);
         if (l > 1 && s->rules_root[l - 1] == '/') s->rules_root[l - 1] = 0;

@@ -532,7 +532,17 @@ static void test_crash_recovery(void **state)
     char *c1 = fmt("git -C '%s' rev-list --count HEAD", dir);
     expect_out("1\n", c1);
 
+    /* without an identity (the test isolates git config) a read-only open
+     * still works: it warns, and the files and the journal stay */
+    ct_repo *ro = open_ok(dir, NULL);
+    assert_non_null(ct_repo_warning(ro));
+    assert_non_null(strstr(ct_repo_warning(ro), "while recovering an interrupted write"));
+    assert_int_equal(access(journal, F_OK), 0);
+    expect_out("1\n", c1);
+    ct_repo_close(ro);
+
     ct_repo *r = open_ok(dir, BOB); /* recovery */
+    assert_null(ct_repo_warning(r));
     assert_int_equal(access(journal, F_OK), -1);
     char *c2 = fmt("git -C '%s' log -1 --format='%%an|%%s'", dir);
     expect_out("Bob Builder|recover: commit files left by an interrupted credtriage write\n", c2);
