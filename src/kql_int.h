@@ -1,5 +1,5 @@
-/* kql internals shared by kql_parse.c (parser, explain, quoting) and kql_eval.c
- * (matching, required values). Not a public header. */
+/* kql internals shared by kql_parse.c (parser), kql_fmt.c (explain, quoting) and
+ * kql_eval.c (matching, required values). Not a public header. */
 #ifndef CT_KQL_INT_H
 #define CT_KQL_INT_H
 #include <stdint.h>
@@ -62,5 +62,12 @@ int kql_ip_parse(const char *s, size_t n, uint8_t addr[16], int *prefix); /* KIP
 int kql_wild_match(const char *pat, const unsigned char *wild, size_t plen, const char *s,
                    size_t slen);
 void kql_req_free(kql_req *r);
+
+/* kql_parse.c: the lexer's own predicates, so that ct_kql_escape escapes exactly
+ * what the parser would read as syntax. s[0..n) is the text, i a byte offset. */
+size_t kql_space_at(const char *s, size_t n, size_t i);      /* bytes of whitespace at i */
+size_t kql_binkw_at(const char *s, size_t n, size_t i, const char *w); /* Space+ w Space+ */
+size_t kql_notkw_at(const char *s, size_t n, size_t i);      /* 'not'i Space+ */
+int kql_is_special(char c);                                  /* \():<>"*{} */
 
 #endif

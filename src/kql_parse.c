@@ -1,7 +1,7 @@
 /* kql parser: a hand-written PEG parser that follows Kibana's grammar.peggy rule
  * for rule (same ordered choices, same greediness, same named rules), so that it
  * accepts and rejects the same queries and reports the same expectation set at
- * the furthest failure position. Also explain, quote and escape. */
+ * the furthest failure position. Explain, quote and escape are in kql_fmt.c. */
 #include "kql_int.h"
 
 #include <stdio.h>
@@ -809,162 +809,27 @@ void ct_kql_free(ct_kql *q)
     free(q);
 }
 
-/* ---------- explain ---------- */
+/* ---------- lexer predicates for kql_fmt.c (ct_kql_escape) ---------- */
 
-static void json_chars(ct_sbuf *o, const char *s, size_t n, const unsigned char *wild)
+size_t kql_space_at(const char *s, size_t n, size_t i)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (wild && !wild[i] && c == '*') ct_sbuf_add(o, "\\u002a");
-        else if (c == '"') ct_sbuf_add(o, "\\\"");
-        else if (c == '\\') ct_sbuf_add(o, "\\\\");
-        else if (c == '\b') ct_sbuf_add(o, "\\b");
-        else if (c == '\f') ct_sbuf_add(o, "\\f");
-        else if (c == '\n') ct_sbuf_add(o, "\\n");
-        else if (c == '\r') ct_sbuf_add(o, "\\r");
-        else if (c == '\t') ct_sbuf_add(o, "\\t");
-        else if (c < 0x20) ct_sbuf_addf(o, "\\u%04x", c);
-        else ct_sbuf_addc(o, (char)c);
-    }
+    const P p = {.s = s, .n = n};
+    return space_at(&p, i);
 }
 
-static void json_str(ct_sbuf *o, const char *s, size_t n, const unsigned char *wild)
+size_t kql_binkw_at(const char *s, size_t n, size_t i, const char *w)
 {
-    ct_sbuf_addc(o, '"');
-    json_chars(o, s, n, wild);
-    ct_sbuf_addc(o, '"');
+    const P p = {.s = s, .n = n};
+    return binkw_at(&p, i, w);
 }
 
-static void explain_field(ct_sbuf *o, const kql_field *f)
+size_t kql_notkw_at(const char *s, size_t n, size_t i)
 {
-    if (f->kind == KF_ANY) {
-        ct_sbuf_addc(o, '*');
-        return;
-    }
-    if (f->kind == KF_WILD) ct_sbuf_addc(o, '~');
-    json_str(o, f->text, f->len, f->wild);
+    const P p = {.s = s, .n = n};
+    return notkw_at(&p, i);
 }
 
-static void explain_val(ct_sbuf *o, const kql_val *v)
+int kql_is_special(char c)
 {
-    switch (v->kind) {
-    case KV_QUOTED:
-        ct_sbuf_addc(o, '\'');
-        json_chars(o, v->text, v->len, NULL);
-        ct_sbuf_addc(o, '\'');
-        break;
-    case KV_WILD:
-        ct_sbuf_addc(o, '~');
-        json_str(o, v->text, v->len, v->wild);
-        break;
-    default:
-        if (v->lit != KL_STR || v->is_num) ct_sbuf_addn(o, v->text, v->len);
-        else json_str(o, v->text, v->len, NULL);
-    }
-}
-
-static void explain(ct_sbuf *o, const kql_node *n)
-{
-    static const char *const ops[] = {"lt", "lte", "gt", "gte"};
-    switch (n->kind) {
-    case KN_ALL: ct_sbuf_add(o, "(all)"); return;
-    case KN_AND:
-    case KN_OR:
-        ct_sbuf_add(o, n->kind == KN_AND ? "(and" : "(or");
-        for (size_t i = 0; i < n->nkids; i++) {
-            ct_sbuf_addc(o, ' ');
-            explain(o, n->kids[i]);
-        }
-        ct_sbuf_addc(o, ')');
-        return;
-    case KN_NOT:
-        ct_sbuf_add(o, "(not ");
-        explain(o, n->kids[0]);
-        ct_sbuf_addc(o, ')');
-        return;
-    case KN_IS:
-        ct_sbuf_add(o, "(is ");
-        explain_field(o, &n->field);
-        ct_sbuf_addc(o, ' ');
-        explain_val(o, &n->val);
-        ct_sbuf_addc(o, ')');
-        return;
-    case KN_EXISTS:
-        ct_sbuf_add(o, "(exists ");
-        explain_field(o, &n->field);
-        ct_sbuf_addc(o, ')');
-        return;
-    case KN_RANGE:
-        ct_sbuf_add(o, "(range ");
-        explain_field(o, &n->field);
-        ct_sbuf_addf(o, " %s ", ops[n->op]);
-        explain_val(o, &n->val);
-        ct_sbuf_addc(o, ')');
-        return;
-    case KN_NESTED:
-        ct_sbuf_add(o, "(nested ");
-        explain_field(o, &n->field);
-        ct_sbuf_addc(o, ' ');
-        explain(o, n->kids[0]);
-        ct_sbuf_addc(o, ')');
-        return;
-    }
-}
-
-void ct_kql_explain(const ct_kql *q, ct_sbuf *out)
-{
-    if (!q || !out) return;
-    explain(out, q->root);
-}
-
-/* ---------- quoting ---------- */
-
-void ct_kql_quote(const char *value, ct_sbuf *out)
-{
-    ct_sbuf_addc(out, '"');
-    for (const char *s = value ? value : ""; *s; s++) {
-        if (*s == '\\' || *s == '"') ct_sbuf_addc(out, '\\');
-        ct_sbuf_addc(out, *s);
-    }
-    ct_sbuf_addc(out, '"');
-}
-
-void ct_kql_escape(const char *value, int keep_wildcards, ct_sbuf *out)
-{
-    P p = {0};
-    p.s = value ? value : "";
-    p.n = strlen(p.s);
-    for (size_t i = 0; i < p.n;) {
-        char c = p.s[i];
-        if (c == '\t') { ct_sbuf_add(out, "\\t"); i++; continue; }
-        if (c == '\r') { ct_sbuf_add(out, "\\r"); i++; continue; }
-        if (c == '\n') { ct_sbuf_add(out, "\\n"); i++; continue; }
-        if (c == '*' && keep_wildcards) { ct_sbuf_addc(out, c); i++; continue; }
-        if (is_special(c)) {
-            ct_sbuf_addc(out, '\\');
-            ct_sbuf_addc(out, c);
-            i++;
-            continue;
-        }
-        /* a keyword here would end the literal: escape the word itself */
-        size_t ws = space_at(&p, i);
-        if (ws) {
-            size_t j = i;
-            while (space_at(&p, j)) j += space_at(&p, j);
-            ct_sbuf_addn(out, p.s + i, j - i);
-            if (binkw_at(&p, i, "or") || binkw_at(&p, i, "and")) ct_sbuf_addc(out, '\\');
-            i = j;
-            continue;
-        }
-        if (notkw_at(&p, i)) {
-            /* a backslash before "not" would read as the \n escape: spell n as \u006e */
-            if (c == 'n') ct_sbuf_add(out, "\\u006e");
-            else ct_sbuf_addc(out, '\\'), ct_sbuf_addc(out, c);
-            ct_sbuf_addn(out, p.s + i + 1, 2);
-            i += 3;
-            continue;
-        }
-        ct_sbuf_addc(out, c);
-        i++;
-    }
+    return is_special(c);
 }

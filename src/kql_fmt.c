@@ -1,0 +1,165 @@
+/* kql_fmt: the printing side of the KQL module, ct_kql_explain (the parse tree
+ * as an s-expression, for tests and --explain), ct_kql_quote and ct_kql_escape
+ * (a value spelled so that the parser in kql_parse.c reads it back verbatim). */
+#include "kql_int.h"
+
+#include <string.h>
+
+/* ---------- explain ---------- */
+
+static void json_chars(ct_sbuf *o, const char *s, size_t n, const unsigned char *wild)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (wild && !wild[i] && c == '*') ct_sbuf_add(o, "\\u002a");
+        else if (c == '"') ct_sbuf_add(o, "\\\"");
+        else if (c == '\\') ct_sbuf_add(o, "\\\\");
+        else if (c == '\b') ct_sbuf_add(o, "\\b");
+        else if (c == '\f') ct_sbuf_add(o, "\\f");
+        else if (c == '\n') ct_sbuf_add(o, "\\n");
+        else if (c == '\r') ct_sbuf_add(o, "\\r");
+        else if (c == '\t') ct_sbuf_add(o, "\\t");
+        else if (c < 0x20) ct_sbuf_addf(o, "\\u%04x", c);
+        else ct_sbuf_addc(o, (char)c);
+    }
+}
+
+static void json_str(ct_sbuf *o, const char *s, size_t n, const unsigned char *wild)
+{
+    ct_sbuf_addc(o, '"');
+    json_chars(o, s, n, wild);
+    ct_sbuf_addc(o, '"');
+}
+
+static void explain_field(ct_sbuf *o, const kql_field *f)
+{
+    if (f->kind == KF_ANY) {
+        ct_sbuf_addc(o, '*');
+        return;
+    }
+    if (f->kind == KF_WILD) ct_sbuf_addc(o, '~');
+    json_str(o, f->text, f->len, f->wild);
+}
+
+static void explain_val(ct_sbuf *o, const kql_val *v)
+{
+    switch (v->kind) {
+    case KV_QUOTED:
+        ct_sbuf_addc(o, '\'');
+        json_chars(o, v->text, v->len, NULL);
+        ct_sbuf_addc(o, '\'');
+        break;
+    case KV_WILD:
+        ct_sbuf_addc(o, '~');
+        json_str(o, v->text, v->len, v->wild);
+        break;
+    default:
+        if (v->lit != KL_STR || v->is_num) ct_sbuf_addn(o, v->text, v->len);
+        else json_str(o, v->text, v->len, NULL);
+    }
+}
+
+static void explain(ct_sbuf *o, const kql_node *n)
+{
+    static const char *const ops[] = {"lt", "lte", "gt", "gte"};
+    switch (n->kind) {
+    case KN_ALL: ct_sbuf_add(o, "(all)"); return;
+    case KN_AND:
+    case KN_OR:
+        ct_sbuf_add(o, n->kind == KN_AND ? "(and" : "(or");
+        for (size_t i = 0; i < n->nkids; i++) {
+            ct_sbuf_addc(o, ' ');
+            explain(o, n->kids[i]);
+        }
+        ct_sbuf_addc(o, ')');
+        return;
+    case KN_NOT:
+        ct_sbuf_add(o, "(not ");
+        explain(o, n->kids[0]);
+        ct_sbuf_addc(o, ')');
+        return;
+    case KN_IS:
+        ct_sbuf_add(o, "(is ");
+        explain_field(o, &n->field);
+        ct_sbuf_addc(o, ' ');
+        explain_val(o, &n->val);
+        ct_sbuf_addc(o, ')');
+        return;
+    case KN_EXISTS:
+        ct_sbuf_add(o, "(exists ");
+        explain_field(o, &n->field);
+        ct_sbuf_addc(o, ')');
+        return;
+    case KN_RANGE:
+        ct_sbuf_add(o, "(range ");
+        explain_field(o, &n->field);
+        ct_sbuf_addf(o, " %s ", ops[n->op]);
+        explain_val(o, &n->val);
+        ct_sbuf_addc(o, ')');
+        return;
+    case KN_NESTED:
+        ct_sbuf_add(o, "(nested ");
+        explain_field(o, &n->field);
+        ct_sbuf_addc(o, ' ');
+        explain(o, n->kids[0]);
+        ct_sbuf_addc(o, ')');
+        return;
+    }
+}
+
+void ct_kql_explain(const ct_kql *q, ct_sbuf *out)
+{
+    if (!q || !out) return;
+    explain(out, q->root);
+}
+
+/* ---------- quoting ---------- */
+
+void ct_kql_quote(const char *value, ct_sbuf *out)
+{
+    ct_sbuf_addc(out, '"');
+    for (const char *s = value ? value : ""; *s; s++) {
+        if (*s == '\\' || *s == '"') ct_sbuf_addc(out, '\\');
+        ct_sbuf_addc(out, *s);
+    }
+    ct_sbuf_addc(out, '"');
+}
+
+void ct_kql_escape(const char *value, int keep_wildcards, ct_sbuf *out)
+{
+    const char *s = value ? value : "";
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '\t') { ct_sbuf_add(out, "\\t"); i++; continue; }
+        if (c == '\r') { ct_sbuf_add(out, "\\r"); i++; continue; }
+        if (c == '\n') { ct_sbuf_add(out, "\\n"); i++; continue; }
+        if (c == '*' && keep_wildcards) { ct_sbuf_addc(out, c); i++; continue; }
+        if (kql_is_special(c)) {
+            ct_sbuf_addc(out, '\\');
+            ct_sbuf_addc(out, c);
+            i++;
+            continue;
+        }
+        /* a keyword here would end the literal: escape the word itself */
+        size_t ws = kql_space_at(s, n, i);
+        if (ws) {
+            size_t j = i;
+            while (kql_space_at(s, n, j)) j += kql_space_at(s, n, j);
+            ct_sbuf_addn(out, s + i, j - i);
+            if (kql_binkw_at(s, n, i, "or") || kql_binkw_at(s, n, i, "and")) ct_sbuf_addc(out, '\\');
+            i = j;
+            continue;
+        }
+        if (kql_notkw_at(s, n, i)) {
+            /* a backslash before "not" would read as the \n escape: spell n as \u006e */
+            if (c == 'n') ct_sbuf_add(out, "\\u006e");
+            else ct_sbuf_addc(out, '\\'), ct_sbuf_addc(out, c);
+            ct_sbuf_addn(out, s + i + 1, 2);
+            i += 3;
+            continue;
+        }
+        ct_sbuf_addc(out, c);
+        i++;
+    }
+}
