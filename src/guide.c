@@ -1,4 +1,7 @@
-#include "guide.h"
+/* guide: investigation guides (Markdown, via md4c) rendered to wrapped, sanitized
+ * terminal lines with attributes and links. ct_guide_fill is in guide_fill.c, the
+ * response steps and section lookup in guide_steps.c. */
+#include "guide_int.h"
 #include "sanitize.h"
 
 #include <md4c.h>
@@ -10,17 +13,8 @@
 /* Containers deeper than this still nest semantically but add no more
  * prefix, so hostile ">>>>>>..." input cannot make output quadratic. */
 #define MAX_PREFIX_DEPTH 16
-#define MD_FLAGS (MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH)
 
 /* ------------------------------------------------------------------ helpers */
-
-static int ci_contains(const char *hay, const char *needle)
-{
-    size_t nl = strlen(needle);
-    for (const char *p = hay; *p; p++)
-        if (ct_strncaseeq(p, needle, nl)) return 1;
-    return nl == 0;
-}
 
 static void add_utf8(ct_sbuf *b, uint32_t cp)
 {
@@ -41,7 +35,7 @@ static void add_utf8(ct_sbuf *b, uint32_t cp)
 
 /* Decode an entity as md4c hands it over ("&amp;", "&#27;", "&#x1F;") into raw
  * UTF-8 (still to be sanitized). Unknown named entities stay verbatim. */
-static void decode_entity(const char *t, size_t n, ct_sbuf *raw)
+void ct_guide__decode_entity(const char *t, size_t n, ct_sbuf *raw)
 {
     static const struct { const char *name, *val; } named[] = {
         { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
@@ -70,128 +64,6 @@ static void decode_entity(const char *t, size_t n, ct_sbuf *raw)
             return;
         }
     ct_sbuf_addn(raw, t, n);
-}
-
-/* ------------------------------------------------------------------ fill */
-
-static int path_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '@' || c == '-';
-}
-
-static int md_punct(unsigned char c)
-{
-    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-           (c >= 0x7B && c <= 0x7E);
-}
-
-static void fill_value(ct_sbuf *out, const char *val, int in_code, int line_start)
-{
-    ct_sbuf s;
-    ct_sbuf_init(&s);
-    ct_san_displayz(val, 0, &s);
-    for (size_t i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.buf[i];
-        if (in_code) {
-            if (c == '`') ct_sbuf_add(out, "\\x60");
-            else ct_sbuf_addc(out, (char)c);
-            continue;
-        }
-        if ((line_start && md_punct(c)) || (c && strchr("\\`*_[]<>&!|~", c)))
-            ct_sbuf_addc(out, '\\');
-        ct_sbuf_addc(out, (char)c);
-    }
-    ct_sbuf_free(&s);
-}
-
-char *ct_guide_fill(const char *md, ct_guide_lookup lookup, void *ctx)
-{
-    ct_sbuf out;
-    ct_sbuf_init(&out);
-    if (!md) md = "";
-    size_t i = 0, n = strlen(md);
-    int fence = 0;          /* fence char of an open fenced block, 0 if none */
-    size_t fence_len = 0;
-    size_t span = 0;        /* backtick run length that opened an inline code span */
-    int line_start = 1;     /* only blanks so far on this line */
-    size_t line_begin = 0;
-    while (i < n) {
-        char c = md[i];
-        if (i == line_begin) {
-            /* fence detection at the start of a line (any indentation) */
-            size_t j = i;
-            while (j < n && (md[j] == ' ' || md[j] == '\t' || md[j] == '>')) j++;
-            if (md[j] == '`' || md[j] == '~') {
-                size_t k = j;
-                while (k < n && md[k] == md[j]) k++;
-                if (k - j >= 3) {
-                    if (!fence) { fence = md[j]; fence_len = k - j; span = 0; }
-                    else if (fence == md[j] && k - j >= fence_len) fence = 0;
-                    ct_sbuf_addn(&out, md + i, k - i);
-                    i = k;
-                    line_start = 0;
-                    continue;
-                }
-            }
-            /* a blank line ends any unterminated inline code span */
-            size_t b = i;
-            while (b < n && (md[b] == ' ' || md[b] == '\t')) b++;
-            if (b >= n || md[b] == '\n') span = 0;
-        }
-        if (c == '\n') {
-            ct_sbuf_addc(&out, c);
-            i++;
-            line_begin = i;
-            line_start = 1;
-            continue;
-        }
-        if (c == '`' && !fence) {
-            size_t k = i;
-            while (k < n && md[k] == '`') k++;
-            if (!span) span = k - i;
-            else if (span == k - i) span = 0;
-            ct_sbuf_addn(&out, md + i, k - i);
-            i = k;
-            line_start = 0;
-            continue;
-        }
-        if (c == '\\' && !fence && !span && i + 1 < n && md[i + 1] != '\n') {
-            ct_sbuf_addn(&out, md + i, 2); /* escaped char: keep both, no placeholder */
-            i += 2;
-            line_start = 0;
-            continue;
-        }
-        if (c == '{' && i + 1 < n && md[i + 1] == '{') {
-            size_t j = i + 2;
-            while (j < n && md[j] == ' ') j++;
-            size_t ps = j;
-            while (j < n && path_char(md[j])) j++;
-            size_t pe = j;
-            while (j < n && md[j] == ' ') j++;
-            if (pe > ps && j + 1 < n && md[j] == '}' && md[j + 1] == '}') {
-                char *path = ct_xstrndup(md + ps, pe - ps);
-                const char *val = lookup ? lookup(ctx, path) : NULL;
-                if (val) {
-                    fill_value(&out, val, fence || span, line_start);
-                } else {
-                    ct_sbuf_add(&out, "(unknown ");
-                    ct_sbuf_add(&out, path);
-                    ct_sbuf_addc(&out, ')');
-                }
-                free(path);
-                i = j + 2;
-                line_start = 0;
-                continue;
-            }
-        }
-        if (c != ' ' && c != '\t' && c != '>') line_start = 0;
-        ct_sbuf_addc(&out, c);
-        i++;
-    }
-    char *r = ct_sbuf_detach(&out);
-    ct_sbuf_free(&out);
-    return r;
 }
 
 /* ------------------------------------------------------------------ render */
@@ -595,14 +467,14 @@ static int r_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     return 0;
 }
 
-static char *attr_str(const MD_ATTRIBUTE *a)
+char *ct_guide__attr_str(const MD_ATTRIBUTE *a)
 {
     ct_sbuf raw;
     ct_sbuf_init(&raw);
     for (unsigned i = 0; a->text && a->substr_offsets && a->substr_offsets[i] < a->size; i++) {
         const char *s = a->text + a->substr_offsets[i];
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
-        if (a->substr_types[i] == MD_TEXT_ENTITY) decode_entity(s, n, &raw);
+        if (a->substr_types[i] == MD_TEXT_ENTITY) ct_guide__decode_entity(s, n, &raw);
         else if (a->substr_types[i] == MD_TEXT_NULLCHAR) ct_sbuf_addc(&raw, 0);
         else ct_sbuf_addn(&raw, s, n);
     }
@@ -633,7 +505,7 @@ static int r_enter_span(MD_SPANTYPE type, void *detail, void *ud)
         if (r->nlinks < (int)CT_ARRAY_LEN(r->links)) {
             const MD_ATTRIBUTE *a = type == MD_SPAN_A ? &((MD_SPAN_A_DETAIL *)detail)->href
                                                       : &((MD_SPAN_IMG_DETAIL *)detail)->src;
-            r->links[r->nlinks].href = attr_str(a);
+            r->links[r->nlinks].href = ct_guide__attr_str(a);
             r->links[r->nlinks].start = r->txt.len;
         }
         r->nlinks++;
@@ -690,7 +562,7 @@ static int r_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
     case MD_TEXT_ENTITY: {
         ct_sbuf raw;
         ct_sbuf_init(&raw);
-        decode_entity(text, size, &raw);
+        ct_guide__decode_entity(text, size, &raw);
         txt_add_raw(r, raw.buf, raw.len, a);
         ct_sbuf_free(&raw);
         break;
@@ -774,222 +646,4 @@ int ct_guide_render_text(const char *md, int width, ct_sbuf *out)
     }
     ct_guide_doc_free(&d);
     return 0;
-}
-
-/* ------------------------------------------------------------------ steps */
-
-typedef struct sctx {
-    int in_h, hlevel;
-    ct_sbuf head;
-    int armed, armed_level, depth, done;
-    int nested;        /* nested items seen in the current step */
-    int in_item;
-    ct_sbuf item;
-    char **steps;
-    size_t n, cap;
-    char *href[8];
-    size_t href_start[8];
-    int nlinks;
-    /* has_section */
-    const char *want;
-    int found;
-} sctx;
-
-static void s_space(sctx *s)
-{
-    if (s->item.len && s->item.buf[s->item.len - 1] != ' ') ct_sbuf_addc(&s->item, ' ');
-}
-
-static void s_finish_item(sctx *s)
-{
-    /* trim trailing blanks */
-    while (s->item.len && s->item.buf[s->item.len - 1] == ' ') s->item.buf[--s->item.len] = 0;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 8;
-        s->steps = ct_xrealloc(s->steps, s->cap * sizeof *s->steps);
-    }
-    s->steps[s->n++] = ct_xstrdup(s->item.buf);
-    ct_sbuf_reset(&s->item);
-}
-
-static int s_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
-{
-    sctx *s = ud;
-    if (s->done) return 0;
-    if (type == MD_BLOCK_H) {
-        int lv = (int)((MD_BLOCK_H_DETAIL *)detail)->level;
-        if (s->armed && !s->depth && lv <= s->armed_level) s->armed = 0;
-        s->in_h = 1;
-        s->hlevel = lv;
-        ct_sbuf_reset(&s->head);
-    } else if (type == MD_BLOCK_UL || type == MD_BLOCK_OL) {
-        if (s->armed) s->depth++;
-    } else if (type == MD_BLOCK_LI && s->depth) {
-        if (s->depth == 1) {
-            s->in_item = 1;
-            s->nested = 0;
-            ct_sbuf_reset(&s->item);
-        } else {
-            while (s->item.len && s->item.buf[s->item.len - 1] == ' ') s->item.buf[--s->item.len] = 0;
-            if (s->nested++ == 0) {
-                if (!s->item.len || s->item.buf[s->item.len - 1] != ':') ct_sbuf_addc(&s->item, ':');
-                ct_sbuf_addc(&s->item, ' ');
-            } else {
-                ct_sbuf_add(&s->item, "; ");
-            }
-        }
-    } else if (s->in_item) {
-        s_space(s);
-    }
-    return 0;
-}
-
-static int s_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
-{
-    sctx *s = ud;
-    (void)detail;
-    if (s->done) return 0;
-    if (type == MD_BLOCK_H) {
-        s->in_h = 0;
-        if (s->want) {
-            if (s->hlevel == 2 && ci_contains(s->head.buf, s->want)) {
-                s->found = 1;
-                return 1; /* stop parsing */
-            }
-        } else if (!s->depth && (ci_contains(s->head.buf, "response") ||
-                                 ci_contains(s->head.buf, "remediation"))) {
-            s->armed = 1;
-            s->armed_level = s->hlevel;
-        }
-    } else if (type == MD_BLOCK_UL || type == MD_BLOCK_OL) {
-        if (s->depth && --s->depth == 0) {
-            s->done = 1;
-            return 1; /* the first list is complete */
-        }
-    } else if (type == MD_BLOCK_LI && s->depth == 1 && s->in_item) {
-        s->in_item = 0;
-        s_finish_item(s);
-    } else if (s->in_item) {
-        s_space(s);
-    }
-    return 0;
-}
-
-static int s_enter_span(MD_SPANTYPE type, void *detail, void *ud)
-{
-    sctx *s = ud;
-    if (!s->in_item || (type != MD_SPAN_A && type != MD_SPAN_IMG)) return 0;
-    if (s->nlinks < 8) {
-        const MD_ATTRIBUTE *a = type == MD_SPAN_A ? &((MD_SPAN_A_DETAIL *)detail)->href
-                                                  : &((MD_SPAN_IMG_DETAIL *)detail)->src;
-        s->href[s->nlinks] = attr_str(a);
-        s->href_start[s->nlinks] = s->item.len;
-    }
-    s->nlinks++;
-    return 0;
-}
-
-static int s_leave_span(MD_SPANTYPE type, void *detail, void *ud)
-{
-    sctx *s = ud;
-    (void)detail;
-    if (type != MD_SPAN_A && type != MD_SPAN_IMG) return 0;
-    if (s->nlinks > 0 && --s->nlinks < 8) {
-        char *h = s->href[s->nlinks];
-        size_t st = s->href_start[s->nlinks];
-        const char *shown = st <= s->item.len ? s->item.buf + st : "";
-        int same = strcmp(shown, h) == 0 ||
-                   (strncmp(h, "mailto:", 7) == 0 && strcmp(shown, h + 7) == 0);
-        if (s->in_item && *h && !same) {
-            ct_sbuf_add(&s->item, " (");
-            ct_sbuf_add(&s->item, h);
-            ct_sbuf_addc(&s->item, ')');
-        }
-        free(h);
-    }
-    return 0;
-}
-
-static int s_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
-{
-    sctx *s = ud;
-    ct_sbuf *dst = s->in_h ? &s->head : s->in_item ? &s->item : NULL;
-    if (!dst || s->done) return 0;
-    ct_sbuf raw;
-    ct_sbuf_init(&raw);
-    if (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR) ct_sbuf_addc(&raw, ' ');
-    else if (type == MD_TEXT_ENTITY) decode_entity(text, size, &raw);
-    else if (type == MD_TEXT_NULLCHAR) ct_sbuf_addc(&raw, 0);
-    else {
-        /* code blocks inside an item: lines joined by spaces */
-        for (MD_SIZE i = 0; i < size; i++) ct_sbuf_addc(&raw, text[i] == '\n' ? ' ' : text[i]);
-    }
-    ct_san_display(raw.buf, raw.len, 0, dst);
-    ct_sbuf_free(&raw);
-    /* collapse runs of spaces */
-    if (dst == &s->item && dst->len >= 2 && dst->buf[dst->len - 1] == ' ' && dst->buf[dst->len - 2] == ' ') {
-        while (dst->len >= 2 && dst->buf[dst->len - 1] == ' ' && dst->buf[dst->len - 2] == ' ')
-            dst->buf[--dst->len] = 0;
-    }
-    return 0;
-}
-
-static int steps_parse(const char *md, sctx *s)
-{
-    size_t n = strlen(md);
-    if (n > UINT32_MAX / 2) return -1;
-    MD_PARSER p;
-    memset(&p, 0, sizeof p);
-    p.flags = MD_FLAGS;
-    p.enter_block = s_enter_block;
-    p.leave_block = s_leave_block;
-    p.enter_span = s_enter_span;
-    p.leave_span = s_leave_span;
-    p.text = s_text;
-    int rc = md_parse(md, (MD_SIZE)n, &p, s);
-    for (int i = 0; i < s->nlinks && i < 8; i++) free(s->href[i]);
-    s->nlinks = 0;
-    return rc < 0 ? -1 : 0; /* 1: stopped on purpose */
-}
-
-int ct_guide_response_steps(const char *md, char ***steps, size_t *n)
-{
-    *steps = NULL;
-    *n = 0;
-    if (!md) return 0;
-    sctx s;
-    memset(&s, 0, sizeof s);
-    ct_sbuf_init(&s.head);
-    ct_sbuf_init(&s.item);
-    int rc = steps_parse(md, &s);
-    ct_sbuf_free(&s.head);
-    ct_sbuf_free(&s.item);
-    if (rc != 0) {
-        ct_guide_steps_free(s.steps, s.n);
-        return -1;
-    }
-    *steps = s.steps;
-    *n = s.n;
-    return 0;
-}
-
-void ct_guide_steps_free(char **steps, size_t n)
-{
-    if (!steps) return;
-    for (size_t i = 0; i < n; i++) free(steps[i]);
-    free(steps);
-}
-
-int ct_guide_has_section(const char *md, const char *name)
-{
-    if (!md || !name) return 0;
-    sctx s;
-    memset(&s, 0, sizeof s);
-    s.want = name;
-    ct_sbuf_init(&s.head);
-    ct_sbuf_init(&s.item);
-    int rc = steps_parse(md, &s);
-    ct_sbuf_free(&s.head);
-    ct_sbuf_free(&s.item);
-    return rc == 0 && s.found;
 }
