@@ -5,6 +5,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include "fastscan.h"
 
 static void default_diag(void *ctx, const char *file, uint64_t line, const char *msg)
@@ -409,11 +410,30 @@ const char *ct_event_raw(const ct_store *st, size_t i, size_t *len)
     return st->srcs[e->src].in.data + e->off;
 }
 
+/* Drop the mapped pages holding [off, off+len) (rounded out to whole pages):
+ * a record re-read after loading (the scan, the console) would otherwise
+ * bring its pages back for good, and scattered records touch most of a file. */
+static void release_record(const ct_input *in, size_t off, size_t len)
+{
+    if (!in->mapped || !len) return;
+    static long pg;
+    if (!pg) pg = sysconf(_SC_PAGESIZE);
+    uintptr_t base = (uintptr_t)in->data, mask = ~((uintptr_t)pg - 1);
+    uintptr_t a = (base + off) & mask;
+    uintptr_t b = (base + off + len + (uintptr_t)pg - 1) & mask;
+    uintptr_t lo = base & mask, hi = (base + in->map_len + (uintptr_t)pg - 1) & mask;
+    if (a < lo) a = lo;
+    if (b > hi) b = hi;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 int ct_store_norm(const ct_store *st, size_t i, ct_norm *out)
 {
     size_t len;
     const char *raw = ct_event_raw(st, i, &len);
     cJSON *rec = cJSON_ParseWithLength(raw, len);
+    const ct_event *e = &st->ev[i];
+    release_record(&st->srcs[e->src].in, e->off, e->len);
     if (!rec) return -1;
     char err[128];
     int rc = ct_normalize(rec, out, err, sizeof err);
