@@ -213,12 +213,6 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
 
 /* ---- gcp.audit entity extraction (ECS document only) ---- */
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && !strcmp(s + a - b, suf);
-}
-
 static int method_is(const char *action, const char *m)
 {
     if (!action) return 0;
@@ -287,7 +281,7 @@ void ct_extract_gcp(ct_norm *n)
     if (email) {
         f->actor_id = email;
         f->actor_name = email;
-        f->actor_type = ends_with(email, ".gserviceaccount.com") ? "service_account" : "user";
+        f->actor_type = ct_str_ends_with(email, ".gserviceaccount.com") ? "service_account" : "user";
         f->is_signin = 1;
     }
     f->actor_ip = ct_json_str(d, "source.ip");

@@ -272,6 +272,12 @@ int ct_strncaseeq(const char *a, const char *b, size_t n)
     return 1;
 }
 
+int ct_str_ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
 int ct_read_file(const char *path, char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");

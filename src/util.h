@@ -47,6 +47,8 @@ uint64_t ct_hash64_more(uint64_t h, const void *p, size_t n);
 /* ASCII case-insensitive compare helpers (locale-independent). */
 int ct_strcaseeq(const char *a, const char *b);
 int ct_strncaseeq(const char *a, const char *b, size_t n);
+/* s ends with suf (case-sensitive). */
+int ct_str_ends_with(const char *s, const char *suf);
 
 /* Read a whole file into memory (NUL-terminated). 0 ok, -1 with errno set. */
 int ct_read_file(const char *path, char **out, size_t *len);
