@@ -1,6 +1,6 @@
 /* norm_ms: internal helpers shared by the Microsoft record families
- * (norm_azure.c, norm_graph.c, norm_sentinel.c, norm_o365.c). Not a public
- * module header: only those four files include it. */
+ * (norm_azure*.c, norm_graph.c, norm_sentinel.c, norm_o365.c). Not a public
+ * module header: only those files include it. */
 #ifndef CT_NORM_MS_H
 #define CT_NORM_MS_H
 #include "norm.h"
@@ -42,5 +42,9 @@ const char *ct_norm_ms_cred_type(ct_norm *n, const char *key_type);
 /* The first element of a TargetId.ServicePrincipalNames value
  * ("\"appId;https://...\""): the application id. Kept in n. */
 const char *ct_norm_ms_first_spn(ct_norm *n, const char *v);
+
+/* A number, or a string holding one (Entra writes durations and error codes
+ * either way): 1 and *out set, else 0. */
+int ct_norm_ms_num_value(const cJSON *v, double *out);
 
 #endif
