@@ -79,6 +79,7 @@ static int gunzip(const unsigned char *src, size_t n, ct_sbuf *out, ct_sbuf *war
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
 {
     memset(in, 0, sizeof *in);
+    in->fd = -1;
     in->name = ct_xstrdup(strcmp(path, "-") ? path : "(stdin)");
     int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
     if (fd < 0) {
@@ -118,13 +119,19 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
         bytes = raw.buf;
         n = raw.len;
     }
-    if (fd > 0) close(fd);
+    /* a mapped file keeps its descriptor: records re-read after loading are
+     * copied with pread, which costs no resident pages (faulting the mapping
+     * back in maps whole large folios, hundreds of KB per record) */
+    if (in->mapped && fd > 0 && fd < 512) in->fd = fd;
+    else if (fd > 0) close(fd);
     if (n >= 2 && (unsigned char)bytes[0] == 0x1f && (unsigned char)bytes[1] == 0x8b) {
         ct_sbuf out;
         ct_sbuf_init(&out);
         gunzip((const unsigned char *)bytes, n, &out, warn);
         if (in->mapped) munmap((void *)bytes, in->map_len);
         else ct_sbuf_free(&raw);
+        if (in->fd >= 0) close(in->fd);
+        in->fd = -1;
         in->mapped = 0;
         in->map_len = 0;
         in->gzip = 1;
@@ -149,9 +156,22 @@ fail:
 void ct_input_close(ct_input *in)
 {
     if (in->mapped) munmap((void *)in->data, in->map_len);
+    if (in->fd >= 0) close(in->fd);
     free(in->owned);
     free(in->name);
     memset(in, 0, sizeof *in);
+}
+
+void ct_input_copy(const ct_input *in, size_t off, size_t len, char *dst)
+{
+    size_t done = 0;
+    while (in->fd >= 0 && done < len) {
+        ssize_t r = pread(in->fd, dst + done, len - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break; /* fall back to the mapping for the rest */
+        done += (size_t)r;
+    }
+    if (done < len) memcpy(dst + done, in->data + off + done, len - done);
 }
 
 void ct_input_release(const ct_input *in, size_t off, size_t len)
@@ -161,6 +181,11 @@ void ct_input_release(const ct_input *in, size_t off, size_t len)
     uintptr_t a = ((uintptr_t)in->data + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
     uintptr_t b = ((uintptr_t)in->data + off + len) & ~((uintptr_t)pg - 1);
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+    /* Once the whole file has been walked, later reads are scattered single
+     * records (scan, show, the console): without this, the sequential hint
+     * set at open makes every such fault read ahead hundreds of KB, which
+     * brings most of a big file back resident. */
+    if (off == 0 && len >= in->len) madvise((void *)in->data, in->map_len, MADV_RANDOM);
 }
 
 /* ---- a JSON skipper: finds value boundaries without building anything ---- */

@@ -29,6 +29,7 @@ typedef struct ct_input {
     int mapped;          /* data is an mmap of the file */
     size_t map_len;
     char *owned;         /* heap copy when not mapped */
+    int fd;              /* a mapped file's descriptor, kept for ct_input_copy; else -1 */
 } ct_input;
 
 /* Open path ("-" for stdin). Regular files are mapped; stdin, pipes and gzip
@@ -36,6 +37,9 @@ typedef struct ct_input {
  * in *warn (set to a message, or left empty). */
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn);
 void ct_input_close(ct_input *in);
+/* Copy [off, off+len) of the data to dst without touching the mapping when
+ * the file is still open (pread), so scattered re-reads add no resident pages. */
+void ct_input_copy(const ct_input *in, size_t off, size_t len, char *dst);
 /* Tell the kernel the mapped bytes in [off, off+len) are not needed for now
  * (they stay readable: a mapped file faults back in from the page cache). */
 void ct_input_release(const ct_input *in, size_t off, size_t len);

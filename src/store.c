@@ -429,11 +429,21 @@ static void release_record(const ct_input *in, size_t off, size_t len)
 
 int ct_store_norm(const ct_store *st, size_t i, ct_norm *out)
 {
-    size_t len;
-    const char *raw = ct_event_raw(st, i, &len);
-    cJSON *rec = cJSON_ParseWithLength(raw, len);
     const ct_event *e = &st->ev[i];
-    release_record(&st->srcs[e->src].in, e->off, e->len);
+    const ct_input *in = &st->srcs[e->src].in;
+    cJSON *rec;
+    if (in->fd >= 0) {
+        char stackbuf[16384];
+        char *buf = e->len <= sizeof stackbuf ? stackbuf : ct_xmalloc(e->len);
+        ct_input_copy(in, e->off, e->len, buf);
+        rec = cJSON_ParseWithLength(buf, e->len);
+        if (buf != stackbuf) free(buf);
+    } else {
+        size_t len;
+        const char *raw = ct_event_raw(st, i, &len);
+        rec = cJSON_ParseWithLength(raw, len);
+        release_record(in, e->off, e->len);
+    }
     if (!rec) return -1;
     char err[128];
     int rc = ct_normalize(rec, out, err, sizeof err);
