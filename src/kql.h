@@ -91,4 +91,10 @@ void ct_kql_escape(const char *value, int keep_wildcards, ct_sbuf *out);
 int ct_kql_required_values(const ct_kql *q, const char *field, const char *const **values,
                            size_t *n);
 
+/* One-field pre-filter: 0 when no document whose `field` (exact name, a
+ * single string) equals `value` can match q, whatever its other fields; 1
+ * when one might. Unlike ct_kql_required_values it decides wildcards,
+ * numbers, ranges and negations too. Thread-safe. */
+int ct_kql_field_may_match(const ct_kql *q, const char *field, const char *value);
+
 #endif

@@ -331,6 +331,62 @@ int ct_kql_match(const ct_kql *q, const cJSON *doc)
     return eval(q->root, doc) ? 1 : 0;
 }
 
+/* ---------- one-field pre-filter ---------- */
+
+enum { T_NO = 0, T_YES = 1, T_UNKNOWN = 2 };
+
+/* Three-valued evaluation where only `field` is known (its value is in
+ * `known`, a one-key document) and every other clause may go either way. */
+static int may(const kql_node *n, const char *field, size_t flen, const cJSON *known)
+{
+    switch (n->kind) {
+    case KN_ALL: return T_YES;
+    case KN_AND: {
+        int r = T_YES;
+        for (size_t i = 0; i < n->nkids; i++) {
+            int k = may(n->kids[i], field, flen, known);
+            if (k == T_NO) return T_NO;
+            if (k == T_UNKNOWN) r = T_UNKNOWN;
+        }
+        return r;
+    }
+    case KN_OR: {
+        int r = T_NO;
+        for (size_t i = 0; i < n->nkids; i++) {
+            int k = may(n->kids[i], field, flen, known);
+            if (k == T_YES) return T_YES;
+            if (k == T_UNKNOWN) r = T_UNKNOWN;
+        }
+        return r;
+    }
+    case KN_NOT: {
+        int k = may(n->kids[0], field, flen, known);
+        return k == T_UNKNOWN ? T_UNKNOWN : k == T_YES ? T_NO : T_YES;
+    }
+    case KN_IS:
+    case KN_RANGE:
+    case KN_EXISTS:
+        /* a clause on exactly this field is decided by the leaf evaluator on
+         * the one-key document, so wildcards, numbers and ranges keep their
+         * exact meaning */
+        if (n->field.kind == KF_NAME && n->field.len == flen && !memcmp(n->field.text, field, flen))
+            return eval(n, known) ? T_YES : T_NO;
+        return T_UNKNOWN;
+    default:
+        return T_UNKNOWN;
+    }
+}
+
+int ct_kql_field_may_match(const ct_kql *q, const char *field, const char *value)
+{
+    if (!q || !field || !value) return 1;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddItemToObject(doc, field, cJSON_CreateString(value));
+    int r = may(q->root, field, strlen(field), doc);
+    cJSON_Delete(doc);
+    return r != T_NO;
+}
+
 /* ---------- required values ---------- */
 
 typedef struct vset {

@@ -43,6 +43,8 @@ static void rule_free(ct_rule *r)
     free(r->guide_path);
     free(r->datasets);
     free(r->actions);
+    free(r->pair_keys);
+    free(r->pair_may);
     cJSON_Delete(r->json);
     ct_kql_free(r->kql);
     memset(r, 0, sizeof *r);
@@ -283,14 +285,86 @@ static uint32_t *bind_values(ct_store *st, const ct_kql *q, const char *const *f
     return NULL;
 }
 
+/* The fields that hold an event's folded action, and the dataset each is
+ * produced for (NULL: every dataset). */
+static const struct {
+    const char *field, *dataset;
+} action_fields[] = {
+    {"event.action", NULL},
+    {"azure.auditlogs.operation_name", "azure.auditlogs"},
+    {"azure.auditlogs.properties.activity_display_name", "azure.auditlogs"},
+    {"azure.signinlogs.operation_name", "azure.signinlogs"},
+    {"o365.audit.Operation", "o365.audit"},
+    {"gcp.audit.method_name", "gcp.audit"},
+};
+
+static uint64_t pair_key(uint32_t ds, uint32_t act)
+{
+    return (((uint64_t)ds << 32) | act) + 1;
+}
+
+static size_t pair_slot(const ct_rule *r, uint64_t key)
+{
+    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (r->pair_cap - 1);
+    while (r->pair_keys[i] && r->pair_keys[i] != key) i = (i + 1) & (r->pair_cap - 1);
+    return i;
+}
+
+/* Could an event of this dataset and action match r? Decided once per
+ * distinct pair with the one-field evaluator, so wildcard actions
+ * (google.iam.admin.v*.CreateServiceAccountKey) filter as well as literals. */
+static int pair_verdict(const ct_rule *r, const ct_store *st, uint32_t ds, uint32_t act)
+{
+    const char *dss = ct_pool_str(&st->pool, ds), *as = ct_pool_str(&st->pool, act);
+    if (!as) return 1;
+    for (size_t f = 0; f < CT_ARRAY_LEN(action_fields); f++) {
+        if (action_fields[f].dataset && (!dss || strcmp(dss, action_fields[f].dataset))) continue;
+        if (!ct_kql_field_may_match(r->kql, action_fields[f].field, as)) return 0;
+    }
+    return 1;
+}
+
+static void bind_pairs(ct_rule *r, const ct_store *st)
+{
+    free(r->pair_keys);
+    free(r->pair_may);
+    r->pair_cap = 256;
+    r->pair_keys = ct_xcalloc(r->pair_cap, sizeof *r->pair_keys);
+    r->pair_may = ct_xcalloc(r->pair_cap, 1);
+    size_t used = 0;
+    for (size_t i = 0; i < st->nev; i++) {
+        const ct_event *e = &st->ev[i];
+        uint64_t key = pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
+        size_t k = pair_slot(r, key);
+        if (r->pair_keys[k]) continue;
+        if ((used + 1) * 2 > r->pair_cap) { /* grow, then find the slot again */
+            uint64_t *ok = r->pair_keys;
+            uint8_t *om = r->pair_may;
+            size_t oc = r->pair_cap;
+            r->pair_cap *= 2;
+            r->pair_keys = ct_xcalloc(r->pair_cap, sizeof *r->pair_keys);
+            r->pair_may = ct_xcalloc(r->pair_cap, 1);
+            for (size_t j = 0; j < oc; j++) {
+                if (!ok[j]) continue;
+                size_t s2 = pair_slot(r, ok[j]);
+                r->pair_keys[s2] = ok[j];
+                r->pair_may[s2] = om[j];
+            }
+            free(ok);
+            free(om);
+            k = pair_slot(r, key);
+        }
+        r->pair_keys[k] = key;
+        r->pair_may[k] = (uint8_t)pair_verdict(r, st, e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
+        used++;
+    }
+}
+
 void ct_rules_bind(ct_ruleset *rs, ct_store *st)
 {
-    /* the fields whose value is the event's folded action, per dataset */
-    static const char *const action_fields[] = {
-        "event.action", "azure.auditlogs.operation_name", "o365.audit.Operation",
-        "gcp.audit.method_name", "azure.signinlogs.operation_name",
-    };
     static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
+    const char *names[CT_ARRAY_LEN(action_fields)];
+    for (size_t f = 0; f < CT_ARRAY_LEN(action_fields); f++) names[f] = action_fields[f].field;
     for (size_t i = 0; i < rs->n; i++) {
         ct_rule *r = &rs->v[i];
         free(r->datasets);
@@ -298,8 +372,9 @@ void ct_rules_bind(ct_ruleset *rs, ct_store *st)
         r->match_none = 0;
         r->datasets = bind_values(st, r->kql, dataset_fields, CT_ARRAY_LEN(dataset_fields),
                                   &r->ndatasets, &r->match_none);
-        r->actions = bind_values(st, r->kql, action_fields, CT_ARRAY_LEN(action_fields),
-                                 &r->nactions, &r->match_none);
+        r->actions = bind_values(st, r->kql, names, CT_ARRAY_LEN(names), &r->nactions,
+                                 &r->match_none);
+        bind_pairs(r, st);
     }
 }
 
@@ -317,5 +392,9 @@ int ct_rule_may_match(const ct_rule *r, const ct_event *e)
     /* a document of no known kind may hold the action under any field */
     if (e->kind == CT_KIND_GENERIC) return 1;
     if (r->actions && !in_set(r->actions, r->nactions, e->s[CT_EF_ACTION])) return 0;
+    if (r->pair_cap) {
+        size_t k = pair_slot(r, pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]));
+        if (r->pair_keys[k] && !r->pair_may[k]) return 0;
+    }
     return 1;
 }

@@ -22,6 +22,11 @@ typedef struct ct_rule {
     uint32_t *datasets, *actions; /* interned in the store pool used by ct_rules_bind */
     size_t ndatasets, nactions;
     int match_none;    /* the query can never match (an empty required set) */
+    /* verdicts per (dataset, action) pair seen in the store: can an event
+     * with that dataset and action match at all? (wildcards, negations) */
+    uint64_t *pair_keys; /* (dataset id << 32 | action id) + 1; 0 = empty slot */
+    uint8_t *pair_may;
+    size_t pair_cap;
 } ct_rule;
 
 typedef struct ct_ruleset {

@@ -186,6 +186,27 @@ static void test_broken_rule_reported_rest_loads(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+
+/* The one-field pre-filter decides wildcards and negations exactly. */
+static void test_field_may_match(void **state)
+{
+    (void)state;
+    char err[256];
+    ct_kql *q = ct_kql_parse("event.dataset:gcp.audit and event.action:(google.iam.admin.v*.CreateServiceAccountKey "
+                             "or google.iam.admin.v*.UploadServiceAccountKey) and event.outcome:success",
+                             err, sizeof err);
+    assert_non_null(q);
+    assert_true(ct_kql_field_may_match(q, "event.action", "google.iam.admin.v1.CreateServiceAccountKey"));
+    assert_true(ct_kql_field_may_match(q, "event.action", "google.iam.admin.v2.UploadServiceAccountKey"));
+    assert_false(ct_kql_field_may_match(q, "event.action", "storage.buckets.list"));
+    assert_true(ct_kql_field_may_match(q, "source.ip", "192.0.2.1")); /* a field q does not constrain */
+    ct_kql_free(q);
+    q = ct_kql_parse("not event.action:ListUsers and (event.action:Create* or user.name:x)", err, sizeof err);
+    assert_false(ct_kql_field_may_match(q, "event.action", "ListUsers"));
+    assert_true(ct_kql_field_may_match(q, "event.action", "GetUser")); /* user.name may still be x */
+    ct_kql_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_hyphen_query_matches_en_dash),
         cmocka_unit_test(test_alert_ids_stable),
         cmocka_unit_test(test_broken_rule_reported_rest_loads),
+        cmocka_unit_test(test_field_may_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
