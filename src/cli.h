@@ -29,6 +29,9 @@ void ct_cli_summary(const ct_store *st, FILE *out);
 int ct_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a cJSON value as one line to stdout. */
 void ct_cli_print_json_line(const cJSON *v);
+/* A table cell on stdout: s (NULL: "-") sanitized, cut and padded to width
+ * columns, then one space. */
+void ct_cli_print_cell(const char *s, int width);
 
 int ct_cmd_events(int argc, char **argv);
 int ct_cmd_scan(int argc, char **argv);

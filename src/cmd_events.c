@@ -4,19 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "sanitize.h"
-
-static void cell(ct_sbuf *tmp, const char *s, int width)
-{
-    ct_sbuf clean;
-    ct_sbuf_init(&clean);
-    ct_san_displayz(s ? s : "-", 0, &clean);
-    ct_sbuf_reset(tmp);
-    ct_san_truncate(clean.buf, width, tmp);
-    int pad = width - ct_san_width(tmp->buf);
-    printf("%s%*s ", tmp->buf, pad > 0 ? pad : 0, "");
-    ct_sbuf_free(&clean);
-}
 
 int ct_cmd_events(int argc, char **argv)
 {
@@ -37,8 +24,6 @@ int ct_cmd_events(int argc, char **argv)
     ct_store st;
     ct_store_init(&st);
     int rc = ct_cli_load(&st, argv + optind, argc - optind, 1);
-    ct_sbuf tmp;
-    ct_sbuf_init(&tmp);
     if (!json)
         printf("%-24s %-16s %-40s %-8s %-28s %-28s %s\n", "TIME", "DATASET", "ACTION", "OUTCOME",
                "ACTOR", "TARGET", "CREDENTIAL");
@@ -55,17 +40,16 @@ int ct_cmd_events(int argc, char **argv)
         const char *actor = ct_event_str(&st, e, CT_EF_ACTOR_NAME);
         const char *target = ct_event_str(&st, e, CT_EF_TARGET_NAME);
         const char *cred = ct_event_str(&st, e, (e->flags & CT_EVF_CRED_ADD) ? CT_EF_CRED_ID : CT_EF_CRED_USED);
-        cell(&tmp, t, 24);
-        cell(&tmp, ct_event_str(&st, e, CT_EF_DATASET), 16);
-        cell(&tmp, ct_event_str(&st, e, CT_EF_ACTION), 40);
-        cell(&tmp, ct_event_str(&st, e, CT_EF_OUTCOME), 8);
-        cell(&tmp, actor ? actor : ct_event_str(&st, e, CT_EF_ACTOR_ID), 28);
-        cell(&tmp, target ? target : ct_event_str(&st, e, CT_EF_TARGET_ID), 28);
+        ct_cli_print_cell(t, 24);
+        ct_cli_print_cell(ct_event_str(&st, e, CT_EF_DATASET), 16);
+        ct_cli_print_cell(ct_event_str(&st, e, CT_EF_ACTION), 40);
+        ct_cli_print_cell(ct_event_str(&st, e, CT_EF_OUTCOME), 8);
+        ct_cli_print_cell(actor ? actor : ct_event_str(&st, e, CT_EF_ACTOR_ID), 28);
+        ct_cli_print_cell(target ? target : ct_event_str(&st, e, CT_EF_TARGET_ID), 28);
         if (cred) printf("%s", (e->flags & CT_EVF_CRED_ADD) ? "+" : "used ");
-        cell(&tmp, cred, 36);
+        ct_cli_print_cell(cred, 36);
         putchar('\n');
     }
-    ct_sbuf_free(&tmp);
     ct_store_free(&st);
     return rc;
 }

@@ -349,11 +349,7 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
     ct_sbuf_addf(&msg, "import: %zu exception item%s from ", in.n, in.n == 1 ? "" : "s");
     {
         const char *base = strrchr(path, '/');
-        ct_sbuf b;
-        ct_sbuf_init(&b);
-        ct_san_displayz(base ? base + 1 : path, 0, &b);
-        ct_san_truncate(b.buf, 80, &msg);
-        ct_sbuf_free(&b);
+        ct_san_line(base ? base + 1 : path, 80, &msg);
     }
     ct_sbuf_addf(&msg, "\n\n%zu new, %zu updated:\n", added, updated);
     for (size_t i = 0; i < in.n; i++) {

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "cli.h"
 #include "kql.h"
-#include "sanitize.h"
 #include "session.h"
 
 /* Options every session command shares. Returns the option char handled, 0 if not ours. */
@@ -20,19 +19,6 @@ int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
         return c;
     }
     return 0;
-}
-
-static void print_cell(const char *s, int width)
-{
-    ct_sbuf clean, cut;
-    ct_sbuf_init(&clean);
-    ct_sbuf_init(&cut);
-    ct_san_displayz(s ? s : "-", 0, &clean);
-    ct_san_truncate(clean.buf, width, &cut);
-    int pad = width - ct_san_width(cut.buf);
-    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
-    ct_sbuf_free(&clean);
-    ct_sbuf_free(&cut);
 }
 
 static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
@@ -102,12 +88,12 @@ int ct_cmd_scan(int argc, char **argv)
         char t[32];
         ct_time_fmt(a->ts, t);
         t[19] = 0;
-        print_cell(a->id, 16);
-        print_cell(t, 20);
-        print_cell(a->severity, 8);
-        print_cell(a->rule_name, 44);
-        print_cell(ent(&s.store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), 30);
-        print_cell(ent(&s.store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), 30);
+        ct_cli_print_cell(a->id, 16);
+        ct_cli_print_cell(t, 20);
+        ct_cli_print_cell(a->severity, 8);
+        ct_cli_print_cell(a->rule_name, 44);
+        ct_cli_print_cell(ent(&s.store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), 30);
+        ct_cli_print_cell(ent(&s.store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), 30);
         printf("%s\n", ct_status_name(a->status));
     }
     size_t counts[CT_STATUS__COUNT];

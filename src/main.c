@@ -104,6 +104,16 @@ int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
     return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
 }
 
+void ct_cli_print_cell(const char *s, int width)
+{
+    ct_sbuf cut;
+    ct_sbuf_init(&cut);
+    ct_san_line(s ? s : "-", width, &cut);
+    int pad = width - ct_san_width(cut.buf);
+    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
+    ct_sbuf_free(&cut);
+}
+
 void ct_cli_print_json_line(const cJSON *v)
 {
     char *s = cJSON_PrintUnformatted(v);

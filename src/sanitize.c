@@ -190,6 +190,16 @@ void ct_san_truncate(const char *s, int cols, ct_sbuf *out)
     ct_sbuf_addc(out, '~');
 }
 
+void ct_san_line(const char *s, int cols, ct_sbuf *out)
+{
+    ct_sbuf c;
+    ct_sbuf_init(&c);
+    ct_san_displayz(s, 0, &c);
+    if (cols > 0) ct_san_truncate(c.buf, cols, out);
+    else ct_sbuf_add(out, c.buf);
+    ct_sbuf_free(&c);
+}
+
 void ct_san_json_text(const char *json, size_t n, ct_sbuf *out)
 {
     const unsigned char *p = (const unsigned char *)json;

@@ -45,6 +45,9 @@ int ct_san_width(const char *s);
  * in the budget. Zero-width code points following the last kept one are kept.
  * cols <= 0 appends nothing. */
 void ct_san_truncate(const char *s, int cols, ct_sbuf *out);
+/* One line of hostile text: ct_san_displayz (single line) then ct_san_truncate
+ * to cols columns; cols <= 0 keeps it whole. Appends to out. */
+void ct_san_line(const char *s, int cols, ct_sbuf *out);
 
 /* The code point starting at s (n bytes available): stores its length in bytes
  * (>= 1 when n > 0; invalid bytes count as one) in *len and returns its column

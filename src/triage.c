@@ -148,16 +148,6 @@ int ct_triage_apply(ct_session *s, ct_sbuf *err)
 
 /* ---- commit messages -------------------------------------------------------------- */
 
-static void san1(const char *s, int cols, ct_sbuf *out)
-{
-    ct_sbuf c;
-    ct_sbuf_init(&c);
-    ct_san_displayz(s, 0, &c);
-    if (cols > 0) ct_san_truncate(c.buf, cols, out);
-    else ct_sbuf_add(out, c.buf);
-    ct_sbuf_free(&c);
-}
-
 static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
 {
     const char *v = ct_event_str(st, e, name);
@@ -168,17 +158,17 @@ static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, e
 static void alert_line(const ct_session *s, const ct_alert *a, ct_sbuf *out)
 {
     const ct_event *e = &s->store.ev[a->event];
-    san1(a->rule_name ? a->rule_name : (a->rule_id ? a->rule_id : "unknown rule"), 80, out);
+    ct_san_line(a->rule_name ? a->rule_name : (a->rule_id ? a->rule_id : "unknown rule"), 80, out);
     ct_sbuf_addf(out, ": %s", a->id);
     const char *actor = ent(&s->store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID);
     const char *target = ent(&s->store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID);
     if (actor) {
         ct_sbuf_add(out, " actor=");
-        san1(actor, 48, out);
+        ct_san_line(actor, 48, out);
     }
     if (target) {
         ct_sbuf_add(out, " target=");
-        san1(target, 48, out);
+        ct_san_line(target, 48, out);
     }
 }
 
@@ -188,9 +178,9 @@ static void alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out)
     char t[32];
     ct_time_fmt(a->ts, t);
     ct_sbuf_addf(out, "Alert: %s at %s\nRule: ", a->id, t);
-    san1(a->rule_name ? a->rule_name : "?", 0, out);
+    ct_san_line(a->rule_name ? a->rule_name : "?", 0, out);
     ct_sbuf_add(out, " (");
-    san1(a->rule_id ? a->rule_id : "?", 0, out);
+    ct_san_line(a->rule_id ? a->rule_id : "?", 0, out);
     ct_sbuf_add(out, ")\n");
     static const struct { const char *label; enum ct_ef name, id; } ents[] = {
         {"Actor", CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID},
@@ -200,10 +190,10 @@ static void alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out)
         const char *n = ct_event_str(&s->store, e, ents[i].name), *id = ct_event_str(&s->store, e, ents[i].id);
         if (!n && !id) continue;
         ct_sbuf_addf(out, "%s: ", ents[i].label);
-        san1(n ? n : id, 0, out);
+        ct_san_line(n ? n : id, 0, out);
         if (n && id && strcmp(n, id)) {
             ct_sbuf_add(out, " (");
-            san1(id, 0, out);
+            ct_san_line(id, 0, out);
             ct_sbuf_addc(out, ')');
         }
         ct_sbuf_addc(out, '\n');
@@ -211,16 +201,16 @@ static void alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out)
     const char *cid = ct_event_str(&s->store, e, CT_EF_CRED_ID), *ctype = ct_event_str(&s->store, e, CT_EF_CRED_TYPE);
     if (cid || ctype) {
         ct_sbuf_add(out, "Credential: ");
-        san1(cid ? cid : "?", 0, out);
+        ct_san_line(cid ? cid : "?", 0, out);
         if (ctype) {
             ct_sbuf_add(out, " (");
-            san1(ctype, 0, out);
+            ct_san_line(ctype, 0, out);
             ct_sbuf_addc(out, ')');
         }
         ct_sbuf_addc(out, '\n');
     }
     ct_sbuf_add(out, "Event: ");
-    san1(ct_event_file(&s->store, e), 0, out);
+    ct_san_line(ct_event_file(&s->store, e), 0, out);
     ct_sbuf_addf(out, ":%u\n", e->line);
 }
 
@@ -341,12 +331,12 @@ int ct_triage_reopen(ct_session *s, ct_alert *a, const char *note, char oid[41],
     ct_sbuf_addf(&extra, "Previous status: %s", ct_status_name(a->status));
     if (a->decision_by) {
         ct_sbuf_add(&extra, " (by ");
-        san1(a->decision_by, 0, &extra);
+        ct_san_line(a->decision_by, 0, &extra);
         ct_sbuf_addc(&extra, ')');
     }
     if (a->suppressed_by) {
         ct_sbuf_add(&extra, "\nStill matches exception ");
-        san1(a->suppressed_by, 0, &extra);
+        ct_san_line(a->suppressed_by, 0, &extra);
         ct_sbuf_add(&extra, "; this decision keeps the alert open");
     }
     ct_sbuf_addc(&extra, '\n');
@@ -397,7 +387,7 @@ int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t 
             for (size_t k = 0; k < nall; k++)
                 if (all[k] == chosen[i]) idx = k + 1;
             ct_sbuf_addf(&extra, "  %zu. ", idx);
-            san1(chosen[i], 0, &extra);
+            ct_san_line(chosen[i], 0, &extra);
             ct_sbuf_addc(&extra, '\n');
         }
     }
@@ -889,7 +879,7 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
     }
     /* message */
     ct_sbuf_add(&msg, "exception: ");
-    san1(a->rule_name ? a->rule_name : it.stem, 80, &msg);
+    ct_san_line(a->rule_name ? a->rule_name : it.stem, 80, &msg);
     ct_sbuf_add(&msg, ": ");
     {
         ct_sbuf sum;
@@ -903,11 +893,11 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
                 for (const char *p = c->label; *p; p++)
                     ct_sbuf_addc(&sum, *p == ' ' ? '-' : (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
             } else {
-                san1(c->field, 60, &sum);
+                ct_san_line(c->field, 60, &sum);
             }
             if (c->value) {
                 ct_sbuf_addc(&sum, '=');
-                san1(c->value, 48, &sum);
+                ct_san_line(c->value, 48, &sum);
             } else {
                 ct_sbuf_add(&sum, " exists");
             }
@@ -923,7 +913,7 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
         ct_sbuf_init(&d);
         ct_exc_entry_describe(&it.entries[i], &d);
         ct_sbuf_add(&msg, "  - ");
-        san1(d.buf, 0, &msg);
+        ct_san_line(d.buf, 0, &msg);
         ct_sbuf_addc(&msg, '\n');
         ct_sbuf_free(&d);
     }

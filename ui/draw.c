@@ -43,11 +43,9 @@ int ui_put(int y, int x, int w, const char *s, int attr, int pad)
 {
     if (w <= 0 || y < 0 || y >= LINES || x >= COLS) return 0;
     if (x + w > COLS) w = COLS - x;
-    ct_sbuf san, cut;
-    ct_sbuf_init(&san);
+    ct_sbuf cut;
     ct_sbuf_init(&cut);
-    ct_san_displayz(s, 0, &san);
-    ct_san_truncate(san.buf, w, &cut);
+    ct_san_line(s, w, &cut);
     int used = ct_san_width(cut.buf);
     attr_t a = ui_attr(attr);
     attron(a);
@@ -55,7 +53,6 @@ int ui_put(int y, int x, int w, const char *s, int attr, int pad)
     if (pad)
         for (int i = used; i < w; i++) addch(' ');
     attroff(a);
-    ct_sbuf_free(&san);
     ct_sbuf_free(&cut);
     return pad ? w : used;
 }
