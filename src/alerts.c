@@ -1,7 +1,9 @@
 /* alerts: the scan — rules over events, Elastic alert documents imported. */
 #include "alerts.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char *const status_names[CT_STATUS__COUNT] = {
@@ -164,20 +166,27 @@ static void merge_elastic_duplicates(const ct_store *st, ct_alerts *out)
     out->n = w;
 }
 
-int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+typedef struct scan_part {
+    const ct_store *st;
+    const ct_ruleset *rs;
+    size_t from, to;
+    ct_alerts out;
+    size_t cap;
+} scan_part;
+
+/* Rules over events [from, to). Reads the store only (documents are rebuilt
+ * from the original bytes), so parts run on separate threads. */
+static void *scan_range(void *arg)
 {
-    memset(out, 0, sizeof *out);
-    size_t cap = 0;
-    for (size_t i = 0; i < st->nev; i++) {
+    scan_part *p = arg;
+    const ct_store *st = p->st;
+    for (size_t i = p->from; i < p->to; i++) {
         const ct_event *e = &st->ev[i];
-        if (e->flags & CT_EVF_ALERT) {
-            import_elastic(st, rs, i, out, &cap);
-            continue;
-        }
+        if (e->flags & CT_EVF_ALERT) continue;
         cJSON *doc = NULL;
         int tried = 0;
-        for (size_t r = 0; r < rs->n; r++) {
-            const ct_rule *rule = &rs->v[r];
+        for (size_t r = 0; r < p->rs->n; r++) {
+            const ct_rule *rule = &p->rs->v[r];
             if (!ct_rule_may_match(rule, e)) continue;
             if (!tried) {
                 tried = 1;
@@ -185,7 +194,7 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
             }
             if (!doc) break;
             if (!ct_kql_match(rule->kql, doc)) continue;
-            ct_alert *x = push(out, &cap);
+            ct_alert *x = push(&p->out, &p->cap);
             x->event = i;
             x->rule = rule;
             x->rule_id = rule->rule_id;
@@ -198,6 +207,40 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
         }
         cJSON_Delete(doc);
     }
+    return NULL;
+}
+
+static size_t scan_threads(size_t nev)
+{
+    if (nev < 50000) return 1; /* not worth a thread */
+    const char *env = getenv("CREDTRIAGE_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (size_t)n;
+}
+
+int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t nt = scan_threads(st->nev);
+    scan_part parts[16];
+    pthread_t tids[16];
+    for (size_t t = 0; t < nt; t++) {
+        parts[t] = (scan_part){st, rs, st->nev * t / nt, st->nev * (t + 1) / nt, {NULL, 0}, 0};
+        if (t > 0 && pthread_create(&tids[t], NULL, scan_range, &parts[t]) != 0) {
+            scan_range(&parts[t]); /* no thread: do it here */
+            tids[t] = 0;
+        }
+    }
+    scan_range(&parts[0]);
+    size_t cap = 0;
+    for (size_t t = 0; t < nt; t++) {
+        if (t > 0 && tids[t]) pthread_join(tids[t], NULL);
+        for (size_t k = 0; k < parts[t].out.n; k++) *push(out, &cap) = parts[t].out.v[k];
+        free(parts[t].out.v);
+    }
+    /* imported alerts intern their strings in the store's pool: one thread */
+    for (size_t i = 0; i < st->nev; i++)
+        if (st->ev[i].flags & CT_EVF_ALERT) import_elastic(st, rs, i, out, &cap);
     if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
     merge_elastic_duplicates(st, out);
     return 0;
