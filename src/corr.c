@@ -424,7 +424,8 @@ static void related_fill(const ct_corr *c, const ct_alert *a, const ct_alerts *a
     size_t n = 0, cap = 0;
     for (size_t j = 0; j < alerts->n; j++) {
         const ct_alert *o = &alerts->v[j];
-        if (o == a || !strcmp(o->id, a->id) || o->event >= c->nev) continue;
+        if (o == a || o->event >= c->nev) continue;
+        if (o->event == a->event && !strcmp(o->id, a->id)) continue; /* a copy of a */
         if (!((q->actor && c->ev_actor[o->event] == q->actor) ||
               (q->target && c->ev_target[o->event] == q->target)))
             continue;
@@ -436,7 +437,10 @@ static void related_fill(const ct_corr *c, const ct_alert *a, const ct_alerts *a
         r[n++].i = j;
     }
     if (!n) return;
-    qsort(r, n, sizeof *r, cmp_rel);
+    /* the session keeps alerts in time order: sort only if it does not */
+    int sorted = 1;
+    for (size_t j = 1; j < n && sorted; j++) sorted = cmp_rel(&r[j - 1], &r[j]) <= 0;
+    if (!sorted) qsort(r, n, sizeof *r, cmp_rel);
     out->related_alerts = ct_xmalloc(n * sizeof *out->related_alerts);
     for (size_t j = 0; j < n; j++) out->related_alerts[j] = r[j].i;
     out->nrelated = n;
