@@ -1,0 +1,22 @@
+/* triage internals shared by triage.c (apply, ack, reopen, remediate, revert)
+ * and triage_fp.c (false positives). Not a public header. */
+#ifndef CT_TRIAGE_INT_H
+#define CT_TRIAGE_INT_H
+#include "triage.h"
+
+/* The rule of an alert: its own, else the repo's rule with its rule_id. */
+const ct_rule *ct_triage__alert_rule(const ct_session *s, const ct_alert *a);
+int ct_triage__same_rule(const ct_session *s, const ct_alert *a, const ct_alert *b);
+
+/* Commit message parts: the alert's lines, an indented note under a label. */
+void ct_triage__alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out);
+void ct_triage__note_block(const char *label, const char *note, ct_sbuf *out);
+
+int ct_triage__need_repo(ct_session *s, ct_sbuf *err);  /* -1 with a message without one */
+/* "Name <email>" of the analyst, or NULL with gitstore's clear message. */
+char *ct_triage__analyst_of(ct_session *s, ct_sbuf *err);
+/* Commit files as the analyst, then re-apply the repo to every alert. */
+int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg,
+                      char oid[41], ct_sbuf *err);
+
+#endif
