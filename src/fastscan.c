@@ -13,6 +13,7 @@
 #include "fastscan.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,7 +334,7 @@ static const char *const az_top[] = {
     "operationVersion", "tenantId", "resultType", "resultSignature", "resultDescription",
     "durationMs", "correlationId", "identity", "Level", "location",
 };
-enum { AZ_TIME, AZ_CAT, AZ_OP, AZ_CALLER_IP, AZ_PROPS, AZ_RESOURCE_ID };
+enum { AZ_TIME, AZ_CAT, AZ_OP, AZ_CALLER_IP, AZ_PROPS, AZ_RESOURCE_ID, AZ_IDENTITY = 13 };
 
 static const char *const az_props[] = {
     "id", "service_principal_id", "service_principal_name", "user_id", "user_principal_name",
@@ -442,6 +443,300 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
         v[CT_EF_ACTOR_NAME] = name;
     }
     return 1;
+}
+
+/* ---- Azure diagnostic AuditLogs records (norm_azure.c audit_to_ecs +
+ * norm_azure_extract.c ct_extract_azure_audit) ---- */
+
+/* The properties keys the extraction reads; the snake_case spellings after
+ * AP__READ would shadow the renamed ones in the ECS document: declined. */
+static const char *const au_props[] = {
+    "id", "result", "initiatedBy", "additionalDetails", "userAgent", "targetResources",
+    "initiated_by", "additional_details", "user_agent", "target_resources",
+};
+enum { AP_ID, AP_RESULT, AP_IB, AP_AD, AP_UA, AP_TR, AP__READ, AP__N = AP__READ + 4 };
+
+static const char *const au_ib[] = {"user", "app"};
+static const char *const au_user[] = {"id", "objectId", "userPrincipalName", "user_principal_name",
+                                      "displayName", "display_name", "ipAddress", "ip_address"};
+static const char *const au_app[] = {"servicePrincipalId", "service_principal_id", "appId", "app_id",
+                                     "displayName", "display_name", "servicePrincipalName",
+                                     "service_principal_name"};
+static const char *const au_target[] = {"displayName", "id", "type", "userPrincipalName",
+                                        "modifiedProperties"};
+enum { AT_DN, AT_ID, AT_TYPE, AT_UPN, AT_MODS, AT__N };
+static const char *const au_mod[] = {"displayName", "newValue"};
+static const char *const au_kv[] = {"key", "value"};
+
+/* ct_json_str(a) else ct_json_str(b) */
+static int str2(span a, span b, ct_fstr *out)
+{
+    if (sval(a, out) < 0) return -1;
+    if (!out->s && sval(b, out) < 0) return -1;
+    return 0;
+}
+
+/* A string value decoded (simple escapes only; \u declines) into o->scratch. */
+static int sdec(span s, ct_fast *o, ct_fstr *out)
+{
+    out->s = NULL;
+    out->n = 0;
+    if (!is_str(s)) return 0;
+    const char *b = s.v + 1;
+    size_t n = (size_t)(s.e - 1 - b);
+    if (!memchr(b, '\\', n)) {
+        if (n) {
+            out->s = b;
+            out->n = (uint32_t)n;
+        }
+        return 0;
+    }
+    if (o->scratch_used + n > sizeof o->scratch) return -1;
+    char *d0 = o->scratch + o->scratch_used, *d = d0;
+    for (size_t i = 0; i < n; i++) {
+        char c = b[i];
+        if (c != '\\') {
+            *d++ = c;
+            continue;
+        }
+        switch (b[++i]) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '/': *d++ = '/'; break;
+        case 'b': *d++ = '\b'; break;
+        case 'f': *d++ = '\f'; break;
+        case 'n': *d++ = '\n'; break;
+        case 'r': *d++ = '\r'; break;
+        case 't': *d++ = '\t'; break;
+        default: return -1;
+        }
+    }
+    o->scratch_used += (size_t)(d - d0);
+    out->s = d0;
+    out->n = (uint32_t)(d - d0);
+    return 0;
+}
+
+/* ct_norm_ms_unquote: "\"x\"" is x ("" none), anything else stays. */
+static int unquote(ct_fstr s, ct_fstr *out)
+{
+    *out = s;
+    if (!s.s || s.n < 2 || s.s[0] != '"' || s.s[s.n - 1] != '"') return 0;
+    for (uint32_t i = 1; i + 1 < s.n; i++) {
+        unsigned char c = (unsigned char)s.s[i];
+        if (c == '"' || c == '\\' || c < 0x20) return -1;
+    }
+    out->s = s.n > 2 ? s.s + 1 : NULL;
+    out->n = s.n - 2;
+    return 0;
+}
+
+/* kv_lookup over additionalDetails ([{key, value}]): 1 found (the value may
+ * be none), 0 not there, -1 decline. */
+static int kv_find(span ad, const char *e, const char *key, ct_fstr *out)
+{
+    size_t klen = strlen(key);
+    out->s = NULL;
+    out->n = 0;
+    if (!ad.v || *ad.v != '[') return ad.v && *ad.v == '{' ? -1 : 0;
+    const char *q = ws(ad.v + 1, e);
+    if (q < e && *q == ']') return 0;
+    while (q < e) {
+        const char *qe = skip_val(q, e);
+        if (*q == '{') {
+            span kv[2];
+            ct_fstr k;
+            if (obj_get_x(q, e, au_kv, 2, kv, 0, 0, 1) != GET_OK || sval(kv[0], &k) < 0) return -1;
+            if (k.s && k.n == klen && ct_strncaseeq(k.s, key, klen)) return sval(kv[1], out) < 0 ? -1 : 1;
+        }
+        q = ws(qe, e);
+        if (q >= e || *q != ',') break;
+        q = ws(q + 1, e);
+    }
+    return 0;
+}
+
+/* ct_norm_ms_object_type */
+static int object_type(ct_fstr t, ct_fast *o, ct_fstr *out)
+{
+    static const char *const m[][2] = {{"Application", "application"},
+                                       {"ServicePrincipal", "service_principal"},
+                                       {"User", "user"},
+                                       {"ManagedIdentity", "managed_identity"}};
+    *out = lit(NULL);
+    if (!t.s) return 0;
+    for (size_t i = 0; i < CT_ARRAY_LEN(m); i++)
+        if (fcaseeq(t, m[i][0])) {
+            *out = lit(m[i][1]);
+            return 0;
+        }
+    char tmp[128];
+    if (t.n >= sizeof tmp || memchr(t.s, 0, t.n)) return -1;
+    memcpy(tmp, t.s, t.n);
+    tmp[t.n] = 0;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_snake_case(tmp, &b);
+    int rc = -1;
+    if (b.len && o->scratch_used + b.len <= sizeof o->scratch) {
+        char *d = o->scratch + o->scratch_used;
+        memcpy(d, b.buf, b.len);
+        o->scratch_used += b.len;
+        out->s = d;
+        out->n = (uint32_t)b.len;
+        rc = 0;
+    }
+    ct_sbuf_free(&b);
+    return rc;
+}
+
+static const char *outcome_word(ct_fstr r)
+{
+    char buf[16];
+    if (!r.s) return NULL;
+    if (r.n >= sizeof buf) return "unknown";
+    memcpy(buf, r.s, r.n);
+    buf[r.n] = 0;
+    return ct_outcome_word(buf);
+}
+
+/* Walk the elements of the array at a ('[' expected): fn per element. */
+#define ARRAY_EACH(a, e, q, qe)                                                                   \
+    for (const char *q = ws((a).v + 1, e), *qe = q < e && *q != ']' ? skip_val(q, e) : NULL; qe; \
+         q = ws(qe, e), q = q < e && *q == ',' ? ws(q + 1, e) : NULL,                             \
+                    qe = q && q < e ? skip_val(q, e) : NULL)
+
+static int fast_audit(const span *top, const char *e, ct_fast *o)
+{
+    ct_fstr t, op, caller, ident;
+    S(top[AZ_TIME], &t);
+    S(top[AZ_OP], &op);
+    S(top[AZ_CALLER_IP], &caller);
+    S(top[AZ_IDENTITY], &ident);
+    if (is_str(top[AZ_TIME]) && !t.s) return 0;
+    if (top[AZ_OP].v && !is_str(top[AZ_OP])) return 0; /* numeric operation names: full path */
+    if (!fold_is_identity(op)) return 0;
+    /* credential operations are rare: the full path reads their key lists */
+    if (fcaseeq(op, "Add service principal credentials")) return 0;
+    if (!is_obj(top[AZ_PROPS])) return 0;
+    span P[AP__N];
+    if (obj_get(top[AZ_PROPS].v, e, au_props, AP__N, P, 0, 0) != GET_OK) return 0;
+    for (int i = AP__READ; i < AP__N; i++)
+        if (P[i].v) return 0;
+    ct_fstr rid, res;
+    S(P[AP_ID], &rid);
+    S(P[AP_RESULT], &res);
+
+    /* actor: initiatedBy.user, else initiatedBy.app */
+    ct_fstr uid = {0}, upn = {0}, udn = {0}, uip = {0}, spid = {0}, appid = {0}, adn = {0}, aspn = {0};
+    if (is_obj(P[AP_IB])) {
+        span IB[2];
+        if (obj_get(P[AP_IB].v, e, au_ib, 2, IB, 0, 0) != GET_OK) return 0;
+        if (is_obj(IB[0])) {
+            span U[8];
+            if (obj_get(IB[0].v, e, au_user, 8, U, 0, 0) != GET_OK) return 0;
+            if (str2(U[0], U[1], &uid) < 0 || str2(U[2], U[3], &upn) < 0 ||
+                str2(U[4], U[5], &udn) < 0 || str2(U[6], U[7], &uip) < 0)
+                return 0;
+        }
+        if (is_obj(IB[1])) {
+            span A[8];
+            if (obj_get(IB[1].v, e, au_app, 8, A, 0, 0) != GET_OK) return 0;
+            if (str2(A[0], A[1], &spid) < 0 || str2(A[2], A[3], &appid) < 0 ||
+                str2(A[4], A[5], &adn) < 0 || str2(A[6], A[7], &aspn) < 0)
+                return 0;
+        }
+    }
+    ct_fstr ua, kv_app;
+    int r = kv_find(P[AP_AD], e, "User-Agent", &ua);
+    if (r < 0) return 0;
+    if (!ua.s) S(P[AP_UA], &ua);
+    r = kv_find(P[AP_AD], e, "AppId", &kv_app);
+    if (r < 0) return 0;
+
+    /* targets: the first application / service principal, else the first;
+     * every modified property is looked at (credential diffs decline) */
+    span t0 = {NULL, NULL}, tsel = {NULL, NULL};
+    ct_fstr mod_app = {0};
+    if (P[AP_TR].v && *P[AP_TR].v == '[') {
+        ARRAY_EACH(P[AP_TR], e, q, qe) {
+            span T[AT__N];
+            span el = {q, qe};
+            if (!t0.v) t0 = el;
+            if (*q != '{') continue;
+            if (obj_get(q, e, au_target, AT__N, T, 0, 0) != GET_OK) return 0;
+            ct_fstr ty;
+            S(T[AT_TYPE], &ty);
+            if (!tsel.v && (fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal"))) tsel = el;
+            if (!T[AT_MODS].v || *T[AT_MODS].v != '[') continue;
+            ARRAY_EACH(T[AT_MODS], e, mq, mqe) {
+                if (*mq != '{') continue;
+                span M[2];
+                ct_fstr name, nv;
+                if (obj_get(mq, e, au_mod, 2, M, 0, 0) != GET_OK) return 0;
+                S(M[0], &name);
+                if (!name.s) continue;
+                if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials")) return 0;
+                if (mod_app.s) continue;
+                int spn = feq(name, "TargetId.ServicePrincipalNames");
+                if (!spn && !fcaseeq(name, "AppId")) continue;
+                if (sdec(M[1], o, &nv) < 0 || unquote(nv, &mod_app) < 0) return 0;
+                if (spn && mod_app.s) {
+                    uint32_t n = 0;
+                    while (n < mod_app.n && mod_app.s[n] != ';') n++;
+                    while (n && mod_app.s[n - 1] == ' ') n--;
+                    mod_app.n = n;
+                    if (!n) mod_app.s = NULL;
+                }
+            }
+        }
+    }
+    if (!tsel.v) tsel = t0;
+    ct_fstr tid = {0}, tname = {0}, ttype = {0};
+    if (tsel.v && *tsel.v == '{') {
+        span T[AT__N];
+        if (obj_get(tsel.v, e, au_target, AT__N, T, 0, 0) != GET_OK) return 0;
+        ct_fstr ty;
+        S(T[AT_ID], &tid);
+        if (str2(T[AT_DN], T[AT_UPN], &tname) < 0) return 0;
+        S(T[AT_TYPE], &ty);
+        if (object_type(ty, o, &ttype) < 0) return 0;
+    }
+
+    o->kind = CT_KIND_AZURE_DIAG;
+    o->ts = ts_of(t);
+    ct_fstr *v = o->v;
+    v[CT_EF_DATASET] = lit("azure.auditlogs");
+    v[CT_EF_ACTION] = op;
+    v[CT_EF_OUTCOME] = lit(outcome_word(res));
+    v[CT_EF_RECORD_ID] = rid;
+    if (uid.s || upn.s) {
+        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
+        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
+        v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_ACTOR_IP] = uip;
+    } else if (spid.s || appid.s || adn.s) {
+        int mi = fcaseeq(adn, "Managed Service Identity") || fcaseeq(ident, "Managed Service Identity");
+        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
+        v[CT_EF_ACTOR_NAME] = adn.s ? adn : aspn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+    }
+    v[CT_EF_ACTOR_UA] = ua;
+    v[CT_EF_TARGET_ID] = tid;
+    v[CT_EF_TARGET_NAME] = tname;
+    v[CT_EF_TARGET_TYPE] = ttype;
+    v[CT_EF_TARGET_APP_ID] = kv_app.s ? kv_app : mod_app;
+    /* ct_fields_from_ecs fallback: source.ip from callerIpAddress */
+    if (!v[CT_EF_ACTOR_IP].s && is_ip(caller)) v[CT_EF_ACTOR_IP] = caller;
+    return 1;
+}
+
+static int fast_azure(const span *top, const char *e, ct_fast *o)
+{
+    ct_fstr cat;
+    S(top[AZ_CAT], &cat);
+    if (fcaseeq(cat, "AuditLogs")) return fast_audit(top, e, o);
+    return fast_signin(top, e, o);
 }
 
 /* ---- CloudTrail ---- */
@@ -691,7 +986,7 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
 
 int ct_fast_extract(const char *p, size_t len, ct_fast *o)
 {
-    memset(o, 0, sizeof *o);
+    memset(o, 0, offsetof(ct_fast, scratch));
     o->ts = CT_TIME_NONE;
     const char *e = p + len;
     p = ws(p, e);
@@ -700,7 +995,7 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     if (!end || ws(end, e) != e) return 0;
     span top[CT_ARRAY_LEN(ct_top)];
     int rc = obj_get(p, e, az_top, CT_ARRAY_LEN(az_top), top, 0, 1);
-    if (rc == GET_OK) return fast_signin(top, e, o);
+    if (rc == GET_OK) return fast_azure(top, e, o);
     if (rc == GET_DUP) return 0;
     rc = obj_get(p, e, ct_top, CT_ARRAY_LEN(ct_top), top, 0, 1);
     if (rc == GET_OK) return fast_cloudtrail(top, e, o);

@@ -1,6 +1,6 @@
-/* fastscan: the entity fields of the hot raw record kinds (Azure sign-in
- * diagnostic records, CloudTrail API calls) straight from the bytes, without
- * a JSON tree or an ECS document. It gives exactly what ct_normalize() +
+/* fastscan: the entity fields of the hot raw record kinds (Azure sign-in and
+ * Entra audit diagnostic records, CloudTrail API calls, GCP audit entries)
+ * straight from the bytes, without a JSON tree or an ECS document. It gives exactly what ct_normalize() +
  * ct_fields_from_ecs() give for the same record (tests/unit/test_fastscan.c
  * compares both over every sample and fixture), and declines — the caller
  * then takes the full path — whenever the record is malformed, of another
@@ -22,6 +22,9 @@ typedef struct ct_fast {
     int64_t ts;
     ct_fstr v[CT_EF__COUNT];
     int is_credential_add, is_signin;
+    /* decoded or derived strings some fields point into (not cleared per record) */
+    size_t scratch_used;
+    char scratch[1024];
 } ct_fast;
 
 /* 1: out holds the record's fields; 0: take the full path. */
