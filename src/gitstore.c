@@ -482,7 +482,11 @@ int ct_repo_commit_files(ct_repo *r, const ct_repo_file *files, size_t n, const 
     if (ct_repo__signature(r, analyst, &sig, err) < 0) return -1;
     int fd, rc = -1;
     if (ct_repo__lock(r, &fd, err) == 0) {
-        rc = ct_repo__commit_paths_locked(r, files, n, 1, message, sig, NULL, oid_out, err);
+        /* A writer that died since we opened left a journal: commit its files
+         * first, or writing ours would drop its paths from the journal. */
+        rc = ct_repo__recover_locked(r, analyst, err);
+        if (rc == 0)
+            rc = ct_repo__commit_paths_locked(r, files, n, 1, message, sig, NULL, oid_out, err);
         ct_repo__unlock(fd);
     }
     git_signature_free(sig);

@@ -17,6 +17,9 @@ int ct_repo__giterr(ct_sbuf *err, const char *fmt, ...) __attribute__((format(pr
 /* flock(<gitdir>/credtriage.lock), waiting up to ~30 s. *fd for unlock. */
 int ct_repo__lock(ct_repo *r, int *fd, ct_sbuf *err);
 void ct_repo__unlock(int fd);
+/* Commit the paths of a leftover journal (a writer died); the credtriage
+ * lock must be held. 0 when there was nothing to recover. */
+int ct_repo__recover_locked(ct_repo *r, const char *analyst, ct_sbuf *err);
 
 /* Signature "now" for the analyst identity (see ct_repo_identity). */
 int ct_repo__signature(ct_repo *r, const char *analyst, git_signature **sig, ct_sbuf *err);

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,18 +13,85 @@
 
 /* ---- recovery, seeding, open -------------------------------------------- */
 
-static int recover(ct_repo *r, const char *analyst, ct_sbuf *err)
+/* Is some process holding path open? A writer (git, libgit2, us) keeps its
+ * lock file open until it renames it into place, so a lock nobody holds was
+ * left by a process that died. Unsure (no /proc): say it is held. */
+static int lock_is_held(const char *path)
+{
+    char want[4096];
+    if (!realpath(path, want)) return 0; /* gone meanwhile */
+    DIR *proc = opendir("/proc");
+    if (!proc) return 1;
+    int held = 0;
+    struct dirent *p;
+    while (!held && (p = readdir(proc))) {
+        if (p->d_name[0] < '1' || p->d_name[0] > '9') continue;
+        char fddir[300];
+        snprintf(fddir, sizeof fddir, "/proc/%s/fd", p->d_name);
+        DIR *fds = opendir(fddir);
+        if (!fds) continue;
+        struct dirent *f;
+        while (!held && (f = readdir(fds))) {
+            if (f->d_name[0] == '.') continue;
+            char link[600], target[4096];
+            snprintf(link, sizeof link, "%s/%s", fddir, f->d_name);
+            ssize_t n = readlink(link, target, sizeof target - 1);
+            if (n <= 0) continue;
+            target[n] = 0;
+            held = !strcmp(target, want);
+        }
+        closedir(fds);
+    }
+    closedir(proc);
+    return held;
+}
+
+static void drop_if_stale(const char *lock, ct_sbuf *msg, const char *rel)
+{
+    if (access(lock, F_OK) == 0 && !lock_is_held(lock) && unlink(lock) == 0)
+        ct_sbuf_addf(msg, "\n(removed %s, left behind by the interrupted write)\n", rel);
+}
+
+/* A credtriage write killed while staging or committing leaves git's lock
+ * files behind as well as its journal (index.lock, the branch's ref lock);
+ * recovery would then wait for locks nobody will release. Called with the
+ * credtriage lock held, so no credtriage writer is running; a lock some
+ * other process holds open is left alone. */
+static void drop_stale_locks(ct_repo *r, ct_sbuf *msg)
+{
+    static const char *const fixed[] = {"index.lock", "HEAD.lock", "packed-refs.lock"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(fixed); i++) {
+        char *lock = ct_repo__path_in(r->gitdir, fixed[i]);
+        drop_if_stale(lock, msg, fixed[i]);
+        free(lock);
+    }
+    char *heads = ct_repo__path_in(r->gitdir, "refs/heads");
+    DIR *d = opendir(heads);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l <= 5 || strcmp(de->d_name + l - 5, ".lock")) continue;
+        char rel[512];
+        snprintf(rel, sizeof rel, "refs/heads/%s", de->d_name);
+        char *lock = ct_repo__path_in(r->gitdir, rel);
+        drop_if_stale(lock, msg, rel);
+        free(lock);
+    }
+    if (d) closedir(d);
+    free(heads);
+}
+
+int ct_repo__recover_locked(ct_repo *r, const char *analyst, ct_sbuf *err)
 {
     char *jpath = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
     char *data = NULL;
     ct_repo_file *files = NULL;
     git_signature *sig = NULL;
-    int fd = -1, rc = -1;
+    int rc = -1;
     if (access(jpath, F_OK) < 0) {
         free(jpath);
         return 0;
     }
-    if (ct_repo__lock(r, &fd, err) < 0) goto out;
     size_t len;
     if (ct_read_file(jpath, &data, &len) < 0) { /* a committer finished meanwhile */
         rc = errno == ENOENT ? 0 : ct_repo__sys_err(err, "cannot read journal", jpath);
@@ -52,16 +120,29 @@ static int recover(ct_repo *r, const char *analyst, ct_sbuf *err)
         rc = 0;
         goto out;
     }
+    drop_stale_locks(r, &msg);
     if (ct_repo__signature(r, analyst, &sig, err) == 0)
         rc = ct_repo__commit_paths_locked(r, files, n, 0, msg.buf, sig, NULL, NULL, err);
     if (rc < 0) ct_sbuf_add(err, " (while recovering an interrupted write)");
     ct_sbuf_free(&msg);
 out:
     git_signature_free(sig);
-    ct_repo__unlock(fd);
     free(files);
     free(data);
     free(jpath);
+    return rc;
+}
+
+static int recover(ct_repo *r, const char *analyst, ct_sbuf *err)
+{
+    char *jpath = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
+    int present = access(jpath, F_OK) == 0;
+    free(jpath);
+    if (!present) return 0;
+    int fd = -1;
+    if (ct_repo__lock(r, &fd, err) < 0) return -1;
+    int rc = ct_repo__recover_locked(r, analyst, err);
+    ct_repo__unlock(fd);
     return rc;
 }
 
