@@ -541,8 +541,19 @@ static void test_crash_recovery(void **state)
     expect_out("1\n", c1);
     ct_repo_close(ro);
 
+    /* a write killed while staging also leaves git's lock files; nobody
+     * holds them open, so recovery removes them instead of waiting */
+    char *ilock = fmt("%s/.git/index.lock", dir);
+    char *hlock = fmt("%s/.git/refs/heads/master.lock", dir);
+    FILE *lf = fopen(ilock, "w");
+    fclose(lf);
+    lf = fopen(hlock, "w");
+    fclose(lf);
     ct_repo *r = open_ok(dir, BOB); /* recovery */
     assert_null(ct_repo_warning(r));
+    assert_int_equal(access(ilock, F_OK), -1);
+    assert_int_equal(access(hlock, F_OK), -1);
+    free(ilock), free(hlock);
     assert_int_equal(access(journal, F_OK), -1);
     char *c2 = fmt("git -C '%s' log -1 --format='%%an|%%s'", dir);
     expect_out("Bob Builder|recover: commit files left by an interrupted credtriage write\n", c2);
