@@ -23,7 +23,7 @@
 
 typedef struct post {
     uint32_t *start; /* nkeys + 2 offsets */
-    uint32_t *items; /* event indexes */
+    size_t *items;   /* event indexes (size_t: results are views into these) */
 } post;
 
 struct ct_corr {
@@ -116,6 +116,7 @@ static void post_build(post *p, size_t nkeys, const uint32_t *order, size_t n,
     for (size_t k = 1; k < nkeys + 2; k++) p->start[k] += p->start[k - 1];
     p->items = ct_xmalloc((total ? total : 1) * sizeof *p->items);
     uint32_t *fill = ct_xmalloc((nkeys + 1) * sizeof *fill);
+    /* items are size_t so that query results can point into them */
     memcpy(fill, p->start, (nkeys + 1) * sizeof *fill);
     for (size_t j = 0; j < n; j++) {
         uint32_t i = order[j], k = keyof[i];
@@ -330,23 +331,37 @@ static int query_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, qu
     return 0;
 }
 
-/* The slice as size_t indexes, with the alert's own event inserted in time
- * order when it is not there (an alert document, or no entity). */
-static size_t *slice_with_self(const ct_corr *c, const post *p, uint32_t k, const query *q,
-                               size_t *n_out)
+/* The slice of key k in the window, with the alert's own event in it: a view
+ * into the index when the event is there (the usual case), else a copy with
+ * the event inserted in time order (an alert document, or no entity), which
+ * is then *owned by the caller. */
+static const size_t *slice_with_self(const ct_corr *c, const post *p, uint32_t k, const query *q,
+                                     size_t *n_out, size_t **owned)
 {
     uint32_t lo, hi;
     post_slice(c, p, k, q->from, q->to, &lo, &hi);
+    const ct_event *ev = c->st->ev;
+    *owned = NULL;
+    /* items are in (time, index) order: look for the alert's event */
+    int64_t ets = ev[q->self].ts;
+    uint32_t l = lo, r = hi;
+    while (l < r) {
+        uint32_t m = l + (r - l) / 2;
+        size_t i = p->items[m];
+        if (ev[i].ts < ets || (ev[i].ts == ets && i < q->self)) l = m + 1;
+        else r = m;
+    }
+    if (l < hi && p->items[l] == q->self) {
+        *n_out = hi - lo;
+        return p->items + lo;
+    }
     size_t n = hi - lo;
     size_t *v = ct_xmalloc((n + 1) * sizeof *v);
-    const ct_event *ev = c->st->ev;
-    int64_t sts = q->ts != CT_TIME_NONE ? q->ts : ev[q->self].ts;
+    int64_t sts = q->ts != CT_TIME_NONE ? q->ts : ets;
     int have_self = 0;
-    for (uint32_t j = lo; j < hi; j++)
-        if (p->items[j] == q->self) have_self = 1;
     size_t m = 0;
     for (uint32_t j = lo; j < hi; j++) {
-        uint32_t i = p->items[j];
+        size_t i = p->items[j];
         if (!have_self && (ev[i].ts > sts || (ev[i].ts == sts && i > q->self))) {
             v[m++] = q->self;
             have_self = 1;
@@ -355,6 +370,7 @@ static size_t *slice_with_self(const ct_corr *c, const post *p, uint32_t k, cons
     }
     if (!have_self) v[m++] = q->self;
     *n_out = m;
+    *owned = v;
     return v;
 }
 
@@ -489,8 +505,8 @@ int ct_corr_alert(const ct_corr *c, const ct_alert *a, const ct_alerts *alerts, 
     out->window_from = q.from;
     out->window_to = q.to;
     if (q.ts == CT_TIME_NONE) out->window_from = out->window_to = CT_TIME_NONE;
-    out->same_target = slice_with_self(c, &c->target, q.target, &q, &out->nsame_target);
-    out->same_actor = slice_with_self(c, &c->actor, q.actor, &q, &out->nsame_actor);
+    out->same_target = slice_with_self(c, &c->target, q.target, &q, &out->nsame_target, &out->owned[0]);
+    out->same_actor = slice_with_self(c, &c->actor, q.actor, &q, &out->nsame_actor, &out->owned[1]);
     usage_fill(c, &q, &out->usage);
     related_fill(c, a, alerts, &q, out);
     history_fill(c, &q, out);
@@ -500,8 +516,8 @@ int ct_corr_alert(const ct_corr *c, const ct_alert *a, const ct_alerts *alerts, 
 void ct_corr_result_free(ct_corr_result *r)
 {
     if (!r) return;
-    free(r->same_target);
-    free(r->same_actor);
+    free(r->owned[0]);
+    free(r->owned[1]);
     free(r->usage.events);
     for (size_t i = 0; i < r->usage.nips; i++) free(r->usage.ips[i]);
     free(r->usage.ips);

@@ -26,9 +26,11 @@ typedef struct ct_cred_usage {
 } ct_cred_usage;
 
 typedef struct ct_corr_result {
-    size_t *same_target;     /* event indexes in time order, within the window */
+    /* event indexes in time order, within the window: views into the index
+     * (valid while the ct_corr lives), so a query copies nothing */
+    const size_t *same_target;
     size_t nsame_target;
-    size_t *same_actor;
+    const size_t *same_actor;
     size_t nsame_actor;
     ct_cred_usage usage;
     size_t *related_alerts;  /* indexes into the ct_alerts given, same actor or target, not itself */
@@ -38,6 +40,7 @@ typedef struct ct_corr_result {
     size_t distinct_actors;  /* distinct actors that ever added credentials to this target */
     size_t self_event;       /* the alert's own event (marked in timelines) */
     int64_t window_from, window_to;
+    size_t *owned[2];        /* internal: lists that had to be copied */
 } ct_corr_result;
 
 /* Correlate one alert; window_ms each side (CT_CORR_DEFAULT_WINDOW). alerts
