@@ -13,6 +13,9 @@
 #include "fastscan.h"
 
 #include <arpa/inet.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +48,54 @@ static int hexval(char c)
     return -1;
 }
 
+/* The end of every string and container of the record being read, by its
+ * offset from the record's start (written by the validator, read by
+ * skip_val), so later lookups never rescan a value. Records of 64 KiB and
+ * more go without it. */
+#define ENDS_MAX 65535u
+static _Thread_local uint16_t t_ends[ENDS_MAX + 1];
+static _Thread_local const char *t_base;
+static _Thread_local int t_have_ends;
+
+static inline void note_end(const char *s, const char *end)
+{
+    if (t_have_ends) t_ends[s - t_base] = (uint16_t)(end - t_base);
+}
+
+/* The first '"', '\\' or control character at or after p, or e. */
+static inline const char *str_stop(const char *p, const char *e)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)),
+                                 _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+#endif
+    while (p < e) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        p++;
+    }
+    return p;
+}
+
 /* p at '"'; the end after the closing quote, or NULL. Keys may not hold escapes. */
 static const char *v_str(const char *p, const char *e, int key)
 {
+    const char *s = p;
     p++;
     for (;;) {
-        while (p < e) {
-            unsigned char c = (unsigned char)*p;
-            if (c == '"' || c == '\\' || c < 0x20) break;
-            p++;
-        }
+        p = str_stop(p, e);
         if (p >= e) return NULL;
-        if (*p == '"') return p + 1;
+        if (*p == '"') {
+            note_end(s, p + 1);
+            return p + 1;
+        }
         if (*p != '\\' || key) return NULL;
         p++;
         if (p >= e) return NULL;
@@ -113,10 +152,14 @@ static const char *v_value(const char *p, const char *e, int depth)
     case '{':
     case '[': {
         if (depth >= MAX_DEPTH) return NULL;
+        const char *s = p;
         int obj = *p == '{';
         char close = obj ? '}' : ']';
         p = ws(p + 1, e);
-        if (p < e && *p == close) return p + 1;
+        if (p < e && *p == close) {
+            note_end(s, p + 1);
+            return p + 1;
+        }
         for (;;) {
             if (obj) {
                 if (p >= e || *p != '"' || !(p = v_str(p, e, 1))) return NULL;
@@ -127,7 +170,10 @@ static const char *v_value(const char *p, const char *e, int depth)
             if (!(p = v_value(p, e, depth + 1))) return NULL;
             p = ws(p, e);
             if (p >= e) return NULL;
-            if (*p == close) return p + 1;
+            if (*p == close) {
+                note_end(s, p + 1);
+                return p + 1;
+            }
             if (*p != ',') return NULL;
             p = ws(p + 1, e);
         }
@@ -160,6 +206,7 @@ static const char *skip_str(const char *p, const char *e)
 
 static const char *skip_val(const char *p, const char *e)
 {
+    if (t_have_ends && (*p == '"' || *p == '{' || *p == '[')) return t_base + t_ends[p - t_base];
     if (*p == '"') return skip_str(p, e);
     if (*p == '{' || *p == '[') {
         int d = 0;
@@ -217,12 +264,21 @@ static int obj_get(const char *p, const char *e, const char *const *names, size_
 static int obj_get_x(const char *p, const char *e, const char *const *names, size_t n, span *out,
                      int fold, int strict, int icase_guard)
 {
-    for (size_t i = 0; i < n; i++) out[i].v = out[i].e = NULL;
+    /* the wanted names' lengths, and a bit per length for a quick "not wanted" */
+    uint8_t nl[32];
+    uint64_t lenmask = 0;
+    if (n > sizeof nl) return GET_UNKNOWN;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        nl[i] = (uint8_t)(l < 63 ? l : 63);
+        lenmask |= 1ull << nl[i];
+        out[i].v = out[i].e = NULL;
+    }
     p = ws(p + 1, e);
     if (p < e && *p == '}') return GET_OK;
     while (p < e) {
         const char *k = p + 1;
-        const char *ke = memchr(k, '"', (size_t)(e - k));
+        const char *ke = t_have_ends ? t_base + t_ends[p - t_base] - 1 : memchr(k, '"', (size_t)(e - k));
         if (!ke) return GET_UNKNOWN;
         p = ws(ke + 1, e);
         p = ws(p + 1, e);
@@ -235,11 +291,19 @@ static int obj_get_x(const char *p, const char *e, const char *const *names, siz
             key = fb;
         }
         size_t i = 0;
-        for (; i < n; i++) {
-            size_t nl = strlen(names[i]);
-            if (!klen || nl != klen) continue;
-            if (!memcmp(names[i], key, klen)) break;
-            if (icase_guard && ct_strncaseeq(names[i], key, klen)) return GET_DUP;
+        if (klen && klen < 63 && (lenmask >> klen & 1)) {
+            unsigned char k0 = (unsigned char)key[0];
+            unsigned char k0l = k0 >= 'A' && k0 <= 'Z' ? k0 + 32 : k0;
+            for (; i < n; i++) {
+                if (nl[i] != klen) continue;
+                unsigned char n0 = (unsigned char)names[i][0];
+                if (n0 != k0 && !(icase_guard && (n0 >= 'A' && n0 <= 'Z' ? n0 + 32 : n0) == k0l))
+                    continue;
+                if (!memcmp(names[i], key, klen)) break;
+                if (icase_guard && ct_strncaseeq(names[i], key, klen)) return GET_DUP;
+            }
+        } else {
+            i = n;
         }
         if (i < n) {
             if (out[i].v) return GET_DUP;
@@ -309,6 +373,8 @@ static int64_t ts_of(ct_fstr t)
 {
     int64_t ms, ms2;
     if (!t.s || ct_time_parse(t.s, t.n, &ms) < 0) return CT_TIME_NONE;
+    /* years 0000-9999 format to four digits and read back unchanged */
+    if (ms >= -62167219200000LL && ms < 253402300800000LL) return ms;
     char buf[32];
     ct_time_fmt(ms, buf);
     if (ct_time_parse(buf, strlen(buf), &ms2) < 0) return CT_TIME_NONE;
@@ -989,6 +1055,8 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     memset(o, 0, offsetof(ct_fast, scratch));
     o->ts = CT_TIME_NONE;
     const char *e = p + len;
+    t_base = p;
+    t_have_ends = len <= ENDS_MAX;
     p = ws(p, e);
     if (p >= e || *p != '{') return 0;
     const char *end = v_value(p, e, 0);

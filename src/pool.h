@@ -8,7 +8,8 @@
 
 typedef struct ct_pool_chunk ct_pool_chunk;
 typedef struct ct_pool {
-    uint32_t *slots;          /* open addressing: string id or 0 */
+    uint64_t *slots;          /* open addressing: string id (low 32 bits, 0 = empty) and
+                               * the high half of its hash, so probes rarely touch the string */
     size_t nslots;
     const char **strs;        /* id -> string (NUL-terminated, in chunks) */
     uint32_t *lens;
@@ -31,6 +32,8 @@ static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
 /* Case-folded form of id's string (ASCII lower case), interned: UPNs and
  * emails compare case-insensitively through it. */
 uint32_t ct_pool_lower(ct_pool *p, uint32_t id);
+/* Room for n strings without growing (a loader that knows its input size). */
+void ct_pool_reserve(ct_pool *p, size_t n);
 /* Intern every string of src into dst (src's stored hashes are reused):
  * map[id] is the dst id of src's id (map has src->nstrs + 1 entries). */
 void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map);

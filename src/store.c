@@ -32,23 +32,30 @@ void ct_store_free(ct_store *st)
     memset(st, 0, sizeof *st);
 }
 
-/* Open-addressing set of 64-bit keys (0 is the empty slot). */
-static int seen_add(ct_store *st, uint64_t h)
+/* Open-addressing set of 64-bit keys (0 is the empty slot); room for n more
+ * keys below half load. */
+static void seen_reserve(ct_store *st, size_t n)
 {
-    if (!h) h = 1;
-    if ((st->nseen + 1) * 2 > st->seen_cap) {
-        size_t cap = st->seen_cap ? st->seen_cap * 2 : 4096;
-        uint64_t *n = ct_xcalloc(cap, sizeof *n);
+    if ((st->nseen + n) * 2 > st->seen_cap) {
+        size_t cap = st->seen_cap ? st->seen_cap : 4096;
+        while ((st->nseen + n) * 2 > cap) cap *= 2;
+        uint64_t *tab = ct_xcalloc(cap, sizeof *tab);
         for (size_t i = 0; i < st->seen_cap; i++) {
             if (!st->seen[i]) continue;
             size_t j = st->seen[i] & (cap - 1);
-            while (n[j]) j = (j + 1) & (cap - 1);
-            n[j] = st->seen[i];
+            while (tab[j]) j = (j + 1) & (cap - 1);
+            tab[j] = st->seen[i];
         }
         free(st->seen);
-        st->seen = n;
+        st->seen = tab;
         st->seen_cap = cap;
     }
+}
+
+static int seen_add(ct_store *st, uint64_t h)
+{
+    if (!h) h = 1;
+    seen_reserve(st, 1);
     size_t j = h & (st->seen_cap - 1);
     while (st->seen[j]) {
         if (st->seen[j] == h) return 0;
@@ -88,6 +95,8 @@ typedef struct worker {
     ct_load_stats stats;      /* records, events, alerts, skipped, unrecognized, by_kind */
     uint64_t lines;           /* lines passed (NDJSON pieces) */
     size_t released;          /* input released up to here */
+    const char *lit_s[CT_EF__COUNT]; /* last static string per field, and its id */
+    uint32_t lit_n[CT_EF__COUNT], lit_id[CT_EF__COUNT];
     /* progress: only the worker on the calling thread reports */
     ct_store *st;
     size_t last_progress;
@@ -126,12 +135,31 @@ static ct_event *worker_push(worker *w, uint64_t dh)
     return e;
 }
 
+/* Eight bytes at a time: the dedupe key is hashed once per record. */
+static uint64_t mix_bytes(uint64_t h, const char *s, size_t n)
+{
+    h ^= n * 0xff51afd7ed558ccdull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    h = (h ^ w) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
+}
+
 static uint64_t dedupe_hash(const char *ds, size_t dsl, const char *rid, size_t ridl)
 {
     if (!rid) return 0;
-    uint64_t h = ct_hash64(ds ? ds : "", ds ? dsl : 0);
-    h = ct_hash64_more(h, "\0", 1);
-    h = ct_hash64_more(h, rid, ridl);
+    uint64_t h = mix_bytes(0x9E3779B97F4A7C15ull, ds ? ds : "", ds ? dsl : 0);
+    h = mix_bytes(h, rid, ridl);
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
     return h ? h : 1;
 }
 
@@ -212,7 +240,23 @@ static int on_record(void *vctx, const ct_span *sp)
         ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
                                                  v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
         place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
-        for (int i = 0; i < CT_EF__COUNT; i++) e->s[i] = ct_pool_intern(&w->pool, v[i].s, v[i].n);
+        for (int i = 0; i < CT_EF__COUNT; i++) {
+            const char *q = v[i].s;
+            /* a static string (dataset, outcome, entity types) repeats from
+             * record to record at the same address: reuse its id */
+            int stat = q && (q < p || q >= p + sp->len) &&
+                       (q < fx.scratch || q >= fx.scratch + sizeof fx.scratch);
+            if (stat && q == w->lit_s[i] && v[i].n == w->lit_n[i]) {
+                e->s[i] = w->lit_id[i];
+                continue;
+            }
+            e->s[i] = ct_pool_intern(&w->pool, q, v[i].n);
+            if (stat) {
+                w->lit_s[i] = q;
+                w->lit_n[i] = v[i].n;
+                w->lit_id[i] = e->s[i];
+            }
+        }
         count_kind(w, fx.kind);
     } else {
         full_path(w, sp, p);
@@ -244,6 +288,9 @@ static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from
     w->last_progress = from;
     w->fast = ct_fast_enabled();
     ct_pool_init(&w->pool);
+    /* about one new string (a record id) per record of ~1.5 KB: size the
+     * table once instead of doubling it all the way up */
+    if (to - from > (16u << 20)) ct_pool_reserve(&w->pool, (to - from) / 1536);
 }
 
 static void worker_free(worker *w)
@@ -275,10 +322,12 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         ct_pool_init(&w->pool);
     } else {
         map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
+        ct_pool_reserve(&st->pool, w->pool.nstrs);
         ct_pool_merge(&st->pool, &w->pool, map);
     }
     for (size_t i = 0; i < w->ndiags; i++)
         st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
+    seen_reserve(st, w->nev);
     if (st->cap < st->nev + w->nev) {
         while (st->cap < st->nev + w->nev) st->cap = st->cap ? st->cap * 2 : 1024;
         st->ev = ct_xrealloc(st->ev, st->cap * sizeof *st->ev);
