@@ -266,12 +266,15 @@ static int obj_get_x(const char *p, const char *e, const char *const *names, siz
 {
     /* the wanted names' lengths, and a bit per length for a quick "not wanted" */
     uint8_t nl[32];
-    uint64_t lenmask = 0;
+    uint64_t lenmask = 0, first[4] = {0, 0, 0, 0}; /* and per lower-cased first byte */
     if (n > sizeof nl) return GET_UNKNOWN;
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(names[i]);
+        unsigned char c = (unsigned char)names[i][0];
+        if (c >= 'A' && c <= 'Z') c += 32;
         nl[i] = (uint8_t)(l < 63 ? l : 63);
         lenmask |= 1ull << nl[i];
+        first[c >> 6] |= 1ull << (c & 63);
         out[i].v = out[i].e = NULL;
     }
     p = ws(p + 1, e);
@@ -286,7 +289,11 @@ static int obj_get_x(const char *p, const char *e, const char *const *names, siz
         const char *key = k;
         size_t klen = (size_t)(ke - k);
         char fb[64];
-        if (fold) {
+        unsigned char c0 = (unsigned char)*k;
+        if (c0 >= 'A' && c0 <= 'Z') c0 += 32;
+        if (!(first[c0 >> 6] >> (c0 & 63) & 1)) {
+            klen = 0; /* no wanted name starts so, folded or not */
+        } else if (fold) {
             klen = fold_key(k, klen, fb, sizeof fb);
             key = fb;
         }
