@@ -170,19 +170,21 @@ int ct_cmd_rules(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         printf("usage: credtriage rules list|export [--repo DIR]\n"
-               "       credtriage rules import FILE.ndjson [--repo DIR]\n"
+               "       credtriage rules import FILE.ndjson [--repo DIR] [--analyst ID]\n"
                "list: the rules in use; export: a Kibana rule export (NDJSON, guides in \"note\");\n"
                "import: Kibana rule export -> rules/<provider>/<name>.json and guides/<name>.md\n"
                "(into the repo's working tree; review and commit them with git).\n");
         return argc < 2 ? CT_EXIT_USAGE : CT_EXIT_OK;
     }
     const char *sub = argv[1];
-    static const struct option opts[] = {{"repo", required_argument, NULL, 'R'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"repo", required_argument, NULL, 'R'},
+                                         {"analyst", required_argument, NULL, 'A'},
+                                         {0, 0, 0, 0}};
     ct_session_opts o = {0};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (c != 'R' || ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("rules", "bad option");
+        if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("rules", "bad option");
     o.need_repo = !strcmp(sub, "import");
     ct_session s;
     ct_sbuf err;

@@ -69,6 +69,11 @@ static int in_rule_keys(const char *k)
     return 0;
 }
 
+static void quiet_diag(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    (void)ctx, (void)file, (void)line, (void)msg;
+}
+
 static const char *provider_of(const cJSON *rule)
 {
     const char *q = ct_json_str(rule, "query");
@@ -98,6 +103,9 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
     }
     int rc = 0;
     size_t lineno = 0;
+    /* a rule already in the repo (same rule_id) is updated in place */
+    ct_ruleset have;
+    ct_rules_load(root, &have, quiet_diag, NULL);
     for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next) *next++ = 0;
@@ -143,6 +151,12 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
         ct_san_filename(lower.buf, &stem);
         ct_sbuf_free(&lower);
         const char *prov = provider_of(j);
+        const ct_rule *old = ct_rules_find(&have, rid);
+        if (old && !strcmp(old->rule_id, rid)) {
+            prov = old->provider;
+            ct_sbuf_reset(&stem);
+            ct_sbuf_add(&stem, old->stem);
+        }
         ct_sbuf_addf(&path, "%s/rules/%s", root, prov);
         if (ct_mkdirs(path.buf, 0755) < 0) {
             ct_sbuf_addf(err, "%s: %s", path.buf, strerror(errno));
@@ -184,6 +198,7 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
         cJSON_Delete(out);
         cJSON_Delete(j);
     }
+    ct_rules_free(&have);
     free(text);
     return rc;
 }
