@@ -1,0 +1,49 @@
+#!/bin/sh
+# The batch front end: help, version, exit codes, stdin and gzip on stdin,
+# the exact keys of `events --json` and `scan --json`, query --explain.
+BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+export HOME="$TMP/home" XDG_DATA_HOME="$TMP/data"
+mkdir -p "$HOME"
+fail=0
+check() { d=$1; shift; if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi; }
+
+"$BIN" --help >"$TMP/help"; check "--help exits 0" test $? -eq 0
+check "--help lists commands and exit codes" grep -q "exit status" "$TMP/help"
+check "--version" sh -c "'$BIN' --version | grep -q '^credtriage [0-9]'"
+"$BIN" frobnicate >/dev/null 2>&1; check "unknown command: 2" test $? -eq 2
+"$BIN" events >/dev/null 2>&1; check "no FILE: 2" test $? -eq 2
+"$BIN" events "$TMP/missing.json" >/dev/null 2>"$TMP/err"; check "missing file: 3" test $? -eq 3
+check "missing file named" grep -q "missing.json" "$TMP/err"
+
+# stdin, plain and gzip, gives the same events as the file
+"$BIN" events --json samples/entra-audit.ndjson 2>/dev/null | jq -c .credtriage.action >"$TMP/a"
+"$BIN" events --json - <samples/entra-audit.ndjson 2>/dev/null | jq -c .credtriage.action >"$TMP/b"
+check "stdin = file" cmp -s "$TMP/a" "$TMP/b"
+zcat samples/cloudtrail.json.gz >"$TMP/ct.json"
+"$BIN" events --json - <samples/cloudtrail.json.gz 2>/dev/null | jq -c .credtriage >"$TMP/c"
+"$BIN" events --json "$TMP/ct.json" 2>/dev/null | jq -c .credtriage | sed "s#$TMP/ct.json#(stdin)#" >"$TMP/d"
+check "gzip on stdin = the plain file" cmp -s "$TMP/c" "$TMP/d"
+check "events: 129 CloudTrail records" test "$(wc -l <"$TMP/c")" -eq 129
+
+# exact keys
+"$BIN" events --json samples/cloudtrail.json.gz 2>/dev/null |
+    jq -r '.credtriage | keys_unsorted | join(",")' | sort -u >"$TMP/keys"
+check "events --json: only the documented keys" \
+    sh -c "! grep -vE '^(timestamp|dataset|action|outcome|actor|target|credential|credential_used|source|,)+$' '$TMP/keys'"
+"$BIN" events --json samples/cloudtrail.json.gz 2>/dev/null |
+    jq -c 'select(.credtriage.credential) | .credtriage.credential | keys' | sort -u >"$TMP/ck"
+check "credential keys" sh -c "! grep -vE '^\[(\"(end|id|name|type)\",?)+\]$' '$TMP/ck'"
+"$BIN" scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r 'keys_unsorted | join(",")' | sort -u >"$TMP/sk"
+check "scan --json keys" test "$(cat "$TMP/sk")" = "id,rule_id,rule_name,severity,risk_score,timestamp,actor,target,credential,status,origin,event"
+check "scan ids are stable" sh -c "'$BIN' scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r .id > '$TMP/i1'; '$BIN' scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r .id > '$TMP/i2'; cmp -s '$TMP/i1' '$TMP/i2'"
+
+# query
+e=$("$BIN" query --explain 'event.action:"Update application - Certificates and secrets management" and not user.name:(a or b*)')
+check "explain: $e" test "$e" = "(and (is \"event.action\" 'Update application - Certificates and secrets management') (not (or (is \"user.name\" \"a\") (is \"user.name\" ~\"b*\"))))"
+"$BIN" query 'event.action:(' samples/entra-audit.ndjson >/dev/null 2>"$TMP/qe"; check "syntax error: 2" test $? -eq 2
+check "syntax error names the column" grep -q "column" "$TMP/qe"
+n=$("$BIN" query 'event.action:"Update application - Certificates and secrets management"' samples/entra-audit.ndjson 2>/dev/null | wc -l)
+check "hyphen query finds the en-dash records ($n)" test "$n" -ge 5
+exit $fail
