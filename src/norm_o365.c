@@ -357,14 +357,17 @@ void ct_extract_o365(ct_norm *n)
     const cJSON *M = ct_json_get(A, "ModifiedProperties");
 
     /* actor */
-    const char *cls = NULL, *id = NULL, *upn = NULL;
-    from_list(ct_json_get(A, "Actor"), &cls, &id, &upn, NULL);
+    const char *cls = NULL, *id = NULL, *upn = NULL, *aname = NULL;
+    from_list(ct_json_get(A, "Actor"), &cls, &id, &upn, &aname);
     const char *xcls = ct_json_stri(X, "actorObjectClass");
     const char *xid = ct_json_stri(X, "actorObjectId");
     const char *xupn = ct_json_stri(X, "actorUPN");
     if (xcls) cls = xcls;
     f->actor_id = xid ? xid : id;
     f->actor_name = xupn ? xupn : upn;
+    /* a service principal has no UPN: its display name (Actor Type 1) reads
+     * better than UserId's "ServicePrincipal_<guid>" */
+    if (!f->actor_name) f->actor_name = aname;
     if (!f->actor_name) f->actor_name = ct_json_str(A, "UserId");
     if (!f->actor_id) f->actor_id = f->actor_name;
     if (cls) f->actor_type = ct_norm_ms_object_type(n, cls);
