@@ -2,7 +2,6 @@
 #include "decisions.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,38 +229,6 @@ void ct_decisions_free(ct_decision_set *s)
     s->n = 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **list_dir(const char *dir, size_t *n)
-{
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) return NULL;
-    char **v = NULL;
-    size_t cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = ct_xrealloc(v, cap * sizeof *v);
-        }
-        v[(*n)++] = ct_xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (*n) qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
 static int all_digits(const char *s, size_t n)
 {
     if (strlen(s) != n) return 0;
@@ -338,19 +305,19 @@ size_t ct_decisions_load(const char *root, ct_decision_set *out, ct_diag_fn diag
     ct_sbuf base;
     ct_sbuf_init(&base);
     ct_sbuf_addf(&base, "%s/decisions", root);
-    char **years = list_dir(base.buf, &ny);
+    char **years = ct_list_dir(base.buf, &ny);
     for (size_t y = 0; y < ny; y++) {
         ct_sbuf yd;
         ct_sbuf_init(&yd);
         ct_sbuf_addf(&yd, "%s/%s", base.buf, years[y]);
         size_t nm = 0;
-        char **months = list_dir(yd.buf, &nm);
+        char **months = ct_list_dir(yd.buf, &nm);
         for (size_t m = 0; m < nm; m++) {
             ct_sbuf md;
             ct_sbuf_init(&md);
             ct_sbuf_addf(&md, "%s/%s", yd.buf, months[m]);
             size_t nf = 0;
-            char **files = list_dir(md.buf, &nf);
+            char **files = ct_list_dir(md.buf, &nf);
             for (size_t f = 0; f < nf; f++) {
                 size_t fl = strlen(files[f]);
                 if (fl < 6 || strcmp(files[f] + fl - 5, ".json")) continue;
@@ -365,13 +332,13 @@ size_t ct_decisions_load(const char *root, ct_decision_set *out, ct_diag_fn diag
                 }
                 ct_sbuf_free(&rel);
             }
-            free_list(files, nf);
+            ct_strv_free(files, nf);
             ct_sbuf_free(&md);
         }
-        free_list(months, nm);
+        ct_strv_free(months, nm);
         ct_sbuf_free(&yd);
     }
-    free_list(years, ny);
+    ct_strv_free(years, ny);
     ct_sbuf_free(&base);
     if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_dec);
     /* keep the latest of several files for one alert */

@@ -2,7 +2,6 @@
  * paths and loading. JSON and Kibana NDJSON export/import are in exceptions_io.c. */
 #include "exceptions_int.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +36,11 @@ int64_t ct_exc_now(void)
 
 /* ---- freeing ------------------------------------------------------------ */
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
 void ct_exc_entry_free(ct_exc_entry *e)
 {
     if (!e) return;
     free(e->field);
-    free_strv(e->values, e->nvalues);
+    ct_strv_free(e->values, e->nvalues);
     for (size_t i = 0; i < e->nsub; i++) ct_exc_entry_free(&e->sub[i]);
     free(e->sub);
     memset(e, 0, sizeof *e);
@@ -71,7 +64,7 @@ void ct_exc_item_free(ct_exc_item *it)
     free(it->comments);
     free(it->created_by);
     free(it->created_at);
-    free_strv(it->tags, it->ntags);
+    ct_strv_free(it->tags, it->ntags);
     free(it->namespace_type);
     free(it->stem);
     free(it->path);
@@ -261,33 +254,6 @@ void ct_exc_list_id(const char *stem, ct_sbuf *out)
 
 /* ---- the repo's items ------------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names in dir (no "." entries); NULL when dir cannot be read. */
-static char **list_dir(const char *dir, size_t *n)
-{
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) return NULL;
-    char **v = NULL;
-    size_t cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = ct_xrealloc(v, cap * sizeof *v);
-        }
-        v[(*n)++] = ct_xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (*n) qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
 static int is_dir(const char *p)
 {
     struct stat st;
@@ -364,7 +330,7 @@ size_t ct_exc_load(const char *root, ct_exc_set *out, ct_diag_fn diag, void *ctx
     ct_sbuf dir;
     ct_sbuf_init(&dir);
     ct_sbuf_addf(&dir, "%s/exceptions", root);
-    char **stems = list_dir(dir.buf, &nstems);
+    char **stems = ct_list_dir(dir.buf, &nstems);
     for (size_t i = 0; i < nstems; i++) {
         ct_sbuf sd;
         ct_sbuf_init(&sd);
@@ -382,14 +348,14 @@ size_t ct_exc_load(const char *root, ct_exc_set *out, ct_diag_fn diag, void *ctx
             continue;
         }
         size_t nf = 0;
-        char **files = list_dir(sd.buf, &nf);
+        char **files = ct_list_dir(sd.buf, &nf);
         for (size_t k = 0; k < nf; k++)
             if (ct_str_ends_with(files[k], ".json") && load_one(root, stems[i], files[k], out, diag, ctx) < 0)
                 problems++;
-        free_strv(files, nf);
+        ct_strv_free(files, nf);
         ct_sbuf_free(&sd);
     }
-    free_strv(stems, nstems);
+    ct_strv_free(stems, nstems);
     ct_sbuf_free(&dir);
     return problems;
 }

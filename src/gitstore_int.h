@@ -57,6 +57,5 @@ int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge
 /* Paths changed between two trees (a NULL = empty tree), malloc'd. */
 int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
                            size_t *n, ct_sbuf *err);
-void ct_repo__free_strv(char **v, size_t n);
 
 #endif

@@ -4,12 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ct_repo__free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
 int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
                            size_t *n, ct_sbuf *err)
 {
@@ -51,7 +45,7 @@ void ct_commit_info_free(ct_commit_info *c, size_t n)
         free(c[i].author_email);
         free(c[i].summary);
         free(c[i].message);
-        ct_repo__free_strv(c[i].files, c[i].nfiles);
+        ct_strv_free(c[i].files, c[i].nfiles);
     }
     free(c);
 }
@@ -103,7 +97,7 @@ int ct_repo_history(ct_repo *r, const char *const *prefixes, size_t nprefixes, s
         int keep = !prefixes || nprefixes == 0;
         for (size_t i = 0; !keep && i < nf; i++) keep = prefix_match(files[i], prefixes, nprefixes);
         if (!keep) {
-            ct_repo__free_strv(files, nf);
+            ct_strv_free(files, nf);
             git_commit_free(c);
             continue;
         }
@@ -279,8 +273,8 @@ out:
         for (size_t i = 0; i < np; i++) git_blob_free(blobs[i]);
     free(blobs);
     free(files);
-    ct_repo__free_strv(paths, np);
-    ct_repo__free_strv(conf, nc);
+    ct_strv_free(paths, np);
+    ct_strv_free(conf, nc);
     git_tree_free(nt);
     git_tree_free(ht);
     git_index_free(idx);

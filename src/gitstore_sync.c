@@ -164,7 +164,7 @@ static int anon_remote(ct_repo *r, const char *url, git_remote **out, ct_sbuf *e
 void ct_sync_report_free(ct_sync_report *rep)
 {
     if (!rep) return;
-    ct_repo__free_strv(rep->conflicts, rep->nconflicts);
+    ct_strv_free(rep->conflicts, rep->nconflicts);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -227,7 +227,7 @@ static int move_branch(ct_repo *r, const char *bref, const git_oid *from, const 
     }
     rc = 0;
 out:
-    ct_repo__free_strv(dirty.v, dirty.n);
+    ct_strv_free(dirty.v, dirty.n);
     git_reference_free(ref);
     git_tree_free(ft);
     git_commit_free(tc);
@@ -265,8 +265,8 @@ static int both_changed(ct_repo *r, const git_oid *base, const git_oid *l, const
             if (strcmp(lp[i], up[j]) == 0) strv_add(out, lp[i]);
     rc = 0;
 out:
-    ct_repo__free_strv(lp, nl);
-    ct_repo__free_strv(up, nu);
+    ct_strv_free(lp, nl);
+    ct_strv_free(up, nu);
     git_tree_free(bt);
     git_tree_free(lt);
     git_tree_free(ut);
@@ -502,7 +502,7 @@ out:
     free(furl);
     free(purl);
     git_remote_free(prm);
-    ct_repo__free_strv(conf.v, conf.n);
+    ct_strv_free(conf.v, conf.n);
     git_signature_free(sig);
     git_remote_free(rm);
     free(bref);

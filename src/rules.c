@@ -1,6 +1,5 @@
 #include "rules.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -56,35 +55,6 @@ void ct_rules_free(ct_ruleset *rs)
     free(rs->v);
     free(rs->root);
     memset(rs, 0, sizeof *rs);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names in dir (no dot files); caller frees. */
-static char **list_dir(const char *dir, size_t *n)
-{
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) return NULL;
-    char **v = NULL;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        v = ct_xrealloc(v, (*n + 1) * sizeof *v);
-        v[(*n)++] = ct_xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (*n) qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
 }
 
 static int load_rule(ct_ruleset *rs, const char *provider, const char *file, ct_diag_fn diag,
@@ -180,7 +150,7 @@ int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx)
     ct_sbuf_init(&dir);
     ct_sbuf_addf(&dir, "%s/rules", root);
     size_t np;
-    char **providers = list_dir(dir.buf, &np);
+    char **providers = ct_list_dir(dir.buf, &np);
     int problems = 0;
     if (!providers) {
         say(diag, ctx, dir.buf, "no rules directory");
@@ -191,16 +161,16 @@ int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx)
         ct_sbuf_init(&sub);
         ct_sbuf_addf(&sub, "%s/%s", dir.buf, providers[i]);
         size_t nf;
-        char **files = list_dir(sub.buf, &nf);
+        char **files = ct_list_dir(sub.buf, &nf);
         for (size_t k = 0; k < nf; k++) {
             size_t l = strlen(files[k]);
             if (l <= 5 || strcmp(files[k] + l - 5, ".json")) continue;
             if (load_rule(out, providers[i], files[k], diag, ctx) < 0) problems++;
         }
-        free_list(files, nf);
+        ct_strv_free(files, nf);
         ct_sbuf_free(&sub);
     }
-    free_list(providers, np);
+    ct_strv_free(providers, np);
     ct_sbuf_free(&dir);
     return problems;
 }

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,4 +354,38 @@ int ct_mkdirs(const char *path, unsigned mode)
     free(p);
     errno = saved;
     return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **ct_list_dir(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char **v = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = ct_xrealloc(v, cap * sizeof *v);
+        }
+        v[(*n)++] = ct_xstrdup(de->d_name);
+    }
+    closedir(d);
+    /* Sorted so that loading (and what is built from it) does not depend on
+     * the file system's directory order. */
+    if (*n) qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+void ct_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
 }

@@ -56,5 +56,10 @@ int ct_read_file(const char *path, char **out, size_t *len);
 int ct_write_file_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p. 0 ok, -1 errno. */
 int ct_mkdirs(const char *path, unsigned mode);
+/* Names in dir, sorted (strcmp), without "." entries (also hidden files);
+ * NULL with *n = 0 when dir cannot be read. Free with ct_strv_free. */
+char **ct_list_dir(const char *dir, size_t *n);
+/* Frees n strings and the array holding them. */
+void ct_strv_free(char **v, size_t n);
 
 #endif
