@@ -57,7 +57,7 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     s->repo_dir = ct_xstrdup(dir.buf);
     /* A repo is opened when asked for (writes), named, or already there; a
      * read-only run without one uses the shipped rules. */
-    if (o->need_repo || explicit_dir || is_dir(dir.buf)) {
+    if (!o->no_repo && (o->need_repo || explicit_dir || is_dir(dir.buf))) {
         if (ct_repo_open(dir.buf, have_shipped ? shipped.buf : NULL, o->analyst, &s->repo, err) < 0)
             goto out;
         if (ct_repo_warning(s->repo))

@@ -16,6 +16,7 @@ typedef struct ct_session_opts {
     const char *repo_dir;      /* --repo; NULL: $CREDTRIAGE_REPO, else the default dir */
     const char *analyst;       /* --analyst "Name <email>", or NULL (git config) */
     int need_repo;             /* create/seed the repo when missing (decision commands) */
+    int no_repo;               /* read-only on the shipped rules, whatever repo exists */
     char *const *files;        /* FILE operands */
     int nfiles;
     int window_set;

@@ -598,7 +598,20 @@ int ct_ui_main(int argc, char **argv)
     draw_loading(0, 0);
     ct_sbuf err;
     ct_sbuf_init(&err);
-    if (ct_session_begin(&ui.s, &o, &err) < 0) {
+    char readonly_why[512] = "";
+    int rc_begin = ct_session_begin(&ui.s, &o, &err);
+    if (rc_begin < 0 && !o.repo_dir && !getenv("CREDTRIAGE_REPO")) {
+        /* The default repo could not be created (typically: no analyst
+         * identity yet). Reading alerts must not depend on it: go on with the
+         * shipped rules, read-only, and say why actions are disabled. */
+        snprintf(readonly_why, sizeof readonly_why, "%s", err.buf);
+        ct_session_close(&ui.s);
+        ct_sbuf_reset(&err);
+        o.need_repo = 0;
+        o.no_repo = 1;
+        rc_begin = ct_session_begin(&ui.s, &o, &err);
+    }
+    if (rc_begin < 0) {
         restore_terminal();
         fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
         ct_sbuf_free(&err);
@@ -623,7 +636,9 @@ int ct_ui_main(int argc, char **argv)
     ui.session_ok = 1;
     ui.progress[0] = 0;
     ui_status_update();
-    if (missing || ui.ndiag)
+    if (readonly_why[0])
+        ui_msg(1, "read-only, no rules repo: %s", readonly_why);
+    else if (missing || ui.ndiag)
         ui_msg(missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", missing,
                missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
                ndiags ? ": " : "", ndiags ? diags[ndiags - 1] : "");
