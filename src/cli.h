@@ -47,9 +47,18 @@ int ct_cmd_revert(int argc, char **argv);
 int ct_cmd_sync(int argc, char **argv);
 int ct_cmd_exceptions(int argc, char **argv);
 int ct_cmd_check(int argc, char **argv);
+/* cmd_common.c: what the session commands share. */
 /* --repo (R), --analyst (A), --window (W) into session options: the char if
  * handled, 0 if not one of these, -1 on a bad value. */
 struct ct_session_opts;
+struct ct_session;
 int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o);
+/* "credtriage CMD: MSG" on stderr, MSG sanitized (it may quote log text). */
+void ct_cli_put_err(const char *cmd, const char *msg);
+/* Open s with o (o->files set by the caller); 0 ok, else CT_EXIT_REPO with the
+ * error printed and s closed. When need_repo and no repo could be opened, the
+ * error is no_repo_fmt, whose one %s (it may have none) is the repo dir. */
+int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session_opts *o, int need_repo,
+                        const char *no_repo_fmt);
 
 #endif

@@ -24,13 +24,6 @@ static void put(FILE *f, const char *s, int flags)
     ct_sbuf_free(&b);
 }
 
-static void put_err(const char *cmd, const char *msg)
-{
-    fprintf(stderr, "credtriage %s: ", cmd);
-    put(stderr, msg, CT_SAN_MULTILINE);
-    fputc('\n', stderr);
-}
-
 static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
 {
     (void)ctx;
@@ -39,32 +32,30 @@ static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
     (void)msg;
 }
 
-/* A session without FILE operands: the repo and its rules. */
-static int open_repo(const char *cmd, ct_session *s, ct_session_opts *o, int need_repo, int silent)
+/* A session without FILE operands: the repo and its rules, rule load
+ * messages silenced (check reports them its own way). */
+static int open_repo(const char *cmd, ct_session *s, ct_session_opts *o, int need_repo)
 {
     o->files = NULL;
     o->nfiles = 0;
-    o->need_repo = need_repo;
-    if (silent) o->diag = quiet;
-    ct_sbuf err;
-    ct_sbuf_init(&err);
-    if (ct_session_open(s, o, &err) < 0) {
-        put_err(cmd, err.buf);
-        ct_sbuf_free(&err);
-        ct_session_close(s);
-        return CT_EXIT_REPO;
+    o->diag = quiet;
+    return ct_cli_open_session(cmd, s, o, need_repo, "no rules repo at %s (pass --repo DIR)");
+}
+
+/* The options of a command that takes only COMMON_OPTS (revert, sync, check):
+ * -1 to go on with operands from optind, else the exit code (help: CT_EXIT_OK). */
+static int common_opts_only(int argc, char **argv, const char *cmd, const char *help, ct_session_opts *o)
+{
+    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return CT_EXIT_OK;
+        } else if (ct_cli_session_opt(c, optarg, o) <= 0) return ct_cli_usage_error(cmd, "bad option");
     }
-    ct_sbuf_free(&err);
-    if (need_repo && !s->repo) {
-        ct_sbuf m;
-        ct_sbuf_init(&m);
-        ct_sbuf_addf(&m, "no rules repo at %s (pass --repo DIR)", s->repo_dir ? s->repo_dir : "?");
-        put_err(cmd, m.buf);
-        ct_sbuf_free(&m);
-        ct_session_close(s);
-        return CT_EXIT_REPO;
-    }
-    return 0;
+    return -1;
 }
 
 /* ---- history ------------------------------------------------------------------------- */
@@ -101,10 +92,10 @@ int ct_cmd_history(int argc, char **argv)
     }
     if (optind < argc) return ct_cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
     ct_session s;
-    int rc = open_repo("history", &s, &o, 0, 1);
+    int rc = open_repo("history", &s, &o, 0);
     if (rc) return rc;
     if (!s.repo) {
-        put_err("history", "no rules repo (pass --repo DIR)");
+        ct_cli_put_err("history", "no rules repo (pass --repo DIR)");
         ct_session_close(&s);
         return CT_EXIT_REPO;
     }
@@ -114,7 +105,7 @@ int ct_cmd_history(int argc, char **argv)
         ct_sbuf patch;
         ct_sbuf_init(&patch);
         if (ct_repo_show(s.repo, show, &patch, &err) < 0) {
-            put_err("history", err.buf);
+            ct_cli_put_err("history", err.buf);
             rc = CT_EXIT_NOTFOUND;
         } else {
             /* the diff, sanitized with its lines kept */
@@ -131,7 +122,7 @@ int ct_cmd_history(int argc, char **argv)
     ct_commit_info *ci = NULL;
     size_t n = 0;
     if (ct_repo_history(s.repo, np ? prefixes : NULL, np, (size_t)max, &ci, &n, &err) < 0) {
-        put_err("history", err.buf);
+        ct_cli_put_err("history", err.buf);
         rc = CT_EXIT_REPO;
         goto out;
     }
@@ -177,38 +168,33 @@ out:
 
 int ct_cmd_revert(int argc, char **argv)
 {
-    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
     ct_session_opts o = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: credtriage revert COMMIT [--repo DIR] [--analyst ID]\n"
-                   "Undo one commit of the rules repo (a bad exception, a wrong decision) with a new\n"
-                   "commit by the analyst; the history keeps both.\n");
-            return CT_EXIT_OK;
-        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("revert", "bad option");
-    }
+    static const char help[] =
+        "usage: credtriage revert COMMIT [--repo DIR] [--analyst ID]\n"
+        "Undo one commit of the rules repo (a bad exception, a wrong decision) with a new\n"
+        "commit by the analyst; the history keeps both.\n";
+    int rc = common_opts_only(argc, argv, "revert", help, &o);
+    if (rc >= 0) return rc;
     if (optind >= argc) return ct_cli_usage_error("revert", "no COMMIT given");
     if (optind + 1 < argc) return ct_cli_usage_error("revert", "one COMMIT only");
     const char *rev = argv[optind];
     ct_session s;
-    int rc = open_repo("revert", &s, &o, 1, 1);
+    rc = open_repo("revert", &s, &o, 1);
     if (rc) return rc;
     ct_sbuf err, patch;
     ct_sbuf_init(&err);
     ct_sbuf_init(&patch);
     char oid[41] = "";
     if (ct_repo_show(s.repo, rev, &patch, &err) < 0) {
-        put_err("revert", err.buf);
+        ct_cli_put_err("revert", err.buf);
         rc = CT_EXIT_NOTFOUND;
     } else {
         char *n = NULL, *e = NULL;
         if (ct_repo_identity(s.repo, s.analyst, &n, &e, &err) < 0) {
-            put_err("revert", err.buf);
+            ct_cli_put_err("revert", err.buf);
             rc = CT_EXIT_REPO;
         } else if (ct_triage_revert(&s, rev, oid, &err) < 0) {
-            put_err("revert", err.buf);
+            ct_cli_put_err("revert", err.buf);
             rc = strstr(err.buf, "conflict") ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
         } else {
             ct_commit_info *ci = NULL;
@@ -232,29 +218,24 @@ int ct_cmd_revert(int argc, char **argv)
 
 int ct_cmd_sync(int argc, char **argv)
 {
-    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
     ct_session_opts o = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: credtriage sync [--repo DIR] [--analyst ID]\n"
-                   "Share decisions with the team: fetch the rules repo's upstream (or origin),\n"
-                   "replay local commits on top of it, and push. A file changed on both sides is a\n"
-                   "conflict: nothing changes locally and the files are listed.\n");
-            return CT_EXIT_OK;
-        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("sync", "bad option");
-    }
+    static const char help[] =
+        "usage: credtriage sync [--repo DIR] [--analyst ID]\n"
+        "Share decisions with the team: fetch the rules repo's upstream (or origin),\n"
+        "replay local commits on top of it, and push. A file changed on both sides is a\n"
+        "conflict: nothing changes locally and the files are listed.\n";
+    int rc = common_opts_only(argc, argv, "sync", help, &o);
+    if (rc >= 0) return rc;
     if (optind < argc) return ct_cli_usage_error("sync", "unexpected argument '%s'", argv[optind]);
     ct_session s;
-    int rc = open_repo("sync", &s, &o, 1, 1);
+    rc = open_repo("sync", &s, &o, 1);
     if (rc) return rc;
     ct_sbuf err;
     ct_sbuf_init(&err);
     ct_sync_report rep;
     memset(&rep, 0, sizeof rep);
     if (ct_repo_sync(s.repo, s.analyst, &rep, &err) < 0) {
-        put_err("sync", err.buf);
+        ct_cli_put_err("sync", err.buf);
         for (size_t i = 0; i < rep.nconflicts; i++) {
             fprintf(stderr, "conflict: ");
             put(stderr, rep.conflicts[i], 0);
@@ -311,7 +292,7 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
     ct_sbuf err;
     ct_sbuf_init(&err);
     if (ct_exc_import(path, &s->rules, rule, &in, &err) < 0) {
-        put_err("exceptions import", err.buf);
+        ct_cli_put_err("exceptions import", err.buf);
         ct_sbuf_free(&err);
         return CT_EXIT_FINDINGS;
     }
@@ -343,7 +324,7 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
         files[i].len = strlen(bodies[i]);
     }
     if (rc != CT_EXIT_OK) {
-        put_err("exceptions import", err.buf);
+        ct_cli_put_err("exceptions import", err.buf);
         goto out;
     }
     ct_sbuf_addf(&msg, "import: %zu exception item%s from ", in.n, in.n == 1 ? "" : "s");
@@ -375,7 +356,7 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
     }
     char oid[41] = "";
     if (ct_repo_commit_files(s->repo, files, in.n, msg.buf, s->analyst, oid, &err) < 0) {
-        put_err("exceptions import", err.buf);
+        ct_cli_put_err("exceptions import", err.buf);
         rc = CT_EXIT_REPO;
         goto out;
     }
@@ -460,17 +441,17 @@ int ct_cmd_exceptions(int argc, char **argv)
     ct_session s;
     if (!strcmp(sub, "export") || !strcmp(sub, "list")) {
         if (optind + 1 < argc) return ct_cli_usage_error("exceptions", "unexpected argument '%s'", argv[optind + 1]);
-        if ((rc = open_repo("exceptions", &s, &o, 0, 1))) return rc;
+        if ((rc = open_repo("exceptions", &s, &o, 0))) return rc;
         rc = !strcmp(sub, "list") ? exc_list(&s, json) : exc_export(&s, outpath);
     } else if (!strcmp(sub, "import")) {
         if (optind + 1 >= argc) return ct_cli_usage_error("exceptions", "import: no FILE given");
         if (optind + 2 < argc) return ct_cli_usage_error("exceptions", "import: one FILE only");
-        if ((rc = open_repo("exceptions", &s, &o, 1, 1))) return rc;
+        if ((rc = open_repo("exceptions", &s, &o, 1))) return rc;
         char *n = NULL, *e = NULL;
         ct_sbuf err;
         ct_sbuf_init(&err);
         if (ct_repo_identity(s.repo, s.analyst, &n, &e, &err) < 0) {
-            put_err("exceptions import", err.buf);
+            ct_cli_put_err("exceptions import", err.buf);
             rc = CT_EXIT_REPO;
         } else {
             rc = exc_import(&s, argv[optind + 1], rule);
@@ -517,22 +498,17 @@ static void problem(check_ctx *c, const char *file, const char *fmt, ...)
 
 int ct_cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
     ct_session_opts o = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: credtriage check [--repo DIR]\n"
-                   "Check the rules repo: every rule parses and has a guide, every exception is a\n"
-                   "valid item naming an existing rule, every decision file is valid, no duplicate\n"
-                   "rule ids or item ids. Prints \"FILE: reason\" lines and exits 1, or \"ok\".\n");
-            return CT_EXIT_OK;
-        } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("check", "bad option");
-    }
+    static const char help[] =
+        "usage: credtriage check [--repo DIR]\n"
+        "Check the rules repo: every rule parses and has a guide, every exception is a\n"
+        "valid item naming an existing rule, every decision file is valid, no duplicate\n"
+        "rule ids or item ids. Prints \"FILE: reason\" lines and exits 1, or \"ok\".\n";
+    int rc = common_opts_only(argc, argv, "check", help, &o);
+    if (rc >= 0) return rc;
     if (optind < argc) return ct_cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
     ct_session s;
-    int rc = open_repo("check", &s, &o, 0, 1);
+    rc = open_repo("check", &s, &o, 0);
     if (rc) return rc;
     check_ctx cc = {0};
     const char *root = s.rules_root;

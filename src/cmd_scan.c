@@ -7,20 +7,6 @@
 #include "kql.h"
 #include "session.h"
 
-/* Options every session command shares. Returns the option char handled, 0 if not ours. */
-int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
-{
-    switch (c) {
-    case 'R': o->repo_dir = arg; return c;
-    case 'A': o->analyst = arg; return c;
-    case 'W':
-        if (ct_duration_parse(arg, &o->window_ms) < 0) return -1;
-        o->window_set = 1;
-        return c;
-    }
-    return 0;
-}
-
 static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
 {
     const char *s = ct_event_str(st, e, name);

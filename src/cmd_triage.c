@@ -25,37 +25,13 @@ static void put(FILE *f, const char *s)
     ct_sbuf_free(&b);
 }
 
-static void put_err(const char *cmd, const char *msg)
-{
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    ct_san_displayz(msg, CT_SAN_MULTILINE, &b);
-    fprintf(stderr, "credtriage %s: %s\n", cmd, b.buf);
-    ct_sbuf_free(&b);
-}
-
 /* Open the session on the FILE operands; 0 ok, else an exit code (message printed). */
 static int open_session(const char *cmd, ct_session *s, ct_session_opts *o, char **files, int nfiles,
                         int need_repo)
 {
     o->files = files;
     o->nfiles = nfiles;
-    o->need_repo = need_repo;
-    ct_sbuf err;
-    ct_sbuf_init(&err);
-    if (ct_session_open(s, o, &err) < 0) {
-        put_err(cmd, err.buf);
-        ct_sbuf_free(&err);
-        ct_session_close(s);
-        return CT_EXIT_REPO;
-    }
-    ct_sbuf_free(&err);
-    if (need_repo && !s->repo) {
-        put_err(cmd, "no rules repo (pass --repo DIR)");
-        ct_session_close(s);
-        return CT_EXIT_REPO;
-    }
-    return 0;
+    return ct_cli_open_session(cmd, s, o, need_repo, "no rules repo (pass --repo DIR)");
 }
 
 static ct_alert *find_alert(const char *cmd, ct_session *s, const char *id)
@@ -66,7 +42,7 @@ static ct_alert *find_alert(const char *cmd, ct_session *s, const char *id)
         ct_sbuf_init(&m);
         ct_sbuf_addf(&m, "no alert '%s' in the loaded files (or the prefix is ambiguous)", id);
         if (s->missing_files) ct_sbuf_addf(&m, "; %d FILE(s) could not be read", s->missing_files);
-        put_err(cmd, m.buf);
+        ct_cli_put_err(cmd, m.buf);
         ct_sbuf_free(&m);
     }
     return a;
@@ -79,7 +55,7 @@ static int check_identity(const char *cmd, ct_session *s)
     ct_sbuf err;
     ct_sbuf_init(&err);
     int rc = ct_repo_identity(s->repo, s->analyst, &n, &e, &err);
-    if (rc < 0) put_err(cmd, err.buf);
+    if (rc < 0) ct_cli_put_err(cmd, err.buf);
     free(n);
     free(e);
     ct_sbuf_free(&err);
@@ -150,7 +126,7 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         ct_sbuf m;
         ct_sbuf_init(&m);
         ct_sbuf_addf(&m, "alert %s is already open", a->id);
-        put_err(cmd, m.buf);
+        ct_cli_put_err(cmd, m.buf);
         ct_sbuf_free(&m);
         ct_session_close(&s);
         return CT_EXIT_FINDINGS;
@@ -160,7 +136,7 @@ static int simple_decision(int argc, char **argv, const char *cmd)
     ct_sbuf_init(&err);
     rc = reopen ? ct_triage_reopen(&s, a, note, oid, &err) : ct_triage_ack(&s, a, note, oid, &err);
     if (rc < 0) {
-        put_err(cmd, err.buf);
+        ct_cli_put_err(cmd, err.buf);
         rc = CT_EXIT_REPO;
     } else {
         ct_sbuf m;
@@ -300,7 +276,7 @@ int ct_cmd_remediate(int argc, char **argv)
     ct_sbuf err;
     ct_sbuf_init(&err);
     if (ct_triage_remediate(&s, a, steps, nsteps, note, oid, &err) < 0) {
-        put_err("remediate", err.buf);
+        ct_cli_put_err("remediate", err.buf);
         rc = CT_EXIT_REPO;
     } else {
         ct_sbuf m;
@@ -515,7 +491,7 @@ int ct_cmd_fp(int argc, char **argv)
         rc = resolve_entries(&s, a, cands, ncands, args, nargs, chosen, &err);
         nchosen = nargs;
         if (rc < 0) {
-            put_err("fp", err.buf);
+            ct_cli_put_err("fp", err.buf);
             print_candidates(stderr, cands, ncands);
             rc = CT_EXIT_USAGE;
             goto out;
@@ -542,7 +518,7 @@ int ct_cmd_fp(int argc, char **argv)
         ct_sbuf_free(&m);
         print_candidates(stdout, cands, ncands);
         if (prc < 0) {
-            put_err("fp", err.buf);
+            ct_cli_put_err("fp", err.buf);
             rc = CT_EXIT_FINDINGS;
             goto out;
         }
@@ -564,7 +540,7 @@ int ct_cmd_fp(int argc, char **argv)
         goto out;
     }
     if (prc < 0) {
-        put_err("fp", err.buf);
+        ct_cli_put_err("fp", err.buf);
         rc = CT_EXIT_FINDINGS;
         goto out;
     }
@@ -582,7 +558,7 @@ int ct_cmd_fp(int argc, char **argv)
     size_t before_fp = 0;
     for (size_t i = 0; i < s.alerts.n; i++) before_fp += s.alerts.v[i].status == CT_STATUS_FALSE_POSITIVE;
     if (ct_triage_fp(&s, &rq, oid, &err) < 0) {
-        put_err("fp", err.buf);
+        ct_cli_put_err("fp", err.buf);
         /* a refusal from the checks, or git */
         rc = strstr(err.buf, "does not match alert") ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
         goto out;
