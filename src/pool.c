@@ -59,26 +59,9 @@ static char *store_bytes(ct_pool *p, const char *s, size_t len)
     return dst;
 }
 
-/* The pool's string hash: eight bytes at a time (the byte-wise FNV of
- * ct_hash64 was a tenth of loading); never 0. */
 static uint64_t pool_hash(const char *s, size_t n)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 29;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    h = (h ^ w) * 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    return h ? h : 1;
+    return ct_hash_end(ct_hash_mix(CT_HASH_SEED, s, n));
 }
 
 #define SLOT(id, h) ((uint64_t)(id) | ((h) & 0xFFFFFFFF00000000ull))

@@ -135,32 +135,12 @@ static ct_event *worker_push(worker *w, uint64_t dh)
     return e;
 }
 
-/* Eight bytes at a time: the dedupe key is hashed once per record. */
-static uint64_t mix_bytes(uint64_t h, const char *s, size_t n)
-{
-    h ^= n * 0xff51afd7ed558ccdull;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 29;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    h = (h ^ w) * 0x94d049bb133111ebull;
-    return h ^ (h >> 31);
-}
-
+/* Hashed once per record, dataset and record id together. */
 static uint64_t dedupe_hash(const char *ds, size_t dsl, const char *rid, size_t ridl)
 {
     if (!rid) return 0;
-    uint64_t h = mix_bytes(0x9E3779B97F4A7C15ull, ds ? ds : "", ds ? dsl : 0);
-    h = mix_bytes(h, rid, ridl);
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    return h ? h : 1;
+    uint64_t h = ct_hash_mix(CT_HASH_SEED, ds ? ds : "", ds ? dsl : 0);
+    return ct_hash_end(ct_hash_mix(h, rid, ridl));
 }
 
 static void count_kind(worker *w, ct_kind kind)
