@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "gitstore.h"
+#include "testutil.h"
 
 #define ALICE "Alice Analyst <alice@example.org>"
 #define BOB "Bob Builder <bob@example.org>"
@@ -35,58 +36,6 @@ static char g_home[128]; /* empty HOME / XDG_CONFIG_HOME */
 static int g_count;
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    char *s = ct_sbuf_detach(&b);
-    ct_sbuf_free(&b); /* detach re-initialises b */
-    return s;
-}
-
-/* Run a shell command; its exit status. */
-static int sh(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *f, ...)
-{
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    int st = system(b.buf);
-    ct_sbuf_free(&b);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-/* Run a shell command; its stdout (malloc'd), stderr passed through. */
-static char *out(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *out(const char *f, ...)
-{
-    ct_sbuf b, o;
-    ct_sbuf_init(&b);
-    ct_sbuf_init(&o);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    FILE *p = popen(b.buf, "r");
-    assert_non_null(p);
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, p)) > 0) ct_sbuf_addn(&o, tmp, n);
-    pclose(p);
-    ct_sbuf_free(&b);
-    char *s = ct_sbuf_detach(&o);
-    ct_sbuf_free(&o);
-    return s;
-}
 
 static void expect_out(const char *want, const char *cmd)
 {
@@ -872,21 +821,7 @@ static int group_setup(void **state)
     put(p, "# Guide a\n");
     free(p);
 
-    /* no identity from the machine: not for git, not for libgit2 */
-    setenv("HOME", g_home, 1);
-    setenv("XDG_CONFIG_HOME", g_home, 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    const char *drop[] = { "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME",
-                           "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-                           "EMAIL", "CREDTRIAGE_REPO", "XDG_DATA_HOME", "GIT_CONFIG_GLOBAL",
-                           "GIT_CONFIG_SYSTEM" };
-    for (size_t i = 0; i < CT_ARRAY_LEN(drop); i++) unsetenv(drop[i]);
-    /* held for the whole run so these settings survive every ct_repo_close */
-    git_libgit2_init();
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_PROGRAMDATA, g_home);
+    tu_isolate_git(g_home);
     return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "sanitize.h"
 #include "session.h"
 #include "triage.h"
+#include "testutil.h"
 
 #define ANALYST "Test Analyst <test@example.com>"
 #define FIXTURE "tests/fixtures/triage/entra-creds.ndjson"
@@ -40,66 +41,11 @@ static int g_n;
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    char *s = ct_sbuf_detach(&b);
-    ct_sbuf_free(&b);
-    return s;
-}
-
-static int sh(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *f, ...)
-{
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    int st = system(b.buf);
-    ct_sbuf_free(&b);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static char *out(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *out(const char *f, ...)
-{
-    ct_sbuf b, o;
-    ct_sbuf_init(&b);
-    ct_sbuf_init(&o);
-    va_list ap;
-    va_start(ap, f);
-    ct_sbuf_vaddf(&b, f, ap);
-    va_end(ap);
-    FILE *p = popen(b.buf, "r");
-    assert_non_null(p);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) ct_sbuf_addn(&o, buf, n);
-    pclose(p);
-    ct_sbuf_free(&b);
-    char *s = ct_sbuf_detach(&o);
-    ct_sbuf_free(&o);
-    return s;
-}
-
 static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
 {
     (void)line;
     ct_sbuf *b = ctx;
     if (b) ct_sbuf_addf(b, "%s: %s\n", file, msg);
-}
-
-static char *new_repo_dir(void)
-{
-    return fmt("%s/repo%d", g_root, ++g_n);
 }
 
 static ct_sbuf g_diag;
@@ -123,6 +69,15 @@ static void open_s(ct_session *s, const char *repo, const char *analyst)
     assert_non_null(s->repo);
     assert_int_equal(s->alerts.n, 4);
     ct_sbuf_free(&err);
+}
+
+/* Each test's start: a new rules repo, seeded, and a session on it as ANALYST
+ * (the repo path is the caller's to free). */
+static char *open_new(ct_session *s)
+{
+    char *repo = fmt("%s/repo%d", g_root, ++g_n);
+    open_s(s, repo, ANALYST);
+    return repo;
 }
 
 /* The alert of the fixture record whose id contains key ("aaaa0001"...). */
@@ -174,9 +129,8 @@ static const ct_exc_candidate *cand(const ct_exc_candidate *c, size_t n, const c
 static void test_candidates_prefer_provider_fields(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     ct_alert *a = alert_of(&s, "aaaa0001");
     size_t n;
     static const char *const none[] = {NULL};
@@ -213,9 +167,8 @@ static void test_candidates_prefer_provider_fields(void **st)
 static void test_fp_writes_both_files_in_one_commit(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     char *seed = head(repo);
     ct_alert *a = alert_of(&s, "aaaa0001");
     size_t n;
@@ -338,9 +291,8 @@ static void test_fp_writes_both_files_in_one_commit(void **st)
 static void test_close_matching_and_force(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     ct_alert *a = alert_of(&s, "aaaa0002");
     size_t n;
     static const char *const keep[] = {"actor id", NULL};
@@ -387,9 +339,8 @@ static void test_close_matching_and_force(void **st)
 static void test_refusals_write_nothing(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     char *before = head(repo);
     ct_alert *a = alert_of(&s, "aaaa0003");
     size_t n;
@@ -451,9 +402,8 @@ static void test_refusals_write_nothing(void **st)
 static void test_ack_remediate_reopen(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     ct_alert *a = alert_of(&s, "aaaa0003");
     char *path = fmt("decisions/2026/11/%s.json", a->id);
     char oid[41];
@@ -524,9 +474,8 @@ static void test_ack_remediate_reopen(void **st)
 static void test_missing_identity_is_a_clear_error(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST); /* creates and seeds it */
+    char *repo = open_new(&s); /* creates and seeds it */
     ct_session_close(&s);
     char *before = head(repo);
     open_s(&s, repo, NULL);
@@ -582,9 +531,8 @@ static int has_raw_hostile(const char *s)
 static void test_hostile_actor_name_never_raw_in_commit(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     ct_alert *a = alert_of(&s, "aaaa0004");
     const char *name = ct_event_str(&s.store, &s.store.ev[a->event], CT_EF_ACTOR_NAME);
     assert_non_null(name);
@@ -633,9 +581,8 @@ static void test_hostile_actor_name_never_raw_in_commit(void **st)
 static void test_invalid_files_skipped_rest_applies(void **st)
 {
     (void)st;
-    char *repo = new_repo_dir();
     ct_session s;
-    open_s(&s, repo, ANALYST);
+    char *repo = open_new(&s);
     ct_alert *a = alert_of(&s, "aaaa0003");
     char oid[41];
     ct_sbuf err;
@@ -682,21 +629,10 @@ static int setup(void **st)
     if (!mkdtemp(g_root)) return -1;
     snprintf(g_home, sizeof g_home, "%s/home", g_root);
     if (ct_mkdirs(g_home, 0700) < 0) return -1;
-    setenv("HOME", g_home, 1);
-    setenv("XDG_CONFIG_HOME", g_home, 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    static const char *const drop[] = {"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
-                                       "GIT_COMMITTER_EMAIL", "EMAIL", "CREDTRIAGE_REPO", "GIT_DIR",
-                                       "GIT_WORK_TREE", "XDG_DATA_HOME"};
-    for (size_t i = 0; i < CT_ARRAY_LEN(drop); i++) unsetenv(drop[i]);
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) return -1;
     setenv("CREDTRIAGE_DATADIR", cwd, 1);
-    git_libgit2_init();
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, g_home);
-    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_PROGRAMDATA, g_home);
+    tu_isolate_git(g_home);
     ct_sbuf_init(&g_diag);
     return 0;
 }
