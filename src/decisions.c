@@ -250,29 +250,12 @@ static int load_one(const char *root, const char *rel, const char *name, ct_deci
     ct_sbuf_init(&abs);
     ct_sbuf_init(&err);
     ct_sbuf_addf(&abs, "%s/%s", root, rel);
-    char *data = NULL;
-    size_t len = 0;
-    cJSON *j = NULL;
     int rc = -1;
     ct_decision d;
-    if (ct_read_file(abs.buf, &data, &len) < 0) {
-        ct_sbuf_addf(&err, "cannot read: %s", strerror(errno));
-        goto done;
-    }
-    j = cJSON_ParseWithLength(data, len);
-    if (!j) {
-        ct_sbuf_add(&err, "not valid JSON");
-        goto done;
-    }
+    cJSON *j = ct_json_load(abs.buf, &err);
+    if (!j) goto done;
     if (ct_decision_from_json(j, &d, &err) < 0) goto done;
-    ct_sbuf want;
-    ct_sbuf_init(&want);
-    ct_san_filename(d.alert_id, &want);
-    ct_sbuf_add(&want, ".json");
-    int ok = !strcmp(want.buf, name);
-    if (!ok) ct_sbuf_addf(&err, "file name does not match alert_id \"%s\" (expected %s)", d.alert_id, want.buf);
-    ct_sbuf_free(&want);
-    if (!ok) {
+    if (!ct_json_file_named(name, d.alert_id, "alert_id", &err)) {
         ct_decision_free(&d);
         goto done;
     }
@@ -283,7 +266,6 @@ static int load_one(const char *root, const char *rel, const char *name, ct_deci
 done:
     if (rc < 0) report(diag, ctx, rel, err.buf);
     cJSON_Delete(j);
-    free(data);
     ct_sbuf_free(&abs);
     ct_sbuf_free(&err);
     return rc;

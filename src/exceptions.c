@@ -275,32 +275,15 @@ static int load_one(const char *root, const char *stem, const char *name, ct_exc
     ct_sbuf_init(&err);
     ct_sbuf_addf(&rel, "exceptions/%s/%s", stem, name);
     ct_sbuf_addf(&abs, "%s/%s", root, rel.buf);
-    char *data = NULL;
-    size_t len = 0;
     int rc = -1;
-    cJSON *j = NULL;
     ct_exc_item it;
-    if (ct_read_file(abs.buf, &data, &len) < 0) {
-        ct_sbuf_addf(&err, "cannot read: %s", strerror(errno));
-        goto done;
-    }
-    j = cJSON_ParseWithLength(data, len);
-    if (!j) {
-        ct_sbuf_add(&err, "not valid JSON");
-        goto done;
-    }
+    cJSON *j = ct_json_load(abs.buf, &err);
+    if (!j) goto done;
     if (ct_exc_from_json(j, &it, &err) < 0) goto done;
-    ct_sbuf want;
-    ct_sbuf_init(&want);
-    ct_san_filename(it.item_id, &want);
-    ct_sbuf_add(&want, ".json");
-    if (strcmp(want.buf, name)) {
-        ct_sbuf_addf(&err, "file name does not match item_id \"%s\" (expected %s)", it.item_id, want.buf);
-        ct_sbuf_free(&want);
+    if (!ct_json_file_named(name, it.item_id, "item_id", &err)) {
         ct_exc_item_free(&it);
         goto done;
     }
-    ct_sbuf_free(&want);
     for (size_t i = 0; i < out->n; i++)
         if (!strcmp(out->v[i].item_id, it.item_id)) {
             ct_sbuf_addf(&err, "duplicate item_id \"%s\" (also in %s)", it.item_id, out->v[i].path);
@@ -315,7 +298,6 @@ static int load_one(const char *root, const char *stem, const char *name, ct_exc
 done:
     if (rc < 0) report(diag, ctx, rel.buf, err.buf);
     cJSON_Delete(j);
-    free(data);
     ct_sbuf_free(&rel);
     ct_sbuf_free(&abs);
     ct_sbuf_free(&err);

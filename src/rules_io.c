@@ -55,6 +55,32 @@ char *ct_json_pretty(const cJSON *v)
     return s;
 }
 
+cJSON *ct_json_load(const char *path, ct_sbuf *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (ct_read_file(path, &data, &len) < 0) {
+        ct_sbuf_addf(err, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    cJSON *j = cJSON_ParseWithLength(data, len);
+    free(data);
+    if (!j) ct_sbuf_add(err, "not valid JSON");
+    return j;
+}
+
+int ct_json_file_named(const char *name, const char *id, const char *what, ct_sbuf *err)
+{
+    ct_sbuf want;
+    ct_sbuf_init(&want);
+    ct_san_filename(id, &want);
+    ct_sbuf_add(&want, ".json");
+    int ok = !strcmp(want.buf, name);
+    if (!ok) ct_sbuf_addf(err, "file name does not match %s \"%s\" (expected %s)", what, id, want.buf);
+    ct_sbuf_free(&want);
+    return ok;
+}
+
 /* Kibana's export order for the fields a rule file keeps. */
 static const char *const rule_keys[] = {
     "rule_id", "name", "description", "type", "language", "query", "index", "severity",
