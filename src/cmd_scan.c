@@ -50,7 +50,7 @@ int ct_cmd_scan(int argc, char **argv)
     ct_sbuf err;
     ct_sbuf_init(&err);
     if (ct_session_open(&s, &o, &err) < 0) {
-        fprintf(stderr, "credtriage scan: %s\n", err.buf);
+        ct_cli_put_err("scan", err.buf);
         ct_sbuf_free(&err);
         ct_session_close(&s);
         return CT_EXIT_REPO;
@@ -177,7 +177,7 @@ int ct_cmd_rules(int argc, char **argv)
     ct_sbuf_init(&err);
     int rc = CT_EXIT_OK;
     if (ct_session_begin(&s, &o, &err) < 0) {
-        fprintf(stderr, "credtriage rules: %s\n", err.buf);
+        ct_cli_put_err("rules", err.buf);
         rc = CT_EXIT_REPO;
     } else if (!strcmp(sub, "list")) {
         for (size_t i = 0; i < s.rules.n; i++)
@@ -190,7 +190,7 @@ int ct_cmd_rules(int argc, char **argv)
         size_t n = 0;
         for (int i = optind; i < argc && rc == CT_EXIT_OK; i++) {
             if (ct_rules_import(argv[i], s.rules_root, &n, &err) < 0) {
-                fprintf(stderr, "credtriage rules import: %s\n", err.len ? err.buf : "some records were skipped");
+                ct_cli_put_err("rules import", err.len ? err.buf : "some records were skipped");
                 rc = CT_EXIT_FINDINGS;
             }
             fprintf(stderr, "imported %zu rules into %s\n", n, s.rules_root);
