@@ -221,12 +221,17 @@ static int each_elem(const cJSON *v, int objects, visit_fn cb, void *ctx, int de
 typedef int (*path_fn)(void *ctx, const char *path, size_t plen, const cJSON *v);
 
 /* every leaf (or, with objects set, every object) under node with its dotted path */
-static int walk(const cJSON *node, ct_sbuf *path, int objects, path_fn cb, void *ctx, int depth)
+/* Every leaf (or, with objects, every object) with its full dotted path.
+ * lit/litlen: the literal head of a wildcard field name (before its first
+ * '*'): a branch whose path already differs from it cannot match, so it is
+ * not entered (a.b.*.c over a large document visits only a.b). */
+static int walk(const cJSON *node, ct_sbuf *path, int objects, path_fn cb, void *ctx, int depth,
+                const char *lit, size_t litlen)
 {
     if (depth > DOC_MAX_DEPTH) return 0;
     if (cJSON_IsArray(node)) {
         for (const cJSON *e = node->child; e; e = e->next)
-            if (walk(e, path, objects, cb, ctx, depth + 1)) return 1;
+            if (walk(e, path, objects, cb, ctx, depth + 1, lit, litlen)) return 1;
         return 0;
     }
     if (cJSON_IsObject(node)) {
@@ -236,7 +241,10 @@ static int walk(const cJSON *node, ct_sbuf *path, int objects, path_fn cb, void 
             if (!c->string) continue;
             if (keep) ct_sbuf_addc(path, '.');
             ct_sbuf_add(path, c->string);
-            int r = walk(c, path, objects, cb, ctx, depth + 1);
+            size_t common = path->len < litlen ? path->len : litlen;
+            int r = memcmp(path->buf, lit ? lit : "", lit ? common : 0)
+                        ? 0
+                        : walk(c, path, objects, cb, ctx, depth + 1, lit, litlen);
             path->len = keep;
             path->buf[keep] = 0;
             if (r) return 1;
@@ -301,9 +309,13 @@ static int field_test(const kql_node *n, const cJSON *doc)
 {
     ectx c = {n};
     if (n->field.kind == KF_NAME) return resolve(doc, n->field.text, n->field.len, on_value, &c, 0);
+    size_t lit = 0;
+    if (n->field.kind == KF_WILD)
+        while (lit < n->field.len && !(n->field.wild && n->field.wild[lit])) lit++;
     ct_sbuf path;
     ct_sbuf_init(&path);
-    int r = walk(doc, &path, n->kind == KN_NESTED, on_path, &c, 0);
+    int r = walk(doc, &path, n->kind == KN_NESTED, on_path, &c, 0,
+                 n->field.kind == KF_WILD ? n->field.text : NULL, lit);
     ct_sbuf_free(&path);
     return r;
 }
