@@ -8,7 +8,9 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,9 +435,13 @@ static void draw_loading(size_t done, size_t total)
     ui_put(0, 0, COLS, " credtriage - loading", tattr, 0);
     int y = LINES / 2 - 2;
     char buf[256];
-    snprintf(buf, sizeof buf, "file %d of %d: %s", load_file_i + 1, load_files_n,
-             load_file_name ? load_file_name : "");
+    if (load_file_i >= load_files_n)
+        snprintf(buf, sizeof buf, "running the rules, indexing for correlation...");
+    else
+        snprintf(buf, sizeof buf, "file %d of %d: %s", load_file_i + 1, load_files_n,
+                 load_file_name ? load_file_name : "");
     ui_put(y, 2, COLS - 4, buf, 0, 0);
+    ui_put(y + 3, 2, COLS - 4, "Q quits", UI_DIM, 0);
     int bw = COLS - 12;
     double frac_file = total ? (double)done / (double)total : 0;
     double frac = load_files_n ? ((double)load_file_i + frac_file) / load_files_n : 1;
@@ -456,14 +462,83 @@ static void draw_loading(size_t done, size_t total)
     refresh();
 }
 
+/* Loading runs on a thread of its own so that the terminal stays live (Q,
+ * resize, hang-up); the loader then only publishes its progress here and
+ * the main thread draws it. In script mode loading stays on the main thread. */
+static int loading_in_thread;
+static _Atomic size_t prog_done, prog_total;
+static _Atomic int prog_file, load_done;
+
 static void on_progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
+    if (loading_in_thread) {
+        atomic_store(&prog_done, done);
+        atomic_store(&prog_total, total);
+        return;
+    }
     check_signal();
     double t = now_ms();
     if (t - last_progress_draw < 50 && done < total) return;
     last_progress_draw = t;
     draw_loading(done, total);
+}
+
+typedef struct loader {
+    ct_session_opts *o;
+    int missing;
+    int finish_rc;
+    ct_sbuf err;
+} loader;
+
+static void *loader_main(void *arg)
+{
+    loader *L = arg;
+    for (int i = 0; i < L->o->nfiles; i++) {
+        atomic_store(&prog_file, i);
+        atomic_store(&prog_done, 0);
+        atomic_store(&prog_total, 1);
+        if (!loading_in_thread) {
+            load_file_i = i;
+            load_file_name = L->o->files[i];
+            draw_loading(0, 1);
+        }
+        if (ct_session_add_file(&ui.s, L->o->files[i]) < 0) L->missing++;
+    }
+    atomic_store(&prog_file, L->o->nfiles);
+    if (!loading_in_thread) {
+        load_file_i = L->o->nfiles;
+        draw_loading(1, 1);
+    }
+    L->finish_rc = ct_session_finish(&ui.s, &L->err);
+    atomic_store(&load_done, 1);
+    return NULL;
+}
+
+/* The main thread while the loader works: draw its progress, keep the
+ * terminal live; Q (or Ctrl-C) quits at once. */
+static void wait_for_loader(loader *L)
+{
+    wtimeout(stdscr, 100);
+    while (!atomic_load(&load_done)) {
+        int fi = atomic_load(&prog_file);
+        load_file_i = fi;
+        load_file_name = fi < L->o->nfiles ? L->o->files[fi] : NULL;
+        draw_loading(atomic_load(&prog_done), atomic_load(&prog_total));
+        wint_t wc;
+        int r = wget_wch(stdscr, &wc);
+        check_signal();
+        if (r == ERR) continue;
+        if (r == OK && (wc == 'Q' || wc == 'q' || wc == 3)) {
+            /* the loader owns the session: leave without touching it */
+            restore_terminal();
+            fprintf(stderr, "%s: quit while loading\n", ct_prog);
+            _exit(CT_EXIT_OK);
+        }
+        if (r == KEY_CODE_YES && wc == KEY_RESIZE) continue;
+        if (r == OK && wc == 12) clearok(curscr, TRUE); /* Ctrl-L */
+    }
+    wtimeout(stdscr, 500);
 }
 
 static char **diags;
@@ -617,22 +692,27 @@ int ct_ui_main(int argc, char **argv)
         ct_sbuf_free(&err);
         return CT_EXIT_REPO;
     }
-    int missing = 0;
-    for (int i = 0; i < o.nfiles; i++) {
-        load_file_i = i;
-        load_file_name = o.files[i];
-        draw_loading(0, 1);
-        if (ct_session_add_file(&ui.s, o.files[i]) < 0) missing++;
+    loader L = {&o, 0, 0, {0}};
+    ct_sbuf_init(&L.err);
+    pthread_t th;
+    loading_in_thread = !script_on && pthread_create(&th, NULL, loader_main, &L) == 0;
+    if (loading_in_thread) {
+        wait_for_loader(&L);
+        pthread_join(th, NULL);
+        loading_in_thread = 0;
+    } else {
+        loader_main(&L);
     }
-    load_file_i = o.nfiles;
-    draw_loading(1, 1);
-    if (ct_session_finish(&ui.s, &err) < 0) {
+    int missing = L.missing;
+    if (L.finish_rc < 0) {
         restore_terminal();
-        fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
+        fprintf(stderr, "%s: %s\n", ct_prog, L.err.buf);
         ct_session_close(&ui.s);
+        ct_sbuf_free(&L.err);
         ct_sbuf_free(&err);
         return CT_EXIT_REPO;
     }
+    ct_sbuf_free(&L.err);
     ui.session_ok = 1;
     ui.progress[0] = 0;
     ui_status_update();
