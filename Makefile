@@ -8,7 +8,7 @@ CC         ?= cc
 PKGS       := ncursesw libcjson libgit2 cmocka md4c zlib
 DEB_PKGS   := build-essential pkg-config libncurses-dev libcjson-dev libgit2-dev \
               libcmocka-dev libmd4c-dev zlib1g-dev git tmux jq \
-              clang libclang-rt-dev valgrind
+              clang libclang-rt-dev valgrind time
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs ncursesw libcjson libgit2 md4c zlib 2>/dev/null)
 CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -88,7 +88,7 @@ valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 run: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN)
+bench: deps $(BIN)
 	@sh tests/bench/run.sh $(BIN)
 
 install: $(BIN)
