@@ -366,6 +366,7 @@ ct_format ct_input_sniff(const ct_input *in)
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *line_end = nl ? nl : end;
     const char *v = ct_json_skip(p, line_end);
+    int one_line = v != NULL;
     if (v) {
         /* first line holds a whole value: NDJSON, unless it is the only value
          * and one of the wrapper shapes */
@@ -393,7 +394,9 @@ ct_format ct_input_sniff(const ct_input *in)
     }
     const char *t = obj_find(p, v, "type", &ve);
     if (t && ve - t == 5 && !memcmp(t, "\"doc\"", 5)) return CT_FMT_ES_ARCHIVE;
-    return CT_FMT_NDJSON;
+    /* one record alone: on one line it is NDJSON; pretty-printed over many
+     * lines it must be read as one value, not line by line */
+    return one_line ? CT_FMT_NDJSON : CT_FMT_STREAM;
 }
 
 typedef struct walk {

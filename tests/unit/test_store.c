@@ -64,6 +64,8 @@ static void test_sniff_shapes(void **state)
     assert_int_equal(sniff(FX "es-search.json"), CT_FMT_ES_SEARCH);
     assert_int_equal(sniff(FX "es-archive.json"), CT_FMT_ES_ARCHIVE);
     assert_int_equal(sniff(FX "stream.json"), CT_FMT_STREAM);
+    /* one pretty-printed record that is no wrapper: one value, not lines */
+    assert_int_equal(sniff(FX "single-pretty.json"), CT_FMT_STREAM);
     assert_int_equal(sniff(FX "empty.json"), CT_FMT_EMPTY);
     assert_int_equal(sniff(FX "garbage.bin"), CT_FMT_BINARY);
 }
@@ -107,6 +109,11 @@ static void test_line_numbers(void **state)
     (void)state;
     ct_store st;
     diags d;
+    load(&st, &d, FX "single-pretty.json");
+    assert_int_equal(st.nev, 1);
+    assert_int_equal(d.n, 0);
+    assert_string_equal(ct_event_str(&st, &st.ev[0], CT_EF_CRED_ID), "AKIANEWKEY");
+    ct_store_free(&st);
     load(&st, &d, FX "array.json");
     assert_int_equal(st.ev[0].line, 2);
     assert_int_equal(st.ev[1].line, 3);
