@@ -218,6 +218,17 @@ int ct_rules_shipped_root(ct_sbuf *out)
                 ct_sbuf_add(out, exe);
                 return 0;
             }
+            /* installed: <prefix>/bin/credtriage next to <prefix>/share/credtriage,
+             * whatever PREFIX the binary was built with (make install PREFIX=...) */
+            if (up == 1) {
+                ct_sbuf share;
+                ct_sbuf_init(&share);
+                ct_sbuf_addf(&share, "%s/share/credtriage", exe);
+                int ok = has_rules(share.buf);
+                if (ok) ct_sbuf_add(out, share.buf);
+                ct_sbuf_free(&share);
+                if (ok) return 0;
+            }
         }
     }
     if (has_rules(CT_DATADIR)) {

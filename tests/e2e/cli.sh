@@ -46,4 +46,12 @@ check "explain: $e" test "$e" = "(and (is \"event.action\" 'Update application -
 check "syntax error names the column" grep -q "column" "$TMP/qe"
 n=$("$BIN" query 'event.action:"Update application - Certificates and secrets management"' samples/entra-audit.ndjson 2>/dev/null | wc -l)
 check "hyphen query finds the en-dash records ($n)" test "$n" -ge 5
+
+# an installed layout (<prefix>/bin next to <prefix>/share/credtriage) finds its
+# rule pack whatever PREFIX it was built with
+mkdir -p "$TMP/p/bin" "$TMP/p/share/credtriage"
+cp "$BIN" "$TMP/p/bin/credtriage"
+cp -R rules guides "$TMP/p/share/credtriage/"
+n=$(cd "$TMP" && "$TMP/p/bin/credtriage" rules list 2>/dev/null | wc -l)
+check "installed layout finds the rules ($n)" test "$n" -eq "$(ls rules/*/*.json | wc -l)"
 exit $fail
