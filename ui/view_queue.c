@@ -245,7 +245,10 @@ static void q_draw(ui_view *v, int y, int h, int w)
         x += ui_put(y + r, x, 5, ui_status_short(a->status),
                     base | (a->status == CT_STATUS_OPEN ? UI_BOLD : UI_DIM), 1);
         size_t cc = corr_count(q, row->alert);
-        snprintf(cnt, sizeof cnt, "%4zu ", cc);
+        /* four columns: 9999, then 12k, 999k, 12M */
+        if (cc < 10000) snprintf(cnt, sizeof cnt, "%4zu ", cc);
+        else if (cc < 1000000) snprintf(cnt, sizeof cnt, "%3zuk ", cc / 1000);
+        else snprintf(cnt, sizeof cnt, "%3zuM ", cc / 1000000 > 999 ? (size_t)999 : cc / 1000000);
         x += ui_put(y + r, x, 5, cnt, base, 1);
         x += ui_put(y + r, x, rw, a->rule_name ? a->rule_name : a->rule_id, base, 1);
         x += ui_put(y + r, x, 1, " ", base, 1);
