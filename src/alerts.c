@@ -185,9 +185,17 @@ static void *scan_range(void *arg)
         if (e->flags & CT_EVF_ALERT) continue;
         cJSON *doc = NULL;
         int tried = 0;
+        char *raw = NULL; /* read only for a rule with a raw pre-filter */
         for (size_t r = 0; r < p->rs->n; r++) {
             const ct_rule *rule = &p->rs->v[r];
             if (!ct_rule_may_match(rule, e)) continue;
+            if (rule->nraw_groups) {
+                if (!raw) {
+                    raw = ct_xmalloc(e->len + 1);
+                    ct_input_copy(&st->srcs[e->src].in, e->off, e->len, raw);
+                }
+                if (!ct_rule_raw_may_match(rule, e, raw, e->len)) continue;
+            }
             if (!tried) {
                 tried = 1;
                 doc = ct_store_event_json(st, i);
@@ -206,6 +214,7 @@ static void *scan_range(void *arg)
             make_id(x, "rule", rule->rule_id, st, i);
         }
         cJSON_Delete(doc);
+        free(raw);
     }
     return NULL;
 }

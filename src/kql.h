@@ -97,4 +97,10 @@ int ct_kql_required_values(const ct_kql *q, const char *field, const char *const
  * numbers, ranges and negations too. Thread-safe. */
 int ct_kql_field_may_match(const ct_kql *q, const char *field, const char *value);
 
+/* Like ct_kql_required_values, for a field written exactly as `field` in the
+ * query, wildcard field names included (a.*.b). The values are copies: free
+ * each and the array. Not cached; thread-safe. */
+int ct_kql_required_values_as_written(const ct_kql *q, const char *field, char ***values,
+                                      size_t *n);
+
 #endif

@@ -430,12 +430,21 @@ static int plain_value(const kql_val *v)
 }
 
 /* 1 with *out filled when n constrains field to a finite set, else 0 */
+static int required_k(const kql_node *n, const char *field, size_t flen, vset *out, int wild_ok);
+
 static int required(const kql_node *n, const char *field, size_t flen, vset *out)
+{
+    return required_k(n, field, flen, out, 0);
+}
+
+/* wild_ok: a wildcard field name counts when written exactly as `field` */
+static int required_k(const kql_node *n, const char *field, size_t flen, vset *out, int wild_ok)
 {
     out->v = NULL;
     out->n = 0;
     if (n->kind == KN_IS) {
-        if (n->field.kind != KF_NAME || n->field.len != flen || memcmp(n->field.text, field, flen) ||
+        int kind_ok = n->field.kind == KF_NAME || (wild_ok && n->field.kind == KF_WILD);
+        if (!kind_ok || n->field.len != flen || memcmp(n->field.text, field, flen) ||
             !plain_value(&n->val))
             return 0;
         vset_add(out, n->val.text);
@@ -444,7 +453,7 @@ static int required(const kql_node *n, const char *field, size_t flen, vset *out
     if (n->kind == KN_OR) {
         for (size_t i = 0; i < n->nkids; i++) {
             vset k;
-            if (!required(n->kids[i], field, flen, &k)) {
+            if (!required_k(n->kids[i], field, flen, &k, wild_ok)) {
                 free(out->v);
                 out->v = NULL;
                 out->n = 0;
@@ -459,7 +468,7 @@ static int required(const kql_node *n, const char *field, size_t flen, vset *out
         int have = 0;
         for (size_t i = 0; i < n->nkids; i++) {
             vset k;
-            if (!required(n->kids[i], field, flen, &k)) continue;
+            if (!required_k(n->kids[i], field, flen, &k, wild_ok)) continue;
             if (!have) {
                 *out = k;
                 have = 1;
@@ -508,5 +517,19 @@ int ct_kql_required_values(const ct_kql *q, const char *field, const char *const
     if (!r->ok) return 0;
     if (values) *values = (const char *const *)r->vals;
     if (n) *n = r->n;
+    return 1;
+}
+
+int ct_kql_required_values_as_written(const ct_kql *q, const char *field, char ***values, size_t *n)
+{
+    *values = NULL;
+    *n = 0;
+    if (!q || !field) return 0;
+    vset v;
+    if (!required_k(q->root, field, strlen(field), &v, 1)) return 0;
+    *values = ct_xcalloc(v.n ? v.n : 1, sizeof **values);
+    for (size_t i = 0; i < v.n; i++) (*values)[i] = ct_xstrdup(v.v[i]);
+    *n = v.n;
+    free(v.v);
     return 1;
 }

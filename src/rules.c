@@ -44,6 +44,7 @@ static void rule_free(ct_rule *r)
     free(r->actions);
     free(r->pair_keys);
     free(r->pair_may);
+    for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
     cJSON_Delete(r->json);
     ct_kql_free(r->kql);
     memset(r, 0, sizeof *r);
@@ -341,6 +342,59 @@ static void bind_pairs(ct_rule *r, const ct_store *st)
     }
 }
 
+/* Fields whose values Entra's records carry verbatim (the normalizers copy
+ * them; they are neither folded nor derived), so a required value must be in
+ * the record's bytes. Kept short on purpose: a field wrongly listed here
+ * would hide alerts. */
+static const char *const verbatim_fields[] = {
+    "azure.auditlogs.properties.target_resources.*.modified_properties.*.display_name",
+    "azure.auditlogs.properties.result_reason",
+};
+
+/* A literal JSON writes as it is, and that no folding touches. */
+static int raw_safe(const char *v)
+{
+    if (!*v) return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("_.:()-", *p)))
+            return 0;
+    return 1;
+}
+
+static void bind_raw(ct_rule *r, ct_store *st)
+{
+    for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
+    r->nraw_groups = 0;
+    r->raw_dataset = ct_pool_internz(&st->pool, "azure.auditlogs");
+    for (size_t f = 0; f < CT_ARRAY_LEN(verbatim_fields) && r->nraw_groups < 4; f++) {
+        char **vals;
+        size_t n;
+        if (!ct_kql_required_values_as_written(r->kql, verbatim_fields[f], &vals, &n)) continue;
+        int ok = n > 0;
+        for (size_t i = 0; i < n && ok; i++) ok = raw_safe(vals[i]);
+        if (!ok) {
+            ct_strv_free(vals, n);
+            continue;
+        }
+        r->raw_terms[r->nraw_groups] = vals;
+        r->nraw_terms[r->nraw_groups++] = n;
+    }
+}
+
+int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len)
+{
+    if (!r->nraw_groups || e->s[CT_EF_DATASET] != r->raw_dataset) return 1;
+    if (memmem(raw, len, "\\u", 2)) return 1;
+    for (size_t g = 0; g < r->nraw_groups; g++) {
+        int any = 0;
+        for (size_t i = 0; i < r->nraw_terms[g] && !any; i++)
+            any = memmem(raw, len, r->raw_terms[g][i], strlen(r->raw_terms[g][i])) != NULL;
+        if (!any) return 0;
+    }
+    return 1;
+}
+
 void ct_rules_bind(ct_ruleset *rs, ct_store *st)
 {
     static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
@@ -356,6 +410,7 @@ void ct_rules_bind(ct_ruleset *rs, ct_store *st)
         r->actions = bind_values(st, r->kql, names, CT_ARRAY_LEN(names), &r->nactions,
                                  &r->match_none);
         bind_pairs(r, st);
+        bind_raw(r, st);
     }
 }
 

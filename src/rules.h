@@ -27,6 +27,13 @@ typedef struct ct_rule {
     uint64_t *pair_keys; /* (dataset id << 32 | action id) + 1; 0 = empty slot */
     uint8_t *pair_may;
     size_t pair_cap;
+    /* raw-bytes pre-filter: for fields whose value the normalizer copies
+     * verbatim from the record, the record must contain one of each group's
+     * literal values (see ct_rule_raw_may_match) */
+    char **raw_terms[4];
+    size_t nraw_terms[4];
+    size_t nraw_groups;
+    uint32_t raw_dataset; /* the dataset those fields belong to (pool id) */
 } ct_rule;
 
 typedef struct ct_ruleset {
@@ -48,6 +55,10 @@ int ct_rules_shipped_root(ct_sbuf *out);
 void ct_rules_bind(ct_ruleset *rs, ct_store *st);
 /* Could rule r match event e, judging by dataset and folded action only? */
 int ct_rule_may_match(const ct_rule *r, const ct_event *e);
+/* Could it, judging by the record's bytes (raw, len)? 1 when r has no raw
+ * pre-filter, when e is not of its dataset, or when the record uses \u
+ * escapes (then the bytes prove nothing). */
+int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len);
 
 /* Kibana import/export (NDJSON of rule objects; the guide travels in "note"). */
 int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported, ct_sbuf *err);
