@@ -174,6 +174,21 @@ void ct_input_copy(const ct_input *in, size_t off, size_t len, char *dst)
     if (done < len) memcpy(dst + done, in->data + off + done, len - done);
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
+void ct_input_populate(const ct_input *in, size_t off, size_t len)
+{
+    static int unsupported;
+    if (!in->mapped || !len || unsupported || off >= in->len) return;
+    if (off + len > in->len) len = in->len - off;
+    long pg = sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)in->data + off) & ~((uintptr_t)pg - 1);
+    uintptr_t b = ((uintptr_t)in->data + off + len + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+    if (madvise((void *)a, b - a, MADV_POPULATE_READ) < 0 && errno == EINVAL) unsupported = 1;
+}
+
 void ct_input_release(const ct_input *in, size_t off, size_t len)
 {
     if (!in->mapped || !len) return;

@@ -95,6 +95,7 @@ typedef struct worker {
     ct_load_stats stats;      /* records, events, alerts, skipped, unrecognized, by_kind */
     uint64_t lines;           /* lines passed (NDJSON pieces) */
     size_t released;          /* input released up to here */
+    size_t populated;         /* input mapped ahead up to here */
     const char *lit_s[CT_EF__COUNT]; /* last static string per field, and its id */
     uint32_t lit_n[CT_EF__COUNT], lit_id[CT_EF__COUNT];
     /* progress: only the worker on the calling thread reports */
@@ -241,7 +242,12 @@ static int on_record(void *vctx, const ct_span *sp)
     } else {
         full_path(w, sp, p);
     }
-    /* the bytes behind us are parsed: let them go */
+    /* the bytes ahead: mapped in steps; behind us: parsed, let them go */
+    if (sp->off + sp->len + RELEASE_STEP / 2 > w->populated && w->populated < w->to) {
+        size_t from = w->populated > sp->off ? w->populated : sp->off;
+        ct_input_populate(w->in, from, RELEASE_STEP);
+        w->populated = from + RELEASE_STEP;
+    }
     if (sp->off > w->released + RELEASE_STEP) {
         ct_input_release(w->in, w->released, sp->off - w->released);
         w->released = sp->off;
@@ -265,6 +271,7 @@ static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from
     w->from = from;
     w->to = to;
     w->released = from;
+    w->populated = from;
     w->last_progress = from;
     w->fast = ct_fast_enabled();
     ct_pool_init(&w->pool);
