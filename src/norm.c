@@ -76,9 +76,10 @@ static void fields_reset(ct_fields *f)
     f->alert_risk_score = -1;
 }
 
-int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
+static int normalize(const cJSON *rec, cJSON *donor, ct_norm *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    out->donor = donor;
     fields_reset(&out->f);
     if (!cJSON_IsObject(rec)) {
         snprintf(err, errlen, "record is not a JSON object");
@@ -94,9 +95,34 @@ int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
         return 0;
     }
     out->kind = CT_KIND_GENERIC;
-    out->doc = cJSON_Duplicate(rec, 1);
+    out->doc = ct_norm_adopt(out, rec);
     ct_fields_from_ecs(out);
     return 0;
+}
+
+cJSON *ct_norm_adopt(ct_norm *n, const cJSON *rec)
+{
+    if (n->donor && n->donor == rec) {
+        cJSON *d = n->donor;
+        n->donor = NULL;
+        return d;
+    }
+    return cJSON_Duplicate(rec, 1);
+}
+
+int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
+{
+    return normalize(rec, NULL, out, err, errlen);
+}
+
+int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen)
+{
+    int rc = normalize(rec, rec, out, err, errlen);
+    /* not adopted (or the family failed after adopting: then it is the doc,
+     * which ct_norm_free already deleted) */
+    if (out->donor == rec) cJSON_Delete(rec);
+    out->donor = NULL;
+    return rc;
 }
 
 /* ---- JSON helpers ---- */

@@ -63,6 +63,9 @@ typedef struct ct_norm {
     cJSON *doc;                  /* the ECS document; owned */
     ct_fields f;
     ct_norm_str *kept;           /* strings owned by this norm */
+    cJSON *donor;                /* ct_normalize_take: the record itself, which a family
+                                  * whose document is the record (ECS, generic) adopts
+                                  * instead of copying it; NULL once adopted */
 } ct_norm;
 
 /* Normalise one record. rec is borrowed (not modified, may be freed after).
@@ -70,6 +73,11 @@ typedef struct ct_norm {
  * of no known kind is not an error: kind is CT_KIND_GENERIC and doc a copy. */
 int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
 void ct_norm_free(ct_norm *n);
+/* The same, consuming rec (freed here, or adopted as the document): saves
+ * copying documents that are ECS already. */
+int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen);
+/* For a family whose document is rec itself: the donor when rec is it, else a copy. */
+cJSON *ct_norm_adopt(ct_norm *n, const cJSON *rec);
 
 /* Keep a copy of s (n bytes) in the norm; returns the copy. */
 const char *ct_norm_keep(ct_norm *n, const char *s, size_t len);

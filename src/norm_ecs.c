@@ -72,7 +72,12 @@ static void unflatten(cJSON *v, int depth)
         return;
     }
     if (!cJSON_IsObject(v)) return;
-    for (cJSON *c = v->child; c; c = c->next) unflatten(c, depth + 1);
+    int any = 0;
+    for (cJSON *c = v->child; c; c = c->next) {
+        unflatten(c, depth + 1);
+        any |= splittable(c->string);
+    }
+    if (!any) return; /* the usual case: nothing flat to split here */
     /* detach every dotted key first: one that cannot be split is put back
      * under its flat name and must not be visited again */
     cJSON *todo = cJSON_CreateArray();
@@ -126,7 +131,7 @@ int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
         snprintf(err, errlen, "ecs: document is not an object");
         return -1;
     }
-    cJSON *doc = cJSON_Duplicate(rec, 1);
+    cJSON *doc = ct_norm_adopt(out, rec);
     if (!doc) {
         snprintf(err, errlen, "ecs: cannot copy document");
         return -1;

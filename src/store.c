@@ -180,8 +180,7 @@ static void full_path(worker *w, const ct_span *sp, const char *p)
     }
     ct_norm n;
     char err[256] = "";
-    int rc = ct_normalize(rec, &n, err, sizeof err);
-    cJSON_Delete(rec);
+    int rc = ct_normalize_take(rec, &n, err, sizeof err); /* consumes rec */
     if (rc < 0) {
         bad_record(w, sp->line, err[0] ? err : "record could not be normalized");
         return;
@@ -482,9 +481,7 @@ int ct_store_norm(const ct_store *st, size_t i, ct_norm *out)
     }
     if (!rec) return -1;
     char err[128];
-    int rc = ct_normalize(rec, out, err, sizeof err);
-    cJSON_Delete(rec);
-    return rc;
+    return ct_normalize_take(rec, out, err, sizeof err); /* consumes rec */
 }
 
 void ct_event_fields(const ct_store *st, size_t i, ct_fields *f)
