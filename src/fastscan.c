@@ -1066,6 +1066,11 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     t_have_ends = len <= ENDS_MAX;
     p = ws(p, e);
     if (p >= e || *p != '{') return 0;
+    /* documents that are ECS already (Filebeat, Elastic Agent) lead with
+     * @timestamp, which no raw record has: they go to the full path, so
+     * skip validating them here (returning 0 is always correct) */
+    const char *k = ws(p + 1, e);
+    if ((size_t)(e - k) > 12 && !memcmp(k, "\"@timestamp\"", 12)) return 0;
     const char *end = v_value(p, e, 0);
     if (!end || ws(end, e) != e) return 0;
     span top[CT_ARRAY_LEN(ct_top)];
