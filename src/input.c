@@ -40,7 +40,37 @@ static int read_fd(int fd, ct_sbuf *b)
 }
 
 /* Inflate every gzip member; on a truncated or corrupt stream keep what came out. */
-static int gunzip(const unsigned char *src, size_t n, ct_sbuf *out, ct_sbuf *warn)
+/* Where inflated bytes go: memory, or a temporary file (kept unnamed) that
+ * is then mapped like any input, so a large .gz costs page cache, not RSS. */
+typedef struct gz_sink {
+    ct_sbuf *mem;   /* memory, or the write buffer of fd */
+    int fd;         /* -1: memory */
+    size_t total;
+    int failed;     /* a write failed: the caller falls back to memory */
+} gz_sink;
+
+static void sink_flush(gz_sink *k)
+{
+    if (k->fd < 0) return; /* memory: the buffer is the output */
+    size_t off = 0;
+    while (k->fd >= 0 && !k->failed && off < k->mem->len) {
+        ssize_t w = write(k->fd, k->mem->buf + off, k->mem->len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) k->failed = 1;
+        else off += (size_t)w;
+    }
+    ct_sbuf_reset(k->mem);
+}
+
+static void sink_add(gz_sink *k, const char *p, size_t n)
+{
+    ct_sbuf_addn(k->mem, p, n);
+    k->total += n;
+    if (k->fd >= 0 && k->mem->len >= (1u << 20)) sink_flush(k);
+}
+
+/* Inflate every gzip member; on a truncated or corrupt stream keep what came out. */
+static int gunzip(const unsigned char *src, size_t n, gz_sink *out, ct_sbuf *warn)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -56,7 +86,7 @@ static int gunzip(const unsigned char *src, size_t n, ct_sbuf *out, ct_sbuf *war
             z.next_out = buf;
             z.avail_out = sizeof buf;
             rc = inflate(&z, Z_NO_FLUSH);
-            ct_sbuf_addn(out, (char *)buf, sizeof buf - z.avail_out);
+            sink_add(out, (char *)buf, sizeof buf - z.avail_out);
         } while (rc == Z_OK && z.avail_out == 0);
         pos += chunk - z.avail_in;
         if (rc == Z_STREAM_END) {
@@ -71,9 +101,29 @@ static int gunzip(const unsigned char *src, size_t n, ct_sbuf *out, ct_sbuf *war
         if (rc == Z_BUF_ERROR && z.avail_in == 0 && pos >= n) break;
     }
     inflateEnd(&z);
+    sink_flush(out);
     if (rc != Z_STREAM_END)
-        ct_sbuf_addf(warn, "truncated or corrupt gzip stream (%zu bytes recovered)", out->len);
+        ct_sbuf_addf(warn, "truncated or corrupt gzip stream (%zu bytes recovered)", out->total);
     return 0;
+}
+
+/* An unnamed temporary file for inflated input; -1 when none can be had. */
+static int tmp_fd(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    int fd = -1;
+#ifdef O_TMPFILE
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+#endif
+    ct_sbuf path;
+    ct_sbuf_init(&path);
+    ct_sbuf_addf(&path, "%s/credtriage-gz-XXXXXX", dir);
+    fd = mkostemp(path.buf, O_CLOEXEC);
+    if (fd >= 0) unlink(path.buf);
+    ct_sbuf_free(&path);
+    return fd;
 }
 
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
@@ -127,7 +177,39 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
     if (n >= 2 && (unsigned char)bytes[0] == 0x1f && (unsigned char)bytes[1] == 0x8b) {
         ct_sbuf out;
         ct_sbuf_init(&out);
-        gunzip((const unsigned char *)bytes, n, &out, warn);
+        /* large input: inflate into a temporary file and map it */
+        int tfd = n > (4u << 20) ? tmp_fd() : -1;
+        if (tfd >= 0) {
+            gz_sink k = {&out, tfd, 0, 0};
+            ct_sbuf w;
+            ct_sbuf_init(&w);
+            gunzip((const unsigned char *)bytes, n, &k, &w);
+            void *m = !k.failed && k.total
+                          ? mmap(NULL, k.total, PROT_READ, MAP_PRIVATE, tfd, 0)
+                          : MAP_FAILED;
+            if (m != MAP_FAILED) {
+                ct_sbuf_add(warn, w.buf);
+                ct_sbuf_free(&w);
+                ct_sbuf_free(&out);
+                if (in->mapped) munmap((void *)bytes, in->map_len);
+                else ct_sbuf_free(&raw);
+                if (in->fd >= 0) close(in->fd);
+                in->mapped = 1;
+                in->map_len = in->len = k.total;
+                in->data = m;
+                in->gzip = 1;
+                in->fd = tfd < 512 ? tfd : -1;
+                if (in->fd < 0) close(tfd);
+                madvise(m, k.total, MADV_SEQUENTIAL);
+                return 0;
+            }
+            /* no room on disk (or nothing inflated): inflate into memory */
+            ct_sbuf_free(&w);
+            ct_sbuf_reset(&out);
+            close(tfd);
+        }
+        gz_sink k = {&out, -1, 0, 0};
+        gunzip((const unsigned char *)bytes, n, &k, warn);
         if (in->mapped) munmap((void *)bytes, in->map_len);
         else ct_sbuf_free(&raw);
         if (in->fd >= 0) close(in->fd);
