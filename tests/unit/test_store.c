@@ -254,6 +254,51 @@ static void test_gzip_of_ndjson_and_concatenated_members(void **state)
     free(p1), free(p2), free(p3);
 }
 
+
+/* A large .gz is inflated into an unnamed temporary file and mapped; with
+ * no usable TMPDIR it is inflated into memory. Same events either way. */
+static void test_large_gzip_via_tempfile(void **state)
+{
+    (void)state;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    unsigned x = 12345;
+    for (int i = 0; i < 12000; i++) {
+        ct_sbuf_addf(&b, "{\"eventVersion\":\"1\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\","
+                         "\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{\"type\":\"Root\"},"
+                         "\"eventID\":\"big-%d\",\"requestParameters\":{\"noise\":\"", i);
+        for (int k = 0; k < 600; k++) { /* incompressible, so the .gz is over 4 MB */
+            x = x * 1103515245u + 12345u;
+            ct_sbuf_addc(&b, "0123456789abcdef"[(x >> 16) & 15]);
+        }
+        ct_sbuf_add(&b, "\"}}\n");
+    }
+    char *path = tmpfile_with(b.buf, b.len, 1);
+    ct_sbuf_free(&b);
+    size_t n[2];
+    for (int run = 0; run < 2; run++) {
+        if (run == 1) setenv("TMPDIR", "/nonexistent-dir-for-credtriage-test", 1);
+        ct_store st;
+        diags d;
+        load(&st, &d, path);
+        assert_int_equal(d.n, 0);
+        n[run] = st.nev;
+        assert_true(st.srcs[0].in.gzip);
+        assert_int_equal(st.srcs[0].in.mapped, run == 0); /* temp file, then memory */
+        assert_string_equal(ct_event_str(&st, &st.ev[11999], CT_EF_RECORD_ID), "big-11999");
+        ct_norm nm;
+        assert_int_equal(ct_store_norm(&st, 5000, &nm), 0); /* re-read through pread */
+        assert_string_equal(nm.f.record_id, "big-5000");
+        ct_norm_free(&nm);
+        ct_store_free(&st);
+    }
+    unsetenv("TMPDIR");
+    assert_int_equal(n[0], 12000);
+    assert_int_equal(n[1], 12000);
+    unlink(path);
+    free(path);
+}
+
 static void test_action_folding(void **state)
 {
     (void)state;
@@ -324,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_is_kept_generic),
         cmocka_unit_test(test_huge_line_and_deep_nesting),
         cmocka_unit_test(test_gzip_of_ndjson_and_concatenated_members),
+        cmocka_unit_test(test_large_gzip_via_tempfile),
         cmocka_unit_test(test_action_folding),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
