@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,35 @@ static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, in
                          (kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
 }
 
+/* Which ct_fields member each interned event field holds: the one mapping
+ * between the two, read when an event is stored and written back when its
+ * fields are asked for. */
+static const size_t ef_offset[CT_EF__COUNT] = {
+    [CT_EF_DATASET] = offsetof(ct_fields, dataset),
+    [CT_EF_ACTION] = offsetof(ct_fields, action),
+    [CT_EF_OUTCOME] = offsetof(ct_fields, outcome),
+    [CT_EF_ACTOR_ID] = offsetof(ct_fields, actor_id),
+    [CT_EF_ACTOR_NAME] = offsetof(ct_fields, actor_name),
+    [CT_EF_ACTOR_TYPE] = offsetof(ct_fields, actor_type),
+    [CT_EF_ACTOR_IP] = offsetof(ct_fields, actor_ip),
+    [CT_EF_ACTOR_UA] = offsetof(ct_fields, actor_ua),
+    [CT_EF_TARGET_ID] = offsetof(ct_fields, target_id),
+    [CT_EF_TARGET_NAME] = offsetof(ct_fields, target_name),
+    [CT_EF_TARGET_TYPE] = offsetof(ct_fields, target_type),
+    [CT_EF_TARGET_APP_ID] = offsetof(ct_fields, target_app_id),
+    [CT_EF_CRED_ID] = offsetof(ct_fields, cred_id),
+    [CT_EF_CRED_TYPE] = offsetof(ct_fields, cred_type),
+    [CT_EF_CRED_NAME] = offsetof(ct_fields, cred_name),
+    [CT_EF_CRED_END] = offsetof(ct_fields, cred_end),
+    [CT_EF_CRED_USED] = offsetof(ct_fields, cred_used),
+    [CT_EF_RECORD_ID] = offsetof(ct_fields, record_id),
+};
+
+const char *ct_fields_get(const ct_fields *f, enum ct_ef k)
+{
+    return *(const char *const *)((const char *)f + ef_offset[k]);
+}
+
 static void full_path(worker *w, const ct_span *sp, const char *p)
 {
     cJSON *rec = cJSON_ParseWithLength(p, sp->len);
@@ -189,18 +219,8 @@ static void full_path(worker *w, const ct_span *sp, const char *p)
     ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
                                              f->record_id, f->record_id ? strlen(f->record_id) : 0));
     place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
-    const char *v[CT_EF__COUNT] = {
-        [CT_EF_DATASET] = f->dataset, [CT_EF_ACTION] = f->action, [CT_EF_OUTCOME] = f->outcome,
-        [CT_EF_ACTOR_ID] = f->actor_id, [CT_EF_ACTOR_NAME] = f->actor_name,
-        [CT_EF_ACTOR_TYPE] = f->actor_type, [CT_EF_ACTOR_IP] = f->actor_ip,
-        [CT_EF_ACTOR_UA] = f->actor_ua, [CT_EF_TARGET_ID] = f->target_id,
-        [CT_EF_TARGET_NAME] = f->target_name, [CT_EF_TARGET_TYPE] = f->target_type,
-        [CT_EF_TARGET_APP_ID] = f->target_app_id, [CT_EF_CRED_ID] = f->cred_id,
-        [CT_EF_CRED_TYPE] = f->cred_type, [CT_EF_CRED_NAME] = f->cred_name,
-        [CT_EF_CRED_END] = f->cred_end, [CT_EF_CRED_USED] = f->cred_used,
-        [CT_EF_RECORD_ID] = f->record_id,
-    };
-    for (int i = 0; i < CT_EF__COUNT; i++) e->s[i] = ct_pool_internz(&w->pool, v[i]);
+    for (int i = 0; i < CT_EF__COUNT; i++)
+        e->s[i] = ct_pool_internz(&w->pool, ct_fields_get(f, (enum ct_ef)i));
     count_kind(w, n.kind);
     ct_norm_free(&n);
 }
@@ -491,18 +511,8 @@ void ct_event_fields(const ct_store *st, size_t i, ct_fields *f)
     f->ts = e->ts;
     f->alert_original_time = CT_TIME_NONE;
     f->alert_risk_score = -1;
-    const char **dst[CT_EF__COUNT] = {
-        [CT_EF_DATASET] = &f->dataset, [CT_EF_ACTION] = &f->action, [CT_EF_OUTCOME] = &f->outcome,
-        [CT_EF_ACTOR_ID] = &f->actor_id, [CT_EF_ACTOR_NAME] = &f->actor_name,
-        [CT_EF_ACTOR_TYPE] = &f->actor_type, [CT_EF_ACTOR_IP] = &f->actor_ip,
-        [CT_EF_ACTOR_UA] = &f->actor_ua, [CT_EF_TARGET_ID] = &f->target_id,
-        [CT_EF_TARGET_NAME] = &f->target_name, [CT_EF_TARGET_TYPE] = &f->target_type,
-        [CT_EF_TARGET_APP_ID] = &f->target_app_id, [CT_EF_CRED_ID] = &f->cred_id,
-        [CT_EF_CRED_TYPE] = &f->cred_type, [CT_EF_CRED_NAME] = &f->cred_name,
-        [CT_EF_CRED_END] = &f->cred_end, [CT_EF_CRED_USED] = &f->cred_used,
-        [CT_EF_RECORD_ID] = &f->record_id,
-    };
-    for (int k = 0; k < CT_EF__COUNT; k++) *dst[k] = ct_pool_str(&st->pool, e->s[k]);
+    for (int k = 0; k < CT_EF__COUNT; k++)
+        *(const char **)((char *)f + ef_offset[k]) = ct_pool_str(&st->pool, e->s[k]);
     f->is_credential_add = !!(e->flags & CT_EVF_CRED_ADD);
     f->is_signin = !!(e->flags & CT_EVF_SIGNIN);
 }

@@ -82,6 +82,8 @@ const char *ct_event_file(const ct_store *st, const ct_event *e);
 const char *ct_event_raw(const ct_store *st, size_t i, size_t *len);
 /* Rebuild event i's normalized form (ECS doc + fields); 0 ok. */
 int ct_store_norm(const ct_store *st, size_t i, ct_norm *out);
+/* The member of f that event field k holds (dataset, actor_id, ...). */
+const char *ct_fields_get(const ct_fields *f, enum ct_ef k);
 /* Fill f with the event's interned fields (strings owned by the store). */
 void ct_event_fields(const ct_store *st, size_t i, ct_fields *f);
 /* One `events --json` line object: the ECS doc plus "credtriage". NULL on error. */

@@ -28,18 +28,7 @@ typedef struct tally {
 
 static void fields_of(const ct_fields *f, const char *v[CT_EF__COUNT])
 {
-    const char *x[CT_EF__COUNT] = {
-        [CT_EF_DATASET] = f->dataset, [CT_EF_ACTION] = f->action, [CT_EF_OUTCOME] = f->outcome,
-        [CT_EF_ACTOR_ID] = f->actor_id, [CT_EF_ACTOR_NAME] = f->actor_name,
-        [CT_EF_ACTOR_TYPE] = f->actor_type, [CT_EF_ACTOR_IP] = f->actor_ip,
-        [CT_EF_ACTOR_UA] = f->actor_ua, [CT_EF_TARGET_ID] = f->target_id,
-        [CT_EF_TARGET_NAME] = f->target_name, [CT_EF_TARGET_TYPE] = f->target_type,
-        [CT_EF_TARGET_APP_ID] = f->target_app_id, [CT_EF_CRED_ID] = f->cred_id,
-        [CT_EF_CRED_TYPE] = f->cred_type, [CT_EF_CRED_NAME] = f->cred_name,
-        [CT_EF_CRED_END] = f->cred_end, [CT_EF_CRED_USED] = f->cred_used,
-        [CT_EF_RECORD_ID] = f->record_id,
-    };
-    memcpy(v, x, sizeof x);
+    for (int k = 0; k < CT_EF__COUNT; k++) v[k] = ct_fields_get(f, (enum ct_ef)k);
 }
 
 static void mismatch(tally *t, const char *where, const char *what)
