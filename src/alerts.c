@@ -60,6 +60,14 @@ static ct_alert *push(ct_alerts *a, size_t *cap)
     return x;
 }
 
+/* An alert id: the hash as 16 lower-case hex digits. */
+static void hex_id(uint64_t h, char id[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) id[i] = hex[(h >> (60 - 4 * i)) & 15];
+    id[16] = 0;
+}
+
 /* Stable id: the rule and the event's own identity (its record id, else its
  * bytes), so the same input gives the same id on every run and machine. */
 static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct_store *st,
@@ -78,9 +86,7 @@ static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct
         const char *raw = ct_event_raw(st, ev, &len);
         h = ct_hash64_more(h, raw, len);
     }
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) x->id[i] = hex[(h >> (60 - 4 * i)) & 15];
-    x->id[16] = 0;
+    hex_id(h, x->id);
 }
 
 static int cmp_alert(const void *pa, const void *pb)
@@ -126,9 +132,7 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
         const char *raw = ct_event_raw(st, i, &len);
         h = ct_hash64_more(h, raw, len);
     }
-    static const char hex[] = "0123456789abcdef";
-    for (int k = 0; k < 16; k++) x->id[k] = hex[(h >> (60 - 4 * k)) & 15];
-    x->id[16] = 0;
+    hex_id(h, x->id);
     ct_norm_free(&n);
 }
 
@@ -221,10 +225,7 @@ static void *scan_range(void *arg)
 
 static size_t scan_threads(size_t nev)
 {
-    if (nev < 50000) return 1; /* not worth a thread */
-    const char *env = getenv("CREDTRIAGE_THREADS");
-    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 16 ? 16 : (size_t)n;
+    return nev < 50000 ? 1 : ct_threads(); /* below that, not worth a thread */
 }
 
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)

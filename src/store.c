@@ -375,11 +375,7 @@ static int walk_one(void *vctx, const ct_span *sp)
 static size_t load_threads(const ct_input *in, ct_format fmt)
 {
     if (fmt != CT_FMT_NDJSON || in->len < (4u << 20)) return 1;
-    const char *env = getenv("CREDTRIAGE_THREADS");
-    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    if (n > 16) n = 16;
-    return (size_t)n;
+    return ct_threads();
 }
 
 int ct_store_load(ct_store *st, const char *path)

@@ -389,3 +389,10 @@ void ct_strv_free(char **v, size_t n)
     for (size_t i = 0; i < n; i++) free(v[i]);
     free(v);
 }
+
+size_t ct_threads(void)
+{
+    const char *env = getenv("CREDTRIAGE_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (size_t)n;
+}

@@ -93,4 +93,8 @@ char **ct_list_dir(const char *dir, size_t *n);
 /* Frees n strings and the array holding them. */
 void ct_strv_free(char **v, size_t n);
 
+/* How many threads parallel work may use: $CREDTRIAGE_THREADS, else the
+ * online cores; 1 to 16. */
+size_t ct_threads(void);
+
 #endif
