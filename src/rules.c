@@ -285,11 +285,16 @@ static uint64_t pair_key(uint32_t ds, uint32_t act)
     return (((uint64_t)ds << 32) | act) + 1;
 }
 
+static size_t slot_in(const uint64_t *keys, size_t cap, uint64_t key)
+{
+    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+    while (keys[i] && keys[i] != key) i = (i + 1) & (cap - 1);
+    return i;
+}
+
 static size_t pair_slot(const ct_rule *r, uint64_t key)
 {
-    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (r->pair_cap - 1);
-    while (r->pair_keys[i] && r->pair_keys[i] != key) i = (i + 1) & (r->pair_cap - 1);
-    return i;
+    return slot_in(r->pair_keys, r->pair_cap, key);
 }
 
 /* Could an event of this dataset and action match r? Decided once per
@@ -306,39 +311,52 @@ static int pair_verdict(const ct_rule *r, const ct_store *st, uint32_t ds, uint3
     return 1;
 }
 
-static void bind_pairs(ct_rule *r, const ct_store *st)
+/* The distinct (dataset, action) pairs of the store's events, found once
+ * for all rules: *n keys in a malloc'd array. */
+static uint64_t *distinct_pairs(const ct_store *st, size_t *n)
+{
+    size_t cap = 256, used = 0;
+    uint64_t *set = ct_xcalloc(cap, sizeof *set);
+    for (size_t i = 0; i < st->nev; i++) {
+        const ct_event *e = &st->ev[i];
+        uint64_t key = pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
+        size_t k = slot_in(set, cap, key);
+        if (set[k]) continue;
+        if ((used + 1) * 2 > cap) { /* grow, then find the slot again */
+            uint64_t *old = set;
+            size_t oc = cap;
+            cap *= 2;
+            set = ct_xcalloc(cap, sizeof *set);
+            for (size_t j = 0; j < oc; j++)
+                if (old[j]) set[slot_in(set, cap, old[j])] = old[j];
+            free(old);
+            k = slot_in(set, cap, key);
+        }
+        set[k] = key;
+        used++;
+    }
+    uint64_t *v = ct_xmalloc((used ? used : 1) * sizeof *v);
+    size_t m = 0;
+    for (size_t j = 0; j < cap; j++)
+        if (set[j]) v[m++] = set[j];
+    free(set);
+    *n = m;
+    return v;
+}
+
+static void bind_pairs(ct_rule *r, const ct_store *st, const uint64_t *pairs, size_t n)
 {
     free(r->pair_keys);
     free(r->pair_may);
     r->pair_cap = 256;
+    while (r->pair_cap < 2 * n) r->pair_cap *= 2;
     r->pair_keys = ct_xcalloc(r->pair_cap, sizeof *r->pair_keys);
     r->pair_may = ct_xcalloc(r->pair_cap, 1);
-    size_t used = 0;
-    for (size_t i = 0; i < st->nev; i++) {
-        const ct_event *e = &st->ev[i];
-        uint64_t key = pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
-        size_t k = pair_slot(r, key);
-        if (r->pair_keys[k]) continue;
-        if ((used + 1) * 2 > r->pair_cap) { /* grow, then find the slot again */
-            uint64_t *ok = r->pair_keys;
-            uint8_t *om = r->pair_may;
-            size_t oc = r->pair_cap;
-            r->pair_cap *= 2;
-            r->pair_keys = ct_xcalloc(r->pair_cap, sizeof *r->pair_keys);
-            r->pair_may = ct_xcalloc(r->pair_cap, 1);
-            for (size_t j = 0; j < oc; j++) {
-                if (!ok[j]) continue;
-                size_t s2 = pair_slot(r, ok[j]);
-                r->pair_keys[s2] = ok[j];
-                r->pair_may[s2] = om[j];
-            }
-            free(ok);
-            free(om);
-            k = pair_slot(r, key);
-        }
-        r->pair_keys[k] = key;
-        r->pair_may[k] = (uint8_t)pair_verdict(r, st, e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
-        used++;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = pairs[i] - 1;
+        size_t k = pair_slot(r, pairs[i]);
+        r->pair_keys[k] = pairs[i];
+        r->pair_may[k] = (uint8_t)pair_verdict(r, st, (uint32_t)(key >> 32), (uint32_t)key);
     }
 }
 
@@ -400,6 +418,8 @@ void ct_rules_bind(ct_ruleset *rs, ct_store *st)
     static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
     const char *names[CT_ARRAY_LEN(action_fields)];
     for (size_t f = 0; f < CT_ARRAY_LEN(action_fields); f++) names[f] = action_fields[f].field;
+    size_t npairs;
+    uint64_t *pairs = distinct_pairs(st, &npairs);
     for (size_t i = 0; i < rs->n; i++) {
         ct_rule *r = &rs->v[i];
         free(r->datasets);
@@ -409,9 +429,10 @@ void ct_rules_bind(ct_ruleset *rs, ct_store *st)
                                   &r->ndatasets, &r->match_none);
         r->actions = bind_values(st, r->kql, names, CT_ARRAY_LEN(names), &r->nactions,
                                  &r->match_none);
-        bind_pairs(r, st);
+        bind_pairs(r, st, pairs, npairs);
         bind_raw(r, st);
     }
+    free(pairs);
 }
 
 static int in_set(const uint32_t *v, size_t n, uint32_t x)
