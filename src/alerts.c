@@ -151,23 +151,31 @@ static int same_source(const ct_store *st, const ct_alert *a, const ct_alert *b)
  * status. Alerts are sorted by time, so duplicates sit within one time run. */
 static void merge_elastic_duplicates(const ct_store *st, ct_alerts *out)
 {
-    size_t w = 0;
+    /* mark first, then compact, so no search sees a half-moved array */
+    char *dup = ct_xcalloc(out->n ? out->n : 1, 1);
     for (size_t i = 0; i < out->n; i++) {
         ct_alert *x = &out->v[i];
-        int dup = 0;
-        if (x->origin == CT_ORIGIN_ELASTIC && x->rule) {
-            for (size_t j = 0; j < out->n && !dup; j++) {
-                ct_alert *y = &out->v[j];
-                if (y->ts != x->ts || y->origin != CT_ORIGIN_RULE || y->rule != x->rule) continue;
-                if (!same_source(st, x, y)) continue;
-                y->elastic_status = x->elastic_status;
-                if (x->status != CT_STATUS_OPEN) y->status = x->status;
-                dup = 1;
-            }
+        if (x->origin != CT_ORIGIN_ELASTIC || !x->rule) continue;
+        size_t lo = 0, hi = out->n; /* the first alert at x's time */
+        while (lo < hi) {
+            size_t m = lo + (hi - lo) / 2;
+            if (out->v[m].ts < x->ts) lo = m + 1;
+            else hi = m;
         }
-        if (!dup) out->v[w++] = *x;
+        for (size_t j = lo; j < out->n && out->v[j].ts == x->ts; j++) {
+            ct_alert *y = &out->v[j];
+            if (y->origin != CT_ORIGIN_RULE || y->rule != x->rule || !same_source(st, x, y)) continue;
+            y->elastic_status = x->elastic_status;
+            if (x->status != CT_STATUS_OPEN) y->status = x->status;
+            dup[i] = 1;
+            break;
+        }
     }
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++)
+        if (!dup[i]) out->v[w++] = out->v[i];
     out->n = w;
+    free(dup);
 }
 
 typedef struct scan_part {
