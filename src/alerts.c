@@ -236,14 +236,16 @@ static size_t scan_threads(size_t nev)
     return nev < 50000 ? 1 : ct_threads(); /* below that, not worth a thread */
 }
 
-int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_t to,
+                    ct_alerts *out)
 {
     memset(out, 0, sizeof *out);
-    size_t nt = scan_threads(st->nev);
+    size_t n = to > from ? to - from : 0;
+    size_t nt = scan_threads(n);
     scan_part parts[16];
     pthread_t tids[16];
     for (size_t t = 0; t < nt; t++) {
-        parts[t] = (scan_part){st, rs, st->nev * t / nt, st->nev * (t + 1) / nt, {NULL, 0}, 0};
+        parts[t] = (scan_part){st, rs, from + n * t / nt, from + n * (t + 1) / nt, {NULL, 0}, 0};
         if (t > 0 && pthread_create(&tids[t], NULL, scan_range, &parts[t]) != 0) {
             scan_range(&parts[t]); /* no thread: do it here */
             tids[t] = 0;
@@ -256,11 +258,22 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
         for (size_t k = 0; k < parts[t].out.n; k++) *push(out, &cap) = parts[t].out.v[k];
         free(parts[t].out.v);
     }
+}
+
+void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+{
+    size_t cap = out->n;
     /* imported alerts intern their strings in the store's pool: one thread */
     for (size_t i = 0; i < st->nev; i++)
         if (st->ev[i].flags & CT_EVF_ALERT) import_elastic(st, rs, i, out, &cap);
     if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
     merge_elastic_duplicates(st, out);
+}
+
+int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+{
+    ct_scan_events(st, rs, 0, st->nev, out);
+    ct_scan_finish(st, rs, out);
     return 0;
 }
 

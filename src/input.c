@@ -615,14 +615,26 @@ uint64_t ct_input_walk_lines(const ct_input *in, size_t from, size_t to, uint64_
 
 void ct_input_split_lines(const ct_input *in, size_t n, size_t *cuts)
 {
-    cuts[0] = 0;
+    ct_input_split_range(in, 0, in->len, n, cuts);
+}
+
+void ct_input_split_range(const ct_input *in, size_t from, size_t to, size_t n, size_t *cuts)
+{
+    cuts[0] = from;
     for (size_t k = 1; k < n; k++) {
-        size_t at = in->len / n * k;
+        size_t at = from + (to - from) / n * k;
         if (at < cuts[k - 1]) at = cuts[k - 1];
-        const char *nl = at < in->len ? memchr(in->data + at, '\n', in->len - at) : NULL;
-        cuts[k] = nl ? (size_t)(nl - in->data) + 1 : in->len;
+        const char *nl = at < to ? memchr(in->data + at, '\n', to - at) : NULL;
+        cuts[k] = nl ? (size_t)(nl - in->data) + 1 : to;
     }
-    cuts[n] = in->len;
+    cuts[n] = to;
+}
+
+size_t ct_input_line_after(const ct_input *in, size_t at)
+{
+    if (at >= in->len) return in->len;
+    const char *nl = memchr(in->data + at, '\n', in->len - at);
+    return nl ? (size_t)(nl - in->data) + 1 : in->len;
 }
 
 typedef struct count_cb_ctx {

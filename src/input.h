@@ -72,6 +72,10 @@ uint64_t ct_input_walk_lines(const ct_input *in, size_t from, size_t to, uint64_
                             ct_span_cb cb, void *ctx, int *stopped);
 /* Cut [0, len) into n pieces at line starts: cuts[0] = 0 < ... <= cuts[n] = len. */
 void ct_input_split_lines(const ct_input *in, size_t n, size_t *cuts);
+/* The same for [from, to), which must start at a line start. */
+void ct_input_split_range(const ct_input *in, size_t from, size_t to, size_t n, size_t *cuts);
+/* The start of the line after the one holding byte at (len at the end). */
+size_t ct_input_line_after(const ct_input *in, size_t at);
 
 /* Skip one JSON value starting at p (after whitespace); returns the end or
  * NULL if it is not a well-formed value within the nesting limit. Exposed

@@ -31,6 +31,50 @@ static int resolve_repo_dir(const ct_session_opts *o, ct_sbuf *dir, int *explici
     return ct_repo_default_dir(dir);
 }
 
+static void s_lock(ct_session *s)
+{
+    if (s->lock) s->lock(s->hook_ctx);
+}
+
+static void s_unlock(ct_session *s)
+{
+    if (s->unlock) s->unlock(s->hook_ctx);
+}
+
+static void store_lock(void *ctx) { s_lock(ctx); }
+static void store_unlock(void *ctx) { s_unlock(ctx); }
+
+/* Rule alerts of the events not scanned yet, appended (progressive loading).
+ * The scan only reads the store, which only this thread changes: it runs
+ * unlocked; appending and giving statuses is under the lock. */
+static void scan_new(ct_session *s)
+{
+    size_t nev = s->store.nev;
+    if (s->scanned >= nev) return;
+    ct_rules_bind(&s->rules, &s->store);
+    ct_alerts fresh;
+    ct_scan_events(&s->store, &s->rules, s->scanned, nev, &fresh);
+    s_lock(s);
+    size_t from = s->alerts.n;
+    if (fresh.n) {
+        s->alerts.v = ct_xrealloc(s->alerts.v, (from + fresh.n) * sizeof *s->alerts.v);
+        memcpy(s->alerts.v + from, fresh.v, fresh.n * sizeof *fresh.v);
+        s->alerts.n = from + fresh.n;
+    }
+    s->scanned = nev;
+    ct_triage_apply_new(s, from);
+    s_unlock(s);
+    free(fresh.v);
+}
+
+static void on_events(void *ctx)
+{
+    ct_session *s = ctx;
+    size_t before = s->alerts.n, scanned = s->scanned;
+    scan_new(s);
+    if (s->published && (s->alerts.n != before || s->scanned != scanned)) s->published(s->hook_ctx);
+}
+
 int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
 {
     memset(s, 0, sizeof *s);
@@ -41,6 +85,17 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     }
     s->store.progress = o->progress;
     s->store.progress_ctx = o->progress_ctx;
+    if (o->step_bytes) {
+        s->lock = o->lock;
+        s->unlock = o->unlock;
+        s->published = o->published;
+        s->hook_ctx = o->hook_ctx;
+        s->store.step_bytes = o->step_bytes;
+        s->store.on_events = on_events;
+        s->store.lock = store_lock;
+        s->store.unlock = store_unlock;
+        s->store.hook_ctx = s;
+    }
     s->window_ms = o->window_set ? o->window_ms : CT_CORR_DEFAULT_WINDOW;
     s->analyst = o->analyst ? ct_xstrdup(o->analyst) : NULL;
 
@@ -89,12 +144,32 @@ int ct_session_add_file(ct_session *s, const char *path)
     return 0;
 }
 
+void ct_session_index(ct_session *s)
+{
+    if (s->corr) return;
+    ct_corr *c = ct_corr_build(&s->store);
+    s_lock(s);
+    s->corr = c;
+    s_unlock(s);
+}
+
 int ct_session_finish(ct_session *s, ct_sbuf *err)
 {
-    ct_rules_bind(&s->rules, &s->store);
-    ct_scan(&s->store, &s->rules, &s->alerts);
-    s->corr = ct_corr_build(&s->store);
-    return ct_triage_apply(s, err);
+    if (!s->store.step_bytes) {
+        ct_rules_bind(&s->rules, &s->store);
+        ct_scan(&s->store, &s->rules, &s->alerts);
+    } else {
+        scan_new(s); /* nothing, unless a file was added after the last step */
+        ct_rules_bind(&s->rules, &s->store);
+        s_lock(s);
+        ct_scan_finish(&s->store, &s->rules, &s->alerts);
+        s_unlock(s);
+    }
+    ct_session_index(s);
+    s_lock(s);
+    int rc = ct_triage_apply(s, err);
+    s_unlock(s);
+    return rc;
 }
 
 int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err)

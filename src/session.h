@@ -25,6 +25,17 @@ typedef struct ct_session_opts {
     void *diag_ctx;
     ct_progress_fn progress;
     void *progress_ctx;
+    /* Progressive loading (the console): alerts appear while files load.
+     * With step_bytes, big NDJSON files load in steps (store.h); after each
+     * step the new events are scanned, their alerts appended to s->alerts
+     * (unsorted until ct_session_finish) with their statuses, and published
+     * runs. The loader's changes that a reader on another thread could see
+     * happen between lock and unlock. */
+    size_t step_bytes;
+    void (*lock)(void *ctx);
+    void (*unlock)(void *ctx);
+    void (*published)(void *ctx);
+    void *hook_ctx;
 } ct_session_opts;
 
 typedef struct ct_session {
@@ -40,6 +51,10 @@ typedef struct ct_session {
     int missing_files;         /* FILE operands that could not be read */
     size_t rule_errors;
     struct ct_triage_state *triage;
+    /* progressive loading */
+    size_t scanned;            /* events [0, scanned) have their rule alerts in alerts */
+    void (*lock)(void *ctx), (*unlock)(void *ctx), (*published)(void *ctx);
+    void *hook_ctx;
 } ct_session;
 
 /* Open: resolve and (when need_repo, or when it already exists) open the rules
@@ -52,6 +67,9 @@ int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
 int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
 int ct_session_add_file(ct_session *s, const char *path);
 int ct_session_finish(ct_session *s, ct_sbuf *err); /* scan + index + apply */
+/* Build the correlation index now (the console's loader thread, so that
+ * ct_session_finish on the drawing thread is short); finish then reuses it. */
+void ct_session_index(ct_session *s);
 void ct_session_close(ct_session *s);
 
 /* Per status counts over the alerts. */

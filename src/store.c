@@ -102,6 +102,7 @@ typedef struct worker {
     /* progress: only the worker on the calling thread reports */
     ct_store *st;
     size_t last_progress;
+    size_t pfrom, pto;        /* the bytes this worker's progress stands for */
 } worker;
 
 #define RELEASE_STEP (8u << 20)
@@ -273,10 +274,11 @@ static int on_record(void *vctx, const ct_span *sp)
     }
     if (w->st && w->st->progress && sp->off - w->last_progress > (4u << 20)) {
         w->last_progress = sp->off;
-        /* the calling thread's piece stands for the whole file's progress */
+        /* the calling thread's piece stands for its whole step's progress */
         size_t span = w->to - w->from;
-        size_t done = span ? (size_t)((double)(sp->off - w->from) / (double)span * (double)w->in->len)
-                           : w->in->len;
+        size_t done = w->pfrom + (span ? (size_t)((double)(sp->off - w->from) / (double)span *
+                                                  (double)(w->pto - w->pfrom))
+                                       : w->pto - w->pfrom);
         w->st->progress(w->st->progress_ctx, done, w->in->len);
     }
     return 0;
@@ -292,6 +294,8 @@ static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from
     w->released = from;
     w->populated = from;
     w->last_progress = from;
+    w->pfrom = 0;
+    w->pto = in->len;
     w->fast = ct_fast_enabled();
     ct_pool_init(&w->pool);
     /* about one new string (a record id) per record of ~1.5 KB: size the
@@ -372,10 +376,55 @@ static int walk_one(void *vctx, const ct_span *sp)
     return on_record(vctx, sp);
 }
 
-static size_t load_threads(const ct_input *in, ct_format fmt)
+static void st_lock(ct_store *st)
 {
-    if (fmt != CT_FMT_NDJSON || in->len < (4u << 20)) return 1;
-    return ct_threads();
+    if (st->lock) st->lock(st->hook_ctx);
+}
+
+static void st_unlock(ct_store *st)
+{
+    if (st->unlock) st->unlock(st->hook_ctx);
+}
+
+static size_t load_threads(size_t len)
+{
+    return len < (4u << 20) ? 1 : ct_threads();
+}
+
+/* NDJSON bytes [from, to) (line starts) in nt pieces on as many threads,
+ * merged in order; *line_base is the line number of from, and advances. */
+static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t from, size_t to,
+                       uint64_t *line_base)
+{
+    size_t nt = load_threads(to - from);
+    size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
+    ct_input_split_range(pin, from, to, nt, cuts);
+    worker *ws = ct_xcalloc(nt, sizeof *ws);
+    pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
+    int *started = ct_xcalloc(nt, sizeof *started);
+    for (size_t k = 0; k < nt; k++) worker_init(&ws[k], pin, idx, cuts[k], cuts[k + 1]);
+    ws[0].st = st;
+    ws[0].pfrom = from;
+    ws[0].pto = to;
+    for (size_t k = 1; k < nt; k++)
+        started[k] = pthread_create(&tids[k], NULL, worker_run, &ws[k]) == 0;
+    worker_run(&ws[0]);
+    /* a piece whose thread could not start runs here */
+    for (size_t k = 1; k < nt; k++)
+        if (!started[k]) worker_run(&ws[k]);
+    for (size_t k = 1; k < nt; k++)
+        if (started[k]) pthread_join(tids[k], NULL);
+    st_lock(st);
+    for (size_t k = 0; k < nt; k++) {
+        worker_merge(st, &ws[k], pin->name, *line_base);
+        *line_base += ws[k].lines;
+        worker_free(&ws[k]);
+    }
+    st_unlock(st);
+    free(started);
+    free(tids);
+    free(ws);
+    free(cuts);
 }
 
 int ct_store_load(ct_store *st, const char *path)
@@ -390,6 +439,7 @@ int ct_store_load(ct_store *st, const char *path)
         ct_sbuf_free(&warn);
         return -1;
     }
+    st_lock(st);
     st->srcs = ct_xrealloc(st->srcs, (st->nsrcs + 1) * sizeof *st->srcs);
     uint32_t idx = (uint32_t)st->nsrcs++;
     st->srcs[idx].in = in;
@@ -399,39 +449,27 @@ int ct_store_load(ct_store *st, const char *path)
     st->srcs[idx].fmt = fmt;
     st->stats.bytes += pin->len;
     if (fmt == CT_FMT_EMPTY) st->diag(st->diag_ctx, pin->name, 0, "empty file: no records");
-    size_t nt = load_threads(pin, fmt);
-    if (nt == 1) {
+    st_unlock(st);
+    if (fmt == CT_FMT_NDJSON && (st->step_bytes || load_threads(pin->len) > 1)) {
+        uint64_t base = 1;
+        size_t step = st->step_bytes ? st->step_bytes : pin->len;
+        for (size_t from = 0; from < pin->len;) {
+            size_t to = pin->len - from > step ? ct_input_line_after(pin, from + step - 1) : pin->len;
+            load_lines(st, pin, idx, from, to, &base);
+            if (st->on_events) st->on_events(st->hook_ctx);
+            from = to;
+            if (step < st->step_bytes * 16 && step <= SIZE_MAX / 2) step *= 2;
+        }
+    } else {
         worker w;
         worker_init(&w, pin, idx, 0, pin->len);
         w.st = st;
         ct_input_walk(pin, fmt, walk_one, bad_record, &w);
+        st_lock(st);
         worker_merge(st, &w, pin->name, 0);
+        st_unlock(st);
         worker_free(&w);
-    } else {
-        size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
-        ct_input_split_lines(pin, nt, cuts);
-        worker *ws = ct_xcalloc(nt, sizeof *ws);
-        pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
-        int *started = ct_xcalloc(nt, sizeof *started);
-        for (size_t k = 0; k < nt; k++) worker_init(&ws[k], pin, idx, cuts[k], cuts[k + 1]);
-        ws[0].st = st;
-        for (size_t k = 1; k < nt; k++)
-            started[k] = pthread_create(&tids[k], NULL, worker_run, &ws[k]) == 0;
-        worker_run(&ws[0]);
-        /* a piece whose thread could not start runs here */
-        for (size_t k = 1; k < nt; k++)
-            if (!started[k]) worker_run(&ws[k]);
-        uint64_t base = 1;
-        for (size_t k = 0; k < nt; k++) {
-            if (started[k]) pthread_join(tids[k], NULL);
-            worker_merge(st, &ws[k], pin->name, base);
-            base += ws[k].lines;
-            worker_free(&ws[k]);
-        }
-        free(started);
-        free(tids);
-        free(ws);
-        free(cuts);
+        if (st->on_events) st->on_events(st->hook_ctx);
     }
     /* parsed bytes are not needed resident; they fault back in on demand */
     ct_input_release(pin, 0, pin->len);

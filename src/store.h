@@ -63,6 +63,16 @@ typedef struct ct_store {
     void *progress_ctx;
     uint64_t *seen;            /* dedupe set: hashes of (dataset, record id) */
     size_t nseen, seen_cap;
+    /* Progressive loading (the console shows alerts while a big file loads):
+     * with step_bytes, NDJSON is read in steps (the first of step_bytes, each
+     * next one twice as big, up to 16x), and on_events runs after each step's
+     * events are appended, in file order. lock / unlock bracket every change
+     * of the events, sources, stats and pool, for readers on other threads. */
+    size_t step_bytes;
+    void (*on_events)(void *ctx);
+    void (*lock)(void *ctx);
+    void (*unlock)(void *ctx);
+    void *hook_ctx;
 } ct_store;
 
 void ct_store_init(ct_store *st);

@@ -104,9 +104,8 @@ static void collect(void *ctx, const char *file, uint64_t line, const char *msg)
 
 /* ---- apply -------------------------------------------------------------------- */
 
-int ct_triage_apply(ct_session *s, ct_sbuf *err)
+static void load_state(ct_session *s)
 {
-    (void)err;
     ct_triage_state_free(s->triage);
     struct ct_triage_state *t = ct_xcalloc(1, sizeof *t);
     ct_sbuf_init(&t->messages);
@@ -117,7 +116,12 @@ int ct_triage_apply(ct_session *s, ct_sbuf *err)
         ct_exc_load(root_of(s), &t->exc, collect, &dc);
         ct_decisions_load(root_of(s), &t->dec, collect, &dc);
     }
-    for (size_t i = 0; i < s->alerts.n; i++) {
+}
+
+static void apply_from(ct_session *s, size_t from)
+{
+    struct ct_triage_state *t = s->triage;
+    for (size_t i = from; i < s->alerts.n; i++) {
         ct_alert *a = &s->alerts.v[i];
         free(a->suppressed_by);
         free(a->decision_by);
@@ -142,7 +146,20 @@ int ct_triage_apply(ct_session *s, ct_sbuf *err)
             a->status = CT_STATUS_SUPPRESSED;
         }
     }
+}
+
+int ct_triage_apply(ct_session *s, ct_sbuf *err)
+{
+    (void)err;
+    load_state(s);
+    apply_from(s, 0);
     return 0;
+}
+
+void ct_triage_apply_new(ct_session *s, size_t from)
+{
+    if (!s->triage) load_state(s);
+    apply_from(s, from);
 }
 
 /* ---- commit messages -------------------------------------------------------------- */

@@ -10,6 +10,9 @@
  * status, suppressed_by and decision_by. Without a repo: everything open.
  * Called by ct_session_finish and after every commit, revert and sync. */
 int ct_triage_apply(ct_session *s, ct_sbuf *err);
+/* The same for the alerts from index `from` on (progressive loading appends
+ * them); loads exceptions and decisions only when not loaded yet. */
+void ct_triage_apply_new(ct_session *s, size_t from);
 void ct_triage_state_free(struct ct_triage_state *t);
 
 int ct_triage_ack(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err);
