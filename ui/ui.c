@@ -262,16 +262,40 @@ static int script_next(void)
     }
 }
 
+static int loader_sync(void);
+static pthread_mutex_t ui_mu = PTHREAD_MUTEX_INITIALIZER; /* held by the main thread but while waiting */
+
 int ui_next_key(void)
 {
     static int err_storm;
-    if (script_on) return script_next();
+    if (script_on) {
+        /* scripted keys act on the whole load, so runs are repeatable */
+        while (ui.loading) {
+            pthread_mutex_unlock(&ui_mu);
+            struct timespec ts = {0, 20 * 1000000L};
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&ui_mu);
+            check_signal();
+            if (loader_sync()) ui_redraw();
+        }
+        return script_next();
+    }
     for (;;) {
         check_signal();
+        int was_loading = ui.loading;
+        if (was_loading) wtimeout(stdscr, 100);
         wint_t wc;
         double t0 = now_ms();
+        pthread_mutex_unlock(&ui_mu);
         int r = wget_wch(stdscr, &wc);
+        pthread_mutex_lock(&ui_mu);
         check_signal();
+        if (was_loading) {
+            /* new alerts or the end of the load: views reload before a key acts */
+            int changed = loader_sync();
+            if (r == ERR) return UI_KEY_TICK;
+            (void)changed;
+        }
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
             if (now_ms() - t0 < 50) {
@@ -309,7 +333,7 @@ char *ui_prompt(const char *prompt, const char *initial)
         }
         if (key == 27 || key == 7 || key == 3 || ui.quit) break;
         if ((key == KEY_BACKSPACE || key == 127 || key == 8) && !f.text.len) break;
-        if (key == KEY_RESIZE) continue;
+        if (key == KEY_RESIZE || key == UI_KEY_TICK) continue;
         ui_field_key(&f, key);
     }
     ct_sbuf_free(&f.text);
@@ -352,6 +376,13 @@ int ui_command(const char *line)
         ui_act_history();
         return 1;
     }
+    static const char *const after_load[] = {"ack", "reopen", "fp", "remediate", "open",
+                                             "history", "revert", "sync", "window"};
+    for (size_t i = 0; ui.loading && i < CT_ARRAY_LEN(after_load); i++)
+        if (!strcmp(cmd, after_load[i])) {
+            ui_msg(1, "still %s: :%s works once loading ends", ui.progress, cmd);
+            return 1;
+        }
     if (!strcmp(cmd, "window")) {
         int64_t ms;
         if (ct_duration_parse(args, &ms) < 0 || ms <= 0) {
@@ -394,6 +425,13 @@ static void handle_key(int key)
         ui_msg(0, "%s: no action here (? for help)", ui_key_name(key, kb));
         return;
     }
+    /* While alerts are still coming in, the queue is for browsing: an open
+     * alert or a decision needs them all (correlation, statuses, ids). */
+    if (ui.loading && (req == REQ_ENTER || req == REQ_ACK || req == REQ_FP || req == REQ_REMEDIATE ||
+                       req == REQ_REOPEN || req == REQ_HISTORY) && v->ops == &ui_queue_ops) {
+        ui_msg(1, "still %s: opening alerts and decisions wait for the end", ui.progress);
+        return;
+    }
     ui.msg[0] = 0;
     if (v->ops->request && v->ops->request(v, req)) return;
     switch (req) {
@@ -418,9 +456,38 @@ static void handle_key(int key)
 }
 
 /* ---- loading ---- */
+static char **diags;
+static size_t ndiags;
+
+static const char *ui_last_diag(void)
+{
+    return ndiags ? diags[ndiags - 1] : NULL;
+}
+
 static double last_progress_draw;
 static int load_file_i, load_files_n;
 static const char *load_file_name;
+
+/* Loading runs on a thread of its own so that the terminal stays live (Q,
+ * resize, hang-up). It loads big files in steps and publishes each step's
+ * alerts: the queue is on screen after the first step, and fills as the rest
+ * loads (the status line shows how far). Every change the loader makes to
+ * the session is under ui_mu, which the main thread holds except while it
+ * waits for a key. */
+static int loading_in_thread;
+static _Atomic size_t prog_done, prog_total;
+static _Atomic int prog_file, load_done;
+static _Atomic unsigned pub_gen;
+static unsigned seen_gen;
+static pthread_t loader_th;
+static int complete_traced = 1;
+
+static double load_fraction(int file_i, size_t done, size_t total)
+{
+    double frac_file = total ? (double)done / (double)total : 0;
+    double frac = load_files_n ? ((double)file_i + frac_file) / load_files_n : 1;
+    return frac > 1 ? 1 : frac;
+}
 
 static void draw_loading(size_t done, size_t total)
 {
@@ -443,9 +510,7 @@ static void draw_loading(size_t done, size_t total)
     ui_put(y, 2, COLS - 4, buf, 0, 0);
     ui_put(y + 3, 2, COLS - 4, "Q quits", UI_DIM, 0);
     int bw = COLS - 12;
-    double frac_file = total ? (double)done / (double)total : 0;
-    double frac = load_files_n ? ((double)load_file_i + frac_file) / load_files_n : 1;
-    if (frac > 1) frac = 1;
+    double frac = load_fraction(load_file_i, done, total);
     int filled = (int)(frac * bw);
     move(y + 1, 2);
     addch('[');
@@ -462,13 +527,6 @@ static void draw_loading(size_t done, size_t total)
     refresh();
 }
 
-/* Loading runs on a thread of its own so that the terminal stays live (Q,
- * resize, hang-up); the loader then only publishes its progress here and
- * the main thread draws it. In script mode loading stays on the main thread. */
-static int loading_in_thread;
-static _Atomic size_t prog_done, prog_total;
-static _Atomic int prog_file, load_done;
-
 static void on_progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
@@ -484,47 +542,82 @@ static void on_progress(void *ctx, size_t done, size_t total)
     draw_loading(done, total);
 }
 
+static void hook_lock(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&ui_mu);
+}
+
+static void hook_unlock(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_unlock(&ui_mu);
+}
+
+static long load_pause_ms; /* $CREDTRIAGE_LOAD_PAUSE_MS: slow storage, for tests and demos */
+
+static void hook_published(void *ctx)
+{
+    (void)ctx;
+    atomic_fetch_add(&pub_gen, 1);
+    if (load_pause_ms > 0) {
+        struct timespec ts = {load_pause_ms / 1000, (load_pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 typedef struct loader {
     ct_session_opts *o;
     int missing;
     int finish_rc;
     ct_sbuf err;
+    char readonly_why[512];
 } loader;
+static loader L;
 
+/* The loader: every file (alerts published step by step), then the
+ * correlation index; the short rest (sorting, Elastic alerts, statuses) is
+ * ct_session_finish on the main thread. */
 static void *loader_main(void *arg)
 {
-    loader *L = arg;
-    for (int i = 0; i < L->o->nfiles; i++) {
+    (void)arg;
+    for (int i = 0; i < L.o->nfiles; i++) {
         atomic_store(&prog_file, i);
         atomic_store(&prog_done, 0);
         atomic_store(&prog_total, 1);
         if (!loading_in_thread) {
             load_file_i = i;
-            load_file_name = L->o->files[i];
+            load_file_name = L.o->files[i];
             draw_loading(0, 1);
         }
-        if (ct_session_add_file(&ui.s, L->o->files[i]) < 0) L->missing++;
+        if (ct_session_add_file(&ui.s, L.o->files[i]) < 0) L.missing++;
     }
-    atomic_store(&prog_file, L->o->nfiles);
+    atomic_store(&prog_file, L.o->nfiles);
     if (!loading_in_thread) {
-        load_file_i = L->o->nfiles;
+        load_file_i = L.o->nfiles;
         draw_loading(1, 1);
     }
-    L->finish_rc = ct_session_finish(&ui.s, &L->err);
+    ct_session_index(&ui.s);
     atomic_store(&load_done, 1);
     return NULL;
 }
 
-/* The main thread while the loader works: draw its progress, keep the
- * terminal live; Q (or Ctrl-C) quits at once. */
-static void wait_for_loader(loader *L)
+/* The main thread until the first alerts are published (or the load ends):
+ * the loading screen, live; Q (or Ctrl-C) quits at once. */
+static void wait_for_loader(void)
 {
-    wtimeout(stdscr, 100);
-    while (!atomic_load(&load_done)) {
+    wtimeout(stdscr, script_on ? 20 : 100);
+    while (!atomic_load(&load_done) && !atomic_load(&pub_gen)) {
         int fi = atomic_load(&prog_file);
         load_file_i = fi;
-        load_file_name = fi < L->o->nfiles ? L->o->files[fi] : NULL;
+        load_file_name = fi < L.o->nfiles ? L.o->files[fi] : NULL;
         draw_loading(atomic_load(&prog_done), atomic_load(&prog_total));
+        if (script_on) {
+            struct timespec ts = {0, 20 * 1000000L};
+            nanosleep(&ts, NULL);
+            check_signal();
+            continue;
+        }
         wint_t wc;
         int r = wget_wch(stdscr, &wc);
         check_signal();
@@ -541,8 +634,58 @@ static void wait_for_loader(loader *L)
     wtimeout(stdscr, 500);
 }
 
-static char **diags;
-static size_t ndiags;
+static void loaded_message(void)
+{
+    if (L.readonly_why[0])
+        ui_msg(1, "read-only, no rules repo: %s", L.readonly_why);
+    else if (L.missing || ui.ndiag)
+        ui_msg(L.missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", L.missing,
+               L.missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
+               ui_last_diag() ? ": " : "", ui_last_diag() ? ui_last_diag() : "");
+    else
+        ui_msg(0, "%zu alerts from %zu events in %d file%s (? for help)", ui.s.alerts.n,
+               ui.s.store.stats.events, L.o->nfiles, L.o->nfiles == 1 ? "" : "s");
+}
+
+/* Main thread, ui_mu held: take what the loader published. 1 if anything
+ * changed (views were reloaded). At the end of the load: join the loader,
+ * finish the session (sort, Elastic alerts, statuses) and leave loading. */
+static int loader_sync(void)
+{
+    if (!ui.loading) return 0;
+    unsigned g = atomic_load(&pub_gen);
+    int done = atomic_load(&load_done);
+    int fi = atomic_load(&prog_file);
+    double frac = load_fraction(fi, atomic_load(&prog_done), atomic_load(&prog_total));
+    snprintf(ui.progress, sizeof ui.progress, "loading %d%%, %zu alert%s so far", (int)(frac * 100),
+             ui.s.alerts.n, ui.s.alerts.n == 1 ? "" : "s");
+    if (g == seen_gen && !done) return 0;
+    seen_gen = g;
+    if (done) {
+        if (loading_in_thread) {
+            /* the loader may wait for ui_mu on its way out */
+            pthread_mutex_unlock(&ui_mu);
+            pthread_join(loader_th, NULL);
+            pthread_mutex_lock(&ui_mu);
+            loading_in_thread = 0;
+        }
+        /* no other thread now: the session's hooks would wait for ui_mu, held here */
+        ui.s.lock = ui.s.unlock = ui.s.published = NULL;
+        L.finish_rc = ct_session_finish(&ui.s, &L.err);
+        ui.loading = 0;
+        ui.progress[0] = 0;
+        if (L.finish_rc < 0) {
+            ui_msg(1, "%s", L.err.buf);
+        } else {
+            loaded_message();
+        }
+        complete_traced = 0;
+        wtimeout(stdscr, 500);
+    }
+    ui_refresh_all();
+    return 1;
+}
+
 
 static void on_diag(void *ctx, const char *file, uint64_t line, const char *msg)
 {
@@ -664,6 +807,15 @@ int ct_ui_main(int argc, char **argv)
     o.nfiles = argc - optind;
     o.diag = on_diag;
     o.progress = on_progress;
+    /* big files load in steps, the first small so the queue shows at once */
+    o.step_bytes = 32u << 20;
+    const char *stepv = getenv("CREDTRIAGE_LOAD_STEP"); /* bytes; for tests */
+    if (stepv && *stepv && atol(stepv) > 0) o.step_bytes = (size_t)atol(stepv);
+    const char *pausev = getenv("CREDTRIAGE_LOAD_PAUSE_MS");
+    if (pausev && *pausev) load_pause_ms = atol(pausev);
+    o.lock = hook_lock;
+    o.unlock = hook_unlock;
+    o.published = hook_published;
 
     start_curses();
     const char *sp = getenv("CREDTRIAGE_SCRIPT");
@@ -673,13 +825,14 @@ int ct_ui_main(int argc, char **argv)
     draw_loading(0, 0);
     ct_sbuf err;
     ct_sbuf_init(&err);
-    char readonly_why[512] = "";
+    L.o = &o;
+    ct_sbuf_init(&L.err);
     int rc_begin = ct_session_begin(&ui.s, &o, &err);
     if (rc_begin < 0 && !o.repo_dir && !getenv("CREDTRIAGE_REPO")) {
         /* The default repo could not be created (typically: no analyst
          * identity yet). Reading alerts must not depend on it: go on with the
          * shipped rules, read-only, and say why actions are disabled. */
-        snprintf(readonly_why, sizeof readonly_why, "%s", err.buf);
+        snprintf(L.readonly_why, sizeof L.readonly_why, "%s", err.buf);
         ct_session_close(&ui.s);
         ct_sbuf_reset(&err);
         o.need_repo = 0;
@@ -692,52 +845,55 @@ int ct_ui_main(int argc, char **argv)
         ct_sbuf_free(&err);
         return CT_EXIT_REPO;
     }
-    loader L = {&o, 0, 0, {0}};
-    ct_sbuf_init(&L.err);
-    pthread_t th;
-    loading_in_thread = !script_on && pthread_create(&th, NULL, loader_main, &L) == 0;
-    if (loading_in_thread) {
-        wait_for_loader(&L);
-        pthread_join(th, NULL);
-        loading_in_thread = 0;
-    } else {
-        loader_main(&L);
-    }
-    int missing = L.missing;
+    ui.session_ok = 1;
+    ui.loading = 1;
+    loading_in_thread = pthread_create(&loader_th, NULL, loader_main, NULL) == 0;
+    if (loading_in_thread) wait_for_loader();
+    else loader_main(NULL);
+    pthread_mutex_lock(&ui_mu);
+    seen_gen = atomic_load(&pub_gen);
+    loader_sync(); /* at the end of a short load: finished already */
     if (L.finish_rc < 0) {
         restore_terminal();
         fprintf(stderr, "%s: %s\n", ct_prog, L.err.buf);
+        pthread_mutex_unlock(&ui_mu);
         ct_session_close(&ui.s);
         ct_sbuf_free(&L.err);
         ct_sbuf_free(&err);
         return CT_EXIT_REPO;
     }
-    ct_sbuf_free(&L.err);
-    ui.session_ok = 1;
-    ui.progress[0] = 0;
     ui_status_update();
-    if (readonly_why[0])
-        ui_msg(1, "read-only, no rules repo: %s", readonly_why);
-    else if (missing || ui.ndiag)
-        ui_msg(missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", missing,
-               missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
-               ndiags ? ": " : "", ndiags ? diags[ndiags - 1] : "");
-    else
-        ui_msg(0, "%zu alerts from %zu events in %d file%s (? for help)", ui.s.alerts.n,
-               ui.s.store.stats.events, o.nfiles, o.nfiles == 1 ? "" : "s");
+    if (ui.loading)
+        ui_msg(0, "loading: alerts appear as the files are read; opening one and actions wait for the end");
     ui_push(&ui_queue_ops, NULL);
     ui_redraw();
-    ui_trace("start->first-queue-frame %.1f ms", now_ms() - t_start);
+    ui_trace("start->first-queue-frame %.1f ms (%zu alerts, %s)", now_ms() - t_start, ui.s.alerts.n,
+             ui.loading ? ui.progress : "loaded");
+    if (!ui.loading) {
+        complete_traced = 1;
+        ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", now_ms() - t_start, ui.s.alerts.n);
+    }
 
     while (!ui.quit) {
         int key = ui_next_key();
         double t0 = now_ms();
         if (ui.quit) break;
-        handle_key(key);
+        if (key != UI_KEY_TICK) handle_key(key);
         if (ui.quit) break;
         ui_redraw();
+        if (!complete_traced) {
+            complete_traced = 1;
+            ui_status_update();
+            ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", now_ms() - t_start, ui.s.alerts.n);
+        }
         char kb[16];
-        ui_trace("key->frame %.3f ms %s", now_ms() - t0, ui_key_name(key, kb));
+        if (key != UI_KEY_TICK) ui_trace("key->frame %.3f ms %s", now_ms() - t0, ui_key_name(key, kb));
+    }
+    if (ui.loading) {
+        /* the loader still owns the session: leave without touching it */
+        restore_terminal();
+        fprintf(stderr, "%s: quit while loading\n", ct_prog);
+        _exit(CT_EXIT_OK);
     }
     while (ui.nstack) {
         ui_view *v = ui.stack[--ui.nstack];
@@ -746,8 +902,10 @@ int ct_ui_main(int argc, char **argv)
         free(v);
     }
     restore_terminal();
+    pthread_mutex_unlock(&ui_mu);
     ct_session_close(&ui.s);
     ct_sbuf_free(&err);
+    ct_sbuf_free(&L.err);
     free(ui.branch);
     free(ui.identity);
     for (size_t i = 0; i < ndiags; i++) free(diags[i]);

@@ -126,6 +126,7 @@ extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops
 typedef struct ui_state {
     ct_session s;
     int session_ok;
+    int loading;           /* alerts are still being added (progressive load): browse only */
     int color, utf8, acs;
     ui_view *stack[16];
     int nstack;
@@ -154,7 +155,10 @@ void ui_status_draw(int y, int w);
 /* Read a line on the message row (prompt), with the main loop's key source.
  * Returns a malloc'd string, or NULL when cancelled. */
 char *ui_prompt(const char *prompt, const char *initial);
-int ui_next_key(void);             /* script or terminal */
+/* The next key from the script or the terminal; UI_KEY_TICK while loading
+ * when nothing was pressed but the loader published (redraw, no key). */
+int ui_next_key(void);
+#define UI_KEY_TICK (KEY_MAX + 1)
 void ui_redraw(void);              /* draw everything now */
 int ui_command(const char *line); /* run one ':' command */
 

@@ -33,6 +33,8 @@ typedef struct queue {
     size_t *corr;       /* cached ct_corr_count per alert, SIZE_MAX = not yet */
     size_t ncorr;
     size_t ntagged;
+    char cur_id[17];    /* the alert under the cursor at the last draw: alerts
+                         * are re-sorted when a progressive load ends */
 } queue;
 
 static void q_init(ui_view *v);
@@ -106,8 +108,7 @@ static int visible(queue *q, size_t i)
 
 static void rebuild(queue *q)
 {
-    size_t keep = SIZE_MAX, old_cur = q->cur;
-    if (q->cur < q->nrows) keep = q->rows[q->cur].alert;
+    size_t old_cur = q->cur;
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++)
@@ -143,8 +144,8 @@ static void rebuild(queue *q)
     free(idx);
     /* stay on the same alert; if it left the filter (acknowledged, closed), on the same row */
     q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
-    for (size_t r = 0; r < q->nrows; r++)
-        if (!q->rows[r].header && q->rows[r].alert == keep) {
+    for (size_t r = 0; q->cur_id[0] && r < q->nrows; r++)
+        if (!q->rows[r].header && !strcmp(ui.s.alerts.v[q->rows[r].alert].id, q->cur_id)) {
             q->cur = r;
             break;
         }
@@ -205,13 +206,16 @@ static void q_draw(ui_view *v, int y, int h, int w)
     h--;
     if (h < 1) return;
     if (!q->nrows) {
+        q->cur_id[0] = 0;
         ui_put(y + 1, 2, w - 4,
-               q->status == CT_STATUS_OPEN ? "No open alerts. F cycles the status filter, :filter clear resets the others."
-                                           : "No alerts match the filter. :filter clear resets it.",
+               ui.loading ? "No alerts yet: they appear here as the files load."
+               : q->status == CT_STATUS_OPEN ? "No open alerts. F cycles the status filter, :filter clear resets the others."
+                                             : "No alerts match the filter. :filter clear resets it.",
                0, 0);
         return;
     }
     if (q->cur >= q->nrows) q->cur = q->nrows - 1;
+    if (!q->rows[q->cur].header) memcpy(q->cur_id, ui.s.alerts.v[q->rows[q->cur].alert].id, sizeof q->cur_id);
     if (q->cur < q->top) q->top = q->cur;
     if (q->cur >= q->top + (size_t)h) q->top = q->cur - (size_t)h + 1;
     for (int r = 0; r < h; r++) {
@@ -245,8 +249,9 @@ static void q_draw(ui_view *v, int y, int h, int w)
         x += ui_put(y + r, x, 5, ui_status_short(a->status),
                     base | (a->status == CT_STATUS_OPEN ? UI_BOLD : UI_DIM), 1);
         size_t cc = corr_count(q, row->alert);
-        /* four columns: 9999, then 12k, 999k, 12M */
-        if (cc < 10000) snprintf(cnt, sizeof cnt, "%4zu ", cc);
+        /* four columns: 9999, then 12k, 999k, 12M; "-" until the index is built */
+        if (!ui.s.corr) snprintf(cnt, sizeof cnt, "   - ");
+        else if (cc < 10000) snprintf(cnt, sizeof cnt, "%4zu ", cc);
         else if (cc < 1000000) snprintf(cnt, sizeof cnt, "%3zuk ", cc / 1000);
         else snprintf(cnt, sizeof cnt, "%3zuM ", cc / 1000000 > 999 ? (size_t)999 : cc / 1000000);
         x += ui_put(y + r, x, 5, cnt, base, 1);
