@@ -107,10 +107,13 @@ for n in $SIZES; do
                 tmux -L ctbench kill-server 2>/dev/null || true
             fi
             if [ -s "$tr" ] && grep -q 'first-queue-frame' "$tr"; then
-                ff=$(grep 'first-queue-frame' "$tr" | tail -1 | awk '{print $2}')
+                # "start->first-queue-frame 98.1 ms (639 alerts, loading 2%, ...)": the queue
+                # on screen, the load going on; complete: every alert in it
+                ff=$(grep 'first-queue-frame' "$tr" | tail -1 | sed 's/^[^ ]* //; s/, [0-9]* alerts so far//')
+                cf=$(grep 'complete-queue-frame' "$tr" | tail -1 | sed 's/^[^ ]* //')
                 kf=$(grep 'key->frame' "$tr" | awk '{print $2}' | sort -n |
                     awk '{a[NR]=$1} END { if (NR) printf "median %.2f ms, max %.2f ms over %d keys", a[int((NR+1)/2)], a[NR], NR; else printf "no keys traced" }')
-                echo "console    $n: start->first queue frame ${ff} ms; key->frame $kf" >>"$EXTRA"
+                echo "console    $n: start->first queue frame ${ff}; start->complete queue ${cf:-?}; key->frame $kf" >>"$EXTRA"
             else
                 echo "console    $n: n/a (console trace missing)" >>"$EXTRA"
             fi
