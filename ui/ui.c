@@ -847,9 +847,13 @@ int ct_ui_main(int argc, char **argv)
     }
     ui.session_ok = 1;
     ui.loading = 1;
-    loading_in_thread = pthread_create(&loader_th, NULL, loader_main, NULL) == 0;
-    if (loading_in_thread) wait_for_loader();
-    else loader_main(NULL);
+    loading_in_thread = 1; /* set before the thread starts: it reads it */
+    if (pthread_create(&loader_th, NULL, loader_main, NULL) == 0) {
+        wait_for_loader();
+    } else {
+        loading_in_thread = 0;
+        loader_main(NULL);
+    }
     pthread_mutex_lock(&ui_mu);
     seen_gen = atomic_load(&pub_gen);
     loader_sync(); /* at the end of a short load: finished already */
