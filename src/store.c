@@ -456,6 +456,7 @@ int ct_store_load(ct_store *st, const char *path)
         for (size_t from = 0; from < pin->len;) {
             size_t to = pin->len - from > step ? ct_input_line_after(pin, from + step - 1) : pin->len;
             load_lines(st, pin, idx, from, to, &base);
+            if (st->progress && to < pin->len) st->progress(st->progress_ctx, to, pin->len);
             if (st->on_events) st->on_events(st->hook_ctx);
             from = to;
             if (step < st->step_bytes * 16 && step <= SIZE_MAX / 2) step *= 2;
