@@ -157,6 +157,7 @@ static void rebuild(queue *q)
 
 static size_t corr_count(queue *q, size_t i)
 {
+    if (!ui.s.corr) return 0; /* still loading: nothing to cache yet */
     if (q->ncorr != ui.s.alerts.n) {
         free(q->corr);
         q->ncorr = ui.s.alerts.n;
@@ -164,7 +165,7 @@ static size_t corr_count(queue *q, size_t i)
         for (size_t k = 0; k < q->ncorr; k++) q->corr[k] = SIZE_MAX;
     }
     if (q->corr[i] == SIZE_MAX)
-        q->corr[i] = ui.s.corr ? ct_corr_count(ui.s.corr, &ui.s.alerts.v[i], ui.s.window_ms) : 0;
+        q->corr[i] = ct_corr_count(ui.s.corr, &ui.s.alerts.v[i], ui.s.window_ms);
     return q->corr[i];
 }
 
