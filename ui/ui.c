@@ -290,17 +290,14 @@ int ui_next_key(void)
         int r = wget_wch(stdscr, &wc);
         pthread_mutex_lock(&ui_mu);
         check_signal();
-        if (was_loading) {
-            /* new alerts or the end of the load: views reload before a key acts */
-            int changed = loader_sync();
-            if (r == ERR) return UI_KEY_TICK;
-            (void)changed;
-        }
+        /* new alerts or the end of the load: views reload before a key acts */
+        if (was_loading) loader_sync();
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
             if (now_ms() - t0 < 50) {
                 if (++err_storm > 50 || errno == EIO) hangup_exit(SIGHUP);
             } else err_storm = 0;
+            if (was_loading) return UI_KEY_TICK; /* redraw: progress, new alerts */
             continue;
         }
         err_storm = 0;

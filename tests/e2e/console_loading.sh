@@ -4,7 +4,7 @@
 # while the status line says how far the load is; browsing works, opening an
 # alert or a decision waits, with a message, for the end; then every alert is
 # there (as many as `credtriage scan` finds) and Enter opens one. Q while
-# loading quits at once.
+# loading quits at once; a hang-up while loading ends the console.
 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
 
 ${CC:-cc} -O2 -std=c11 -o "$TMP/gen" tests/bench/gen.c || ct_fail "cannot build tests/bench/gen.c"
@@ -45,4 +45,12 @@ ct_wait "alerts so far" 10
 ct_keys Q
 ct_wait_exit 3
 [ "$CT_EXIT" = 0 ] || ct_fail "exit status $CT_EXIT after Q while loading"
+# the terminal vanishes while loading (SSH drops): the console goes away too
+ct_start CREDTRIAGE_LOAD_STEP=400000 CREDTRIAGE_LOAD_PAUSE_MS=2000 -- "$BIG"
+ct_wait "alerts so far" 10
+pid=$(cat "$TMP/pid")
+tmux -L "$SOCK" kill-server
+n=100
+while [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; n=$((n - 1)); done
+kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; echo "FAIL: the console outlived its terminal while loading" >&2; exit 1; }
 echo "ok: console shows alerts while loading (all $total at the end)"
