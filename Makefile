@@ -53,8 +53,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BIN)
-	@sh tests/run_unit.sh $(UNIT_BIN)
+# test_fastscan also compares its fast and full paths over generated records,
+# in raw and in ECS form (tests/bench/gen.c, deterministic)
+GEN_FILES  := $(BUILD)/tests/gen10k.raw.ndjson $(BUILD)/tests/gen10k.ecs.ndjson
+$(BUILD)/tests/gen: tests/bench/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
+$(BUILD)/tests/gen10k.raw.ndjson: $(BUILD)/tests/gen
+	$< -n 10000 > $@
+$(BUILD)/tests/gen10k.ecs.ndjson: $(BUILD)/tests/gen
+	$< -n 10000 --ecs > $@
+
+unit: $(UNIT_BIN) $(GEN_FILES)
+	@CT_FASTSCAN_EXTRA=$(word 1,$(GEN_FILES)):$(word 2,$(GEN_FILES)) sh tests/run_unit.sh $(UNIT_BIN)
 
 e2e: $(BIN)
 	@sh tests/run_e2e.sh $(BIN)

@@ -1,6 +1,7 @@
 /* fastscan: the raw record kinds (Azure diagnostic sign-in and audit
- * records, CloudTrail, GCP audit entries) without cJSON. The validator and
- * the lookups are in fastscan_json.c.
+ * records, CloudTrail, GCP audit entries) without cJSON, and the dispatch to
+ * the ECS documents (fastscan_ecs.c). The validator and the lookups are in
+ * fastscan_json.c.
  *
  * Every rule here mirrors the full path (norm_azure.c signin_to_ecs /
  * audit_to_ecs + norm_azure_extract.c, norm_aws.c ct_norm_cloudtrail +
@@ -502,10 +503,9 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     p = ws(p, e);
     if (p >= e || *p != '{') return 0;
     /* documents that are ECS already (Filebeat, Elastic Agent) lead with
-     * @timestamp, which no raw record has: they go to the full path, so
-     * skip validating them here (returning 0 is always correct) */
+     * @timestamp, which no raw record has */
     const char *k = ws(p + 1, e);
-    if ((size_t)(e - k) > 12 && !memcmp(k, "\"@timestamp\"", 12)) return 0;
+    if ((size_t)(e - k) > 12 && !memcmp(k, "\"@timestamp\"", 12)) return ct_fs_ecs(p, e, o);
     int key_dot;
     if (!ct_fs_validate(p, e, &key_dot)) return 0;
     span top[CT_ARRAY_LEN(ct_top)];

@@ -1,10 +1,12 @@
-/* fastscan: the entity fields of the hot raw record kinds (Azure sign-in and
- * Entra audit diagnostic records, CloudTrail API calls, GCP audit entries)
- * straight from the bytes, without a JSON tree or an ECS document. It gives exactly what ct_normalize() +
- * ct_fields_from_ecs() give for the same record (tests/unit/test_fastscan.c
- * compares both over every sample and fixture), and declines — the caller
- * then takes the full path — whenever the record is malformed, of another
- * kind, has an escape or a duplicate where a field is read, or is a
+/* fastscan: the entity fields of the hot record kinds straight from the
+ * bytes, without a JSON tree: Azure sign-in and Entra audit diagnostic
+ * records, CloudTrail API calls and GCP audit entries in their raw shapes
+ * (fastscan.c), and the same datasets as ECS documents from Filebeat /
+ * Elastic Agent (fastscan_ecs.c). It gives exactly what ct_normalize() gives
+ * for the same record (tests/unit/test_fastscan.c compares both over every
+ * sample and fixture, in both forms), and declines — the caller then takes
+ * the full path — whenever the record is malformed, of another kind, has an
+ * escape it cannot decode or a duplicate where a field is read, or is a
  * credential operation (those are rare and rules look at them anyway). */
 #ifndef CT_FASTSCAN_H
 #define CT_FASTSCAN_H

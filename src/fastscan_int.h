@@ -1,6 +1,6 @@
-/* fastscan_int: what the fastscan modules share: the strict validator
- * (fastscan_json.c) and the lookups in a record it validated. Internal: only
- * fastscan*.c include it.
+/* fastscan_int: what the fastscan modules share (fastscan.c: raw records,
+ * fastscan_ecs.c: ECS documents): the strict validator (fastscan_json.c) and
+ * the lookups in a record it validated. Internal: only fastscan*.c include it.
  *
  * The lookups assume a validated record: they skip values without checking
  * them again. The tiny ones are static inline here because they run for
@@ -212,6 +212,10 @@ int ct_fs_int_val(span s, long long *v);
  * -1 decline. The object form
  * ({"0": {key, value}} or {key: value}) only with obj_ok, else it declines. */
 int ct_fs_kv_find(span ad, const char *e, const char *key, int obj_ok, ct_fast *o, ct_fstr *out);
+
+/* The ECS documents (fastscan_ecs.c): p at the '{' of a record whose first
+ * key is "@timestamp", not validated yet. */
+int ct_fs_ecs(const char *p, const char *e, ct_fast *o);
 
 #define S(span_, dst) do { if (sval((span_), (dst)) < 0) return 0; } while (0)
 

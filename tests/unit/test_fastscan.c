@@ -1,10 +1,12 @@
 /* The fast extractor (fastscan.h) against the full path (cJSON + ct_normalize):
- * over every record of samples/ and tests/fixtures/, and over mutated copies
- * of sign-in and CloudTrail records (every byte position: truncated, or one
- * byte replaced by a JSON-significant one), whenever the fast path accepts a
- * record the full path must accept it too and give the same kind, time,
- * flags and every interned field. Extra files: $CT_FASTSCAN_EXTRA (colon
- * separated), e.g. a generated benchmark file. */
+ * over every record of samples/ and tests/fixtures/, over the same records in
+ * ECS form (the document the full path makes of each, as Filebeat would ship
+ * it), and over mutated copies of raw and ECS records of every hot kind
+ * (every byte position: truncated, or one byte replaced by a JSON-significant
+ * one), whenever the fast path accepts a record the full path must accept it
+ * too and give the same kind, time, flags and every interned field. Extra
+ * files: $CT_FASTSCAN_EXTRA (colon separated), e.g. generated benchmark files
+ * (`make unit` passes one in raw and one in ECS form). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,7 @@
 
 typedef struct tally {
     size_t records, fast, mismatches;
+    size_t ecs_form; /* records that lead with "@timestamp" (the ECS fast path's) */
     size_t by_kind[CT_KIND__COUNT];
     char first_bad[512];
 } tally;
@@ -41,6 +44,7 @@ static void mismatch(tally *t, const char *where, const char *what)
 static void check_record(tally *t, const char *p, size_t len, const char *where)
 {
     t->records++;
+    if (len > 13 && !memcmp(p, "{\"@timestamp\"", 13)) t->ecs_form++;
     ct_fast fx;
     if (!ct_fast_extract(p, len, &fx)) return;
     t->fast++;
@@ -84,14 +88,43 @@ typedef struct walk_ctx {
     tally *t;
     const ct_input *in;
     const char *file;
+    int ecs; /* check the record's ECS document instead of the record */
 } walk_ctx;
+
+/* The ECS document the full path makes of a record, with @timestamp moved
+ * first as Filebeat writes it, as one line; NULL when it does not normalize. */
+static char *ecs_text(const char *p, size_t len)
+{
+    cJSON *rec = cJSON_ParseWithLength(p, len);
+    if (!rec) return NULL;
+    ct_norm n;
+    char err[256];
+    int rc = ct_normalize(rec, &n, err, sizeof err);
+    cJSON_Delete(rec);
+    if (rc < 0) return NULL;
+    char *out = NULL;
+    if (cJSON_IsObject(n.doc)) {
+        cJSON *ts = cJSON_DetachItemFromObjectCaseSensitive(n.doc, "@timestamp");
+        if (ts) cJSON_InsertItemInArray(n.doc, 0, ts);
+        out = cJSON_PrintUnformatted(n.doc);
+    }
+    ct_norm_free(&n);
+    return out;
+}
 
 static int on_span(void *vctx, const ct_span *sp)
 {
     walk_ctx *w = vctx;
     char where[300];
-    snprintf(where, sizeof where, "%s:%llu", w->file, (unsigned long long)sp->line);
-    check_record(w->t, w->in->data + sp->off, sp->len, where);
+    const char *p = w->in->data + sp->off;
+    snprintf(where, sizeof where, "%s:%llu%s", w->file, (unsigned long long)sp->line, w->ecs ? " (ECS)" : "");
+    if (!w->ecs) {
+        check_record(w->t, p, sp->len, where);
+        return 0;
+    }
+    char *doc = ecs_text(p, sp->len);
+    if (doc) check_record(w->t, doc, strlen(doc), where);
+    free(doc);
     return 0;
 }
 
@@ -100,14 +133,14 @@ static void on_bad(void *ctx, uint64_t line, const char *msg)
     (void)ctx, (void)line, (void)msg;
 }
 
-static void check_file(tally *t, const char *path)
+static void check_file(tally *t, const char *path, int ecs)
 {
     ct_input in;
     ct_sbuf err, warn;
     ct_sbuf_init(&err);
     ct_sbuf_init(&warn);
     if (ct_input_open(path, &in, &err, &warn) == 0) {
-        walk_ctx w = {t, &in, path};
+        walk_ctx w = {t, &in, path, ecs};
         ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
         ct_input_close(&in);
     }
@@ -115,7 +148,7 @@ static void check_file(tally *t, const char *path)
     ct_sbuf_free(&warn);
 }
 
-static void check_dir(tally *t, const char *dir)
+static void check_dir(tally *t, const char *dir, int ecs)
 {
     DIR *d = opendir(dir);
     if (!d) return;
@@ -125,7 +158,7 @@ static void check_dir(tally *t, const char *dir)
         if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        check_file(t, path);
+        check_file(t, path, ecs);
     }
     closedir(d);
 }
@@ -140,16 +173,10 @@ static void test_samples_and_fixtures(void **state)
     (void)state;
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i]);
-    const char *extra = getenv("CT_FASTSCAN_EXTRA");
-    if (extra && *extra) {
-        char *copy = ct_xstrdup(extra), *save = NULL;
-        for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f);
-        free(copy);
-    }
-    printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu), %zu mismatches\n",
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 0);
+    printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu, ecs %zu), %zu mismatches\n",
            t.records, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
-           t.by_kind[CT_KIND_GCP], t.mismatches);
+           t.by_kind[CT_KIND_GCP], t.by_kind[CT_KIND_ECS], t.mismatches);
     if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
     assert_int_equal(t.mismatches, 0);
     /* the fast path must actually be taken for the hot kinds */
@@ -158,7 +185,48 @@ static void test_samples_and_fixtures(void **state)
     assert_true(t.by_kind[CT_KIND_GCP] >= 20);
 }
 
-/* Records to mutate: NDJSON lines of sign-ins, CloudTrail calls, GCP and Entra audit entries. */
+/* $CT_FASTSCAN_EXTRA: generated files, raw or ECS. */
+static void test_extra_files(void **state)
+{
+    (void)state;
+    const char *extra = getenv("CT_FASTSCAN_EXTRA");
+    if (!extra || !*extra) {
+        printf("fastscan extra: none ($CT_FASTSCAN_EXTRA unset)\n");
+        return;
+    }
+    tally t;
+    memset(&t, 0, sizeof t);
+    char *copy = ct_xstrdup(extra), *save = NULL;
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f, 0);
+    free(copy);
+    printf("fastscan extra: %zu records (%zu in ECS form), %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu, ecs %zu), %zu mismatches\n",
+           t.records, t.ecs_form, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
+           t.by_kind[CT_KIND_GCP], t.by_kind[CT_KIND_ECS], t.mismatches);
+    if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
+    assert_int_equal(t.mismatches, 0);
+    assert_true(t.records > 0);
+    /* ECS documents of the hot datasets take the ECS fast path (generated
+     * files: all but the credential operations) */
+    assert_true(t.by_kind[CT_KIND_ECS] * 4 >= t.ecs_form);
+}
+
+/* Every sample and fixture record again, as the ECS document the full path
+ * makes of it: so each raw shape also exists in ECS form. */
+static void test_ecs_documents(void **state)
+{
+    (void)state;
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 1);
+    printf("fastscan ECS: %zu documents, %zu on the fast path (ecs %zu), %zu mismatches\n", t.records,
+           t.fast, t.by_kind[CT_KIND_ECS], t.mismatches);
+    if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
+    assert_int_equal(t.mismatches, 0);
+    assert_true(t.by_kind[CT_KIND_ECS] >= 150);
+}
+
+/* Records to mutate: NDJSON lines of sign-ins, CloudTrail calls, GCP and Entra
+ * audit entries, raw and in ECS form. */
 static const char *const seeds[] = {
     "{\"time\":\"2026-11-02T00:20:15.9854795Z\",\"resourceId\":\"/tenants/t/providers/Microsoft.aadiam\",\"operationName\":\"Sign-in activity\",\"category\":\"ServicePrincipalSignInLogs\",\"resultType\":\"0\",\"callerIpAddress\":\"192.0.2.81\",\"Level\":4,\"properties\":{\"id\":\"b23b02b6\",\"userId\":null,\"appId\":\"6520edd2\",\"ipAddress\":\"192.0.2.81\",\"status\":{\"errorCode\":0},\"servicePrincipalName\":\"ci-pipeline\",\"servicePrincipalId\":\"78cd26c0\",\"servicePrincipalCredentialKeyId\":\"0b4ce4e9\",\"isInteractive\":false}}",
     "{\"time\":\"2026-11-02T13:28:16.2707403Z\",\"operationName\":\"Sign-in activity\",\"category\":\"SignInLogs\",\"identity\":\"Megan Bowen\",\"properties\":{\"id\":\"59ccd563\",\"userDisplayName\":\"Megan Bowen\",\"userPrincipalName\":\"megan.bowen@contoso.com\",\"userId\":\"9e92add2\",\"appId\":\"c44b4083\",\"appDisplayName\":\"Azure Portal\",\"ipAddress\":\"192.0.2.10\",\"status\":{\"errorCode\":50126},\"userAgent\":\"Mozilla/5.0\",\"location\":{\"city\":\"Seattle\"}}}",
@@ -169,6 +237,20 @@ static const char *const seeds[] = {
     "{\"time\":\"2026-11-02T00:00:03.9035890Z\",\"resourceId\":\"/tenants/t/providers/Microsoft.aadiam\",\"operationName\":\"Add member to group\",\"category\":\"AuditLogs\",\"identity\":\"p@contoso.com\",\"Level\":4,\"properties\":{\"id\":\"Directory_1515\",\"result\":\"success\",\"userAgent\":null,\"initiatedBy\":{\"user\":{\"id\":\"107e\",\"displayName\":null,\"userPrincipalName\":\"p@contoso.com\",\"ipAddress\":\"203.0.113.237\"}},\"targetResources\":[{\"id\":\"107e\",\"displayName\":null,\"type\":\"User\",\"modifiedProperties\":[{\"displayName\":\"StsRefreshTokensValidFrom\",\"oldValue\":\"[\\\"2026\\\"]\",\"newValue\":\"[\\\"2027\\\"]\"}],\"userPrincipalName\":\"p@contoso.com\"}],\"additionalDetails\":[{\"key\":\"User-Agent\",\"value\":\"Graph 2.1\"},{\"key\":\"AppId\",\"value\":\"35ae\"}]},\"callerIpAddress\":\"203.0.113.237\"}",
     "{\"time\":\"2026-11-02T00:10:09Z\",\"operationName\":\"Update group\",\"category\":\"AuditLogs\",\"identity\":\"Managed Service Identity\",\"properties\":{\"id\":\"Directory_e6f0\",\"result\":\"Succeeded\",\"userAgent\":\"curl/8\",\"initiatedBy\":{\"app\":{\"appId\":\"d9a6\",\"displayName\":\"crm-ci\",\"servicePrincipalId\":\"dea6\",\"servicePrincipalName\":null}},\"targetResources\":[{\"id\":\"6070\",\"displayName\":\"ops\",\"type\":\"Group\",\"modifiedProperties\":[{\"displayName\":\"AppId\",\"oldValue\":null,\"newValue\":\"\\\"65700266\\\"\"},{\"displayName\":\"TargetId.ServicePrincipalNames\",\"newValue\":\"a1;b2\"}]},{\"id\":\"7070\",\"type\":\"ServicePrincipal\",\"userPrincipalName\":\"sp\"}],\"additionalDetails\":[{\"key\":\"User-Agent\"}]},\"callerIpAddress\":\"192.0.2.36\"}",
     "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"},\"eventTime\":\"2026-11-02T00:26:54Z\",\"eventSource\":\"sts.amazonaws.com\",\"eventName\":\"AssumeRole\",\"sourceIPAddress\":\"ec2.amazonaws.com\",\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/ci\"},\"responseElements\":null,\"eventID\":\"6b44fad6\"}",
+    /* ECS (Filebeat / Elastic Agent documents): a user sign-in */
+    "{\"@timestamp\":\"2026-11-02T02:20:28.7700268Z\",\"event\":{\"dataset\":\"azure.signinlogs\",\"action\":\"Sign-in activity\",\"kind\":\"event\",\"id\":\"9f37\"},\"source\":{\"ip\":\"198.51.100.101\"},\"user\":{\"id\":\"b638\",\"name\":\"megan@contoso.com\",\"email\":\"megan@contoso.com\"},\"user_agent\":{\"original\":\"Mozilla/5.0 \\\"Edg\\\"\"},\"azure\":{\"signinlogs\":{\"category\":\"SignInLogs\",\"properties\":{\"id\":\"9f3779b9\",\"user_principal_name\":\"megan@contoso.com\",\"user_id\":\"b638\",\"app_id\":\"c44b\",\"app_display_name\":\"Azure Portal\",\"status\":{\"error_code\":50126},\"is_interactive\":true}}}}",
+    /* a service principal sign-in, the dataset from data_stream only */
+    "{\"@timestamp\":\"2026-11-02T09:23:25Z\",\"ecs\":{\"version\":\"8.11.0\"},\"data_stream\":{\"dataset\":\"azure.signinlogs\"},\"source\":{\"address\":\"203.0.113.180\"},\"client\":{\"ip\":\"203.0.113.181\"},\"azure\":{\"signinlogs\":{\"category\":\"ServicePrincipalSignInLogs\",\"properties\":{\"id\":\"dba6\",\"app_id\":\"37e7\",\"app_display_name\":\"deploy\",\"service_principal_id\":\"30e7\",\"service_principal_credential_key_id\":\"5dd7\",\"status\":{\"error_code\":0}}}}}",
+    /* CloudTrail: an IAM user acting on another */
+    "{\"@timestamp\":\"2026-11-02T05:26:18Z\",\"event\":{\"dataset\":\"aws.cloudtrail\",\"action\":\"AttachUserPolicy\",\"provider\":\"iam.amazonaws.com\",\"outcome\":\"failure\",\"id\":\"3b6e\"},\"source\":{\"ip\":\"203.0.113.34\"},\"user\":{\"id\":\"AIDA1\",\"name\":\"isaiah0\",\"target\":{\"id\":\"AIDA2\"}},\"user_agent\":{\"original\":\"Boto3/1.35.44\"},\"aws\":{\"cloudtrail\":{\"event_version\":\"1.09\",\"user_identity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/isaiah0\",\"access_key_id\":\"AKIA5F\"},\"flattened\":{\"request_parameters\":{\"userName\":\"bob\",\"policyArn\":\"arn:aws:iam::aws:policy/Admin\"}},\"error_code\":\"AccessDenied\"}}}",
+    /* GCP: a service account with a key */
+    "{\"@timestamp\":\"2026-11-02T13:20:33.715008592Z\",\"event\":{\"dataset\":\"gcp.audit\",\"action\":\"v1.compute.instances.list\",\"outcome\":\"success\",\"id\":\"1de2\"},\"source\":{\"ip\":\"203.0.113.97\"},\"client\":{\"user\":{\"email\":\"svc-9@p.iam.gserviceaccount.com\"}},\"user_agent\":{\"original\":\"gcloud/497.0.0\"},\"gcp\":{\"audit\":{\"type\":\"type.googleapis.com/google.cloud.audit.AuditLog\",\"method_name\":\"v1.compute.instances.list\",\"authentication_info\":{\"principal_email\":\"svc-9@p.iam.gserviceaccount.com\",\"service_account_key_name\":\"//iam.googleapis.com/projects/p/serviceAccounts/svc-9/keys/0bdb\"},\"request_metadata\":{\"caller_ip\":\"203.0.113.98\",\"caller_supplied_user_agent\":\"curl\"}}}}",
+    /* an app updates a group: additional_details and target_resources as
+     * objects {"0": ...} as the azure pipeline writes them, the application
+     * second, AppId from a modified property, an escaped "/" */
+    "{\"@timestamp\":\"2026-11-03T00:38:33.5602801Z\",\"event\":{\"dataset\":\"azure.auditlogs\",\"action\":\"Update group\",\"id\":\"Directory_f3\"},\"source\":{\"ip\":\"192.0.2.46\"},\"azure\":{\"auditlogs\":{\"identity\":\"Managed Service Identity\",\"properties\":{\"id\":\"Directory_f3b\",\"result\":\"Succeeded\",\"initiated_by\":{\"app\":{\"appId\":\"d9a6\",\"displayName\":null,\"servicePrincipalId\":\"dea6\"}},\"additional_details\":{\"0\":{\"key\":\"User-Agent\",\"value\":\"Graph\\/2.1\"},\"AppId\":\"35ae\"},\"target_resources\":{\"0\":{\"id\":\"0792\",\"display_name\":\"ops\",\"type\":\"Group\",\"modified_properties\":{\"0\":{\"display_name\":\"AppId\",\"new_value\":\"\\\"65700266\\\"\"}}},\"1\":{\"id\":\"7070\",\"type\":\"ServicePrincipal\",\"user_principal_name\":\"sp\",\"modified_properties\":[{\"displayName\":\"TargetId.ServicePrincipalNames\",\"newValue\":\"a1;b2\"}]}}}}}}",
+    /* a user adds a member: camelCase spellings, arrays */
+    "{\"@timestamp\":\"2026-11-03T00:00:03Z\",\"event\":{\"dataset\":\"azure.auditlogs\",\"action\":\"Add member to group\",\"outcome\":\"success\"},\"azure\":{\"auditlogs\":{\"properties\":{\"id\":\"Directory_1515\",\"initiatedBy\":{\"user\":{\"id\":\"107e\",\"userPrincipalName\":\"p@contoso.com\",\"ipAddress\":\"203.0.113.237\"}},\"additionalDetails\":[{\"key\":\"User-Agent\",\"value\":\"Graph 2.1\"}],\"user_agent\":\"curl\",\"target_resources\":[{\"id\":\"107e\",\"display_name\":\"p\",\"type\":\"User\",\"modifiedProperties\":[{\"displayName\":\"StsRefreshTokensValidFrom\",\"newValue\":\"[\\\"2027\\\"]\"},{\"displayName\":\"AppId\",\"newValue\":\"\\\"65700266\\\"\"}]}]}}}}",
 };
 
 static void test_mutations(void **state)
@@ -193,17 +275,20 @@ static void test_mutations(void **state)
         }
         free(buf);
     }
-    printf("fastscan mutations: %zu variants, %zu on the fast path, %zu mismatches\n", t.records,
-           t.fast, t.mismatches);
+    printf("fastscan mutations: %zu variants, %zu on the fast path (ecs %zu), %zu mismatches\n",
+           t.records, t.fast, t.by_kind[CT_KIND_ECS], t.mismatches);
     if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);
     assert_int_equal(t.mismatches, 0);
     assert_true(t.fast > 1000);
+    assert_true(t.by_kind[CT_KIND_ECS] > 1000);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples_and_fixtures),
+        cmocka_unit_test(test_extra_files),
+        cmocka_unit_test(test_ecs_documents),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,524 @@
+/* fastscan_ecs: the fields of documents that are ECS already (Filebeat /
+ * Elastic Agent output) of the hot datasets, straight from the bytes. Mirrors
+ * what the full path does with such a document: norm_ecs.c ct_norm_ecs, then
+ * norm.c ct_fields_from_ecs with the dataset's extractor
+ * (norm_azure_extract.c, norm_aws.c, norm_gcp.c) and the generic fallbacks.
+ *
+ * Declined (the caller then takes the full path): anything that could be an
+ * Elastic alert (norm_alert.c reads kibana / signal / _source / value);
+ * documents ct_norm_ecs would change where a field is read (a dotted key
+ * anywhere is unflattened, an event.action that ct_norm_action folds, an
+ * `event` that is not an object is replaced); o365.audit; credential
+ * operations (rare, and rules look at them anyway); and, where a field is
+ * read, duplicate keys, \u escapes and values of unexpected types. */
+#include "fastscan_int.h"
+
+#include <string.h>
+
+/* a string as ct_json_str gives it, simple escapes decoded */
+#define D(span_, dst) do { if (ct_fs_sdec((span_), o, (dst)) < 0) return 0; } while (0)
+#define GET(obj_, names_, out_) \
+    do { if (ct_fs_obj_get((obj_).v, e, names_, CT_ARRAY_LEN(names_), out_, 0, 0) != GET_OK) return 0; } while (0)
+
+static const char *const e_top[] = {"@timestamp", "event", "data_stream", "ecs", "user", "source",
+                                    "client", "user_agent", "azure", "aws", "gcp",
+                                    /* what makes an alert, or a wrapper of one */
+                                    "kibana", "signal", "_source", "value"};
+enum { E_TS, E_EVENT, E_DS, E_ECS, E_USER, E_SOURCE, E_CLIENT, E_UA, E_AZURE, E_AWS, E_GCP,
+       E_ALERT, E__N = E_ALERT + 4 };
+
+/* What ct_fields_from_ecs and the extractors read outside the dataset's object. */
+typedef struct doc {
+    const char *e;
+    span azure, aws, gcp;
+    ct_fstr user_id, user_email, user_name, user_target_name, user_target_id;
+    ct_fstr source_ip, source_address, client_ip, client_user_email, ua;
+} doc;
+
+static int read_common(const span *top, const char *e, ct_fast *o, doc *d)
+{
+    memset(d, 0, sizeof *d);
+    d->e = e;
+    d->azure = top[E_AZURE];
+    d->aws = top[E_AWS];
+    d->gcp = top[E_GCP];
+    if (is_obj(top[E_USER])) {
+        static const char *const k[] = {"id", "email", "name", "target"};
+        span U[4];
+        GET(top[E_USER], k, U);
+        D(U[0], &d->user_id);
+        D(U[1], &d->user_email);
+        D(U[2], &d->user_name);
+        if (is_obj(U[3])) {
+            static const char *const kt[] = {"name", "id"};
+            span T[2];
+            GET(U[3], kt, T);
+            D(T[0], &d->user_target_name);
+            D(T[1], &d->user_target_id);
+        }
+    }
+    if (is_obj(top[E_SOURCE])) {
+        static const char *const k[] = {"ip", "address"};
+        span S_[2];
+        GET(top[E_SOURCE], k, S_);
+        D(S_[0], &d->source_ip);
+        D(S_[1], &d->source_address);
+    }
+    if (is_obj(top[E_CLIENT])) {
+        static const char *const k[] = {"ip", "user"}, *const ku[] = {"email"};
+        span C[2], em;
+        GET(top[E_CLIENT], k, C);
+        D(C[0], &d->client_ip);
+        if (is_obj(C[1])) {
+            GET(C[1], ku, &em);
+            D(em, &d->client_user_email);
+        }
+    }
+    if (is_obj(top[E_UA])) {
+        static const char *const k[] = {"original"};
+        span u;
+        GET(top[E_UA], k, &u);
+        D(u, &d->ua);
+    }
+    return 1;
+}
+
+/* ct_fields_from_ecs: what the extractor left unknown */
+static void fallbacks(const doc *d, ct_fstr *v)
+{
+    if (!v[CT_EF_ACTOR_ID].s) v[CT_EF_ACTOR_ID] = d->user_id;
+    if (!v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_NAME] = d->user_email.s ? d->user_email : d->user_name;
+    if (!v[CT_EF_ACTOR_IP].s) v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : d->client_ip;
+    if (!v[CT_EF_ACTOR_UA].s) v[CT_EF_ACTOR_UA] = d->ua;
+    if (!v[CT_EF_TARGET_NAME].s) v[CT_EF_TARGET_NAME] = d->user_target_name;
+}
+
+/* the object at azure.<name>, or absent */
+static int azure_obj(const doc *d, const char *name, span *out)
+{
+    const char *k[] = {name};
+    return ct_fs_path_get(d->azure, d->e, k, 1, out) == GET_OK;
+}
+
+/* ---- azure.signinlogs (ct_extract_azure_signin) ---- */
+
+static const char *const sl_props[] = {
+    "id", "service_principal_id", "service_principal_name", "user_id", "user_principal_name",
+    "app_id", "app_display_name", "user_display_name", "service_principal_credential_key_id",
+    "status",
+};
+enum { SP_ID, SP_SPID, SP_SPN, SP_UID, SP_UPN, SP_APPID, SP_APPDN, SP_UDN, SP_KEY, SP_STATUS, SP__N };
+
+static int ecs_signin(const doc *d, ct_fast *o)
+{
+    const char *e = d->e;
+    span sl, P[SP__N];
+    memset(P, 0, sizeof P);
+    ct_fstr cat = {0};
+    if (!azure_obj(d, "signinlogs", &sl)) return 0;
+    if (is_obj(sl)) {
+        static const char *const k[] = {"properties", "category"};
+        span L[2];
+        GET(sl, k, L);
+        D(L[1], &cat);
+        if (is_obj(L[0])) GET(L[0], sl_props, P);
+    }
+    ct_fstr rid, spid, spn, uid, upn, appid, appdn, udn, key;
+    D(P[SP_ID], &rid);
+    D(P[SP_SPID], &spid);
+    D(P[SP_SPN], &spn);
+    D(P[SP_UID], &uid);
+    D(P[SP_UPN], &upn);
+    D(P[SP_APPID], &appid);
+    D(P[SP_APPDN], &appdn);
+    D(P[SP_UDN], &udn);
+    D(P[SP_KEY], &key);
+
+    ct_fstr *v = o->v;
+    o->is_signin = 1;
+    if (rid.s) v[CT_EF_RECORD_ID] = rid;
+    int sp = fcaseeq(cat, "ServicePrincipalSignInLogs") || fcaseeq(cat, "ManagedIdentitySignInLogs") ||
+             (!uid.s && !upn.s && spid.s);
+    if (sp) {
+        int mi = fcaseeq(cat, "ManagedIdentitySignInLogs");
+        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
+        v[CT_EF_ACTOR_NAME] = spn.s ? spn : appdn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+        v[CT_EF_TARGET_ID] = spid;
+        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
+        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
+    } else {
+        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
+        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
+        if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_TARGET_ID] = appid;
+        v[CT_EF_TARGET_NAME] = appdn;
+        if (appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
+    }
+    v[CT_EF_TARGET_APP_ID] = appid;
+    v[CT_EF_CRED_USED] = key;
+    v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : d->source_address;
+    v[CT_EF_ACTOR_UA] = d->ua;
+    /* status.error_code, a number (or a string holding one: declined here) */
+    if (!v[CT_EF_OUTCOME].s && is_obj(P[SP_STATUS])) {
+        static const char *const k[] = {"error_code"};
+        span ec;
+        long long n = 0;
+        GET(P[SP_STATUS], k, &ec);
+        int r = ct_fs_int_val(ec, &n);
+        if (r < 0) return 0;
+        if (r) v[CT_EF_OUTCOME] = lit(n == 0 ? "success" : "failure");
+    }
+    return 1;
+}
+
+/* ---- azure.auditlogs (ct_extract_azure_audit) ---- */
+
+static const char *const al_props[] = {"id", "result", "initiated_by", "initiatedBy",
+                                       "additional_details", "additionalDetails", "userAgent",
+                                       "user_agent", "target_resources"};
+enum { AL_ID, AL_RESULT, AL_IB, AL_IB2, AL_AD, AL_AD2, AL_UA, AL_UA2, AL_TR, AL__N };
+static const char *const al_user[] = {"id", "objectId", "userPrincipalName", "user_principal_name",
+                                      "displayName", "display_name", "ipAddress", "ip_address"};
+static const char *const al_app[] = {"servicePrincipalId", "service_principal_id", "appId", "app_id",
+                                     "displayName", "display_name", "servicePrincipalName",
+                                     "service_principal_name"};
+static const char *const al_target[] = {"id", "display_name", "user_principal_name", "type",
+                                        "modified_properties", "modifiedProperties"};
+enum { AT_ID, AT_DN, AT_UPN, AT_TYPE, AT_MODS, AT_MODS2, AT__N };
+static const char *const al_mod[] = {"display_name", "displayName", "new_value", "newValue"};
+
+/* str2 with decoding */
+static int dec2(span a, span b, ct_fast *o, ct_fstr *out)
+{
+    if (ct_fs_sdec(a, o, out) < 0) return -1;
+    if (!out->s && ct_fs_sdec(b, o, out) < 0) return -1;
+    return 0;
+}
+#define D2(a_, b_, dst) do { if (dec2((a_), (b_), o, (dst)) < 0) return 0; } while (0)
+
+/* One modified property (scan_modified): credential diffs decline; the first
+ * AppId / TargetId.ServicePrincipalNames gives *app. */
+static int audit_mod(span m, const char *e, ct_fast *o, ct_fstr *app)
+{
+    if (!is_obj(m)) return 1;
+    span M[4];
+    ct_fstr name, nv;
+    GET(m, al_mod, M);
+    D2(M[0], M[1], &name);
+    if (!name.s) return 1;
+    if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials")) return 0;
+    if (app->s) return 1;
+    int spn = feq(name, "TargetId.ServicePrincipalNames");
+    if (!spn && !fcaseeq(name, "AppId")) return 1;
+    D2(M[2], M[3], &nv);
+    if (ct_fs_unquote(nv, app) < 0) return 0;
+    if (spn && app->s) { /* ct_norm_ms_first_spn */
+        uint32_t n = 0;
+        while (n < app->n && app->s[n] != ';') n++;
+        while (n && app->s[n - 1] == ' ') n--;
+        app->n = n;
+        if (!n) app->s = NULL;
+    }
+    return 1;
+}
+
+/* One target resource: is it the application / service principal, and its
+ * modified properties. */
+static int audit_target(span t, const char *e, ct_fast *o, span *sel, ct_fstr *app)
+{
+    if (!is_obj(t)) return 1;
+    span T[AT__N];
+    ct_fstr ty;
+    GET(t, al_target, T);
+    D(T[AT_TYPE], &ty);
+    if (!sel->v && (fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal"))) *sel = t;
+    span mps = T[AT_MODS].v ? T[AT_MODS] : T[AT_MODS2];
+    if (is_arr(mps)) {
+        ARRAY_EACH(mps, e, q, qe) {
+            span m = {q, qe};
+            if (!audit_mod(m, e, o, app)) return 0;
+        }
+    } else if (is_obj(mps)) {
+        ct_fs_member m;
+        OBJ_EACH(mps, e, m)
+            if (!audit_mod(m.v, e, o, app)) return 0;
+    }
+    return 1;
+}
+
+static int ecs_audit(const doc *d, ct_fast *o)
+{
+    const char *e = d->e;
+    span al, P[AL__N];
+    memset(P, 0, sizeof P);
+    ct_fstr ident = {0};
+    if (!azure_obj(d, "auditlogs", &al)) return 0;
+    if (is_obj(al)) {
+        static const char *const k[] = {"properties", "identity"};
+        span L[2];
+        GET(al, k, L);
+        D(L[1], &ident);
+        if (is_obj(L[0])) GET(L[0], al_props, P);
+    }
+    ct_fstr *v = o->v;
+    /* credential operations are rare: the full path reads their key lists */
+    if (fcaseeq(v[CT_EF_ACTION], "Add service principal credentials")) return 0;
+    ct_fstr rid, res;
+    D(P[AL_ID], &rid);
+    D(P[AL_RESULT], &res);
+
+    /* actor: initiated_by (present, whatever its type) else initiatedBy */
+    ct_fstr uid = {0}, upn = {0}, udn = {0}, uip = {0}, spid = {0}, appid = {0}, adn = {0}, aspn = {0};
+    span ib = P[AL_IB].v ? P[AL_IB] : P[AL_IB2];
+    if (is_obj(ib)) {
+        static const char *const k[] = {"user", "app"};
+        span IB[2];
+        GET(ib, k, IB);
+        if (is_obj(IB[0])) {
+            span U[8];
+            GET(IB[0], al_user, U);
+            D2(U[0], U[1], &uid);
+            D2(U[2], U[3], &upn);
+            D2(U[4], U[5], &udn);
+            D2(U[6], U[7], &uip);
+        }
+        if (is_obj(IB[1])) {
+            span A[8];
+            GET(IB[1], al_app, A);
+            D2(A[0], A[1], &spid);
+            D2(A[2], A[3], &appid);
+            D2(A[4], A[5], &adn);
+            D2(A[6], A[7], &aspn);
+        }
+    }
+    span ad = P[AL_AD].v ? P[AL_AD] : P[AL_AD2];
+    ct_fstr ua, kv_app;
+    if (ct_fs_kv_find(ad, e, "User-Agent", 1, o, &ua) < 0) return 0;
+    if (!ua.s) D2(P[AL_UA], P[AL_UA2], &ua);
+    if (ct_fs_kv_find(ad, e, "AppId", 1, o, &kv_app) < 0) return 0;
+
+    /* targets: resource "0" unless an application / service principal comes
+     * later; every modified property of every target is looked at */
+    span trs = P[AL_TR], t0 = {NULL, NULL}, sel = {NULL, NULL};
+    ct_fstr mod_app = {0};
+    if (is_arr(trs)) {
+        ARRAY_EACH(trs, e, q, qe) {
+            span t = {q, qe};
+            if (!t0.v) t0 = t;
+            if (!audit_target(t, e, o, &sel, &mod_app)) return 0;
+        }
+    } else if (is_obj(trs)) {
+        ct_fs_member m;
+        OBJ_EACH(trs, e, m) {
+            if (m.kn == 1 && m.k[0] == '0') {
+                if (t0.v) return 0; /* two members "0" */
+                t0 = m.v;
+            }
+            if (!audit_target(m.v, e, o, &sel, &mod_app)) return 0;
+        }
+    }
+    if (sel.v) t0 = sel;
+    ct_fstr tid = {0}, tname = {0}, ttype = {0};
+    if (is_obj(t0)) {
+        span T[AT__N];
+        ct_fstr ty;
+        GET(t0, al_target, T);
+        D(T[AT_ID], &tid);
+        D2(T[AT_DN], T[AT_UPN], &tname);
+        D(T[AT_TYPE], &ty);
+        if (ct_fs_object_type(ty, o, &ttype) < 0) return 0;
+    }
+
+    if (rid.s) v[CT_EF_RECORD_ID] = rid;
+    if (!v[CT_EF_OUTCOME].s) v[CT_EF_OUTCOME] = lit(ct_fs_outcome_word(res));
+    if (uid.s || upn.s) {
+        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
+        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
+        v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_ACTOR_IP] = uip;
+    } else if (spid.s || appid.s || adn.s) {
+        int mi = fcaseeq(adn, "Managed Service Identity") || fcaseeq(ident, "Managed Service Identity");
+        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
+        v[CT_EF_ACTOR_NAME] = adn.s ? adn : aspn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+    }
+    v[CT_EF_ACTOR_UA] = ua;
+    v[CT_EF_TARGET_ID] = tid;
+    v[CT_EF_TARGET_NAME] = tname;
+    v[CT_EF_TARGET_TYPE] = ttype;
+    v[CT_EF_TARGET_APP_ID] = kv_app.s ? kv_app : mod_app;
+    return 1;
+}
+
+/* ---- aws.cloudtrail (ct_extract_cloudtrail) ---- */
+
+static int ecs_cloudtrail(const doc *d, ct_fast *o)
+{
+    const char *e = d->e;
+    ct_fstr *v = o->v;
+    ct_fstr action = v[CT_EF_ACTION];
+    /* the extractor's special cases: credentials, console sign-ins */
+    static const char *const special[] = {"ConsoleLogin", "CreateAccessKey", "CreateLoginProfile",
+                                          "UpdateLoginProfile", "GetFederationToken",
+                                          "CreateKeyPair", "ImportKeyPair"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(special); i++)
+        if (feq(action, special[i])) return 0;
+    static const char *const kc[] = {"cloudtrail"};
+    span ctl, C[2] = {{NULL, NULL}, {NULL, NULL}};
+    if (ct_fs_path_get(d->aws, e, kc, 1, &ctl) != GET_OK) return 0;
+    if (is_obj(ctl)) {
+        static const char *const k[] = {"user_identity", "flattened"};
+        GET(ctl, k, C);
+    }
+    ct_fstr type = {0}, arn = {0}, invoked = {0}, akid = {0}, req_user = {0};
+    if (is_obj(C[0])) {
+        static const char *const k[] = {"type", "arn", "invoked_by", "access_key_id"};
+        span U[4];
+        GET(C[0], k, U);
+        D(U[0], &type);
+        D(U[1], &arn);
+        D(U[2], &invoked);
+        D(U[3], &akid);
+    }
+    static const char *const kr[] = {"request_parameters", "userName"};
+    span ru;
+    if (ct_fs_path_get(C[1], e, kr, 2, &ru) != GET_OK) return 0;
+    D(ru, &req_user);
+
+    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type));
+    v[CT_EF_ACTOR_ID] = arn.s ? arn : d->user_id;
+    if (feq(type, "Root")) v[CT_EF_ACTOR_NAME] = lit("root");
+    else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
+    else v[CT_EF_ACTOR_NAME] = d->user_name;
+    if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
+    v[CT_EF_ACTOR_IP] = d->source_ip;
+    v[CT_EF_ACTOR_UA] = d->ua;
+    v[CT_EF_CRED_USED] = akid;
+    if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || d->user_id.s)) o->is_signin = 1;
+    if (!req_user.s) req_user = d->user_target_name;
+    if (req_user.s) {
+        v[CT_EF_TARGET_NAME] = req_user;
+        v[CT_EF_TARGET_ID] = d->user_target_id.s ? d->user_target_id : req_user;
+        v[CT_EF_TARGET_TYPE] = lit("iam_user");
+    }
+    return 1;
+}
+
+/* ---- gcp.audit (ct_extract_gcp) ---- */
+
+static int ecs_gcp(const doc *d, ct_fast *o)
+{
+    const char *e = d->e;
+    ct_fstr *v = o->v;
+    /* credential methods take the full path */
+    if (fhas(v[CT_EF_ACTION], "ServiceAccountKey") || fhas(v[CT_EF_ACTION], "ImportSshPublicKey")) return 0;
+    static const char *const ka[] = {"audit"};
+    span au, G[2] = {{NULL, NULL}, {NULL, NULL}};
+    if (ct_fs_path_get(d->gcp, e, ka, 1, &au) != GET_OK) return 0;
+    if (is_obj(au)) {
+        static const char *const k[] = {"authentication_info", "request_metadata"};
+        GET(au, k, G);
+    }
+    ct_fstr email = {0}, keyname = {0}, ip = {0}, ua = {0};
+    if (is_obj(G[0])) {
+        static const char *const k[] = {"principal_email", "service_account_key_name"};
+        span A[2];
+        GET(G[0], k, A);
+        D(A[0], &email);
+        D(A[1], &keyname);
+    }
+    if (is_obj(G[1])) {
+        static const char *const k[] = {"caller_ip", "caller_supplied_user_agent"};
+        span R[2];
+        GET(G[1], k, R);
+        D(R[0], &ip);
+        D(R[1], &ua);
+    }
+    if (d->client_user_email.s) email = d->client_user_email;
+    if (email.s) {
+        static const char sa[] = ".gserviceaccount.com";
+        v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME] = email;
+        v[CT_EF_ACTOR_TYPE] = lit(email.n >= sizeof sa - 1 &&
+                                          !memcmp(email.s + email.n - (sizeof sa - 1), sa, sizeof sa - 1)
+                                      ? "service_account" : "user");
+        o->is_signin = 1;
+    }
+    v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : ip;
+    v[CT_EF_ACTOR_UA] = d->ua.s ? d->ua : ua;
+    if (keyname.s) { /* the last segment of the key name */
+        ct_fstr used = keyname;
+        for (uint32_t i = keyname.n; i > 0; i--)
+            if (keyname.s[i - 1] == '/') {
+                used.s = keyname.s + i;
+                used.n = keyname.n - i;
+                if (!used.n) used.s = NULL;
+                break;
+            }
+        v[CT_EF_CRED_USED] = used;
+    }
+    return 1;
+}
+
+/* ---- the document ---- */
+
+int ct_fs_ecs(const char *p, const char *e, ct_fast *o)
+{
+    int key_dot;
+    if (!ct_fs_validate(p, e, &key_dot) || key_dot) return 0;
+    span top[E__N];
+    if (ct_fs_obj_get(p, e, e_top, E__N, top, 0, 0) != GET_OK) return 0;
+    for (int i = E_ALERT; i < E__N; i++)
+        if (top[i].v) return 0;
+    if (top[E_EVENT].v && !is_obj(top[E_EVENT])) return 0;
+    span EV[4] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, DS = {NULL, NULL};
+    if (is_obj(top[E_EVENT])) {
+        static const char *const k[] = {"dataset", "action", "outcome", "id"};
+        GET(top[E_EVENT], k, EV);
+    }
+    if (is_obj(top[E_DS])) {
+        static const char *const k[] = {"dataset"};
+        GET(top[E_DS], k, &DS);
+    }
+    /* ct_norm_ecs_detect; else another family (or none) would have it */
+    if (!is_obj(top[E_ECS]) && !EV[0].v && !DS.v) return 0;
+
+    ct_fstr ts, eds, dds, action, outcome, evid;
+    D(top[E_TS], &ts);
+    D(EV[0], &eds);
+    D(DS, &dds);
+    D(EV[1], &action);
+    D(EV[2], &outcome);
+    D(EV[3], &evid);
+    if (!ct_fs_fold_is_identity(action)) return 0;
+    doc d;
+    if (!read_common(top, e, o, &d)) return 0;
+
+    int64_t ms;
+    o->kind = CT_KIND_ECS;
+    if (ts.s && ct_time_parse(ts.s, ts.n, &ms) == 0) o->ts = ms;
+    ct_fstr *v = o->v;
+    ct_fstr ds = eds.s ? eds : dds; /* event.dataset, filled from data_stream.dataset */
+    v[CT_EF_DATASET] = ds;
+    v[CT_EF_ACTION] = action;
+    v[CT_EF_OUTCOME] = outcome;
+    v[CT_EF_RECORD_ID] = evid;
+    /* the known datasets as static strings: the store reuses their ids */
+    static const char *const known[] = {"azure.signinlogs", "azure.auditlogs", "aws.cloudtrail",
+                                        "gcp.audit", "o365.audit"};
+    size_t k = 0;
+    while (k < CT_ARRAY_LEN(known) && !feq(ds, known[k])) k++;
+    if (k < CT_ARRAY_LEN(known)) v[CT_EF_DATASET] = lit(known[k]);
+    int ok = 1;
+    switch (k) {
+    case 0: ok = ecs_signin(&d, o); break;
+    case 1: ok = ecs_audit(&d, o); break;
+    case 2: ok = ecs_cloudtrail(&d, o); break;
+    case 3: ok = ecs_gcp(&d, o); break;
+    case 4: return 0; /* o365.audit: its extractor is not mirrored */
+    default: break;   /* no extractor: the generic fields only */
+    }
+    if (!ok) return 0;
+    fallbacks(&d, v);
+    return 1;
+}
