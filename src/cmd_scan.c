@@ -46,6 +46,7 @@ int ct_cmd_scan(int argc, char **argv)
     if (optind >= argc) return ct_cli_usage_error("scan", "no input FILE given");
     o.files = argv + optind;
     o.nfiles = argc - optind;
+    o.no_index = 1; /* alerts and statuses only: correlation is for show and the console */
     ct_session s;
     ct_sbuf err;
     ct_sbuf_init(&err);

@@ -150,6 +150,45 @@ void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map)
         map[id] = intern_h(dst, src->strs[id], src->lens[id], src->hashes[id]);
 }
 
+void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
+{
+    map[0] = 0;
+    for (size_t id = 1; id <= src->nstrs; id++) {
+        const char *s = src->strs[id];
+        uint32_t len = src->lens[id];
+        uint64_t h = src->hashes[id];
+        size_t i;
+        uint32_t found = lookup(dst, s, len, h, &i);
+        if (found) {
+            map[id] = found;
+            continue;
+        }
+        /* new here: the string stays where it is, its chunk moves below */
+        if (dst->nstrs + 1 >= dst->cap) grow_ids(dst, dst->cap * 2);
+        uint32_t nid = (uint32_t)++dst->nstrs;
+        dst->strs[nid] = s;
+        dst->lens[nid] = len;
+        dst->hashes[nid] = h;
+        dst->slots[i] = SLOT(nid, h);
+        if (dst->nstrs * 2 > dst->nslots) rehash(dst);
+        map[id] = nid;
+    }
+    /* src's chunks behind dst's current one, which keeps filling */
+    if (src->chunks) {
+        ct_pool_chunk *last = src->chunks;
+        while (last->next) last = last->next;
+        if (dst->chunks) {
+            last->next = dst->chunks->next;
+            dst->chunks->next = src->chunks;
+        } else {
+            dst->chunks = src->chunks;
+        }
+        dst->bytes += src->bytes;
+        src->chunks = NULL;
+        src->bytes = 0;
+    }
+}
+
 uint32_t ct_pool_internz(ct_pool *p, const char *s)
 {
     return s ? ct_pool_intern(p, s, strlen(s)) : 0;

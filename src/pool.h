@@ -37,5 +37,8 @@ void ct_pool_reserve(ct_pool *p, size_t n);
 /* Intern every string of src into dst (src's stored hashes are reused):
  * map[id] is the dst id of src's id (map has src->nstrs + 1 entries). */
 void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map);
+/* The same, taking src's string bytes instead of copying them (src keeps
+ * its ids but no strings: only ct_pool_free it afterwards). */
+void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map);
 
 #endif

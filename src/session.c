@@ -97,6 +97,7 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
         s->store.hook_ctx = s;
     }
     s->window_ms = o->window_set ? o->window_ms : CT_CORR_DEFAULT_WINDOW;
+    s->no_index = o->no_index;
     s->analyst = o->analyst ? ct_xstrdup(o->analyst) : NULL;
 
     ct_sbuf shipped, dir;
@@ -146,7 +147,7 @@ int ct_session_add_file(ct_session *s, const char *path)
 
 void ct_session_index(ct_session *s)
 {
-    if (s->corr) return;
+    if (s->corr || s->no_index) return;
     ct_corr *c = ct_corr_build(&s->store);
     s_lock(s);
     s->corr = c;

@@ -17,6 +17,7 @@ typedef struct ct_session_opts {
     const char *analyst;       /* --analyst "Name <email>", or NULL (git config) */
     int need_repo;             /* create/seed the repo when missing (decision commands) */
     int no_repo;               /* read-only on the shipped rules, whatever repo exists */
+    int no_index;              /* no correlation index (scan lists alerts only); corr stays NULL */
     char *const *files;        /* FILE operands */
     int nfiles;
     int window_set;
@@ -48,6 +49,7 @@ typedef struct ct_session {
     char *rules_root;          /* where rules/ and guides/ were read from */
     char *analyst;             /* as given, or NULL */
     int64_t window_ms;
+    int no_index;
     int missing_files;         /* FILE operands that could not be read */
     size_t rule_errors;
     struct ct_triage_state *triage;

@@ -358,6 +358,52 @@ static void test_json_skip(void **state)
         assert_null(ct_json_skip(bad[i], bad[i] + strlen(bad[i])));
 }
 
+
+/* Merging a worker's pool takes its string bytes instead of copying them:
+ * every id maps to an equal string, strings both pools hold keep the
+ * destination's id, and they all outlive the source pool (ASan checks). */
+static void test_pool_merge_take(void **state)
+{
+    (void)state;
+    ct_pool dst, src;
+    ct_pool_init(&dst);
+    ct_pool_init(&src);
+    char buf[64];
+    /* enough to fill several 1 MB chunks and rehash both pools */
+    for (int i = 0; i < 60000; i++) {
+        int n = snprintf(buf, sizeof buf, "shared-or-dst-%08d-padding-padding", i);
+        ct_pool_intern(&dst, buf, (size_t)n);
+    }
+    uint32_t dst_last = ct_pool_intern(&dst, "still in dst's current chunk", 28);
+    for (int i = 30000; i < 90000; i++) {
+        int n = snprintf(buf, sizeof buf, i < 60000 ? "shared-or-dst-%08d-padding-padding"
+                                                    : "src-only-%08d-padding-padding-pad", i);
+        ct_pool_intern(&src, buf, (size_t)n);
+    }
+    size_t nsrc = src.nstrs;
+    char **copy = ct_xmalloc((nsrc + 1) * sizeof *copy);
+    for (size_t id = 1; id <= nsrc; id++) copy[id] = ct_xstrdup(ct_pool_str(&src, (uint32_t)id));
+    uint32_t *map = ct_xmalloc((nsrc + 1) * sizeof *map);
+    ct_pool_merge_take(&dst, &src, map);
+    ct_pool_free(&src);
+    assert_int_equal(dst.nstrs, 90000 + 1);
+    for (size_t id = 1; id <= nsrc; id++) {
+        assert_string_equal(ct_pool_str(&dst, map[id]), copy[id]);
+        assert_int_equal(ct_pool_find(&dst, copy[id], strlen(copy[id])), map[id]);
+        if (id <= 30000) assert_true(map[id] <= 60000); /* the shared ones kept dst's id */
+        free(copy[id]);
+    }
+    /* dst goes on interning after the merge, into its own chunk */
+    assert_string_equal(ct_pool_str(&dst, dst_last), "still in dst's current chunk");
+    uint32_t after = ct_pool_intern(&dst, "after the merge", 15);
+    assert_string_equal(ct_pool_str(&dst, after), "after the merge");
+    assert_int_equal(ct_pool_intern(&dst, "src-only-00089999-padding-padding-pad", 37),
+                     map[nsrc]);
+    free(copy);
+    free(map);
+    ct_pool_free(&dst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_action_folding),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
+        cmocka_unit_test(test_pool_merge_take),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
