@@ -25,23 +25,9 @@ const char *ct_format_name(ct_format f)
     return f <= CT_FMT_BINARY ? fmt_names[f] : "?";
 }
 
-static int read_fd(int fd, ct_sbuf *b)
-{
-    char tmp[1 << 16];
-    for (;;) {
-        ssize_t n = read(fd, tmp, sizeof tmp);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        if (n == 0) return 0;
-        ct_sbuf_addn(b, tmp, (size_t)n);
-    }
-}
-
-/* Inflate every gzip member; on a truncated or corrupt stream keep what came out. */
-/* Where inflated bytes go: memory, or a temporary file (kept unnamed) that
- * is then mapped like any input, so a large .gz costs page cache, not RSS. */
+/* Where inflated (or piped) bytes go: memory, or a temporary file (kept
+ * unnamed) that is then mapped like any input, so a large .gz or a long pipe
+ * costs page cache, not RSS. */
 typedef struct gz_sink {
     ct_sbuf *mem;   /* memory, or the write buffer of fd */
     int fd;         /* -1: memory */
@@ -126,6 +112,44 @@ static int tmp_fd(void)
     return fd;
 }
 
+/* Read a pipe (stdin) to its end. Up to 4 MB stays in memory (raw); a
+ * longer stream is written on to an unnamed temporary file, returned mapped
+ * in *map (*tfd open), so `zcat big.gz | credtriage scan -` costs page
+ * cache, not RSS. Without a usable temporary file it all stays in memory. */
+static int read_spool(int fd, ct_sbuf *raw, int *tfd, void **map, size_t *len)
+{
+    *tfd = -1;
+    *map = NULL;
+    *len = 0;
+    gz_sink k = {raw, -1, 0, 0};
+    int tried = 0;
+    char tmp[1 << 16];
+    for (;;) {
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) goto fail;
+        if (n == 0) break;
+        sink_add(&k, tmp, (size_t)n);
+        if (!tried && k.total > (4u << 20)) {
+            tried = 1;
+            k.fd = tmp_fd();
+            sink_flush(&k);
+        }
+        if (k.failed) goto fail;
+    }
+    sink_flush(&k);
+    if (k.fd < 0) return 0;
+    void *m = !k.failed ? mmap(NULL, k.total, PROT_READ, MAP_PRIVATE, k.fd, 0) : MAP_FAILED;
+    if (m == MAP_FAILED) goto fail;
+    *tfd = k.fd;
+    *map = m;
+    *len = k.total;
+    return 0;
+fail:
+    if (k.fd >= 0) close(k.fd);
+    return -1;
+}
+
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
 {
     memset(in, 0, sizeof *in);
@@ -161,13 +185,27 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
         madvise(m, n, MADV_SEQUENTIAL);
     } else {
         ct_sbuf_init(&raw);
-        if (read_fd(fd, &raw) < 0) {
-            ct_sbuf_addf(err, "%s: %s", path, strerror(errno));
+        int tfd;
+        void *m;
+        size_t mlen;
+        if (read_spool(fd, &raw, &tfd, &m, &mlen) < 0) {
+            ct_sbuf_addf(err, "%s: %s", path, errno ? strerror(errno) : "cannot read");
             ct_sbuf_free(&raw);
             goto fail_fd;
         }
-        bytes = raw.buf;
-        n = raw.len;
+        if (m) { /* spooled: from here on like a mapped regular file */
+            ct_sbuf_free(&raw);
+            if (fd > 0) close(fd);
+            fd = tfd;
+            in->mapped = 1;
+            in->map_len = mlen;
+            bytes = m;
+            n = in->map_len;
+            madvise(m, n, MADV_SEQUENTIAL);
+        } else {
+            bytes = raw.buf;
+            n = raw.len;
+        }
     }
     /* a mapped file keeps its descriptor: records re-read after loading are
      * copied with pread, which costs no resident pages (faulting the mapping

@@ -32,8 +32,10 @@ typedef struct ct_input {
     int fd;              /* a mapped file's descriptor, kept for ct_input_copy; else -1 */
 } ct_input;
 
-/* Open path ("-" for stdin). Regular files are mapped; stdin, pipes and gzip
- * are read into memory. A truncated gzip keeps what decompressed and says so
+/* Open path ("-" for stdin). Regular files are mapped; stdin, pipes and
+ * inflated gzip over 4 MB go to an unnamed temporary file that is mapped
+ * ($TMPDIR, else /tmp), smaller ones (or all, without a usable temporary
+ * file) into memory. A truncated gzip keeps what decompressed and says so
  * in *warn (set to a message, or left empty). */
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn);
 void ct_input_close(ct_input *in);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "input.h"
@@ -299,6 +300,75 @@ static void test_large_gzip_via_tempfile(void **state)
     free(path);
 }
 
+/* stdin (a pipe) over 4 MB is spooled to an unnamed temporary file and
+ * mapped; with no usable TMPDIR it is read into memory. Same bytes, plain
+ * or gzip on the pipe. */
+static void test_large_stdin_spooled(void **state)
+{
+    (void)state;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    for (int i = 0; b.len < (6u << 20); i++)
+        ct_sbuf_addf(&b, "{\"@timestamp\":\"2026-11-02T00:00:00Z\",\"event\":{\"dataset\":\"x.y\",\"id\":\"p-%d\"}}\n", i);
+    char *plain = tmpfile_with(b.buf, b.len, 0);
+    char *gz = tmpfile_with(b.buf, b.len, 1);
+    int saved = dup(0);
+    assert_true(saved >= 0);
+    for (int run = 0; run < 4; run++) {
+        if (run >= 2) setenv("TMPDIR", "/nonexistent-dir-for-credtriage-test", 1);
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) { /* the writer: cat FILE | ... */
+            close(p[0]);
+            char *data;
+            size_t len;
+            if (ct_read_file(run % 2 ? gz : plain, &data, &len) < 0) _exit(1);
+            for (size_t off = 0; off < len;) {
+                ssize_t w = write(p[1], data + off, len - off);
+                if (w <= 0) _exit(1);
+                off += (size_t)w;
+            }
+            _exit(0);
+        }
+        close(p[1]);
+        dup2(p[0], 0);
+        close(p[0]);
+        ct_input in;
+        ct_sbuf err, warn;
+        ct_sbuf_init(&err);
+        ct_sbuf_init(&warn);
+        assert_int_equal(ct_input_open("-", &in, &err, &warn), 0);
+        int st;
+        waitpid(pid, &st, 0);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        assert_int_equal(in.len, b.len);
+        assert_memory_equal(in.data, b.buf, b.len);
+        /* plain: a temp file, then (no TMPDIR) memory; this .gz is small
+         * (it compresses well), so it is read and inflated in memory */
+        assert_int_equal(in.mapped, run == 0);
+        assert_int_equal(in.gzip, run % 2);
+        if (run == 0) { /* re-read through pread, as records are after loading */
+            assert_true(in.fd >= 0);
+            char tmp[64];
+            ct_input_copy(&in, 1000, sizeof tmp, tmp);
+            assert_memory_equal(tmp, b.buf + 1000, sizeof tmp);
+        }
+        ct_input_close(&in);
+        ct_sbuf_free(&err);
+        ct_sbuf_free(&warn);
+    }
+    unsetenv("TMPDIR");
+    dup2(saved, 0);
+    close(saved);
+    unlink(plain);
+    unlink(gz);
+    free(plain);
+    free(gz);
+    ct_sbuf_free(&b);
+}
+
 static void test_action_folding(void **state)
 {
     (void)state;
@@ -416,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_huge_line_and_deep_nesting),
         cmocka_unit_test(test_gzip_of_ndjson_and_concatenated_members),
         cmocka_unit_test(test_large_gzip_via_tempfile),
+        cmocka_unit_test(test_large_stdin_spooled),
         cmocka_unit_test(test_action_folding),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
