@@ -59,9 +59,11 @@ static char *store_bytes(ct_pool *p, const char *s, size_t len)
     return dst;
 }
 
+/* Never 0: a stored hash of 0 marks a string added without hashing. */
 static uint64_t pool_hash(const char *s, size_t n)
 {
-    return ct_hash_end(ct_hash_mix(CT_HASH_SEED, s, n));
+    uint64_t h = ct_hash_end(ct_hash_mix(CT_HASH_SEED, s, n));
+    return h ? h : 1;
 }
 
 #define SLOT(id, h) ((uint64_t)(id) | ((h) & 0xFFFFFFFF00000000ull))
@@ -70,6 +72,7 @@ static void resize(ct_pool *p, size_t n)
 {
     uint64_t *slots = ct_xcalloc(n, sizeof *slots);
     for (size_t id = 1; id <= p->nstrs; id++) {
+        if (!p->hashes[id]) continue; /* added, not interned */
         size_t i = p->hashes[id] & (n - 1);
         while (slots[i]) i = (i + 1) & (n - 1);
         slots[i] = SLOT(id, p->hashes[id]);
@@ -94,10 +97,15 @@ static void grow_ids(ct_pool *p, size_t cap)
 
 void ct_pool_reserve(ct_pool *p, size_t n)
 {
-    if (p->nstrs + 1 + n > p->cap) grow_ids(p, p->nstrs + 1 + n);
+    ct_pool_reserve_ids(p, n);
     size_t slots = p->nslots;
-    while ((p->nstrs + n) * 2 > slots) slots *= 2;
+    while ((p->nhashed + n) * 2 > slots) slots *= 2;
     if (slots != p->nslots) resize(p, slots);
+}
+
+void ct_pool_reserve_ids(ct_pool *p, size_t n)
+{
+    if (p->nstrs + 1 + n > p->cap) grow_ids(p, p->nstrs + 1 + n);
 }
 
 static uint32_t lookup(const ct_pool *p, const char *s, size_t len, uint64_t h, size_t *at)
@@ -133,7 +141,18 @@ static uint32_t intern_h(ct_pool *p, const char *s, size_t len, uint64_t h)
     p->lens[id] = (uint32_t)len;
     p->hashes[id] = h;
     p->slots[i] = SLOT(id, h);
-    if (p->nstrs * 2 > p->nslots) rehash(p);
+    if (++p->nhashed * 2 > p->nslots) rehash(p);
+    return id;
+}
+
+uint32_t ct_pool_add(ct_pool *p, const char *s, size_t len)
+{
+    if (!s || !len) return 0;
+    if (p->nstrs + 1 >= p->cap) grow_ids(p, p->cap * 2);
+    uint32_t id = (uint32_t)++p->nstrs;
+    p->strs[id] = store_bytes(p, s, len);
+    p->lens[id] = (uint32_t)len;
+    p->hashes[id] = 0;
     return id;
 }
 
@@ -147,7 +166,8 @@ void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map)
 {
     map[0] = 0;
     for (size_t id = 1; id <= src->nstrs; id++)
-        map[id] = intern_h(dst, src->strs[id], src->lens[id], src->hashes[id]);
+        map[id] = src->hashes[id] ? intern_h(dst, src->strs[id], src->lens[id], src->hashes[id])
+                                  : ct_pool_add(dst, src->strs[id], src->lens[id]);
 }
 
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
@@ -157,20 +177,23 @@ void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
         const char *s = src->strs[id];
         uint32_t len = src->lens[id];
         uint64_t h = src->hashes[id];
-        size_t i;
-        uint32_t found = lookup(dst, s, len, h, &i);
+        size_t i = 0;
+        uint32_t found = h ? lookup(dst, s, len, h, &i) : 0;
         if (found) {
             map[id] = found;
             continue;
         }
-        /* new here: the string stays where it is, its chunk moves below */
+        /* new here (or added unhashed): the string stays where it is, its
+         * chunk moves below */
         if (dst->nstrs + 1 >= dst->cap) grow_ids(dst, dst->cap * 2);
         uint32_t nid = (uint32_t)++dst->nstrs;
         dst->strs[nid] = s;
         dst->lens[nid] = len;
         dst->hashes[nid] = h;
-        dst->slots[i] = SLOT(nid, h);
-        if (dst->nstrs * 2 > dst->nslots) rehash(dst);
+        if (h) {
+            dst->slots[i] = SLOT(nid, h);
+            if (++dst->nhashed * 2 > dst->nslots) rehash(dst);
+        }
         map[id] = nid;
     }
     /* src's chunks behind dst's current one, which keeps filling */

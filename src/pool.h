@@ -15,6 +15,7 @@ typedef struct ct_pool {
     uint32_t *lens;
     uint64_t *hashes;
     size_t nstrs, cap;
+    size_t nhashed;           /* strings in slots (the rest were added unhashed) */
     ct_pool_chunk *chunks;
     size_t bytes;             /* string bytes held, for memory reports */
 } ct_pool;
@@ -23,6 +24,11 @@ void ct_pool_init(ct_pool *p);
 void ct_pool_free(ct_pool *p);
 uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len);
 uint32_t ct_pool_internz(ct_pool *p, const char *s); /* NULL or "" -> 0 */
+/* Store a string that is (almost) never repeated and never looked up, such
+ * as a record's own id: a new id every time, kept out of the hash table so
+ * a million of them cost no probing and no cache misses. ct_pool_find does
+ * not see it. NULL or "" -> 0. */
+uint32_t ct_pool_add(ct_pool *p, const char *s, size_t len);
 /* Lookup without inserting: 0 if absent. */
 uint32_t ct_pool_find(const ct_pool *p, const char *s, size_t len);
 static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
@@ -34,6 +40,8 @@ static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
 uint32_t ct_pool_lower(ct_pool *p, uint32_t id);
 /* Room for n strings without growing (a loader that knows its input size). */
 void ct_pool_reserve(ct_pool *p, size_t n);
+/* Room for n more ids only (strings mostly added with ct_pool_add). */
+void ct_pool_reserve_ids(ct_pool *p, size_t n);
 /* Intern every string of src into dst (src's stored hashes are reused):
  * map[id] is the dst id of src's id (map has src->nstrs + 1 entries). */
 void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map);

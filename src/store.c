@@ -220,8 +220,11 @@ static void full_path(worker *w, const ct_span *sp, const char *p)
     ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
                                              f->record_id, f->record_id ? strlen(f->record_id) : 0));
     place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
-    for (int i = 0; i < CT_EF__COUNT; i++)
-        e->s[i] = ct_pool_internz(&w->pool, ct_fields_get(f, (enum ct_ef)i));
+    for (int i = 0; i < CT_EF__COUNT; i++) {
+        const char *v = ct_fields_get(f, (enum ct_ef)i);
+        e->s[i] = i == CT_EF_RECORD_ID ? ct_pool_add(&w->pool, v, v ? strlen(v) : 0)
+                                       : ct_pool_internz(&w->pool, v);
+    }
     count_kind(w, n.kind);
     ct_norm_free(&n);
 }
@@ -241,7 +244,10 @@ static int on_record(void *vctx, const ct_span *sp)
         ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
                                                  v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
         place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
+        /* a record's own id is unique: stored, not interned (pool.h) */
+        e->s[CT_EF_RECORD_ID] = ct_pool_add(&w->pool, v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n);
         for (int i = 0; i < CT_EF__COUNT; i++) {
+            if (i == CT_EF_RECORD_ID) continue;
             const char *q = v[i].s;
             /* a static string (dataset, outcome, entity types) repeats from
              * record to record at the same address: reuse its id */
@@ -298,9 +304,9 @@ static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from
     w->pto = in->len;
     w->fast = ct_fast_enabled();
     ct_pool_init(&w->pool);
-    /* about one new string (a record id) per record of ~1.5 KB: size the
-     * table once instead of doubling it all the way up */
-    if (to - from > (16u << 20)) ct_pool_reserve(&w->pool, (to - from) / 1536);
+    /* about one new string (the record's id) per record of ~1.5 KB: size
+     * the id arrays once instead of doubling them all the way up */
+    if (to - from > (16u << 20)) ct_pool_reserve_ids(&w->pool, (to - from) / 1536);
 }
 
 static void worker_free(worker *w)
@@ -343,7 +349,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         ct_pool_init(&w->pool);
     } else {
         map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
-        ct_pool_reserve(&st->pool, w->pool.nstrs);
+        ct_pool_reserve_ids(&st->pool, w->pool.nstrs);
         ct_pool_merge_take(&st->pool, &w->pool, map);
     }
     for (size_t i = 0; i < w->ndiags; i++)

@@ -445,10 +445,20 @@ static void test_pool_merge_take(void **state)
         ct_pool_intern(&dst, buf, (size_t)n);
     }
     uint32_t dst_last = ct_pool_intern(&dst, "still in dst's current chunk", 28);
+    /* record ids are added, not interned: each gets its own id, no lookup finds it */
+    uint32_t rid = ct_pool_add(&dst, "record-1", 8), rid2 = ct_pool_add(&dst, "record-1", 8);
+    assert_int_not_equal(rid, rid2);
+    assert_string_equal(ct_pool_str(&dst, rid2), "record-1");
+    assert_int_equal(ct_pool_find(&dst, "record-1", 8), 0);
+    assert_int_equal(ct_pool_add(&dst, "", 0), 0);
     for (int i = 30000; i < 90000; i++) {
         int n = snprintf(buf, sizeof buf, i < 60000 ? "shared-or-dst-%08d-padding-padding"
                                                     : "src-only-%08d-padding-padding-pad", i);
         ct_pool_intern(&src, buf, (size_t)n);
+        if (i % 3 == 0) { /* added ones in between, through the rehashes */
+            n = snprintf(buf, sizeof buf, "src-record-%08d", i);
+            ct_pool_add(&src, buf, (size_t)n);
+        }
     }
     size_t nsrc = src.nstrs;
     char **copy = ct_xmalloc((nsrc + 1) * sizeof *copy);
@@ -456,19 +466,27 @@ static void test_pool_merge_take(void **state)
     uint32_t *map = ct_xmalloc((nsrc + 1) * sizeof *map);
     ct_pool_merge_take(&dst, &src, map);
     ct_pool_free(&src);
-    assert_int_equal(dst.nstrs, 90000 + 1);
+    assert_int_equal(dst.nstrs, 90000 + 1 + 2 + 20000);
+    size_t added = 0;
     for (size_t id = 1; id <= nsrc; id++) {
         assert_string_equal(ct_pool_str(&dst, map[id]), copy[id]);
-        assert_int_equal(ct_pool_find(&dst, copy[id], strlen(copy[id])), map[id]);
-        if (id <= 30000) assert_true(map[id] <= 60000); /* the shared ones kept dst's id */
+        if (!strncmp(copy[id], "src-record-", 11)) {
+            added++;
+            assert_int_equal(ct_pool_find(&dst, copy[id], strlen(copy[id])), 0);
+        } else {
+            assert_int_equal(ct_pool_find(&dst, copy[id], strlen(copy[id])), map[id]);
+            if (!strncmp(copy[id], "shared", 6)) assert_true(map[id] <= 60001); /* kept dst's id */
+        }
         free(copy[id]);
     }
+    assert_int_equal(added, 20000);
     /* dst goes on interning after the merge, into its own chunk */
     assert_string_equal(ct_pool_str(&dst, dst_last), "still in dst's current chunk");
     uint32_t after = ct_pool_intern(&dst, "after the merge", 15);
     assert_string_equal(ct_pool_str(&dst, after), "after the merge");
     assert_int_equal(ct_pool_intern(&dst, "src-only-00089999-padding-padding-pad", 37),
-                     map[nsrc]);
+                     ct_pool_find(&dst, "src-only-00089999-padding-padding-pad", 37));
+    assert_int_not_equal(ct_pool_find(&dst, "src-only-00089999-padding-padding-pad", 37), 0);
     free(copy);
     free(map);
     ct_pool_free(&dst);
