@@ -490,7 +490,7 @@ int ct_store_load(ct_store *st, const char *path)
             if (st->progress && to < pin->len) st->progress(st->progress_ctx, to, pin->len);
             if (st->on_events) st->on_events(st->hook_ctx);
             from = to;
-            if (step < st->step_bytes * 16 && step <= SIZE_MAX / 2) step *= 2;
+            if (step <= SIZE_MAX / 2) step *= 2; /* O(log n) steps: each rebinds the rules over all events */
         }
     } else {
         worker w;

@@ -65,7 +65,7 @@ typedef struct ct_store {
     size_t nseen, seen_cap;
     /* Progressive loading (the console shows alerts while a big file loads):
      * with step_bytes, NDJSON is read in steps (the first of step_bytes, each
-     * next one twice as big, up to 16x), and on_events runs after each step's
+     * next one twice as big), and on_events runs after each step's
      * events are appended, in file order. lock / unlock bracket every change
      * of the events, sources, stats and pool, for readers on other threads. */
     size_t step_bytes;
