@@ -41,6 +41,10 @@ struct ct_corr {
     post actor, target, cred, ip, adds;
     uint32_t *tdistinct; /* per target root: distinct actor roots among its credential additions */
     uint32_t failure_id; /* store pool id of "failure", 0 if absent */
+    /* ct_corr_index_alerts: alert indexes by actor and target root */
+    const ct_alert *ai_v;
+    size_t ai_n;
+    post alert_actor, alert_target;
 };
 
 /* ---- keys ---- */
@@ -265,6 +269,8 @@ void ct_corr_free(ct_corr *c)
     post_free(&c->cred);
     post_free(&c->ip);
     post_free(&c->adds);
+    post_free(&c->alert_actor);
+    post_free(&c->alert_target);
     free(c->tdistinct);
     free(c);
 }
@@ -432,19 +438,75 @@ static int cmp_rel(const void *pa, const void *pb)
     return a->i < b->i ? -1 : a->i > b->i;
 }
 
+void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts)
+{
+    post_free(&c->alert_actor);
+    post_free(&c->alert_target);
+    memset(&c->alert_actor, 0, sizeof c->alert_actor);
+    memset(&c->alert_target, 0, sizeof c->alert_target);
+    c->ai_v = NULL;
+    c->ai_n = 0;
+    if (!alerts || alerts->n > UINT32_MAX) return;
+    size_t n = alerts->n;
+    uint32_t *order = ct_xmalloc((n ? n : 1) * sizeof *order);
+    uint32_t *ka = ct_xcalloc(n ? n : 1, sizeof *ka), *kt = ct_xcalloc(n ? n : 1, sizeof *kt);
+    for (size_t j = 0; j < n; j++) {
+        size_t e = alerts->v[j].event;
+        order[j] = (uint32_t)j;
+        if (e < c->nev) {
+            ka[j] = c->ev_actor[e];
+            kt[j] = c->ev_target[e];
+        }
+    }
+    post_build(&c->alert_actor, c->nkeys, order, n, ka, NULL, 0);
+    post_build(&c->alert_target, c->nkeys, order, n, kt, NULL, 0);
+    free(order);
+    free(ka);
+    free(kt);
+    c->ai_v = alerts->v;
+    c->ai_n = n;
+}
+
+/* The next alert index of the union of two ascending lists; SIZE_MAX at the end. */
+static size_t union_next(const size_t *a, size_t na, size_t *ia, const size_t *b, size_t nb,
+                         size_t *ib)
+{
+    size_t x = *ia < na ? a[*ia] : SIZE_MAX, y = *ib < nb ? b[*ib] : SIZE_MAX;
+    size_t m = x < y ? x : y;
+    if (x == m && m != SIZE_MAX) (*ia)++;
+    if (y == m && m != SIZE_MAX) (*ib)++;
+    return m;
+}
+
 static void related_fill(const ct_corr *c, const ct_alert *a, const ct_alerts *alerts,
                          const query *q, ct_corr_result *out)
 {
     if (!alerts || !alerts->n || (!q->actor && !q->target)) return;
+    /* candidates: from the alert index when it is of these alerts, else all */
+    int indexed = c->ai_v == alerts->v && c->ai_n == alerts->n;
+    const size_t *la = NULL, *lt = NULL;
+    size_t na = 0, nt = 0, ia = 0, it = 0;
+    if (indexed) {
+        if (q->actor && q->actor <= c->nkeys) {
+            la = c->alert_actor.items + c->alert_actor.start[q->actor];
+            na = c->alert_actor.start[q->actor + 1] - c->alert_actor.start[q->actor];
+        }
+        if (q->target && q->target <= c->nkeys) {
+            lt = c->alert_target.items + c->alert_target.start[q->target];
+            nt = c->alert_target.start[q->target + 1] - c->alert_target.start[q->target];
+        }
+    }
     rel *r = NULL;
     size_t n = 0, cap = 0;
-    for (size_t j = 0; j < alerts->n; j++) {
+    for (size_t j = indexed ? union_next(la, na, &ia, lt, nt, &it) : 0;
+         indexed ? j != SIZE_MAX : j < alerts->n;
+         j = indexed ? union_next(la, na, &ia, lt, nt, &it) : j + 1) {
         const ct_alert *o = &alerts->v[j];
         if (o == a || o->event >= c->nev) continue;
         if (o->event == a->event && !strcmp(o->id, a->id)) continue; /* a copy of a */
-        if (!((q->actor && c->ev_actor[o->event] == q->actor) ||
-              (q->target && c->ev_target[o->event] == q->target)))
-            continue;
+        if (!indexed && !((q->actor && c->ev_actor[o->event] == q->actor) ||
+                          (q->target && c->ev_target[o->event] == q->target)))
+            continue; /* (the index lists only alerts of this actor or target) */
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             r = ct_xrealloc(r, cap * sizeof *r);

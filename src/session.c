@@ -169,6 +169,8 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
     ct_session_index(s);
     s_lock(s);
     int rc = ct_triage_apply(s, err);
+    /* the alerts are final (statuses change later, never order or count) */
+    if (s->corr) ct_corr_index_alerts(s->corr, &s->alerts);
     s_unlock(s);
     return rc;
 }

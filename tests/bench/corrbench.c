@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     ct_scan(&st, &rs, &al);
     double t2 = now();
     ct_corr *c = ct_corr_build(&st);
+    ct_corr_index_alerts(c, &al); /* as ct_session_finish does */
     double t3 = now();
     double *d = ct_xcalloc(al.n + 1, sizeof *d);
     size_t correlated = 0, nt = 0, stride = al.n > 40000 ? al.n / 40000 + 1 : 1;

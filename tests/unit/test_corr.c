@@ -408,6 +408,14 @@ static void test_sp_app_link_and_related(void **state)
     assert_int_equal(r.related_alerts[2], 3);
     assert_int_equal(r.distinct_actors, 2);
     ct_corr_result_free(&r);
+    /* the same through the alert index (ct_corr_index_alerts) */
+    ct_corr_index_alerts(c, &alerts);
+    assert_int_equal(ct_corr_alert(c, &v[1], &alerts, DAY, &r), 0);
+    assert_int_equal(r.nrelated, 3);
+    assert_int_equal(r.related_alerts[0], 0);
+    assert_int_equal(r.related_alerts[1], 2);
+    assert_int_equal(r.related_alerts[2], 3);
+    ct_corr_result_free(&r);
 
     /* the imported alert: its document is its event, shown in its own timelines */
     assert_int_equal(ct_corr_alert(c, &v[2], &alerts, DAY, &r), 0);
@@ -548,6 +556,33 @@ static void test_million_events(void **state)
         ct_corr_result_free(&r);
     }
     double per_alert = (now_ms() - t) / NALERTS;
+    /* related alerts through the alert index: the same lists, in the same order */
+    size_t total2 = 0;
+    for (size_t i = 0; i < NALERTS; i++) {
+        ct_corr_result r1, r2;
+        ct_corr_index_alerts(c, NULL);
+        if (i % 50 == 0) { /* unindexed, every 50th: O(alerts) each */
+            assert_int_equal(ct_corr_alert(c, &v[i], &alerts, CT_CORR_DEFAULT_WINDOW, &r1), 0);
+            ct_corr_index_alerts(c, &alerts);
+            assert_int_equal(ct_corr_alert(c, &v[i], &alerts, CT_CORR_DEFAULT_WINDOW, &r2), 0);
+            assert_int_equal(r1.nrelated, r2.nrelated);
+            for (size_t k = 0; k < r1.nrelated; k++)
+                assert_int_equal(r1.related_alerts[k], r2.related_alerts[k]);
+            total2 += r2.nrelated;
+            ct_corr_result_free(&r1);
+            ct_corr_result_free(&r2);
+        }
+    }
+    assert_true(total2 > 0);
+    ct_corr_index_alerts(c, &alerts);
+    t = now_ms();
+    for (size_t i = 0; i < NALERTS; i++) {
+        ct_corr_result r;
+        assert_int_equal(ct_corr_alert(c, &v[i], &alerts, CT_CORR_DEFAULT_WINDOW, &r), 0);
+        ct_corr_result_free(&r);
+    }
+    double per_alert_indexed = (now_ms() - t) / NALERTS;
+    printf("corr: related alerts through the alert index: %.3f ms/alert\n", per_alert_indexed);
     t = now_ms();
     size_t counted = 0;
     for (size_t i = 0; i < NALERTS; i++) counted += ct_corr_count(c, &v[i], CT_CORR_DEFAULT_WINDOW);
