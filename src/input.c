@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,49 @@ fail:
     return -1;
 }
 
+/* The spill file: small inputs that were read or inflated into memory, each
+ * at a page-aligned offset of one unnamed temporary file and mapped from
+ * there, so that many of them cost page cache rather than RSS. */
+static pthread_mutex_t spill_mu = PTHREAD_MUTEX_INITIALIZER;
+static int spill_fd = -1;
+static uint64_t spill_end;
+
+/* Move in's heap bytes (in->owned) to the spill file; on any failure they
+ * stay where they are. */
+static void spill(ct_input *in)
+{
+    if (in->mapped || !in->owned || in->len < (64u << 10)) return;
+    pthread_mutex_lock(&spill_mu);
+    if (spill_fd < 0) spill_fd = tmp_fd(); /* none: tried again next time */
+    uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), at = (spill_end + pg - 1) & ~(pg - 1);
+    size_t done = 0;
+    while (spill_fd >= 0 && done < in->len) {
+        ssize_t w = pwrite(spill_fd, in->owned + done, in->len - done, (off_t)(at + done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        done += (size_t)w;
+    }
+    void *m = done == in->len ? mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, spill_fd, (off_t)at)
+                              : MAP_FAILED;
+    if (m != MAP_FAILED) {
+        spill_end = at + in->len;
+        free(in->owned);
+        in->owned = NULL;
+        in->data = m;
+        in->mapped = 1;
+        in->map_len = in->len;
+        in->fd = dup(spill_fd);
+        if (in->fd >= 512) { /* keep low descriptors for other uses: read the mapping */
+            close(in->fd);
+            in->fd = -1;
+        }
+        in->fd_off = at;
+        in->spilled = 1;
+        madvise(m, in->len, MADV_SEQUENTIAL);
+    }
+    pthread_mutex_unlock(&spill_mu);
+}
+
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
 {
     memset(in, 0, sizeof *in);
@@ -259,11 +303,13 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
         in->owned = ct_sbuf_detach(&out);
         ct_sbuf_free(&out);
         in->data = in->owned;
+        spill(in);
         return 0;
     }
     in->data = bytes;
     in->len = n;
     if (!in->mapped) in->owned = raw.buf ? raw.buf : NULL;
+    spill(in);
     return 0;
 fail_fd:
     if (fd > 0) close(fd);
@@ -275,6 +321,12 @@ fail:
 
 void ct_input_close(ct_input *in)
 {
+#ifdef FALLOC_FL_PUNCH_HOLE
+    /* a spill file region: give its disk space back */
+    if (in->spilled && in->fd >= 0)
+        (void)fallocate(in->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)in->fd_off,
+                        (off_t)in->map_len);
+#endif
     if (in->mapped) munmap((void *)in->data, in->map_len);
     if (in->fd >= 0) close(in->fd);
     free(in->owned);
@@ -286,7 +338,7 @@ void ct_input_copy(const ct_input *in, size_t off, size_t len, char *dst)
 {
     size_t done = 0;
     while (in->fd >= 0 && done < len) {
-        ssize_t r = pread(in->fd, dst + done, len - done, (off_t)(off + done));
+        ssize_t r = pread(in->fd, dst + done, len - done, (off_t)(in->fd_off + off + done));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break; /* fall back to the mapping for the rest */
         done += (size_t)r;

@@ -30,12 +30,16 @@ typedef struct ct_input {
     size_t map_len;
     char *owned;         /* heap copy when not mapped */
     int fd;              /* a mapped file's descriptor, kept for ct_input_copy; else -1 */
+    uint64_t fd_off;     /* where data starts in fd (a spill file region), else 0 */
+    int spilled;         /* data is a region of the shared spill file */
 } ct_input;
 
 /* Open path ("-" for stdin). Regular files are mapped; stdin, pipes and
  * inflated gzip over 4 MB go to an unnamed temporary file that is mapped
- * ($TMPDIR, else /tmp), smaller ones (or all, without a usable temporary
- * file) into memory. A truncated gzip keeps what decompressed and says so
+ * ($TMPDIR, else /tmp); smaller ones are read or inflated in memory and, from
+ * 64 KB, moved to a region of one shared spill file, mapped (a thousand small
+ * CloudTrail .gz files would otherwise all stay on the heap). Without a
+ * usable temporary file they stay in memory. A truncated gzip keeps what decompressed and says so
  * in *warn (set to a message, or left empty). */
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn);
 void ct_input_close(ct_input *in);
