@@ -497,6 +497,9 @@ static const char *obj_first_value(const char *p, const char *end)
 }
 
 /* Find key in the object at p ('{'); returns the value start and sets *vend. */
+/* The value of key in the object at p, or NULL; *vend its end. With vend
+ * NULL the value itself is not skipped (the caller walks it anyway): a
+ * 500 MB {"records": [...]} is then not read once more just to find its end. */
 static const char *obj_find(const char *p, const char *end, const char *key, const char **vend)
 {
     size_t klen = strlen(key);
@@ -507,10 +510,12 @@ static const char *obj_find(const char *p, const char *end, const char *key, con
         const char *v = ws(kend, end);
         if (v >= end || *v != ':') return NULL;
         v = ws(v + 1, end);
+        int match = (size_t)(kend - k - 2) == klen && !memcmp(k + 1, key, klen);
+        if (match && !vend) return v;
         const char *e = ct_json_skip(v, end);
         if (!e) e = skip_element(v, end); /* too deep: still find the keys after it */
         if (!e) return NULL;
-        if ((size_t)(kend - k - 2) == klen && !memcmp(k + 1, key, klen)) {
+        if (match) {
             *vend = e;
             return v;
         }
@@ -570,10 +575,11 @@ ct_format ct_input_sniff(const ct_input *in)
             return CT_FMT_STREAM;
         }
     }
+    /* the whole value was skipped above: the wrapper's array need not be again */
     const char *ve, *x;
-    if ((x = obj_find(p, v, "Records", &ve)) && *x == '[') return CT_FMT_CLOUDTRAIL;
-    if ((x = obj_find(p, v, "records", &ve)) && *x == '[') return CT_FMT_AZURE;
-    if ((x = obj_find(p, v, "value", &ve)) && *x == '[') return CT_FMT_GRAPH;
+    if ((x = obj_find(p, v, "Records", NULL)) && *x == '[') return CT_FMT_CLOUDTRAIL;
+    if ((x = obj_find(p, v, "records", NULL)) && *x == '[') return CT_FMT_AZURE;
+    if ((x = obj_find(p, v, "value", NULL)) && *x == '[') return CT_FMT_GRAPH;
     if ((x = obj_find(p, v, "hits", &ve)) && *x == '{') {
         const char *ve2;
         const char *h = obj_find(x, ve, "hits", &ve2);
@@ -793,8 +799,10 @@ long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad
     case CT_FMT_AZURE:
     case CT_FMT_GRAPH: {
         const char *key = fmt == CT_FMT_CLOUDTRAIL ? "Records" : fmt == CT_FMT_AZURE ? "records" : "value";
-        x = obj_find(p, end, key, &ve);
-        if (x) rc = walk_array(&w, x, ve, NULL);
+        /* bounded by the input's end: the array ends at its ']' (the sniff
+         * found the document whole), and is read once, here */
+        x = obj_find(p, end, key, NULL);
+        if (x) rc = walk_array(&w, x, end, NULL);
         break;
     }
     case CT_FMT_ES_SEARCH: {
