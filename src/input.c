@@ -398,13 +398,22 @@ static const char *skip_string(const char *p, const char *end)
     return NULL;
 }
 
-const char *ct_json_skip(const char *p, const char *end)
+/* With rel (a mapped input being sniffed): pages passed are given back every
+ * 8 MB, so reading a 1 GB one-line document through does not make it all
+ * resident at once. */
+#define SNIFF_RELEASE (8u << 20)
+static const char *skip_value(const char *p, const char *end, const ct_input *rel)
 {
     char stack[MAX_DEPTH];
     int depth = 0;
+    const char *rel_from = rel ? rel->data : NULL;
     p = ws(p, end);
     for (;;) {
         if (p >= end) return NULL;
+        if (rel && (size_t)(p - rel_from) > SNIFF_RELEASE) {
+            ct_input_release(rel, (size_t)(rel_from - rel->data), (size_t)(p - rel_from));
+            rel_from = p;
+        }
         char c = *p;
         if (c == '"') {
             p = skip_string(p, end);
@@ -464,6 +473,34 @@ const char *ct_json_skip(const char *p, const char *end)
 }
 
 /* Before the first value of an object: position after '{' handled by callers. */
+
+const char *ct_json_skip(const char *p, const char *end)
+{
+    return skip_value(p, end, NULL);
+}
+
+/* Whether reading in through (sniffing, finding a wrapper's array) gives
+ * pages back as it goes: for big mapped inputs, whose pages would otherwise
+ * all be resident at once (a 500 MB {"records": [...]} export: 507 MB RSS);
+ * smaller ones are not worth faulting in again. */
+static const ct_input *sniff_release(const ct_input *in)
+{
+    return in->mapped && in->len > (64u << 20) ? in : NULL;
+}
+
+/* The first '\n' in [p, end), giving pages back behind as skip_value does. */
+static const char *find_nl(const char *p, const char *end, const ct_input *rel)
+{
+    while (p < end) {
+        size_t n = (size_t)(end - p) < SNIFF_RELEASE ? (size_t)(end - p) : SNIFF_RELEASE;
+        const char *nl = memchr(p, '\n', n);
+        if (nl) return nl;
+        if (rel) ct_input_release(rel, (size_t)(p - rel->data), n);
+        p += n;
+    }
+    return NULL;
+}
+
 /* End of the array element at p by bracket matching alone (no nesting limit,
  * no validation; strings skipped): just after its closing bracket, or, for a
  * non-container, at the next ',', '}' or ']' outside strings. NULL if none. */
@@ -500,7 +537,8 @@ static const char *obj_first_value(const char *p, const char *end)
 /* The value of key in the object at p, or NULL; *vend its end. With vend
  * NULL the value itself is not skipped (the caller walks it anyway): a
  * 500 MB {"records": [...]} is then not read once more just to find its end. */
-static const char *obj_find(const char *p, const char *end, const char *key, const char **vend)
+static const char *obj_find_rel(const char *p, const char *end, const char *key, const char **vend,
+                                const ct_input *rel)
 {
     size_t klen = strlen(key);
     const char *k = obj_first_value(p, end);
@@ -512,7 +550,7 @@ static const char *obj_find(const char *p, const char *end, const char *key, con
         v = ws(v + 1, end);
         int match = (size_t)(kend - k - 2) == klen && !memcmp(k + 1, key, klen);
         if (match && !vend) return v;
-        const char *e = ct_json_skip(v, end);
+        const char *e = skip_value(v, end, rel);
         if (!e) e = skip_element(v, end); /* too deep: still find the keys after it */
         if (!e) return NULL;
         if (match) {
@@ -525,6 +563,11 @@ static const char *obj_find(const char *p, const char *end, const char *key, con
         if (k >= end || *k != '"') return NULL;
     }
     return NULL;
+}
+
+static const char *obj_find(const char *p, const char *end, const char *key, const char **vend)
+{
+    return obj_find_rel(p, end, key, vend, NULL);
 }
 
 static uint64_t count_lines(const char *from, const char *to)
@@ -555,37 +598,38 @@ ct_format ct_input_sniff(const ct_input *in)
         return e && ws(e, end) < end ? CT_FMT_NDJSON : CT_FMT_ARRAY;
     }
     if (*p != '{') return CT_FMT_BINARY;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const ct_input *rel = sniff_release(in);
+    const char *nl = find_nl(p, end, rel);
     const char *line_end = nl ? nl : end;
-    const char *v = ct_json_skip(p, line_end);
+    const char *v = skip_value(p, line_end, rel);
     int one_line = v != NULL;
     if (v) {
         /* first line holds a whole value: NDJSON, unless it is the only value
          * and one of the wrapper shapes */
         if (ws(v, end) < end) return CT_FMT_NDJSON;
     } else {
-        v = ct_json_skip(p, end);
+        v = skip_value(p, end, rel);
         /* a wrapper holding one too-deep record is still that wrapper */
         if (!v) v = skip_element(p, end);
         if (!v) return CT_FMT_NDJSON; /* broken from the start: report per line */
         if (ws(v, end) < end) {
             const char *ve;
-            const char *t = obj_find(p, v, "type", &ve);
+            const char *t = obj_find_rel(p, v, "type", &ve, rel);
             if (t && ve - t == 5 && !memcmp(t, "\"doc\"", 5)) return CT_FMT_ES_ARCHIVE;
             return CT_FMT_STREAM;
         }
     }
     /* the whole value was skipped above: the wrapper's array need not be again */
     const char *ve, *x;
-    if ((x = obj_find(p, v, "Records", NULL)) && *x == '[') return CT_FMT_CLOUDTRAIL;
-    if ((x = obj_find(p, v, "records", NULL)) && *x == '[') return CT_FMT_AZURE;
-    if ((x = obj_find(p, v, "value", NULL)) && *x == '[') return CT_FMT_GRAPH;
-    if ((x = obj_find(p, v, "hits", &ve)) && *x == '{') {
+    if ((x = obj_find_rel(p, v, "Records", NULL, rel)) && *x == '[') return CT_FMT_CLOUDTRAIL;
+    if ((x = obj_find_rel(p, v, "records", NULL, rel)) && *x == '[') return CT_FMT_AZURE;
+    if ((x = obj_find_rel(p, v, "value", NULL, rel)) && *x == '[') return CT_FMT_GRAPH;
+    if ((x = obj_find_rel(p, v, "hits", &ve, rel)) && *x == '{') {
         const char *ve2;
-        const char *h = obj_find(x, ve, "hits", &ve2);
+        const char *h = obj_find_rel(x, ve, "hits", &ve2, rel);
         if (h && *h == '[') return CT_FMT_ES_SEARCH;
     }
-    const char *t = obj_find(p, v, "type", &ve);
+    const char *t = obj_find_rel(p, v, "type", &ve, rel);
     if (t && ve - t == 5 && !memcmp(t, "\"doc\"", 5)) return CT_FMT_ES_ARCHIVE;
     /* one record alone: on one line it is NDJSON; pretty-printed over many
      * lines it must be read as one value, not line by line */
@@ -807,8 +851,9 @@ long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad
     }
     case CT_FMT_ES_SEARCH: {
         const char *ve2;
-        x = obj_find(p, end, "hits", &ve);
-        const char *h = x ? obj_find(x, ve, "hits", &ve2) : NULL;
+        const ct_input *rel = sniff_release(in);
+        x = obj_find_rel(p, end, "hits", &ve, rel);
+        const char *h = x ? obj_find_rel(x, ve, "hits", &ve2, rel) : NULL;
         if (h) rc = walk_array(&w, h, ve2, unwrap_hit);
         break;
     }

@@ -374,6 +374,62 @@ static void test_large_stdin_spooled(void **state)
     ct_sbuf_free(&b);
 }
 
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6)) v = atol(line + 6);
+    if (f) fclose(f);
+    return v;
+}
+
+/* A big one-line {"records": [...]} export (over 64 MB): sniffing it gives
+ * its pages back as it reads (it used to leave the whole file resident), and
+ * every record still loads. */
+static void test_big_wrapper_sniff_stays_small(void **state)
+{
+    (void)state;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_sbuf_add(&b, "{\"records\":[");
+    int n = 0;
+    for (; b.len < (72u << 20); n++)
+        ct_sbuf_addf(&b, "%s{\"time\":\"2026-11-02T00:00:00Z\",\"category\":\"SignInLogs\","
+                         "\"operationName\":\"Sign-in activity\",\"properties\":{\"id\":\"w-%d\","
+                         "\"userPrincipalName\":\"u%d@contoso.com\",\"appId\":\"a\",\"pad\":\""
+                         "................................................................\"}}",
+                     n ? "," : "", n, n % 100);
+    ct_sbuf_add(&b, "]}\n");
+    char *path = tmpfile_with(b.buf, b.len, 0);
+    ct_sbuf_free(&b);
+    ct_input in;
+    ct_sbuf err, warn;
+    ct_sbuf_init(&err);
+    ct_sbuf_init(&warn);
+    assert_int_equal(ct_input_open(path, &in, &err, &warn), 0);
+    long before = rss_kb();
+    assert_int_equal(ct_input_sniff(&in), CT_FMT_AZURE);
+    long grew = rss_kb() - before;
+    printf("sniff of a %zu MB wrapper: RSS grew %ld KB\n", in.len >> 20, grew);
+    assert_true(grew < (24 << 10));
+    ct_input_close(&in);
+    ct_store st;
+    diags d;
+    load(&st, &d, path);
+    assert_int_equal(d.n, 0);
+    assert_int_equal(st.nev, (size_t)n);
+    char last[32];
+    snprintf(last, sizeof last, "w-%d", n - 1);
+    assert_string_equal(ct_event_str(&st, &st.ev[st.nev - 1], CT_EF_RECORD_ID), last);
+    ct_store_free(&st);
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&warn);
+    unlink(path);
+    free(path);
+}
+
 static void test_action_folding(void **state)
 {
     (void)state;
@@ -510,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_gzip_of_ndjson_and_concatenated_members),
         cmocka_unit_test(test_large_gzip_via_tempfile),
         cmocka_unit_test(test_large_stdin_spooled),
+        cmocka_unit_test(test_big_wrapper_sniff_stays_small),
         cmocka_unit_test(test_action_folding),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
