@@ -283,7 +283,9 @@ int ui_next_key(void)
     for (;;) {
         check_signal();
         int was_loading = ui.loading;
-        if (was_loading) wtimeout(stdscr, 100);
+        /* while loading, look at the loader often: new alerts and the end of
+         * the load show within 25 ms (the terminal is the only thing waited on) */
+        if (was_loading) wtimeout(stdscr, 25);
         wint_t wc;
         double t0 = now_ms();
         pthread_mutex_unlock(&ui_mu);
@@ -291,13 +293,15 @@ int ui_next_key(void)
         pthread_mutex_lock(&ui_mu);
         check_signal();
         /* new alerts or the end of the load: views reload before a key acts */
-        if (was_loading) loader_sync();
+        char shown[sizeof ui.progress];
+        memcpy(shown, ui.progress, sizeof shown);
+        int changed = was_loading && (loader_sync() || strcmp(shown, ui.progress));
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
-            if (now_ms() - t0 < 50) {
+            if (now_ms() - t0 < (was_loading ? 12 : 50)) {
                 if (++err_storm > 50 || errno == EIO) hangup_exit(SIGHUP);
             } else err_storm = 0;
-            if (was_loading) return UI_KEY_TICK; /* redraw: progress, new alerts */
+            if (changed) return UI_KEY_TICK; /* redraw: progress, new alerts */
             continue;
         }
         err_storm = 0;
