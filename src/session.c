@@ -178,7 +178,7 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
 int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
 {
     if (ct_session_begin(s, o, err) < 0) return -1;
-    for (int i = 0; i < o->nfiles; i++) ct_session_add_file(s, o->files[i]);
+    s->missing_files += ct_store_load_all(&s->store, o->files, o->nfiles);
     return ct_session_finish(s, err);
 }
 

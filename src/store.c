@@ -458,30 +458,61 @@ static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t f
     free(cuts);
 }
 
-int ct_store_load(ct_store *st, const char *path)
-{
-    ct_sbuf err, warn;
-    ct_sbuf_init(&err);
-    ct_sbuf_init(&warn);
+/* One file's load: opened, sniffed and (when small) walked into a worker,
+ * possibly on a helper thread; then finished on the loading thread, in file
+ * order, where it becomes a source of the store. */
+typedef struct file_job {
+    const char *path;
+    int opened, walked;
     ct_input in;
-    if (ct_input_open(path, &in, &err, &warn) < 0) {
-        st->diag(st->diag_ctx, path, 0, err.buf + (strncmp(err.buf, path, strlen(path)) ? 0 : strlen(path) + 2));
-        ct_sbuf_free(&err);
-        ct_sbuf_free(&warn);
-        return -1;
+    ct_format fmt;
+    ct_sbuf err, warn;
+    worker w;
+} file_job;
+
+#define SRC_UNSET UINT32_MAX /* a worker walked before its file had a source index */
+
+static int is_big(const ct_store *st, const file_job *j)
+{
+    return j->fmt == CT_FMT_NDJSON && (st->step_bytes || load_threads(j->in.len) > 1);
+}
+
+/* No store access: safe on any thread. */
+static void job_prepare(const ct_store *st, file_job *j, int walk)
+{
+    ct_sbuf_init(&j->err);
+    ct_sbuf_init(&j->warn);
+    j->opened = ct_input_open(j->path, &j->in, &j->err, &j->warn) == 0;
+    if (!j->opened) return;
+    j->fmt = ct_input_sniff(&j->in);
+    if (!walk || is_big(st, j)) return;
+    worker_init(&j->w, &j->in, SRC_UNSET, 0, j->in.len);
+    ct_input_walk(&j->in, j->fmt, walk_one, bad_record, &j->w);
+    j->walked = 1;
+}
+
+/* On the loading thread, in file order. 0, or -1 when it could not be opened. */
+static int job_finish(ct_store *st, file_job *j)
+{
+    int rc = 0;
+    if (!j->opened) {
+        const char *m = j->err.buf;
+        st->diag(st->diag_ctx, j->path, 0, m + (strncmp(m, j->path, strlen(j->path)) ? 0 : strlen(j->path) + 2));
+        rc = -1;
+        goto out;
     }
     st_lock(st);
     st->srcs = ct_xrealloc(st->srcs, (st->nsrcs + 1) * sizeof *st->srcs);
     uint32_t idx = (uint32_t)st->nsrcs++;
-    st->srcs[idx].in = in;
+    st->srcs[idx].in = j->in; /* the mapping moves; a walked worker is done with it */
     const ct_input *pin = &st->srcs[idx].in;
-    if (warn.len) st->diag(st->diag_ctx, pin->name, 0, warn.buf);
-    ct_format fmt = ct_input_sniff(pin);
+    ct_format fmt = j->fmt;
+    if (j->warn.len) st->diag(st->diag_ctx, pin->name, 0, j->warn.buf);
     st->srcs[idx].fmt = fmt;
     st->stats.bytes += pin->len;
     if (fmt == CT_FMT_EMPTY) st->diag(st->diag_ctx, pin->name, 0, "empty file: no records");
     st_unlock(st);
-    if (fmt == CT_FMT_NDJSON && (st->step_bytes || load_threads(pin->len) > 1)) {
+    if (is_big(st, j)) {
         uint64_t base = 1;
         size_t step = st->step_bytes ? st->step_bytes : pin->len;
         for (size_t from = 0; from < pin->len;) {
@@ -493,29 +524,105 @@ int ct_store_load(ct_store *st, const char *path)
             if (step <= SIZE_MAX / 2) step *= 2; /* O(log n) steps: each rebinds the rules over all events */
         }
     } else {
-        worker w;
-        worker_init(&w, pin, idx, 0, pin->len);
-        w.st = st;
-        ct_input_walk(pin, fmt, walk_one, bad_record, &w);
+        worker *w = &j->w;
+        if (!j->walked) {
+            worker_init(w, pin, idx, 0, pin->len);
+            w->st = st;
+            ct_input_walk(pin, fmt, walk_one, bad_record, w);
+        } else {
+            for (size_t i = 0; i < w->nev; i++) w->ev[i].src = idx;
+        }
         st_lock(st);
-        worker_merge(st, &w, pin->name, 0);
+        worker_merge(st, w, pin->name, 0);
         st_unlock(st);
-        worker_free(&w);
+        worker_free(w);
         if (st->on_events) st->on_events(st->hook_ctx);
     }
     /* parsed bytes are not needed resident; they fault back in on demand */
     ct_input_release(pin, 0, pin->len);
     if (st->progress) st->progress(st->progress_ctx, pin->len, pin->len);
-    ct_sbuf_free(&err);
-    ct_sbuf_free(&warn);
-    return 0;
+out:
+    ct_sbuf_free(&j->err);
+    ct_sbuf_free(&j->warn);
+    return rc;
+}
+
+int ct_store_load(ct_store *st, const char *path)
+{
+    file_job j;
+    memset(&j, 0, sizeof j);
+    j.path = path;
+    job_prepare(st, &j, 0);
+    return job_finish(st, &j);
+}
+
+/* Many files (a day of CloudTrail is hundreds of small .json.gz): helper
+ * threads open, inflate and walk the next few while this thread merges them
+ * in order, so they load on every core. Big NDJSON files are still cut into
+ * pieces here, as ct_store_load does. */
+typedef struct many {
+    const ct_store *st;
+    file_job *jobs;
+    size_t n, next, finished;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int *ready;
+} many;
+
+#define MANY_AHEAD 8 /* prepared files waiting for the merge, at most */
+
+static void *many_run(void *arg)
+{
+    many *m = arg;
+    for (;;) {
+        pthread_mutex_lock(&m->mu);
+        while (m->next < m->n && m->next >= m->finished + MANY_AHEAD) pthread_cond_wait(&m->cv, &m->mu);
+        size_t i = m->next < m->n ? m->next++ : SIZE_MAX;
+        pthread_mutex_unlock(&m->mu);
+        if (i == SIZE_MAX) return NULL;
+        job_prepare(m->st, &m->jobs[i], 1);
+        pthread_mutex_lock(&m->mu);
+        m->ready[i] = 1;
+        pthread_cond_broadcast(&m->cv);
+        pthread_mutex_unlock(&m->mu);
+    }
 }
 
 int ct_store_load_all(ct_store *st, char *const *paths, int n)
 {
+    size_t nt = st->threads ? st->threads : ct_threads();
     int failed = 0;
-    for (int i = 0; i < n; i++)
-        if (ct_store_load(st, paths[i]) < 0) failed++;
+    if (n < 2 || nt < 2) {
+        for (int i = 0; i < n; i++)
+            if (ct_store_load(st, paths[i]) < 0) failed++;
+        return failed;
+    }
+    (void)ct_fast_enabled(); /* its one-time reading of the environment, before any helper */
+    many m = {st, ct_xcalloc((size_t)n, sizeof(file_job)), (size_t)n, 0, 0,
+              PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, ct_xcalloc((size_t)n, sizeof(int))};
+    for (int i = 0; i < n; i++) m.jobs[i].path = paths[i];
+    pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
+    size_t started = 0;
+    for (size_t t = 0; t < nt; t++)
+        if (pthread_create(&tids[started], NULL, many_run, &m) == 0) started++;
+    for (size_t i = 0; i < (size_t)n; i++) {
+        pthread_mutex_lock(&m.mu);
+        if (!started && m.next == i) m.next++; /* no helper: prepare it here */
+        else while (!m.ready[i]) pthread_cond_wait(&m.cv, &m.mu);
+        pthread_mutex_unlock(&m.mu);
+        if (!m.ready[i]) job_prepare(st, &m.jobs[i], 0);
+        if (job_finish(st, &m.jobs[i]) < 0) failed++;
+        pthread_mutex_lock(&m.mu);
+        m.finished = i + 1;
+        pthread_cond_broadcast(&m.cv);
+        pthread_mutex_unlock(&m.mu);
+    }
+    for (size_t t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    pthread_mutex_destroy(&m.mu);
+    pthread_cond_destroy(&m.cv);
+    free(tids);
+    free(m.ready);
+    free(m.jobs);
     return failed;
 }
 

@@ -69,6 +69,7 @@ typedef struct ct_store {
      * events are appended, in file order. lock / unlock bracket every change
      * of the events, sources, stats and pool, for readers on other threads. */
     size_t step_bytes;
+    size_t threads;            /* ct_store_load_all's helper threads; 0: ct_threads() */
     void (*on_events)(void *ctx);
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);
@@ -80,7 +81,9 @@ void ct_store_free(ct_store *st);
 /* Load one file ("-" = stdin). A file that cannot be opened gives -1 and a
  * diagnostic; bad records inside a file are diagnosed and skipped (0). */
 int ct_store_load(ct_store *st, const char *path);
-/* Load every path; returns the number of files that could not be opened. */
+/* Load every path, in order (helper threads open, inflate and walk the next
+ * files while the earlier ones are merged); the same result as ct_store_load
+ * on each. Returns the number of files that could not be opened. */
 int ct_store_load_all(ct_store *st, char *const *paths, int n);
 
 static inline const char *ct_event_str(const ct_store *st, const ct_event *e, enum ct_ef f)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +431,91 @@ static void test_big_wrapper_sniff_stays_small(void **state)
     free(path);
 }
 
+static void collect_all(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    ct_sbuf_addf(ctx, "%s:%llu: %s\n", file, (unsigned long long)line, msg);
+}
+
+/* Many files at once: helper threads open, inflate and walk the next files
+ * while earlier ones merge. The same sources, events (files, lines, fields),
+ * duplicates and diagnostics, in the same order, as one file at a time:
+ * every shape, bad, empty, missing and gzip files, the samples twice over
+ * (so the second copies are all duplicates), and a big NDJSON in between. */
+static void test_load_all_parallel_equals_serial(void **state)
+{
+    (void)state;
+    const char *dirs[] = {"tests/fixtures/input", "samples", "tests/fixtures/hostile", "samples"};
+    char *paths[200];
+    int n = 0;
+    ct_sbuf big;
+    ct_sbuf_init(&big);
+    for (int i = 0; big.len < (5u << 20); i++)
+        ct_sbuf_addf(&big, "{\"@timestamp\":\"2026-11-02T00:00:00Z\",\"event\":{\"dataset\":\"x.y\",\"id\":\"b-%d\"}}\n", i);
+    char *bigf = tmpfile_with(big.buf, big.len, 0);
+    ct_sbuf_free(&big);
+    for (size_t d = 0; d < CT_ARRAY_LEN(dirs); d++) {
+        DIR *dh = opendir(dirs[d]);
+        assert_non_null(dh);
+        struct dirent *de;
+        while ((de = readdir(dh)) && n < 190) {
+            if (de->d_name[0] == '.' || ct_str_ends_with(de->d_name, ".md") ||
+                ct_str_ends_with(de->d_name, ".py"))
+                continue;
+            ct_sbuf p;
+            ct_sbuf_init(&p);
+            ct_sbuf_addf(&p, "%s/%s", dirs[d], de->d_name);
+            paths[n++] = ct_sbuf_detach(&p);
+            ct_sbuf_free(&p);
+        }
+        closedir(dh);
+        if (d == 1) paths[n++] = ct_xstrdup(bigf);
+    }
+    paths[n++] = ct_xstrdup("/nonexistent/credtriage-test.json");
+    char *out[3];
+    ct_sbuf diag[3];
+    size_t nev[3];
+    int failed[3];
+    for (int run = 0; run < 3; run++) {
+        ct_store st;
+        ct_store_init(&st);
+        ct_sbuf_init(&diag[run]);
+        st.diag = collect_all;
+        st.diag_ctx = &diag[run];
+        st.threads = (size_t)run + 1; /* 1: one file at a time; 2, 3: helpers */
+        failed[run] = ct_store_load_all(&st, paths, n);
+        nev[run] = st.nev;
+        ct_sbuf o;
+        ct_sbuf_init(&o);
+        ct_sbuf_addf(&o, "srcs %zu dup %zu skipped %zu\n", st.nsrcs, st.stats.duplicates, st.stats.skipped);
+        for (size_t i = 0; i < st.nev; i++) {
+            cJSON *j = ct_store_event_json(&st, i);
+            char *txt = j ? cJSON_PrintUnformatted(j) : NULL;
+            ct_sbuf_addf(&o, "%s\n", txt ? txt : "(null)");
+            free(txt);
+            cJSON_Delete(j);
+        }
+        out[run] = ct_sbuf_detach(&o);
+        ct_sbuf_free(&o);
+        ct_store_free(&st);
+    }
+    printf("load_all: %d files, %zu events, %d missing\n", n, nev[0], failed[0]);
+    assert_true(nev[0] > 1000);
+    assert_int_equal(failed[0], 1);
+    for (int run = 1; run < 3; run++) {
+        assert_int_equal(failed[run], failed[0]);
+        assert_int_equal(nev[run], nev[0]);
+        assert_string_equal(diag[run].buf, diag[0].buf);
+        assert_true(!strcmp(out[run], out[0]));
+    }
+    for (int run = 0; run < 3; run++) {
+        free(out[run]);
+        ct_sbuf_free(&diag[run]);
+    }
+    for (int i = 0; i < n; i++) free(paths[i]);
+    unlink(bigf);
+    free(bigf);
+}
+
 static void test_action_folding(void **state)
 {
     (void)state;
@@ -567,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_large_gzip_via_tempfile),
         cmocka_unit_test(test_large_stdin_spooled),
         cmocka_unit_test(test_big_wrapper_sniff_stays_small),
+        cmocka_unit_test(test_load_all_parallel_equals_serial),
         cmocka_unit_test(test_action_folding),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
