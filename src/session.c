@@ -85,6 +85,7 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     }
     s->store.progress = o->progress;
     s->store.progress_ctx = o->progress_ctx;
+    s->store.on_file = o->on_file;
     if (o->step_bytes) {
         s->lock = o->lock;
         s->unlock = o->unlock;
@@ -154,6 +155,13 @@ void ct_session_index(ct_session *s)
     s_unlock(s);
 }
 
+int ct_session_add_files(ct_session *s, char *const *paths, int n)
+{
+    int missing = ct_store_load_all(&s->store, paths, n);
+    s->missing_files += missing;
+    return missing;
+}
+
 int ct_session_finish(ct_session *s, ct_sbuf *err)
 {
     if (!s->store.step_bytes) {
@@ -178,7 +186,7 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
 int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
 {
     if (ct_session_begin(s, o, err) < 0) return -1;
-    s->missing_files += ct_store_load_all(&s->store, o->files, o->nfiles);
+    ct_session_add_files(s, o->files, o->nfiles);
     return ct_session_finish(s, err);
 }
 

@@ -26,6 +26,7 @@ typedef struct ct_session_opts {
     void *diag_ctx;
     ct_progress_fn progress;
     void *progress_ctx;
+    void (*on_file)(void *progress_ctx, size_t i); /* ct_session_add_files: file i is next */
     /* Progressive loading (the console): alerts appear while files load.
      * With step_bytes, big NDJSON files load in steps (store.h); after each
      * step the new events are scanned, their alerts appended to s->alerts
@@ -68,6 +69,8 @@ int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
 /* Split open for the console: everything but the files, then files one by one. */
 int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err);
 int ct_session_add_file(ct_session *s, const char *path);
+/* Every path, several at once (ct_store_load_all); the number that could not be read. */
+int ct_session_add_files(ct_session *s, char *const *paths, int n);
 int ct_session_finish(ct_session *s, ct_sbuf *err); /* scan + index + apply */
 /* Build the correlation index now (the console's loader thread, so that
  * ct_session_finish on the drawing thread is short); finish then reuses it. */

@@ -593,8 +593,10 @@ int ct_store_load_all(ct_store *st, char *const *paths, int n)
     size_t nt = st->threads ? st->threads : ct_threads();
     int failed = 0;
     if (n < 2 || nt < 2) {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            if (st->on_file) st->on_file(st->progress_ctx, (size_t)i);
             if (ct_store_load(st, paths[i]) < 0) failed++;
+        }
         return failed;
     }
     (void)ct_fast_enabled(); /* its one-time reading of the environment, before any helper */
@@ -611,6 +613,7 @@ int ct_store_load_all(ct_store *st, char *const *paths, int n)
         else while (!m.ready[i]) pthread_cond_wait(&m.cv, &m.mu);
         pthread_mutex_unlock(&m.mu);
         if (!m.ready[i]) job_prepare(st, &m.jobs[i], 0);
+        if (st->on_file) st->on_file(st->progress_ctx, i);
         if (job_finish(st, &m.jobs[i]) < 0) failed++;
         pthread_mutex_lock(&m.mu);
         m.finished = i + 1;

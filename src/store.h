@@ -61,6 +61,7 @@ typedef struct ct_store {
     void *diag_ctx;
     ct_progress_fn progress;
     void *progress_ctx;
+    void (*on_file)(void *progress_ctx, size_t i); /* ct_store_load_all: file i merges next */
     uint64_t *seen;            /* dedupe set: hashes of (dataset, record id) */
     size_t nseen, seen_cap;
     /* Progressive loading (the console shows alerts while a big file loads):

@@ -579,20 +579,24 @@ static loader L;
 /* The loader: every file (alerts published step by step), then the
  * correlation index; the short rest (sorting, Elastic alerts, statuses) is
  * ct_session_finish on the main thread. */
+static void on_file(void *ctx, size_t i)
+{
+    (void)ctx;
+    atomic_store(&prog_file, (int)i);
+    atomic_store(&prog_done, 0);
+    atomic_store(&prog_total, 1);
+    if (!loading_in_thread) {
+        load_file_i = (int)i;
+        load_file_name = (int)i < L.o->nfiles ? L.o->files[i] : NULL;
+        draw_loading(0, 1);
+    }
+}
+
 static void *loader_main(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < L.o->nfiles; i++) {
-        atomic_store(&prog_file, i);
-        atomic_store(&prog_done, 0);
-        atomic_store(&prog_total, 1);
-        if (!loading_in_thread) {
-            load_file_i = i;
-            load_file_name = L.o->files[i];
-            draw_loading(0, 1);
-        }
-        if (ct_session_add_file(&ui.s, L.o->files[i]) < 0) L.missing++;
-    }
+    /* several files at once: helpers read the next ones while one merges */
+    L.missing = ct_session_add_files(&ui.s, L.o->files, L.o->nfiles);
     atomic_store(&prog_file, L.o->nfiles);
     if (!loading_in_thread) {
         load_file_i = L.o->nfiles;
@@ -808,6 +812,7 @@ int ct_ui_main(int argc, char **argv)
     o.nfiles = argc - optind;
     o.diag = on_diag;
     o.progress = on_progress;
+    o.on_file = on_file;
     /* big files load in steps, the first small so the queue shows at once */
     o.step_bytes = 32u << 20;
     const char *stepv = getenv("CREDTRIAGE_LOAD_STEP"); /* bytes; for tests */
