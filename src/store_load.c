@@ -1,0 +1,573 @@
+/* store_load: files into the store. A load worker turns records into events
+ * in its own pool; big NDJSON is cut at line starts into one piece per core,
+ * many files are opened, inflated and walked a few ahead by helper threads,
+ * and everything is merged in file order (pool ids remapped, duplicates
+ * dropped, diagnostics replayed), so the result is the same as one worker
+ * over every file in turn. Hot record kinds take the fast extractor
+ * (fastscan.h); the rest is parsed and normalized. Parsed bytes of a mapped
+ * file are released as the walk goes, so the resident input stays small. */
+#include "store.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "fastscan.h"
+
+static void seen_reserve(ct_store *st, size_t n)
+{
+    if ((st->nseen + n) * 2 > st->seen_cap) {
+        size_t cap = st->seen_cap ? st->seen_cap : 4096;
+        while ((st->nseen + n) * 2 > cap) cap *= 2;
+        uint64_t *tab = ct_xcalloc(cap, sizeof *tab);
+        for (size_t i = 0; i < st->seen_cap; i++) {
+            if (!st->seen[i]) continue;
+            size_t j = st->seen[i] & (cap - 1);
+            while (tab[j]) j = (j + 1) & (cap - 1);
+            tab[j] = st->seen[i];
+        }
+        free(st->seen);
+        st->seen = tab;
+        st->seen_cap = cap;
+    }
+}
+
+static int seen_add(ct_store *st, uint64_t h)
+{
+    if (!h) h = 1;
+    seen_reserve(st, 1);
+    size_t j = h & (st->seen_cap - 1);
+    while (st->seen[j]) {
+        if (st->seen[j] == h) return 0;
+        j = (j + 1) & (st->seen_cap - 1);
+    }
+    st->seen[j] = h;
+    st->nseen++;
+    return 1;
+}
+
+typedef struct diag_rec {
+    uint64_t line;
+    char *msg;
+} diag_rec;
+
+typedef struct worker {
+    const ct_input *in;
+    uint32_t src;
+    size_t from, to;          /* NDJSON piece, or the whole input */
+    int fast;
+    ct_pool pool;
+    ct_event *ev;
+    uint64_t *dh;             /* dedupe hash per event, 0 = no record id */
+    size_t nev, cap;
+    diag_rec *diags;
+    size_t ndiags, diags_cap;
+    ct_load_stats stats;      /* records, events, alerts, skipped, unrecognized, by_kind */
+    uint64_t lines;           /* lines passed (NDJSON pieces) */
+    size_t released;          /* input released up to here */
+    size_t populated;         /* input mapped ahead up to here */
+    const char *lit_s[CT_EF__COUNT]; /* last static string per field, and its id */
+    uint32_t lit_n[CT_EF__COUNT], lit_id[CT_EF__COUNT];
+    /* progress: only the worker on the calling thread reports */
+    ct_store *st;
+    size_t last_progress;
+    size_t pfrom, pto;        /* the bytes this worker's progress stands for */
+} worker;
+
+#define RELEASE_STEP (8u << 20)
+
+static void worker_diag(worker *w, uint64_t line, const char *msg)
+{
+    if (w->ndiags == w->diags_cap) {
+        w->diags_cap = w->diags_cap ? w->diags_cap * 2 : 16;
+        w->diags = ct_xrealloc(w->diags, w->diags_cap * sizeof *w->diags);
+    }
+    w->diags[w->ndiags].line = line;
+    w->diags[w->ndiags].msg = ct_xstrdup(msg);
+    w->ndiags++;
+}
+
+static void bad_record(void *vctx, uint64_t line, const char *msg)
+{
+    worker *w = vctx;
+    w->stats.skipped++;
+    worker_diag(w, line, msg);
+}
+
+static ct_event *worker_push(worker *w, uint64_t dh)
+{
+    if (w->nev == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 1024;
+        w->ev = ct_xrealloc(w->ev, w->cap * sizeof *w->ev);
+        w->dh = ct_xrealloc(w->dh, w->cap * sizeof *w->dh);
+    }
+    w->dh[w->nev] = dh;
+    ct_event *e = &w->ev[w->nev++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+/* Hashed once per record, dataset and record id together. */
+static uint64_t dedupe_hash(const char *ds, size_t dsl, const char *rid, size_t ridl)
+{
+    if (!rid) return 0;
+    uint64_t h = ct_hash_mix(CT_HASH_SEED, ds ? ds : "", ds ? dsl : 0);
+    return ct_hash_end(ct_hash_mix(h, rid, ridl));
+}
+
+static void count_kind(worker *w, ct_kind kind)
+{
+    w->stats.by_kind[kind]++;
+    if (kind == CT_KIND_ELASTIC_ALERT) w->stats.alerts++;
+    else w->stats.events++;
+    if (kind == CT_KIND_GENERIC) w->stats.unrecognized++;
+}
+
+static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, int64_t ts,
+                  int cred_add, int signin)
+{
+    e->ts = ts;
+    e->off = sp->off;
+    e->len = (uint32_t)sp->len;
+    e->src = src;
+    e->line = sp->line > UINT32_MAX ? UINT32_MAX : (uint32_t)sp->line;
+    e->kind = (uint8_t)kind;
+    e->flags = (uint8_t)((cred_add ? CT_EVF_CRED_ADD : 0) | (signin ? CT_EVF_SIGNIN : 0) |
+                         (kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
+}
+
+static void full_path(worker *w, const ct_span *sp, const char *p)
+{
+    cJSON *rec = cJSON_ParseWithLength(p, sp->len);
+    if (!rec) {
+        char msg[160];
+        const char *at = cJSON_GetErrorPtr();
+        if (at && at >= p && at <= p + sp->len)
+            snprintf(msg, sizeof msg, "malformed JSON near byte %zu of the record", (size_t)(at - p) + 1);
+        else
+            snprintf(msg, sizeof msg, "malformed JSON (or nested deeper than %d levels)", CJSON_NESTING_LIMIT);
+        bad_record(w, sp->line, msg);
+        return;
+    }
+    ct_norm n;
+    char err[256] = "";
+    int rc = ct_normalize_take(rec, &n, err, sizeof err); /* consumes rec */
+    if (rc < 0) {
+        bad_record(w, sp->line, err[0] ? err : "record could not be normalized");
+        return;
+    }
+    const ct_fields *f = &n.f;
+    ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
+                                             f->record_id, f->record_id ? strlen(f->record_id) : 0));
+    place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
+    for (int i = 0; i < CT_EF__COUNT; i++) {
+        const char *v = ct_fields_get(f, (enum ct_ef)i);
+        e->s[i] = i == CT_EF_RECORD_ID ? ct_pool_add(&w->pool, v, v ? strlen(v) : 0)
+                                       : ct_pool_internz(&w->pool, v);
+    }
+    count_kind(w, n.kind);
+    ct_norm_free(&n);
+}
+
+static int on_record(void *vctx, const ct_span *sp)
+{
+    worker *w = vctx;
+    const char *p = w->in->data + sp->off;
+    w->stats.records++;
+    if (sp->len > UINT32_MAX) {
+        bad_record(w, sp->line, "record larger than 4 GiB skipped");
+        return 0;
+    }
+    ct_fast fx;
+    if (w->fast && ct_fast_extract(p, sp->len, &fx)) {
+        const ct_fstr *v = fx.v;
+        ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
+                                                 v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
+        place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
+        /* a record's own id is unique: stored, not interned (pool.h) */
+        e->s[CT_EF_RECORD_ID] = ct_pool_add(&w->pool, v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n);
+        for (int i = 0; i < CT_EF__COUNT; i++) {
+            if (i == CT_EF_RECORD_ID) continue;
+            const char *q = v[i].s;
+            /* a static string (dataset, outcome, entity types) repeats from
+             * record to record at the same address: reuse its id */
+            int stat = q && (q < p || q >= p + sp->len) &&
+                       (q < fx.scratch || q >= fx.scratch + sizeof fx.scratch);
+            if (stat && q == w->lit_s[i] && v[i].n == w->lit_n[i]) {
+                e->s[i] = w->lit_id[i];
+                continue;
+            }
+            e->s[i] = ct_pool_intern(&w->pool, q, v[i].n);
+            if (stat) {
+                w->lit_s[i] = q;
+                w->lit_n[i] = v[i].n;
+                w->lit_id[i] = e->s[i];
+            }
+        }
+        count_kind(w, fx.kind);
+    } else {
+        full_path(w, sp, p);
+    }
+    /* the bytes ahead: mapped in steps; behind us: parsed, let them go */
+    if (sp->off + sp->len + RELEASE_STEP / 2 > w->populated && w->populated < w->to) {
+        size_t from = w->populated > sp->off ? w->populated : sp->off;
+        ct_input_populate(w->in, from, RELEASE_STEP);
+        w->populated = from + RELEASE_STEP;
+    }
+    if (sp->off > w->released + RELEASE_STEP) {
+        ct_input_release(w->in, w->released, sp->off - w->released);
+        w->released = sp->off;
+    }
+    if (w->st && w->st->progress && sp->off - w->last_progress > (4u << 20)) {
+        w->last_progress = sp->off;
+        /* the calling thread's piece stands for its whole step's progress */
+        size_t span = w->to - w->from;
+        size_t done = w->pfrom + (span ? (size_t)((double)(sp->off - w->from) / (double)span *
+                                                  (double)(w->pto - w->pfrom))
+                                       : w->pto - w->pfrom);
+        w->st->progress(w->st->progress_ctx, done, w->in->len);
+    }
+    return 0;
+}
+
+static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from, size_t to)
+{
+    memset(w, 0, sizeof *w);
+    w->in = in;
+    w->src = src;
+    w->from = from;
+    w->to = to;
+    w->released = from;
+    w->populated = from;
+    w->last_progress = from;
+    w->pfrom = 0;
+    w->pto = in->len;
+    w->fast = ct_fast_enabled();
+    ct_pool_init(&w->pool);
+    /* about one new string (the record's id) per record of ~1.5 KB: size
+     * the id arrays once instead of doubling them all the way up */
+    if (to - from > (16u << 20)) ct_pool_reserve_ids(&w->pool, (to - from) / 1536);
+}
+
+static void worker_free(worker *w)
+{
+    for (size_t i = 0; i < w->ndiags; i++) free(w->diags[i].msg);
+    free(w->diags);
+    free(w->ev);
+    free(w->dh);
+    ct_pool_free(&w->pool);
+}
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    int stopped;
+    w->lines = ct_input_walk_lines(w->in, w->from, w->to, 0, on_record, w, &stopped);
+    if (w->to > w->released) ct_input_release(w->in, w->released, w->to - w->released);
+    return NULL;
+}
+
+/* Give back the whole pages of [p + from, p + to): events already copied out
+ * of a worker's array, so the array and the store's copy of it are never
+ * both resident (about 50 MB at 1M events). The array is still freed
+ * normally; these bytes are not read again. */
+static void drop_copied(const void *p, size_t from, size_t to)
+{
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + from + pg - 1) & ~(pg - 1), b = ((uintptr_t)p + to) & ~(pg - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+/* Append w's events to the store in order; line_base is added to NDJSON
+ * piece-relative line numbers. */
+static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t line_base)
+{
+    uint32_t *map = NULL;
+    if (st->pool.nstrs == 0) {
+        ct_pool_free(&st->pool);
+        st->pool = w->pool;
+        ct_pool_init(&w->pool);
+    } else {
+        map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
+        ct_pool_reserve_ids(&st->pool, w->pool.nstrs);
+        ct_pool_merge_take(&st->pool, &w->pool, map);
+    }
+    for (size_t i = 0; i < w->ndiags; i++)
+        st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
+    seen_reserve(st, w->nev);
+    if (st->nev == 0 && w->nev) {
+        /* the first events: take the worker's array (compacted in place
+         * below) rather than copy it, so two arrays of every event never
+         * coexist; at 1M events that is ~50 MB of peak memory */
+        free(st->ev);
+        st->ev = w->ev;
+        st->cap = w->cap;
+        w->ev = NULL;
+        w->cap = 0;
+    } else if (st->cap < st->nev + w->nev) {
+        /* 1.5x for many small merges; exact when one piece joins another */
+        size_t need = st->nev + w->nev, grow = st->cap + st->cap / 2;
+        st->cap = need > grow ? need : grow;
+        st->ev = ct_xrealloc(st->ev, st->cap * sizeof *st->ev);
+    }
+    for (size_t i = 0; i < w->nev; i++) {
+        const ct_event *src = w->ev ? &w->ev[i] : &st->ev[i]; /* adopted: compacted in place */
+        if (w->dh[i] && !seen_add(st, w->dh[i])) {
+            st->stats.duplicates++;
+            ct_kind k = (ct_kind)src->kind;
+            /* the serial path never counted a duplicate as an event */
+            w->stats.by_kind[k]--;
+            if (k == CT_KIND_ELASTIC_ALERT) w->stats.alerts--;
+            else w->stats.events--;
+            if (k == CT_KIND_GENERIC) w->stats.unrecognized--;
+            continue;
+        }
+        ct_event *e = &st->ev[st->nev++];
+        if (e != src) *e = *src;
+        if (w->ev && (i + 1) % 32768 == 0)
+            drop_copied(w->ev, (i + 1 - 32768) * sizeof *w->ev, (i + 1) * sizeof *w->ev);
+        if (map)
+            for (int k = 0; k < CT_EF__COUNT; k++) e->s[k] = map[e->s[k]];
+        if (line_base) {
+            uint64_t l = (uint64_t)e->line + line_base;
+            e->line = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
+        }
+    }
+    st->stats.records += w->stats.records;
+    st->stats.events += w->stats.events;
+    st->stats.alerts += w->stats.alerts;
+    st->stats.skipped += w->stats.skipped;
+    st->stats.unrecognized += w->stats.unrecognized;
+    for (int k = 0; k < CT_KIND__COUNT; k++) st->stats.by_kind[k] += w->stats.by_kind[k];
+    free(map);
+}
+
+static int walk_one(void *vctx, const ct_span *sp)
+{
+    return on_record(vctx, sp);
+}
+
+static void st_lock(ct_store *st)
+{
+    if (st->lock) st->lock(st->hook_ctx);
+}
+
+static void st_unlock(ct_store *st)
+{
+    if (st->unlock) st->unlock(st->hook_ctx);
+}
+
+static size_t load_threads(size_t len)
+{
+    return len < (4u << 20) ? 1 : ct_threads();
+}
+
+/* NDJSON bytes [from, to) (line starts) in nt pieces on as many threads,
+ * merged in order; *line_base is the line number of from, and advances. */
+static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t from, size_t to,
+                       uint64_t *line_base)
+{
+    size_t nt = load_threads(to - from);
+    size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
+    ct_input_split_range(pin, from, to, nt, cuts);
+    worker *ws = ct_xcalloc(nt, sizeof *ws);
+    pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
+    int *started = ct_xcalloc(nt, sizeof *started);
+    for (size_t k = 0; k < nt; k++) worker_init(&ws[k], pin, idx, cuts[k], cuts[k + 1]);
+    ws[0].st = st;
+    ws[0].pfrom = from;
+    ws[0].pto = to;
+    for (size_t k = 1; k < nt; k++)
+        started[k] = pthread_create(&tids[k], NULL, worker_run, &ws[k]) == 0;
+    worker_run(&ws[0]);
+    /* a piece whose thread could not start runs here */
+    for (size_t k = 1; k < nt; k++)
+        if (!started[k]) worker_run(&ws[k]);
+    for (size_t k = 1; k < nt; k++)
+        if (started[k]) pthread_join(tids[k], NULL);
+    st_lock(st);
+    for (size_t k = 0; k < nt; k++) {
+        worker_merge(st, &ws[k], pin->name, *line_base);
+        *line_base += ws[k].lines;
+        worker_free(&ws[k]);
+    }
+    st_unlock(st);
+    free(started);
+    free(tids);
+    free(ws);
+    free(cuts);
+}
+
+/* One file's load: opened, sniffed and (when small) walked into a worker,
+ * possibly on a helper thread; then finished on the loading thread, in file
+ * order, where it becomes a source of the store. */
+typedef struct file_job {
+    const char *path;
+    int opened, walked;
+    ct_input in;
+    ct_format fmt;
+    ct_sbuf err, warn;
+    worker w;
+} file_job;
+
+#define SRC_UNSET UINT32_MAX /* a worker walked before its file had a source index */
+
+static int is_big(const ct_store *st, const file_job *j)
+{
+    return j->fmt == CT_FMT_NDJSON && (st->step_bytes || load_threads(j->in.len) > 1);
+}
+
+/* No store access: safe on any thread. */
+static void job_prepare(const ct_store *st, file_job *j, int walk)
+{
+    ct_sbuf_init(&j->err);
+    ct_sbuf_init(&j->warn);
+    j->opened = ct_input_open(j->path, &j->in, &j->err, &j->warn) == 0;
+    if (!j->opened) return;
+    j->fmt = ct_input_sniff(&j->in);
+    if (!walk || is_big(st, j)) return;
+    worker_init(&j->w, &j->in, SRC_UNSET, 0, j->in.len);
+    ct_input_walk(&j->in, j->fmt, walk_one, bad_record, &j->w);
+    j->walked = 1;
+}
+
+/* On the loading thread, in file order. 0, or -1 when it could not be opened. */
+static int job_finish(ct_store *st, file_job *j)
+{
+    int rc = 0;
+    if (!j->opened) {
+        const char *m = j->err.buf;
+        st->diag(st->diag_ctx, j->path, 0, m + (strncmp(m, j->path, strlen(j->path)) ? 0 : strlen(j->path) + 2));
+        rc = -1;
+        goto out;
+    }
+    st_lock(st);
+    st->srcs = ct_xrealloc(st->srcs, (st->nsrcs + 1) * sizeof *st->srcs);
+    uint32_t idx = (uint32_t)st->nsrcs++;
+    st->srcs[idx].in = j->in; /* the mapping moves; a walked worker is done with it */
+    const ct_input *pin = &st->srcs[idx].in;
+    ct_format fmt = j->fmt;
+    if (j->warn.len) st->diag(st->diag_ctx, pin->name, 0, j->warn.buf);
+    st->srcs[idx].fmt = fmt;
+    st->stats.bytes += pin->len;
+    if (fmt == CT_FMT_EMPTY) st->diag(st->diag_ctx, pin->name, 0, "empty file: no records");
+    st_unlock(st);
+    if (is_big(st, j)) {
+        uint64_t base = 1;
+        size_t step = st->step_bytes ? st->step_bytes : pin->len;
+        for (size_t from = 0; from < pin->len;) {
+            size_t to = pin->len - from > step ? ct_input_line_after(pin, from + step - 1) : pin->len;
+            load_lines(st, pin, idx, from, to, &base);
+            if (st->progress && to < pin->len) st->progress(st->progress_ctx, to, pin->len);
+            if (st->on_events) st->on_events(st->hook_ctx);
+            from = to;
+            if (step <= SIZE_MAX / 2) step *= 2; /* O(log n) steps: each rebinds the rules over all events */
+        }
+    } else {
+        worker *w = &j->w;
+        if (!j->walked) {
+            worker_init(w, pin, idx, 0, pin->len);
+            w->st = st;
+            ct_input_walk(pin, fmt, walk_one, bad_record, w);
+        } else {
+            for (size_t i = 0; i < w->nev; i++) w->ev[i].src = idx;
+        }
+        st_lock(st);
+        worker_merge(st, w, pin->name, 0);
+        st_unlock(st);
+        worker_free(w);
+        if (st->on_events) st->on_events(st->hook_ctx);
+    }
+    /* parsed bytes are not needed resident; they fault back in on demand */
+    ct_input_release(pin, 0, pin->len);
+    if (st->progress) st->progress(st->progress_ctx, pin->len, pin->len);
+out:
+    ct_sbuf_free(&j->err);
+    ct_sbuf_free(&j->warn);
+    return rc;
+}
+
+int ct_store_load(ct_store *st, const char *path)
+{
+    file_job j;
+    memset(&j, 0, sizeof j);
+    j.path = path;
+    job_prepare(st, &j, 0);
+    return job_finish(st, &j);
+}
+
+/* Many files (a day of CloudTrail is hundreds of small .json.gz): helper
+ * threads open, inflate and walk the next few while this thread merges them
+ * in order, so they load on every core. Big NDJSON files are still cut into
+ * pieces here, as ct_store_load does. */
+typedef struct many {
+    const ct_store *st;
+    file_job *jobs;
+    size_t n, next, finished;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int *ready;
+} many;
+
+#define MANY_AHEAD 8 /* prepared files waiting for the merge, at most */
+
+static void *many_run(void *arg)
+{
+    many *m = arg;
+    for (;;) {
+        pthread_mutex_lock(&m->mu);
+        while (m->next < m->n && m->next >= m->finished + MANY_AHEAD) pthread_cond_wait(&m->cv, &m->mu);
+        size_t i = m->next < m->n ? m->next++ : SIZE_MAX;
+        pthread_mutex_unlock(&m->mu);
+        if (i == SIZE_MAX) return NULL;
+        job_prepare(m->st, &m->jobs[i], 1);
+        pthread_mutex_lock(&m->mu);
+        m->ready[i] = 1;
+        pthread_cond_broadcast(&m->cv);
+        pthread_mutex_unlock(&m->mu);
+    }
+}
+
+int ct_store_load_all(ct_store *st, char *const *paths, int n)
+{
+    size_t nt = st->threads ? st->threads : ct_threads();
+    int failed = 0;
+    if (n < 2 || nt < 2) {
+        for (int i = 0; i < n; i++) {
+            if (st->on_file) st->on_file(st->progress_ctx, (size_t)i);
+            if (ct_store_load(st, paths[i]) < 0) failed++;
+        }
+        return failed;
+    }
+    (void)ct_fast_enabled(); /* its one-time reading of the environment, before any helper */
+    many m = {st, ct_xcalloc((size_t)n, sizeof(file_job)), (size_t)n, 0, 0,
+              PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, ct_xcalloc((size_t)n, sizeof(int))};
+    for (int i = 0; i < n; i++) m.jobs[i].path = paths[i];
+    pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
+    size_t started = 0;
+    for (size_t t = 0; t < nt; t++)
+        if (pthread_create(&tids[started], NULL, many_run, &m) == 0) started++;
+    for (size_t i = 0; i < (size_t)n; i++) {
+        pthread_mutex_lock(&m.mu);
+        if (!started && m.next == i) m.next++; /* no helper: prepare it here */
+        else while (!m.ready[i]) pthread_cond_wait(&m.cv, &m.mu);
+        pthread_mutex_unlock(&m.mu);
+        if (!m.ready[i]) job_prepare(st, &m.jobs[i], 0);
+        if (st->on_file) st->on_file(st->progress_ctx, i);
+        if (job_finish(st, &m.jobs[i]) < 0) failed++;
+        pthread_mutex_lock(&m.mu);
+        m.finished = i + 1;
+        pthread_cond_broadcast(&m.cv);
+        pthread_mutex_unlock(&m.mu);
+    }
+    for (size_t t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    pthread_mutex_destroy(&m.mu);
+    pthread_cond_destroy(&m.cv);
+    free(tids);
+    free(m.ready);
+    free(m.jobs);
+    return failed;
+}
