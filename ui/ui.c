@@ -37,18 +37,18 @@ static char **script_lines;
 static size_t script_n, script_i;
 static const char *script_pos; /* inside the current key line */
 static int script_on;
+int ui_script_on(void) { return script_on; }
 static FILE *trace_fp;
 static double t_start;
 
-static double now_ms(void)
+double ui_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static void ui_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void ui_trace(const char *fmt, ...)
+void ui_trace(const char *fmt, ...)
 {
     if (!trace_fp) return;
     va_list ap;
@@ -84,7 +84,7 @@ static void script_load(const char *path)
 /* ---- hang-up, terminal restore ---- */
 static void on_signal(int sig) { got_signal = sig; }
 
-static void restore_terminal(void)
+void ui_restore_terminal(void)
 {
     if (curses_on && !isendwin()) endwin();
 }
@@ -93,13 +93,13 @@ static void hangup_exit(int sig)
 {
     for (int i = ui.nstack - 1; i >= 0; i--)
         if (ui.stack[i]->ops->save_draft) ui.stack[i]->ops->save_draft(ui.stack[i]);
-    restore_terminal();
+    ui_restore_terminal();
     if (sig == SIGTERM || sig == SIGINT)
         fprintf(stderr, "%s: terminated; drafts kept, decisions were committed as made\n", ct_prog);
     _exit(128 + sig);
 }
 
-static void check_signal(void)
+void ui_check_signal(void)
 {
     if (got_signal) hangup_exit(got_signal);
 }
@@ -153,9 +153,9 @@ void ui_refresh_all(void)
 }
 
 /* ---- drawing ---- */
-static int too_small(void) { return LINES < UI_MIN_H || COLS < UI_MIN_W; }
+int ui_too_small(void) { return LINES < UI_MIN_H || COLS < UI_MIN_W; }
 
-static void draw_too_small(void)
+void ui_draw_too_small(void)
 {
     erase();
     char buf[128];
@@ -170,8 +170,8 @@ static int cursor_wanted;
 
 void ui_redraw(void)
 {
-    if (too_small()) {
-        draw_too_small();
+    if (ui_too_small()) {
+        ui_draw_too_small();
         curs_set(0);
         refresh();
         return;
@@ -262,8 +262,7 @@ static int script_next(void)
     }
 }
 
-static int loader_sync(void);
-static pthread_mutex_t ui_mu = PTHREAD_MUTEX_INITIALIZER; /* held by the main thread but while waiting */
+pthread_mutex_t ui_mu = PTHREAD_MUTEX_INITIALIZER;
 
 int ui_next_key(void)
 {
@@ -275,30 +274,30 @@ int ui_next_key(void)
             struct timespec ts = {0, 20 * 1000000L};
             nanosleep(&ts, NULL);
             pthread_mutex_lock(&ui_mu);
-            check_signal();
-            if (loader_sync()) ui_redraw();
+            ui_check_signal();
+            if (ui_load_sync()) ui_redraw();
         }
         return script_next();
     }
     for (;;) {
-        check_signal();
+        ui_check_signal();
         int was_loading = ui.loading;
         /* while loading, look at the loader often: new alerts and the end of
          * the load show within 25 ms (the terminal is the only thing waited on) */
         if (was_loading) wtimeout(stdscr, 25);
         wint_t wc;
-        double t0 = now_ms();
+        double t0 = ui_now_ms();
         pthread_mutex_unlock(&ui_mu);
         int r = wget_wch(stdscr, &wc);
         pthread_mutex_lock(&ui_mu);
-        check_signal();
+        ui_check_signal();
         /* new alerts or the end of the load: views reload before a key acts */
         char shown[sizeof ui.progress];
         memcpy(shown, ui.progress, sizeof shown);
-        int changed = was_loading && (loader_sync() || strcmp(shown, ui.progress));
+        int changed = was_loading && (ui_load_sync() || strcmp(shown, ui.progress));
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
-            if (now_ms() - t0 < (was_loading ? 12 : 50)) {
+            if (ui_now_ms() - t0 < (was_loading ? 12 : 50)) {
                 if (++err_storm > 50 || errno == EIO) hangup_exit(SIGHUP);
             } else err_storm = 0;
             if (changed) return UI_KEY_TICK; /* redraw: progress, new alerts */
@@ -319,7 +318,7 @@ char *ui_prompt(const char *prompt, const char *initial)
     char *res = NULL;
     for (;;) {
         ui_redraw();
-        if (!too_small()) {
+        if (!ui_too_small()) {
             move(LINES - 1, 0);
             clrtoeol();
             int pw = ui_put(LINES - 1, 0, COLS, prompt, UI_BOLD, 0);
@@ -415,7 +414,7 @@ static void handle_key(int key)
         clearok(curscr, TRUE);
         return;
     }
-    if (too_small()) {
+    if (ui_too_small()) {
         if (key == 'Q') ui.quit = 1;
         return;
     }
@@ -456,258 +455,6 @@ static void handle_key(int key)
     }
 }
 
-/* ---- loading ---- */
-static char **diags;
-static size_t ndiags;
-
-static const char *ui_last_diag(void)
-{
-    return ndiags ? diags[ndiags - 1] : NULL;
-}
-
-static double last_progress_draw;
-static int load_file_i, load_files_n;
-static const char *load_file_name;
-
-/* Loading runs on a thread of its own so that the terminal stays live (Q,
- * resize, hang-up). It loads big files in steps and publishes each step's
- * alerts: the queue is on screen after the first step, and fills as the rest
- * loads (the status line shows how far). Every change the loader makes to
- * the session is under ui_mu, which the main thread holds except while it
- * waits for a key. */
-static int loading_in_thread;
-static _Atomic size_t prog_done, prog_total;
-static _Atomic int prog_file, load_done;
-static _Atomic unsigned pub_gen;
-static unsigned seen_gen;
-static pthread_t loader_th;
-static int complete_traced = 1;
-
-static double load_fraction(int file_i, size_t done, size_t total)
-{
-    double frac_file = total ? (double)done / (double)total : 0;
-    double frac = load_files_n ? ((double)file_i + frac_file) / load_files_n : 1;
-    return frac > 1 ? 1 : frac;
-}
-
-static void draw_loading(size_t done, size_t total)
-{
-    if (too_small()) {
-        draw_too_small();
-        refresh();
-        return;
-    }
-    erase();
-    int tattr = UI_COLOR(UI_C_TITLE) | UI_BOLD | (ui.color ? 0 : UI_REV);
-    ui_fill(0, 0, COLS, tattr);
-    ui_put(0, 0, COLS, " credtriage - loading", tattr, 0);
-    int y = LINES / 2 - 2;
-    char buf[256];
-    if (load_file_i >= load_files_n)
-        snprintf(buf, sizeof buf, "running the rules, indexing for correlation...");
-    else
-        snprintf(buf, sizeof buf, "file %d of %d: %s", load_file_i + 1, load_files_n,
-                 load_file_name ? load_file_name : "");
-    ui_put(y, 2, COLS - 4, buf, 0, 0);
-    ui_put(y + 3, 2, COLS - 4, "Q quits", UI_DIM, 0);
-    int bw = COLS - 12;
-    double frac = load_fraction(load_file_i, done, total);
-    int filled = (int)(frac * bw);
-    move(y + 1, 2);
-    addch('[');
-    for (int i = 0; i < bw; i++) {
-        if (i >= filled) addch(' ');
-        else if (ui.utf8) addstr("\u2588");
-        else addch(ui.acs ? ACS_CKBOARD : '#');
-    }
-    addch(']');
-    snprintf(buf, sizeof buf, " %3d%%", (int)(frac * 100));
-    ui_put(y + 1, bw + 4, 6, buf, 0, 0);
-    snprintf(ui.progress, sizeof ui.progress, "loading %d%%", (int)(frac * 100));
-    ui_status_draw(LINES - 2, COLS);
-    refresh();
-}
-
-static void on_progress(void *ctx, size_t done, size_t total)
-{
-    (void)ctx;
-    if (loading_in_thread) {
-        atomic_store(&prog_done, done);
-        atomic_store(&prog_total, total);
-        return;
-    }
-    check_signal();
-    double t = now_ms();
-    if (t - last_progress_draw < 50 && done < total) return;
-    last_progress_draw = t;
-    draw_loading(done, total);
-}
-
-static void hook_lock(void *ctx)
-{
-    (void)ctx;
-    pthread_mutex_lock(&ui_mu);
-}
-
-static void hook_unlock(void *ctx)
-{
-    (void)ctx;
-    pthread_mutex_unlock(&ui_mu);
-}
-
-static long load_pause_ms; /* $CREDTRIAGE_LOAD_PAUSE_MS: slow storage, for tests and demos */
-
-static void hook_published(void *ctx)
-{
-    (void)ctx;
-    atomic_fetch_add(&pub_gen, 1);
-    if (load_pause_ms > 0) {
-        struct timespec ts = {load_pause_ms / 1000, (load_pause_ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-}
-
-typedef struct loader {
-    ct_session_opts *o;
-    int missing;
-    int finish_rc;
-    ct_sbuf err;
-    char readonly_why[512];
-} loader;
-static loader L;
-
-/* The loader: every file (alerts published step by step), then the
- * correlation index; the short rest (sorting, Elastic alerts, statuses) is
- * ct_session_finish on the main thread. */
-static void on_file(void *ctx, size_t i)
-{
-    (void)ctx;
-    atomic_store(&prog_file, (int)i);
-    atomic_store(&prog_done, 0);
-    atomic_store(&prog_total, 1);
-    if (!loading_in_thread) {
-        load_file_i = (int)i;
-        load_file_name = (int)i < L.o->nfiles ? L.o->files[i] : NULL;
-        draw_loading(0, 1);
-    }
-}
-
-static void *loader_main(void *arg)
-{
-    (void)arg;
-    /* several files at once: helpers read the next ones while one merges */
-    L.missing = ct_session_add_files(&ui.s, L.o->files, L.o->nfiles);
-    atomic_store(&prog_file, L.o->nfiles);
-    if (!loading_in_thread) {
-        load_file_i = L.o->nfiles;
-        draw_loading(1, 1);
-    }
-    ct_session_index(&ui.s);
-    atomic_store(&load_done, 1);
-    return NULL;
-}
-
-/* The main thread until the first alerts are published (or the load ends):
- * the loading screen, live; Q (or Ctrl-C) quits at once. */
-static void wait_for_loader(void)
-{
-    wtimeout(stdscr, script_on ? 20 : 100);
-    while (!atomic_load(&load_done) && !atomic_load(&pub_gen)) {
-        int fi = atomic_load(&prog_file);
-        load_file_i = fi;
-        load_file_name = fi < L.o->nfiles ? L.o->files[fi] : NULL;
-        draw_loading(atomic_load(&prog_done), atomic_load(&prog_total));
-        if (script_on) {
-            struct timespec ts = {0, 20 * 1000000L};
-            nanosleep(&ts, NULL);
-            check_signal();
-            continue;
-        }
-        wint_t wc;
-        int r = wget_wch(stdscr, &wc);
-        check_signal();
-        if (r == ERR) continue;
-        if (r == OK && (wc == 'Q' || wc == 'q' || wc == 3)) {
-            /* the loader owns the session: leave without touching it */
-            restore_terminal();
-            fprintf(stderr, "%s: quit while loading\n", ct_prog);
-            _exit(CT_EXIT_OK);
-        }
-        if (r == KEY_CODE_YES && wc == KEY_RESIZE) continue;
-        if (r == OK && wc == 12) clearok(curscr, TRUE); /* Ctrl-L */
-    }
-    wtimeout(stdscr, 500);
-}
-
-static void loaded_message(void)
-{
-    if (L.readonly_why[0])
-        ui_msg(1, "read-only, no rules repo: %s", L.readonly_why);
-    else if (L.missing || ui.ndiag)
-        ui_msg(L.missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", L.missing,
-               L.missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
-               ui_last_diag() ? ": " : "", ui_last_diag() ? ui_last_diag() : "");
-    else
-        ui_msg(0, "%zu alerts from %zu events in %d file%s (? for help)", ui.s.alerts.n,
-               ui.s.store.stats.events, L.o->nfiles, L.o->nfiles == 1 ? "" : "s");
-}
-
-/* Main thread, ui_mu held: take what the loader published. 1 if anything
- * changed (views were reloaded). At the end of the load: join the loader,
- * finish the session (sort, Elastic alerts, statuses) and leave loading. */
-static int loader_sync(void)
-{
-    if (!ui.loading) return 0;
-    unsigned g = atomic_load(&pub_gen);
-    int done = atomic_load(&load_done);
-    int fi = atomic_load(&prog_file);
-    double frac = load_fraction(fi, atomic_load(&prog_done), atomic_load(&prog_total));
-    snprintf(ui.progress, sizeof ui.progress, "loading %d%%, %zu alert%s so far", (int)(frac * 100),
-             ui.s.alerts.n, ui.s.alerts.n == 1 ? "" : "s");
-    if (g == seen_gen && !done) return 0;
-    seen_gen = g;
-    if (done) {
-        if (loading_in_thread) {
-            /* the loader may wait for ui_mu on its way out */
-            pthread_mutex_unlock(&ui_mu);
-            pthread_join(loader_th, NULL);
-            pthread_mutex_lock(&ui_mu);
-            loading_in_thread = 0;
-        }
-        /* no other thread now: the session's hooks would wait for ui_mu, held here */
-        ui.s.lock = ui.s.unlock = ui.s.published = NULL;
-        L.finish_rc = ct_session_finish(&ui.s, &L.err);
-        ui.loading = 0;
-        ui.progress[0] = 0;
-        if (L.finish_rc < 0) {
-            ui_msg(1, "%s", L.err.buf);
-        } else {
-            loaded_message();
-        }
-        complete_traced = 0;
-        wtimeout(stdscr, 500);
-    }
-    ui_refresh_all();
-    return 1;
-}
-
-
-static void on_diag(void *ctx, const char *file, uint64_t line, const char *msg)
-{
-    (void)ctx;
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    if (file && line) ct_sbuf_addf(&b, "%s:%llu: %s", file, (unsigned long long)line, msg ? msg : "");
-    else if (file) ct_sbuf_addf(&b, "%s: %s", file, msg ? msg : "");
-    else ct_sbuf_add(&b, msg ? msg : "");
-    if (ndiags < 1000) {
-        diags = ct_xrealloc(diags, (ndiags + 1) * sizeof *diags);
-        diags[ndiags++] = ct_sbuf_detach(&b);
-    }
-    ui.ndiag++;
-    ct_sbuf_free(&b);
-}
-
 /* ---- terminal ---- */
 static void init_colors(void)
 {
@@ -740,7 +487,7 @@ static void start_curses(void)
     if (!getenv("ESCDELAY")) set_escdelay(25);
     initscr();
     curses_on = 1;
-    atexit(restore_terminal);
+    atexit(ui_restore_terminal);
     raw();
     noecho();
     nonl();
@@ -762,7 +509,7 @@ static void usage(FILE *out)
 
 int ct_ui_main(int argc, char **argv)
 {
-    t_start = now_ms();
+    t_start = ui_now_ms();
     static const struct option lo[] = {
         {"repo", required_argument, NULL, 'r'}, {"analyst", required_argument, NULL, 'a'},
         {"window", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
@@ -810,35 +557,21 @@ int ct_ui_main(int argc, char **argv)
 
     o.files = argv + optind;
     o.nfiles = argc - optind;
-    o.diag = on_diag;
-    o.progress = on_progress;
-    o.on_file = on_file;
-    /* big files load in steps, the first small so the queue shows at once */
-    o.step_bytes = 32u << 20;
-    const char *stepv = getenv("CREDTRIAGE_LOAD_STEP"); /* bytes; for tests */
-    if (stepv && *stepv && atol(stepv) > 0) o.step_bytes = (size_t)atol(stepv);
-    const char *pausev = getenv("CREDTRIAGE_LOAD_PAUSE_MS");
-    if (pausev && *pausev) load_pause_ms = atol(pausev);
-    o.lock = hook_lock;
-    o.unlock = hook_unlock;
-    o.published = hook_published;
+    ui_load_setup(&o);
 
     start_curses();
     const char *sp = getenv("CREDTRIAGE_SCRIPT");
     if (sp && *sp) script_load(sp);
 
-    load_files_n = o.nfiles;
-    draw_loading(0, 0);
+    ui_load_screen();
     ct_sbuf err;
     ct_sbuf_init(&err);
-    L.o = &o;
-    ct_sbuf_init(&L.err);
     int rc_begin = ct_session_begin(&ui.s, &o, &err);
     if (rc_begin < 0 && !o.repo_dir && !getenv("CREDTRIAGE_REPO")) {
         /* The default repo could not be created (typically: no analyst
          * identity yet). Reading alerts must not depend on it: go on with the
          * shipped rules, read-only, and say why actions are disabled. */
-        snprintf(L.readonly_why, sizeof L.readonly_why, "%s", err.buf);
+        ui_load_readonly(err.buf);
         ct_session_close(&ui.s);
         ct_sbuf_reset(&err);
         o.need_repo = 0;
@@ -846,29 +579,20 @@ int ct_ui_main(int argc, char **argv)
         rc_begin = ct_session_begin(&ui.s, &o, &err);
     }
     if (rc_begin < 0) {
-        restore_terminal();
+        ui_restore_terminal();
         fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
         ct_sbuf_free(&err);
+        ui_load_free();
         return CT_EXIT_REPO;
     }
     ui.session_ok = 1;
-    ui.loading = 1;
-    loading_in_thread = 1; /* set before the thread starts: it reads it */
-    if (pthread_create(&loader_th, NULL, loader_main, NULL) == 0) {
-        wait_for_loader();
-    } else {
-        loading_in_thread = 0;
-        loader_main(NULL);
-    }
-    pthread_mutex_lock(&ui_mu);
-    seen_gen = atomic_load(&pub_gen);
-    loader_sync(); /* at the end of a short load: finished already */
-    if (L.finish_rc < 0) {
-        restore_terminal();
-        fprintf(stderr, "%s: %s\n", ct_prog, L.err.buf);
+    const char *finish_err;
+    if (ui_load_start(&finish_err) < 0) { /* returns with ui_mu held */
+        ui_restore_terminal();
+        fprintf(stderr, "%s: %s\n", ct_prog, finish_err);
         pthread_mutex_unlock(&ui_mu);
         ct_session_close(&ui.s);
-        ct_sbuf_free(&L.err);
+        ui_load_free();
         ct_sbuf_free(&err);
         return CT_EXIT_REPO;
     }
@@ -877,31 +601,28 @@ int ct_ui_main(int argc, char **argv)
         ui_msg(0, "loading: alerts appear as the files are read; opening one and actions wait for the end");
     ui_push(&ui_queue_ops, NULL);
     ui_redraw();
-    ui_trace("start->first-queue-frame %.1f ms (%zu alerts, %s)", now_ms() - t_start, ui.s.alerts.n,
+    ui_trace("start->first-queue-frame %.1f ms (%zu alerts, %s)", ui_now_ms() - t_start, ui.s.alerts.n,
              ui.loading ? ui.progress : "loaded");
-    if (!ui.loading) {
-        complete_traced = 1;
-        ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", now_ms() - t_start, ui.s.alerts.n);
-    }
+    if (ui_load_completed())
+        ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", ui_now_ms() - t_start, ui.s.alerts.n);
 
     while (!ui.quit) {
         int key = ui_next_key();
-        double t0 = now_ms();
+        double t0 = ui_now_ms();
         if (ui.quit) break;
         if (key != UI_KEY_TICK) handle_key(key);
         if (ui.quit) break;
         ui_redraw();
-        if (!complete_traced) {
-            complete_traced = 1;
+        if (ui_load_completed()) {
             ui_status_update();
-            ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", now_ms() - t_start, ui.s.alerts.n);
+            ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", ui_now_ms() - t_start, ui.s.alerts.n);
         }
         char kb[16];
-        if (key != UI_KEY_TICK) ui_trace("key->frame %.3f ms %s", now_ms() - t0, ui_key_name(key, kb));
+        if (key != UI_KEY_TICK) ui_trace("key->frame %.3f ms %s", ui_now_ms() - t0, ui_key_name(key, kb));
     }
     if (ui.loading) {
         /* the loader still owns the session: leave without touching it */
-        restore_terminal();
+        ui_restore_terminal();
         fprintf(stderr, "%s: quit while loading\n", ct_prog);
         _exit(CT_EXIT_OK);
     }
@@ -911,15 +632,13 @@ int ct_ui_main(int argc, char **argv)
         if (v->ops->close) v->ops->close(v);
         free(v);
     }
-    restore_terminal();
+    ui_restore_terminal();
     pthread_mutex_unlock(&ui_mu);
     ct_session_close(&ui.s);
     ct_sbuf_free(&err);
-    ct_sbuf_free(&L.err);
+    ui_load_free();
     free(ui.branch);
     free(ui.identity);
-    for (size_t i = 0; i < ndiags; i++) free(diags[i]);
-    free(diags);
     for (size_t i = 0; i < script_n; i++) free(script_lines[i]);
     free(script_lines);
     if (trace_fp) fclose(trace_fp);

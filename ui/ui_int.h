@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <curses.h>
+#include <pthread.h>
 #include "session.h"
 #include "triage.h"
 #include "util.h"
@@ -187,6 +188,31 @@ void ui_field_draw(ui_field *f, int y, int x, int w, int focused);
 void ui_draft_save(const char *alert_id, const char *form, const char *text);
 char *ui_draft_load(const char *alert_id, const char *form); /* NULL if none */
 void ui_draft_remove(const char *alert_id, const char *form);
+
+/* ---- the console's main loop (ui.c) as the loader (load.c) uses it ---- */
+extern pthread_mutex_t ui_mu; /* the session's lock: held by the main thread but while it waits */
+double ui_now_ms(void);
+int ui_too_small(void);
+void ui_draw_too_small(void);
+void ui_check_signal(void);    /* a hang-up or termination: drafts kept, exit */
+void ui_restore_terminal(void);
+int ui_script_on(void);
+void ui_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- loading (load.c) ---- */
+/* Fill o's loading callbacks and hooks (and the test knobs
+ * CREDTRIAGE_LOAD_STEP, CREDTRIAGE_LOAD_PAUSE_MS). */
+void ui_load_setup(ct_session_opts *o);
+void ui_load_screen(void);               /* the loading screen, before the session opens */
+void ui_load_readonly(const char *why);  /* opened read-only: said when loading ends */
+/* Start loading and show the loading screen (Q quits) until the first alerts
+ * or the end; returns with ui_mu held. -1 with *err when finishing failed. */
+int ui_load_start(const char **err);
+/* Main thread, ui_mu held: take what the loader published. 1 if anything
+ * changed (views reloaded); at the end: finish the session, leave loading. */
+int ui_load_sync(void);
+int ui_load_completed(void);             /* 1 once, just after the load ended */
+void ui_load_free(void);
 
 /* $EDITOR on text; returns 0 and replaces text, -1 on failure */
 int ui_edit_external(ct_sbuf *text);
