@@ -102,26 +102,8 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
     v[CT_EF_ACTION] = op;
     v[CT_EF_OUTCOME] = lit(!has_ec || ec == 0 ? "success" : "failure");
     v[CT_EF_RECORD_ID] = id;
-    int sp = fcaseeq(cat, "ServicePrincipalSignInLogs") || fcaseeq(cat, "ManagedIdentitySignInLogs") ||
-             (!uid.s && !upn.s && spid.s);
-    if (sp) {
-        int mi = fcaseeq(cat, "ManagedIdentitySignInLogs");
-        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
-        v[CT_EF_ACTOR_NAME] = spn.s ? spn : appdn;
-        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
-        v[CT_EF_TARGET_ID] = spid;
-        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
-        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
-    } else {
-        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
-        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
-        if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
-        v[CT_EF_TARGET_ID] = appid;
-        v[CT_EF_TARGET_NAME] = appdn;
-        if (appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
-    }
-    v[CT_EF_TARGET_APP_ID] = appid;
-    v[CT_EF_CRED_USED] = key;
+    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key};
+    ct_fs_signin_entities(v, &si);
     v[CT_EF_ACTOR_IP] = ip1.s ? ip1 : ip2.s ? ip2 : caller;
     v[CT_EF_ACTOR_UA] = ua;
     /* ct_fields_from_ecs fallbacks: user.id, then user.name (the UPN's local part) */

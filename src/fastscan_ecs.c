@@ -137,26 +137,8 @@ static int ecs_signin(const doc *d, ct_fast *o)
     ct_fstr *v = o->v;
     o->is_signin = 1;
     if (rid.s) v[CT_EF_RECORD_ID] = rid;
-    int sp = fcaseeq(cat, "ServicePrincipalSignInLogs") || fcaseeq(cat, "ManagedIdentitySignInLogs") ||
-             (!uid.s && !upn.s && spid.s);
-    if (sp) {
-        int mi = fcaseeq(cat, "ManagedIdentitySignInLogs");
-        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
-        v[CT_EF_ACTOR_NAME] = spn.s ? spn : appdn;
-        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
-        v[CT_EF_TARGET_ID] = spid;
-        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
-        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
-    } else {
-        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
-        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
-        if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
-        v[CT_EF_TARGET_ID] = appid;
-        v[CT_EF_TARGET_NAME] = appdn;
-        if (appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
-    }
-    v[CT_EF_TARGET_APP_ID] = appid;
-    v[CT_EF_CRED_USED] = key;
+    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key};
+    ct_fs_signin_entities(v, &si);
     v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : d->source_address;
     v[CT_EF_ACTOR_UA] = d->ua;
     /* status.error_code, a number (or a string holding one: declined here) */

@@ -213,6 +213,14 @@ int ct_fs_int_val(span s, long long *v);
  * ({"0": {key, value}} or {key: value}) only with obj_ok, else it declines. */
 int ct_fs_kv_find(span ad, const char *e, const char *key, int obj_ok, ct_fast *o, ct_fstr *out);
 
+/* A sign-in's properties as read (raw or ECS spelling alike). */
+typedef struct ct_fs_signin {
+    ct_fstr cat, spid, spn, uid, upn, appid, appdn, udn, key;
+} ct_fs_signin;
+/* Its actor, target, app id and credential used into v, as
+ * ct_extract_azure_signin decides them (service principal or user). */
+void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s);
+
 /* The ECS documents (fastscan_ecs.c): p at the '{' of a record whose first
  * key is "@timestamp", not validated yet. */
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o);

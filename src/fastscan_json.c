@@ -492,3 +492,27 @@ int ct_fs_int_val(span s, long long *v)
     *v = strtoll(nb, NULL, 10);
     return 1;
 }
+
+void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s)
+{
+    int sp = fcaseeq(s->cat, "ServicePrincipalSignInLogs") || fcaseeq(s->cat, "ManagedIdentitySignInLogs") ||
+             (!s->uid.s && !s->upn.s && s->spid.s);
+    if (sp) {
+        int mi = fcaseeq(s->cat, "ManagedIdentitySignInLogs");
+        v[CT_EF_ACTOR_ID] = s->spid.s ? s->spid : s->appid;
+        v[CT_EF_ACTOR_NAME] = s->spn.s ? s->spn : s->appdn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+        v[CT_EF_TARGET_ID] = s->spid;
+        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
+        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
+    } else {
+        v[CT_EF_ACTOR_ID] = s->uid.s ? s->uid : s->upn;
+        v[CT_EF_ACTOR_NAME] = s->upn.s ? s->upn : s->udn;
+        if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_TARGET_ID] = s->appid;
+        v[CT_EF_TARGET_NAME] = s->appdn;
+        if (s->appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
+    }
+    v[CT_EF_TARGET_APP_ID] = s->appid;
+    v[CT_EF_CRED_USED] = s->key;
+}
