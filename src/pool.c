@@ -95,14 +95,6 @@ static void grow_ids(ct_pool *p, size_t cap)
     p->hashes = ct_xrealloc(p->hashes, p->cap * sizeof *p->hashes);
 }
 
-void ct_pool_reserve(ct_pool *p, size_t n)
-{
-    ct_pool_reserve_ids(p, n);
-    size_t slots = p->nslots;
-    while ((p->nhashed + n) * 2 > slots) slots *= 2;
-    if (slots != p->nslots) resize(p, slots);
-}
-
 void ct_pool_reserve_ids(ct_pool *p, size_t n)
 {
     if (p->nstrs + 1 + n > p->cap) grow_ids(p, p->nstrs + 1 + n);
@@ -130,44 +122,39 @@ uint32_t ct_pool_find(const ct_pool *p, const char *s, size_t len)
     return lookup(p, s, len, pool_hash(s, len), &at);
 }
 
+/* A new id for a string already stored (in this pool's chunks, or in
+ * chunks about to be joined to them); with a hash h, in slot i of the table
+ * (where lookup stopped), else added unhashed. */
+static uint32_t append(ct_pool *p, const char *stored, uint32_t len, uint64_t h, size_t i)
+{
+    if (p->nstrs + 1 >= p->cap) grow_ids(p, p->cap * 2);
+    uint32_t id = (uint32_t)++p->nstrs;
+    p->strs[id] = stored;
+    p->lens[id] = len;
+    p->hashes[id] = h;
+    if (h) {
+        p->slots[i] = SLOT(id, h);
+        if (++p->nhashed * 2 > p->nslots) rehash(p);
+    }
+    return id;
+}
+
 static uint32_t intern_h(ct_pool *p, const char *s, size_t len, uint64_t h)
 {
     size_t i;
     uint32_t found = lookup(p, s, len, h, &i);
-    if (found) return found;
-    if (p->nstrs + 1 >= p->cap) grow_ids(p, p->cap * 2);
-    uint32_t id = (uint32_t)++p->nstrs;
-    p->strs[id] = store_bytes(p, s, len);
-    p->lens[id] = (uint32_t)len;
-    p->hashes[id] = h;
-    p->slots[i] = SLOT(id, h);
-    if (++p->nhashed * 2 > p->nslots) rehash(p);
-    return id;
+    return found ? found : append(p, store_bytes(p, s, len), (uint32_t)len, h, i);
 }
 
 uint32_t ct_pool_add(ct_pool *p, const char *s, size_t len)
 {
-    if (!s || !len) return 0;
-    if (p->nstrs + 1 >= p->cap) grow_ids(p, p->cap * 2);
-    uint32_t id = (uint32_t)++p->nstrs;
-    p->strs[id] = store_bytes(p, s, len);
-    p->lens[id] = (uint32_t)len;
-    p->hashes[id] = 0;
-    return id;
+    return s && len ? append(p, store_bytes(p, s, len), (uint32_t)len, 0, 0) : 0;
 }
 
 uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
 {
     if (!s || !len) return 0;
     return intern_h(p, s, len, pool_hash(s, len));
-}
-
-void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map)
-{
-    map[0] = 0;
-    for (size_t id = 1; id <= src->nstrs; id++)
-        map[id] = src->hashes[id] ? intern_h(dst, src->strs[id], src->lens[id], src->hashes[id])
-                                  : ct_pool_add(dst, src->strs[id], src->lens[id]);
 }
 
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
@@ -179,22 +166,9 @@ void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
         uint64_t h = src->hashes[id];
         size_t i = 0;
         uint32_t found = h ? lookup(dst, s, len, h, &i) : 0;
-        if (found) {
-            map[id] = found;
-            continue;
-        }
         /* new here (or added unhashed): the string stays where it is, its
          * chunk moves below */
-        if (dst->nstrs + 1 >= dst->cap) grow_ids(dst, dst->cap * 2);
-        uint32_t nid = (uint32_t)++dst->nstrs;
-        dst->strs[nid] = s;
-        dst->lens[nid] = len;
-        dst->hashes[nid] = h;
-        if (h) {
-            dst->slots[i] = SLOT(nid, h);
-            if (++dst->nhashed * 2 > dst->nslots) rehash(dst);
-        }
-        map[id] = nid;
+        map[id] = found ? found : append(dst, s, len, h, i);
     }
     /* src's chunks behind dst's current one, which keeps filling */
     if (src->chunks) {

@@ -38,15 +38,13 @@ static inline const char *ct_pool_str(const ct_pool *p, uint32_t id)
 /* Case-folded form of id's string (ASCII lower case), interned: UPNs and
  * emails compare case-insensitively through it. */
 uint32_t ct_pool_lower(ct_pool *p, uint32_t id);
-/* Room for n strings without growing (a loader that knows its input size). */
-void ct_pool_reserve(ct_pool *p, size_t n);
-/* Room for n more ids only (strings mostly added with ct_pool_add). */
+/* Room for n more ids without growing (a loader that knows its input size;
+ * the hash table grows with the strings interned). */
 void ct_pool_reserve_ids(ct_pool *p, size_t n);
-/* Intern every string of src into dst (src's stored hashes are reused):
- * map[id] is the dst id of src's id (map has src->nstrs + 1 entries). */
-void ct_pool_merge(ct_pool *dst, const ct_pool *src, uint32_t *map);
-/* The same, taking src's string bytes instead of copying them (src keeps
- * its ids but no strings: only ct_pool_free it afterwards). */
+/* Move every string of src into dst, taking src's string bytes rather than
+ * copying them (src's stored hashes are reused; src keeps its ids but no
+ * strings: only ct_pool_free it afterwards). map[id] is the dst id of src's
+ * id (map has src->nstrs + 1 entries). */
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map);
 
 #endif
