@@ -169,7 +169,9 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
         ct_scan(&s->store, &s->rules, &s->alerts);
     } else {
         scan_new(s); /* nothing, unless a file was added after the last step */
-        ct_rules_bind(&s->rules, &s->store);
+        /* each step bound the rules over every event so far; with no
+         * events at all they are bound here, as the plain path does */
+        if (!s->scanned) ct_rules_bind(&s->rules, &s->store);
         s_lock(s);
         ct_scan_finish(&s->store, &s->rules, &s->alerts);
         s_unlock(s);
