@@ -314,22 +314,9 @@ static int ecs_audit(const doc *d, ct_fast *o)
 
     if (rid.s) v[CT_EF_RECORD_ID] = rid;
     if (!v[CT_EF_OUTCOME].s) v[CT_EF_OUTCOME] = lit(ct_fs_outcome_word(res));
-    if (uid.s || upn.s) {
-        v[CT_EF_ACTOR_ID] = uid.s ? uid : upn;
-        v[CT_EF_ACTOR_NAME] = upn.s ? upn : udn;
-        v[CT_EF_ACTOR_TYPE] = lit("user");
-        v[CT_EF_ACTOR_IP] = uip;
-    } else if (spid.s || appid.s || adn.s) {
-        int mi = fcaseeq(adn, "Managed Service Identity") || fcaseeq(ident, "Managed Service Identity");
-        v[CT_EF_ACTOR_ID] = spid.s ? spid : appid;
-        v[CT_EF_ACTOR_NAME] = adn.s ? adn : aspn;
-        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
-    }
-    v[CT_EF_ACTOR_UA] = ua;
-    v[CT_EF_TARGET_ID] = tid;
-    v[CT_EF_TARGET_NAME] = tname;
-    v[CT_EF_TARGET_TYPE] = ttype;
-    v[CT_EF_TARGET_APP_ID] = kv_app.s ? kv_app : mod_app;
+    ct_fs_audit au = {uid, upn, udn, uip, spid, appid, adn, aspn, ident,
+                      ua, tid, tname, ttype, kv_app.s ? kv_app : mod_app};
+    ct_fs_audit_entities(v, &au);
     return 1;
 }
 

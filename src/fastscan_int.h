@@ -221,6 +221,16 @@ typedef struct ct_fs_signin {
  * ct_extract_azure_signin decides them (service principal or user). */
 void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s);
 
+/* An Entra audit record's initiator and target as read (raw or ECS). */
+typedef struct ct_fs_audit {
+    ct_fstr uid, upn, udn, uip;            /* initiated by a user */
+    ct_fstr spid, appid, adn, aspn, ident; /* or by an app (identity: the record's) */
+    ct_fstr ua, tid, tname, ttype, app_id;
+} ct_fs_audit;
+/* Its actor (user, service principal or managed identity), user agent and
+ * target into v, as ct_extract_azure_audit decides them. */
+void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a);
+
 /* The ECS documents (fastscan_ecs.c): p at the '{' of a record whose first
  * key is "@timestamp", not validated yet. */
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o);

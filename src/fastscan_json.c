@@ -516,3 +516,23 @@ void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s)
     v[CT_EF_TARGET_APP_ID] = s->appid;
     v[CT_EF_CRED_USED] = s->key;
 }
+
+void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a)
+{
+    if (a->uid.s || a->upn.s) {
+        v[CT_EF_ACTOR_ID] = a->uid.s ? a->uid : a->upn;
+        v[CT_EF_ACTOR_NAME] = a->upn.s ? a->upn : a->udn;
+        v[CT_EF_ACTOR_TYPE] = lit("user");
+        v[CT_EF_ACTOR_IP] = a->uip;
+    } else if (a->spid.s || a->appid.s || a->adn.s) {
+        int mi = fcaseeq(a->adn, "Managed Service Identity") || fcaseeq(a->ident, "Managed Service Identity");
+        v[CT_EF_ACTOR_ID] = a->spid.s ? a->spid : a->appid;
+        v[CT_EF_ACTOR_NAME] = a->adn.s ? a->adn : a->aspn;
+        v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
+    }
+    v[CT_EF_ACTOR_UA] = a->ua;
+    v[CT_EF_TARGET_ID] = a->tid;
+    v[CT_EF_TARGET_NAME] = a->tname;
+    v[CT_EF_TARGET_TYPE] = a->ttype;
+    v[CT_EF_TARGET_APP_ID] = a->app_id;
+}
