@@ -438,28 +438,9 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     v[CT_EF_ACTION] = method;
     v[CT_EF_OUTCOME] = lit(outcome);
     v[CT_EF_RECORD_ID] = insert;
-    if (email.s) {
-        static const char sa[] = ".gserviceaccount.com";
-        v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME] = email;
-        v[CT_EF_ACTOR_TYPE] = lit(email.n >= sizeof sa - 1 &&
-                                          !memcmp(email.s + email.n - (sizeof sa - 1), sa, sizeof sa - 1)
-                                      ? "service_account" : "user");
-        o->is_signin = 1;
-    }
+    ct_fs_gcp_principal(o, email, keyname);
     if (ct_fs_is_ip(ip)) v[CT_EF_ACTOR_IP] = ip;
     v[CT_EF_ACTOR_UA] = ua;
-    if (keyname.s) {
-        const char *slash = NULL;
-        for (uint32_t i = keyname.n; i > 0; i--)
-            if (keyname.s[i - 1] == '/') { slash = keyname.s + i - 1; break; }
-        ct_fstr used = keyname;
-        if (slash) {
-            used.s = slash + 1;
-            used.n = (uint32_t)(keyname.s + keyname.n - used.s);
-            if (!used.n) used.s = NULL;
-        }
-        v[CT_EF_CRED_USED] = used;
-    }
     return 1;
 }
 

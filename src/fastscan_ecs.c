@@ -405,27 +405,9 @@ static int ecs_gcp(const doc *d, ct_fast *o)
         D(R[1], &ua);
     }
     if (d->client_user_email.s) email = d->client_user_email;
-    if (email.s) {
-        static const char sa[] = ".gserviceaccount.com";
-        v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME] = email;
-        v[CT_EF_ACTOR_TYPE] = lit(email.n >= sizeof sa - 1 &&
-                                          !memcmp(email.s + email.n - (sizeof sa - 1), sa, sizeof sa - 1)
-                                      ? "service_account" : "user");
-        o->is_signin = 1;
-    }
+    ct_fs_gcp_principal(o, email, keyname);
     v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : ip;
     v[CT_EF_ACTOR_UA] = d->ua.s ? d->ua : ua;
-    if (keyname.s) { /* the last segment of the key name */
-        ct_fstr used = keyname;
-        for (uint32_t i = keyname.n; i > 0; i--)
-            if (keyname.s[i - 1] == '/') {
-                used.s = keyname.s + i;
-                used.n = keyname.n - i;
-                if (!used.n) used.s = NULL;
-                break;
-            }
-        v[CT_EF_CRED_USED] = used;
-    }
     return 1;
 }
 

@@ -231,6 +231,10 @@ typedef struct ct_fs_audit {
  * target into v, as ct_extract_azure_audit decides them. */
 void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a);
 
+/* A GCP audit entry's principal (actor, a sign-in) and the service account
+ * key it used (the last segment of the key name), as ct_extract_gcp. */
+void ct_fs_gcp_principal(ct_fast *o, ct_fstr email, ct_fstr keyname);
+
 /* The ECS documents (fastscan_ecs.c): p at the '{' of a record whose first
  * key is "@timestamp", not validated yet. */
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o);

@@ -536,3 +536,27 @@ void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a)
     v[CT_EF_TARGET_TYPE] = a->ttype;
     v[CT_EF_TARGET_APP_ID] = a->app_id;
 }
+
+void ct_fs_gcp_principal(ct_fast *o, ct_fstr email, ct_fstr keyname)
+{
+    ct_fstr *v = o->v;
+    if (email.s) {
+        static const char sa[] = ".gserviceaccount.com";
+        v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME] = email;
+        v[CT_EF_ACTOR_TYPE] = lit(email.n >= sizeof sa - 1 &&
+                                          !memcmp(email.s + email.n - (sizeof sa - 1), sa, sizeof sa - 1)
+                                      ? "service_account" : "user");
+        o->is_signin = 1;
+    }
+    if (keyname.s) {
+        ct_fstr used = keyname;
+        for (uint32_t i = keyname.n; i > 0; i--)
+            if (keyname.s[i - 1] == '/') {
+                used.s = keyname.s + i;
+                used.n = keyname.n - i;
+                if (!used.n) used.s = NULL;
+                break;
+            }
+        v[CT_EF_CRED_USED] = used;
+    }
+}
