@@ -16,14 +16,15 @@ CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
 SAN        ?=
 OPT        ?= -O2 -g
 CFLAGS     ?=
-CT_CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Iui $(PKG_CFLAGS) \
+CT_CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) \
               -DCT_VERSION='"$(VERSION)"' -DCT_DATADIR='"$(PREFIX)/share/credtriage"' $(SAN) $(CFLAGS)
 LDFLAGS    += $(SAN)
 LDLIBS     += $(PKG_LIBS) -lpthread -lm
 
-# core library: everything in src/ but the command-line front end
-CLI_SRC    := src/main.c $(wildcard src/cmd_*.c)
-CORE_SRC   := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+# core library: src/*.c (no curses, nothing of the CLI or ui/); the command-line
+# front end: src/cli/ (main and the sub-commands) and the console: ui/.
+CLI_SRC    := $(wildcard src/cli/*.c)
+CORE_SRC   := $(wildcard src/*.c)
 UI_SRC     := $(wildcard ui/*.c)
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(UI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -38,9 +39,13 @@ all: $(BIN)
 deps:
 	@sh scripts/deps.sh $(DEB_PKGS)
 
+# only the front end sees the CLI's and the console's headers (tests/structure.sh
+# also checks the core's includes)
+$(BUILD)/obj/src/cli/%.o: DIR_INC := -Isrc/cli -Iui
+$(BUILD)/obj/ui/%.o: DIR_INC := -Iui -Isrc/cli
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CT_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CT_CFLAGS) $(DIR_INC) -MMD -MP -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
