@@ -42,7 +42,7 @@ deps:
 # only the front end sees the CLI's and the console's headers (tests/structure.sh
 # also checks the core's includes)
 $(BUILD)/obj/src/cli/%.o: DIR_INC := -Isrc/cli -Iui
-$(BUILD)/obj/ui/%.o: DIR_INC := -Iui -Isrc/cli
+$(BUILD)/obj/ui/%.o: DIR_INC := -Iui
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(DIR_INC) -MMD -MP -c $< -o $@

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
 #include "ui_int.h"
 
 static char **diags;
@@ -181,8 +180,8 @@ static void wait_for_loader(void)
         if (r == OK && (wc == 'Q' || wc == 'q' || wc == 3)) {
             /* the loader owns the session: leave without touching it */
             ui_restore_terminal();
-            fprintf(stderr, "%s: quit while loading\n", ct_prog);
-            _exit(CT_EXIT_OK);
+            fprintf(stderr, "%s: quit while loading\n", ui.prog);
+            _exit(0);
         }
         if (r == KEY_CODE_YES && wc == KEY_RESIZE) continue;
         if (r == OK && wc == 12) clearok(curscr, TRUE); /* Ctrl-L */
