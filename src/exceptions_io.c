@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "sanitize.h"
 
 /* ---- parsing ------------------------------------------------------------ */
