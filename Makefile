@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libcredtriage.a
 BIN        := $(BUILD)/credtriage
 
-.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind
+.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure
 all: $(BIN)
 
 deps:
@@ -75,8 +75,16 @@ unit: $(UNIT_BIN) $(GEN_FILES)
 e2e: $(BIN)
 	@sh tests/run_e2e.sh $(BIN)
 
+# The house rules (docs/ARCHITECTURE.md): the core includes nothing of the CLI,
+# ui/ or curses; no two core (or CLI) files call each other; no file over 800
+# lines. The self-test first plants each fault in a small tree.
+structure: $(BIN)
+	@sh tests/structure.sh --self-test
+	@sh tests/structure.sh $(BUILD)
+
 test: deps
 	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory structure
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke valgrind
