@@ -1,16 +1,16 @@
-# credtriage build. Everything goes through pkg-config; `make deps` installs the
-# Debian packages when they are missing (apt-get as root, else prints the command).
+# credtriage build. Everything goes through pkg-config. The Debian packages are
+# listed by purpose in scripts/deps.sh, which installs the missing ones (apt-get
+# as root, else it names them): `make run` needs the demo's, `make test` the
+# tests', `make deps` installs every one. On a fresh machine: sh setup.sh demo|test.
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
 CC         ?= cc
-PKGS       := ncursesw libcjson libgit2 cmocka md4c zlib
-DEB_PKGS   := build-essential pkg-config libncurses-dev libcjson-dev libgit2-dev \
-              libcmocka-dev libmd4c-dev zlib1g-dev git tmux jq \
-              clang libclang-rt-dev valgrind time
+PKGS       := ncursesw libcjson libgit2 md4c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs ncursesw libcjson libgit2 md4c zlib 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS:= $(shell pkg-config --libs cmocka 2>/dev/null)
 
 SAN        ?=
@@ -37,7 +37,7 @@ BIN        := $(BUILD)/credtriage
 all: $(BIN)
 
 deps:
-	@sh scripts/deps.sh $(DEB_PKGS)
+	@sh scripts/deps.sh test
 
 # only the front end sees the CLI's and the console's headers (tests/structure.sh
 # also checks the core's includes)
@@ -56,7 +56,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CT_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CT_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 # test_fastscan also compares its fast and full paths over generated records,
 # in raw and in ECS form (tests/bench/gen.c, deterministic)
@@ -82,7 +82,9 @@ structure: $(BIN)
 	@sh tests/structure.sh --self-test
 	@sh tests/structure.sh $(BUILD)
 
-test: deps
+# deps first, then sub-makes: the pkg-config flags are read after the install
+test:
+	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory structure
 	@$(MAKE) --no-print-directory e2e
@@ -109,10 +111,15 @@ VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules
 valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	@sh tests/fuzz/valgrind.sh $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 
-run: deps $(BIN)
+# the console on the samples, with a new build/demo-repo each time
+run:
+	@sh scripts/deps.sh demo
+	@$(MAKE) --no-print-directory $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
-bench: deps $(BIN)
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/bench/run.sh $(BIN)
 
 install: $(BIN)
