@@ -47,10 +47,11 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 
+case $what in demo) who="the demo needs" ;; test) who="the tests need" ;; *) who="the benchmark needs" ;; esac
 if [ "$(id -u)" != 0 ]; then
     cmd="apt-get update && apt-get install -y --no-install-recommends$missing"
     {
-        echo "deps: the $what needs Debian packages that are not installed:$missing"
+        echo "deps: $who Debian packages that are not installed:$missing"
         echo "deps: install them as root, then run this again; for example:"
         echo "deps:   su -c '$cmd'"
         if command -v sudo >/dev/null 2>&1; then
@@ -66,7 +67,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 log=${TMPDIR:-/tmp}/credtriage-apt.log
-echo "deps: installing for the $what:$missing (apt-get; log in $log)"
+echo "deps: $who:$missing; installing them (apt-get; log in $log)"
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
 if ! { apt-get update && apt-get install -y --no-install-recommends $missing; } > "$log" 2>&1; then
