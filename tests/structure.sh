@@ -11,8 +11,8 @@
 #     (x->f(...)). A function passed as an argument for the length of one call
 #     (a visitor, a diagnostics sink) is not a dependency; one kept as a hook is;
 #  3. the core calls nothing of the CLI or ui/ (nm);
-#  4. no C or shell source file (src/, ui/, tests/, scripts/: *.c, *.h, *.sh,
-#     *.mk) is over 800 lines.
+#  4. no source file (src/, ui/, tests/, scripts/: *.c, *.h, *.sh, *.py, *.mk)
+#     is over 800 lines.
 #
 #   sh tests/structure.sh [BUILD]     # objects from BUILD/obj (default build)
 #   sh tests/structure.sh --self-test # the checks find planted faults
@@ -123,7 +123,7 @@ core_uses_front() { # tmpcore tmpfront label
 
 long_files() { # R
     (cd "$1" && find src ui tests scripts -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' \
-        -o -name '*.mk' \) ! -path 'tests/fixtures/*' 2>/dev/null | sort |
+        -o -name '*.py' -o -name '*.mk' \) ! -path 'tests/fixtures/*' 2>/dev/null | sort |
         while read -r f; do
             n=$(wc -l < "$f")
             [ "$n" -gt $MAX_LINES ] && echo "$f: $n lines (more than $MAX_LINES)"
@@ -150,7 +150,7 @@ check() { # R O -> fills $V, prints a summary
     ncli=$(ls "$O"/src/cli/*.o 2>/dev/null | wc -l)
     necore=$(cut -d' ' -f1,2 "$W/core.edges" | sort -u | wc -l)
     nhook=$(grep -c ' hook ' "$W/core.edges")
-    biggest=$(cd "$R" && find src ui tests scripts -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' \) \
+    biggest=$(cd "$R" && find src ui tests scripts -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' \) \
         ! -path 'tests/fixtures/*' 2>/dev/null | xargs wc -l | grep -v ' total$' | sort -n | tail -n 1)
     echo "structure: core: $ncore objects, $necore calling pairs ($nhook through hooks); cli: $ncli objects; largest source file:$biggest"
     rm -rf "$W"
