@@ -1,9 +1,16 @@
 #!/bin/sh
 # make run: open the console on the bundled samples with a scratch rules repo.
-# The scratch repo lives under build/ so the demo never touches the analyst's own.
+# The scratch repo is build/demo-repo, removed and created again on every run,
+# so each demo starts fresh and never touches the analyst's own repo.
+# (CREDTRIAGE_DEMO_REPO=DIR names a repo to use instead; that one is kept.)
 set -e
 BIN=$1
-REPO=${CREDTRIAGE_DEMO_REPO:-build/demo-repo}
+if [ -n "${CREDTRIAGE_DEMO_REPO:-}" ]; then
+    REPO=$CREDTRIAGE_DEMO_REPO
+else
+    REPO=build/demo-repo
+    rm -rf "$REPO"
+fi
 ANALYST=$(git config user.name 2>/dev/null || true)
 EMAIL=$(git config user.email 2>/dev/null || true)
 if [ -n "$ANALYST" ] && [ -n "$EMAIL" ]; then ID="$ANALYST <$EMAIL>"; else ID="Demo Analyst <demo@example.com>"; fi

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "norm.h"
+#include "json.h"
 #include "rules.h"
 #include "sanitize.h"
 

@@ -1,11 +1,11 @@
 /* exceptions: Kibana exception list items, compiled to KQL and matched; repo
- * paths and loading. JSON and Kibana NDJSON export/import are in exceptions_io.c. */
+ * paths. The model, below exceptions_io.c (the repo's files: JSON and
+ * loading) and exceptions_kibana.c (Kibana NDJSON export/import). */
 #include "exceptions_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include "norm.h"
 #include "sanitize.h"
@@ -250,96 +250,6 @@ void ct_exc_path(const char *stem, const char *item_id, ct_sbuf *out)
 void ct_exc_list_id(const char *stem, ct_sbuf *out)
 {
     ct_sbuf_addf(out, "%s-exceptions", stem);
-}
-
-/* ---- the repo's items ------------------------------------------------------ */
-
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg)
-{
-    if (diag) diag(ctx, file, 0, msg);
-    else fprintf(stderr, "%s: %s\n", file, msg);
-}
-
-static int load_one(const char *root, const char *stem, const char *name, ct_exc_set *out,
-                    ct_diag_fn diag, void *ctx)
-{
-    ct_sbuf rel, abs, err;
-    ct_sbuf_init(&rel);
-    ct_sbuf_init(&abs);
-    ct_sbuf_init(&err);
-    ct_sbuf_addf(&rel, "exceptions/%s/%s", stem, name);
-    ct_sbuf_addf(&abs, "%s/%s", root, rel.buf);
-    int rc = -1;
-    ct_exc_item it;
-    cJSON *j = ct_json_load(abs.buf, &err);
-    if (!j) goto done;
-    if (ct_exc_from_json(j, &it, &err) < 0) goto done;
-    if (!ct_json_file_named(name, it.item_id, "item_id", &err)) {
-        ct_exc_item_free(&it);
-        goto done;
-    }
-    for (size_t i = 0; i < out->n; i++)
-        if (!strcmp(out->v[i].item_id, it.item_id)) {
-            ct_sbuf_addf(&err, "duplicate item_id \"%s\" (also in %s)", it.item_id, out->v[i].path);
-            ct_exc_item_free(&it);
-            goto done;
-        }
-    it.stem = ct_xstrdup(stem);
-    it.path = ct_xstrdup(rel.buf);
-    out->v = ct_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-    out->v[out->n++] = it;
-    rc = 0;
-done:
-    if (rc < 0) report(diag, ctx, rel.buf, err.buf);
-    cJSON_Delete(j);
-    ct_sbuf_free(&rel);
-    ct_sbuf_free(&abs);
-    ct_sbuf_free(&err);
-    return rc;
-}
-
-size_t ct_exc_load(const char *root, ct_exc_set *out, ct_diag_fn diag, void *ctx)
-{
-    out->v = NULL;
-    out->n = 0;
-    size_t problems = 0, nstems = 0;
-    ct_sbuf dir;
-    ct_sbuf_init(&dir);
-    ct_sbuf_addf(&dir, "%s/exceptions", root);
-    char **stems = ct_list_dir(dir.buf, &nstems);
-    for (size_t i = 0; i < nstems; i++) {
-        ct_sbuf sd;
-        ct_sbuf_init(&sd);
-        ct_sbuf_addf(&sd, "%s/%s", dir.buf, stems[i]);
-        if (!is_dir(sd.buf)) {
-            if (ct_str_ends_with(stems[i], ".json")) {
-                ct_sbuf rel;
-                ct_sbuf_init(&rel);
-                ct_sbuf_addf(&rel, "exceptions/%s", stems[i]);
-                report(diag, ctx, rel.buf, "not in a rule folder (exceptions/<rule stem>/<item_id>.json)");
-                ct_sbuf_free(&rel);
-                problems++;
-            }
-            ct_sbuf_free(&sd);
-            continue;
-        }
-        size_t nf = 0;
-        char **files = ct_list_dir(sd.buf, &nf);
-        for (size_t k = 0; k < nf; k++)
-            if (ct_str_ends_with(files[k], ".json") && load_one(root, stems[i], files[k], out, diag, ctx) < 0)
-                problems++;
-        ct_strv_free(files, nf);
-        ct_sbuf_free(&sd);
-    }
-    ct_strv_free(stems, nstems);
-    ct_sbuf_free(&dir);
-    return problems;
 }
 
 int ct_exc_for_rule(const ct_exc_item *it, const char *rule_id, const char *stem)

@@ -5,7 +5,7 @@
  *
  * Every rule here mirrors the full path (norm_azure.c signin_to_ecs /
  * audit_to_ecs + norm_azure_extract.c, norm_aws.c ct_norm_cloudtrail +
- * ct_extract_cloudtrail, norm_gcp.c ct_norm_gcp + ct_extract_gcp, norm.c
+ * ct_extract_cloudtrail, norm_gcp.c ct_norm_gcp + ct_extract_gcp, norm_fields.c
  * ct_fields_from_ecs). Whenever a record is not plainly one of the handled
  * shapes, the answer is 0 and the caller normalizes it the slow way, so
  * declining is always safe; accepting must be exact. In particular the record

@@ -1,7 +1,7 @@
 /* fastscan_ecs: the fields of documents that are ECS already (Filebeat /
  * Elastic Agent output) of the hot datasets, straight from the bytes. Mirrors
  * what the full path does with such a document: norm_ecs.c ct_norm_ecs, then
- * norm.c ct_fields_from_ecs with the dataset's extractor
+ * norm_fields.c ct_fields_from_ecs with the dataset's extractor
  * (norm_azure_extract.c, norm_aws.c, norm_gcp.c) and the generic fallbacks.
  *
  * Declined (the caller then takes the full path): anything that could be an

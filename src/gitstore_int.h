@@ -1,4 +1,6 @@
-/* gitstore internals shared by gitstore.c, gitstore_log.c and gitstore_sync.c. */
+/* gitstore internals shared by gitstore.c (helpers, identity, locking),
+ * gitstore_commit.c (committing, recovery), gitstore_open.c, gitstore_log.c
+ * and gitstore_sync.c. Calls go open/log/sync -> commit -> gitstore.c. */
 #ifndef CT_GITSTORE_INT_H
 #define CT_GITSTORE_INT_H
 #include <git2.h>
@@ -17,8 +19,8 @@ int ct_repo__giterr(ct_sbuf *err, const char *fmt, ...) __attribute__((format(pr
 /* flock(<gitdir>/credtriage.lock), waiting up to ~30 s. *fd for unlock. */
 int ct_repo__lock(ct_repo *r, int *fd, ct_sbuf *err);
 void ct_repo__unlock(int fd);
-/* Commit the paths of a leftover journal (a writer died); the credtriage
- * lock must be held. 0 when there was nothing to recover. */
+/* gitstore_commit.c: commit the paths of a leftover journal (a writer died);
+ * the credtriage lock must be held. 0 when there was nothing to recover. */
 int ct_repo__recover_locked(ct_repo *r, const char *analyst, ct_sbuf *err);
 
 /* Signature "now" for the analyst identity (see ct_repo_identity). */
@@ -26,7 +28,7 @@ int ct_repo__signature(ct_repo *r, const char *analyst, git_signature **sig, ct_
 
 #define CT_REPO_JOURNAL "credtriage-journal"
 
-/* The body of ct_repo_commit_files, called with the lock held: write the
+/* gitstore_commit.c: the body of ct_repo_commit_files, called with the lock held: write the
  * files (when write; else take them as they are in the work tree), stage
  * them, commit HEAD + them. When expect is non-NULL the commit is refused if
  * HEAD is no longer that commit. */
@@ -46,7 +48,7 @@ void ct_repo__sleep_ms(long ms);
 /* Tree of a commit's first parent (NULL for a root commit). */
 int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
 
-/* The current branch's upstream: the configured one, else remote "origin"
+/* gitstore_sync.c: the current branch's upstream: the configured one, else remote "origin"
  * with the same branch name. *remote NULL (and 0) when there is none.
  * *branch_ref "refs/heads/B", *merge_ref the branch on the remote
  * ("refs/heads/M"), *tracking "refs/remotes/R/M". Detached/unborn HEAD: an
@@ -54,7 +56,7 @@ int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
 int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
                       char **tracking, ct_sbuf *err);
 
-/* Paths changed between two trees (a NULL = empty tree), malloc'd. */
+/* gitstore.c: paths changed between two trees (a NULL = empty tree), malloc'd. */
 int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
                            size_t *n, ct_sbuf *err);
 

@@ -1,28 +1,8 @@
-/* gitstore: reading the audit trail (history, show), revert, status. */
+/* gitstore: reading the audit trail (history, show), and revert. */
 #include "gitstore_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
-                           size_t *n, ct_sbuf *err)
-{
-    git_diff *diff = NULL;
-    *paths = NULL;
-    *n = 0;
-    if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
-        return ct_repo__giterr(err, "cannot compare trees");
-    size_t nd = git_diff_num_deltas(diff);
-    char **v = ct_xcalloc(nd ? nd : 1, sizeof *v);
-    for (size_t i = 0; i < nd; i++) {
-        const git_diff_delta *d = git_diff_get_delta(diff, i);
-        v[i] = ct_xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
-    }
-    git_diff_free(diff);
-    *paths = v;
-    *n = nd;
-    return 0;
-}
 
 static int prefix_match(const char *path, const char *const *pre, size_t np)
 {
@@ -309,50 +289,5 @@ int ct_repo_revert(ct_repo *r, const char *rev, const char *analyst, char oid_ou
 out:
     git_signature_free(sig);
     git_commit_free(c);
-    return rc;
-}
-
-void ct_repo_status_free(ct_repo_status *st)
-{
-    if (!st) return;
-    free(st->branch);
-    st->branch = NULL;
-}
-
-int ct_repo_status_get(ct_repo *r, ct_repo_status *st, ct_sbuf *err)
-{
-    memset(st, 0, sizeof *st);
-    int det = git_repository_head_detached(r->repo);
-    if (det < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
-    if (det) {
-        st->detached = 1;
-        return 0;
-    }
-    char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
-    git_oid local, up;
-    int rc = 0;
-    int unborn = git_repository_head_unborn(r->repo);
-    if (unborn) { /* only the branch name, from the symbolic HEAD */
-        git_reference *h = NULL;
-        if (git_reference_lookup(&h, r->repo, "HEAD") < 0) return ct_repo__giterr(err, "cannot read HEAD");
-        const char *t = git_reference_symbolic_target(h);
-        if (t && strncmp(t, "refs/heads/", 11) == 0) st->branch = ct_xstrdup(t + 11);
-        git_reference_free(h);
-        return 0;
-    }
-    if (ct_repo__upstream(r, &bref, &remote, &merge, &tracking, err) < 0) return -1;
-    st->branch = ct_xstrdup(bref + 11);
-    if (remote && git_reference_name_to_id(&up, r->repo, tracking) == 0) {
-        st->has_upstream = 1;
-        if (git_reference_name_to_id(&local, r->repo, bref) < 0 ||
-            git_graph_ahead_behind(&st->ahead, &st->behind, r->repo, &local, &up) < 0) {
-            rc = ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
-            ct_repo_status_free(st);
-        }
-    }
-    free(bref);
-    free(remote);
-    free(merge);
-    free(tracking);
     return rc;
 }

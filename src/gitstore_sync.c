@@ -1,6 +1,7 @@
 /* gitstore: sync the rules repo with its upstream (fetch, fast-forward or
- * replay local commits in memory, push). Runs under the credtriage lock so
- * no local commit can land in the middle. */
+ * replay local commits in memory, push), and the branch's status against its
+ * upstream (ahead/behind). Sync runs under the credtriage lock so no local
+ * commit can land in the middle. */
 #include "gitstore_int.h"
 
 #include <stdlib.h>
@@ -528,5 +529,50 @@ int ct_repo_sync(ct_repo *r, const char *analyst, ct_sync_report *report, ct_sbu
     int rc = sync_locked(r, analyst, rep, err);
     ct_repo__unlock(fd);
     if (!report) ct_sync_report_free(&local);
+    return rc;
+}
+
+void ct_repo_status_free(ct_repo_status *st)
+{
+    if (!st) return;
+    free(st->branch);
+    st->branch = NULL;
+}
+
+int ct_repo_status_get(ct_repo *r, ct_repo_status *st, ct_sbuf *err)
+{
+    memset(st, 0, sizeof *st);
+    int det = git_repository_head_detached(r->repo);
+    if (det < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+    if (det) {
+        st->detached = 1;
+        return 0;
+    }
+    char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
+    git_oid local, up;
+    int rc = 0;
+    int unborn = git_repository_head_unborn(r->repo);
+    if (unborn) { /* only the branch name, from the symbolic HEAD */
+        git_reference *h = NULL;
+        if (git_reference_lookup(&h, r->repo, "HEAD") < 0) return ct_repo__giterr(err, "cannot read HEAD");
+        const char *t = git_reference_symbolic_target(h);
+        if (t && strncmp(t, "refs/heads/", 11) == 0) st->branch = ct_xstrdup(t + 11);
+        git_reference_free(h);
+        return 0;
+    }
+    if (ct_repo__upstream(r, &bref, &remote, &merge, &tracking, err) < 0) return -1;
+    st->branch = ct_xstrdup(bref + 11);
+    if (remote && git_reference_name_to_id(&up, r->repo, tracking) == 0) {
+        st->has_upstream = 1;
+        if (git_reference_name_to_id(&local, r->repo, bref) < 0 ||
+            git_graph_ahead_behind(&st->ahead, &st->behind, r->repo, &local, &up) < 0) {
+            rc = ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
+            ct_repo_status_free(st);
+        }
+    }
+    free(bref);
+    free(remote);
+    free(merge);
+    free(tracking);
     return rc;
 }

@@ -1,5 +1,6 @@
-/* kql internals shared by kql_parse.c (parser), kql_fmt.c (explain, quoting) and
- * kql_eval.c (matching, required values). Not a public header. */
+/* kql internals shared by kql_lex.c (lexer), kql_parse.c (parser), kql_fmt.c
+ * (explain, quoting) and kql_eval.c (matching, required values). Calls go
+ * fmt -> parse -> lex, parse -> eval. Not a public header. */
 #ifndef CT_KQL_INT_H
 #define CT_KQL_INT_H
 #include <stdint.h>
@@ -63,7 +64,47 @@ int kql_wild_match(const char *pat, const unsigned char *wild, size_t plen, cons
                    size_t slen);
 void kql_req_free(kql_req *r);
 
-/* kql_parse.c: the lexer's own predicates, so that ct_kql_escape escapes exactly
+/* ---- the lexer (kql_lex.c) ---- */
+
+/* expectations, in the sort order Peggy's message uses (byte order of the text) */
+enum {
+    KX_DQUOTE, KX_LPAREN, KX_RPAREN, KX_COLON, KX_LT, KX_LTE, KX_GT, KX_GTE, KX_LBRACE, KX_RBRACE,
+    KX_AND, KX_NOT, KX_OR, KX_EOF, KX_FIELD, KX_LITERAL, KX_VALUE, KX_WS, KX__COUNT
+};
+
+/* The parser's state: the text, the position, and the furthest failure with
+ * the set of expectations (1 << KX_*) there. */
+typedef struct kql_lexer {
+    const char *s;
+    size_t n, pos;
+    size_t maxfail;
+    uint32_t expected;
+    int silent;
+    int depth;
+    int abort;       /* nesting limit hit */
+    size_t abort_pos;
+} kql_lexer;
+
+/* A literal as read: text (NUL bytes possible), and a wildcard mark per byte. */
+typedef struct kql_tok {
+    int quoted;
+    char *text;
+    size_t len;
+    unsigned char *wild; /* NULL when no wildcard */
+} kql_tok;
+
+/* Record that x was expected at pos (unless silent). */
+void kql_fail(kql_lexer *p, size_t pos, int x);
+/* The character c (expectation x): 1 and consumed, else 0 and a failure. */
+int kql_ch(kql_lexer *p, char c, int x);
+void kql_spaces(kql_lexer *p);                  /* Space* */
+int kql_kw(kql_lexer *p, int x);                /* KX_OR, KX_AND or KX_NOT with its spaces */
+/* Literal = QuotedString / UnquotedLiteral, named x; 1 and t filled, else 0. */
+int kql_literal(kql_lexer *p, kql_tok *t, int x);
+void kql_tok_free(kql_tok *t);
+size_t kql_utf8_len(const kql_lexer *p, size_t i); /* bytes of the character at i (1 if invalid) */
+
+/* kql_lex.c: the lexer's own predicates, so that ct_kql_escape escapes exactly
  * what the parser would read as syntax. s[0..n) is the text, i a byte offset. */
 size_t kql_space_at(const char *s, size_t n, size_t i);      /* bytes of whitespace at i */
 size_t kql_binkw_at(const char *s, size_t n, size_t i, const char *w); /* Space+ w Space+ */

@@ -3,11 +3,15 @@
  * extracted entities (who, what, to which target, which credential).
  *
  * Each record family lives in its own file (norm_azure.c, norm_aws.c, ...) and
- * exposes a detect/normalize pair that ct_normalize() dispatches to. */
+ * exposes a detect/normalize pair that ct_normalize() (norm.c, the dispatcher)
+ * calls, then the dispatcher extracts the entities (norm_fields.c). Families
+ * use the helpers of norm_base.c and json.c, never the dispatcher: the
+ * dependencies go norm.c -> norm_fields.c -> families -> norm_base.c -> json.c. */
 #ifndef CT_NORM_H
 #define CT_NORM_H
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include "json.h"
 #include "util.h"
 
 typedef enum ct_kind {
@@ -68,14 +72,19 @@ typedef struct ct_norm {
                                   * instead of copying it; NULL once adopted */
 } ct_norm;
 
+/* ---- the dispatcher (norm.c) ---- */
+
 /* Normalise one record. rec is borrowed (not modified, may be freed after).
  * Returns 0, or -1 with a reason in err (the record is then skipped). A record
  * of no known kind is not an error: kind is CT_KIND_GENERIC and doc a copy. */
 int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
-void ct_norm_free(ct_norm *n);
 /* The same, consuming rec (freed here, or adopted as the document): saves
  * copying documents that are ECS already. */
 int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen);
+
+/* ---- the norm object (norm_base.c) ---- */
+
+void ct_norm_free(ct_norm *n);
 /* For a family whose document is rec itself: the donor when rec is it, else a copy. */
 cJSON *ct_norm_adopt(ct_norm *n, const cJSON *rec);
 
@@ -83,24 +92,7 @@ cJSON *ct_norm_adopt(ct_norm *n, const cJSON *rec);
 const char *ct_norm_keep(ct_norm *n, const char *s, size_t len);
 const char *ct_norm_keepz(ct_norm *n, const char *s); /* NULL and "" give NULL */
 
-/* ---- helpers shared by the record families (norm.c) ---- */
-
-/* Dotted path lookup through objects ("a.b.c"); a numeric segment indexes an
- * array. Keys are matched exactly. NULL when absent. */
-const cJSON *ct_json_get(const cJSON *obj, const char *path);
-/* The string at path, or NULL (also NULL for "" and for non-strings). */
-const char *ct_json_str(const cJSON *obj, const char *path);
-/* Like ct_json_str, but also accepts a case-insensitive key at each level
- * (Sentinel and M365 spell the same columns differently). */
-const char *ct_json_stri(const cJSON *obj, const char *path);
-/* Set a value at a dotted path in doc, creating objects as needed; an existing
- * value there is replaced. Takes ownership of val. */
-void ct_json_set(cJSON *doc, const char *path, cJSON *val);
-void ct_json_set_str(cJSON *doc, const char *path, const char *s); /* no-op for NULL */
-/* Copy the string at src_path of src to dst_path of doc when present. */
-void ct_json_copy_str(cJSON *doc, const char *dst_path, const cJSON *src, const char *src_path);
-/* Parse a string that holds JSON (Sentinel columns, M365 values); NULL if not JSON. */
-cJSON *ct_json_parse_embedded(const char *s);
+/* ---- helpers shared by the record families (norm_base.c) ---- */
 
 /* Fold an operation name for matching: U+2010..U+2015 and U+2212 to '-',
  * every run of whitespace to one space, leading/trailing whitespace and one
@@ -114,7 +106,9 @@ void ct_snake_case(const char *in, ct_sbuf *out);
 const char *ct_outcome_word(const char *s);
 
 /* Record families: detect returns non-zero when the record is theirs;
- * normalize fills out->doc (ECS) and out->f; 0 ok, -1 + err. */
+ * normalize fills out->doc (ECS) and may set fields out->f that the document
+ * does not hold; 0 ok, -1 + err. The dispatcher then calls
+ * ct_fields_from_ecs(). */
 #define CT_NORM_FAMILY(name) \
     int ct_norm_##name##_detect(const cJSON *rec); \
     int ct_norm_##name(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
@@ -127,6 +121,8 @@ CT_NORM_FAMILY(azure)      /* norm_azure.c: diagnostic records */
 CT_NORM_FAMILY(graph)      /* norm_graph.c */
 CT_NORM_FAMILY(sentinel)   /* norm_sentinel.c */
 #undef CT_NORM_FAMILY
+
+/* ---- entities (norm_fields.c) ---- */
 
 /* Entity extraction works on the ECS document, never on the raw record: a
  * raw record is first normalized to ECS, an ECS document from Filebeat is used

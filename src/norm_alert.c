@@ -61,12 +61,9 @@ int ct_norm_alert(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
         return -1;
     }
     if (ct_norm_ecs(src, out, err, errlen) < 0) return -1;
-    /* the hit id is the alert id when the document has no kibana.alert.uuid */
-    if (id && !out->f.alert_uuid) {
-        out->f.alert_uuid = ct_norm_keepz(out, id);
-        out->f.record_id = out->f.alert_uuid;
-        ct_json_set_str(out->doc, "kibana.alert.uuid", id);
-    }
+    /* the hit id is the alert id when the document has no kibana.alert.uuid
+     * (ct_extract_alert then reads it from the document, as the record id) */
+    if (id && !ct_json_str(out->doc, "kibana.alert.uuid")) ct_json_set_str(out->doc, "kibana.alert.uuid", id);
     return 0;
 }
 

@@ -259,7 +259,6 @@ int ct_norm_cloudtrail(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     ct_json_copy_str(doc, "group.id", doc, "aws.cloudtrail.flattened.response_elements.group.groupId");
     ct_json_copy_str(doc, "user.target.name", doc, "aws.cloudtrail.flattened.request_parameters.userName");
 
-    ct_fields_from_ecs(out);
     return 0;
 }
 

@@ -542,7 +542,6 @@ int ct_norm_ms_from_diag(const cJSON *diag, ct_norm *out, char *err, size_t errl
         snprintf(err, errlen, "Azure record of an unsupported category");
         return -1;
     }
-    ct_fields_from_ecs(out);
     return 0;
 }
 

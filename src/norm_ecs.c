@@ -151,6 +151,5 @@ int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     fold_at(doc, "azure.auditlogs.operation_name");
     fold_at(doc, "azure.auditlogs.properties.activity_display_name");
     fold_at(doc, "o365.audit.Operation");
-    ct_fields_from_ecs(out);
     return 0;
 }

@@ -207,7 +207,6 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     }
     ct_json_set_str(doc, "event.outcome", outcome);
 
-    ct_fields_from_ecs(out);
     return 0;
 }
 

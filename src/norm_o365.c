@@ -302,7 +302,6 @@ int ct_norm_o365(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     (void)err;
     (void)errlen;
     out->doc = to_ecs(rec);
-    ct_fields_from_ecs(out);
     return 0;
 }
 

@@ -1,3 +1,4 @@
+#include "json.h"
 #include "rules.h"
 
 #include <errno.h>

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
+#include "json.h"
 #include "sanitize.h"
 
 static void indent(ct_sbuf *b, int depth)

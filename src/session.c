@@ -41,9 +41,6 @@ static void s_unlock(ct_session *s)
     if (s->unlock) s->unlock(s->hook_ctx);
 }
 
-static void store_lock(void *ctx) { s_lock(ctx); }
-static void store_unlock(void *ctx) { s_unlock(ctx); }
-
 /* Rule alerts of the events not scanned yet, appended (progressive loading).
  * The scan only reads the store, which only this thread changes: it runs
  * unlocked; appending and giving statuses is under the lock. */
@@ -67,12 +64,11 @@ static void scan_new(ct_session *s)
     free(fresh.v);
 }
 
-static void on_events(void *ctx)
+int ct_session_scan_new(ct_session *s)
 {
-    ct_session *s = ctx;
     size_t before = s->alerts.n, scanned = s->scanned;
     scan_new(s);
-    if (s->published && (s->alerts.n != before || s->scanned != scanned)) s->published(s->hook_ctx);
+    return s->alerts.n != before || s->scanned != scanned;
 }
 
 int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
@@ -87,15 +83,17 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     s->store.progress_ctx = o->progress_ctx;
     s->store.on_file = o->on_file;
     if (o->step_bytes) {
+        /* the caller's hooks, given to the store as they are: the store never
+         * calls back into the session (the caller's on_events does, through
+         * ct_session_scan_new) */
         s->lock = o->lock;
         s->unlock = o->unlock;
-        s->published = o->published;
         s->hook_ctx = o->hook_ctx;
         s->store.step_bytes = o->step_bytes;
-        s->store.on_events = on_events;
-        s->store.lock = store_lock;
-        s->store.unlock = store_unlock;
-        s->store.hook_ctx = s;
+        s->store.on_events = o->on_events;
+        s->store.lock = o->lock;
+        s->store.unlock = o->unlock;
+        s->store.hook_ctx = o->hook_ctx;
     }
     s->window_ms = o->window_set ? o->window_ms : CT_CORR_DEFAULT_WINDOW;
     s->no_index = o->no_index;

@@ -28,15 +28,17 @@ typedef struct ct_session_opts {
     void *progress_ctx;
     void (*on_file)(void *progress_ctx, size_t i); /* ct_session_add_files: file i is next */
     /* Progressive loading (the console): alerts appear while files load.
-     * With step_bytes, big NDJSON files load in steps (store.h); after each
-     * step the new events are scanned, their alerts appended to s->alerts
-     * (unsorted until ct_session_finish) with their statuses, and published
-     * runs. The loader's changes that a reader on another thread could see
-     * happen between lock and unlock. */
+     * With step_bytes, big NDJSON files load in steps (store.h) and the
+     * store calls on_events after each step (no lock held); it calls
+     * ct_session_scan_new to scan the new events, append their alerts to
+     * s->alerts (unsorted until ct_session_finish) with their statuses, and
+     * publishes them when that returns 1. The loader's changes that a reader
+     * on another thread could see happen between lock and unlock. These are
+     * given to the store as they are: the store never calls the session. */
     size_t step_bytes;
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);
-    void (*published)(void *ctx);
+    void (*on_events)(void *ctx);
     void *hook_ctx;
 } ct_session_opts;
 
@@ -56,7 +58,7 @@ typedef struct ct_session {
     struct ct_triage_state *triage;
     /* progressive loading */
     size_t scanned;            /* events [0, scanned) have their rule alerts in alerts */
-    void (*lock)(void *ctx), (*unlock)(void *ctx), (*published)(void *ctx);
+    void (*lock)(void *ctx), (*unlock)(void *ctx);
     void *hook_ctx;
 } ct_session;
 
@@ -72,6 +74,10 @@ int ct_session_add_file(ct_session *s, const char *path);
 /* Every path, several at once (ct_store_load_all); the number that could not be read. */
 int ct_session_add_files(ct_session *s, char *const *paths, int n);
 int ct_session_finish(ct_session *s, ct_sbuf *err); /* scan + index + apply */
+/* Progressive loading, from the caller's on_events hook: the rule alerts of
+ * the events loaded since the last call, appended with their statuses (under
+ * the lock hooks). 1 when alerts or scanned events changed (publish them). */
+int ct_session_scan_new(ct_session *s);
 /* Build the correlation index now (the console's loader thread, so that
  * ct_session_finish on the drawing thread is short); finish then reuses it. */
 void ct_session_index(ct_session *s);

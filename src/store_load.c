@@ -141,10 +141,12 @@ static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, in
 
 static void full_path(worker *w, const ct_span *sp, const char *p)
 {
-    cJSON *rec = cJSON_ParseWithLength(p, sp->len);
+    /* the error position from the parse itself: cJSON_GetErrorPtr() is one
+     * global, which another loading thread's parse may reset meanwhile */
+    const char *at = NULL;
+    cJSON *rec = cJSON_ParseWithLengthOpts(p, sp->len, &at, 0);
     if (!rec) {
         char msg[160];
-        const char *at = cJSON_GetErrorPtr();
         if (at && at >= p && at <= p + sp->len)
             snprintf(msg, sizeof msg, "malformed JSON near byte %zu of the record", (size_t)(at - p) + 1);
         else

@@ -1,7 +1,8 @@
 /* triage: the analyst's actions on alerts — acknowledge, false positive (a
  * rule exception), remediated, reopen — written as files in the rules repo and
  * committed with libgit2; and reading them back to give every alert its status.
- * Implemented in triage.c and triage_fp.c (+ exceptions.c, decisions.c). */
+ * Implemented in triage.c, triage_fp.c, triage_commit.c, triage_state.c and
+ * triage_values.c (+ exceptions.c, decisions.c). */
 #ifndef CT_TRIAGE_H
 #define CT_TRIAGE_H
 #include "session.h"

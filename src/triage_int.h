@@ -1,14 +1,17 @@
-/* triage internals shared by triage.c (apply, ack, reopen, remediate, revert)
- * and triage_fp.c (false positives). Not a public header. */
+/* triage internals shared by triage.c (ack, reopen, remediate, revert),
+ * triage_fp.c (false positives), triage_commit.c (what the actions share),
+ * triage_state.c (statuses from the repo) and triage_values.c (an alert's
+ * values). Calls go actions -> commit -> state, values -> state. Not a
+ * public header. */
 #ifndef CT_TRIAGE_INT_H
 #define CT_TRIAGE_INT_H
 #include "triage.h"
 
-/* The rule of an alert: its own, else the repo's rule with its rule_id. */
+/* triage_state.c: the rule of an alert: its own, else the repo's rule with its rule_id. */
 const ct_rule *ct_triage__alert_rule(const ct_session *s, const ct_alert *a);
 int ct_triage__same_rule(const ct_session *s, const ct_alert *a, const ct_alert *b);
 
-/* Commit message parts: the alert's lines, an indented note under a label. */
+/* triage_commit.c: commit message parts: the alert's lines, an indented note under a label. */
 void ct_triage__alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out);
 void ct_triage__note_block(const char *label, const char *note, ct_sbuf *out);
 

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
 #include "ui_int.h"
 
 static char **diags;
@@ -108,9 +107,12 @@ static void hook_unlock(void *ctx)
 
 static long load_pause_ms; /* $CREDTRIAGE_LOAD_PAUSE_MS: slow storage, for tests and demos */
 
-static void hook_published(void *ctx)
+/* The store's hook after each step: the session scans the new events; when
+ * that gave alerts or progress, publish them to the main thread. */
+static void hook_events(void *ctx)
 {
     (void)ctx;
+    if (!ct_session_scan_new(&ui.s)) return;
     atomic_fetch_add(&pub_gen, 1);
     if (load_pause_ms > 0) {
         struct timespec ts = {load_pause_ms / 1000, (load_pause_ms % 1000) * 1000000L};
@@ -181,8 +183,8 @@ static void wait_for_loader(void)
         if (r == OK && (wc == 'Q' || wc == 'q' || wc == 3)) {
             /* the loader owns the session: leave without touching it */
             ui_restore_terminal();
-            fprintf(stderr, "%s: quit while loading\n", ct_prog);
-            _exit(CT_EXIT_OK);
+            fprintf(stderr, "%s: quit while loading\n", ui.prog);
+            _exit(0);
         }
         if (r == KEY_CODE_YES && wc == KEY_RESIZE) continue;
         if (r == OK && wc == 12) clearok(curscr, TRUE); /* Ctrl-L */
@@ -226,7 +228,9 @@ int ui_load_sync(void)
             loading_in_thread = 0;
         }
         /* no other thread now: the session's hooks would wait for ui_mu, held here */
-        ui.s.lock = ui.s.unlock = ui.s.published = NULL;
+        ui.s.lock = ui.s.unlock = NULL;
+        ui.s.store.lock = ui.s.store.unlock = NULL;
+        ui.s.store.on_events = NULL;
         L.finish_rc = ct_session_finish(&ui.s, &L.err);
         ui.loading = 0;
         ui.progress[0] = 0;
@@ -277,7 +281,7 @@ void ui_load_setup(ct_session_opts *o)
     if (pausev && *pausev) load_pause_ms = atol(pausev);
     o->lock = hook_lock;
     o->unlock = hook_unlock;
-    o->published = hook_published;
+    o->on_events = hook_events;
 }
 
 void ui_load_screen(void)

@@ -4,7 +4,6 @@
  * (CREDTRIAGE_TRACE), and hang-up handling (drafts kept, terminal restored).
  * The status line is in status.c. */
 #include <errno.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <signal.h>
@@ -18,7 +17,6 @@
 #include <unistd.h>
 #include <wchar.h>
 #include <term.h>
-#include "cli.h"
 #include "sanitize.h"
 #include "ui.h"
 #include "ui_int.h"
@@ -95,7 +93,7 @@ static void hangup_exit(int sig)
         if (ui.stack[i]->ops->save_draft) ui.stack[i]->ops->save_draft(ui.stack[i]);
     ui_restore_terminal();
     if (sig == SIGTERM || sig == SIGINT)
-        fprintf(stderr, "%s: terminated; drafts kept, decisions were committed as made\n", ct_prog);
+        fprintf(stderr, "%s: terminated; drafts kept, decisions were committed as made\n", ui.prog);
     _exit(128 + sig);
 }
 
@@ -501,49 +499,11 @@ static void start_curses(void)
     }
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: %s [--repo DIR] [--analyst 'Name <email>'] [--window DUR] FILE...\n",
-            ct_prog);
-}
-
-int ct_ui_main(int argc, char **argv)
+int ct_ui_run(ct_session_opts *opts, const char *prog)
 {
     t_start = ui_now_ms();
-    static const struct option lo[] = {
-        {"repo", required_argument, NULL, 'r'}, {"analyst", required_argument, NULL, 'a'},
-        {"window", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    ct_session_opts o;
-    memset(&o, 0, sizeof o);
-    o.need_repo = 1;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'r': o.repo_dir = optarg; break;
-        case 'a': o.analyst = optarg; break;
-        case 'w':
-            if (ct_duration_parse(optarg, &o.window_ms) < 0 || o.window_ms <= 0)
-                return ct_cli_usage_error(NULL, "bad --window '%s' (30m, 12h, 3d, 2w)", optarg);
-            o.window_set = 1;
-            break;
-        case 'h': usage(stdout); return CT_EXIT_OK;
-        default: usage(stderr); return CT_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) return ct_cli_usage_error(NULL, "no FILE to triage");
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "%s: the console needs a terminal; use a sub-command for batch work\n", ct_prog);
-        return CT_EXIT_USAGE;
-    }
-    for (int i = optind; i < argc; i++)
-        if (!strcmp(argv[i], "-")) {
-            fprintf(stderr, "%s: the console reads keys from the terminal, not a file from stdin\n",
-                    ct_prog);
-            return CT_EXIT_USAGE;
-        }
+    ct_session_opts o = *opts;
+    ui.prog = prog;
     const char *tp = getenv("CREDTRIAGE_TRACE");
     if (tp && *tp) trace_fp = fopen(tp, "a");
     struct sigaction sa;
@@ -555,8 +515,6 @@ int ct_ui_main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    o.files = argv + optind;
-    o.nfiles = argc - optind;
     ui_load_setup(&o);
 
     start_curses();
@@ -580,21 +538,21 @@ int ct_ui_main(int argc, char **argv)
     }
     if (rc_begin < 0) {
         ui_restore_terminal();
-        fprintf(stderr, "%s: %s\n", ct_prog, err.buf);
+        fprintf(stderr, "%s: %s\n", ui.prog, err.buf);
         ct_sbuf_free(&err);
         ui_load_free();
-        return CT_EXIT_REPO;
+        return -1;
     }
     ui.session_ok = 1;
     const char *finish_err;
     if (ui_load_start(&finish_err) < 0) { /* returns with ui_mu held */
         ui_restore_terminal();
-        fprintf(stderr, "%s: %s\n", ct_prog, finish_err);
+        fprintf(stderr, "%s: %s\n", ui.prog, finish_err);
         pthread_mutex_unlock(&ui_mu);
         ct_session_close(&ui.s);
         ui_load_free();
         ct_sbuf_free(&err);
-        return CT_EXIT_REPO;
+        return -1;
     }
     ui_status_update();
     if (ui.loading)
@@ -623,8 +581,8 @@ int ct_ui_main(int argc, char **argv)
     if (ui.loading) {
         /* the loader still owns the session: leave without touching it */
         ui_restore_terminal();
-        fprintf(stderr, "%s: quit while loading\n", ct_prog);
-        _exit(CT_EXIT_OK);
+        fprintf(stderr, "%s: quit while loading\n", ui.prog);
+        _exit(0);
     }
     while (ui.nstack) {
         ui_view *v = ui.stack[--ui.nstack];
@@ -642,5 +600,5 @@ int ct_ui_main(int argc, char **argv)
     for (size_t i = 0; i < script_n; i++) free(script_lines[i]);
     free(script_lines);
     if (trace_fp) fclose(trace_fp);
-    return CT_EXIT_OK;
+    return 0;
 }

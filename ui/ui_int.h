@@ -125,6 +125,7 @@ extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops
 
 /* the console */
 typedef struct ui_state {
+    const char *prog;      /* the program's name, for messages on stderr */
     ct_session s;
     int session_ok;
     int loading;           /* alerts are still being added (progressive load): browse only */

@@ -43,9 +43,14 @@ check "ro: first ack" test "$(status_of "$R" "$A1")" = acknowledged
 before=$(ncommits "$R")
 chmod -R a+rX "$R"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-    # root ignores permissions: run as nobody on a root-owned repo instead
+    # root ignores permissions: run as nobody on a root-owned repo instead,
+    # from a copy of the binary when nobody cannot reach it (a clone in /root)
+    NBIN=$BIN
+    if ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$BIN"; then
+        mkdir -p "$TMP/bin" && cp "$BIN" "$TMP/bin/credtriage" && NBIN=$TMP/bin/credtriage
+    fi
     setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$TMP" \
-        "$BIN" ack "$A2" --repo "$R" --analyst "$AN" "$F" >"$TMP/ro.out" 2>"$TMP/ro.err"
+        "$NBIN" ack "$A2" --repo "$R" --analyst "$AN" "$F" >"$TMP/ro.out" 2>"$TMP/ro.err"
     rc=$?
 elif [ "$(id -u)" != 0 ]; then
     chmod -R a-w "$R"

@@ -84,6 +84,13 @@ static void h_published(void *ctx)
     h->last_n = h->s->alerts.n;
 }
 
+/* the store's hook: the session scans what the step loaded, then publishes */
+static void h_events(void *ctx)
+{
+    hooks *h = ctx;
+    if (ct_session_scan_new(h->s)) h_published(h);
+}
+
 static void collect(void *ctx, const char *file, uint64_t line, const char *msg)
 {
     ct_sbuf_addf(ctx, "%s:%llu: %s\n", file ? file : "", (unsigned long long)line, msg ? msg : "");
@@ -103,7 +110,7 @@ static void open_s(ct_session *s, const char *repo, size_t step, hooks *h, ct_sb
         o.step_bytes = step;
         o.lock = h_lock;
         o.unlock = h_unlock;
-        o.published = h_published;
+        o.on_events = h_events;
         o.hook_ctx = h;
         h->s = s;
     }

@@ -1,17 +1,11 @@
 /* credtriage: one main, sub-commands dispatched from a table. With no
  * sub-command the interactive console opens on the FILE operands. */
-#include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "sanitize.h"
-#include "ui.h"
-
-const char *ct_prog = "credtriage";
 
 static int cmd_help(int argc, char **argv);
 
@@ -70,66 +64,6 @@ static int cmd_help(int argc, char **argv)
     return CT_EXIT_OK;
 }
 
-int ct_cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s%s%s: ", ct_prog, cmd ? " " : "", cmd ? cmd : "");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '%s%s%s --help'.\n", ct_prog, cmd ? " " : "", cmd ? cmd : "");
-    return CT_EXIT_USAGE;
-}
-
-void ct_cli_summary(const ct_store *st, FILE *out)
-{
-    const ct_load_stats *s = &st->stats;
-    fprintf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
-            st->nsrcs, st->nsrcs == 1 ? "" : "s");
-    fprintf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
-            s->duplicates, s->unrecognized);
-    int first = 1;
-    for (int k = 1; k < CT_KIND__COUNT; k++) {
-        if (!s->by_kind[k]) continue;
-        fprintf(out, "%s%s %zu", first ? " (" : ", ", ct_kind_name((ct_kind)k), s->by_kind[k]);
-        first = 0;
-    }
-    fprintf(out, "%s\n", first ? "" : ")");
-}
-
-int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
-{
-    int failed = ct_store_load_all(st, files, nfiles);
-    if (summary) ct_cli_summary(st, stderr);
-    return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
-}
-
-void ct_cli_print_cell(const char *s, int width)
-{
-    ct_sbuf cut;
-    ct_sbuf_init(&cut);
-    ct_san_line(s ? s : "-", width, &cut);
-    int pad = width - ct_san_width(cut.buf);
-    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
-    ct_sbuf_free(&cut);
-}
-
-void ct_cli_print_json_line(const cJSON *v)
-{
-    char *s = cJSON_PrintUnformatted(v);
-    if (s) {
-        /* cJSON escapes C0 but prints C1, bidi overrides (U+202E) and
-         * zero-width characters raw: escape them as \uXXXX (hostile logs). */
-        ct_sbuf b;
-        ct_sbuf_init(&b);
-        ct_san_json_text(s, strlen(s), &b);
-        fwrite(b.buf, 1, b.len, stdout);
-        putchar('\n');
-        ct_sbuf_free(&b);
-        free(s);
-    }
-}
-
 static const ct_cmd *find_cmd(const char *name)
 {
     for (const ct_cmd *c = ct_cmds; c->name; c++)
@@ -157,6 +91,6 @@ int main(int argc, char **argv)
         return CT_EXIT_USAGE;
     }
     /* no sub-command: the console on the FILE operands */
-    if (argv[1][0] == '-' || access(argv[1], F_OK) == 0) return ct_ui_main(argc, argv);
+    if (argv[1][0] == '-' || access(argv[1], F_OK) == 0) return ct_cmd_console(argc, argv);
     return ct_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

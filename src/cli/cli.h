@@ -1,4 +1,6 @@
-/* cli: what the sub-commands share (option parsing helpers, loading, exit codes). */
+/* cli: the command line (src/cli): exit codes, the command table (main.c), the
+ * sub-commands (cmd_*.c) and what they share (cmd_common.c). Nothing in the
+ * core or in ui/ includes this. */
 #ifndef CT_CLI_H
 #define CT_CLI_H
 #include "store.h"
@@ -33,6 +35,8 @@ void ct_cli_print_json_line(const cJSON *v);
  * columns, then one space. */
 void ct_cli_print_cell(const char *s, int width);
 
+/* cmd_console.c: no sub-command, the console on the FILE operands. */
+int ct_cmd_console(int argc, char **argv);
 int ct_cmd_events(int argc, char **argv);
 int ct_cmd_scan(int argc, char **argv);
 int ct_cmd_query(int argc, char **argv);

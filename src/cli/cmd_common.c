@@ -1,0 +1,123 @@
+/* What the sub-commands share: the program's name, usage errors, loading the
+ * FILE operands with its summary line, table cells and JSON lines on stdout,
+ * the session commands' common options, error lines and opening the session.
+ * Below main.c and every cmd_*.c: it calls none of them. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "sanitize.h"
+#include "session.h"
+
+const char *ct_prog = "credtriage";
+
+int ct_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s%s%s: ", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    return CT_EXIT_USAGE;
+}
+
+void ct_cli_summary(const ct_store *st, FILE *out)
+{
+    const ct_load_stats *s = &st->stats;
+    fprintf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
+            st->nsrcs, st->nsrcs == 1 ? "" : "s");
+    fprintf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
+            s->duplicates, s->unrecognized);
+    int first = 1;
+    for (int k = 1; k < CT_KIND__COUNT; k++) {
+        if (!s->by_kind[k]) continue;
+        fprintf(out, "%s%s %zu", first ? " (" : ", ", ct_kind_name((ct_kind)k), s->by_kind[k]);
+        first = 0;
+    }
+    fprintf(out, "%s\n", first ? "" : ")");
+}
+
+int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
+{
+    int failed = ct_store_load_all(st, files, nfiles);
+    if (summary) ct_cli_summary(st, stderr);
+    return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
+}
+
+void ct_cli_print_cell(const char *s, int width)
+{
+    ct_sbuf cut;
+    ct_sbuf_init(&cut);
+    ct_san_line(s ? s : "-", width, &cut);
+    int pad = width - ct_san_width(cut.buf);
+    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
+    ct_sbuf_free(&cut);
+}
+
+void ct_cli_print_json_line(const cJSON *v)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    if (s) {
+        /* cJSON escapes C0 but prints C1, bidi overrides (U+202E) and
+         * zero-width characters raw: escape them as \uXXXX (hostile logs). */
+        ct_sbuf b;
+        ct_sbuf_init(&b);
+        ct_san_json_text(s, strlen(s), &b);
+        fwrite(b.buf, 1, b.len, stdout);
+        putchar('\n');
+        ct_sbuf_free(&b);
+        free(s);
+    }
+}
+
+/* Options every session command shares. Returns the option char handled, 0 if not ours. */
+int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
+{
+    switch (c) {
+    case 'R': o->repo_dir = arg; return c;
+    case 'A': o->analyst = arg; return c;
+    case 'W':
+        if (ct_duration_parse(arg, &o->window_ms) < 0) return -1;
+        o->window_set = 1;
+        return c;
+    }
+    return 0;
+}
+
+void ct_cli_put_err(const char *cmd, const char *msg)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(msg, CT_SAN_MULTILINE, &b);
+    fprintf(stderr, "credtriage %s: %s\n", cmd, b.buf);
+    ct_sbuf_free(&b);
+}
+
+int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session_opts *o, int need_repo,
+                        const char *no_repo_fmt)
+{
+    o->need_repo = need_repo;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_session_open(s, o, &err) < 0) {
+        ct_cli_put_err(cmd, err.buf);
+        ct_sbuf_free(&err);
+        ct_session_close(s);
+        return CT_EXIT_REPO;
+    }
+    ct_sbuf_free(&err);
+    if (need_repo && !s->repo) {
+        /* ct_session_open succeeds without a repo (scan runs on the shipped
+         * rules), so a command that needs one refuses here. */
+        ct_sbuf m;
+        ct_sbuf_init(&m);
+        ct_sbuf_addf(&m, no_repo_fmt, s->repo_dir ? s->repo_dir : "?");
+        ct_cli_put_err(cmd, m.buf);
+        ct_sbuf_free(&m);
+        ct_session_close(s);
+        return CT_EXIT_REPO;
+    }
+    return 0;
+}

@@ -1,0 +1,107 @@
+/* triage_commit: what every triage action shares: the commit message's
+ * alert lines and note block, the repo and analyst it needs, and committing
+ * the files as the analyst, then giving every alert its status again
+ * (triage_state.c). Called by triage.c and triage_fp.c, calls neither. */
+#include "triage_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "sanitize.h"
+
+void ct_triage__alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out)
+{
+    const ct_event *e = &s->store.ev[a->event];
+    char t[32];
+    ct_time_fmt(a->ts, t);
+    ct_sbuf_addf(out, "Alert: %s at %s\nRule: ", a->id, t);
+    ct_san_line(a->rule_name ? a->rule_name : "?", 0, out);
+    ct_sbuf_add(out, " (");
+    ct_san_line(a->rule_id ? a->rule_id : "?", 0, out);
+    ct_sbuf_add(out, ")\n");
+    static const struct { const char *label; enum ct_ef name, id; } ents[] = {
+        {"Actor", CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID},
+        {"Target", CT_EF_TARGET_NAME, CT_EF_TARGET_ID},
+    };
+    for (size_t i = 0; i < CT_ARRAY_LEN(ents); i++) {
+        const char *n = ct_event_str(&s->store, e, ents[i].name), *id = ct_event_str(&s->store, e, ents[i].id);
+        if (!n && !id) continue;
+        ct_sbuf_addf(out, "%s: ", ents[i].label);
+        ct_san_line(n ? n : id, 0, out);
+        if (n && id && strcmp(n, id)) {
+            ct_sbuf_add(out, " (");
+            ct_san_line(id, 0, out);
+            ct_sbuf_addc(out, ')');
+        }
+        ct_sbuf_addc(out, '\n');
+    }
+    const char *cid = ct_event_str(&s->store, e, CT_EF_CRED_ID), *ctype = ct_event_str(&s->store, e, CT_EF_CRED_TYPE);
+    if (cid || ctype) {
+        ct_sbuf_add(out, "Credential: ");
+        ct_san_line(cid ? cid : "?", 0, out);
+        if (ctype) {
+            ct_sbuf_add(out, " (");
+            ct_san_line(ctype, 0, out);
+            ct_sbuf_addc(out, ')');
+        }
+        ct_sbuf_addc(out, '\n');
+    }
+    ct_sbuf_add(out, "Event: ");
+    ct_san_line(ct_event_file(&s->store, e), 0, out);
+    ct_sbuf_addf(out, ":%u\n", e->line);
+}
+
+void ct_triage__note_block(const char *label, const char *note, ct_sbuf *out)
+{
+    if (!note || !*note) return;
+    ct_sbuf_addf(out, "%s:\n", label);
+    ct_sbuf c;
+    ct_sbuf_init(&c);
+    ct_san_displayz(note, CT_SAN_MULTILINE, &c);
+    for (const char *p = c.buf; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        ct_sbuf_add(out, "  ");
+        ct_sbuf_addn(out, p, n);
+        ct_sbuf_addc(out, '\n');
+        p += n + (nl ? 1 : 0);
+    }
+    ct_sbuf_free(&c);
+}
+
+/* ---- decisions -------------------------------------------------------------------- */
+
+int ct_triage__need_repo(ct_session *s, ct_sbuf *err)
+{
+    if (s->repo) return 0;
+    ct_sbuf_add(err, "no rules repo open (pass --repo DIR)");
+    return -1;
+}
+
+/* "Name <email>" of the analyst, or -1 with gitstore's clear message. */
+char *ct_triage__analyst_of(ct_session *s, ct_sbuf *err)
+{
+    char *name = NULL, *email = NULL;
+    if (ct_repo_identity(s->repo, s->analyst, &name, &email, err) < 0) return NULL;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_sbuf_addf(&b, "%s <%s>", name, email);
+    free(name);
+    free(email);
+    char *r = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b);
+    return r;
+}
+
+int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg, char oid[41],
+                        ct_sbuf *err)
+{
+    char tmp[41] = "";
+    if (ct_repo_commit_files(s->repo, files, n, msg, s->analyst, tmp, err) < 0) return -1;
+    if (oid) memcpy(oid, tmp, 41);
+    ct_sbuf aerr;
+    ct_sbuf_init(&aerr);
+    int rc = ct_triage_apply(s, &aerr);
+    if (rc < 0) ct_sbuf_add(err, aerr.buf);
+    ct_sbuf_free(&aerr);
+    return rc;
+}
