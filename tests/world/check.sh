@@ -17,7 +17,8 @@
 # Prints, per story and component, the missing, unexpected and duplicated ids
 # (counts and the first few), then a summary; exits 1 on any difference.
 # Environment: CHECK_SHOW_RATIO (1.5), CHECK_FIRST (how many ids to print, 5),
-# CHECK_ONLY (a story label substring: check only those).
+# CHECK_ONLY (a story label substring: check only those), CHECK_RESULTS (a file
+# to keep the per-story, per-component results in, as NDJSON).
 set -u
 BIN=${1:?usage: check.sh BIN DIR}
 DIR=${2:?usage: check.sh BIN DIR}
@@ -186,6 +187,7 @@ if [ -s "$WORK/show_ms" ]; then
         printf "  show/scan         median %.2fx, max %.2fx (show %d ms, scan %d ms) over %d alerts; limit %.1fx\n",
             q[m], q[NR], s[NR], c[NR], NR, r }'
 fi
+[ -n "${CHECK_RESULTS:-}" ] && cp "$WORK/results.ndjson" "$CHECK_RESULTS"
 if [ $fail -eq 0 ]; then
     echo "world check: PASS"
 else
