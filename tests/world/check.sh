@@ -46,7 +46,7 @@ done
 [ $# -gt 0 ] || { echo "check: no log files in $DIR" >&2; exit 2; }
 cat "$@" >/dev/null # a warm page cache for every timing below
 
-now_ms() { date +%s%3N; }
+now_ms() { date +%s%3N; } # GNU date (coreutils), as on Debian
 scan_ms() {
     _t0=$(now_ms)
     "$BIN" scan --json --all "$@" >/dev/null 2>&1
