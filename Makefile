@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libcredtriage.a
 BIN        := $(BUILD)/credtriage
 
-.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure
+.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure world world-check
 all: $(BIN)
 
 deps:
@@ -110,6 +110,20 @@ fuzz-smoke:
 VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules
 valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	@sh tests/fuzz/valgrind.sh $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+
+# tests/world: an independent ground truth for correlation (issue #13), written
+# from the providers' documentation, not from our parser. `make world-check`
+# writes WORLD_N records into WORLD_DIR and judges $(BIN) against the exact
+# expected sets (tests/world/README.md). Not part of `make test` yet.
+WORLD_N    ?= 200000
+WORLD_DIR  ?= $(BUILD)/world
+$(BUILD)/tests/world: $(wildcard tests/world/*.c tests/world/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) -o $@ $(filter %.c,$^)
+world: $(BUILD)/tests/world
+	$< -n $(WORLD_N) -o $(WORLD_DIR)
+world-check: $(BIN) world
+	@sh tests/world/check.sh $(BIN) $(WORLD_DIR)
 
 # the console on the samples, with a new build/demo-repo each time
 run:
