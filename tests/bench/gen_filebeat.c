@@ -1,6 +1,6 @@
 /* gen_filebeat: a second, independent benchmark corpus: Filebeat / Elastic Agent documents.
  *
- *   gen_filebeat [-n N] [--heavy] [--full] [--seed S] [--counts FILE]  > FILE.ndjson
+ *   gen_filebeat [-n N] [--heavy] [--full] [--array] [--seed S] [--counts FILE]  > FILE
  *
  * N documents (default 1,000,000), one per line, shaped as Elasticsearch stores them after the
  * elastic/integrations ingest pipelines of azure (auditlogs, signinlogs), o365 (audit), aws
@@ -18,6 +18,9 @@
  *    most documents, elsewhere where the pipeline's map put it;
  *  - Filebeat module documents (event.module, fileset, agent) and Elastic Agent documents
  *    (data_stream, elastic_agent, event.ingested) mixed.
+ * One document per line (NDJSON); --array writes the same documents as one JSON array, as an
+ * export of hits may come. --full keeps every field the pipelines write (about 2.1 KB a
+ * document instead of 1.2 KB).
  * About 3% of documents raise an alert under the shipped rules (--heavy: about 22%, ~230k alerts
  * per 1M: mostly credential additions, federated credentials, SP creations, access keys, GCP
  * keys), beside near misses (failures, other properties, other reasons). The generator counts
@@ -390,6 +393,7 @@ int main(int argc, char **argv)
     uint64_t n = 1000000;
     unsigned alert_pm = 30; /* per mille of documents that raise an alert */
     const char *counts = NULL;
+    int array = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc)
             n = strtoull(argv[++i], NULL, 10);
@@ -397,20 +401,24 @@ int main(int argc, char **argv)
             alert_pm = 219;
         else if (!strcmp(argv[i], "--full"))
             lean = 0;
+        else if (!strcmp(argv[i], "--array"))
+            array = 1;
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed_state ^= mix(strtoull(argv[++i], NULL, 10));
         else if (!strcmp(argv[i], "--counts") && i + 1 < argc)
             counts = argv[++i];
         else {
-            fprintf(stderr, "usage: gen_filebeat [-n N] [--heavy] [--full] [--seed S] [--counts "
-                            "FILE] > FILE.ndjson\n");
+            fprintf(stderr, "usage: gen_filebeat [-n N] [--heavy] [--full] [--array] [--seed S] "
+                            "[--counts FILE] > FILE\n");
             return 2;
         }
     }
     static char obuf[1 << 20];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     uint64_t bytes = 0;
+    if (array) fputs("[\n", stdout);
     for (evno = 0; evno < n; evno++) {
+        if (array && evno) fputc(',', stdout);
         now_ms += 50 + rn(400);
         ev_alerts = 0;
         if (rn(1000) < alert_pm)
@@ -420,6 +428,7 @@ int main(int argc, char **argv)
         if (ev_alerts) alerting_events++;
         bytes += doc.n;
     }
+    if (array) fputs("]\n", stdout);
     if (fflush(stdout)) return perror("gen_filebeat: stdout"), 1;
     for (int pass = 0; pass < 2; pass++) {
         FILE *f = pass ? (counts ? fopen(counts, "w") : NULL) : stderr;

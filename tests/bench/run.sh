@@ -9,6 +9,7 @@
 #   fb   tests/bench/gen_filebeat*.c: Filebeat / Elastic Agent documents written from Elastic's
 #        integration pipelines (a second, independent corpus), about 3% alerting
 #   fbh  the same, --heavy: about 22% of documents raise an alert (~230k alerts per 1M)
+#   fbha the fbh documents as one JSON array (--array), as an export of hits may come
 # jq runs one rule's filter (entra_app_credential_added, tests/bench/jq/) on the same file:
 # scan/jq is scan's wall time over jq's (target <= 0.10), and the rule's alert count is shown
 # as ours/jq (and, for fb/fbh, the count the generator computed must equal both).
@@ -18,6 +19,7 @@
 #   BENCH_DIR   where generated files and tools go (default build/bench, not committed)
 #   BENCH_ECS   1 (default): also run the same events in ECS form; 0: raw records only
 #   BENCH_FB    1 (default): also run the Filebeat-shaped corpora fb and fbh; 0: skip them
+#   BENCH_ARRAY 1 (default): also fbha (no jq there: jq would hold the whole array in memory)
 #   BENCH_JQ    1 (default): time jq on every file; 0: skip (jq is slow at 1 GB+)
 #   BENCH_SHOW  1 (default): time `show` of one alert beside scan (target <= 1.2x scan)
 #   BENCH_GZIP  1 (default): gzip input rows (scan FILE.gz, and zcat | scan -) for the first size
@@ -37,6 +39,7 @@ GZ=${BENCH_GZIP:-1}
 UIB=${BENCH_UI:-1}
 FB=${BENCH_FB:-1}
 SHOW=${BENCH_SHOW:-1}
+ARRAY=${BENCH_ARRAY:-1}
 mkdir -p "$OUT"
 cd "$ROOT"
 
@@ -76,6 +79,7 @@ JQ_RULE_NAME=$(jq -r .name rules/azure/$JQ_RULE.json)
 FORMS=raw
 [ "$ECS" = 1 ] && FORMS="$FORMS ecs"
 [ "$FB" = 1 ] && FORMS="$FORMS fb fbh"
+[ "$FB" = 1 ] && [ "$ARRAY" = 1 ] && FORMS="$FORMS fbha"
 row() { printf '%-10s %9s %8s %8s %9s %8s %7s %7s %8s %7s %13s\n' "$@"; }
 
 ROWS="$OUT/rows.txt"
@@ -93,6 +97,7 @@ for n in $SIZES; do
             ecs) "$OUT/gen" -n "$n" --ecs >"$f" ;;
             fb) "$OUT/gen_filebeat" -n "$n" --counts "$counts" >"$f" 2>/dev/null ;;
             fbh) "$OUT/gen_filebeat" -n "$n" --heavy --counts "$counts" >"$f" 2>/dev/null ;;
+            fbha) "$OUT/gen_filebeat" -n "$n" --heavy --array --counts "$counts" >"$f" 2>/dev/null ;;
             esac
         fi
         size=$(stat -c %s "$f")
@@ -103,7 +108,7 @@ for n in $SIZES; do
         ours=$(grep -cF " $JQ_RULE_NAME " "$OUT/scan.txt" || true)
         pct=$(awk -v r="$rss" -v s="$size" 'BEGIN { printf "%.1f%%", r * 1024 * 100 / s }')
         jqw=- ratio=- jqn=-
-        if [ "$JQ" = 1 ]; then
+        if [ "$JQ" = 1 ] && [ "$form" != fbha ]; then
             q=ecs
             [ "$form" = raw ] && q=raw
             TIMED_OUT="$OUT/jq.txt" timed jq -c -f "tests/bench/jq/${JQ_RULE}_$q.jq" "$f"
@@ -120,7 +125,7 @@ for n in $SIZES; do
             [ "$want" = "${alerts:-?}" ] && [ "$wrule" = "$ours" ] || verdict=DIFFERENT
             echo "expected   $n $form: generator counts $want alerts, $wrule of $JQ_RULE; scan: ${alerts:-?}, $ours ($verdict)" >>"$EXTRA"
         fi
-        if [ "$SHOW" = 1 ]; then
+        if [ "$SHOW" = 1 ] && [ "$form" != fbha ]; then
             id=$(awk -v r="$JQ_RULE_NAME" 'index($0, " " r " ") { print $1; exit }' "$OUT/scan.txt")
             if [ -n "$id" ]; then
                 timed "$BIN" show "$id" "$f"
