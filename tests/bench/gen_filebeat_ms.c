@@ -143,8 +143,11 @@ static void azure_audit(const struct azop *op, int success)
     e.u = rn(NUSERS), e.a = rn(NAPPS), e.actor_app = rn(NAPPS);
     pick_ip(e.u ^ 7);
     guid(e.corr, 0, 0), ts(e.when, now_ms, 1);
-    snprintf(e.id, sizeof e.id, "Directory_%s_%s_%u", e.corr, hexid(g, 5),
-             100000000 + rn(90000000));
+    /* one draw per statement, so every compiler gives the same bytes */
+    unsigned seq = 100000000 + rn(90000000);
+    char h5[8];
+    hexid(h5, 5);
+    snprintf(e.id, sizeof e.id, "Directory_%s_%s_%u", e.corr, h5, seq);
     if (op->kind == K_APPKEY || op->kind == K_SPKEY) {
         uint64_t k = success ? ++app_keygen[e.a] : app_keygen[e.a] + 1000;
         char nv[400], ov[200];
