@@ -380,6 +380,12 @@ void ct_extract_o365(ct_norm *n)
     if (adapp) f->target_app_id = ct_norm_keepz(n, adapp);
     cJSON_Delete(ad);
 
+    /* the id the Entra records of the same change carry (one change, one event) */
+    f->change_id = ct_json_stri(X, "correlationId");
+    const char *wl = ct_json_str(A, "Workload");
+    if (!f->change_id && wl && ct_strcaseeq(wl, "AzureActiveDirectory"))
+        f->change_id = ct_json_str(A, "InterSystemsId");
+
     /* target */
     const char *tcls = NULL, *tid = NULL, *tname = NULL;
     from_list(ct_json_get(A, "Target"), &tcls, &tid, NULL, &tname);
