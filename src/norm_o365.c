@@ -396,6 +396,18 @@ void ct_extract_o365(ct_norm *n)
     f->target_name = xtname ? xtname : tname;
     f->target_type = ct_norm_ms_object_type(n, tcls ? tcls : xtcls);
 
+    /* "Add owner to application": the application is in the modified
+     * properties, the new owner is the target list's user: named, not
+     * targeted (as in the Entra record) */
+    const char *aoid = ct_norm_ms_unquote(n, ct_json_str(M, "Application_ObjectID.NewValue"));
+    if (aoid) {
+        f->named = f->target_name ? f->target_name : f->target_id;
+        f->target_id = aoid;
+        f->target_name = ct_norm_ms_unquote(n, ct_json_str(M, "Application_DisplayName.NewValue"));
+        f->target_type = "application";
+        f->target_app_id = ct_norm_ms_unquote(n, ct_json_str(M, "Application_AppId.NewValue"));
+    }
+
     /* modified properties: credentials, app id */
     int parsed = 0, added = 0;
     const char *kd_new = ct_json_str(M, "KeyDescription.NewValue");

@@ -196,6 +196,16 @@ static void event_line(ui_text *t, size_t ev, size_t self)
     const char *out = ct_event_str(st, e, CT_EF_OUTCOME);
     if (out && strcmp(out, "success")) ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_ERR), " [%s]", out);
     if (e->flags & CT_EVF_CRED_ADD) ui_line_add(l, " +cred", UI_BOLD | UI_COLOR(UI_C_HIGH));
+    if (!target) { /* a sign-in: the application signed in with, or the resource reached */
+        const char *app = ct_event_str(st, e, CT_EF_CLIENT_APP), *res = ct_event_str(st, e, CT_EF_RESOURCE);
+        if (app || res) {
+            ui_line_add(l, app ? " via " : " to ", UI_DIM);
+            ui_line_add(l, app ? app : res, UI_DIM);
+        }
+    }
+    /* one change seen through several exports is one line */
+    size_t nsrc = ui.s.corr ? ct_changes_members(ct_corr_changes(ui.s.corr), ev, NULL, 0) : 1;
+    if (nsrc > 1) ui_line_addf(l, UI_DIM, " (%zu sources)", nsrc);
 }
 
 static void heading(ui_text *t, const char *fmt, size_t n)
