@@ -459,7 +459,7 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     if (ct_fs_is_ip(ip)) v[CT_EF_ACTOR_IP] = ip;
     v[CT_EF_ACTOR_UA] = ua;
     /* the target (norm_gcp.c): a service_account resource's email and unique
-     * id, else the account the resource name names; else a resource */
+     * id, else the account the resource name names */
     ct_fstr rname, rtype = {0}, email_id = {0}, unique_id = {0};
     S(P[GP_RNAME], &rname);
     if (is_obj(top[G_RESOURCE])) {
@@ -481,8 +481,6 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     if (v[CT_EF_TARGET_ID].s) {
         v[CT_EF_TARGET_TYPE] = lit("service_account");
         v[CT_EF_TARGET_NAME] = v[CT_EF_TARGET_ID];
-    } else {
-        v[CT_EF_RESOURCE] = rname;
     }
     return 1;
 }

@@ -427,8 +427,6 @@ static int ecs_gcp(const doc *d, ct_fast *o)
     if (v[CT_EF_TARGET_ID].s) {
         v[CT_EF_TARGET_NAME] = v[CT_EF_TARGET_ID];
         v[CT_EF_TARGET_TYPE] = lit("service_account");
-    } else {
-        v[CT_EF_RESOURCE] = rname;
     }
     return 1;
 }

@@ -355,5 +355,6 @@ void ct_extract_gcp(ct_norm *n)
         }
     }
     if (f->target_id && !f->target_name) f->target_name = f->target_id;
-    if (!f->target_id) f->resource = rname;
+    /* (no resource: resource names are mostly one per call, an object's
+     * path, and would fill the string pool; the record keeps them) */
 }
