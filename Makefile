@@ -108,7 +108,7 @@ fuzz:
 fuzz-smoke:
 	@sh tests/fuzz/run.sh smoke $(FUZZ_SMOKE_SECONDS)
 # A subset under valgrind (definite leaks and memory errors fail), on the plain build.
-VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules
+VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules test_entity
 valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	@sh tests/fuzz/valgrind.sh $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 

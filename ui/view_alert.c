@@ -309,13 +309,15 @@ static void build_corr(detail *d, int w)
     ui_text_line(t, 0, -1);
     ui_line_add(ui_text_line(t, 0, -1), " History", UI_BOLD | UI_COLOR(UI_C_HEAD));
     l = ui_text_line(t, 0, -1);
+    /* each change once, however many exports carry it */
     if (!r.prior_changes)
-        ui_line_add(l, "   first seen: no earlier credential addition to this target in the loaded data",
+        ui_line_add(l, "   first time: no earlier credential addition to this target by this actor",
                     UI_BOLD | UI_COLOR(UI_C_HIGH));
     else
-        ui_line_addf(l, 0, "   %zu prior change%s by %zu distinct actor%s%s", r.prior_changes,
-                     r.prior_changes == 1 ? "" : "s", r.distinct_actors, r.distinct_actors == 1 ? "" : "s",
-                     r.actor_changed_target_before ? "; this actor did it before" : "; never by this actor");
+        ui_line_addf(l, 0, "   %zu earlier change%s by this actor", r.prior_changes, r.prior_changes == 1 ? "" : "s");
+    l = ui_text_line(t, 0, -1);
+    ui_line_addf(l, 0, "   %zu distinct actor%s added credentials to this target", r.distinct_actors,
+                 r.distinct_actors == 1 ? "" : "s");
     /* related alerts */
     heading(t, " Related alerts (%zu)", r.nrelated);
     for (size_t i = 0; i < r.nrelated; i++) {
