@@ -260,7 +260,7 @@ static void test_one_change_one_event(void **state)
     /* earlier additions by megan to payroll-sync, each also in the M365 log */
     size_t before[3];
     for (int k = 0; k < 3; k++) {
-        char rid[32], cid[16], key[16];
+        char rid[64], cid[32], key[32];
         snprintf(rid, sizeof rid, "Directory_p%d_X_%d", k, k);
         snprintf(cid, sizeof cid, "p%d", k);
         snprintf(key, sizeof key, "key-%d", k);
