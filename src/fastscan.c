@@ -36,15 +36,15 @@ static const char *const az_top[] = {
     "operationVersion", "tenantId", "resultType", "resultSignature", "resultDescription",
     "durationMs", "correlationId", "identity", "Level", "location",
 };
-enum { AZ_TIME, AZ_CAT, AZ_OP, AZ_CALLER_IP, AZ_PROPS, AZ_RESOURCE_ID, AZ_IDENTITY = 13 };
+enum { AZ_TIME, AZ_CAT, AZ_OP, AZ_CALLER_IP, AZ_PROPS, AZ_RESOURCE_ID, AZ_CORR = 12, AZ_IDENTITY = 13 };
 
 static const char *const az_props[] = {
     "id", "service_principal_id", "service_principal_name", "user_id", "user_principal_name",
     "app_id", "app_display_name", "user_display_name", "service_principal_credential_key_id",
-    "status", "ipaddress", "ip_address", "user_agent",
+    "status", "ipaddress", "ip_address", "user_agent", "resource_display_name", "resource_id",
 };
 enum { P_ID, P_SPID, P_SPN, P_UID, P_UPN, P_APPID, P_APPDN, P_UDN, P_KEY, P_STATUS, P_IPADDR,
-       P_IP_ADDR, P_UA, P__N };
+       P_IP_ADDR, P_UA, P_RDN, P_RID, P__N };
 
 static int signin_category(ct_fstr c)
 {
@@ -69,7 +69,7 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
     if (is_obj(top[AZ_PROPS]) &&
         ct_fs_obj_get(top[AZ_PROPS].v, e, az_props, P__N, P, 1, 0) != GET_OK)
         return 0;
-    ct_fstr id, spid, spn, uid, upn, appid, appdn, udn, key, ip1, ip2, ua;
+    ct_fstr id, spid, spn, uid, upn, appid, appdn, udn, key, ip1, ip2, ua, rdn, rid;
     S(P[P_ID], &id);
     S(P[P_SPID], &spid);
     S(P[P_SPN], &spn);
@@ -82,6 +82,8 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
     S(P[P_IPADDR], &ip1);
     S(P[P_IP_ADDR], &ip2);
     S(P[P_UA], &ua);
+    S(P[P_RDN], &rdn);
+    S(P[P_RID], &rid);
 
     /* outcome from status.error_code (an integer; anything else declines) */
     int has_ec = 0;
@@ -102,7 +104,7 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
     v[CT_EF_ACTION] = op;
     v[CT_EF_OUTCOME] = lit(!has_ec || ec == 0 ? "success" : "failure");
     v[CT_EF_RECORD_ID] = id;
-    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key};
+    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key, rdn, rid};
     ct_fs_signin_entities(v, &si);
     v[CT_EF_ACTOR_IP] = ip1.s ? ip1 : ip2.s ? ip2 : caller;
     v[CT_EF_ACTOR_UA] = ua;
@@ -124,9 +126,10 @@ static int fast_signin(const span *top, const char *e, ct_fast *o)
  * AP__READ would shadow the renamed ones in the ECS document: declined. */
 static const char *const au_props[] = {
     "id", "result", "initiatedBy", "additionalDetails", "userAgent", "targetResources",
-    "initiated_by", "additional_details", "user_agent", "target_resources",
+    "correlationId",
+    "initiated_by", "additional_details", "user_agent", "target_resources", "correlation_id",
 };
-enum { AP_ID, AP_RESULT, AP_IB, AP_AD, AP_UA, AP_TR, AP__READ, AP__N = AP__READ + 4 };
+enum { AP_ID, AP_RESULT, AP_IB, AP_AD, AP_UA, AP_TR, AP_CORR, AP__READ, AP__N = AP__READ + 5 };
 
 static const char *const au_ib[] = {"user", "app"};
 static const char *const au_user[] = {"id", "objectId", "userPrincipalName", "user_principal_name",
@@ -157,9 +160,11 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
     if (ct_fs_obj_get(top[AZ_PROPS].v, e, au_props, AP__N, P, 0, 0) != GET_OK) return 0;
     for (int i = AP__READ; i < AP__N; i++)
         if (P[i].v) return 0;
-    ct_fstr rid, res;
+    ct_fstr rid, res, corr;
     S(P[AP_ID], &rid);
     S(P[AP_RESULT], &res);
+    S(top[AZ_CORR], &corr);
+    if (!corr.s) S(P[AP_CORR], &corr);
 
     /* actor: initiatedBy.user, else initiatedBy.app */
     ct_fstr uid = {0}, upn = {0}, udn = {0}, uip = {0}, spid = {0}, appid = {0}, adn = {0}, aspn = {0};
@@ -188,20 +193,23 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
     r = ct_fs_kv_find(P[AP_AD], e, "AppId", 0, o, &kv_app);
     if (r < 0) return 0;
 
-    /* targets: the first application / service principal, else the first;
-     * every modified property is looked at (credential diffs decline) */
-    span t0 = {NULL, NULL}, tsel = {NULL, NULL};
+    /* targets: one at most (two or more name another identity: full path);
+     * every modified property is looked at (credential diffs and the
+     * properties that state an appId mapping decline) */
+    span tsel = {NULL, NULL};
     ct_fstr mod_app = {0};
+    int ntargets = 0, typed = 0;
     if (P[AP_TR].v && *P[AP_TR].v == '[') {
         ARRAY_EACH(P[AP_TR], e, q, qe) {
             span T[AT__N];
             span el = {q, qe};
-            if (!t0.v) t0 = el;
+            if (++ntargets > 1) return 0;
+            tsel = el;
             if (*q != '{') continue;
             if (ct_fs_obj_get(q, e, au_target, AT__N, T, 0, 0) != GET_OK) return 0;
             ct_fstr ty;
             S(T[AT_TYPE], &ty);
-            if (!tsel.v && (fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal"))) tsel = el;
+            typed = fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal");
             if (!T[AT_MODS].v || *T[AT_MODS].v != '[') continue;
             ARRAY_EACH(T[AT_MODS], e, mq, mqe) {
                 if (*mq != '{') continue;
@@ -210,12 +218,13 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
                 if (ct_fs_obj_get(mq, e, au_mod, 2, M, 0, 0) != GET_OK) return 0;
                 S(M[0], &name);
                 if (!name.s) continue;
-                if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials")) return 0;
-                if (mod_app.s) continue;
-                int spn = feq(name, "TargetId.ServicePrincipalNames");
-                if (!spn && !fcaseeq(name, "AppId")) continue;
+                if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials") ||
+                    feq(name, "AppId") || feq(name, "AppPrincipalId") || feq(name, "Application.AppId") ||
+                    feq(name, "Application.ObjectID"))
+                    return 0;
+                if (mod_app.s || !feq(name, "TargetId.ServicePrincipalNames")) continue;
                 if (ct_fs_sdec(M[1], o, &nv) < 0 || ct_fs_unquote(nv, &mod_app) < 0) return 0;
-                if (spn && mod_app.s) {
+                if (mod_app.s) {
                     uint32_t n = 0;
                     while (n < mod_app.n && mod_app.s[n] != ';') n++;
                     while (n && mod_app.s[n - 1] == ' ') n--;
@@ -225,7 +234,6 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
             }
         }
     }
-    if (!tsel.v) tsel = t0;
     ct_fstr tid = {0}, tname = {0}, ttype = {0};
     if (tsel.v && *tsel.v == '{') {
         span T[AT__N];
@@ -236,6 +244,8 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
         S(T[AT_TYPE], &ty);
         if (ct_fs_object_type(ty, o, &ttype) < 0) return 0;
     }
+    ct_fstr app = {0};
+    if (typed) app = mod_app.s ? mod_app : kv_app; /* norm_azure_extract.c target_app_id */
 
     o->kind = CT_KIND_AZURE_DIAG;
     o->ts = ct_fs_ts_of(t);
@@ -245,7 +255,7 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
     v[CT_EF_OUTCOME] = lit(ct_fs_outcome_word(res));
     v[CT_EF_RECORD_ID] = rid;
     ct_fs_audit au = {uid, upn, udn, uip, spid, appid, adn, aspn, ident,
-                      ua, tid, tname, ttype, kv_app.s ? kv_app : mod_app};
+                      ua, tid, tname, ttype, app, corr};
     ct_fs_audit_entities(v, &au);
     /* ct_fields_from_ecs fallback: source.ip from callerIpAddress */
     if (!v[CT_EF_ACTOR_IP].s && ct_fs_is_ip(caller)) v[CT_EF_ACTOR_IP] = caller;
@@ -270,11 +280,11 @@ static const char *const ct_top[] = {
     "eventCategory", "tlsDetails", "serviceEventDetails", "sessionCredentialFromConsole",
 };
 enum { T_VERSION, T_UI, T_TIME, T_SOURCE, T_NAME, T_SIP, T_UA, T_ERRC, T_ERRM, T_REQ, T_RESP,
-       T_ID };
+       T_ID, T_RECIPIENT = 20 };
 
 static const char *const ct_ui[] = {"type", "arn", "principalId", "userName", "accessKeyId",
-                                    "invokedBy", "sessionContext"};
-enum { U_TYPE, U_ARN, U_PID, U_UNAME, U_AKID, U_INVOKED, U_SC, U__N };
+                                    "invokedBy", "sessionContext", "accountId"};
+enum { U_TYPE, U_ARN, U_PID, U_UNAME, U_AKID, U_INVOKED, U_SC, U_ACCT, U__N };
 
 static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
 {
@@ -296,7 +306,8 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     S(top[T_ERRM], &errm);
     S(top[T_ID], &evid);
 
-    ct_fstr type = {0}, arn = {0}, pid = {0}, uname = {0}, akid = {0}, invoked = {0};
+    ct_fstr type = {0}, arn = {0}, pid = {0}, uname = {0}, akid = {0}, invoked = {0}, acct = {0};
+    S(top[T_RECIPIENT], &acct);
     if (is_obj(top[T_UI])) {
         span U[U__N];
         if (ct_fs_obj_get(top[T_UI].v, e, ct_ui, U__N, U, 0, 0) != GET_OK) return 0;
@@ -306,6 +317,7 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
         S(U[U_UNAME], &uname);
         S(U[U_AKID], &akid);
         S(U[U_INVOKED], &invoked);
+        if (!acct.s) S(U[U_ACCT], &acct);
         static const char *const issuer[] = {"sessionIssuer", "userName"};
         span is;
         if (ct_fs_path_get(U[U_SC], e, issuer, 2, &is) != GET_OK) return 0;
@@ -315,7 +327,7 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     }
     /* request / response: the pipeline flattens them only when their Java
      * toString() is under 32766 bytes; long ones are declined */
-    ct_fstr req_user = {0}, target_uid = {0};
+    ct_fstr req_user = {0}, target_uid = {0}, target_arn = {0};
     if (is_obj(top[T_REQ])) {
         if (top[T_REQ].e - top[T_REQ].v > 3000) return 0;
         static const char *const k[] = {"userName"};
@@ -325,10 +337,12 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     }
     if (is_obj(top[T_RESP])) {
         if (top[T_RESP].e - top[T_RESP].v > 3000) return 0;
-        static const char *const k[] = {"user", "userId"};
+        static const char *const k[] = {"user", "userId"}, *const ka[] = {"user", "arn"};
         span s;
         if (ct_fs_path_get(top[T_RESP], e, k, 2, &s) != GET_OK) return 0;
         S(s, &target_uid);
+        if (ct_fs_path_get(top[T_RESP], e, ka, 2, &s) != GET_OK) return 0;
+        S(s, &target_arn);
     }
 
     o->kind = CT_KIND_CLOUDTRAIL;
@@ -340,6 +354,7 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     v[CT_EF_RECORD_ID] = evid;
     v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type));
     v[CT_EF_ACTOR_ID] = arn.s ? arn : pid;
+    if (arn.s && pid.s && !(arn.n == pid.n && !memcmp(arn.s, pid.s, arn.n))) v[CT_EF_ACTOR_ID2] = pid;
     if (feq(type, "Root")) v[CT_EF_ACTOR_NAME] = lit("root");
     else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
     else v[CT_EF_ACTOR_NAME] = uname;
@@ -348,9 +363,11 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     v[CT_EF_ACTOR_UA] = ua;
     v[CT_EF_CRED_USED] = akid;
     if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || pid.s)) o->is_signin = 1;
-    if (req_user.s) {
+    if (req_user.s) { /* norm_aws.c iam_user_id */
         v[CT_EF_TARGET_NAME] = req_user;
-        v[CT_EF_TARGET_ID] = target_uid.s ? target_uid : req_user;
+        if (target_arn.s) v[CT_EF_TARGET_ID] = target_arn;
+        else if (ct_fs_iam_user_id(o, acct, req_user, &v[CT_EF_TARGET_ID]) < 0) return 0;
+        v[CT_EF_TARGET_ID2] = target_uid;
         v[CT_EF_TARGET_TYPE] = lit("iam_user");
     }
     /* ct_fields_from_ecs fallbacks */
@@ -363,11 +380,11 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
 
 static const char *const g_top[] = {"protoPayload", "insertId", "timestamp", "resource", "severity",
                                     "logName", "receiveTimestamp", "labels"};
-enum { G_PP, G_INSERT, G_TS };
+enum { G_PP, G_INSERT, G_TS, G_RESOURCE };
 
 static const char *const g_pp[] = {"@type", "authenticationInfo", "requestMetadata", "methodName",
-                                   "status", "authorizationInfo", "at_sign_type"};
-enum { GP_TYPE, GP_AUTHN, GP_RM, GP_METHOD, GP_STATUS, GP_AUTHZ, GP_ATSIGN, GP__N };
+                                   "status", "authorizationInfo", "at_sign_type", "resourceName"};
+enum { GP_TYPE, GP_AUTHN, GP_RM, GP_METHOD, GP_STATUS, GP_AUTHZ, GP_ATSIGN, GP_RNAME, GP__N };
 
 static int fast_gcp(const span *top, const char *e, ct_fast *o)
 {
@@ -441,6 +458,30 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     ct_fs_gcp_principal(o, email, keyname);
     if (ct_fs_is_ip(ip)) v[CT_EF_ACTOR_IP] = ip;
     v[CT_EF_ACTOR_UA] = ua;
+    /* the target (norm_gcp.c): a service_account resource's email and unique
+     * id, else the account the resource name names */
+    ct_fstr rname, rtype = {0}, email_id = {0}, unique_id = {0};
+    S(P[GP_RNAME], &rname);
+    if (is_obj(top[G_RESOURCE])) {
+        static const char *const k[] = {"type", "labels"}, *const kl[] = {"email_id", "unique_id"};
+        span R[2], L[2];
+        if (ct_fs_obj_get_x(top[G_RESOURCE].v, e, k, 2, R, 0, 0, 0) != GET_OK) return 0;
+        S(R[0], &rtype);
+        if (feq(rtype, "service_account") && is_obj(R[1])) {
+            if (ct_fs_obj_get_x(R[1].v, e, kl, 2, L, 0, 0, 0) != GET_OK) return 0;
+            S(L[0], &email_id);
+            S(L[1], &unique_id);
+        }
+    }
+    if (feq(rtype, "service_account")) {
+        v[CT_EF_TARGET_ID] = email_id.s ? email_id : unique_id;
+        if (email_id.s) v[CT_EF_TARGET_ID2] = unique_id;
+    }
+    if (!v[CT_EF_TARGET_ID].s) ct_fs_gcp_sa_of(rname, &v[CT_EF_TARGET_ID]);
+    if (v[CT_EF_TARGET_ID].s) {
+        v[CT_EF_TARGET_TYPE] = lit("service_account");
+        v[CT_EF_TARGET_NAME] = v[CT_EF_TARGET_ID];
+    }
     return 1;
 }
 

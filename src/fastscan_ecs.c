@@ -105,9 +105,10 @@ static int azure_obj(const doc *d, const char *name, span *out)
 static const char *const sl_props[] = {
     "id", "service_principal_id", "service_principal_name", "user_id", "user_principal_name",
     "app_id", "app_display_name", "user_display_name", "service_principal_credential_key_id",
-    "status",
+    "status", "resource_display_name", "resource_id",
 };
-enum { SP_ID, SP_SPID, SP_SPN, SP_UID, SP_UPN, SP_APPID, SP_APPDN, SP_UDN, SP_KEY, SP_STATUS, SP__N };
+enum { SP_ID, SP_SPID, SP_SPN, SP_UID, SP_UPN, SP_APPID, SP_APPDN, SP_UDN, SP_KEY, SP_STATUS, SP_RDN,
+       SP_RID, SP__N };
 
 static int ecs_signin(const doc *d, ct_fast *o)
 {
@@ -123,7 +124,9 @@ static int ecs_signin(const doc *d, ct_fast *o)
         D(L[1], &cat);
         if (is_obj(L[0])) GET(L[0], sl_props, P);
     }
-    ct_fstr rid, spid, spn, uid, upn, appid, appdn, udn, key;
+    ct_fstr rid, spid, spn, uid, upn, appid, appdn, udn, key, rdn, resid;
+    D(P[SP_RDN], &rdn);
+    D(P[SP_RID], &resid);
     D(P[SP_ID], &rid);
     D(P[SP_SPID], &spid);
     D(P[SP_SPN], &spn);
@@ -137,7 +140,7 @@ static int ecs_signin(const doc *d, ct_fast *o)
     ct_fstr *v = o->v;
     o->is_signin = 1;
     if (rid.s) v[CT_EF_RECORD_ID] = rid;
-    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key};
+    ct_fs_signin si = {cat, spid, spn, uid, upn, appid, appdn, udn, key, rdn, resid};
     ct_fs_signin_entities(v, &si);
     v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : d->source_address;
     v[CT_EF_ACTOR_UA] = d->ua;
@@ -158,8 +161,9 @@ static int ecs_signin(const doc *d, ct_fast *o)
 
 static const char *const al_props[] = {"id", "result", "initiated_by", "initiatedBy",
                                        "additional_details", "additionalDetails", "userAgent",
-                                       "user_agent", "target_resources"};
-enum { AL_ID, AL_RESULT, AL_IB, AL_IB2, AL_AD, AL_AD2, AL_UA, AL_UA2, AL_TR, AL__N };
+                                       "user_agent", "target_resources", "correlation_id",
+                                       "correlationId"};
+enum { AL_ID, AL_RESULT, AL_IB, AL_IB2, AL_AD, AL_AD2, AL_UA, AL_UA2, AL_TR, AL_CORR, AL_CORR2, AL__N };
 static const char *const al_user[] = {"id", "objectId", "userPrincipalName", "user_principal_name",
                                       "displayName", "display_name", "ipAddress", "ip_address"};
 static const char *const al_app[] = {"servicePrincipalId", "service_principal_id", "appId", "app_id",
@@ -179,8 +183,9 @@ static int dec2(span a, span b, ct_fast *o, ct_fstr *out)
 }
 #define D2(a_, b_, dst) do { if (dec2((a_), (b_), o, (dst)) < 0) return 0; } while (0)
 
-/* One modified property (scan_modified): credential diffs decline; the first
- * AppId / TargetId.ServicePrincipalNames gives *app. */
+/* One modified property: credential diffs and the properties that state an
+ * appId mapping decline (norm_azure_extract.c reads those); the first
+ * TargetId.ServicePrincipalNames gives *app. */
 static int audit_mod(span m, const char *e, ct_fast *o, ct_fstr *app)
 {
     if (!is_obj(m)) return 1;
@@ -189,13 +194,13 @@ static int audit_mod(span m, const char *e, ct_fast *o, ct_fstr *app)
     GET(m, al_mod, M);
     D2(M[0], M[1], &name);
     if (!name.s) return 1;
-    if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials")) return 0;
-    if (app->s) return 1;
-    int spn = feq(name, "TargetId.ServicePrincipalNames");
-    if (!spn && !fcaseeq(name, "AppId")) return 1;
+    if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials") || feq(name, "AppId") ||
+        feq(name, "AppPrincipalId") || feq(name, "Application.AppId") || feq(name, "Application.ObjectID"))
+        return 0;
+    if (app->s || !feq(name, "TargetId.ServicePrincipalNames")) return 1;
     D2(M[2], M[3], &nv);
     if (ct_fs_unquote(nv, app) < 0) return 0;
-    if (spn && app->s) { /* ct_norm_ms_first_spn */
+    if (app->s) { /* ct_norm_ms_first_spn */
         uint32_t n = 0;
         while (n < app->n && app->s[n] != ';') n++;
         while (n && app->s[n - 1] == ' ') n--;
@@ -205,16 +210,16 @@ static int audit_mod(span m, const char *e, ct_fast *o, ct_fstr *app)
     return 1;
 }
 
-/* One target resource: is it the application / service principal, and its
+/* The one target resource: is it an application / service principal, and its
  * modified properties. */
-static int audit_target(span t, const char *e, ct_fast *o, span *sel, ct_fstr *app)
+static int audit_target(span t, const char *e, ct_fast *o, int *typed, ct_fstr *app)
 {
     if (!is_obj(t)) return 1;
     span T[AT__N];
     ct_fstr ty;
     GET(t, al_target, T);
     D(T[AT_TYPE], &ty);
-    if (!sel->v && (fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal"))) *sel = t;
+    *typed = fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal");
     span mps = T[AT_MODS].v ? T[AT_MODS] : T[AT_MODS2];
     if (is_arr(mps)) {
         ARRAY_EACH(mps, e, q, qe) {
@@ -246,9 +251,14 @@ static int ecs_audit(const doc *d, ct_fast *o)
     ct_fstr *v = o->v;
     /* credential operations are rare: the full path reads their key lists */
     if (fcaseeq(v[CT_EF_ACTION], "Add service principal credentials")) return 0;
-    ct_fstr rid, res;
+    ct_fstr rid, res, corr = {0};
     D(P[AL_ID], &rid);
     D(P[AL_RESULT], &res);
+    span acorr;
+    static const char *const kcorr[] = {"correlation_id"};
+    if (ct_fs_path_get(d->azure, e, kcorr, 1, &acorr) != GET_OK) return 0;
+    D(acorr, &corr);
+    if (!corr.s) D2(P[AL_CORR], P[AL_CORR2], &corr);
 
     /* actor: initiated_by (present, whatever its type) else initiatedBy */
     ct_fstr uid = {0}, upn = {0}, udn = {0}, uip = {0}, spid = {0}, appid = {0}, adn = {0}, aspn = {0};
@@ -280,27 +290,27 @@ static int ecs_audit(const doc *d, ct_fast *o)
     if (!ua.s) D2(P[AL_UA], P[AL_UA2], &ua);
     if (ct_fs_kv_find(ad, e, "AppId", 1, o, &kv_app) < 0) return 0;
 
-    /* targets: resource "0" unless an application / service principal comes
-     * later; every modified property of every target is looked at */
-    span trs = P[AL_TR], t0 = {NULL, NULL}, sel = {NULL, NULL};
+    /* one target resource at most (two or more name another identity: full
+     * path); its modified properties are looked at */
+    span trs = P[AL_TR], t0 = {NULL, NULL};
     ct_fstr mod_app = {0};
+    int typed = 0, ntargets = 0;
     if (is_arr(trs)) {
         ARRAY_EACH(trs, e, q, qe) {
             span t = {q, qe};
-            if (!t0.v) t0 = t;
-            if (!audit_target(t, e, o, &sel, &mod_app)) return 0;
+            if (++ntargets > 1) return 0;
+            t0 = t;
+            if (!audit_target(t, e, o, &typed, &mod_app)) return 0;
         }
     } else if (is_obj(trs)) {
         ct_fs_member m;
         OBJ_EACH(trs, e, m) {
-            if (m.kn == 1 && m.k[0] == '0') {
-                if (t0.v) return 0; /* two members "0" */
-                t0 = m.v;
-            }
-            if (!audit_target(m.v, e, o, &sel, &mod_app)) return 0;
+            if (++ntargets > 1) return 0;
+            if (!audit_target(m.v, e, o, &typed, &mod_app)) return 0;
+            /* resource "0", or the application / service principal */
+            if (typed || (m.kn == 1 && m.k[0] == '0')) t0 = m.v;
         }
     }
-    if (sel.v) t0 = sel;
     ct_fstr tid = {0}, tname = {0}, ttype = {0};
     if (is_obj(t0)) {
         span T[AT__N];
@@ -311,11 +321,13 @@ static int ecs_audit(const doc *d, ct_fast *o)
         D(T[AT_TYPE], &ty);
         if (ct_fs_object_type(ty, o, &ttype) < 0) return 0;
     }
+    ct_fstr app = {0};
+    if (typed) app = mod_app.s ? mod_app : kv_app; /* norm_azure_extract.c target_app_id */
 
     if (rid.s) v[CT_EF_RECORD_ID] = rid;
     if (!v[CT_EF_OUTCOME].s) v[CT_EF_OUTCOME] = lit(ct_fs_outcome_word(res));
     ct_fs_audit au = {uid, upn, udn, uip, spid, appid, adn, aspn, ident,
-                      ua, tid, tname, ttype, kv_app.s ? kv_app : mod_app};
+                      ua, tid, tname, ttype, app, corr};
     ct_fs_audit_entities(v, &au);
     return 1;
 }
@@ -366,11 +378,9 @@ static int ecs_cloudtrail(const doc *d, ct_fast *o)
     v[CT_EF_CRED_USED] = akid;
     if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || d->user_id.s)) o->is_signin = 1;
     if (!req_user.s) req_user = d->user_target_name;
-    if (req_user.s) {
-        v[CT_EF_TARGET_NAME] = req_user;
-        v[CT_EF_TARGET_ID] = d->user_target_id.s ? d->user_target_id : req_user;
-        v[CT_EF_TARGET_TYPE] = lit("iam_user");
-    }
+    if (req_user.s) return 0; /* a named IAM user: the full path qualifies it by account */
+    if (arn.s && d->user_id.s && !(arn.n == d->user_id.n && !memcmp(arn.s, d->user_id.s, arn.n)))
+        v[CT_EF_ACTOR_ID2] = d->user_id;
     return 1;
 }
 
@@ -384,10 +394,15 @@ static int ecs_gcp(const doc *d, ct_fast *o)
     if (fhas(v[CT_EF_ACTION], "ServiceAccountKey") || fhas(v[CT_EF_ACTION], "ImportSshPublicKey")) return 0;
     static const char *const ka[] = {"audit"};
     span au, G[2] = {{NULL, NULL}, {NULL, NULL}};
+    ct_fstr rname = {0};
     if (ct_fs_path_get(d->gcp, e, ka, 1, &au) != GET_OK) return 0;
     if (is_obj(au)) {
-        static const char *const k[] = {"authentication_info", "request_metadata"};
-        GET(au, k, G);
+        static const char *const k[] = {"authentication_info", "request_metadata", "resource_name"};
+        span G3[3];
+        GET(au, k, G3);
+        G[0] = G3[0];
+        G[1] = G3[1];
+        D(G3[2], &rname);
     }
     ct_fstr email = {0}, keyname = {0}, ip = {0}, ua = {0};
     if (is_obj(G[0])) {
@@ -408,6 +423,11 @@ static int ecs_gcp(const doc *d, ct_fast *o)
     ct_fs_gcp_principal(o, email, keyname);
     v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : ip;
     v[CT_EF_ACTOR_UA] = d->ua.s ? d->ua : ua;
+    ct_fs_gcp_sa_of(rname, &v[CT_EF_TARGET_ID]); /* norm_gcp.c ct_extract_gcp */
+    if (v[CT_EF_TARGET_ID].s) {
+        v[CT_EF_TARGET_NAME] = v[CT_EF_TARGET_ID];
+        v[CT_EF_TARGET_TYPE] = lit("service_account");
+    }
     return 1;
 }
 

@@ -215,9 +215,9 @@ int ct_fs_kv_find(span ad, const char *e, const char *key, int obj_ok, ct_fast *
 
 /* A sign-in's properties as read (raw or ECS spelling alike). */
 typedef struct ct_fs_signin {
-    ct_fstr cat, spid, spn, uid, upn, appid, appdn, udn, key;
+    ct_fstr cat, spid, spn, uid, upn, appid, appdn, udn, key, rdn, rid;
 } ct_fs_signin;
-/* Its actor, target, app id and credential used into v, as
+/* Its actor, client application, resource and credential used into v, as
  * ct_extract_azure_signin decides them (service principal or user). */
 void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s);
 
@@ -225,11 +225,18 @@ void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s);
 typedef struct ct_fs_audit {
     ct_fstr uid, upn, udn, uip;            /* initiated by a user */
     ct_fstr spid, appid, adn, aspn, ident; /* or by an app (identity: the record's) */
-    ct_fstr ua, tid, tname, ttype, app_id;
+    ct_fstr ua, tid, tname, ttype, app_id, corr;
 } ct_fs_audit;
 /* Its actor (user, service principal or managed identity), user agent and
  * target into v, as ct_extract_azure_audit decides them. */
 void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a);
+
+/* ct_extract_cloudtrail's iam_user_id: "arn:aws:iam::ACCT:user/NAME" (into
+ * o->scratch), or the name when the account is unknown; -1 decline. */
+int ct_fs_iam_user_id(ct_fast *o, ct_fstr acct, ct_fstr name, ct_fstr *out);
+/* norm_gcp.c service_account_of: the <sa> of ".../serviceAccounts/<sa>[/...]",
+ * none for "-" (always 0). */
+int ct_fs_gcp_sa_of(ct_fstr rname, ct_fstr *out);
 
 /* A GCP audit entry's principal (actor, a sign-in) and the service account
  * key it used (the last segment of the key name), as ct_extract_gcp. */

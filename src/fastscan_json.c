@@ -500,20 +500,16 @@ void ct_fs_signin_entities(ct_fstr *v, const ct_fs_signin *s)
     if (sp) {
         int mi = fcaseeq(s->cat, "ManagedIdentitySignInLogs");
         v[CT_EF_ACTOR_ID] = s->spid.s ? s->spid : s->appid;
+        if (s->spid.s) v[CT_EF_ACTOR_ID2] = s->appid;
         v[CT_EF_ACTOR_NAME] = s->spn.s ? s->spn : s->appdn;
         v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
-        v[CT_EF_TARGET_ID] = s->spid;
-        v[CT_EF_TARGET_NAME] = v[CT_EF_ACTOR_NAME];
-        v[CT_EF_TARGET_TYPE] = v[CT_EF_ACTOR_TYPE];
     } else {
         v[CT_EF_ACTOR_ID] = s->uid.s ? s->uid : s->upn;
         v[CT_EF_ACTOR_NAME] = s->upn.s ? s->upn : s->udn;
         if (v[CT_EF_ACTOR_ID].s || v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_TYPE] = lit("user");
-        v[CT_EF_TARGET_ID] = s->appid;
-        v[CT_EF_TARGET_NAME] = s->appdn;
-        if (s->appid.s) v[CT_EF_TARGET_TYPE] = lit("application");
+        v[CT_EF_CLIENT_APP] = s->appdn.s ? s->appdn : s->appid;
     }
-    v[CT_EF_TARGET_APP_ID] = s->appid;
+    v[CT_EF_RESOURCE] = s->rdn.s ? s->rdn : s->rid;
     v[CT_EF_CRED_USED] = s->key;
 }
 
@@ -527,6 +523,7 @@ void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a)
     } else if (a->spid.s || a->appid.s || a->adn.s) {
         int mi = fcaseeq(a->adn, "Managed Service Identity") || fcaseeq(a->ident, "Managed Service Identity");
         v[CT_EF_ACTOR_ID] = a->spid.s ? a->spid : a->appid;
+        if (a->spid.s) v[CT_EF_ACTOR_ID2] = a->appid;
         v[CT_EF_ACTOR_NAME] = a->adn.s ? a->adn : a->aspn;
         v[CT_EF_ACTOR_TYPE] = lit(mi ? "managed_identity" : "service_principal");
     }
@@ -535,6 +532,43 @@ void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a)
     v[CT_EF_TARGET_NAME] = a->tname;
     v[CT_EF_TARGET_TYPE] = a->ttype;
     v[CT_EF_TARGET_APP_ID] = a->app_id;
+    v[CT_EF_CHANGE_ID] = a->corr;
+}
+
+int ct_fs_iam_user_id(ct_fast *o, ct_fstr acct, ct_fstr name, ct_fstr *out)
+{
+    *out = name;
+    if (!name.s || !acct.s) return 0;
+    static const char a[] = "arn:aws:iam::", b[] = ":user/";
+    size_t n = sizeof a - 1 + acct.n + sizeof b - 1 + name.n;
+    if (o->scratch_used + n > sizeof o->scratch) return -1;
+    char *d = o->scratch + o->scratch_used;
+    memcpy(d, a, sizeof a - 1);
+    memcpy(d + sizeof a - 1, acct.s, acct.n);
+    memcpy(d + sizeof a - 1 + acct.n, b, sizeof b - 1);
+    memcpy(d + sizeof a - 1 + acct.n + sizeof b - 1, name.s, name.n);
+    o->scratch_used += n;
+    out->s = d;
+    out->n = (uint32_t)n;
+    return 0;
+}
+
+int ct_fs_gcp_sa_of(ct_fstr rname, ct_fstr *out)
+{
+    static const char k[] = "serviceAccounts/";
+    out->s = NULL;
+    out->n = 0;
+    for (uint32_t i = 0; rname.s && i + sizeof k - 1 <= rname.n; i++) {
+        if (memcmp(rname.s + i, k, sizeof k - 1)) continue;
+        const char *p = rname.s + i + sizeof k - 1, *e = rname.s + rname.n, *q = p;
+        while (q < e && *q != '/') q++;
+        if (q > p && !(q - p == 1 && *p == '-')) {
+            out->s = p;
+            out->n = (uint32_t)(q - p);
+        }
+        return 0;
+    }
+    return 0;
 }
 
 void ct_fs_gcp_principal(ct_fast *o, ct_fstr email, ct_fstr keyname)

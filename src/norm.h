@@ -52,6 +52,16 @@ typedef struct ct_fields {
     const char *cred_end;        /* end date (ISO 8601) where shown */
     const char *cred_used;       /* on sign-ins and API calls: the credential used */
     const char *record_id;       /* the record's own unique id (dedupe key); NULL if none */
+    /* more roles (docs/CORRELATION.md): each an id or a name the record states */
+    const char *actor_id2;       /* a second id of the actor stated beside actor_id: a service
+                                  * principal's appId, a CloudTrail principalId */
+    const char *target_id2;      /* a second id of the target: a service account's unique id */
+    const char *client_app;      /* the application a user signed in with (name, else appId) */
+    const char *resource;        /* what a sign-in or call reached that is not its target */
+    const char *named;           /* an identity the change names but does not change (the new
+                                  * owner of "Add owner to application") */
+    const char *change_id;       /* the id every export of one change carries (Entra and M365
+                                  * correlationId) */
     /* Elastic alert documents only */
     const char *alert_uuid, *alert_rule_id, *alert_rule_name, *alert_severity, *alert_status,
         *alert_reason;
@@ -140,8 +150,10 @@ void ct_extract_gcp(ct_norm *n);           /* gcp.audit (norm_gcp.c) */
 void ct_extract_alert(ct_norm *n);         /* kibana.alert.* (norm_alert.c) */
 
 /* The "credtriage" object of `events --json`: timestamp, dataset, action,
- * outcome, actor{}, target{}, credential{} (on additions), credential_used,
- * source{file,line}. Keys in that order, absent ones omitted. */
+ * outcome, actor{id, alt_id, name, type, ip, user_agent}, target{id, alt_id,
+ * name, type, app_id}, credential{} (on additions), credential_used,
+ * client_app, resource, named, change_id, source{file,line}. Keys in that
+ * order, absent ones omitted. */
 cJSON *ct_fields_to_json(const ct_fields *f, const char *file, uint64_t line);
 
 #endif

@@ -102,6 +102,11 @@ void ct_extract_alert(ct_norm *n)
         f->alert_original_time = ms;
         f->ts = ms; /* the source event's time */
     }
+    /* the source event's own id: the alert and its source record are one
+     * change (change.h) */
+    const char *src = first(d, "kibana.alert.original_event.id", "signal.original_event.id", NULL);
+    if (!src) src = f->record_id;
+    if (src) f->change_id = src;
     if (f->alert_uuid) f->record_id = f->alert_uuid;
     /* the source event's dataset / action when the alert did not copy them */
     if (!f->dataset)

@@ -314,6 +314,21 @@ static const char *aws_time_iso(ct_norm *n, const char *s)
     return ct_norm_keep(n, out, strlen(out));
 }
 
+/* An IAM user named in a call, qualified by the account the call was made in
+ * (user names are unique within an account only): its ARN, "arn:aws:iam::
+ * ACCOUNT:user/NAME" (the path, when the user has one, is not in the record);
+ * the bare name when the account is not known. */
+static const char *iam_user_id(ct_norm *n, const char *acct, const char *name)
+{
+    if (!name || !acct) return name;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_sbuf_addf(&b, "arn:aws:iam::%s:user/%s", acct, name);
+    const char *r = ct_norm_keep(n, b.buf, b.len);
+    ct_sbuf_free(&b);
+    return r;
+}
+
 void ct_extract_cloudtrail(ct_norm *n)
 {
     const cJSON *d = n->doc;
@@ -322,9 +337,13 @@ void ct_extract_cloudtrail(ct_norm *n)
     const char *arn = ct_json_str(d, UI "arn");
     const char *action = ct_json_str(d, "event.action");
     const char *uname = ct_json_str(d, "user.name");
+    const char *pid = ct_json_str(d, "user.id");
+    const char *acct = ct_json_str(d, "aws.cloudtrail.recipient_account_id");
+    if (!acct) acct = ct_json_str(d, "cloud.account.id");
 
     f->actor_type = actor_type_of(type);
-    f->actor_id = arn ? arn : ct_json_str(d, "user.id");
+    f->actor_id = arn ? arn : pid;
+    if (arn && pid && strcmp(arn, pid)) f->actor_id2 = pid; /* ARN and principalId: one identity */
     if (eq(type, "Root")) f->actor_name = "root";
     else if (eq(type, "AWSService")) f->actor_name = ct_json_str(d, UI "invoked_by");
     else f->actor_name = uname; /* IAM user name, or the session issuer (role) name */
@@ -342,8 +361,9 @@ void ct_extract_cloudtrail(ct_norm *n)
     if (!req_user) req_user = ct_json_str(d, "user.target.name");
     if (req_user) {
         f->target_name = req_user;
-        f->target_id = ct_json_str(d, "user.target.id");
-        if (!f->target_id) f->target_id = req_user;
+        f->target_id = ct_json_str(d, RS "user.arn");
+        if (!f->target_id) f->target_id = iam_user_id(n, acct, req_user);
+        f->target_id2 = ct_json_str(d, "user.target.id");
         f->target_type = "iam_user";
     }
 
@@ -357,9 +377,11 @@ void ct_extract_cloudtrail(ct_norm *n)
             const char *who = ct_json_str(d, RS "accessKey.userName");
             if (!who && eq(type, "IAMUser")) who = uname;
             if (!who && eq(type, "Root")) who = "root";
-            if (who) {
+            if (who) { /* the caller's own key: its identity is the target */
+                int self = (eq(type, "IAMUser") && eq(who, uname)) || (eq(type, "Root") && eq(who, "root"));
                 f->target_name = who;
-                f->target_id = eq(type, "IAMUser") && arn && eq(who, uname) ? arn : who;
+                f->target_id = self && arn ? arn : eq(who, "root") ? who : iam_user_id(n, acct, who);
+                if (self && arn) f->target_id2 = f->actor_id2;
                 f->target_type = eq(who, "root") ? "root" : "iam_user";
             }
         }
@@ -374,7 +396,10 @@ void ct_extract_cloudtrail(ct_norm *n)
             const char *who = ct_json_str(d, RS "loginProfile.userName");
             if (!who && eq(type, "IAMUser")) who = uname;
             if (who) {
-                f->target_name = f->target_id = who;
+                int self = eq(type, "IAMUser") && eq(who, uname);
+                f->target_name = who;
+                f->target_id = self && arn ? arn : iam_user_id(n, acct, who);
+                if (self && arn) f->target_id2 = f->actor_id2;
                 f->target_type = "iam_user";
             }
         }
@@ -387,9 +412,11 @@ void ct_extract_cloudtrail(ct_norm *n)
         const char *fname = ct_json_str(d, RQ "name");
         const char *fid = ct_json_str(d, RS "federatedUser.arn");
         if (!fid) fid = ct_json_str(d, RS "federatedUser.federatedUserId");
+        const char *fuid = ct_json_str(d, RS "federatedUser.federatedUserId");
         if (fname || fid) {
             f->target_name = fname ? fname : fid;
             f->target_id = fid ? fid : fname;
+            if (fuid && fid && strcmp(fuid, fid)) f->target_id2 = fuid;
             f->target_type = "federated_user";
         }
         const char *key = ct_json_str(d, RS "credentials.accessKeyId");

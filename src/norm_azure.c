@@ -467,8 +467,12 @@ static cJSON *signin_to_ecs(const cJSON *rec)
         cJSON_Delete(take(st, "additional_details"));
         cJSON *loc = take(p, "location");
         if (cJSON_IsObject(loc)) {
+            /* as ECS defines them: a state is a region; countryOrRegion is
+             * an ISO code, as the top-level location is */
             move(doc, loc, "city", "geo.city_name");
-            move(doc, loc, "state", "geo.country_name");
+            move(doc, loc, "state", "geo.region_name");
+            if (!ct_json_get(doc, "geo.country_iso_code"))
+                move(doc, loc, "country_or_region", "geo.country_iso_code");
             cJSON *gc = cJSON_GetObjectItemCaseSensitive(loc, "geo_coordinates");
             move(doc, gc, "latitude", "geo.location.lat");
             move(doc, gc, "longitude", "geo.location.lon");

@@ -43,10 +43,31 @@ static int action_is(const ct_norm *n, const char *a)
     return n->f.action && ct_strcaseeq(n->f.action, a);
 }
 
-/* Look at the modified properties of one target: credential diffs, app id,
- * end date, key type. *parsed is set when a KeyDescription / FIC value parsed. */
-static int scan_modified(ct_norm *n, const cJSON *mps, int *parsed, const char **app_id,
-                         const char **end, const char **ktype)
+/* A modified property's value naming one id: a JSON string ("\"x\"") or an
+ * array holding one string ("[\"x\"]", as "Add application" writes AppId). */
+static const char *one_value(ct_norm *n, const char *v)
+{
+    if (v && v[0] == '[') {
+        cJSON *a = cJSON_Parse(v);
+        const char *r = NULL;
+        if (cJSON_IsArray(a) && cJSON_GetArraySize(a) == 1 && cJSON_IsString(a->child))
+            r = ct_norm_keepz(n, a->child->valuestring);
+        cJSON_Delete(a);
+        return r;
+    }
+    return ct_norm_ms_unquote(n, v);
+}
+
+static const cJSON *mods_of(const cJSON *t)
+{
+    const cJSON *m = ct_json_get(t, "modified_properties");
+    return m ? m : ct_json_get(t, "modifiedProperties");
+}
+
+/* The credential diffs, end date and key type of one target's modified
+ * properties. *parsed is set when a KeyDescription / FIC value parsed. */
+static int scan_modified(ct_norm *n, const cJSON *mps, int *parsed, const char **end,
+                         const char **ktype)
 {
     int added = 0;
     if (!cJSON_IsObject(mps) && !cJSON_IsArray(mps)) return 0;
@@ -63,10 +84,6 @@ static int scan_modified(ct_norm *n, const cJSON *mps, int *parsed, const char *
             int r = ct_norm_ms_fic_added(n, ov, nv);
             if (r >= 0) *parsed = 1;
             if (r > 0) added = 1;
-        } else if (!*app_id && !strcmp(name, "TargetId.ServicePrincipalNames")) {
-            *app_id = ct_norm_ms_first_spn(n, nv);
-        } else if (!*app_id && ct_strcaseeq(name, "AppId")) {
-            *app_id = ct_norm_ms_unquote(n, nv);
         } else if (!*end && (!strcmp(name, "KeyEndDate") || !strcmp(name, "EndDate") ||
                              !strcmp(name, "endDateTime"))) {
             *end = ct_norm_ms_unquote(n, nv);
@@ -75,6 +92,48 @@ static int scan_modified(ct_norm *n, const cJSON *mps, int *parsed, const char *
         }
     }
     return added;
+}
+
+/* The new value of the modified property called name (exactly), or NULL. */
+static const char *mod_value(const cJSON *mps, const char *name)
+{
+    if (!cJSON_IsObject(mps) && !cJSON_IsArray(mps)) return NULL;
+    for (const cJSON *m = mps->child; m; m = m->next) {
+        const char *k = str2(m, "display_name", "displayName");
+        if (k && !strcmp(k, name)) return str2(m, "new_value", "newValue");
+    }
+    return NULL;
+}
+
+static int is_app_type(const char *ty)
+{
+    return ty && (ct_strcaseeq(ty, "Application") || ct_strcaseeq(ty, "ServicePrincipal"));
+}
+
+/* The appId of the target `sel`, only where the record states it about that
+ * object (docs/CORRELATION.md, evidence): the target's own AppId (Add
+ * application), AppPrincipalId (Add service principal) or first
+ * ServicePrincipalNames entry; an Application.AppId beside an
+ * Application.ObjectID naming it (Add owner to application); or
+ * additionalDetails' AppId when the record has one application or service
+ * principal among its targets. */
+static const char *target_app_id(ct_norm *n, const cJSON *trs, const cJSON *sel, const cJSON *ad,
+                                 int napps)
+{
+    const cJSON *mps = mods_of(sel);
+    const char *r = one_value(n, mod_value(mps, "AppId"));
+    if (!r) r = one_value(n, mod_value(mps, "AppPrincipalId"));
+    if (!r) r = ct_norm_ms_first_spn(n, mod_value(mps, "TargetId.ServicePrincipalNames"));
+    if (r) return r;
+    const char *sid = ct_json_str(sel, "id");
+    if (sid && (cJSON_IsObject(trs) || cJSON_IsArray(trs)))
+        for (const cJSON *t = trs->child; t; t = t->next) {
+            const cJSON *tm = mods_of(t);
+            const char *oid = one_value(n, mod_value(tm, "Application.ObjectID"));
+            const char *aid = mod_value(tm, "Application.AppId");
+            if (aid && oid && ct_strcaseeq(oid, sid)) return one_value(n, aid);
+        }
+    return napps == 1 ? kv_lookup(ad, "AppId") : NULL;
 }
 
 void ct_extract_azure_audit(ct_norm *n)
@@ -86,6 +145,8 @@ void ct_extract_azure_audit(ct_norm *n)
     const char *rid = ct_json_str(P, "id");
     if (rid) f->record_id = rid;
     if (!f->outcome) f->outcome = ct_outcome_word(ct_json_str(P, "result"));
+    f->change_id = ct_json_str(d, "azure.correlation_id");
+    if (!f->change_id) f->change_id = str2(P, "correlation_id", "correlationId");
 
     /* actor */
     const cJSON *ib = ct_json_get(P, "initiated_by");
@@ -104,6 +165,7 @@ void ct_extract_azure_audit(ct_norm *n)
         const char *dn = str2(app, "displayName", "display_name");
         const char *ident = ct_json_str(d, "azure.auditlogs.identity");
         f->actor_id = spid ? spid : appid;
+        if (spid) f->actor_id2 = appid; /* the record states both: one identity */
         f->actor_name = dn ? dn : str2(app, "servicePrincipalName", "service_principal_name");
         int mi = (dn && ct_strcaseeq(dn, "Managed Service Identity")) ||
                  (ident && ct_strcaseeq(ident, "Managed Service Identity"));
@@ -116,35 +178,40 @@ void ct_extract_azure_audit(ct_norm *n)
 
     /* target: the first application or service principal among the target
      * resources (for "Add owner to application" resource 0 is the new owner,
-     * the application comes second), else the first resource */
+     * the application comes second), else the first resource. A user beside
+     * an application target is named, not targeted. */
     const cJSON *trs = ct_json_get(P, "target_resources");
-    const cJSON *t0 = ct_json_get(trs, "0");
+    const cJSON *t0 = ct_json_get(trs, "0"), *sel = NULL, *other = NULL;
+    int napps = 0;
     if (cJSON_IsObject(trs) || cJSON_IsArray(trs))
         for (const cJSON *t = trs->child; t; t = t->next) {
-            const char *ty = ct_json_str(t, "type");
-            if (ty && (ct_strcaseeq(ty, "Application") || ct_strcaseeq(ty, "ServicePrincipal"))) {
-                t0 = t;
-                break;
+            if (is_app_type(ct_json_str(t, "type"))) {
+                napps++;
+                if (!sel) sel = t;
+            } else if (!other && cJSON_IsObject(t)) {
+                other = t;
             }
         }
+    if (sel) t0 = sel;
     if (cJSON_IsObject(t0)) {
         f->target_id = ct_json_str(t0, "id");
         f->target_name = str2(t0, "display_name", "user_principal_name");
         f->target_type = ct_norm_ms_object_type(n, ct_json_str(t0, "type"));
+        if (sel) f->target_app_id = target_app_id(n, trs, sel, ad, napps);
     }
-    f->target_app_id = kv_lookup(ad, "AppId");
+    if (sel && other) {
+        f->named = str2(other, "user_principal_name", "userPrincipalName");
+        if (!f->named) f->named = str2(other, "display_name", "id");
+    }
 
     /* credentials: every target's modified properties, the first target first */
     int parsed = 0, added = 0;
-    const char *mod_app = NULL, *end = NULL, *ktype = NULL;
+    const char *end = NULL, *ktype = NULL;
     if (cJSON_IsObject(trs) || cJSON_IsArray(trs))
         for (const cJSON *t = trs->child; t; t = t->next) {
-            const cJSON *mps = ct_json_get(t, "modified_properties");
-            if (!mps) mps = ct_json_get(t, "modifiedProperties");
-            if (scan_modified(n, mps, &parsed, &mod_app, &end, &ktype)) added = 1;
+            if (scan_modified(n, mods_of(t), &parsed, &end, &ktype)) added = 1;
             if (added) break;
         }
-    if (!f->target_app_id) f->target_app_id = mod_app;
     if (added) {
         f->is_credential_add = 1;
     } else if (!parsed && action_is(n, "Add service principal credentials")) {
@@ -176,20 +243,19 @@ void ct_extract_azure_signin(ct_norm *n)
     if (sp) {
         int mi = cat && ct_strcaseeq(cat, "ManagedIdentitySignInLogs");
         f->actor_id = spid ? spid : app_id;
+        if (spid) f->actor_id2 = app_id; /* servicePrincipalId beside appId: one identity */
         f->actor_name = spn ? spn : ct_json_str(P, "app_display_name");
         f->actor_type = mi ? "managed_identity" : "service_principal";
-        f->target_id = spid;
-        f->target_name = f->actor_name;
-        f->target_type = f->actor_type;
     } else {
         f->actor_id = uid ? uid : upn;
         f->actor_name = upn ? upn : ct_json_str(P, "user_display_name");
         if (f->actor_id || f->actor_name) f->actor_type = "user";
-        f->target_id = app_id;
-        f->target_name = ct_json_str(P, "app_display_name");
-        if (app_id) f->target_type = "application";
+        /* the application signed in with is the client, not a target */
+        f->client_app = ct_json_str(P, "app_display_name");
+        if (!f->client_app) f->client_app = app_id;
     }
-    f->target_app_id = app_id;
+    f->resource = ct_json_str(P, "resource_display_name");
+    if (!f->resource) f->resource = ct_json_str(P, "resource_id");
     f->cred_used = ct_json_str(P, "service_principal_credential_key_id");
     f->actor_ip = str2(d, "source.ip", "source.address");
     f->actor_ua = ct_json_str(d, "user_agent.original");

@@ -85,9 +85,10 @@ cJSON *ct_fields_to_json(const ct_fields *f, const char *file, uint64_t line)
     add_str(o, "dataset", f->dataset);
     add_str(o, "action", f->action);
     add_str(o, "outcome", f->outcome);
-    const char *actor[] = {"id", f->actor_id, "name", f->actor_name, "type", f->actor_type,
-                           "ip", f->actor_ip, "user_agent", f->actor_ua};
-    const char *target[] = {"id", f->target_id, "name", f->target_name, "type", f->target_type};
+    const char *actor[] = {"id", f->actor_id, "alt_id", f->actor_id2, "name", f->actor_name,
+                           "type", f->actor_type, "ip", f->actor_ip, "user_agent", f->actor_ua};
+    const char *target[] = {"id", f->target_id, "alt_id", f->target_id2, "name", f->target_name,
+                            "type", f->target_type, "app_id", f->target_app_id};
     const char *cred[] = {"id", f->cred_id, "type", f->cred_type, "name", f->cred_name,
                           "end", f->cred_end};
     cJSON *e;
@@ -96,6 +97,10 @@ cJSON *ct_fields_to_json(const ct_fields *f, const char *file, uint64_t line)
     if (f->is_credential_add && (e = entity(cred, CT_ARRAY_LEN(cred))))
         cJSON_AddItemToObject(o, "credential", e);
     add_str(o, "credential_used", f->cred_used);
+    add_str(o, "client_app", f->client_app);
+    add_str(o, "resource", f->resource);
+    add_str(o, "named", f->named);
+    add_str(o, "change_id", f->change_id);
     if (file) {
         cJSON *src = cJSON_AddObjectToObject(o, "source");
         cJSON_AddStringToObject(src, "file", file);

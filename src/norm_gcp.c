@@ -120,6 +120,16 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     set_time(doc, "@timestamp", ct_json_str(rec, "timestamp"));
     ct_json_copy_str(doc, "cloud.project.id", rec, "resource.labels.project_id");
     ct_json_copy_str(doc, "cloud.instance.id", rec, "resource.labels.instance_id");
+    /* A service_account resource states its email and unique id together
+     * (evidence that they are one identity, docs/CORRELATION.md); Elastic's
+     * pipeline drops these labels, so they go straight to the fields. */
+    const char *rtype = ct_json_str(rec, "resource.type");
+    if (rtype && !strcmp(rtype, "service_account")) {
+        out->f.target_id = ct_norm_keepz(out, ct_json_str(rec, "resource.labels.email_id"));
+        out->f.target_id2 = ct_norm_keepz(out, ct_json_str(rec, "resource.labels.unique_id"));
+        if (!out->f.target_id) out->f.target_id = out->f.target_id2, out->f.target_id2 = NULL;
+        if (out->f.target_id) out->f.target_type = "service_account";
+    }
 
     /* authenticationInfo */
     ct_json_set_str(doc, "gcp.audit.authentication_info.authority_selector",
@@ -295,6 +305,14 @@ void ct_extract_gcp(ct_norm *n)
     int failed = outcome && !strcmp(outcome, "failure");
     const char *rname = ct_json_str(d, "gcp.audit.resource_name");
 
+    /* a call on a service account (by email or unique id) targets it */
+    if (!f->target_id) {
+        const char *sa = service_account_of(n, rname);
+        if (sa && strcmp(sa, "-")) {
+            f->target_id = sa;
+            f->target_type = "service_account";
+        }
+    }
     if (method_is(action, "CreateServiceAccountKey") || method_is(action, "UploadServiceAccountKey")) {
         const char *key_name = ct_json_str(d, "gcp.audit.response.name");
         const char *sa = service_account_of(n, key_name);
@@ -302,6 +320,10 @@ void ct_extract_gcp(ct_norm *n)
         if (!sa) sa = service_account_of(n, rname);
         if (sa && !strcmp(sa, "-")) sa = NULL;
         if (sa) {
+            /* the resource's unique id stays only when it is this account's */
+            if (f->target_id2 && !(f->target_id && ct_strcaseeq(f->target_id, sa)) &&
+                !ct_strcaseeq(f->target_id2, sa))
+                f->target_id2 = NULL;
             f->target_id = sa;
             f->target_name = sa;
             f->target_type = "service_account";
@@ -332,4 +354,7 @@ void ct_extract_gcp(ct_norm *n)
             f->cred_type = "ssh_key";
         }
     }
+    if (f->target_id && !f->target_name) f->target_name = f->target_id;
+    /* (no resource: resource names are mostly one per call, an object's
+     * path, and would fill the string pool; the record keeps them) */
 }

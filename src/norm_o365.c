@@ -380,6 +380,12 @@ void ct_extract_o365(ct_norm *n)
     if (adapp) f->target_app_id = ct_norm_keepz(n, adapp);
     cJSON_Delete(ad);
 
+    /* the id the Entra records of the same change carry (one change, one event) */
+    f->change_id = ct_json_stri(X, "correlationId");
+    const char *wl = ct_json_str(A, "Workload");
+    if (!f->change_id && wl && ct_strcaseeq(wl, "AzureActiveDirectory"))
+        f->change_id = ct_json_str(A, "InterSystemsId");
+
     /* target */
     const char *tcls = NULL, *tid = NULL, *tname = NULL;
     from_list(ct_json_get(A, "Target"), &tcls, &tid, NULL, &tname);
@@ -389,6 +395,18 @@ void ct_extract_o365(ct_norm *n)
     f->target_id = xtid ? xtid : tid;
     f->target_name = xtname ? xtname : tname;
     f->target_type = ct_norm_ms_object_type(n, tcls ? tcls : xtcls);
+
+    /* "Add owner to application": the application is in the modified
+     * properties, the new owner is the target list's user: named, not
+     * targeted (as in the Entra record) */
+    const char *aoid = ct_norm_ms_unquote(n, ct_json_str(M, "Application_ObjectID.NewValue"));
+    if (aoid) {
+        f->named = f->target_name ? f->target_name : f->target_id;
+        f->target_id = aoid;
+        f->target_name = ct_norm_ms_unquote(n, ct_json_str(M, "Application_DisplayName.NewValue"));
+        f->target_type = "application";
+        f->target_app_id = ct_norm_ms_unquote(n, ct_json_str(M, "Application_AppId.NewValue"));
+    }
 
     /* modified properties: credentials, app id */
     int parsed = 0, added = 0;

@@ -57,6 +57,12 @@ static const size_t ef_offset[CT_EF__COUNT] = {
     [CT_EF_CRED_END] = offsetof(ct_fields, cred_end),
     [CT_EF_CRED_USED] = offsetof(ct_fields, cred_used),
     [CT_EF_RECORD_ID] = offsetof(ct_fields, record_id),
+    [CT_EF_ACTOR_ID2] = offsetof(ct_fields, actor_id2),
+    [CT_EF_TARGET_ID2] = offsetof(ct_fields, target_id2),
+    [CT_EF_CLIENT_APP] = offsetof(ct_fields, client_app),
+    [CT_EF_RESOURCE] = offsetof(ct_fields, resource),
+    [CT_EF_NAMED] = offsetof(ct_fields, named),
+    [CT_EF_CHANGE_ID] = offsetof(ct_fields, change_id),
 };
 
 const char *ct_fields_get(const ct_fields *f, enum ct_ef k)

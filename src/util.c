@@ -185,6 +185,8 @@ int ct_time_parse(const char *s, size_t n, int64_t *ms_out)
         if (h > 24 || mi > 59 || sec > 60) return -1;
         if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
             i++;
+        } else if (n - i == 4 && s[i] == ' ' && ct_strncaseeq(s + i + 1, "UTC", 3)) {
+            i += 4; /* BigQuery's TIMESTAMP text: "2026-11-07 09:10:44.331779 UTC" */
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
             int oh, om = 0, sign = s[i] == '-' ? -1 : 1;
             if (digits(s, n, i + 1, 2, &oh)) return -1;

@@ -196,6 +196,16 @@ static void event_line(ui_text *t, size_t ev, size_t self)
     const char *out = ct_event_str(st, e, CT_EF_OUTCOME);
     if (out && strcmp(out, "success")) ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_ERR), " [%s]", out);
     if (e->flags & CT_EVF_CRED_ADD) ui_line_add(l, " +cred", UI_BOLD | UI_COLOR(UI_C_HIGH));
+    if (!target) { /* a sign-in: the application signed in with, or the resource reached */
+        const char *app = ct_event_str(st, e, CT_EF_CLIENT_APP), *res = ct_event_str(st, e, CT_EF_RESOURCE);
+        if (app || res) {
+            ui_line_add(l, app ? " via " : " to ", UI_DIM);
+            ui_line_add(l, app ? app : res, UI_DIM);
+        }
+    }
+    /* one change seen through several exports is one line */
+    size_t nsrc = ui.s.corr ? ct_changes_members(ct_corr_changes(ui.s.corr), ev, NULL, 0) : 1;
+    if (nsrc > 1) ui_line_addf(l, UI_DIM, " (%zu sources)", nsrc);
 }
 
 static void heading(ui_text *t, const char *fmt, size_t n)
@@ -299,13 +309,15 @@ static void build_corr(detail *d, int w)
     ui_text_line(t, 0, -1);
     ui_line_add(ui_text_line(t, 0, -1), " History", UI_BOLD | UI_COLOR(UI_C_HEAD));
     l = ui_text_line(t, 0, -1);
+    /* each change once, however many exports carry it */
     if (!r.prior_changes)
-        ui_line_add(l, "   first seen: no earlier credential addition to this target in the loaded data",
+        ui_line_add(l, "   first time: no earlier credential addition to this target by this actor",
                     UI_BOLD | UI_COLOR(UI_C_HIGH));
     else
-        ui_line_addf(l, 0, "   %zu prior change%s by %zu distinct actor%s%s", r.prior_changes,
-                     r.prior_changes == 1 ? "" : "s", r.distinct_actors, r.distinct_actors == 1 ? "" : "s",
-                     r.actor_changed_target_before ? "; this actor did it before" : "; never by this actor");
+        ui_line_addf(l, 0, "   %zu earlier change%s by this actor", r.prior_changes, r.prior_changes == 1 ? "" : "s");
+    l = ui_text_line(t, 0, -1);
+    ui_line_addf(l, 0, "   %zu distinct actor%s added credentials to this target", r.distinct_actors,
+                 r.distinct_actors == 1 ? "" : "s");
     /* related alerts */
     heading(t, " Related alerts (%zu)", r.nrelated);
     for (size_t i = 0; i < r.nrelated; i++) {

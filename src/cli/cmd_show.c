@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "guide.h"
 #include "sanitize.h"
-#include "session.h"
-
-#define GUIDE_WIDTH 80
+#include "show.h"
 
 /* ct_sbuf_detach re-initialises the buffer (allocating): free that too. */
 static char *take(ct_sbuf *b)
@@ -19,116 +16,6 @@ static char *take(ct_sbuf *b)
     char *s = ct_sbuf_detach(b);
     ct_sbuf_free(b);
     return s;
-}
-
-/* ---- guide values: a dotted path over the event's JSON, flat or nested ---- */
-
-typedef struct guide_ctx {
-    const cJSON *doc;
-    char **kept; /* strings handed out, freed at the end */
-    size_t nkept, cap;
-} guide_ctx;
-
-/* Each level may spell part of the path as one flat key ("event.action" inside
- * an object) or nest it; a numeric segment indexes an array. */
-static const cJSON *resolve(const cJSON *v, const char *path)
-{
-    if (!v) return NULL;
-    if (!*path) return v;
-    if (cJSON_IsArray(v)) {
-        char *end;
-        unsigned long idx = strtoul(path, &end, 10);
-        if (end == path || (*end && *end != '.')) return NULL;
-        const cJSON *item = cJSON_GetArrayItem(v, (int)idx);
-        return resolve(item, *end ? end + 1 : end);
-    }
-    if (!cJSON_IsObject(v)) return NULL;
-    /* the longest key that is a prefix of the path at a segment boundary wins */
-    const cJSON *best = NULL;
-    size_t best_len = 0;
-    for (const cJSON *c = v->child; c; c = c->next) {
-        if (!c->string) continue;
-        size_t l = strlen(c->string);
-        if (l <= best_len || strncmp(path, c->string, l) || (path[l] && path[l] != '.')) continue;
-        const cJSON *r = resolve(c, path[l] ? path + l + 1 : path + l);
-        if (r) {
-            best = r;
-            best_len = l;
-        }
-    }
-    return best;
-}
-
-static const char *keep(guide_ctx *g, char *s)
-{
-    if (g->nkept == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 16;
-        g->kept = ct_xrealloc(g->kept, g->cap * sizeof *g->kept);
-    }
-    return g->kept[g->nkept++] = s;
-}
-
-static void scalar_text(const cJSON *v, ct_sbuf *out)
-{
-    if (cJSON_IsString(v)) ct_sbuf_add(out, v->valuestring);
-    else if (cJSON_IsBool(v)) ct_sbuf_add(out, cJSON_IsTrue(v) ? "true" : "false");
-    else if (cJSON_IsNumber(v)) {
-        double d = v->valuedouble;
-        /* range first: casting 1e999 (inf) to long long is undefined behaviour */
-        if (d > -1e15 && d < 1e15 && d == (double)(long long)d) ct_sbuf_addf(out, "%lld", (long long)d);
-        else ct_sbuf_addf(out, "%g", d);
-    }
-}
-
-static const char *guide_lookup(void *vctx, const char *path)
-{
-    guide_ctx *g = vctx;
-    const cJSON *v = resolve(g->doc, path);
-    if (!v || cJSON_IsNull(v)) return NULL;
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    if (cJSON_IsArray(v)) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, v)
-        {
-            if (cJSON_IsObject(it) || cJSON_IsArray(it) || cJSON_IsNull(it)) continue;
-            if (b.len) ct_sbuf_add(&b, ", ");
-            scalar_text(it, &b);
-        }
-    } else if (cJSON_IsObject(v)) {
-        char *s = cJSON_PrintUnformatted(v);
-        if (s) ct_sbuf_add(&b, s);
-        free(s);
-    } else {
-        scalar_text(v, &b);
-    }
-    if (!b.len) {
-        ct_sbuf_free(&b);
-        return NULL;
-    }
-    return keep(g, take(&b));
-}
-
-/* The alert's guide filled with its event's values, as plain text. */
-static char *guide_text(const ct_session *s, const ct_alert *a)
-{
-    const char *md = a->rule ? a->rule->guide : NULL;
-    if (!md) return ct_xstrdup("");
-    cJSON *doc = ct_store_event_json(&s->store, a->event);
-    guide_ctx g = {doc, NULL, 0, 0};
-    char *filled = ct_guide_fill(md, guide_lookup, &g);
-    ct_sbuf out;
-    ct_sbuf_init(&out);
-    if (ct_guide_render_text(filled, GUIDE_WIDTH, &out) < 0) {
-        ct_sbuf_reset(&out);
-        ct_san_displayz(filled, CT_SAN_MULTILINE, &out); /* the Markdown as it is, made inert */
-        ct_sbuf_addc(&out, '\n');
-    }
-    free(filled);
-    for (size_t i = 0; i < g.nkept; i++) free(g.kept[i]);
-    free(g.kept);
-    cJSON_Delete(doc);
-    return take(&out);
 }
 
 /* ---- text ---- */
@@ -254,6 +141,12 @@ static void print_summary(const ct_session *s, const ct_alert *a)
         put_safe(app);
     }
     putchar('\n');
+    const char *named = evs(st, e, CT_EF_NAMED);
+    if (named) { /* the new owner of "Add owner to application" */
+        label("names");
+        put_safe(named);
+        fputs(" (named by the change, not its target)\n", stdout);
+    }
     label("credential");
     const char *cid = evs(st, e, CT_EF_CRED_ID), *ctype = evs(st, e, CT_EF_CRED_TYPE);
     const char *cname = evs(st, e, CT_EF_CRED_NAME), *cend = evs(st, e, CT_EF_CRED_END);
@@ -289,36 +182,74 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     label("record");
     put_safe(ct_event_file(st, &st->ev[e]));
     printf(":%u\n", (unsigned)st->ev[e].line);
+    /* the same change through other exports: counted and shown once */
+    size_t m[16];
+    size_t nm = s->corr ? ct_changes_members(ct_corr_changes(s->corr), e, m, 16) : 0;
+    if (nm > 1) {
+        label("also in");
+        for (size_t i = 0, k = 0; i < nm && i < 16; i++) {
+            if (m[i] == e) continue;
+            fputs(k++ ? ", " : "", stdout);
+            put_safe(ct_event_file(st, &st->ev[m[i]]));
+            printf(":%u", (unsigned)st->ev[m[i]].line);
+        }
+        putchar('\n');
+    }
 }
 
 /* Column layout of an event table: widths from the content, capped. */
-enum { COL_TIME, COL_ACTION, COL_ACTOR, COL_TARGET, COL_IP, COL_OUTCOME, NCOLS };
-static const char *const col_names[NCOLS] = {"TIME", "ACTION", "ACTOR", "TARGET", "IP", "OUTCOME"};
-static const int col_caps[NCOLS] = {24, 48, 36, 32, 39, 8};
+enum { COL_TIME, COL_ACTION, COL_ACTOR, COL_TARGET, COL_IP, COL_OUTCOME, COL_SOURCES, NCOLS };
+static const char *const col_names[NCOLS] = {"TIME", "ACTION", "ACTOR", "TARGET", "IP", "OUTCOME",
+                                             "SOURCES"};
+static const int col_caps[NCOLS] = {24, 48, 36, 32, 39, 8, 48};
 
-static void row_cells(const ct_store *st, size_t i, char *cells[NCOLS])
+/* What an event reached: its target, else (a sign-in) the application signed
+ * in with or the resource reached. */
+static char *target_cell(const ct_store *st, size_t i)
 {
+    const char *t = either(st, i, CT_EF_TARGET_NAME, CT_EF_TARGET_ID);
+    if (t) return safe(t);
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    const char *app = evs(st, i, CT_EF_CLIENT_APP), *res = evs(st, i, CT_EF_RESOURCE);
+    if (app || res) {
+        ct_sbuf_add(&b, app ? "via " : "to ");
+        ct_san_displayz(app ? app : res, 0, &b);
+    } else {
+        ct_sbuf_add(&b, "-");
+    }
+    return take(&b);
+}
+
+static void row_cells(const ct_session *s, size_t i, char *cells[NCOLS])
+{
+    const ct_store *st = &s->store;
     char t[32];
     ct_time_fmt(st->ev[i].ts, t);
     cells[COL_TIME] = safe(t);
     cells[COL_ACTION] = safe(evs(st, i, CT_EF_ACTION));
     cells[COL_ACTOR] = safe(either(st, i, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID));
-    cells[COL_TARGET] = safe(either(st, i, CT_EF_TARGET_NAME, CT_EF_TARGET_ID));
+    cells[COL_TARGET] = target_cell(st, i);
     cells[COL_IP] = safe(evs(st, i, CT_EF_ACTOR_IP));
     cells[COL_OUTCOME] = safe(evs(st, i, CT_EF_OUTCOME));
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_show_sources_text(s, i, &b); /* ASCII kind names */
+    cells[COL_SOURCES] = take(&b);
 }
 
-static void print_events(const ct_store *st, const size_t *v, size_t n, size_t self)
+static void print_events(const ct_session *s, const size_t *v, size_t n, size_t self)
 {
     if (!n) {
         printf("  (none)\n");
         return;
     }
     char *(*cells)[NCOLS] = ct_xmalloc(n * sizeof *cells);
-    int w[NCOLS];
+    int w[NCOLS], ncols = NCOLS - 1; /* SOURCES only when a change has several */
     for (int c = 0; c < NCOLS; c++) w[c] = (int)strlen(col_names[c]);
     for (size_t r = 0; r < n; r++) {
-        row_cells(st, v[r], cells[r]);
+        row_cells(s, v[r], cells[r]);
+        if (cells[r][COL_SOURCES][0]) ncols = NCOLS;
         for (int c = 0; c < NCOLS; c++) {
             int cw = ct_san_width(cells[r][c]);
             if (cw > w[c]) w[c] = cw < col_caps[c] ? cw : col_caps[c];
@@ -327,22 +258,27 @@ static void print_events(const ct_store *st, const size_t *v, size_t n, size_t s
     ct_sbuf cut;
     ct_sbuf_init(&cut);
     fputs("  ", stdout);
-    for (int c = 0; c < NCOLS; c++)
-        printf("%-*s%s", c == NCOLS - 1 ? 0 : w[c], col_names[c], c == NCOLS - 1 ? "\n" : "  ");
+    for (int c = 0; c < ncols; c++)
+        printf("%-*s%s", c == ncols - 1 ? 0 : w[c], col_names[c], c == ncols - 1 ? "\n" : "  ");
+    ct_sbuf line;
+    ct_sbuf_init(&line);
     for (size_t r = 0; r < n; r++) {
-        fputs(v[r] == self ? "> " : "  ", stdout);
+        ct_sbuf_reset(&line);
+        ct_sbuf_add(&line, v[r] == self ? "> " : "  ");
         for (int c = 0; c < NCOLS; c++) {
-            ct_sbuf_reset(&cut);
-            ct_san_truncate(cells[r][c], w[c], &cut);
-            if (c == NCOLS - 1) {
-                printf("%s\n", cut.buf);
-            } else {
+            if (c < ncols) {
+                ct_sbuf_reset(&cut);
+                ct_san_truncate(cells[r][c], w[c], &cut);
+                ct_sbuf_add(&line, cut.buf);
                 int pad = w[c] - ct_san_width(cut.buf);
-                printf("%s%*s  ", cut.buf, pad > 0 ? pad : 0, "");
+                if (c < ncols - 1) ct_sbuf_addf(&line, "%*s  ", pad > 0 ? pad : 0, "");
             }
             free(cells[r][c]);
         }
+        while (line.len && line.buf[line.len - 1] == ' ') line.buf[--line.len] = 0;
+        printf("%s\n", line.buf);
     }
+    ct_sbuf_free(&line);
     ct_sbuf_free(&cut);
     free(cells);
 }
@@ -376,19 +312,21 @@ static void print_usage(const ct_session *s, const ct_alert *a, const ct_corr_re
     if (!u->n) {
         char to[32];
         ct_time_fmt(r->window_to, to);
-        printf(": no use seen after the addition (through %s)\n", to);
+        printf(": no use seen in the window (through %s)\n", to);
         return;
     }
     char first[32];
     ct_time_fmt(u->first_use, first);
-    printf(": used %zu time%s after the addition, %zu failure%s\n", u->n, u->n == 1 ? "" : "s",
+    printf(": used %zu time%s in the window, %zu failure%s\n", u->n, u->n == 1 ? "" : "s",
            u->failures, u->failures == 1 ? "" : "s");
     printf("  first use   %s", first);
     if (a->ts != CT_TIME_NONE && u->first_use != CT_TIME_NONE) {
         int64_t d = (u->first_use - a->ts) / 1000;
-        if (d < 3600) printf(" (%lldm %llds after)", (long long)(d / 60), (long long)(d % 60));
-        else if (d < 86400) printf(" (%lldh %lldm after)", (long long)(d / 3600), (long long)(d % 3600 / 60));
-        else printf(" (%lldd %lldh after)", (long long)(d / 86400), (long long)(d % 86400 / 3600));
+        const char *when = d < 0 ? "before" : "after";
+        if (d < 0) d = -d;
+        if (d < 3600) printf(" (%lldm %llds %s)", (long long)(d / 60), (long long)(d % 60), when);
+        else if (d < 86400) printf(" (%lldh %lldm %s)", (long long)(d / 3600), (long long)(d % 3600 / 60), when);
+        else printf(" (%lldd %lldh %s)", (long long)(d / 86400), (long long)(d % 86400 / 3600), when);
     }
     putchar('\n');
     printf("  %zu address%s ", u->nips, u->nips == 1 ? "" : "es");
@@ -403,13 +341,13 @@ static void print_usage(const ct_session *s, const ct_alert *a, const ct_corr_re
         put_safe(u->user_agents[i]);
     }
     putchar('\n');
-    print_events(st, u->events, u->n, r->self_event);
+    print_events(s, u->events, u->n, r->self_event);
 }
 
 static void print_related(const ct_session *s, const ct_corr_result *r)
 {
-    char title[64];
-    snprintf(title, sizeof title, "Related alerts (%zu, same actor or target)", r->nrelated);
+    char title[96];
+    snprintf(title, sizeof title, "Related alerts (%zu: same actor or target, or the new credential)", r->nrelated);
     heading(title);
     if (!r->nrelated) {
         printf("  (none)\n");
@@ -430,7 +368,7 @@ static void print_related(const ct_session *s, const ct_corr_result *r)
 
 static void print_history(const ct_corr_result *r)
 {
-    heading("History (all loaded data)");
+    heading("History (all loaded data, each change once)");
     if (!r->actor_changed_target_before)
         printf("  first time this actor changed credentials of this target\n");
     else
@@ -442,7 +380,6 @@ static void print_history(const ct_corr_result *r)
 static void print_text(const ct_session *s, const ct_alert *a, const ct_corr_result *r,
                        const char *guide, int64_t window_ms)
 {
-    const ct_store *st = &s->store;
     char win[128], title[192];
     print_summary(s, a);
     heading("Investigation guide");
@@ -452,65 +389,17 @@ static void print_text(const ct_session *s, const ct_alert *a, const ct_corr_res
     snprintf(title, sizeof title, "Same target (%zu event%s; %s)", r->nsame_target,
              r->nsame_target == 1 ? "" : "s", win);
     heading(title);
-    print_events(st, r->same_target, r->nsame_target, r->self_event);
+    print_events(s, r->same_target, r->nsame_target, r->self_event);
     snprintf(title, sizeof title, "Same actor (%zu event%s; %s)", r->nsame_actor,
              r->nsame_actor == 1 ? "" : "s", win);
     heading(title);
-    print_events(st, r->same_actor, r->nsame_actor, r->self_event);
+    print_events(s, r->same_actor, r->nsame_actor, r->self_event);
     print_usage(s, a, r);
     print_related(s, r);
     print_history(r);
-}
-
-/* ---- JSON ---- */
-
-static cJSON *event_array(const ct_store *st, const size_t *v, size_t n)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON *doc = ct_store_event_json(st, v[i]);
-        cJSON_AddItemToArray(arr, doc ? doc : cJSON_CreateNull());
-    }
-    return arr;
-}
-
-static cJSON *string_array(char **v, size_t n)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
-    return arr;
-}
-
-static void print_json(const ct_session *s, const ct_alert *a, const ct_corr_result *r,
-                       const char *guide)
-{
-    const ct_store *st = &s->store;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "alert", ct_alert_json(st, a));
-    cJSON_AddStringToObject(o, "guide", guide);
-    cJSON_AddItemToObject(o, "same_target", event_array(st, r->same_target, r->nsame_target));
-    cJSON_AddItemToObject(o, "same_actor", event_array(st, r->same_actor, r->nsame_actor));
-    cJSON_AddItemToObject(o, "credential_usage", event_array(st, r->usage.events, r->usage.n));
-    cJSON *us = cJSON_AddObjectToObject(o, "usage_summary");
-    if (r->usage.first_use != CT_TIME_NONE) {
-        char t[32];
-        ct_time_fmt(r->usage.first_use, t);
-        cJSON_AddStringToObject(us, "first_use", t);
-    } else {
-        cJSON_AddNullToObject(us, "first_use");
-    }
-    cJSON_AddNumberToObject(us, "count", (double)r->usage.n);
-    cJSON_AddNumberToObject(us, "failures", (double)r->usage.failures);
-    cJSON_AddItemToObject(us, "ips", string_array(r->usage.ips, r->usage.nips));
-    cJSON_AddItemToObject(us, "user_agents", string_array(r->usage.user_agents, r->usage.nuas));
-    cJSON *rel = cJSON_AddArrayToObject(o, "related_alerts");
-    for (size_t i = 0; i < r->nrelated; i++)
-        cJSON_AddItemToArray(rel, ct_alert_json(st, &s->alerts.v[r->related_alerts[i]]));
-    cJSON *h = cJSON_AddObjectToObject(o, "history");
-    cJSON_AddBoolToObject(h, "actor_changed_target_before", r->actor_changed_target_before);
-    cJSON_AddNumberToObject(h, "distinct_actors", (double)r->distinct_actors);
-    ct_cli_print_json_line(o);
-    cJSON_Delete(o);
+    heading("Identities (the ids correlated as one, and the records that join them)");
+    ct_show_identity_text(s, "actor", r->actor);
+    ct_show_identity_text(s, "target", r->target);
 }
 
 /* ---- command ---- */
@@ -537,11 +426,14 @@ int ct_cmd_show(int argc, char **argv)
         else if (c == 'h') {
             printf("usage: credtriage show [--json] [--window DUR] [--repo DIR] ALERT_ID FILE...\n"
                    "One alert with its context: summary, the investigation guide filled with the\n"
-                   "alert's values, the events on the same target and by the same actor within the\n"
-                   "window, the use of the added credential, related alerts and history.\n"
+                   "alert's values, within the window: the same target (its changes, its own\n"
+                   "sign-ins and calls), the same actor, every use of the added credential, related\n"
+                   "alerts; the history; the ids correlated as one identity and the records that\n"
+                   "join them. A change exported several times is one line (docs/CORRELATION.md).\n"
                    "ALERT_ID is the id `scan` prints, or a unique prefix of it (4+ digits).\n"
                    "  --json         one JSON object: alert, guide, same_target, same_actor,\n"
-                   "                 credential_usage, usage_summary, related_alerts, history\n"
+                   "                 credential_usage, usage_summary, related_alerts, history,\n"
+                   "                 identities\n"
                    "  --window DUR   correlation window each side of the alert (30m, 1h, 3d, 2w;\n"
                    "                 default 7d)\n"
                    "  --repo DIR     the rules repo (default $CREDTRIAGE_REPO, else the default dir)\n");
@@ -594,8 +486,8 @@ int ct_cmd_show(int argc, char **argv)
         ct_session_close(&s);
         return CT_EXIT_FINDINGS;
     }
-    char *guide = guide_text(&s, a);
-    if (json) print_json(&s, a, &r, guide);
+    char *guide = ct_show_guide_text(&s, a);
+    if (json) ct_show_print_json(&s, a, &r, guide);
     else print_text(&s, a, &r, guide, s.window_ms);
     free(guide);
     ct_corr_result_free(&r);

@@ -1,7 +1,7 @@
 /* fuzz_input: bytes as a log file -> sniffing, decoding (gzip too), record
  * walking, normalization of every record kind, the store, the ECS rebuild,
- * `events --json` objects, and every shipped rule's KQL over the documents
- * (the scan path).
+ * `events --json` objects, every shipped rule's KQL over the documents (the
+ * scan path), and the correlation of the alerts (entities, changes, index).
  *
  * Input layout: byte 0 selects how the rest reaches ct_store_load:
  *   mode % 4 == 0: as it is (the fuzzer may still write a gzip header itself)
@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "alerts.h"
+#include "corr.h"
 #include "fuzz_common.h"
 #include "input.h"
 #include "norm.h"
@@ -44,6 +45,42 @@ static void gz_append(ct_sbuf *out, const uint8_t *d, size_t n)
     ct_sbuf_addn(out, buf, cap - z.avail_out);
     deflateEnd(&z);
     free(buf);
+}
+
+static int has(const size_t *v, size_t n, size_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x) return 1;
+    return 0;
+}
+
+/* The correlation of the first alerts: its lists hold the alert's own change,
+ * each event once, and the queue's count is their union. */
+static void correlate(const ct_store *st, const ct_alerts *al)
+{
+    ct_corr *c = ct_corr_build(st);
+    ct_corr_index_alerts(c, al);
+    for (size_t i = 0; i < al->n && i < 16; i++) {
+        ct_corr_result r;
+        FZ_CHECK(ct_corr_alert(c, &al->v[i], al, CT_CORR_DEFAULT_WINDOW, &r) == 0);
+        FZ_CHECK(has(r.same_target, r.nsame_target, r.self_event));
+        FZ_CHECK(has(r.same_actor, r.nsame_actor, r.self_event));
+        size_t n = 0, cap = r.nsame_target + r.nsame_actor + r.usage.n;
+        size_t *u = ct_xmalloc((cap ? cap : 1) * sizeof *u);
+        const size_t *l[3] = {r.same_target, r.same_actor, r.usage.events};
+        size_t ln[3] = {r.nsame_target, r.nsame_actor, r.usage.n};
+        for (int k = 0; k < 3; k++)
+            for (size_t j = 0; j < ln[k]; j++) {
+                FZ_CHECK(l[k][j] < st->nev);
+                FZ_CHECK(!has(l[k], j, l[k][j])); /* each once */
+                if (!has(u, n, l[k][j])) u[n++] = l[k][j];
+            }
+        FZ_CHECK(ct_corr_count(c, &al->v[i], CT_CORR_DEFAULT_WINDOW) == n);
+        free(u);
+        for (size_t j = 0; j < r.nrelated; j++) FZ_CHECK(r.related_alerts[j] != i && r.related_alerts[j] < al->n);
+        ct_corr_result_free(&r);
+    }
+    ct_corr_free(c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -111,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 cJSON *j = ct_alert_json(&st, &al.v[i]);
                 cJSON_Delete(j);
             }
+            correlate(&st, &al);
         }
         ct_alerts_free(&al);
     }

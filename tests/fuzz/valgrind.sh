@@ -33,6 +33,11 @@ run scan-samples "$BIN" scan --all $SAMPLES
 # shellcheck disable=SC2086
 run scan-json-samples "$BIN" scan --json $SAMPLES
 run events-samples "$BIN" events --json samples/entra-audit.ndjson samples/cloudtrail.json.gz
+# correlation: an imported Elastic alert (story 3) and a change exported four ways (story 1)
+# shellcheck disable=SC2086
+run show-samples "$BIN" show 486d7e1026454f68 $SAMPLES
+# shellcheck disable=SC2086
+run show-json-samples "$BIN" show --json 5b13199216650932 $SAMPLES
 if ls tests/fixtures/hostile/*.ndjson >/dev/null 2>&1; then
     run events-hostile "$BIN" events tests/fixtures/hostile/*.ndjson
     run scan-hostile "$BIN" scan --all tests/fixtures/hostile/*.ndjson

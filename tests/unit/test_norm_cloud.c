@@ -60,7 +60,8 @@ static void test_ct_create_access_key_other_user(void **st)
     STR(f->actor_ip, "198.51.100.23");
     STR(f->actor_ua, "aws-cli/2.15.0 Python/3.11");
     STR(f->target_name, "bob");
-    STR(f->target_id, "bob");
+    /* a user name means nothing without its account: bob of the account the call was made in */
+    STR(f->target_id, "arn:aws:iam::111122223333:user/bob");
     STR(f->target_type, "iam_user");
     assert_true(f->is_credential_add);
     STR(f->cred_id, "AKIAEXAMPLENEWKEY001");

@@ -218,9 +218,13 @@ static void check_sp_signin(const ct_norm *n)
     EQ(f->actor_id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
     EQ(f->actor_name, "payments-batch");
     EQ(f->actor_type, "service_principal");
-    EQ(f->target_id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
-    EQ(f->target_type, "service_principal");
-    EQ(f->target_app_id, "c3d4e5f6-a7b8-4c9d-8e0f-112233445566");
+    /* the appId beside the service principal's id: one identity, the actor;
+     * a sign-in has no target (the resource it reached is not one) */
+    EQ(f->actor_id2, "c3d4e5f6-a7b8-4c9d-8e0f-112233445566");
+    assert_null(f->target_id);
+    assert_null(f->target_type);
+    assert_null(f->target_app_id);
+    assert_null(f->client_app);
     EQ(f->cred_used, "22222222-aaaa-4bbb-8ccc-000000000002");
     EQ(DOC(n, "azure.signinlogs.category"), "ServicePrincipalSignInLogs");
     EQ(DOC(n, "azure.signinlogs.properties.service_principal_credential_key_id"),
@@ -248,6 +252,10 @@ static void test_diag_sp_signin(void **st)
     EQ(DOC(&n, "azure.signinlogs.result_type"), "0");
     EQ(DOC(&n, "geo.city_name"), "Amsterdam");
     EQ(DOC(&n, "geo.country_iso_code"), "NL");
+    /* ECS: a state is a region, never a country's name */
+    EQ(DOC(&n, "geo.region_name"), "Noord-Holland");
+    assert_null(ct_json_get(n.doc, "geo.country_name"));
+    EQ(n.f.resource, "Microsoft Graph");
     assert_null(ct_json_get(n.doc, "azure.signinlogs.properties.ip_address"));
     assert_null(ct_json_get(n.doc, "azure.signinlogs.properties.user_id"));
     ct_norm_free(&n);

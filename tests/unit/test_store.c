@@ -549,6 +549,12 @@ static void test_time_parse(void **state)
     assert_int_equal(ct_time_parse("2026-11-05T04:14:07+02:00", 25, &ms), 0);
     ct_time_fmt(ms, out);
     assert_string_equal(out, "2026-11-05T02:14:07.000Z");
+    /* BigQuery's TIMESTAMP as text (GCP audit logs exported to BigQuery) */
+    assert_int_equal(ct_time_parse("2026-11-07 09:10:44.331779 UTC", 30, &ms), 0);
+    ct_time_fmt(ms, out);
+    assert_string_equal(out, "2026-11-07T09:10:44.331Z");
+    assert_int_equal(ct_time_parse("2026-11-07 09:10:44 UTC ", 24, &ms), -1);
+    assert_int_equal(ct_time_parse("2026-11-07 09:10:44 CET", 23, &ms), -1);
     assert_int_equal(ct_time_parse("not a time", 10, &ms), -1);
     assert_int_equal(ct_time_parse("2026-13-01", 10, &ms), -1);
     int64_t d;
