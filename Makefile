@@ -88,7 +88,7 @@ test:
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory structure
 	@$(MAKE) --no-print-directory e2e
-	@$(MAKE) --no-print-directory world-check
+	@CHECK_SPEED=median $(MAKE) --no-print-directory world-check
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke valgrind
 
@@ -117,7 +117,8 @@ valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 # writes WORLD_N records into WORLD_DIR and judges $(BIN) against the exact
 # expected sets and show's time beside scan's (tests/world/README.md). Part of
 # `make test` at 200k records (about two minutes: 3 scans, then a scan and a
-# show per planted alert); WORLD_N=1000000 is the size the issue measures.
+# show per planted alert; there only the median show/scan ratio is judged,
+# CHECK_SPEED=median); WORLD_N=1000000 is the size the issue measures.
 WORLD_N    ?= 200000
 WORLD_DIR  ?= $(BUILD)/world
 $(BUILD)/tests/world: $(wildcard tests/world/*.c tests/world/*.h)

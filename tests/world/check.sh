@@ -12,7 +12,10 @@
 #    shown twice is a failure). The alert's actor and target must be one of
 #    the expected identity's ids.
 # 3. Each `show` must take at most CHECK_SHOW_RATIO (1.5) times `scan` on the
-#    same files: both load them, so the difference is the correlation.
+#    same files: both load them, so the difference is the correlation. With
+#    CHECK_SPEED=median (as make test runs it, on machines shared with other
+#    jobs) only the median ratio over all alerts must hold; a single alert over
+#    the limit is reported, not failed, since one spike of load decides it.
 #
 # Prints, per story and component, the missing, unexpected and duplicated ids
 # (counts and the first few), then a summary; exits 1 on any difference.
@@ -23,6 +26,8 @@ set -u
 BIN=${1:?usage: check.sh BIN DIR}
 DIR=${2:?usage: check.sh BIN DIR}
 RATIO=${CHECK_SHOW_RATIO:-1.5}
+SPEED=${CHECK_SPEED:-each}
+case $SPEED in each|median) ;; *) echo "check: CHECK_SPEED is each or median" >&2; exit 2 ;; esac
 FIRST=${CHECK_FIRST:-5}
 ONLY=${CHECK_ONLY:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -136,7 +141,8 @@ while [ $i -lt "$nalerts" ]; do
         continue
     fi
     echo "$story ($(jq -r .rule "$WORK/a.json")) alert $ids: show $ms ms, scan $sc ms$([ "$slow" = 1 ] && echo ": over ${RATIO}x  SLOW")"
-    [ "$slow" = 1 ] && fail=1
+    [ "$slow" = 1 ] && [ "$SPEED" = each ] && fail=1
+    [ "$SPEED" = median ] && slow=0 # judged on the median below
     jq -c -n --slurpfile show "$WORK/show.json" --slurpfile exp "$EXP" --slurpfile map "$WORK/map.json" \
         --arg key "$key" --arg story "$story" --argjson first "$FIRST" --argjson slow "$slow" '
       def rid: .event.id // .azure.auditlogs.properties.id // .azure.signinlogs.properties.id
@@ -185,7 +191,8 @@ if [ -s "$WORK/show_ms" ]; then
     awk '{ print $1 / $2, $1, $2 }' "$WORK/show_ms" | sort -n | awk -v r="$RATIO" '{ q[NR] = $1; s[NR] = $2; c[NR] = $3 } END {
         m = int((NR + 1) / 2)
         printf "  show/scan         median %.2fx, max %.2fx (show %d ms, scan %d ms) over %d alerts; limit %.1fx\n",
-            q[m], q[NR], s[NR], c[NR], NR, r }'
+            q[m], q[NR], s[NR], c[NR], NR, r
+        if (q[m] > r) exit 1 }' || { fail=1; echo "  show/scan median over the limit  FAIL"; }
 fi
 [ -n "${CHECK_RESULTS:-}" ] && cp "$WORK/results.ndjson" "$CHECK_RESULTS"
 if [ $fail -eq 0 ]; then
