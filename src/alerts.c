@@ -1,6 +1,8 @@
 /* alerts: the scan — rules over events, Elastic alert documents imported. */
 #include "alerts.h"
 
+#include "arena.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -100,7 +102,11 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
                            size_t *cap)
 {
     ct_norm n;
-    if (ct_store_norm(st, i, &n) < 0) return;
+    ct_arena_begin(); /* the tree is freed below; its strings are interned */
+    if (ct_store_norm(st, i, &n) < 0) {
+        ct_arena_end();
+        return;
+    }
     ct_pool *pool = (ct_pool *)&st->pool; /* interning is how strings outlive the norm */
     const ct_fields *f = &n.f;
     const ct_rule *r = ct_rules_find(rs, f->alert_rule_id);
@@ -134,6 +140,7 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
     }
     hex_id(h, x->id);
     ct_norm_free(&n);
+    ct_arena_end();
 }
 
 static int same_source(const ct_store *st, const ct_alert *a, const ct_alert *b)
@@ -210,6 +217,7 @@ static void *scan_range(void *arg)
             }
             if (!tried) {
                 tried = 1;
+                ct_arena_begin(); /* the rebuilt tree is dropped below */
                 doc = ct_store_event_json(st, i);
             }
             if (!doc) break;
@@ -226,6 +234,7 @@ static void *scan_range(void *arg)
             make_id(x, "rule", rule->rule_id, st, i);
         }
         cJSON_Delete(doc);
+        if (tried) ct_arena_end();
         free(raw);
     }
     return NULL;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "arena.h"
 #include "fastscan.h"
 
 static void seen_reserve(ct_store *st, size_t n)
@@ -139,7 +140,18 @@ static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, in
                          (kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
 }
 
+static void full_path_tree(worker *w, const ct_span *sp, const char *p);
+
+/* The record's cJSON trees live in this thread's arena (arena.h): nothing of
+ * them outlives the call, the event keeps interned copies. */
 static void full_path(worker *w, const ct_span *sp, const char *p)
+{
+    ct_arena_begin();
+    full_path_tree(w, sp, p);
+    ct_arena_end();
+}
+
+static void full_path_tree(worker *w, const ct_span *sp, const char *p)
 {
     /* the error position from the parse itself: cJSON_GetErrorPtr() is one
      * global, which another loading thread's parse may reset meanwhile */

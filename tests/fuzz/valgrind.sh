@@ -9,6 +9,9 @@ if ! command -v valgrind >/dev/null 2>&1; then
     echo "valgrind: not installed (make deps)" >&2; exit 1
 fi
 export TZ=UTC LC_ALL=C.UTF-8
+# plain malloc for cJSON: its per-record arena (src/arena.c) would hide a use
+# after free of a record's tree from memcheck
+export CT_ARENA=0
 unset CREDTRIAGE_REPO
 LOG=$(dirname "$BIN")/valgrind; mkdir -p "$LOG"
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
