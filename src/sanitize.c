@@ -1,8 +1,8 @@
 #include "sanitize.h"
+#include "sanitize_ucd.h"
 
 #include <stdint.h>
 #include <string.h>
-#include <wchar.h>
 
 /* Strict UTF-8 decoder (RFC 3629 / Unicode table 3-7): returns the sequence
  * length and stores the code point, or 0 when the bytes at s do not start a
@@ -36,21 +36,33 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-/* Valid code points that must not reach a terminal as themselves. */
-static int cp_is_dangerous(uint32_t cp)
+static int in_table(const ct_ucd_range *t, size_t n, uint32_t cp)
 {
-    if (cp >= 0x80 && cp <= 0x9F) return 1;            /* C1 controls */
-    if (cp < 0x00AD) return 0;
-    if (cp == 0x00AD || cp == 0x061C || cp == 0x180E) return 1;
-    if (cp >= 0x200B && cp <= 0x200F) return 1;        /* ZW space/joiners, LRM, RLM */
-    if (cp >= 0x2028 && cp <= 0x202E) return 1;        /* LS, PS, LRE..RLO */
-    if (cp >= 0x2060 && cp <= 0x2064) return 1;        /* WJ, invisible operators */
-    if (cp >= 0x2066 && cp <= 0x206F) return 1;        /* isolates, deprecated format */
-    if (cp == 0xFEFF) return 1;                        /* BOM / ZWNBSP */
-    if (cp >= 0xFFF9 && cp <= 0xFFFB) return 1;        /* interlinear annotation */
-    if (cp >= 0xE0000 && cp <= 0xE007F) return 1;      /* tag characters */
+    size_t lo = 0, hi = n;
+    if (n == 0 || cp < t[0].lo || cp > t[n - 1].hi) return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < t[mid].lo) hi = mid;
+        else if (cp > t[mid].hi) lo = mid + 1;
+        else return 1;
+    }
     return 0;
 }
+
+/* Valid code points that must not reach a terminal as themselves: the table
+ * generated from the UCD (scripts/gen_unicode.sh: controls, format characters,
+ * default-ignorables, bidi controls, private use, unassigned, noncharacters). */
+static int cp_is_dangerous(uint32_t cp)
+{
+    if (cp < 0x7F) return cp < 0x20;
+    return in_table(ct_ucd_escape, CT_UCD_ESCAPE_N, cp);
+}
+
+/* An emoji variation sequence starting at p (n bytes): a base listed in
+ * emoji-variation-sequences.txt followed by U+FE0E (text) or U+FE0F (emoji
+ * presentation). Returns the sequence's length in bytes (0: none) and its
+ * columns in *w: 2 with U+FE0F, the base's own width with U+FE0E. */
+static size_t emoji_vs(const unsigned char *p, size_t n, uint32_t base, size_t blen, int *w);
 
 static const char hexd[] = "0123456789abcdef";
 
@@ -60,18 +72,33 @@ static void add_hex_byte(ct_sbuf *out, unsigned char c)
     ct_sbuf_addn(out, e, 4);
 }
 
+/* Columns of one code point as a wcwidth() built on the same UCD draws it
+ * (combining marks 0, East Asian wide/full-width and emoji presentation 2).
+ * Controls and other escaped code points count 1: they never reach a terminal
+ * raw, and callers measuring raw text must not see negative widths. */
 static int cp_width(uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7F) return 1;
-    if (cp < 0x7F) return 1;
-    int w = wcwidth((wchar_t)cp);
-    return w < 0 ? 1 : w;
+    if (cp < 0x300) return 1;
+    if (in_table(ct_ucd_zero, CT_UCD_ZERO_N, cp)) return 0;
+    if (in_table(ct_ucd_wide, CT_UCD_WIDE_N, cp)) return 2;
+    return 1;
+}
+
+static size_t emoji_vs(const unsigned char *p, size_t n, uint32_t base, size_t blen, int *w)
+{
+    uint32_t vs;
+    if (base < 0xA9 || n < blen + 3 || p[blen] != 0xEF || p[blen + 1] != 0xB8) return 0;
+    if (p[blen + 2] != 0x8E && p[blen + 2] != 0x8F) return 0;
+    if (!in_table(ct_ucd_vs_base, CT_UCD_VS_BASE_N, base)) return 0;
+    vs = p[blen + 2] == 0x8F ? 0xFE0F : 0xFE0E;
+    *w = vs == 0xFE0F ? 2 : cp_width(base);
+    return blen + 3;
 }
 
 void ct_san_display(const char *s, size_t n, int flags, ct_sbuf *out)
 {
     const unsigned char *p = (const unsigned char *)s;
-    int multi = flags & CT_SAN_MULTILINE;
+    int multi = flags & CT_SAN_MULTILINE, ascii = flags & CT_SAN_ASCII;
     size_t col = 0; /* column in the current output line, for tab stops */
     size_t i = 0;
     if (!s) return;
@@ -102,12 +129,17 @@ void ct_san_display(const char *s, size_t n, int flags, ct_sbuf *out)
             continue;
         }
         uint32_t cp;
-        size_t len = utf8_decode(p + i, n - i, &cp);
+        int vw;
+        size_t len = utf8_decode(p + i, n - i, &cp), vlen;
         if (len == 0) {
             add_hex_byte(out, c);
             col += 4;
             i++;
-        } else if (cp_is_dangerous(cp)) {
+        } else if (!ascii && (vlen = emoji_vs(p + i, n - i, cp, len, &vw)) > 0) {
+            ct_sbuf_addn(out, s + i, vlen); /* an emoji and its presentation selector */
+            col += (size_t)vw;
+            i += vlen;
+        } else if (cp_is_dangerous(cp) || (ascii && cp >= 0x80)) {
             size_t before = out->len;
             ct_sbuf_addf(out, "<U+%04X>", (unsigned)cp);
             col += out->len - before;
@@ -148,6 +180,9 @@ int ct_san_cpwidth(const char *s, size_t n, size_t *len)
     if (n == 0) { *len = 0; return 0; }
     size_t l = utf8_decode((const unsigned char *)s, n, &cp);
     if (l == 0) { *len = 1; return 1; }
+    int vw;
+    size_t vlen = emoji_vs((const unsigned char *)s, n, cp, l, &vw);
+    if (vlen) { *len = vlen; return vw; }
     *len = l;
     return cp_width(cp);
 }
@@ -200,7 +235,12 @@ void ct_san_line(const char *s, int cols, ct_sbuf *out)
     ct_sbuf_free(&c);
 }
 
-void ct_san_json_text(const char *json, size_t n, ct_sbuf *out)
+int ct_san_cp_escaped(uint32_t cp)
+{
+    return cp_is_dangerous(cp);
+}
+
+void ct_san_json_text(const char *json, size_t n, int flags, ct_sbuf *out)
 {
     const unsigned char *p = (const unsigned char *)json;
     size_t i = 0;
@@ -220,7 +260,7 @@ void ct_san_json_text(const char *json, size_t n, ct_sbuf *out)
         } else if (len == 0) {
             ct_sbuf_add(out, "\\ufffd");
             len = 1;
-        } else if (cp_is_dangerous(cp)) {
+        } else if (cp_is_dangerous(cp) || (flags & CT_SAN_ASCII)) {
             if (cp > 0xFFFF) {
                 uint32_t v = cp - 0x10000;
                 ct_sbuf_addf(out, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),

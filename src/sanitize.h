@@ -10,13 +10,20 @@
  *     overlong form, UTF-16 surrogate, > U+10FFFF): "\xNN" for each byte that
  *     cannot start a valid sequence; decoding resynchronises on the next byte.
  *   - Dangerous but valid code points: "<U+XXXX>" (upper-case hex, at least 4
- *     digits): C1 controls U+0080-U+009F, bidi controls (U+061C, U+200E, U+200F,
- *     U+202A-U+202E, U+2066-U+2069), invisible / zero-width (U+00AD, U+180E,
- *     U+200B-U+200D, U+2060-U+2064, U+206A-U+206F, U+FEFF, U+FFF9-U+FFFB, the
- *     tag characters U+E0000-U+E007F) and U+2028 / U+2029.
+ *     digits). The set is generated from the Unicode Character Database
+ *     (scripts/gen_unicode.sh -> sanitize_ucd.h): general categories Cc (C1
+ *     U+0080-U+009F), Cf (bidi controls, zero-width characters, U+0600-U+0605,
+ *     U+06DD, U+070F, U+FEFF, tags...), Zl/Zp (U+2028/9), Co (private use), Cn
+ *     (unassigned, noncharacters such as U+FFFF) and every
+ *     Default_Ignorable_Code_Point (U+00AD, U+034F, U+115F, U+1160, U+17B4/5,
+ *     U+180B-U+180F, U+3164, U+FFA0, variation selectors...). One exception:
+ *     U+FE0E / U+FE0F right after the base of an emoji variation sequence
+ *     (U+2764 U+FE0F, a red heart) is kept: it is the emoji, drawn 2 columns.
  *   - Everything else that is valid UTF-8 is copied unchanged. A backslash in the
  *     input is NOT doubled, so literal text "\x1b" and an escaped ESC look the
  *     same; both are inert, which is the point.
+ * With CT_SAN_ASCII every non-ASCII code point is escaped too ("<U+00DB>"),
+ * for a terminal whose charset is not UTF-8.
  * The output never holds a byte < 0x20 (except '\n' with CT_SAN_MULTILINE),
  * 0x7f, or a C1 code point, and is always valid UTF-8. Linear time.
  *
@@ -24,9 +31,13 @@
 #ifndef CT_SANITIZE_H
 #define CT_SANITIZE_H
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
-enum { CT_SAN_MULTILINE = 1 }; /* keep \n (and turn \t into spaces) */
+enum {
+    CT_SAN_MULTILINE = 1, /* keep \n (and turn \t into spaces) */
+    CT_SAN_ASCII = 2      /* escape every non-ASCII code point: output is ASCII */
+};
 
 void ct_san_display(const char *s, size_t n, int flags, ct_sbuf *out);
 void ct_san_displayz(const char *s, int flags, ct_sbuf *out); /* NULL -> "" */
@@ -38,8 +49,11 @@ void ct_san_displayz(const char *s, int flags, ct_sbuf *out); /* NULL -> "" */
 #define CT_SAN_FILENAME_MAX 100
 void ct_san_filename(const char *s, ct_sbuf *out);
 
-/* Terminal columns of sanitized UTF-8: wcwidth() per code point, -1 counted as
- * 1, each invalid byte as 1. Needs a UTF-8 LC_CTYPE for non-ASCII widths. */
+/* Terminal columns of sanitized UTF-8, from the same UCD tables whatever the
+ * locale: 0 for combining marks (Mn, Me) and format characters, 2 for East
+ * Asian wide/full-width and Emoji_Presentation code points and for an emoji
+ * variation base followed by U+FE0F, else 1; each invalid byte 1. Compatible
+ * with glibc's wcwidth() (built from the same data) but for the emoji rule. */
 int ct_san_width(const char *s);
 /* Copy s cut to at most `cols` columns; when cut, "~" is appended and counts
  * in the budget. Zero-width code points following the last kept one are kept.
@@ -62,7 +76,13 @@ int ct_san_cpwidth(const char *s, size_t n, size_t *len);
  * escapes C0 inside strings) as \u00XX; and each byte of invalid UTF-8 as
  * \ufffd (JSON cannot hold a raw byte; a lone 0x9b is an 8-bit CSI). The
  * result parses to the same strings (but for invalid UTF-8) and is valid
- * UTF-8 without any control or format character. Appends to out. */
-void ct_san_json_text(const char *json, size_t n, ct_sbuf *out);
+ * UTF-8 without any control or format character. With CT_SAN_ASCII every
+ * non-ASCII code point is written \uXXXX too (the output is ASCII). Appends to
+ * out. */
+void ct_san_json_text(const char *json, size_t n, int flags, ct_sbuf *out);
+
+/* Is the code point one ct_san_display escapes (outside an emoji variation
+ * sequence)? For code that builds its own escapes (json.c). */
+int ct_san_cp_escaped(uint32_t cp);
 
 #endif

@@ -64,7 +64,7 @@ void ct_cli_print_json_line(const cJSON *v)
          * zero-width characters raw: escape them as \uXXXX (hostile logs). */
         ct_sbuf b;
         ct_sbuf_init(&b);
-        ct_san_json_text(s, strlen(s), &b);
+        ct_san_json_text(s, strlen(s), 0, &b);
         fwrite(b.buf, 1, b.len, stdout);
         putchar('\n');
         ct_sbuf_free(&b);

@@ -23,7 +23,7 @@ static void put_json(const cJSON *v, ct_sbuf *out)
         ct_sbuf_add(out, "null");
         return;
     }
-    ct_san_json_text(p, strlen(p), out);
+    ct_san_json_text(p, strlen(p), 0, out);
     free(p);
 }
 

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *txt = cJSON_PrintUnformatted(o);
     ct_sbuf out;
     ct_sbuf_init(&out);
-    ct_san_json_text(txt, strlen(txt), &out);
+    ct_san_json_text(txt, strlen(txt), 0, &out);
     /* no raw C0/DEL/C1/bidi/zero-width, valid UTF-8 */
     ct_sbuf disp;
     ct_sbuf_init(&disp);

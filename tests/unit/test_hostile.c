@@ -121,7 +121,7 @@ static void test_display_and_json_inert(void **state)
             char *txt = cJSON_PrintUnformatted(j);
             ct_sbuf b;
             ct_sbuf_init(&b);
-            ct_san_json_text(txt, strlen(txt), &b);
+            ct_san_json_text(txt, strlen(txt), 0, &b);
             assert_inert(b.buf, b.len, 0);
             cJSON *back = cJSON_Parse(b.buf);
             assert_non_null(back);
@@ -270,14 +270,14 @@ static void test_json_text_escapes(void **state)
     char *txt = cJSON_PrintUnformatted(o);
     ct_sbuf b;
     ct_sbuf_init(&b);
-    ct_san_json_text(txt, strlen(txt), &b);
+    ct_san_json_text(txt, strlen(txt), 0, &b);
     assert_string_equal(b.buf, "{\"k\":\"a\\u009bb\\u202ec\\u200bd\\u007fe\\udb40\\udc01f\\u001b\"}");
     cJSON *back = cJSON_Parse(b.buf);
     assert_string_equal(cJSON_GetObjectItem(back, "k")->valuestring,
                         "a\xc2\x9b" "b\xe2\x80\xae" "c\xe2\x80\x8b" "d\x7f" "e\xf3\xa0\x80\x81" "f\x1b");
     cJSON_Delete(back);
     ct_sbuf_reset(&b);
-    ct_san_json_text("\"\xff\xc0\xaf\"", 5, &b); /* invalid UTF-8: U+FFFD per byte */
+    ct_san_json_text("\"\xff\xc0\xaf\"", 5, 0, &b); /* invalid UTF-8: U+FFFD per byte */
     assert_string_equal(b.buf, "\"\\ufffd\\ufffd\\ufffd\"");
     ct_sbuf_free(&b);
     free(txt);

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <gnu/libc-version.h>
 #include <locale.h>
+#include <stdio.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,6 +122,95 @@ static void test_bidi_invisible(void **st)
     CHECK("\xe2\x80\x90\xe2\x80\x94", 0, "\xe2\x80\x90\xe2\x80\x94");
 }
 
+/* UTF-8 of one code point */
+static size_t enc(uint32_t cp, char *b)
+{
+    if (cp < 0x80) { b[0] = (char)cp; return 1; }
+    if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | ((cp >> 6) & 63));
+        b[2] = (char)(0x80 | (cp & 63)); return 3;
+    }
+    b[0] = (char)(0xF0 | cp >> 18); b[1] = (char)(0x80 | ((cp >> 12) & 63));
+    b[2] = (char)(0x80 | ((cp >> 6) & 63)); b[3] = (char)(0x80 | (cp & 63));
+    return 4;
+}
+
+/* The set generated from the UCD (src/sanitize_ucd.h): every code point the
+ * issue lists, and one of each class, comes out as exactly "<U+XXXX>" between
+ * two letters; their visible neighbours stay. */
+static void test_ucd_escaped(void **st)
+{
+    (void)st;
+    static const uint32_t esc[] = {
+        0x0080, 0x0085, 0x009B, 0x009F,                 /* C1 */
+        0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5,
+        0x180B, 0x180C, 0x180D, 0x180E, 0x180F,
+        0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x070F, 0x08E2,
+        0x110BD, 0x110CD, 0x13430, 0x1BCA0, 0x1D173,    /* format characters */
+        0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202E, 0x2060, 0x2064,
+        0x2065, 0x2066, 0x2069, 0x206F, 0xFEFF, 0xFFF0, 0xFFF9, 0xFFFB,
+        0xFE00, 0xFE0E, 0xFE0F, 0xE0100, 0xE01EF,       /* variation selectors */
+        0xE0000, 0xE0001, 0xE0020, 0xE0041, 0xE007F, 0xE0FFF, /* tags, reserved DI */
+        0x2028, 0x2029,                                  /* Zl, Zp */
+        0xE000, 0xF8FF, 0xF0000, 0x10FFFD,               /* private use */
+        0x0378, 0x0530, 0x2FFFF, 0x50000,                /* unassigned */
+        0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF, /* noncharacters */
+    };
+    for (size_t k = 0; k < sizeof esc / sizeof esc[0]; k++) {
+        char in[8] = "a";
+        size_t n = 1 + enc(esc[k], in + 1);
+        in[n++] = 'b';
+        char want[32];
+        snprintf(want, sizeof want, "a<U+%04X>b", (unsigned)esc[k]);
+        char *o = disp(in, n, 0);
+        assert_string_equal(o, want);
+        free(o);
+        assert_int_equal(ct_san_cp_escaped(esc[k]), 1);
+    }
+    static const uint32_t keep[] = {
+        0x00A0, 0x00E9, 0x0301, 0x0627, 0x05D0, 0x0915, 0x094D, 0x1100, 0x1161,
+        0x3000, 0x4E2D, 0xAC00, 0xFF21, 0x2764, 0x1F511, 0x1F1E6, 0x20000, 0x1F3FB,
+    };
+    for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+        char in[8] = { 0 };
+        size_t n = enc(keep[k], in);
+        char *o = disp(in, n, 0);
+        assert_string_equal(o, in);
+        free(o);
+        assert_int_equal(ct_san_cp_escaped(keep[k]), 0);
+    }
+    /* pay<CGJ>roll no longer looks like payroll */
+    CHECK("pay\xcd\x8froll", 0, "pay<U+034F>roll");
+    /* emoji presentation selector: kept after an emoji base, escaped elsewhere */
+    CHECK("\xe2\x9d\xa4\xef\xb8\x8f", 0, "\xe2\x9d\xa4\xef\xb8\x8f");   /* red heart */
+    CHECK("\xe2\x9d\xa4\xef\xb8\x8e", 0, "\xe2\x9d\xa4\xef\xb8\x8e");   /* text style */
+    CHECK("adm\xef\xb8\x8fin", 0, "adm<U+FE0F>in");
+    CHECK("1\xef\xb8\x8f", 0, "1<U+FE0F>");                                  /* ASCII base */
+    CHECK("\xe2\x9d\xa4\xef\xb8\x8f\xef\xb8\x8f", 0, "\xe2\x9d\xa4\xef\xb8\x8f<U+FE0F>");
+    CHECK("\xe4\xb8\xad\xef\xb8\x8f", 0, "\xe4\xb8\xad<U+FE0F>");          /* not a base */
+    CHECK("\xe2\x9d\xa4\xe2\x80\x8d\xf0\x9f\x94\xa5", 0, "\xe2\x9d\xa4<U+200D>\xf0\x9f\x94\xa5");
+}
+
+/* CT_SAN_ASCII (a terminal whose charset is not UTF-8): valid UTF-8 such as
+ * U+00DB (bytes C3 9B, 0x9B being an 8-bit CSI there) is escaped whole. */
+static void test_ascii(void **st)
+{
+    (void)st;
+    CHECK("\xc3\x9b" "2J", CT_SAN_ASCII, "<U+00DB>2J");
+    CHECK("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x94\x91", CT_SAN_ASCII, "caf<U+00E9> <U+4E2D> <U+1F511>");
+    CHECK("\xe2\x9d\xa4\xef\xb8\x8f", CT_SAN_ASCII, "<U+2764><U+FE0F>");
+    CHECK("a\x1b\x9b\xc2\x9b\n", CT_SAN_ASCII | CT_SAN_MULTILINE, "a\\x1b\\x9b<U+009B>\n");
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_json_text("\"\xc3\x9b\xf0\x9f\x94\x91\xe2\x80\xae\"", 11, CT_SAN_ASCII, &b);
+    assert_string_equal(b.buf, "\"\\u00db\\ud83d\\udd11\\u202e\"");
+    ct_sbuf_reset(&b);
+    ct_san_json_text("\"\xc3\x9b\xe2\x80\xae\xcd\x8f\xef\xb8\x8f\"", 12, 0, &b);
+    assert_string_equal(b.buf, "\"\xc3\x9b\\u202e\\u034f\\ufe0f\"");
+    ct_sbuf_free(&b);
+}
+
 static void test_invalid_utf8(void **st)
 {
     (void)st;
@@ -132,8 +224,8 @@ static void test_invalid_utf8(void **st)
     CHECK("\xe4\xb8" "a", 0, "\\xe4\\xb8a");            /* truncated, resync */
     CHECK("\xe4\xb8", 0, "\\xe4\\xb8");                 /* truncated at end */
     CHECK("\xc3" "\x1b", 0, "\\xc3\\x1b");
-    CHECK("\xef\xbf\xbf", 0, "\xef\xbf\xbf");           /* U+FFFF is well-formed */
-    CHECK("\xf4\x8f\xbf\xbf", 0, "\xf4\x8f\xbf\xbf");   /* U+10FFFF */
+    CHECK("\xef\xbf\xbf", 0, "<U+FFFF>");                 /* well-formed, a noncharacter */
+    CHECK("\xf4\x8f\xbf\xbf", 0, "<U+10FFFF>");          /* well-formed, a noncharacter */
 }
 
 static void test_large_linear(void **st)
@@ -220,6 +312,41 @@ static void test_width(void **st)
     assert_int_equal(len, 3);
     assert_int_equal(ct_san_cpwidth("\xe4\xb8", 2, &len), 1);
     assert_int_equal(len, 1);
+    /* emoji: presentation by default 2; a text-default base is 1, 2 with VS16
+     * (one unit: the selector is never split from its base) */
+    assert_int_equal(ct_san_width("\xf0\x9f\x94\x91"), 2);                  /* U+1F511 */
+    assert_int_equal(ct_san_width("\xe2\x9d\xa4"), 1);                      /* U+2764 */
+    assert_int_equal(ct_san_width("\xe2\x9d\xa4\xef\xb8\x8f"), 2);
+    assert_int_equal(ct_san_width("\xe2\x9d\xa4\xef\xb8\x8e"), 1);
+    assert_int_equal(ct_san_cpwidth("\xe2\x9d\xa4\xef\xb8\x8fx", 7, &len), 2);
+    assert_int_equal(len, 6);
+    assert_int_equal(ct_san_width("\xe2\x8c\x9a\xef\xb8\x8f"), 2);          /* U+231A W */
+    assert_int_equal(ct_san_width("\xf0\x9f\x87\xab\xf0\x9f\x87\xb7"), 2);  /* a flag */
+    assert_int_equal(ct_san_width("\xe1\x84\x80\xe1\x85\xa1"), 2);          /* jamo L+V */
+    assert_int_equal(ct_san_width("\xe0\xa4\x95\xe0\xa5\x8d"), 1);          /* virama Mn */
+    assert_int_equal(ct_san_width("\xef\xbc\xa1\xe3\x80\x80"), 4);          /* fullwidth A, U+3000 */
+    assert_int_equal(ct_san_width("\xe2\x80\x8b"), 0);                      /* ZWSP, measured raw */
+}
+
+/* Widths agree with glibc's wcwidth() (C.UTF-8, built from the same UCD) on
+ * every code point the sanitizer leaves raw; only checked on the glibc the
+ * tables were matched with (2.36, Debian 12). */
+static void test_width_glibc(void **st)
+{
+    (void)st;
+    if (strcmp(gnu_get_libc_version(), "2.36") != 0) skip();
+    long compared = 0, differ = 0;
+    for (uint32_t cp = 0x20; cp < 0x110000; cp++) {
+        if ((cp >= 0xD800 && cp < 0xE000) || ct_san_cp_escaped(cp)) continue;
+        int g = wcwidth((wchar_t)cp);
+        if (g < 0) continue; /* unknown to this glibc: newer than its data */
+        char b[4];
+        size_t n = enc(cp, b), len;
+        compared++;
+        if (ct_san_cpwidth(b, n, &len) != g) differ++;
+    }
+    assert_int_equal(differ, 0);
+    assert_true(compared > 140000);
 }
 
 static void test_truncate(void **st)
@@ -250,6 +377,13 @@ static void test_truncate(void **st)
     t = trunc_s("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2);
     assert_string_equal(t, "e\xcc\x81~");
     free(t);
+    /* an emoji with VS16 is 2 columns and is cut whole */
+    t = trunc_s("\xe2\x9d\xa4\xef\xb8\x8f" "\xe2\x9d\xa4\xef\xb8\x8f" "ab", 4);
+    assert_string_equal(t, "\xe2\x9d\xa4\xef\xb8\x8f~");
+    free(t);
+    t = trunc_s("\xe2\x9d\xa4\xef\xb8\x8f" "\xe2\x9d\xa4\xef\xb8\x8f" "ab", 5);
+    assert_string_equal(t, "\xe2\x9d\xa4\xef\xb8\x8f" "\xe2\x9d\xa4\xef\xb8\x8f~");
+    free(t);
     /* appends */
     ct_sbuf b;
     ct_sbuf_init(&b);
@@ -268,10 +402,13 @@ int main(void)
         cmocka_unit_test(test_c0_cr_bs_del),
         cmocka_unit_test(test_nul),
         cmocka_unit_test(test_bidi_invisible),
+        cmocka_unit_test(test_ucd_escaped),
+        cmocka_unit_test(test_ascii),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_large_linear),
         cmocka_unit_test(test_filename),
         cmocka_unit_test(test_width),
+        cmocka_unit_test(test_width_glibc),
         cmocka_unit_test(test_truncate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
