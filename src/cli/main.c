@@ -14,6 +14,7 @@ const ct_cmd ct_cmds[] = {
     {"scan", ct_cmd_scan, "[--json] [--all] FILE...", "run the rules: list alerts and their status"},
     {"query", ct_cmd_query, "[--explain] 'KQL' FILE...", "events matching a KQL query (NDJSON)"},
     {"rules", ct_cmd_rules, "list|export|import [FILE]", "the rule pack; Kibana import/export"},
+    {"incidents", ct_cmd_incidents, "[--json] [--all] FILE...", "related alerts as incidents, ranked by evidence"},
     {"show", ct_cmd_show, "[--json] [--window DUR] ALERT_ID FILE...", "one alert in context: guide, timelines, key usage"},
     {"ack", ct_cmd_ack, "ALERT_ID [--note TEXT] FILE...", "acknowledge an alert (a commit in the rules repo)"},
     {"fp", ct_cmd_fp, "ALERT_ID --entry F[=V]... --reason TEXT FILE...", "false positive: add a rule exception"},

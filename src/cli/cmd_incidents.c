@@ -1,0 +1,135 @@
+/* credtriage incidents: the alerts folded into incidents, ranked by the
+ * evidence score (src/incident.h, docs/INCIDENTS.md). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "incident.h"
+#include "sanitize.h"
+#include "session.h"
+
+static void print_san(const char *s)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_displayz(s, 0, &b);
+    fputs(b.buf, stdout);
+    ct_sbuf_free(&b);
+}
+
+static const char *ent_name(const ct_incident_entity *e)
+{
+    return e->name && *e->name ? e->name : e->id;
+}
+
+static void print_text(const ct_session *s, const ct_incident *inc)
+{
+    char t[32];
+    ct_time_fmt(inc->first_ts, t);
+    t[19] = 0;
+    const ct_alert *lead = &s->alerts.v[inc->lead];
+    ct_cli_print_cell(inc->id, 16);
+    printf("%5d ", inc->score);
+    ct_cli_print_cell(inc->severity, 8);
+    ct_cli_print_cell(ct_status_name(inc->status), 14);
+    printf("%6zu ", inc->nalerts);
+    ct_cli_print_cell(t, 19);
+    ct_cli_print_cell(lead->rule_name, 44);
+    putchar('\n');
+    /* who did what to whom */
+    static const struct { ct_role r; const char *label; } roles[] = {
+        {CT_ROLE_ACTOR, "actors"}, {CT_ROLE_TARGET, "targets"}, {CT_ROLE_CRED_MADE, "credentials"}};
+    for (size_t k = 0; k < 3; k++) {
+        int first = 1;
+        for (size_t j = 0; j < inc->nentities; j++) {
+            const ct_incident_entity *e = &inc->entities[j];
+            if (e->role != roles[k].r) continue;
+            printf("%s", first ? "    " : ", ");
+            if (first) printf("%s: ", roles[k].label);
+            print_san(ent_name(e));
+            first = 0;
+        }
+        if (!first) putchar('\n');
+    }
+    for (size_t j = 0; j < inc->nreasons; j++) {
+        printf("    %+4d ", inc->reasons[j].points);
+        print_san(inc->reasons[j].text);
+        putchar('\n');
+    }
+    for (size_t j = 0; j < inc->nalerts; j++) {
+        const ct_alert *a = &s->alerts.v[inc->alerts[j]];
+        ct_time_fmt(a->ts, t);
+        t[19] = 0;
+        printf("    - %s %s ", a->id, t);
+        ct_cli_print_cell(a->rule_name, 44);
+        printf("%s\n", ct_status_name(a->status));
+    }
+}
+
+int ct_cmd_incidents(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},        {"repo", required_argument, NULL, 'R'},
+        {"analyst", required_argument, NULL, 'A'}, {"window", required_argument, NULL, 'W'},
+        {"all", no_argument, NULL, 'a'},          {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    int json = 0, all = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jah", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else if (c == 'a') all = 1;
+        else if (c == 'h') {
+            printf("usage: credtriage incidents [--json] [--all] [--window DUR] [--repo DIR] FILE...\n"
+                   "Fold the alerts into incidents (one change seen by several sources or rules;\n"
+                   "alerts linked by a created credential or an identity) and rank them by a score\n"
+                   "from named evidence factors (docs/INCIDENTS.md). Incidents whose alerts are all\n"
+                   "suppressed are listed only with --all.\n"
+                   "  --json   one line per incident: id, score, severity, status, first_seen,\n"
+                   "           last_seen, lead_alert, alerts, entities, reasons, links\n");
+            return CT_EXIT_OK;
+        } else {
+            int r = ct_cli_session_opt(c, optarg, &o);
+            if (r < 0) return ct_cli_usage_error("incidents", "bad --window value '%s'", optarg);
+            if (!r) return ct_cli_usage_error("incidents", "bad option");
+        }
+    }
+    if (optind >= argc) return ct_cli_usage_error("incidents", "no input FILE given");
+    o.files = argv + optind;
+    o.nfiles = argc - optind;
+    ct_session s;
+    int rc = ct_cli_open_session("incidents", &s, &o, 0, NULL);
+    if (rc) return rc;
+    ct_cli_summary(&s.store, stderr);
+    ct_incidents in;
+    if (ct_incidents_build(&s.store, &s.alerts, s.corr, s.window_ms, &in) < 0) {
+        ct_cli_put_err("incidents", "no correlation index");
+        ct_session_close(&s);
+        return CT_EXIT_REPO;
+    }
+    if (!json)
+        printf("%-16s %5s %-8s %-14s %6s %-19s %s\n", "INCIDENT", "SCORE", "SEVERITY", "STATUS", "ALERTS",
+               "FIRST", "LEAD RULE");
+    size_t shown = 0, open = 0;
+    for (size_t k = 0; k < in.n; k++) {
+        const ct_incident *inc = &in.v[k];
+        if (!all && inc->status == CT_STATUS_SUPPRESSED && !inc->mixed) continue;
+        shown++;
+        if (inc->status == CT_STATUS_OPEN) open++;
+        if (json) {
+            cJSON *j = ct_incident_json(&s.store, &s.alerts, inc);
+            ct_cli_print_json_line(j);
+            cJSON_Delete(j);
+        } else {
+            print_text(&s, inc);
+        }
+    }
+    fprintf(stderr, "%zu incident%s from %zu alert%s: %zu open\n", in.n, in.n == 1 ? "" : "s", s.alerts.n,
+            s.alerts.n == 1 ? "" : "s", open);
+    (void)shown;
+    rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
+    ct_incidents_free(&in);
+    ct_session_close(&s);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* incident internals shared by incident.c (grouping), incident_score.c
+ * (routine pairs and the evidence factors) and incident_json.c. Calls go
+ * incident.c -> incident_score.c. Not a public header. */
+#ifndef CT_INCIDENT_INT_H
+#define CT_INCIDENT_INT_H
+#include "incident.h"
+
+typedef struct ct_alert_facts {
+    int ok;                    /* its event is loaded */
+    int64_t ts;
+    size_t canon;              /* the event standing for its change */
+    uint32_t actor, target, made, used;
+    int ident_links;           /* may link by identity (not routine) */
+    int actor_hub, target_hub; /* shared identities: no identity links through them */
+    int routine;               /* its (actor, target) pair changes on a regular schedule */
+    int routine_changes;       /* how many changes that pair made */
+    int64_t routine_period;    /* their median interval */
+} ct_alert_facts;
+
+typedef struct ct_incident_facts {
+    ct_alert_facts *a;
+    size_t n;
+    unsigned char *hub;        /* by entity number */
+} ct_incident_facts;
+
+/* incident_score.c */
+void ct_incident_routine(ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts, const ct_corr *c);
+void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts,
+                       const ct_corr *c, int64_t window_ms);
+void ct_incident_facts_free(ct_incident_facts *F);
+
+#endif

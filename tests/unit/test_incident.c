@@ -1,0 +1,296 @@
+/* Unit tests for src/incident*.c with exact sets: on the samples (issue #17's
+ * must-show: the Entra alert and its Microsoft 365 twin in one incident;
+ * alice's key for bob, bob's federation token and key pair in one incident
+ * without carol's; the payroll-sync takeover and alice's chain above every
+ * routine svc-deploy rotation, with their named factors), and on events built
+ * by hand: a shared first-party actor does not chain two stories, a routine
+ * pair links only by change, the target acting joins, the gaps are bounds.
+ * Runs from the repo root (CREDTRIAGE_DATADIR=.). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "evspec.h"
+#include "incident.h"
+#include "session.h"
+
+static const char *sample_files[] = {
+    "samples/cloudtrail.json.gz", "samples/elastic-alerts.json", "samples/entra-audit.ndjson",
+    "samples/entra-signins.json", "samples/eventbridge.ndjson",  "samples/gcp-audit.ndjson",
+    "samples/graph-directoryaudits.json", "samples/m365-audit.ndjson", "samples/sentinel-auditlogs.json",
+};
+
+static ct_session g_s;
+static ct_incidents g_in;
+
+static int setup_samples(void **state)
+{
+    (void)state;
+    setenv("CREDTRIAGE_DATADIR", ".", 1);
+    ct_session_opts o = {0};
+    o.no_repo = 1;
+    o.files = (char *const *)sample_files;
+    o.nfiles = (int)(sizeof sample_files / sizeof *sample_files);
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    int rc = ct_session_open(&g_s, &o, &err);
+    ct_sbuf_free(&err);
+    if (rc < 0) return -1;
+    return ct_incidents_build(&g_s.store, &g_s.alerts, g_s.corr, g_s.window_ms, &g_in);
+}
+
+static int teardown_samples(void **state)
+{
+    (void)state;
+    ct_incidents_free(&g_in);
+    ct_session_close(&g_s);
+    return 0;
+}
+
+static const ct_incident *of_alert(const char *id)
+{
+    ct_alert *a = ct_alerts_find(&g_s.alerts, id);
+    assert_non_null(a);
+    return ct_incidents_of_alert(&g_in, (size_t)(a - g_s.alerts.v));
+}
+
+/* The incident's alert ids are exactly want (NULL-terminated), in time order. */
+static void assert_alerts(const ct_incident *inc, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n]) n++;
+    assert_int_equal(inc->nalerts, n);
+    for (size_t j = 0; j < n; j++) assert_string_equal(g_s.alerts.v[inc->alerts[j]].id, want[j]);
+}
+
+/* The incident's factors are exactly want (NULL-terminated names), highest points first. */
+static void assert_factors(const ct_incident *inc, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n]) n++;
+    for (size_t j = 0; j < inc->nreasons && j < n; j++)
+        assert_string_equal(ct_incident_factor_info(inc->reasons[j].factor)->name, want[j]);
+    assert_int_equal(inc->nreasons, n);
+}
+
+static void test_samples_sets(void **state)
+{
+    (void)state;
+    assert_int_equal(g_s.alerts.n, 28);
+    assert_int_equal(g_in.n, 13);
+    /* the payroll-sync takeover: megan makes herself owner of hr-portal, then the secret (Entra + M365) */
+    const ct_incident *megan = of_alert("5b13199216650932");
+    assert_alerts(megan, (const char *const[]){"8db28f3a187bee07", "07cd78a66364a17d", "5b13199216650932", NULL});
+    assert_ptr_equal(of_alert("07cd78a66364a17d"), megan);
+    assert_string_equal(g_s.alerts.v[megan->lead].id, "5b13199216650932");
+    assert_string_equal(megan->id, "INC-8db28f3a187b");
+    /* alice's key for bob (two rules), her login profile for svc-reporting 3 min later, bob's
+     * GetFederationToken and CreateKeyPair made with the new key */
+    const ct_incident *alice = of_alert("486d7e1026454f68");
+    assert_alerts(alice, (const char *const[]){"d0c9e84b66cd665c", "486d7e1026454f68", "0e1bb0dbc34a4a89",
+                                               "f7af44cb684c3222", "5586a2044b4a7169", NULL});
+    /* carol's own key and her password change: each alone */
+    assert_alerts(of_alert("d4c1a2cce1dd2c77"), (const char *const[]){"d4c1a2cce1dd2c77", NULL});
+    assert_alerts(of_alert("d668db42a64d4cd9"), (const char *const[]){"d668db42a64d4cd9", NULL});
+    /* each svc-deploy rotation is its Entra record and its M365 copy */
+    static const char *const rot[4][3] = {{"f648cfccc6662733", "46a9a802043caf8b", NULL},
+                                          {"111ac411bf020116", "c03825ca22bce57c", NULL},
+                                          {"5195e3d4941c414f", "9668a87cb7bb6e25", NULL},
+                                          {"10742ad87994700b", "726e1ba23b4b697d", NULL}};
+    for (int r = 0; r < 4; r++) {
+        const ct_incident *inc = of_alert(rot[r][0]);
+        assert_alerts(inc, rot[r]);
+        assert_factors(inc, (const char *const[]){"key_used", "rule_severity", "routine", NULL});
+        assert_int_equal(inc->score, 0);
+        assert_string_equal(inc->severity, "low");
+        assert_true(megan->score > inc->score && alice->score > inc->score);
+    }
+    /* nestor's service principal and its credentials, with the Elastic alert merged */
+    assert_alerts(of_alert("b7e829f7a4beecc9"), (const char *const[]){"ff3c0366fe949c06", "8f27aa2e1d65f7cf",
+                                                                      "ad1af426e28c4b5e", "b7e829f7a4beecc9", NULL});
+}
+
+static void test_samples_factors(void **state)
+{
+    (void)state;
+    const ct_incident *megan = of_alert("5b13199216650932");
+    assert_factors(megan, (const char *const[]){"key_used", "new_ip_for_app", "owner_first", "actor_new_ip",
+                                                "rule_severity", "off_hours", "first_change", NULL});
+    assert_string_equal(megan->reasons[0].text, "key used 17 min later (2026-11-05T02:31:02.532Z)");
+    assert_string_equal(megan->reasons[1].text,
+                        "from 203.0.113.66, 198.51.100.23, never seen for payroll-sync (3 earlier events)");
+    assert_string_equal(megan->reasons[2].text,
+                        "megan.bowen@contoso.com added themself as owner of hr-portal 15 min before");
+    assert_int_equal(megan->score, 100);
+    assert_string_equal(megan->severity, "critical");
+    const ct_incident *alice = of_alert("486d7e1026454f68");
+    assert_factors(alice, (const char *const[]){"credential_calls", "key_used", "new_ip_for_app", "actor_new_ip",
+                                                "rule_severity", "off_hours", "first_change", NULL});
+    assert_string_equal(alice->reasons[0].text,
+                        "2 credential-creating calls with the new key: GetFederationToken, CreateKeyPair");
+    assert_int_equal(alice->score, 100);
+    /* entities: the actors, targets and made credentials, each once */
+    size_t actors = 0, targets = 0;
+    for (size_t j = 0; j < alice->nentities; j++) {
+        if (alice->entities[j].role == CT_ROLE_ACTOR) actors++;
+        if (alice->entities[j].role == CT_ROLE_TARGET) targets++;
+    }
+    assert_int_equal(actors, 2);  /* alice, bob */
+    assert_int_equal(targets, 4); /* bob, svc-reporting, bob-ops, ops-recovery */
+    /* sorted by score, then newest */
+    for (size_t k = 1; k < g_in.n; k++) assert_true(g_in.v[k - 1].score >= g_in.v[k].score);
+    assert_ptr_equal(&g_in.v[0], alice);
+    assert_ptr_equal(&g_in.v[1], megan);
+    /* lookups */
+    assert_ptr_equal(ct_incidents_find(&g_in, "inc-8db28f3a"), megan);
+    assert_null(ct_incidents_find(&g_in, "INC-"));
+    assert_null(ct_incidents_find(&g_in, "INC-ffffffff"));
+}
+
+static void test_samples_json(void **state)
+{
+    (void)state;
+    const ct_incident *megan = of_alert("5b13199216650932");
+    cJSON *j = ct_incident_json(&g_s.store, &g_s.alerts, megan);
+    assert_string_equal(cJSON_GetObjectItem(j, "id")->valuestring, "INC-8db28f3a187b");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "alerts")), 3);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "reasons")), 7);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "links")), 2);
+    assert_string_equal(cJSON_GetObjectItem(j, "status")->valuestring, "open");
+    cJSON_Delete(j);
+}
+
+/* ---- hand-built ---- */
+
+static size_t add_key(ct_store *st, int64_t t, const char *actor, const char *target, const char *key,
+                      const char *addr)
+{
+    char aarn[64], tarn[64];
+    snprintf(aarn, sizeof aarn, "arn:aws:iam::1:user/%s", actor);
+    snprintf(tarn, sizeof tarn, "arn:aws:iam::1:user/%s", target);
+    return add(st, (spec){.ts = t, .dataset = "aws.cloudtrail", .action = "CreateAccessKey", .record_id = key,
+                          .actor_id = aarn, .actor_name = actor, .actor_type = "iam_user", .ip = addr,
+                          .target_id = tarn, .target_name = target, .target_type = "iam_user", .cred_id = key,
+                          .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+}
+
+static void build(ct_store *st, ct_alerts *al, ct_corr **c, ct_incidents *in)
+{
+    al->n = 0;
+    al->v = calloc(st->nev, sizeof *al->v);
+    for (size_t i = 0; i < st->nev; i++)
+        if (st->ev[i].flags & CT_EVF_CRED_ADD) {
+            char id[17];
+            snprintf(id, sizeof id, "%016zx", i + 1);
+            al->v[al->n++] = mk_alert(st, i, id);
+        }
+    *c = ct_corr_build(st);
+    assert_int_equal(ct_incidents_build(st, al, *c, -1, in), 0);
+}
+
+static void done(ct_store *st, ct_alerts *al, ct_corr *c, ct_incidents *in)
+{
+    ct_incidents_free(in);
+    ct_corr_free(c);
+    free(al->v);
+    ct_store_free(st);
+}
+
+/* A shared automation account creating keys for 10 users in one hour is
+ * one hub: its alerts do not chain through it (each stays with its own story). */
+static void test_hub_not_chained(void **state)
+{
+    (void)state;
+    ct_store st;
+    ct_store_init(&st);
+    static const char *const users[10] = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"};
+    static const char *const keys[10] = {"AKIA0", "AKIA1", "AKIA2", "AKIA3", "AKIA4",
+                                         "AKIA5", "AKIA6", "AKIA7", "AKIA8", "AKIA9"};
+    for (int k = 0; k < 10; k++)
+        add(&st, (spec){.ts = T0 + k * MIN, .dataset = "aws.cloudtrail", .action = "CreateAccessKey",
+                        .record_id = keys[k], .actor_id = "arn:aws:iam::1:user/automation",
+                        .actor_name = "automation", .actor_type = "iam_user", .ip = "192.0.2.1",
+                        .target_id = users[k], .target_name = users[k], .target_type = "iam_user",
+                        .cred_id = keys[k], .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+    ct_alerts al;
+    ct_corr *c;
+    ct_incidents in;
+    build(&st, &al, &c, &in);
+    assert_int_equal(al.n, 10);
+    assert_int_equal(in.n, 10);
+    done(&st, &al, c, &in);
+}
+
+/* alice makes a key for bob; bob (the target) acts within 24 h with another
+ * key: joined; carol makes her own key 2 h after alice: not joined (another
+ * actor, another target); a second key by alice 61 min after the first: not
+ * joined by the actor (the gap is 1 h). */
+static void test_links_and_gaps(void **state)
+{
+    (void)state;
+    ct_store st;
+    ct_store_init(&st);
+    size_t a1 = add_key(&st, T0, "alice", "bob", "AKIABOB1", "192.0.2.44");
+    size_t b1 = add_key(&st, T0 + 20 * HOUR, "bob", "bob-ops", "AKIAOPS1", "203.0.113.9");
+    size_t c1 = add_key(&st, T0 + 2 * HOUR, "carol", "carol", "AKIACAROL", "192.0.2.66");
+    size_t a2 = add_key(&st, T0 + 61 * MIN, "alice", "dave", "AKIADAVE", "192.0.2.44");
+    ct_alerts al;
+    ct_corr *c;
+    ct_incidents in;
+    build(&st, &al, &c, &in);
+    assert_int_equal(in.n, 3);
+    assert_ptr_equal(ct_incidents_of_alert(&in, a1), ct_incidents_of_alert(&in, b1));
+    assert_true(ct_incidents_of_alert(&in, c1) != ct_incidents_of_alert(&in, a1));
+    assert_true(ct_incidents_of_alert(&in, a2) != ct_incidents_of_alert(&in, a1));
+    const ct_incident *inc = ct_incidents_of_alert(&in, a1);
+    assert_int_equal(inc->nlinks, 1);
+    assert_int_equal(inc->links[0].kind, CT_ILINK_TARGET_ACTS);
+    done(&st, &al, c, &in);
+}
+
+/* Three changes of one target by one actor, every 48 h: routine, no identity
+ * links (a change by that actor to another target 30 min later stays apart). */
+static void test_routine(void **state)
+{
+    (void)state;
+    ct_store st;
+    ct_store_init(&st);
+    size_t r0 = add_key(&st, T0, "ci", "app", "K0", "192.0.2.80");
+    size_t r1 = add_key(&st, T0 + 2 * DAY, "ci", "app", "K1", "192.0.2.80");
+    size_t r2 = add_key(&st, T0 + 4 * DAY, "ci", "app", "K2", "192.0.2.80");
+    size_t o1 = add_key(&st, T0 + 4 * DAY + 30 * MIN, "ci", "other", "K3", "192.0.2.80");
+    ct_alerts al;
+    ct_corr *c;
+    ct_incidents in;
+    build(&st, &al, &c, &in);
+    assert_int_equal(in.n, 4);
+    size_t rs[3] = {r0, r1, r2};
+    for (int k = 0; k < 3; k++) {
+        const ct_incident *inc = ct_incidents_of_alert(&in, rs[k]);
+        assert_int_equal(inc->nalerts, 1);
+        assert_int_equal(inc->reasons[inc->nreasons - 1].factor, CT_FACTOR_ROUTINE);
+        assert_int_equal(inc->score, 0);
+    }
+    const ct_incident *o = ct_incidents_of_alert(&in, o1);
+    assert_int_equal(o->nalerts, 1);
+    assert_true(o->score > 0);
+    done(&st, &al, c, &in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest samples[] = {
+        cmocka_unit_test(test_samples_sets),
+        cmocka_unit_test(test_samples_factors),
+        cmocka_unit_test(test_samples_json),
+    };
+    const struct CMUnitTest built[] = {
+        cmocka_unit_test(test_hub_not_chained),
+        cmocka_unit_test(test_links_and_gaps),
+        cmocka_unit_test(test_routine),
+    };
+    int rc = cmocka_run_group_tests_name("incident samples", samples, setup_samples, teardown_samples);
+    return rc | cmocka_run_group_tests_name("incident built", built, NULL, NULL);
+}
