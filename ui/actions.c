@@ -22,20 +22,26 @@ const char *ui_alert_target(const ct_alert *a)
     return s ? s : "-";
 }
 
-static int need_repo(const char *what)
+/* Decisions need the rules repo: without one, say what was refused, why the
+ * console is read-only, and how to fix it (not a success word). */
+int ui_need_repo(const char *verb)
 {
-    if (!ui.s.repo) {
-        ui_msg(1, "%s: no rules repo (use --repo DIR)", what);
-        return 0;
-    }
-    return 1;
+    if (ui.s.repo) return 1;
+    const char *why = ui_load_readonly_why();
+    if (why && *why)
+        ui_msg(1, "cannot %s: read-only, no rules repo (%s)", verb, why);
+    else
+        ui_msg(1, "cannot %s: read-only, no rules repo; restart with --repo DIR (and --analyst 'Name <email>')",
+               verb);
+    return 0;
 }
 
 typedef int (*simple_fn)(ct_session *, ct_alert *, const char *, char[41], ct_sbuf *);
 
-static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn, const char *done)
+static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn, const char *verb,
+                          const char *done)
 {
-    if (!need_repo(done)) return;
+    if (!ui_need_repo(verb)) return;
     size_t ok = 0;
     char oid[41] = "", last[41] = "";
     ct_sbuf err;
@@ -59,17 +65,17 @@ static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn
 
 void ui_act_ack(ct_alert **a, size_t n, const char *note)
 {
-    simple_action(a, n, note, ct_triage_ack, "acknowledged");
+    simple_action(a, n, note, ct_triage_ack, "acknowledge", "acknowledged");
 }
 
 void ui_act_reopen(ct_alert **a, size_t n, const char *note)
 {
-    simple_action(a, n, note, ct_triage_reopen, "reopened");
+    simple_action(a, n, note, ct_triage_reopen, "reopen", "reopened");
 }
 
 void ui_act_history(void)
 {
-    if (!need_repo("history")) return;
+    if (!ui_need_repo("show the history")) return;
     ui_push(&ui_history_ops, NULL);
 }
 
@@ -176,18 +182,8 @@ static int p_request(ui_view *v, enum ui_req req)
 {
     pager *p = v->priv;
     if (req == REQ_ENTER) return ui_text_request(&p->text, REQ_DOWN, v->h);
-    if (req == REQ_SEARCH) {
-        char *s = ui_prompt("/", NULL);
-        if (s && *s) {
-            snprintf(ui.search, sizeof ui.search, "%s", s);
-            if (!ui_text_search(&p->text, ui.search, 1, v->h)) ui_msg(1, "not found: %s", ui.search);
-        }
-        free(s);
-        return 1;
-    }
-    if (req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV) {
-        if (ui.search[0] && !ui_text_search(&p->text, ui.search, req == REQ_SEARCH_NEXT ? 1 : -1, v->h))
-            ui_msg(1, "not found: %s", ui.search);
+    if (req == REQ_SEARCH || req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV) {
+        ui_search_request(req, ui_text_find, &p->text);
         return 1;
     }
     return ui_text_request(&p->text, req, v->h);

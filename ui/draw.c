@@ -57,6 +57,51 @@ int ui_put(int y, int x, int w, const char *s, int attr, int pad)
     return pad ? w : used;
 }
 
+int ui_wrap(const char *s, int w, int indent, ct_sbuf *out, int max)
+{
+    ct_sbuf san;
+    ct_sbuf_init(&san);
+    ct_san_displayz(s, 0, &san);
+    const char *p = san.buf;
+    int n = 0;
+    if (w < 8) w = 8;
+    while (n < max) {
+        ct_sbuf *l = &out[n];
+        ct_sbuf_reset(l);
+        int room = n ? w - indent : w, col = 0;
+        if (n) for (int i = 0; i < indent; i++) ct_sbuf_addc(l, ' ');
+        while (*p == ' ' && n) p++;
+        const char *brk = NULL; /* after the last space that fits */
+        size_t brk_len = 0;
+        const char *q = p;
+        while (*q) {
+            size_t len;
+            int cw = ct_san_cpwidth(q, strlen(q), &len);
+            if (col + cw > room) break;
+            if (*q == ' ') { brk = q + 1; brk_len = l->len + 1; }
+            ct_sbuf_addn(l, q, len);
+            col += cw;
+            q += len;
+        }
+        n++;
+        if (!*q) break;
+        if (n == max) { /* the last line: cut with the usual mark */
+            ct_sbuf_reset(l);
+            if (n > 1) for (int i = 0; i < indent; i++) ct_sbuf_addc(l, ' ');
+            ct_san_truncate(p, room, l);
+            break;
+        }
+        if (brk && brk > p + 1) { /* break at the space, else mid-word */
+            l->len = brk_len;
+            l->buf[l->len] = 0;
+            while (l->len && l->buf[l->len - 1] == ' ') l->buf[--l->len] = 0;
+            p = brk;
+        } else p = q;
+    }
+    ct_sbuf_free(&san);
+    return n;
+}
+
 void ui_fill(int y, int x, int w, int attr)
 {
     if (y < 0 || y >= LINES) return;
@@ -214,9 +259,28 @@ void ui_text_add_block(ui_text *t, const char *s, size_t n, int attr, int kind, 
     ct_sbuf_free(&b);
 }
 
+/* The cursor on the nearest line with a kind from *p in direction dir, else the
+ * other way; 0 if the text has none. */
+static int snap_kind(ui_text *t, size_t *p, int dir)
+{
+    for (size_t i = *p; i < t->n; i = dir > 0 ? i + 1 : i - 1) {
+        if (t->v[i].kind) { *p = i; return 1; }
+        if (dir < 0 && !i) break;
+    }
+    for (size_t i = *p; i < t->n; i = dir > 0 ? i - 1 : i + 1) {
+        if (t->v[i].kind) { *p = i; return 1; }
+        if (dir > 0 && !i) break;
+    }
+    return 0;
+}
+
 void ui_text_draw(ui_text *t, int y, int h, int w)
 {
     if (t->cur >= t->n && t->n) t->cur = t->n - 1;
+    if (t->cursor && t->skip_plain && t->n && !t->v[t->cur].kind) {
+        size_t c = t->cur;
+        if (snap_kind(t, &c, 1)) t->cur = c;
+    }
     if (t->cursor) {
         if (t->cur < t->top) t->top = t->cur;
         if (t->cur >= t->top + (size_t)h) t->top = t->cur - (size_t)h + 1;
@@ -237,9 +301,41 @@ void ui_text_draw(ui_text *t, int y, int h, int w)
     }
 }
 
+static int text_request_skip(ui_text *t, enum ui_req req, int h)
+{
+    size_t page = (size_t)h, last = t->n ? t->n - 1 : 0, c = t->cur;
+    int dir = 1;
+    switch (req) {
+    case REQ_DOWN:
+        for (c = t->cur + 1; c < t->n && !t->v[c].kind; c++) {}
+        if (c >= t->n) { /* no line below to stop on: show the rest */
+            c = t->cur;
+            if (t->top + page < t->n) t->top++;
+        }
+        break;
+    case REQ_UP:
+        dir = -1;
+        for (c = t->cur; c && !t->v[--c].kind;) {}
+        if (!t->v[c].kind || c == t->cur) { /* nothing above: show the top lines */
+            c = t->cur;
+            if (t->top) t->top--;
+        }
+        break;
+    case REQ_PGDN: c = t->cur + page > last ? last : t->cur + page; t->top += page; break;
+    case REQ_PGUP: dir = -1; c = t->cur > page ? t->cur - page : 0; t->top = t->top > page ? t->top - page : 0; break;
+    case REQ_TOP: c = 0; t->top = 0; break;
+    case REQ_BOTTOM: dir = -1; c = last; break;
+    default: return 0;
+    }
+    if (snap_kind(t, &c, dir)) t->cur = c;
+    if (t->top > t->cur) t->top = t->cur;
+    return 1;
+}
+
 int ui_text_request(ui_text *t, enum ui_req req, int h)
 {
     if (h < 1) h = 1;
+    if (t->cursor && t->skip_plain) return text_request_skip(t, req, h);
     size_t page = (size_t)h;
     size_t *p = t->cursor ? &t->cur : &t->top;
     size_t last = t->n ? t->n - 1 : 0;
@@ -262,39 +358,15 @@ int ui_text_request(ui_text *t, enum ui_req req, int h)
     return 1;
 }
 
-static int ci_contains(const char *hay, const char *needle)
+int ui_key_types(int key)
 {
-    size_t n = strlen(needle);
-    if (!n) return 1;
-    for (const char *p = hay; *p; p++)
-        if (ct_strncaseeq(p, needle, n)) return 1;
-    return 0;
+    return (key & UI_WCHAR) || (key > 32 && key < 127) || (key >= 0xa0 && key < 0x100);
 }
 
-int ui_line_contains(const ui_line *l, const char *needle)
+void ui_focus_mark(int y, int focused)
 {
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    for (size_t j = 0; j < l->n; j++) ct_sbuf_add(&b, l->segs[j].text);
-    int r = ci_contains(b.buf, needle);
-    ct_sbuf_free(&b);
-    return r;
-}
-
-int ui_text_search(ui_text *t, const char *needle, int dir, int h)
-{
-    if (!t->n || !needle || !*needle) return 0;
-    size_t start = t->cursor ? t->cur : t->top;
-    for (size_t k = 1; k <= t->n; k++) {
-        size_t i = dir > 0 ? (start + k) % t->n : (start + t->n - k % t->n) % t->n;
-        if (ui_line_contains(&t->v[i], needle)) {
-            if (t->cursor) t->cur = i;
-            else t->top = i;
-            (void)h;
-            return 1;
-        }
-    }
-    return 0;
+    /* focus shows without colour or bold too (NO_COLOR, monochrome, a screen reader's capture) */
+    ui_put(y, 0, 1, focused ? (ui.utf8 ? "\u25b6" : ">") : " ", focused ? UI_BOLD | UI_REV : 0, 1);
 }
 
 /* ---- text field ---- */
@@ -407,6 +479,8 @@ void ui_field_draw(ui_field *f, int y, int x, int w, int focused)
 }
 
 /* ---- drafts ---- */
+/* <alert id>.<repo>.<form>.txt: the same alert id in two rules repos (two
+ * tenants, a test repo) keeps two drafts; the repo part hashes its real path. */
 static int draft_path(const char *alert_id, const char *form, ct_sbuf *out, int mkdir_it)
 {
     const char *x = getenv("XDG_STATE_HOME");
@@ -415,9 +489,13 @@ static int draft_path(const char *alert_id, const char *form, ct_sbuf *out, int 
     else if (home && *home) ct_sbuf_addf(out, "%s/.local/state/credtriage/drafts", home);
     else return -1;
     if (mkdir_it && ct_mkdirs(out->buf, 0700) < 0) return -1;
+    const char *repo = ui.s.repo_dir ? ui.s.repo_dir : "";
+    char *real = realpath(repo, NULL);
+    const char *key = real ? real : repo;
     ct_sbuf_addc(out, '/');
     ct_san_filename(alert_id, out);
-    ct_sbuf_addc(out, '.');
+    ct_sbuf_addf(out, ".%016llx.", (unsigned long long)ct_hash64(key, strlen(key)));
+    free(real);
     ct_san_filename(form, out);
     ct_sbuf_add(out, ".txt");
     return 0;
@@ -435,16 +513,23 @@ void ui_draft_save(const char *alert_id, const char *form, const char *text)
     ct_sbuf_free(&p);
 }
 
-char *ui_draft_load(const char *alert_id, const char *form)
+char *ui_draft_load(const char *alert_id, const char *form, char note[128])
 {
     ct_sbuf p;
     ct_sbuf_init(&p);
     char *data = NULL;
     size_t len;
+    note[0] = 0;
     if (draft_path(alert_id, form, &p, 0) == 0 && ct_read_file(p.buf, &data, &len) == 0 && !len) {
         free(data);
         data = NULL;
     }
+    struct stat sb;
+    if (data && stat(p.buf, &sb) == 0) {
+        char t[32];
+        ui_fmt_time((int64_t)sb.st_mtime * 1000, 1, t);
+        snprintf(note, 128, "restored draft of %s UTC (this rules repo); Ctrl-U clears", t);
+    } else if (data) snprintf(note, 128, "restored draft (this rules repo); Ctrl-U clears");
     ct_sbuf_free(&p);
     return data;
 }
@@ -493,9 +578,12 @@ int ui_edit_external(ct_sbuf *text)
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
         if (WIFEXITED(st) && WEXITSTATUS(st) == 0) rc = 0;
     }
+    /* back from the editor: the terminal's contents are the editor's (or the
+     * shell's), and its size may have changed: repaint every cell of the form */
     reset_prog_mode();
-    clearok(curscr, TRUE);
     refresh();
+    clearok(curscr, TRUE);
+    ui_redraw();
     if (rc == 0) {
         char *data;
         size_t len;

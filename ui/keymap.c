@@ -11,6 +11,7 @@
 const ui_keymap ui_keymap_table[] = {
     /* global */
     {'?', REQ_HELP, UI_SCOPE_ANY, "show this help"},
+    {KEY_F(1), REQ_HELP, UI_SCOPE_ANY, NULL},
     {'q', REQ_BACK, UI_SCOPE_ANY, "back: close this view (the queue: quit)"},
     {27, REQ_BACK, UI_SCOPE_ANY, NULL},
     {'Q', REQ_QUIT, UI_SCOPE_ANY, "quit the console"},
@@ -48,24 +49,25 @@ const ui_keymap ui_keymap_table[] = {
     {'H', REQ_HISTORY, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "history of the rules repo"},
     /* alert detail */
     {'\t', REQ_NEXT_PANE, UI_SCOPE_ALERT, "next pane (guide, correlation, raw)"},
+    {KEY_BTAB, REQ_PREV_PANE, UI_SCOPE_ALERT, "previous pane"},
     {'1', REQ_PANE1, UI_SCOPE_ALERT, "investigation guide"},
     {'2', REQ_PANE2, UI_SCOPE_ALERT, "correlation"},
     {'3', REQ_PANE3, UI_SCOPE_ALERT, "raw record and ECS document"},
-    /* forms */
+    /* forms: printable keys always type (on a checkbox row they go to the text
+     * field), so no single letter commits, forces or opens the editor */
     {KEY_DOWN, REQ_DOWN, UI_SCOPE_FORM, "next item"},
     {'\t', REQ_DOWN, UI_SCOPE_FORM, NULL},
-    {'j', REQ_DOWN, UI_SCOPE_FORM, NULL},
     {KEY_UP, REQ_UP, UI_SCOPE_FORM, "previous item"},
     {KEY_BTAB, REQ_UP, UI_SCOPE_FORM, NULL},
-    {'k', REQ_UP, UI_SCOPE_FORM, NULL},
-    {' ', REQ_TOGGLE, UI_SCOPE_FORM, "toggle the checkbox"},
-    {'x', REQ_EXCLUDE, UI_SCOPE_FORM, "exception entry: included / excluded"},
+    {' ', REQ_TOGGLE, UI_SCOPE_FORM, "toggle the checkbox (on a checkbox row)"},
+    {'!', REQ_EXCLUDE, UI_SCOPE_FORM, "exception entry: is / is not (on an entry row)"},
     {'\n', REQ_ENTER, UI_SCOPE_FORM, "toggle, next field, or commit on [ Commit ]"},
     {'\r', REQ_ENTER, UI_SCOPE_FORM, NULL},
     {KEY_ENTER, REQ_ENTER, UI_SCOPE_FORM, NULL},
     {CTRL('x'), REQ_COMMIT, UI_SCOPE_FORM, "commit the form"},
-    {'F', REQ_FORCE, UI_SCOPE_FORM, "commit even if it suppresses every alert of the rule"},
-    {'e', REQ_EDITOR, UI_SCOPE_FORM, "edit the note / reason in $EDITOR"},
+    {CTRL('f'), REQ_FORCE, UI_SCOPE_FORM, "force: commit even if it suppresses every alert of the rule (asks y/n)"},
+    {CTRL('o'), REQ_EDITOR, UI_SCOPE_FORM, "open the note / reason in $EDITOR"},
+    {27, REQ_BACK, UI_SCOPE_FORM, "cancel the form (typed text is kept as a draft)"},
     /* history */
     {'R', REQ_REVERT, UI_SCOPE_HISTORY, "revert the selected commit (asks y/n)"},
     {0, REQ_NONE, 0, NULL},

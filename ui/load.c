@@ -289,6 +289,8 @@ void ui_load_screen(void)
     draw_loading(0, 0);
 }
 
+const char *ui_load_readonly_why(void) { return L.readonly_why; }
+
 void ui_load_readonly(const char *why)
 {
     snprintf(L.readonly_why, sizeof L.readonly_why, "%s", why);

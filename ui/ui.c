@@ -176,7 +176,12 @@ void ui_redraw(void)
     }
     erase();
     ui_view *v = ui_top();
-    int h = LINES - 3;
+    /* a message longer than the line wraps onto up to three lines above the
+     * bottom (commit ids, refusals and their fix are never cut) */
+    ct_sbuf ml[3];
+    for (int i = 0; i < 3; i++) ct_sbuf_init(&ml[i]);
+    int nml = ui.msg[0] ? ui_wrap(ui.msg, COLS - 1, 2, ml, 3) : 1;
+    int h = LINES - 2 - nml;
     ct_sbuf title;
     ct_sbuf_init(&title);
     ct_sbuf_add(&title, " credtriage");
@@ -189,11 +194,14 @@ void ui_redraw(void)
     ui_fill(0, 0, COLS, tattr);
     ui_put(0, 0, COLS, title.buf, tattr, 0);
     ct_sbuf_free(&title);
-    ui_status_draw(LINES - 2, COLS);
-    move(LINES - 1, 0);
-    clrtoeol();
-    if (ui.msg[0])
-        ui_put(LINES - 1, 0, COLS, ui.msg, ui.msg_err ? UI_BOLD | UI_COLOR(UI_C_ERR) : 0, 0);
+    ui_status_draw(LINES - 1 - nml, COLS);
+    for (int i = 0; i < nml; i++) {
+        move(LINES - nml + i, 0);
+        clrtoeol();
+        if (ui.msg[0])
+            ui_put(LINES - nml + i, 0, COLS, ml[i].buf, ui.msg_err ? UI_BOLD | UI_COLOR(UI_C_ERR) : 0, 0);
+    }
+    for (int i = 0; i < 3; i++) ct_sbuf_free(&ml[i]);
     cursor_wanted = 0;
     if (v) {
         v->h = h;
@@ -201,7 +209,8 @@ void ui_redraw(void)
         v->ops->draw(v, 1, h, COLS);
         int cy, cx;
         getyx(stdscr, cy, cx);
-        cursor_wanted = v->ops->scope == UI_SCOPE_FORM && cy > 0 && cy < LINES - 2;
+        if (v->ops->scope != UI_SCOPE_FORM) ui_search_highlight(1, h, COLS);
+        cursor_wanted = v->ops->scope == UI_SCOPE_FORM && cy > 0 && cy < LINES - 1 - nml;
         if (cursor_wanted) move(cy, cx);
     }
     curs_set(cursor_wanted ? 1 : 0);
@@ -233,7 +242,8 @@ static void screen_dump(const char *path)
     }
     free(wbuf);
     free(mb);
-    fclose(f);
+    if (fclose(f) != 0) ui_msg(1, "screen-dump: %s: %s", path, strerror(errno));
+    else ui_msg(0, "screen-dump: wrote %s (%dx%d, text)", path, COLS, LINES);
 }
 
 /* ---- keys ---- */
@@ -339,6 +349,17 @@ char *ui_prompt(const char *prompt, const char *initial)
     return res;
 }
 
+int ui_confirm(const char *question)
+{
+    ui_msg(0, "%s", question);
+    ui_redraw();
+    int key;
+    do key = ui_next_key();
+    while ((key == KEY_RESIZE || key == UI_KEY_TICK) && (ui_redraw(), 1));
+    ui.msg[0] = 0;
+    return key == 'y' || key == 'Y';
+}
+
 /* ---- commands ---- */
 static ui_view *queue_view(void) { return ui.nstack ? ui.stack[0] : NULL; }
 
@@ -360,6 +381,10 @@ int ui_command(const char *line)
     if (!strcmp(cmd, "screen-dump")) {
         if (!*args) ui_msg(1, "usage: :screen-dump FILE");
         else screen_dump(args);
+        return 1;
+    }
+    if (!strcmp(cmd, "nohlsearch") || !strcmp(cmd, "nohl") || !strcmp(cmd, "noh")) {
+        ui_search_off();
         return 1;
     }
     if (!strcmp(cmd, "redraw")) {

@@ -17,7 +17,7 @@ enum ui_req {
     REQ_UP, REQ_DOWN, REQ_PGUP, REQ_PGDN, REQ_TOP, REQ_BOTTOM,
     REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_REDRAW, REQ_PROMPT,
     REQ_SEARCH, REQ_SEARCH_NEXT, REQ_SEARCH_PREV,
-    REQ_NEXT_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3,
+    REQ_NEXT_PANE, REQ_PREV_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3,
     REQ_TAG, REQ_SORT, REQ_FILTER_STATUS, REQ_GROUP,
     REQ_ACK, REQ_FP, REQ_REMEDIATE, REQ_REOPEN, REQ_HISTORY,
     REQ_TOGGLE, REQ_EXCLUDE, REQ_FORCE, REQ_COMMIT, REQ_EDITOR, REQ_REVERT,
@@ -64,6 +64,8 @@ typedef struct ui_text {
     size_t n, cap;
     size_t top, cur;
     int cursor;           /* show a cursor line (else pure scrolling) */
+    int skip_plain;       /* the cursor stops only on lines of a kind (not blank lines, headings) */
+    size_t hscroll;       /* columns scrolled sideways (pagers: the raw view) */
 } ui_text;
 void ui_text_clear(ui_text *t);
 ui_line *ui_text_line(ui_text *t, int kind, long data);
@@ -75,9 +77,16 @@ void ui_text_add_block(ui_text *t, const char *s, size_t n, int attr, int kind, 
 void ui_text_draw(ui_text *t, int y, int h, int w);
 /* Scrolling requests on a ui_text of visible height h; 1 if handled. */
 int ui_text_request(ui_text *t, enum ui_req req, int h);
-/* Search lines for needle (case-insensitive) from cur in direction dir; 1 found. */
-int ui_text_search(ui_text *t, const char *needle, int dir, int h);
-int ui_line_contains(const ui_line *l, const char *needle);
+/* ---- search (search.c): ui.search as a case-insensitive POSIX ERE ---- */
+/* find the next match in direction dir: 0 none, 1 found, 2 found after wrapping */
+typedef int (*ui_search_fn)(void *ctx, int dir);
+/* REQ_SEARCH (prompts), REQ_SEARCH_NEXT / _PREV: run find, say not found / wrapped */
+void ui_search_request(enum ui_req req, ui_search_fn find, void *ctx);
+int ui_text_find(void *ctx, int dir); /* ctx: a ui_text */
+/* 1 if s matches the current search (byte offsets of the match in *so, *eo) */
+int ui_search_match(const char *s, size_t *so, size_t *eo);
+void ui_search_highlight(int y, int h, int w); /* mark the matches drawn on those rows */
+void ui_search_off(void);                       /* :nohlsearch */
 
 /* ---- drawing ---- */
 attr_t ui_attr(int attr);
@@ -85,6 +94,10 @@ attr_t ui_attr(int attr);
  * spaces when pad. Returns the columns used. */
 int ui_put(int y, int x, int w, const char *s, int attr, int pad);
 void ui_fill(int y, int x, int w, int attr);
+/* Word-wrap s (sanitized) to w columns into up to max lines (initialised
+ * ct_sbufs; lines after the first indented by indent); the last line is cut
+ * with "~" when the text is longer. Returns the lines used (>= 1). */
+int ui_wrap(const char *s, int w, int indent, ct_sbuf *out, int max);
 void ui_hline(int y, int x, int w);
 const char *ui_sev_label(const char *sev);
 int ui_sev_attr(const char *sev);
@@ -181,13 +194,20 @@ const char *ui_alert_target(const ct_alert *a);
 
 /* text field (forms) */
 typedef struct ui_field { ct_sbuf text; size_t pos; } ui_field;
+/* 1 for a key that types a character (not Space): in a form it goes to a text field */
+int ui_key_types(int key);
+/* the focus marker in column 0 of a form row (blank when not focused) */
+void ui_focus_mark(int y, int focused);
+/* Ask a y/n question on the message line; 1 for y. */
+int ui_confirm(const char *question);
 /* 1 if key edited the field */
 int ui_field_key(ui_field *f, int key);
 void ui_field_draw(ui_field *f, int y, int x, int w, int focused);
 
-/* drafts: $XDG_STATE_HOME/credtriage/drafts/<alert id>.<form>.txt */
+/* drafts: $XDG_STATE_HOME/credtriage/drafts/<alert id>.<rules repo>.<form>.txt */
 void ui_draft_save(const char *alert_id, const char *form, const char *text);
-char *ui_draft_load(const char *alert_id, const char *form); /* NULL if none */
+/* NULL if none; else the text, and note says it was restored and when */
+char *ui_draft_load(const char *alert_id, const char *form, char note[128]);
 void ui_draft_remove(const char *alert_id, const char *form);
 
 /* ---- the console's main loop (ui.c) as the loader (load.c) uses it ---- */
@@ -206,6 +226,9 @@ void ui_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_load_setup(ct_session_opts *o);
 void ui_load_screen(void);               /* the loading screen, before the session opens */
 void ui_load_readonly(const char *why);  /* opened read-only: said when loading ends */
+const char *ui_load_readonly_why(void);  /* "" unless opened read-only for a reason */
+/* 1 if there is a rules repo; else says why `verb` is refused and how to fix it */
+int ui_need_repo(const char *verb);
 /* Start loading and show the loading screen (Q quits) until the first alerts
  * or the end; returns with ui_mu held. -1 with *err when finishing failed. */
 int ui_load_start(const char **err);

@@ -208,11 +208,13 @@ static void event_line(ui_text *t, size_t ev, size_t self)
     if (nsrc > 1) ui_line_addf(l, UI_DIM, " (%zu sources)", nsrc);
 }
 
-static void heading(ui_text *t, const char *fmt, size_t n)
+/* " Same actor (1 event)", " Credential usage: 3 uses": the count with its noun, singular for 1 */
+static void heading(ui_text *t, const char *label, size_t n, const char *noun, int paren)
 {
     ui_text_line(t, 0, -1);
     ui_line *l = ui_text_line(t, 0, -1);
-    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), fmt, n);
+    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), paren ? " %s (%zu %s%s)" : " %s: %zu %s%s", label, n, noun,
+                 n == 1 ? "" : "s");
 }
 
 static void add_events(ui_text *t, const size_t *ev, size_t n, size_t self)
@@ -225,6 +227,7 @@ static void build_corr(detail *d, int w)
 {
     ui_text *t = &d->text[PANE_CORR];
     t->cursor = 1;
+    t->skip_plain = 1; /* the cursor stops on events and alerts, not on headings or blank lines */
     ct_corr_result r;
     memset(&r, 0, sizeof r);
     if (!ui.s.corr || ct_corr_alert(ui.s.corr, d->a, &ui.s.alerts, ui.s.window_ms, &r) < 0) {
@@ -276,7 +279,7 @@ static void build_corr(detail *d, int w)
         free(cnt);
     }
     /* credential usage */
-    heading(t, " Credential usage: %zu uses", r.usage.n);
+    heading(t, "Credential usage", r.usage.n, "use", 0);
     l = ui_text_line(t, 0, -1);
     if (r.usage.first_use == CT_TIME_NONE) {
         ui_line_add(l, "   never used in the loaded data", 0);
@@ -319,7 +322,7 @@ static void build_corr(detail *d, int w)
     ui_line_addf(l, 0, "   %zu distinct actor%s added credentials to this target", r.distinct_actors,
                  r.distinct_actors == 1 ? "" : "s");
     /* related alerts */
-    heading(t, " Related alerts (%zu)", r.nrelated);
+    heading(t, "Related", r.nrelated, "alert", 1);
     for (size_t i = 0; i < r.nrelated; i++) {
         const ct_alert *o = &ui.s.alerts.v[r.related_alerts[i]];
         l = ui_text_line(t, LK_ALERT, (long)r.related_alerts[i]);
@@ -335,9 +338,9 @@ static void build_corr(detail *d, int w)
         ui_line_add(l, ui_alert_target(o), 0);
     }
     if (!r.nrelated) ui_line_add(ui_text_line(t, 0, -1), "   (none)", UI_DIM);
-    heading(t, " Same target (%zu events)", r.nsame_target);
+    heading(t, "Same target", r.nsame_target, "event", 1);
     add_events(t, r.same_target, r.nsame_target, r.self_event);
-    heading(t, " Same actor (%zu events)", r.nsame_actor);
+    heading(t, "Same actor", r.nsame_actor, "event", 1);
     add_events(t, r.same_actor, r.nsame_actor, r.self_event);
     ui_text_line(t, 0, -1);
     ui_line_add(ui_text_line(t, 0, -1), " Enter on an event opens its raw record; on an alert, the alert.", UI_DIM);
@@ -450,6 +453,7 @@ static int d_request(ui_view *v, enum ui_req req)
     ct_alert *one[1] = {d->a};
     switch (req) {
     case REQ_NEXT_PANE: d->pane = (d->pane + 1) % PANE__COUNT; return 1;
+    case REQ_PREV_PANE: d->pane = (d->pane + PANE__COUNT - 1) % PANE__COUNT; return 1;
     case REQ_PANE1: d->pane = PANE_GUIDE; return 1;
     case REQ_PANE2: d->pane = PANE_CORR; return 1;
     case REQ_PANE3: d->pane = PANE_RAW; return 1;
@@ -466,19 +470,10 @@ static int d_request(ui_view *v, enum ui_req req)
             return 1;
         }
         return ui_text_request(t, REQ_DOWN, v->h);
-    case REQ_SEARCH: {
-        char *s = ui_prompt("/", NULL);
-        if (s && *s) {
-            snprintf(ui.search, sizeof ui.search, "%s", s);
-            if (!ui_text_search(t, ui.search, 1, v->h)) ui_msg(1, "not found: %s", ui.search);
-        }
-        free(s);
-        return 1;
-    }
+    case REQ_SEARCH:
     case REQ_SEARCH_NEXT:
     case REQ_SEARCH_PREV:
-        if (ui.search[0] && !ui_text_search(t, ui.search, req == REQ_SEARCH_NEXT ? 1 : -1, v->h))
-            ui_msg(1, "not found: %s", ui.search);
+        ui_search_request(req, ui_text_find, t);
         return 1;
     case REQ_ACK: ui_act_ack(one, 1, NULL); return 1;
     case REQ_REOPEN: ui_act_reopen(one, 1, NULL); return 1;

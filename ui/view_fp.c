@@ -24,6 +24,7 @@ typedef struct fpform {
     int pv_ok;
     char pv_msg[300];
     int committed;
+    char draft_note[128]; /* shown while the form is open: the reason is a restored draft */
 } fpform;
 
 static size_t n_items(fpform *f) { return f->nc + 4; }
@@ -91,10 +92,7 @@ static void save_draft(fpform *f)
 
 static void commit(fpform *f)
 {
-    if (!ui.s.repo) {
-        ui_msg(1, "false positive: no rules repo (use --repo DIR)");
-        return;
-    }
+    if (!ui_need_repo("mark a false positive")) return;
     const char *r = f->reason.text.buf;
     while (*r == ' ') r++;
     if (!*r) {
@@ -122,8 +120,8 @@ static void commit(fpform *f)
     }
     if (err.len) {
         int every = strstr(err.buf, "every") != NULL || strstr(err.buf, "force") != NULL;
-        ui_msg(1, "refused: %s%s", err.buf, every && !f->force ? ", press F to force" : "");
-        if (every) f->focus = IT_COMMIT(f); /* out of the text fields, so F is a key */
+        ui_msg(1, "refused: %s%s", err.buf, every && !f->force ? "; Ctrl-F forces (asks first)" : "");
+        if (every) f->focus = IT_COMMIT(f);
         if (ok) ui_refresh_all();
         ct_sbuf_free(&err);
         return;
@@ -156,7 +154,7 @@ static void fp_draw(ui_view *v, int y, int h, int w)
     ct_sbuf_addf(&b, "Rule exception for %s", a->rule_name ? a->rule_name : a->rule_id);
     if (f->nalerts > 1) ct_sbuf_addf(&b, "  (and %zu more tagged alerts)", f->nalerts - 1);
     ui_put(row++, 1, w - 2, b.buf, UI_BOLD, 0);
-    ui_put(row++, 1, w - 2, "Entries (space: keep, x: included/excluded); the exception matches when all kept entries do:",
+    ui_put(row++, 1, w - 2, "Entries (Space: keep, !: is / is not); the exception matches when all kept entries do:",
            UI_DIM, 0);
     int list_h = h - 10;
     if (list_h < 3) list_h = 3;
@@ -176,6 +174,7 @@ static void fp_draw(ui_view *v, int y, int h, int w)
         int base = foc ? UI_REV : 0;
         if (foc) {
             ui_fill(row, 0, w, UI_REV);
+            ui_focus_mark(row, 1);
             cy = row;
             cx = 3;
         }
@@ -194,11 +193,13 @@ static void fp_draw(ui_view *v, int y, int h, int w)
     }
     row++;
     /* reason */
-    int lx = ui_put(row, 1, 27, "Reason (required):", f->focus == IT_REASON(f) ? UI_BOLD : 0, 1) + 1;
+    ui_focus_mark(row, f->focus == IT_REASON(f));
+    int lx = ui_put(row, 2, 27, "Reason (required):", f->focus == IT_REASON(f) ? UI_BOLD | UI_REV : 0, 1) + 1;
     ui_field_draw(&f->reason, row, lx, w - lx - 1, f->focus == IT_REASON(f));
     if (f->focus == IT_REASON(f)) getyx(stdscr, cy, cx);
     row++;
-    lx = ui_put(row, 1, 27, "Expires (YYYY-MM-DD, 30d):", f->focus == IT_EXPIRY(f) ? UI_BOLD : 0, 1) + 1;
+    ui_focus_mark(row, f->focus == IT_EXPIRY(f));
+    lx = ui_put(row, 2, 27, "Expires (YYYY-MM-DD, 30d):", f->focus == IT_EXPIRY(f) ? UI_BOLD | UI_REV : 0, 1) + 1;
     ui_field_draw(&f->expiry, row, lx, 24, f->focus == IT_EXPIRY(f));
     if (f->focus == IT_EXPIRY(f)) getyx(stdscr, cy, cx);
     ui_put(row, lx + 25, w - lx - 26, "empty: never", UI_DIM, 0);
@@ -206,14 +207,18 @@ static void fp_draw(ui_view *v, int y, int h, int w)
     int foc = f->focus == IT_CLOSE(f);
     ct_sbuf_reset(&b);
     ct_sbuf_addf(&b, "%s also close every open alert it matches", f->close_matching ? "[x]" : "[ ]");
-    ui_put(row, 1, w - 2, b.buf, foc ? UI_REV | UI_BOLD : 0, 0);
-    if (foc) { cy = row; cx = 2; }
+    ui_focus_mark(row, foc);
+    ui_put(row, 2, w - 3, b.buf, foc ? UI_REV | UI_BOLD : 0, 0);
+    if (foc) { cy = row; cx = 3; }
     row++;
     foc = f->focus == IT_COMMIT(f);
-    ui_put(row, 1, 12, "[ Commit ]", foc ? UI_REV | UI_BOLD : UI_BOLD, 0);
-    if (foc) { cy = row; cx = 3; }
-    ui_put(row, 14, w - 15, "Ctrl-X commits from anywhere; Esc cancels (the reason is kept as a draft)", UI_DIM, 0);
-    row += 2;
+    ui_focus_mark(row, foc);
+    ui_put(row, 2, 12, "[ Commit ]", foc ? UI_REV | UI_BOLD : UI_BOLD, 0);
+    if (foc) { cy = row; cx = 4; }
+    ui_put(row, 15, w - 16, "Ctrl-X commits from anywhere; Esc cancels (the reason is kept as a draft)", UI_DIM, 0);
+    row++;
+    if (f->draft_note[0] && f->reason.text.len) ui_put(row, 1, w - 2, f->draft_note, UI_BOLD | UI_COLOR(UI_C_MARK), 0);
+    row++;
     /* the live preview */
     ct_sbuf_reset(&b);
     int pattr = UI_BOLD;
@@ -238,7 +243,14 @@ static int fp_input(ui_view *v, int key)
 {
     fpform *f = v->priv;
     ui_field *fld = f->focus == IT_REASON(f) ? &f->reason : f->focus == IT_EXPIRY(f) ? &f->expiry : NULL;
-    if (!fld) return 0;
+    if (!fld) {
+        /* typing on a checkbox row: the text is meant for the reason, never a command */
+        if (!ui_key_types(key) || (key == '!' && f->focus < f->nc)) return 0;
+        f->focus = IT_REASON(f);
+        ui_field_key(&f->reason, key);
+        ui_msg(0, "typing goes to the reason (Space toggles, ! negates an entry, Tab moves, Esc cancels)");
+        return 1;
+    }
     if (key == 27 || key == '\t' || key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_UP ||
         key == KEY_DOWN || key == KEY_BTAB || key == 24 || key == 12)
         return 0;
@@ -276,13 +288,20 @@ static int fp_request(ui_view *v, enum ui_req req)
         return 1;
     case REQ_COMMIT: commit(f); return 1;
     case REQ_FORCE:
+        if (!ui_confirm("Force: commit even if the exception suppresses EVERY alert of the rule? (y/n)")) {
+            ui_msg(0, "not forced");
+            return 1;
+        }
         f->force = 1;
         preview(f);
         commit(f);
         return 1;
     case REQ_EDITOR:
-        if (ui_edit_external(&f->reason.text) == 0) f->reason.pos = f->reason.text.len;
-        else ui_msg(1, "$EDITOR failed; the reason is unchanged");
+        if (ui_edit_external(&f->reason.text) == 0) {
+            f->reason.pos = f->reason.text.len;
+            f->focus = IT_REASON(f);
+            ui_msg(0, "reason from $EDITOR: %zu bytes", f->reason.text.len);
+        } else ui_msg(1, "$EDITOR failed; the reason is unchanged");
         return 1;
     case REQ_BACK:
         save_draft(f);
@@ -315,10 +334,7 @@ static void fp_reload(ui_view *v) { preview(v->priv); }
 
 void ui_act_fp(ct_alert **a, size_t n)
 {
-    if (!ui.s.repo) {
-        ui_msg(1, "false positive: no rules repo (use --repo DIR)");
-        return;
-    }
+    if (!ui_need_repo("mark a false positive")) return;
     fpform *f = ct_xcalloc(1, sizeof *f);
     f->alerts = ct_xmalloc(n * sizeof *f->alerts);
     memcpy(f->alerts, a, n * sizeof *a);
@@ -330,7 +346,7 @@ void ui_act_fp(ct_alert **a, size_t n)
         f->nc = 0;
     }
     f->close_matching = 0;
-    char *d = ui_draft_load(a[0]->id, "fp");
+    char *d = ui_draft_load(a[0]->id, "fp", f->draft_note);
     if (d) {
         ct_sbuf_add(&f->reason.text, d);
         f->reason.pos = f->reason.text.len;

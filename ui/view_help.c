@@ -18,6 +18,7 @@ static const char *commands[] = {
     ":group actor|target|none", ":ack [NOTE]   :reopen [NOTE]   (tagged alerts, else the current one)",
     ":open ID   :goto ID", ":window DUR   correlation window each side (30m, 12h, 3d, 2w)",
     ":history   :help   :redraw   :quit", ":screen-dump FILE   write the screen as text",
+    "/ searches with a POSIX extended regular expression, case-insensitive; :nohlsearch hides the marks",
 };
 
 typedef struct help { ui_text text; } help;

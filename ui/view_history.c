@@ -160,18 +160,8 @@ static int h_request(ui_view *v, enum ui_req req)
         else revert(hs, (size_t)i);
         return 1;
     }
-    if (req == REQ_SEARCH) {
-        char *s = ui_prompt("/", NULL);
-        if (s && *s) {
-            snprintf(ui.search, sizeof ui.search, "%s", s);
-            if (!ui_text_search(&hs->text, ui.search, 1, v->h)) ui_msg(1, "not found: %s", ui.search);
-        }
-        free(s);
-        return 1;
-    }
-    if (req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV) {
-        if (ui.search[0] && !ui_text_search(&hs->text, ui.search, req == REQ_SEARCH_NEXT ? 1 : -1, v->h))
-            ui_msg(1, "not found: %s", ui.search);
+    if (req == REQ_SEARCH || req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV) {
+        ui_search_request(req, ui_text_find, &hs->text);
         return 1;
     }
     if (req == REQ_HISTORY) return 1;

@@ -217,6 +217,9 @@ static void q_draw(ui_view *v, int y, int h, int w)
     }
     if (q->cur >= q->nrows) q->cur = q->nrows - 1;
     if (!q->rows[q->cur].header) memcpy(q->cur_id, ui.s.alerts.v[q->rows[q->cur].alert].id, sizeof q->cur_id);
+    /* a filter that shrank the list after G left top past its end: fill the
+     * screen first (never blank rows above the last), then keep cur visible */
+    if (q->top + (size_t)h > q->nrows) q->top = q->nrows > (size_t)h ? q->nrows - (size_t)h : 0;
     if (q->cur < q->top) q->top = q->cur;
     if (q->cur >= q->top + (size_t)h) q->top = q->cur - (size_t)h + 1;
     for (int r = 0; r < h; r++) {
@@ -282,15 +285,28 @@ static void untag_all(queue *q)
     q->ntagged = 0;
 }
 
-static int search(queue *q, const char *needle, int dir)
+static int alert_matches_search(size_t i)
 {
-    if (!q->nrows || !needle || !*needle) return 0;
+    const ct_alert *a = &ui.s.alerts.v[i];
+    const char *f[] = {a->rule_name, a->rule_id, actor_of(i), target_of(i), a->id, a->severity,
+                       ui_status_name(a->status)};
+    for (size_t k = 0; k < CT_ARRAY_LEN(f); k++)
+        if (ui_search_match(f[k], NULL, NULL)) return 1;
+    return 0;
+}
+
+/* ui_search_fn: the next alert row matching the search */
+static int search(void *ctx, int dir)
+{
+    queue *q = ctx;
+    if (!q->nrows) return 0;
     for (size_t k = 1; k <= q->nrows; k++) {
         size_t r = dir > 0 ? (q->cur + k) % q->nrows : (q->cur + q->nrows - k % q->nrows) % q->nrows;
         if (q->rows[r].header) continue;
-        if (alert_matches_text(q->rows[r].alert, needle)) {
+        if (alert_matches_search(q->rows[r].alert)) {
+            int wrapped = dir > 0 ? r <= q->cur : r >= q->cur;
             q->cur = r;
-            return 1;
+            return wrapped ? 2 : 1;
         }
     }
     return 0;
@@ -364,19 +380,10 @@ static int q_request(ui_view *v, enum ui_req req)
         }
         if (q->cur + 1 < q->nrows) q->cur++;
         return 1;
-    case REQ_SEARCH: {
-        char *s = ui_prompt("/", NULL);
-        if (s && *s) {
-            snprintf(ui.search, sizeof ui.search, "%s", s);
-            if (!search(q, ui.search, 1)) ui_msg(1, "not found: %s", ui.search);
-        }
-        free(s);
-        return 1;
-    }
+    case REQ_SEARCH:
     case REQ_SEARCH_NEXT:
     case REQ_SEARCH_PREV:
-        if (!ui.search[0]) ui_msg(0, "no search yet: / searches");
-        else if (!search(q, ui.search, req == REQ_SEARCH_NEXT ? 1 : -1)) ui_msg(1, "not found: %s", ui.search);
+        ui_search_request(req, search, q);
         return 1;
     case REQ_ACK:
     case REQ_REOPEN:

@@ -17,6 +17,7 @@ typedef struct remform {
     ui_field note;
     size_t focus, top;
     int committed;
+    char draft_note[128]; /* shown while the form is open: the note is a restored draft */
 } remform;
 
 #define IT_NOTE(f) ((f)->n)
@@ -105,6 +106,7 @@ static void rf_draw(ui_view *v, int y, int h, int w)
         int foc = f->focus == i;
         if (foc) {
             ui_fill(row, 0, w, UI_REV);
+            ui_focus_mark(row, 1);
             cy = row;
             cx = 3;
         }
@@ -119,15 +121,18 @@ static void rf_draw(ui_view *v, int y, int h, int w)
     if (f->focus < f->n) wrap3(f->steps[f->focus], row, w);
     row += 3;
     row++;
-    int lx = ui_put(row, 1, 7, "Note:", f->focus == IT_NOTE(f) ? UI_BOLD : 0, 1) + 1;
+    ui_focus_mark(row, f->focus == IT_NOTE(f));
+    int lx = ui_put(row, 2, 7, "Note:", f->focus == IT_NOTE(f) ? UI_BOLD | UI_REV : 0, 1) + 1;
     ui_field_draw(&f->note, row, lx, w - lx - 1, f->focus == IT_NOTE(f));
     if (f->focus == IT_NOTE(f)) getyx(stdscr, cy, cx);
     row++;
-    ui_put(row++, lx, w - lx - 1, "e on a checkbox or [ Commit ]: write a long note in $EDITOR", UI_DIM, 0);
+    if (f->draft_note[0] && f->note.text.len) ui_put(row++, lx, w - lx - 1, f->draft_note, UI_BOLD | UI_COLOR(UI_C_MARK), 0);
+    else ui_put(row++, lx, w - lx - 1, "Ctrl-O: write a long note in $EDITOR", UI_DIM, 0);
     int foc = f->focus == IT_COMMIT(f);
-    ui_put(row, 1, 12, "[ Commit ]", foc ? UI_REV | UI_BOLD : UI_BOLD, 0);
-    if (foc) { cy = row; cx = 3; }
-    ui_put(row, 14, w - 15, "Ctrl-X commits from anywhere; Esc cancels (the note is kept as a draft)", UI_DIM, 0);
+    ui_focus_mark(row, foc);
+    ui_put(row, 2, 12, "[ Commit ]", foc ? UI_REV | UI_BOLD : UI_BOLD, 0);
+    if (foc) { cy = row; cx = 4; }
+    ui_put(row, 15, w - 16, "Ctrl-X commits from anywhere; Esc cancels (the note is kept as a draft)", UI_DIM, 0);
     ct_sbuf_free(&b);
     if (cy >= 0) move(cy, cx);
 }
@@ -135,7 +140,14 @@ static void rf_draw(ui_view *v, int y, int h, int w)
 static int rf_input(ui_view *v, int key)
 {
     remform *f = v->priv;
-    if (f->focus != IT_NOTE(f)) return 0;
+    if (f->focus != IT_NOTE(f)) {
+        /* typing on a checkbox row: the text is meant for the note, never a command */
+        if (!ui_key_types(key)) return 0;
+        f->focus = IT_NOTE(f);
+        ui_field_key(&f->note, key);
+        ui_msg(0, "typing goes to the note (Space toggles a step, Tab moves, Esc cancels)");
+        return 1;
+    }
     if (key == 27 || key == '\t' || key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_UP ||
         key == KEY_DOWN || key == KEY_BTAB || key == 24 || key == 12)
         return 0;
@@ -159,8 +171,11 @@ static int rf_request(ui_view *v, enum ui_req req)
         return 1;
     case REQ_COMMIT: commit(f); return 1;
     case REQ_EDITOR:
-        if (ui_edit_external(&f->note.text) == 0) f->note.pos = f->note.text.len;
-        else ui_msg(1, "$EDITOR failed; the note is unchanged");
+        if (ui_edit_external(&f->note.text) == 0) {
+            f->note.pos = f->note.text.len;
+            f->focus = IT_NOTE(f);
+            ui_msg(0, "note from $EDITOR: %zu bytes", f->note.text.len);
+        } else ui_msg(1, "$EDITOR failed; the note is unchanged");
         return 1;
     case REQ_FORCE: return 1;
     case REQ_BACK:
@@ -191,10 +206,7 @@ static void rf_close(ui_view *v)
 
 void ui_act_remediate(ct_alert *a)
 {
-    if (!ui.s.repo) {
-        ui_msg(1, "remediate: no rules repo (use --repo DIR)");
-        return;
-    }
+    if (!ui_need_repo("record a remediation")) return;
     remform *f = ct_xcalloc(1, sizeof *f);
     f->a = a;
     ct_sbuf_init(&f->note.text);
@@ -208,7 +220,7 @@ void ui_act_remediate(ct_alert *a)
         free(filled);
     }
     f->done = ct_xcalloc(f->n + 1, sizeof *f->done);
-    char *d = ui_draft_load(a->id, "remediate");
+    char *d = ui_draft_load(a->id, "remediate", f->draft_note);
     if (d) {
         ct_sbuf_add(&f->note.text, d);
         f->note.pos = f->note.text.len;

@@ -28,7 +28,10 @@ wait_for "Alert queue [open]"
 wait_for "read-only, no rules repo: no analyst identity"
 wait_for "shipped rules, read-only"
 tmux -L "$SOCK" send-keys -t ct a
-wait_for "no rules repo"
+# a refusal (not "acknowledged"), why, and the fix, wrapped rather than cut
+wait_for "cannot acknowledge: read-only, no rules repo (no analyst identity: set git config"
+wait_for "or pass --analyst 'Name <email>'"
+tmux -L "$SOCK" capture-pane -p -t ct | grep -q "acknowledged:" && { echo "FAIL: a success word on a refusal" >&2; exit 1; }
 tmux -L "$SOCK" send-keys -t ct Q
 i=0; while [ ! -e "$TMP/exit" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q "EXIT=0" "$TMP/exit" || { echo "FAIL: exit $(cat "$TMP/exit" 2>/dev/null)" >&2; exit 1; }

@@ -21,7 +21,7 @@ ct_wait "[ ] 1."
 ct_keys Space Down Space
 ct_wait "[x] 2."
 # the note from $EDITOR (endwin, the editor, back)
-ct_keys e
+ct_keys C-o
 ct_wait "access key AKIAEXAMPLEBOB7Q2NEW deleted"
 ct_keys C-x
 ct_wait "remediated"

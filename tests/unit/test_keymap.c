@@ -1,6 +1,7 @@
 /* Unit tests for ui/keymap.c: the one key table of the console — no key means
  * two things in one scope, scopes resolve view-specific first, every request
  * a view handles has a listed key, and the script key names parse. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,7 +48,18 @@ static void test_scope_precedence(void **state)
     assert_int_equal(ui_keymap_lookup(' ', queue), REQ_PGDN);
     assert_int_equal(ui_keymap_lookup(' ', form), REQ_TOGGLE);
     assert_int_equal(ui_keymap_lookup('F', queue), REQ_FILTER_STATUS);
-    assert_int_equal(ui_keymap_lookup('F', form), REQ_FORCE);
+    /* forms: letters type (issue #17), commands are control keys */
+    assert_int_equal(ui_keymap_lookup('F', form), REQ_NONE);
+    assert_int_equal(ui_keymap_lookup('e', form), REQ_NONE);
+    assert_int_equal(ui_keymap_lookup('x', form), REQ_NONE);
+    assert_int_equal(ui_keymap_lookup(6, form), REQ_FORCE);   /* C-f */
+    assert_int_equal(ui_keymap_lookup(15, form), REQ_EDITOR); /* C-o */
+    assert_int_equal(ui_keymap_lookup(24, form), REQ_COMMIT); /* C-x */
+    assert_int_equal(ui_keymap_lookup('!', form), REQ_EXCLUDE);
+    assert_int_equal(ui_keymap_lookup(KEY_BTAB, alert), REQ_PREV_PANE);
+    assert_int_equal(ui_keymap_lookup(KEY_BTAB, form), REQ_UP);
+    for (const ui_keymap *k = ui_keymap_table; k->key || k->req; k++)
+        if (k->scope == UI_SCOPE_FORM) assert_false(k->key >= 'A' && k->key <= 'z' && isalpha(k->key));
     assert_int_equal(ui_keymap_lookup('\t', alert), REQ_NEXT_PANE);
     assert_int_equal(ui_keymap_lookup('\t', form), REQ_DOWN);
     assert_int_equal(ui_keymap_lookup('q', form), REQ_BACK);
