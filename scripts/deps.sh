@@ -5,7 +5,7 @@
 #   sh scripts/deps.sh demo    build and run the console: compiler, make, pkg-config,
 #                              the libraries' -dev packages (their runtime libraries come
 #                              with them)
-#   sh scripts/deps.sh test    the demo's, plus cmocka, git, tmux, jq, valgrind, and clang
+#   sh scripts/deps.sh test    the demo's, plus cmocka, git, tmux, jq, valgrind, clang
 #                              with its sanitizer/libFuzzer runtime (gcc's ASan/UBSan
 #                              runtimes come with gcc)
 #   sh scripts/deps.sh bench   the demo's, plus jq, GNU time and tmux
@@ -15,8 +15,8 @@
 # log goes to $TMPDIR/credtriage-apt.log). Not root, the missing packages are
 # named with the command to run as root, and the exit status is 1.
 set -u
-DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libmd4c-dev zlib1g-dev"
-TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev"
+DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev"
+TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd"
 BENCH="$DEMO jq time tmux"
 
 set_of() {

@@ -114,6 +114,17 @@ int ct_repo_revert(ct_repo *r, const char *rev, const char *analyst, char oid_ou
 int ct_repo_status_get(ct_repo *r, ct_repo_status *st, ct_sbuf *err);
 void ct_repo_status_free(ct_repo_status *st);
 
+/* A remote URL as git reads it: scheme://[user@]host[:port]/path, scp-like
+ * [user@]host:path (scheme "ssh", scp_like set) or a local path (scheme
+ * "file"). port -1 when not given. 0, or -1 when it is not a URL. */
+typedef struct ct_repo_url {
+    char *scheme, *user, *host, *path;
+    int port;
+    int scp_like;
+} ct_repo_url;
+int ct_repo_url_parse(const char *url, ct_repo_url *out);
+void ct_repo_url_free(ct_repo_url *u);
+
 /* Sync the current branch with its upstream (or remote "origin", same branch
  * name): fetch; fast-forward when only behind; when diverged, replay the
  * local commits on top of upstream — a file changed on both sides is a

@@ -48,7 +48,7 @@ void ct_repo__sleep_ms(long ms);
 /* Tree of a commit's first parent (NULL for a root commit). */
 int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
 
-/* gitstore_sync.c: the current branch's upstream: the configured one, else remote "origin"
+/* gitstore_status.c: the current branch's upstream: the configured one, else remote "origin"
  * with the same branch name. *remote NULL (and 0) when there is none.
  * *branch_ref "refs/heads/B", *merge_ref the branch on the remote
  * ("refs/heads/M"), *tracking "refs/remotes/R/M". Detached/unborn HEAD: an
@@ -56,8 +56,38 @@ int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
 int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
                       char **tracking, ct_sbuf *err);
 
+/* gitstore_status.c: the config string fmt1 arg fmt2 ("remote." "origin" ".url"), malloc'd; NULL if unset or empty. */
+char *ct_repo__cfg_str(git_config *cfg, const char *fmt1, const char *arg, const char *fmt2);
+
 /* gitstore.c: paths changed between two trees (a NULL = empty tree), malloc'd. */
 int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
                            size_t *n, ct_sbuf *err);
+
+/* gitstore_cred.c: credentials and host-key checks for one remote URL, shared
+ * by a sync's fetch and push (the HTTP credentials are asked once). */
+typedef struct ct_repo__cred {
+    ct_repo *r;
+    char *url;
+    ct_repo_url u;
+    int attempt;          /* credential requests in this connection */
+    int refused;          /* the host key was refused (why says why) */
+    int auth_failed;      /* no credential left, or the server refused them */
+    int approved;
+    char *h_user, *h_pass; /* from git credential fill */
+    ct_sbuf tried;        /* the SSH credentials offered */
+    ct_sbuf why;          /* the explanation of a refusal */
+    ct_sbuf remote_says;  /* the server's side-band messages */
+    void *push_state;     /* gitstore_sync.c's, during a push */
+} ct_repo__cred;
+void ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url);
+void ct_repo__cred_free(ct_repo__cred *c);
+/* before each connection (fetch, push) */
+void ct_repo__cred_begin(ct_repo__cred *c);
+void ct_repo__cred_callbacks(ct_repo__cred *c, git_remote_callbacks *cb);
+/* after a successful connection: git credential approve */
+void ct_repo__cred_done(ct_repo__cred *c, int ok);
+/* "cannot <what>: <why>" for a failed fetch or push; returns -1 */
+int ct_repo__remote_error(ct_repo__cred *c, const char *what, ct_sbuf *err);
+void ct_repo__remote_says(const ct_repo__cred *c, ct_sbuf *out);
 
 #endif

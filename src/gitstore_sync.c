@@ -6,97 +6,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "sanitize.h"
 
 /* Remotes are resolved from the config by hand rather than with
  * git_remote_lookup()/git_branch_upstream_name(): in libgit2 1.5.1 those leak
  * a PCRE2 match block per config entry while applying url.*.insteadOf
  * (fixed upstream by libgit2 PR #6382). We apply insteadOf ourselves and
  * use anonymous remotes. */
-
-static char *cfg_str(git_config *cfg, const char *fmt1, const char *arg, const char *fmt2)
-{
-    ct_sbuf k;
-    ct_sbuf_init(&k);
-    ct_sbuf_addf(&k, "%s%s%s", fmt1, arg, fmt2);
-    const char *v = NULL;
-    char *res = git_config_get_string(&v, cfg, k.buf) == 0 && v && *v ? ct_xstrdup(v) : NULL;
-    ct_sbuf_free(&k);
-    return res;
-}
-
-typedef struct track_cb {
-    const char *merge;
-    char *tracking;
-} track_cb;
-
-static int fetchspec_cb(const git_config_entry *e, void *payload)
-{
-    track_cb *t = payload;
-    git_refspec *rs = NULL;
-    git_buf b = { 0 };
-    if (!t->tracking && git_refspec_parse(&rs, e->value, 1) == 0 &&
-        git_refspec_src_matches(rs, t->merge) && git_refspec_transform(&b, rs, t->merge) == 0)
-        t->tracking = ct_xstrdup(b.ptr);
-    git_buf_dispose(&b);
-    git_refspec_free(rs);
-    return 0;
-}
-
-int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
-                      char **tracking, ct_sbuf *err)
-{
-    git_reference *head = NULL;
-    git_config *cfg = NULL;
-    *branch_ref = *remote = *merge_ref = *tracking = NULL;
-    int rc = git_repository_head(&head, r->repo);
-    if (rc < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
-    if (!git_reference_is_branch(head)) {
-        git_reference_free(head);
-        ct_sbuf_addf(err, "HEAD of %s is not on a branch", r->workdir);
-        return -1;
-    }
-    char *bref = ct_xstrdup(git_reference_name(head));
-    const char *bname = bref + 11;
-    git_reference_free(head);
-    if (git_repository_config_snapshot(&cfg, r->repo) < 0) {
-        free(bref);
-        return ct_repo__giterr(err, "cannot read git config of %s", r->workdir);
-    }
-    char *rname = cfg_str(cfg, "branch.", bname, ".remote");
-    char *merge = rname ? cfg_str(cfg, "branch.", bname, ".merge") : NULL;
-    if (rname && (!merge || strcmp(rname, ".") == 0)) { /* half set up, or a local upstream */
-        free(rname), free(merge);
-        rname = merge = NULL;
-    }
-    if (!rname) {
-        char *url = cfg_str(cfg, "remote.", "origin", ".url");
-        if (url) {
-            rname = ct_xstrdup("origin");
-            merge = ct_xstrdup(bref);
-        }
-        free(url);
-    }
-    if (rname) {
-        ct_sbuf k;
-        ct_sbuf_init(&k);
-        ct_sbuf_addf(&k, "remote.%s.fetch", rname);
-        track_cb t = { merge, NULL };
-        git_config_get_multivar_foreach(cfg, k.buf, NULL, fetchspec_cb, &t);
-        if (!t.tracking) { /* no matching fetch refspec: the conventional name */
-            ct_sbuf_reset(&k);
-            ct_sbuf_addf(&k, "refs/remotes/%s/%s", rname,
-                         strncmp(merge, "refs/heads/", 11) == 0 ? merge + 11 : merge);
-            t.tracking = ct_xstrdup(k.buf);
-        }
-        ct_sbuf_free(&k);
-        *tracking = t.tracking;
-    }
-    git_config_free(cfg);
-    *branch_ref = bref;
-    *remote = rname;
-    *merge_ref = merge;
-    return 0;
-}
 
 /* The longest url.<base>.insteadOf (or pushInsteadOf) prefix of url,
  * replaced by <base>; NULL when none applies. */
@@ -133,8 +49,8 @@ static int remote_urls(ct_repo *r, const char *rname, char **fetch_url, char **p
     *fetch_url = *push_url = NULL;
     if (git_repository_config_snapshot(&cfg, r->repo) < 0)
         return ct_repo__giterr(err, "cannot read git config of %s", r->workdir);
-    char *url = cfg_str(cfg, "remote.", rname, ".url");
-    char *purl = cfg_str(cfg, "remote.", rname, ".pushurl");
+    char *url = ct_repo__cfg_str(cfg, "remote.", rname, ".url");
+    char *purl = ct_repo__cfg_str(cfg, "remote.", rname, ".pushurl");
     if (!url) {
         ct_sbuf_addf(err, "remote '%s' has no url", rname);
         free(purl);
@@ -353,18 +269,75 @@ out:
 }
 
 typedef struct push_state {
-    ct_sbuf *err;
+    ct_sbuf status;   /* the server's reason for refusing the ref */
     int rejected;
 } push_state;
 
 static int push_ref_cb(const char *refname, const char *status, void *data)
 {
-    push_state *ps = data;
+    push_state *ps = ((ct_repo__cred *)data)->push_state;
+    (void)refname;
     if (status) {
         ps->rejected = 1;
-        ct_sbuf_addf(ps->err, "the remote rejected the push of %s: %s", refname, status);
+        ct_san_line(status, 200, &ps->status);
     }
     return 0;
+}
+
+/* Push bref to merge. 0 pushed; 1 refused as not a fast-forward (someone
+ * pushed meanwhile: fetch, replay and push again); -1 failed, explained. */
+static int push(ct_repo__cred *c, git_remote *prm, const char *remote, const char *bref,
+                const char *merge, ct_sbuf *err)
+{
+    ct_sbuf spec;
+    ct_sbuf_init(&spec);
+    ct_sbuf_addf(&spec, "%s:%s", bref, merge);
+    char *specs[1] = { spec.buf };
+    git_strarray pa = { specs, 1 };
+    git_push_options po;
+    git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+    ct_repo__cred_begin(c);
+    ct_repo__cred_callbacks(c, &po.callbacks);
+    push_state st;
+    ct_sbuf_init(&st.status);
+    st.rejected = 0;
+    po.callbacks.push_update_reference = push_ref_cb;
+    /* one payload for every callback: the push state rides in the credentials' */
+    c->push_state = &st;
+    int pr = git_remote_push(prm, &pa, &po);
+    c->push_state = NULL;
+    ct_sbuf_free(&spec);
+    int rc = 0;
+    if (pr == GIT_ENONFASTFORWARD) {
+        rc = 1;
+    } else if (pr < 0) {
+        ct_sbuf what;
+        ct_sbuf_init(&what);
+        ct_sbuf_addf(&what, "push to '%s'", remote);
+        rc = ct_repo__remote_error(c, what.buf, err);
+        ct_sbuf_free(&what);
+    } else if (st.rejected) {
+        if (strstr(st.status.buf, "fast-forward") || strstr(st.status.buf, "fetch first") ||
+            strstr(st.status.buf, "stale")) {
+            rc = 1;
+        } else {
+            ct_sbuf_addf(err, "the remote '%s' refused the push of %s: \"%s\"", remote,
+                         merge + (strncmp(merge, "refs/heads/", 11) ? 0 : 11), st.status.buf);
+            if (c->remote_says.len) {
+                ct_sbuf_add(err, " (the server said: ");
+                ct_repo__remote_says(c, err);
+                ct_sbuf_addc(err, ')');
+            }
+            ct_sbuf_add(err, ". The branch is protected on the server (it refuses direct pushes, "
+                             "or this kind of change); your commits stay here, unpushed: ask the "
+                             "server's administrator, or push them for review on another branch");
+            rc = -1;
+        }
+    } else {
+        ct_repo__cred_done(c, 1);
+    }
+    ct_sbuf_free(&st.status);
+    return rc;
 }
 
 static int count_commits(ct_repo *r, const git_oid *tip, const git_oid *hide, size_t *n)
@@ -380,15 +353,103 @@ static int count_commits(ct_repo *r, const git_oid *tip, const git_oid *hide, si
     return rc == GIT_ITEROVER ? 0 : rc;
 }
 
+/* Fetch merge into tracking. */
+static int fetch(ct_repo__cred *c, git_remote *rm, const char *remote, const char *merge,
+                 const char *tracking, ct_sbuf *err)
+{
+    ct_sbuf spec;
+    ct_sbuf_init(&spec);
+    ct_sbuf_addf(&spec, "+%s:%s", merge, tracking);
+    char *specs[1] = { spec.buf };
+    git_strarray fs = { specs, 1 };
+    git_fetch_options fo;
+    git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+    ct_repo__cred_begin(c);
+    ct_repo__cred_callbacks(c, &fo.callbacks);
+    int fr = git_remote_fetch(rm, &fs, &fo, "credtriage sync: fetch");
+    ct_sbuf_free(&spec);
+    if (fr < 0) {
+        ct_sbuf what;
+        ct_sbuf_init(&what);
+        ct_sbuf_addf(&what, "fetch from '%s'", remote);
+        ct_repo__remote_error(c, what.buf, err);
+        ct_sbuf_free(&what);
+        return -1;
+    }
+    ct_repo__cred_done(c, 1);
+    return 0;
+}
+
+/* Bring the local branch onto upstream: fast-forward, or replay the local
+ * commits on it. *tip the new local head; *has_up 0 when the remote has no
+ * such branch yet. */
+static int integrate(ct_repo *r, const char *analyst, const char *remote, const char *bref,
+                     const char *tracking, ct_sync_report *rep, git_oid *tip, git_oid *up,
+                     int *has_up, ct_sbuf *err)
+{
+    git_oid local;
+    strv conf = { 0 };
+    git_signature *sig = NULL;
+    size_t err_mark = err->len;
+    int rc = -1;
+    if (git_reference_name_to_id(&local, r->repo, bref) < 0)
+        return ct_repo__giterr(err, "cannot read %s", bref);
+    *has_up = git_reference_name_to_id(up, r->repo, tracking) == 0;
+    git_oid_cpy(tip, &local);
+    if (!*has_up) return 0;
+    size_t ahead, behind;
+    if (git_graph_ahead_behind(&ahead, &behind, r->repo, &local, up) < 0)
+        return ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
+    rep->fetched += behind;
+    if (behind && !ahead) {
+        if (move_branch(r, bref, &local, up, "credtriage sync: fast-forward", err) < 0) return -1;
+        git_oid_cpy(tip, up);
+        return 0;
+    }
+    if (!behind) return 0;
+    git_oid base;
+    size_t rebased = 0;
+    if (git_merge_base(&base, r->repo, &local, up) < 0) {
+        ct_repo__giterr(err, "cannot find where %s and %s diverged", bref, tracking);
+        goto out;
+    }
+    if (both_changed(r, &base, &local, up, &conf, err) < 0) goto out;
+    ct_sbuf ignored; /* no identity: replayed commits keep their committer */
+    ct_sbuf_init(&ignored);
+    ct_repo__signature(r, analyst, &sig, &ignored);
+    ct_sbuf_free(&ignored);
+    if (conf.n == 0 && replay(r, &local, up, sig, tip, &rebased, &conf, err) < 0 && !conf.n)
+        goto out;
+    if (conf.n) {
+        err->len = err_mark; /* the conflict list says it better */
+        err->buf[err_mark] = 0;
+        ct_sbuf_addf(err, "cannot sync: both this repo and '%s' changed ", remote);
+        for (size_t i = 0; i < conf.n; i++) ct_sbuf_addf(err, "%s%s", i ? ", " : "", conf.v[i]);
+        ct_sbuf_add(err, "; local history and files are unchanged — resolve it with "
+                         "git (pull --rebase) and sync again");
+        rep->conflicts = conf.v;
+        rep->nconflicts = conf.n;
+        conf.v = NULL;
+        conf.n = 0;
+        goto out;
+    }
+    if (move_branch(r, bref, &local, tip, "credtriage sync: replay on upstream", err) < 0) goto out;
+    rep->rebased += rebased;
+    rc = 0;
+out:
+    ct_strv_free(conf.v, conf.n);
+    git_signature_free(sig);
+    return rc;
+}
+
 static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_sbuf *err)
 {
     char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
     git_remote *rm = NULL, *prm = NULL;
     char *furl = NULL, *purl = NULL;
-    git_signature *sig = NULL;
-    strv conf = { 0 };
+    ct_repo__cred fc, pc;
+    int have_cred = 0;
     int rc = -1;
-    size_t err_mark = err->len;
     if (ct_repo__upstream(r, &bref, &remote, &merge, &tracking, err) < 0) return -1;
     if (!remote) {
         ct_sbuf_addf(err, "cannot sync: branch %s has no upstream and there is no remote "
@@ -398,113 +459,53 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
     if (remote_urls(r, remote, &furl, &purl, err) < 0 || anon_remote(r, furl, &rm, err) < 0 ||
         anon_remote(r, purl, &prm, err) < 0)
         goto out;
-    ct_sbuf spec;
-    ct_sbuf_init(&spec);
-    ct_sbuf_addf(&spec, "+%s:%s", merge, tracking);
-    char *specs[1] = { spec.buf };
-    git_strarray fs = { specs, 1 };
-    git_fetch_options fo;
-    git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-    int fr = git_remote_fetch(rm, &fs, &fo, "credtriage sync: fetch");
-    ct_sbuf_free(&spec);
-    if (fr < 0) {
-        ct_repo__giterr(err, "cannot fetch from '%s'", remote);
-        goto out;
-    }
-    git_oid local, up, tip;
-    if (git_reference_name_to_id(&local, r->repo, bref) < 0) {
-        ct_repo__giterr(err, "cannot read %s", bref);
-        goto out;
-    }
-    int has_up = git_reference_name_to_id(&up, r->repo, tracking) == 0;
-    git_oid_cpy(&tip, &local);
-    if (has_up) {
-        size_t ahead, behind;
-        if (git_graph_ahead_behind(&ahead, &behind, r->repo, &local, &up) < 0) {
-            ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
+    ct_repo__cred_init(&fc, r, furl);
+    ct_repo__cred_init(&pc, r, purl);
+    have_cred = 1;
+    /* a push refused as not a fast-forward means someone pushed since our
+     * fetch: fetch, replay and push again, a few times */
+    for (int round = 0;; round++) {
+        git_oid tip, up;
+        int has_up = 0;
+        if (fetch(&fc, rm, remote, merge, tracking, err) < 0 ||
+            integrate(r, analyst, remote, bref, tracking, rep, &tip, &up, &has_up, err) < 0)
+            goto out;
+        if (has_up && git_oid_equal(&tip, &up)) break;
+        if (count_commits(r, &tip, has_up ? &up : NULL, &rep->pushed) < 0) {
+            ct_repo__giterr(err, "cannot count the commits to push");
             goto out;
         }
-        rep->fetched = behind;
-        if (behind && !ahead) {
-            if (move_branch(r, bref, &local, &up, "credtriage sync: fast-forward", err) < 0)
-                goto out;
-            git_oid_cpy(&tip, &up);
-        } else if (behind && ahead) {
-            git_oid base;
-            if (git_merge_base(&base, r->repo, &local, &up) < 0) {
-                ct_repo__giterr(err, "cannot find where %s and %s diverged", bref, tracking);
-                goto out;
-            }
-            if (both_changed(r, &base, &local, &up, &conf, err) < 0) goto out;
-            ct_sbuf ignored; /* no identity: replayed commits keep their committer */
-            ct_sbuf_init(&ignored);
-            ct_repo__signature(r, analyst, &sig, &ignored);
-            ct_sbuf_free(&ignored);
-            if (conf.n == 0 &&
-                replay(r, &local, &up, sig, &tip, &rep->rebased, &conf, err) < 0 && !conf.n)
-                goto out;
-            if (conf.n) {
-                err->len = err_mark; /* the conflict list says it better */
-                err->buf[err_mark] = 0;
-                ct_sbuf_addf(err, "cannot sync: both this repo and '%s' changed ", remote);
-                for (size_t i = 0; i < conf.n; i++)
-                    ct_sbuf_addf(err, "%s%s", i ? ", " : "", conf.v[i]);
-                ct_sbuf_add(err, "; local history and files are unchanged — resolve it with "
-                                 "git (pull --rebase) and sync again");
-                rep->conflicts = conf.v;
-                rep->nconflicts = conf.n;
-                conf.v = NULL;
-                conf.n = 0;
-                goto out;
-            }
-            if (move_branch(r, bref, &local, &tip, "credtriage sync: replay on upstream", err) < 0)
-                goto out;
+        int pr = push(&pc, prm, remote, bref, merge, err);
+        if (pr < 0) {
+            rep->pushed = 0;
+            goto out;
         }
+        if (pr == 1) {
+            rep->pushed = 0;
+            if (round < 4) continue;
+            ct_sbuf_addf(err, "cannot push to '%s': it kept moving (someone pushes at the same "
+                              "time); your commits are replayed on its latest state, sync again",
+                         remote);
+            goto out;
+        }
+        /* an anonymous remote does not move the remote-tracking branch itself */
+        git_reference *tr = NULL;
+        if (git_reference_create(&tr, r->repo, tracking, &tip, 1, "credtriage sync: push") < 0) {
+            ct_repo__giterr(err, "pushed, but cannot update %s", tracking);
+            goto out;
+        }
+        git_reference_free(tr);
+        break;
     }
-    if (has_up && git_oid_equal(&tip, &up)) {
-        rc = 0;
-        goto out;
-    }
-    if (count_commits(r, &tip, has_up ? &up : NULL, &rep->pushed) < 0) {
-        ct_repo__giterr(err, "cannot count the commits to push");
-        goto out;
-    }
-    ct_sbuf ps;
-    ct_sbuf_init(&ps);
-    ct_sbuf_addf(&ps, "%s:%s", bref, merge);
-    char *pspecs[1] = { ps.buf };
-    git_strarray pa = { pspecs, 1 };
-    git_push_options po;
-    git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-    push_state st = { err, 0 };
-    po.callbacks.push_update_reference = push_ref_cb;
-    po.callbacks.payload = &st;
-    int pr = git_remote_push(prm, &pa, &po);
-    ct_sbuf_free(&ps);
-    if (pr < 0) {
-        ct_repo__giterr(err, "cannot push to '%s'", remote);
-        rep->pushed = 0;
-        goto out;
-    }
-    if (st.rejected) {
-        ct_sbuf_add(err, " (someone pushed meanwhile: sync again)");
-        rep->pushed = 0;
-        goto out;
-    }
-    /* an anonymous remote does not move the remote-tracking branch itself */
-    git_reference *tr = NULL;
-    if (git_reference_create(&tr, r->repo, tracking, &tip, 1, "credtriage sync: push") < 0) {
-        ct_repo__giterr(err, "pushed, but cannot update %s", tracking);
-        goto out;
-    }
-    git_reference_free(tr);
     rc = 0;
 out:
+    if (have_cred) {
+        ct_repo__cred_free(&fc);
+        ct_repo__cred_free(&pc);
+    }
     free(furl);
     free(purl);
     git_remote_free(prm);
-    ct_strv_free(conf.v, conf.n);
-    git_signature_free(sig);
     git_remote_free(rm);
     free(bref);
     free(remote);
@@ -532,47 +533,3 @@ int ct_repo_sync(ct_repo *r, const char *analyst, ct_sync_report *report, ct_sbu
     return rc;
 }
 
-void ct_repo_status_free(ct_repo_status *st)
-{
-    if (!st) return;
-    free(st->branch);
-    st->branch = NULL;
-}
-
-int ct_repo_status_get(ct_repo *r, ct_repo_status *st, ct_sbuf *err)
-{
-    memset(st, 0, sizeof *st);
-    int det = git_repository_head_detached(r->repo);
-    if (det < 0) return ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
-    if (det) {
-        st->detached = 1;
-        return 0;
-    }
-    char *bref = NULL, *remote = NULL, *merge = NULL, *tracking = NULL;
-    git_oid local, up;
-    int rc = 0;
-    int unborn = git_repository_head_unborn(r->repo);
-    if (unborn) { /* only the branch name, from the symbolic HEAD */
-        git_reference *h = NULL;
-        if (git_reference_lookup(&h, r->repo, "HEAD") < 0) return ct_repo__giterr(err, "cannot read HEAD");
-        const char *t = git_reference_symbolic_target(h);
-        if (t && strncmp(t, "refs/heads/", 11) == 0) st->branch = ct_xstrdup(t + 11);
-        git_reference_free(h);
-        return 0;
-    }
-    if (ct_repo__upstream(r, &bref, &remote, &merge, &tracking, err) < 0) return -1;
-    st->branch = ct_xstrdup(bref + 11);
-    if (remote && git_reference_name_to_id(&up, r->repo, tracking) == 0) {
-        st->has_upstream = 1;
-        if (git_reference_name_to_id(&local, r->repo, bref) < 0 ||
-            git_graph_ahead_behind(&st->ahead, &st->behind, r->repo, &local, &up) < 0) {
-            rc = ct_repo__giterr(err, "cannot compare %s with %s", bref, tracking);
-            ct_repo_status_free(st);
-        }
-    }
-    free(bref);
-    free(remote);
-    free(merge);
-    free(tracking);
-    return rc;
-}

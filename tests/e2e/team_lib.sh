@@ -1,0 +1,128 @@
+# Sourced by tests/e2e/team*.sh: real git servers on 127.0.0.1 only, started
+# and stopped by the test. Needs $TMP. Every process started here is killed
+# by team_stop (call it from the caller's trap).
+#   team_sshd        sshd (openssh-server) on a free high port with a test host
+#                    key; sets SSH_PORT, SSH_HOSTKEY_PUB; authorized keys in
+#                    $TMP/sshd/authorized_keys (team_authorize FILE.pub)
+#   team_httpd       lighttpd in front of git http-backend with basic auth
+#                    (user alice, password $HTTP_PASS); sets HTTP_PORT
+#   team_bare NAME   a bare repo served by both: $TMP/srv/NAME.git
+TEAM_PIDS=""
+HTTP_PASS=s3cret-Pw
+
+team_stop() {
+    for p in $TEAM_PIDS; do kill "$p" 2>/dev/null; done
+    for p in $TEAM_PIDS; do
+        n=0
+        while kill -0 "$p" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+        kill -9 "$p" 2>/dev/null
+    done
+    TEAM_PIDS=""
+}
+
+# a port nobody listens on yet (tried by the server itself: it fails to bind otherwise)
+team_port() { # base
+    echo $(( $1 + ($$ + $(date +%N | sed 's/^0*//;s/^$/0/')) % 4000 ))
+}
+
+team_sshd() {
+    SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+    [ -x "$SSHD" ] || { echo "team_lib: sshd (openssh-server) is required" >&2; return 1; }
+    mkdir -p "$TMP/sshd"
+    [ "$(id -u)" = 0 ] && mkdir -p /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -C test-host -f "$TMP/sshd/host_ed25519" || return 1
+    SSH_HOSTKEY_PUB=$(cut -d' ' -f1,2 "$TMP/sshd/host_ed25519.pub")
+    : > "$TMP/sshd/authorized_keys"
+    chmod 600 "$TMP/sshd/authorized_keys"
+    tries=0
+    while [ $tries -lt 5 ]; do
+        SSH_PORT=$(team_port 42000)
+        cat > "$TMP/sshd/config" <<CFG
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $TMP/sshd/host_ed25519
+PidFile $TMP/sshd/pid
+AuthorizedKeysFile $TMP/sshd/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PrintMotd no
+LogLevel VERBOSE
+CFG
+        "$SSHD" -D -e -f "$TMP/sshd/config" 2>>"$TMP/sshd/log" &
+        pid=$!
+        TEAM_PIDS="$TEAM_PIDS $pid"
+        n=0
+        while [ $n -lt 50 ]; do
+            kill -0 "$pid" 2>/dev/null || break
+            if ssh-keyscan -T 1 -p "$SSH_PORT" 127.0.0.1 2>/dev/null | grep -q ssh-ed25519; then return 0; fi
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill "$pid" 2>/dev/null
+        tries=$((tries + 1))
+    done
+    echo "team_lib: sshd did not start; its log:" >&2
+    tail -n 20 "$TMP/sshd/log" >&2
+    return 1
+}
+
+team_authorize() { cat "$1" >> "$TMP/sshd/authorized_keys"; }
+
+# known_hosts line for the test server
+team_known_host() { echo "[127.0.0.1]:$SSH_PORT $SSH_HOSTKEY_PUB"; }
+
+team_httpd() {
+    LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+    [ -x "$LIGHTTPD" ] || { echo "team_lib: lighttpd is required" >&2; return 1; }
+    BACKEND=$(git --exec-path)/git-http-backend
+    mkdir -p "$TMP/httpd/www" "$TMP/srv"
+    echo "alice:$HTTP_PASS" > "$TMP/httpd/users"
+    tries=0
+    while [ $tries -lt 5 ]; do
+        HTTP_PORT=$(team_port 46000)
+        cat > "$TMP/httpd/lighttpd.conf" <<CFG
+server.modules = ("mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog")
+server.document-root = "$TMP/httpd/www"
+server.bind = "127.0.0.1"
+server.port = $HTTP_PORT
+server.errorlog = "$TMP/httpd/error.log"
+accesslog.filename = "$TMP/httpd/access.log"
+alias.url = ("/git" => "$BACKEND")
+auth.backend = "plain"
+auth.backend.plain.userfile = "$TMP/httpd/users"
+auth.require = ("/git" => ("method" => "basic", "realm" => "credtriage test", "require" => "valid-user"))
+\$HTTP["url"] =~ "^/git" {
+    cgi.assign = ("" => "")
+    setenv.add-environment = ("GIT_PROJECT_ROOT" => "$TMP/srv", "GIT_HTTP_EXPORT_ALL" => "")
+}
+CFG
+        "$LIGHTTPD" -D -f "$TMP/httpd/lighttpd.conf" 2>>"$TMP/httpd/stderr" &
+        pid=$!
+        TEAM_PIDS="$TEAM_PIDS $pid"
+        n=0
+        while [ $n -lt 50 ]; do
+            kill -0 "$pid" 2>/dev/null || break
+            if git -c credential.helper= ls-remote "http://alice:$HTTP_PASS@127.0.0.1:$HTTP_PORT/git/probe.git" >/dev/null 2>&1 ||
+               grep -q "probe.git" "$TMP/httpd/access.log" 2>/dev/null; then
+                return 0
+            fi
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill "$pid" 2>/dev/null
+        tries=$((tries + 1))
+    done
+    echo "team_lib: lighttpd did not start; its log:" >&2
+    tail -n 20 "$TMP/httpd/error.log" "$TMP/httpd/stderr" >&2
+    return 1
+}
+
+team_bare() {
+    mkdir -p "$TMP/srv"
+    git init -q --bare "$TMP/srv/$1.git"
+    git -C "$TMP/srv/$1.git" config http.receivepack true
+}

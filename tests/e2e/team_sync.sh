@@ -1,0 +1,165 @@
+#!/bin/sh
+# Team sync over real servers on 127.0.0.1 (issue #18): sshd with a test host
+# key and authorized keys (ssh-agent, then a default key in ~/.ssh), and git's
+# smart HTTP (git http-backend behind lighttpd, basic auth) with the password
+# from git's credential helper (credential.helper store). Analyst A's ack,
+# synced, is seen by analyst B after B's sync, with A as the author on the
+# server; an unknown or changed host key is refused and nothing is fetched;
+# a wrong key, a wrong password, a closed port and a protected branch each
+# say so.
+BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+for c in jq git ssh-keygen ssh-agent ssh-add; do
+    command -v $c >/dev/null 2>&1 || { echo "team_sync.sh: $c is required" >&2; exit 1; }
+done
+TMP=$(mktemp -d) || exit 1
+. tests/e2e/team_lib.sh
+trap 'team_stop; [ -n "${AGENT_PID:-}" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT TERM
+export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL SSH_AUTH_SOCK GIT_ASKPASS SSH_ASKPASS
+A='Alice Analyst <alice@example.com>'
+B='Bob Builder <bob@example.com>'
+F=samples/entra-audit.ndjson
+fail=0
+check() {
+    d=$1; shift
+    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
+}
+home() { # name: a fresh HOME
+    mkdir -p "$TMP/$1/.ssh"
+    chmod 700 "$TMP/$1/.ssh"
+    echo "$TMP/$1"
+}
+status_of() { # repo, alert id, HOME
+    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
+}
+HOME=$(home scratch) "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
+X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
+Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+[ -n "$X" ] && [ -n "$Y" ] || { echo "team_sync.sh: no alerts in $F" >&2; exit 1; }
+
+team_sshd || exit 1
+team_httpd || exit 1
+team_bare team
+team_bare web
+ME=$(id -un)
+SSH_URL="ssh://$ME@127.0.0.1:$SSH_PORT$TMP/srv/team.git"
+
+# --- A: repo, key in an ssh-agent, the host known ------------------------------------------
+HA=$(home a)
+ssh-keygen -q -t ed25519 -N '' -C alice -f "$TMP/alice_key"
+team_authorize "$TMP/alice_key.pub"
+team_known_host > "$HA/.ssh/known_hosts"
+eval "$(ssh-agent -s)" >/dev/null
+ssh-add -q "$TMP/alice_key" 2>/dev/null
+RA="$TMP/ra"
+HOME=$HA "$BIN" ack "$Y" --note "seed" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1 || { echo "team_sync.sh: A cannot decide" >&2; exit 1; }
+git -C "$RA" remote add origin "$SSH_URL"
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a1.out" 2>"$TMP/a1.err"
+check "A's first sync over SSH (agent) exits 0: $(cat "$TMP/a1.err")" test $? -eq 0
+BR=$(git -C "$RA" symbolic-ref --short HEAD)
+check "the server has A's branch" test "$(git -C "$TMP/srv/team.git" rev-parse "$BR" 2>/dev/null)" = "$(git -C "$RA" rev-parse HEAD)"
+
+# --- B: a clone, a default key in ~/.ssh, no agent --------------------------------------------
+HB=$(home b)
+ssh-keygen -q -t ed25519 -N '' -C bob -f "$HB/.ssh/id_ed25519"
+team_authorize "$HB/.ssh/id_ed25519.pub"
+team_known_host > "$HB/.ssh/known_hosts"
+RB="$TMP/rb"
+git clone -q "$TMP/srv/team.git" "$RB" 2>/dev/null
+git -C "$RB" remote set-url origin "$SSH_URL"
+
+# A acknowledges X and syncs; B syncs and sees it, A the author on the server
+HOME=$HA "$BIN" ack "$X" --note "expected rotation" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a2.out" 2>"$TMP/a2.err"
+check "A's sync exits 0" test $? -eq 0
+check "A pushed 1: $(cat "$TMP/a2.out")" grep -q "fetched 0, rebased 0, pushed 1" "$TMP/a2.out"
+check "before B's sync, B sees X open" test "$(status_of "$RB" "$X" "$HB")" = open
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b1.out" 2>"$TMP/b1.err"
+check "B's sync over SSH (default key) exits 0: $(cat "$TMP/b1.err")" test $? -eq 0
+check "B fetched 1" grep -q "fetched 1, rebased 0, pushed 0" "$TMP/b1.out"
+check "after B's sync, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "on the server, A is the author of X's ack" test \
+    "$(git -C "$TMP/srv/team.git" log -1 --format='%an <%ae>|%s' "$BR" | cut -c1-38)" = "Alice Analyst <alice@example.com>|ack:"
+check "B's decision file names A" test "$(jq -r .analyst "$RB"/decisions/*/*/"$X".json)" = "$A"
+
+# --- refusals: the host key, the key, the network, a protected branch -------------------------
+HC=$(home c)
+cp "$HB/.ssh/id_ed25519" "$HB/.ssh/id_ed25519.pub" "$HC/.ssh/"
+HOME=$HA "$BIN" reopen "$X" --note "again" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
+BEFORE=$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")
+env -u SSH_AUTH_SOCK HOME=$HC "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/c1.out" 2>"$TMP/c1.err"
+check "unknown host key: exit 4 (repo error)" test $? -eq 4
+check "unknown host key: said so, with what to do: $(cat "$TMP/c1.err")" grep -q "SSH host key of \[127.0.0.1\]:$SSH_PORT is unknown.*ssh-keyscan -p $SSH_PORT 127.0.0.1" "$TMP/c1.err"
+check "unknown host key: the fingerprint shown" grep -q "ED25519 key SHA256:$(ssh-keygen -lf "$TMP/sshd/host_ed25519.pub" | cut -d' ' -f2 | cut -d: -f2)" "$TMP/c1.err"
+check "unknown host key: nothing fetched" test "$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")" = "$BEFORE"
+ssh-keygen -q -t ed25519 -N '' -f "$TMP/other_host"
+echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$TMP/other_host.pub")" > "$HC/.ssh/known_hosts"
+env -u SSH_AUTH_SOCK HOME=$HC "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/c2.out" 2>"$TMP/c2.err"
+check "changed host key: exit 4 (repo error)" test $? -eq 4
+check "changed host key: said so: $(cat "$TMP/c2.err")" grep -q "SSH host key of \[127.0.0.1\]:$SSH_PORT has CHANGED.*ssh-keygen -R '\[127.0.0.1\]:$SSH_PORT'" "$TMP/c2.err"
+check "changed host key: nothing fetched" test "$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")" = "$BEFORE"
+# hashed known_hosts entries (ssh-keygen -H) are read too
+team_known_host > "$HC/.ssh/known_hosts"
+ssh-keygen -q -H -f "$HC/.ssh/known_hosts" >/dev/null 2>&1
+check "the entry is hashed" test "$(cut -c1-3 "$HC/.ssh/known_hosts")" = "|1|"
+ssh-keygen -q -t ed25519 -N '' -f "$HC/.ssh/id_ed25519.new" && mv "$HC/.ssh/id_ed25519.new" "$HC/.ssh/id_ed25519" && mv "$HC/.ssh/id_ed25519.new.pub" "$HC/.ssh/id_ed25519.pub"
+env -u SSH_AUTH_SOCK HOME=$HC "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/c3.out" 2>"$TMP/c3.err"
+check "a key the server does not know: exit 4 (repo error)" test $? -eq 4
+check "auth failure said so: $(cat "$TMP/c3.err")" grep -q "SSH authentication as '$ME' failed at 127.0.0.1: the server accepted none of ~/.ssh/id_ed25519" "$TMP/c3.err"
+check "auth failure: nothing fetched" test "$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")" = "$BEFORE"
+DEAD=$((SSH_PORT + 1))
+git -C "$RB" remote set-url origin "ssh://$ME@127.0.0.1:$DEAD$TMP/srv/team.git"
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/c4.out" 2>"$TMP/c4.err"
+check "closed port: exit 4 (repo error)" test $? -eq 4
+check "closed port: a network failure: $(cat "$TMP/c4.err")" grep -q "cannot fetch from 'origin': the network failed reaching ssh://$ME@127.0.0.1:$DEAD" "$TMP/c4.err"
+git -C "$RB" remote set-url origin "$SSH_URL"
+# a protected branch: the server's hook refuses pushes to it
+cat > "$TMP/srv/team.git/hooks/pre-receive" <<'HOOK'
+#!/bin/sh
+echo "GL-HOOK-ERR: protected branch: pushes need a review"
+exit 1
+HOOK
+chmod +x "$TMP/srv/team.git/hooks/pre-receive"
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" ack "$Y" --note "b's" "$F" --repo "$RB" --analyst "$B" >/dev/null 2>&1
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/p1.out" 2>"$TMP/p1.err"
+check "protected branch: exit 4 (repo error)" test $? -eq 4
+check "protected branch: said so: $(cat "$TMP/p1.err")" grep -q "the remote 'origin' refused the push of $BR: \"pre-receive hook declined\" (the server said: GL-HOOK-ERR: protected branch: pushes need a review ).*protected on the server" "$TMP/p1.err"
+rm "$TMP/srv/team.git/hooks/pre-receive"
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/p2.out" 2>"$TMP/p2.err"
+check "unprotected again: B's sync pushes: $(cat "$TMP/p2.err")" grep -q "pushed 1" "$TMP/p2.out"
+
+# --- HTTP: basic auth from git's credential helper ----------------------------------------------
+HTTP_URL="http://127.0.0.1:$HTTP_PORT/git/web.git"
+HD=$(home d)
+RD="$TMP/rd"
+HOME=$HD "$BIN" ack "$Y" --note "web seed" "$F" --repo "$RD" --analyst "$A" >/dev/null 2>&1
+git -C "$RD" remote add origin "$HTTP_URL"
+HOME=$HD "$BIN" sync --repo "$RD" --analyst "$A" >"$TMP/h0.out" 2>"$TMP/h0.err"
+check "no credential helper: exit 4 (repo error)" test $? -eq 4
+check "no credential helper: said so: $(cat "$TMP/h0.err")" grep -q "asks for a user name and password, and git's credential helpers have none" "$TMP/h0.err"
+HOME=$HD git config --global credential.helper store
+printf 'http://alice:%s@127.0.0.1:%s\n' "$HTTP_PASS" "$HTTP_PORT" > "$HD/.git-credentials"
+HOME=$HD "$BIN" sync --repo "$RD" --analyst "$A" >"$TMP/h1.out" 2>"$TMP/h1.err"
+check "A's sync over HTTP exits 0: $(cat "$TMP/h1.err")" test $? -eq 0
+HE=$(home e)
+HOME=$HE git config --global credential.helper store
+printf 'http://alice:%s@127.0.0.1:%s\n' "$HTTP_PASS" "$HTTP_PORT" > "$HE/.git-credentials"
+RE="$TMP/re"
+git clone -q "$TMP/srv/web.git" "$RE" 2>/dev/null
+git -C "$RE" remote set-url origin "$HTTP_URL"
+HOME=$HD "$BIN" ack "$X" --note "over http" "$F" --repo "$RD" --analyst "$A" >/dev/null 2>&1
+HOME=$HD "$BIN" sync --repo "$RD" --analyst "$A" >"$TMP/h2.out" 2>"$TMP/h2.err"
+check "A pushed 1 over HTTP" grep -q "pushed 1" "$TMP/h2.out"
+HOME=$HE "$BIN" sync --repo "$RE" --analyst "$B" >"$TMP/h3.out" 2>"$TMP/h3.err"
+check "B's sync over HTTP exits 0: $(cat "$TMP/h3.err")" test $? -eq 0
+check "after B's sync over HTTP, B sees X acknowledged" test "$(status_of "$RE" "$X" "$HE")" = acknowledged
+check "on the HTTP server, A is the author" test "$(git -C "$TMP/srv/web.git" log -1 --format='%an' "$BR")" = "Alice Analyst"
+check "the server saw the user authenticated" grep -q " alice \[" "$TMP/httpd/access.log"
+printf 'http://alice:wrong@127.0.0.1:%s\n' "$HTTP_PORT" > "$HE/.git-credentials"
+HOME=$HE "$BIN" sync --repo "$RE" --analyst "$B" >"$TMP/h4.out" 2>"$TMP/h4.err"
+check "a wrong password: exit 4 (repo error)" test $? -eq 4
+check "a wrong password: said so: $(cat "$TMP/h4.err")" grep -q "refused the credentials of 'alice' that git's credential helper gave (HTTP 401); they were rejected from the helper" "$TMP/h4.err"
+check "git credential reject erased them" test ! -s "$HE/.git-credentials"
+exit $fail
