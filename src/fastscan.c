@@ -258,7 +258,8 @@ static int fast_audit(const span *top, const char *e, ct_fast *o)
                       ua, tid, tname, ttype, app, corr};
     ct_fs_audit_entities(v, &au);
     /* ct_fields_from_ecs fallback: source.ip from callerIpAddress */
-    if (!v[CT_EF_ACTOR_IP].s && ct_fs_is_ip(caller)) v[CT_EF_ACTOR_IP] = caller;
+    if (!v[CT_EF_ACTOR_IP].s && (ct_fs_is_ip(caller) || ct_ip_shaped(caller.s, caller.n)))
+        v[CT_EF_ACTOR_IP] = caller; /* an invalid address as source.address: shown */
     return 1;
 }
 
@@ -352,14 +353,14 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     v[CT_EF_ACTION] = name;
     v[CT_EF_OUTCOME] = lit(errc.s || errm.s ? "failure" : "success");
     v[CT_EF_RECORD_ID] = evid;
-    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type));
+    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type, arn));
     v[CT_EF_ACTOR_ID] = arn.s ? arn : pid;
     if (arn.s && pid.s && !(arn.n == pid.n && !memcmp(arn.s, pid.s, arn.n))) v[CT_EF_ACTOR_ID2] = pid;
-    if (feq(type, "Root")) v[CT_EF_ACTOR_NAME] = lit("root");
+    if (ct_fs_aws_is_root(type, arn)) v[CT_EF_ACTOR_NAME] = lit("root");
     else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
     else v[CT_EF_ACTOR_NAME] = uname;
     if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
-    if (ct_fs_is_ip(sip)) v[CT_EF_ACTOR_IP] = sip;
+    if (ct_fs_is_ip(sip) || ct_ip_shaped(sip.s, sip.n)) v[CT_EF_ACTOR_IP] = sip; /* shown as written */
     v[CT_EF_ACTOR_UA] = ua;
     v[CT_EF_CRED_USED] = akid;
     if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || pid.s)) o->is_signin = 1;
@@ -456,7 +457,7 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     v[CT_EF_OUTCOME] = lit(outcome);
     v[CT_EF_RECORD_ID] = insert;
     ct_fs_gcp_principal(o, email, keyname);
-    if (ct_fs_is_ip(ip)) v[CT_EF_ACTOR_IP] = ip;
+    if (ct_fs_is_ip(ip) || ct_ip_shaped(ip.s, ip.n)) v[CT_EF_ACTOR_IP] = ip; /* shown as written */
     v[CT_EF_ACTOR_UA] = ua;
     /* the target (norm_gcp.c): a service_account resource's email and unique
      * id, else the account the resource name names */

@@ -89,6 +89,8 @@ static void fallbacks(const doc *d, ct_fstr *v)
     if (!v[CT_EF_ACTOR_ID].s) v[CT_EF_ACTOR_ID] = d->user_id;
     if (!v[CT_EF_ACTOR_NAME].s) v[CT_EF_ACTOR_NAME] = d->user_email.s ? d->user_email : d->user_name;
     if (!v[CT_EF_ACTOR_IP].s) v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : d->client_ip;
+    if (!v[CT_EF_ACTOR_IP].s && ct_ip_shaped(d->source_address.s, d->source_address.n))
+        v[CT_EF_ACTOR_IP] = d->source_address;
     if (!v[CT_EF_ACTOR_UA].s) v[CT_EF_ACTOR_UA] = d->ua;
     if (!v[CT_EF_TARGET_NAME].s) v[CT_EF_TARGET_NAME] = d->user_target_name;
 }
@@ -367,9 +369,9 @@ static int ecs_cloudtrail(const doc *d, ct_fast *o)
     if (ct_fs_path_get(C[1], e, kr, 2, &ru) != GET_OK) return 0;
     D(ru, &req_user);
 
-    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type));
+    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type, arn));
     v[CT_EF_ACTOR_ID] = arn.s ? arn : d->user_id;
-    if (feq(type, "Root")) v[CT_EF_ACTOR_NAME] = lit("root");
+    if (ct_fs_aws_is_root(type, arn)) v[CT_EF_ACTOR_NAME] = lit("root");
     else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
     else v[CT_EF_ACTOR_NAME] = d->user_name;
     if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];

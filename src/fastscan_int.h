@@ -203,7 +203,9 @@ int ct_fs_object_type(ct_fstr t, ct_fast *o, ct_fstr *out);
 /* ct_outcome_word */
 const char *ct_fs_outcome_word(ct_fstr r);
 /* CloudTrail userIdentity.type to ct_fields.actor_type */
-const char *ct_fs_aws_actor_type(ct_fstr t);
+/* norm_aws.c actor_type_of / is_root: Root, or no type and a root ARN */
+const char *ct_fs_aws_actor_type(ct_fstr t, ct_fstr arn);
+int ct_fs_aws_is_root(ct_fstr t, ct_fstr arn);
 /* An integer number span: 1 with *v set; 0 when not a number; -1 decline
  * (a string, or a number that is not a plain integer). */
 int ct_fs_int_val(span s, long long *v);

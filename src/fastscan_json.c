@@ -464,8 +464,16 @@ const char *ct_fs_outcome_word(ct_fstr r)
 }
 
 
-const char *ct_fs_aws_actor_type(ct_fstr t)
+int ct_fs_aws_is_root(ct_fstr t, ct_fstr arn)
 {
+    if (t.s) return feq(t, "Root");
+    return arn.s && arn.n >= 13 && !memcmp(arn.s, "arn:aws:iam::", 13) &&
+           !memcmp(arn.s + arn.n - 5, ":root", 5);
+}
+
+const char *ct_fs_aws_actor_type(ct_fstr t, ct_fstr arn)
+{
+    if (ct_fs_aws_is_root(t, arn)) return "root";
     static const char *const m[][2] = {
         {"IAMUser", "iam_user"}, {"AssumedRole", "assumed_role"}, {"Root", "root"},
         {"AWSService", "aws_service"}, {"FederatedUser", "federated_user"},

@@ -150,7 +150,8 @@ void ct_extract_gcp(ct_norm *n);           /* gcp.audit (norm_gcp.c) */
 void ct_extract_alert(ct_norm *n);         /* kibana.alert.* (norm_alert.c) */
 
 /* The "credtriage" object of `events --json`: timestamp, dataset, action,
- * outcome, actor{id, alt_id, name, type, ip, user_agent}, target{id, alt_id,
+ * outcome, actor{id, alt_id, name, type, ip, user_agent, ip_valid: false when
+ * ip is written like an address but invalid}, target{id, alt_id,
  * name, type, app_id}, credential{} (on additions), credential_used,
  * client_app, resource, named, change_id, source{file,line}. Keys in that
  * order, absent ones omitted. */

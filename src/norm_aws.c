@@ -273,8 +273,17 @@ static int eq(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-static const char *actor_type_of(const char *t)
+/* The account's root user: its identity type, or, where a record shape
+ * dropped the type, its ARN ("arn:aws:iam::ACCOUNT:root"). */
+static int is_root(const char *type, const char *arn)
 {
+    if (type) return !strcmp(type, "Root");
+    return arn && !strncmp(arn, "arn:aws:iam::", 13) && ct_str_ends_with(arn, ":root");
+}
+
+static const char *actor_type_of(const char *t, const char *arn)
+{
+    if (is_root(t, arn)) return "root";
     if (!t) return NULL;
     if (!strcmp(t, "IAMUser")) return "iam_user";
     if (!strcmp(t, "AssumedRole")) return "assumed_role";
@@ -341,10 +350,11 @@ void ct_extract_cloudtrail(ct_norm *n)
     const char *acct = ct_json_str(d, "aws.cloudtrail.recipient_account_id");
     if (!acct) acct = ct_json_str(d, "cloud.account.id");
 
-    f->actor_type = actor_type_of(type);
+    f->actor_type = actor_type_of(type, arn);
+    int root = is_root(type, arn);
     f->actor_id = arn ? arn : pid;
     if (arn && pid && strcmp(arn, pid)) f->actor_id2 = pid; /* ARN and principalId: one identity */
-    if (eq(type, "Root")) f->actor_name = "root";
+    if (root) f->actor_name = "root";
     else if (eq(type, "AWSService")) f->actor_name = ct_json_str(d, UI "invoked_by");
     else f->actor_name = uname; /* IAM user name, or the session issuer (role) name */
     if (!f->actor_id && eq(type, "AWSService")) f->actor_id = f->actor_name;
@@ -373,16 +383,23 @@ void ct_extract_cloudtrail(ct_norm *n)
     if (!action) return;
 
     if (!strcmp(action, "CreateAccessKey")) {
-        if (!f->target_name) { /* no userName: the key is for the caller */
+        if (!f->target_name && root) {
+            /* no userName: the root user's own key, whatever name the response
+             * gives it (an account alias where one is set): typed root in
+             * every record shape, as the root user's calls are */
+            f->target_name = "root";
+            f->target_id = arn ? arn : "root";
+            if (arn) f->target_id2 = f->actor_id2;
+            f->target_type = "root";
+        } else if (!f->target_name) { /* no userName: the key is for the caller */
             const char *who = ct_json_str(d, RS "accessKey.userName");
             if (!who && eq(type, "IAMUser")) who = uname;
-            if (!who && eq(type, "Root")) who = "root";
             if (who) { /* the caller's own key: its identity is the target */
-                int self = (eq(type, "IAMUser") && eq(who, uname)) || (eq(type, "Root") && eq(who, "root"));
+                int self = eq(type, "IAMUser") && eq(who, uname);
                 f->target_name = who;
-                f->target_id = self && arn ? arn : eq(who, "root") ? who : iam_user_id(n, acct, who);
+                f->target_id = self && arn ? arn : iam_user_id(n, acct, who);
                 if (self && arn) f->target_id2 = f->actor_id2;
-                f->target_type = eq(who, "root") ? "root" : "iam_user";
+                f->target_type = "iam_user";
             }
         }
         const char *key = ct_json_str(d, RS "accessKey.accessKeyId");

@@ -52,6 +52,10 @@ void ct_fields_from_ecs(ct_norm *n)
     if (!f->actor_id) f->actor_id = FIRST(d, "user.id");
     if (!f->actor_name) f->actor_name = FIRST(d, "user.email", "user.name");
     if (!f->actor_ip) f->actor_ip = FIRST(d, "source.ip", "client.ip");
+    if (!f->actor_ip) { /* an address written like IPv4 but invalid: shown, flagged */
+        const char *a = FIRST(d, "source.address");
+        if (a && ct_ip_shaped(a, strlen(a))) f->actor_ip = a;
+    }
     if (!f->actor_ua) f->actor_ua = FIRST(d, "user_agent.original");
     if (!f->target_name) f->target_name = FIRST(d, "user.target.name");
 }
@@ -92,7 +96,11 @@ cJSON *ct_fields_to_json(const ct_fields *f, const char *file, uint64_t line)
     const char *cred[] = {"id", f->cred_id, "type", f->cred_type, "name", f->cred_name,
                           "end", f->cred_end};
     cJSON *e;
-    if ((e = entity(actor, CT_ARRAY_LEN(actor)))) cJSON_AddItemToObject(o, "actor", e);
+    if ((e = entity(actor, CT_ARRAY_LEN(actor)))) {
+        /* an address shown as written that is no valid IP (anonymised exports) */
+        if (f->actor_ip && !ct_ip_valid(f->actor_ip)) cJSON_AddFalseToObject(e, "ip_valid");
+        cJSON_AddItemToObject(o, "actor", e);
+    }
     if ((e = entity(target, CT_ARRAY_LEN(target)))) cJSON_AddItemToObject(o, "target", e);
     if (f->is_credential_add && (e = entity(cred, CT_ARRAY_LEN(cred))))
         cJSON_AddItemToObject(o, "credential", e);

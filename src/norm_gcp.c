@@ -154,6 +154,9 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     /* requestMetadata (BigQuery / Panther spell callerIp callerIP) */
     const char *ip = pstr(p, "requestMetadata.callerIp", sn);
     if (!ip) ip = ct_json_stri(p, sn ? "request_metadata.caller_ip" : "requestMetadata.callerIp");
+    /* source.address as written, source.ip when valid (anonymised exports
+     * write addresses such as "211.9.016.253": shown, flagged, not dropped) */
+    ct_json_set_str(doc, "source.address", ip);
     if (ip && is_ip(ip)) ct_json_set_str(doc, "source.ip", ip);
     ct_json_set_str(doc, "user_agent.original", pstr(p, "requestMetadata.callerSuppliedUserAgent", sn));
 

@@ -77,7 +77,11 @@ static void client_address(cJSON *doc, const char *raw)
         }
     }
     if (!is_ip(a)) {
-        ct_json_set_str(doc, "client.address", raw);
+        /* written like IPv4 but invalid (anonymised: "211.9.016.253"): kept
+         * as the address, which the analyst is shown, flagged */
+        int shaped = ct_ip_shaped(a, strlen(a));
+        ct_json_set_str(doc, "client.address", shaped ? a : raw);
+        if (shaped) ct_json_set_str(doc, "source.address", a);
         return;
     }
     ct_json_set_str(doc, "client.address", a);

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -279,6 +281,29 @@ int ct_str_ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
     return a >= b && !strcmp(s + a - b, suf);
+}
+
+int ct_ip_valid(const char *s)
+{
+    unsigned char a[16];
+    return s && (inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1);
+}
+
+int ct_ip_shaped(const char *s, size_t n)
+{
+    int groups = 0, digits = 0;
+    if (!s) return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 3) return 0;
+        } else if (s[i] == '.' && digits) {
+            groups++;
+            digits = 0;
+        } else {
+            return 0;
+        }
+    }
+    return groups == 3 && digits;
 }
 
 int ct_read_file(const char *path, char **out, size_t *len)

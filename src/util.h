@@ -81,6 +81,20 @@ int ct_strncaseeq(const char *a, const char *b, size_t n);
 /* s ends with suf (case-sensitive). */
 int ct_str_ends_with(const char *s, const char *suf);
 
+/* IP addresses as logs write them. ct_ip_valid: an IPv4 or IPv6 address
+ * inet_pton accepts. ct_ip_shaped: n bytes written like a dotted IPv4 address
+ * (four groups of 1-3 digits) whether valid or not: anonymised exports write
+ * "211.9.016.253" (a leading zero) or "255.090.254.5", which are shown as
+ * written and flagged, not dropped; a host name ("ec2.amazonaws.com") is no
+ * address at all. */
+int ct_ip_valid(const char *s);
+int ct_ip_shaped(const char *s, size_t n);
+/* The address an analyst is shown: valid, or IPv4-shaped (then flag it). */
+static inline int ct_ip_shown(const char *s)
+{
+    return s && (ct_ip_valid(s) || ct_ip_shaped(s, __builtin_strlen(s)));
+}
+
 /* Read a whole file into memory (NUL-terminated). 0 ok, -1 with errno set. */
 int ct_read_file(const char *path, char **out, size_t *len);
 /* Write a file atomically (temp file + fsync + rename). 0 ok, -1 errno. */

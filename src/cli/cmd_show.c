@@ -172,7 +172,9 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     }
     putchar('\n');
     label("from");
-    put_safe(evs(st, e, CT_EF_ACTOR_IP));
+    const char *ip = evs(st, e, CT_EF_ACTOR_IP);
+    put_safe(ip);
+    if (ip && !ct_ip_valid(ip)) fputs(" (as written: not a valid IP address)", stdout);
     const char *ua = evs(st, e, CT_EF_ACTOR_UA);
     if (ua) {
         fputs(", user agent ", stdout);
