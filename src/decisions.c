@@ -243,16 +243,14 @@ static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg
     else fprintf(stderr, "%s: %s\n", file, msg);
 }
 
-static int load_one(const char *root, const char *rel, const char *name, ct_decision_set *out,
+static int load_one(const ct_repofs *fs, const char *rel, const char *name, ct_decision_set *out,
                     ct_diag_fn diag, void *ctx)
 {
-    ct_sbuf abs, err;
-    ct_sbuf_init(&abs);
+    ct_sbuf err;
     ct_sbuf_init(&err);
-    ct_sbuf_addf(&abs, "%s/%s", root, rel);
     int rc = -1;
     ct_decision d;
-    cJSON *j = ct_json_load(abs.buf, &err);
+    cJSON *j = ct_json_load(fs, rel, &err);
     if (!j) goto done;
     if (ct_decision_from_json(j, &d, &err) < 0) goto done;
     if (!ct_json_file_named(name, d.alert_id, "alert_id", &err)) {
@@ -266,9 +264,24 @@ static int load_one(const char *root, const char *rel, const char *name, ct_deci
 done:
     if (rc < 0) report(diag, ctx, rel, err.buf);
     cJSON_Delete(j);
-    ct_sbuf_free(&abs);
     ct_sbuf_free(&err);
     return rc;
+}
+
+/* Names in a decisions folder; a folder that cannot be read safely (a
+ * symlink) is reported and counted. */
+static char **list_or_report(const ct_repofs *fs, const char *rel, size_t *n, size_t *problems,
+                             ct_diag_fn diag, void *ctx)
+{
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    char **v = ct_repofs_list(fs, rel, n, NULL, &err);
+    if (!v && err.len) {
+        report(diag, ctx, rel, err.buf);
+        (*problems)++;
+    }
+    ct_sbuf_free(&err);
+    return v;
 }
 
 static int cmp_dec(const void *a, const void *b)
@@ -284,32 +297,40 @@ size_t ct_decisions_load(const char *root, ct_decision_set *out, ct_diag_fn diag
     out->v = NULL;
     out->n = 0;
     size_t problems = 0, ny = 0;
-    ct_sbuf base;
-    ct_sbuf_init(&base);
-    ct_sbuf_addf(&base, "%s/decisions", root);
-    char **years = ct_list_dir(base.buf, &ny);
+    ct_repofs fs;
+    ct_sbuf ferr;
+    ct_sbuf_init(&ferr);
+    if (ct_repofs_open(&fs, root, NULL, &ferr) < 0) {
+        report(diag, ctx, "decisions", ferr.buf);
+        ct_sbuf_free(&ferr);
+        return 1;
+    }
+    ct_sbuf_free(&ferr);
+    char **years = list_or_report(&fs, "decisions", &ny, &problems, diag, ctx);
     for (size_t y = 0; y < ny; y++) {
         ct_sbuf yd;
         ct_sbuf_init(&yd);
-        ct_sbuf_addf(&yd, "%s/%s", base.buf, years[y]);
+        ct_sbuf_addf(&yd, "decisions/%s", years[y]);
         size_t nm = 0;
-        char **months = ct_list_dir(yd.buf, &nm);
+        char **months = ct_repofs_kind(&fs, yd.buf) == CT_FS_FILE
+                            ? NULL : list_or_report(&fs, yd.buf, &nm, &problems, diag, ctx);
         for (size_t m = 0; m < nm; m++) {
             ct_sbuf md;
             ct_sbuf_init(&md);
             ct_sbuf_addf(&md, "%s/%s", yd.buf, months[m]);
             size_t nf = 0;
-            char **files = ct_list_dir(md.buf, &nf);
+            char **files = ct_repofs_kind(&fs, md.buf) == CT_FS_FILE
+                               ? NULL : list_or_report(&fs, md.buf, &nf, &problems, diag, ctx);
             for (size_t f = 0; f < nf; f++) {
                 size_t fl = strlen(files[f]);
                 if (fl < 6 || strcmp(files[f] + fl - 5, ".json")) continue;
                 ct_sbuf rel;
                 ct_sbuf_init(&rel);
-                ct_sbuf_addf(&rel, "decisions/%s/%s/%s", years[y], months[m], files[f]);
+                ct_sbuf_addf(&rel, "%s/%s", md.buf, files[f]);
                 if (!all_digits(years[y], 4) || !all_digits(months[m], 2)) {
                     report(diag, ctx, rel.buf, "not in a decisions/YYYY/MM/ folder");
                     problems++;
-                } else if (load_one(root, rel.buf, files[f], out, diag, ctx) < 0) {
+                } else if (load_one(&fs, rel.buf, files[f], out, diag, ctx) < 0) {
                     problems++;
                 }
                 ct_sbuf_free(&rel);
@@ -321,7 +342,7 @@ size_t ct_decisions_load(const char *root, ct_decision_set *out, ct_diag_fn diag
         ct_sbuf_free(&yd);
     }
     ct_strv_free(years, ny);
-    ct_sbuf_free(&base);
+    ct_repofs_close(&fs);
     if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_dec);
     /* keep the latest of several files for one alert */
     size_t w = 0;

@@ -303,30 +303,22 @@ char *ct_exc_to_file(const ct_exc_item *it)
 
 /* ---- the repo's items ------------------------------------------------------ */
 
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg)
 {
     if (diag) diag(ctx, file, 0, msg);
     else fprintf(stderr, "%s: %s\n", file, msg);
 }
 
-static int load_one(const char *root, const char *stem, const char *name, ct_exc_set *out,
+static int load_one(const ct_repofs *fs, const char *stem, const char *name, ct_exc_set *out,
                     ct_diag_fn diag, void *ctx)
 {
-    ct_sbuf rel, abs, err;
+    ct_sbuf rel, err;
     ct_sbuf_init(&rel);
-    ct_sbuf_init(&abs);
     ct_sbuf_init(&err);
     ct_sbuf_addf(&rel, "exceptions/%s/%s", stem, name);
-    ct_sbuf_addf(&abs, "%s/%s", root, rel.buf);
     int rc = -1;
     ct_exc_item it;
-    cJSON *j = ct_json_load(abs.buf, &err);
+    cJSON *j = ct_json_load(fs, rel.buf, &err);
     if (!j) goto done;
     if (ct_exc_from_json(j, &it, &err) < 0) goto done;
     if (!ct_json_file_named(name, it.item_id, "item_id", &err)) {
@@ -348,7 +340,6 @@ done:
     if (rc < 0) report(diag, ctx, rel.buf, err.buf);
     cJSON_Delete(j);
     ct_sbuf_free(&rel);
-    ct_sbuf_free(&abs);
     ct_sbuf_free(&err);
     return rc;
 }
@@ -358,35 +349,51 @@ size_t ct_exc_load(const char *root, ct_exc_set *out, ct_diag_fn diag, void *ctx
     out->v = NULL;
     out->n = 0;
     size_t problems = 0, nstems = 0;
-    ct_sbuf dir;
-    ct_sbuf_init(&dir);
-    ct_sbuf_addf(&dir, "%s/exceptions", root);
-    char **stems = ct_list_dir(dir.buf, &nstems);
+    ct_repofs fs;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_repofs_open(&fs, root, NULL, &err) < 0) {
+        report(diag, ctx, "exceptions", err.buf);
+        ct_sbuf_free(&err);
+        return 1;
+    }
+    int *kinds = NULL;
+    char **stems = ct_repofs_list(&fs, "exceptions", &nstems, &kinds, &err);
+    if (!stems && err.len) {
+        report(diag, ctx, "exceptions", err.buf);
+        problems++;
+    }
     for (size_t i = 0; i < nstems; i++) {
         ct_sbuf sd;
         ct_sbuf_init(&sd);
-        ct_sbuf_addf(&sd, "%s/%s", dir.buf, stems[i]);
-        if (!is_dir(sd.buf)) {
+        ct_sbuf_addf(&sd, "exceptions/%s", stems[i]);
+        if (kinds[i] == CT_FS_LINK) {
+            report(diag, ctx, sd.buf, "a symbolic link: refused (credtriage follows no link inside "
+                                      "the rules repo)");
+            problems++;
+        } else if (kinds[i] != CT_FS_DIR) {
             if (ct_str_ends_with(stems[i], ".json")) {
-                ct_sbuf rel;
-                ct_sbuf_init(&rel);
-                ct_sbuf_addf(&rel, "exceptions/%s", stems[i]);
-                report(diag, ctx, rel.buf, "not in a rule folder (exceptions/<rule stem>/<item_id>.json)");
-                ct_sbuf_free(&rel);
+                report(diag, ctx, sd.buf, "not in a rule folder (exceptions/<rule stem>/<item_id>.json)");
                 problems++;
             }
-            ct_sbuf_free(&sd);
-            continue;
-        }
-        size_t nf = 0;
-        char **files = ct_list_dir(sd.buf, &nf);
-        for (size_t k = 0; k < nf; k++)
-            if (ct_str_ends_with(files[k], ".json") && load_one(root, stems[i], files[k], out, diag, ctx) < 0)
+        } else {
+            size_t nf = 0;
+            ct_sbuf_reset(&err);
+            char **files = ct_repofs_list(&fs, sd.buf, &nf, NULL, &err);
+            if (!files && err.len) {
+                report(diag, ctx, sd.buf, err.buf);
                 problems++;
-        ct_strv_free(files, nf);
+            }
+            for (size_t k = 0; k < nf; k++)
+                if (ct_str_ends_with(files[k], ".json") && load_one(&fs, stems[i], files[k], out, diag, ctx) < 0)
+                    problems++;
+            ct_strv_free(files, nf);
+        }
         ct_sbuf_free(&sd);
     }
+    free(kinds);
     ct_strv_free(stems, nstems);
-    ct_sbuf_free(&dir);
+    ct_repofs_close(&fs);
+    ct_sbuf_free(&err);
     return problems;
 }

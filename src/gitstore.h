@@ -9,18 +9,25 @@
  *   - processes serialize on an flock of <gitdir>/credtriage.lock around
  *     write + stage + commit, and the commit is built on HEAD as re-read
  *     under that lock, so two committers never lose a commit;
- *   - the paths about to be written are recorded in <gitdir>/credtriage-journal
- *     first and the journal is removed after the commit; ct_repo_open()
- *     commits the paths of a leftover journal ("recover: ...");
+ *   - all or nothing: the commit is built from memory and HEAD moved (only if
+ *     it still is the parent) before the work tree is touched; then the files
+ *     are written through repofs (beneath the work tree, no symlink followed,
+ *     temporary files O_EXCL in <gitdir>/credtriage/tmp) and staged. A failure
+ *     before the commit leaves nothing in the work tree;
+ *   - the paths are recorded in <gitdir>/credtriage-journal before the commit
+ *     and the journal is removed once the work tree is updated; ct_repo_open()
+ *     and the next commit bring a leftover journal's paths in the work tree and
+ *     index back to HEAD (the commit's files appear if it was made, an
+ *     uncommitted write leaves no trace) and commit nothing;
  *   - the commit is HEAD's tree with only the given paths changed: unrelated
  *     changes in the working tree or the index are neither committed nor lost.
- * Recovery commits by the identity given to ct_repo_open (or git config); with
- * none, ct_repo_open fails and the journal stays for the next try.
+ * Recovery needs no identity (it commits nothing); a repo it cannot write
+ * leaves the journal for the next try (ct_repo_warning).
  * Test hook: with CT_GITSTORE_TEST_CRASH_AFTER_WRITE set in the environment,
  * a commit _exit()s (99) after writing the files, before staging them. With
- * CT_GITSTORE_TEST_CRASH_AT=write|stage|commit it _exit()s (99) after writing
- * the files / after staging them / after the commit but before the journal is
- * removed (tests/e2e/faults.sh). */
+ * CT_GITSTORE_TEST_CRASH_AT=prepare|commit|write|stage it _exit()s (99) after
+ * writing the journal (before the commit) / after the commit / after writing
+ * the work tree / after staging (tests/e2e/faults.sh). */
 #ifndef CT_GITSTORE_H
 #define CT_GITSTORE_H
 #include <stddef.h>
@@ -70,7 +77,8 @@ int ct_repo_default_dir(ct_sbuf *out);
  * copies of seed_root/rules and seed_root/guides in one commit
  * ("seed: shipped credtriage rules and guides") by the analyst identity.
  * A repo with commits and rules/ is used as it is. A leftover journal of an
- * interrupted ct_repo_commit_files() is committed ("recover: ..."). */
+ * interrupted ct_repo_commit_files() is settled (see above), and temporary
+ * files of killed writers are removed. */
 int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct_repo **out,
                  ct_sbuf *err);
 void ct_repo_close(ct_repo *r);

@@ -1,7 +1,15 @@
 /* gitstore_commit: committing files to the rules repo under the credtriage
- * lock, with a journal so that a writer killed half-way is finished by the
- * next one (recovery, including git's stale lock files). Called by
- * gitstore_open.c, gitstore_log.c and gitstore_sync.c; calls only gitstore.c. */
+ * lock, all or nothing. The commit is built from the data in memory (blobs,
+ * tree, commit, HEAD moved only if it is still the parent) before the work
+ * tree is touched: a failure before that leaves nothing anywhere (an `fp`
+ * on a full disk leaves no exception to suppress the alert). Only then are
+ * the files written (through repofs: beneath the work tree, no symlink, temp
+ * files in .git/credtriage/tmp) and staged. A journal names the paths first;
+ * recovery (a writer killed at any point) makes those paths in the work tree
+ * and the index match HEAD again: what was committed appears, what was not
+ * leaves no trace, and nothing is committed without its author's message.
+ * Called by gitstore_open.c, gitstore_log.c and gitstore_sync.c; calls only
+ * gitstore.c. */
 #include "gitstore_int.h"
 
 #include <dirent.h>
@@ -16,9 +24,9 @@
 
 #define INDEX_WAIT_MS 2000
 /* Test hook: a process with this variable set dies (_exit) after writing the
- * files and before staging them, as a kill at the worst moment would. */
+ * files to the work tree (after the commit), as a kill at that moment would. */
 #define CRASH_HOOK_ENV "CT_GITSTORE_TEST_CRASH_AFTER_WRITE"
-#define CRASH_AT_ENV "CT_GITSTORE_TEST_CRASH_AT" /* write | stage | commit (gitstore.h) */
+#define CRASH_AT_ENV "CT_GITSTORE_TEST_CRASH_AT" /* prepare | commit | write | stage */
 
 /* Test hook: die like a SIGKILL (no cleanup) at a named step of a commit. */
 static void crash_point(const char *step)
@@ -29,22 +37,14 @@ static void crash_point(const char *step)
 
 int ct_repo__check_path(const char *p, ct_sbuf *err)
 {
-    const char *why = NULL;
-    if (!p || !*p) why = "empty path";
-    else if (*p == '/') why = "absolute path";
-    for (const char *s = p; !why && s && *s;) {
-        const char *slash = strchr(s, '/');
-        size_t len = slash ? (size_t)(slash - s) : strlen(s);
-        if (len == 0) why = "empty path component";
-        else if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
-            why = "'.' or '..' component";
-        else if (len == 4 && ct_strncaseeq(s, ".git", 4)) why = "'.git' component";
-        for (size_t i = 0; !why && i < len; i++)
-            if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) why = "control character";
-        s = slash ? slash + 1 : NULL;
-        if (slash && !*s) why = "trailing '/'";
+    const char *why = ct_repofs_rel_problem(p);
+    for (const char *s = p; !why && s; s = strchr(s, '/'), s = s ? s + 1 : NULL)
+        if (ct_strncaseeq(s, ".git", 4) && (s[4] == '/' || !s[4])) why = "'.git' component";
+    if (why) {
+        ct_sbuf_add(err, "refusing to write path '");
+        ct_san_displayz(p ? p : "", 0, err);
+        ct_sbuf_addf(err, "' in the rules repo: %s", why);
     }
-    if (why) ct_sbuf_addf(err, "refusing to write path '%s' in the rules repo: %s", p ? p : "", why);
     return why ? -1 : 0;
 }
 
@@ -67,72 +67,74 @@ static int wait_index_unlocked(ct_repo *r, ct_sbuf *err)
     return rc;
 }
 
-static int write_journal(ct_repo *r, const ct_repo_file *files, size_t n, ct_sbuf *err)
+/* "parent <oid>|none" then one path a line */
+static int write_journal(ct_repo *r, const git_commit *parent, const ct_repo_file *files, size_t n,
+                         ct_sbuf *err)
 {
     ct_sbuf j;
     ct_sbuf_init(&j);
+    char id[41] = "none";
+    if (parent) git_oid_tostr(id, sizeof id, git_commit_id(parent));
+    ct_sbuf_addf(&j, "parent %s\n", id);
     for (size_t i = 0; i < n; i++) ct_sbuf_addf(&j, "%s\n", files[i].path);
-    char *path = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
-    int rc = ct_write_file_atomic(path, j.buf, j.len);
-    if (rc < 0) ct_repo__sys_err(err, "cannot write journal", path);
-    free(path);
+    int rc = ct_repofs_write(&r->gitfs, CT_REPO_JOURNAL, j.buf, j.len, err);
+    if (rc < 0) ct_sbuf_add(err, " (the journal; nothing was changed)");
     ct_sbuf_free(&j);
     return rc;
 }
 
 void ct_repo__remove_journal(ct_repo *r)
 {
-    char *path = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
-    unlink(path); /* ENOENT is fine; anything else leaves a harmless re-commit */
-    free(path);
+    ct_sbuf ignore; /* a journal that stays only makes the next open re-check its paths */
+    ct_sbuf_init(&ignore);
+    (void)ct_repofs_remove(&r->gitfs, CT_REPO_JOURNAL, &ignore);
+    ct_sbuf_free(&ignore);
 }
 
-static int write_worktree(ct_repo *r, const ct_repo_file *f, ct_sbuf *err)
+/* Before anything is written: can the work tree take this path? Its folders
+ * are made beneath the work tree (a symlinked folder is refused) and what is
+ * there must be a regular file or nothing. */
+static int check_worktree(ct_repo *r, const ct_repo_file *f, ct_sbuf *err)
 {
-    char *path = ct_repo__path_in(r->workdir, f->path);
-    int rc = 0;
-    if (f->data) {
-        char *slash = strrchr(path, '/');
-        *slash = 0;
-        if (ct_mkdirs(path, 0777) < 0) rc = ct_repo__sys_err(err, "cannot create directory", path);
-        *slash = '/';
-        if (rc == 0 && ct_write_file_atomic(path, f->data, f->len) < 0)
-            rc = ct_repo__sys_err(err, "cannot write", path);
-    } else {
-        if (unlink(path) < 0 && errno != ENOENT) rc = ct_repo__sys_err(err, "cannot remove", path);
-        /* drop directories the removal emptied, up to the work tree */
-        for (char *slash; rc == 0 && (slash = strrchr(path, '/')) &&
-                          (size_t)(slash - path) >= strlen(r->workdir);) {
-            *slash = 0;
-            if (rmdir(path) < 0) break;
+    const char *slash = strrchr(f->path, '/');
+    if (f->data && slash) {
+        char *dir = ct_xstrndup(f->path, (size_t)(slash - f->path));
+        int rc = ct_repofs_mkdirs(&r->wtfs, dir, err);
+        free(dir);
+        if (rc < 0) {
+            ct_sbuf_add(err, " (nothing was changed)");
+            return -1;
         }
     }
-    free(path);
-    return rc;
+    int k = ct_repofs_kind(&r->wtfs, f->path);
+    if (k == CT_FS_FILE || k == CT_FS_MISSING) return 0;
+    ct_san_displayz(f->path, 0, err);
+    ct_sbuf_addf(err, ": %s where credtriage writes a file: refused (nothing was changed)",
+                 k == CT_FS_LINK ? "a symbolic link (or one on its path)"
+                 : k == CT_FS_DIR ? "a directory" : k == CT_FS_OTHER ? "a special file"
+                 : "something unreadable");
+    return -1;
+}
+
+static int write_worktree(ct_repo *r, const char *path, const char *data, size_t len, ct_sbuf *err)
+{
+    return data ? ct_repofs_write(&r->wtfs, path, data, len, err)
+                : ct_repofs_remove(&r->wtfs, path, err);
 }
 
 /* Stage exactly these paths as they are in the work tree: re-read the index
  * from disk so other staged changes survive, and retry while index.lock is
  * held by someone else. */
-static int stage_paths(ct_repo *r, git_index *idx, const ct_repo_file *files, size_t n,
-                       ct_sbuf *err)
+static int stage_paths(ct_repo *r, git_index *idx, const char *const *paths, size_t n, ct_sbuf *err)
 {
     int64_t deadline = ct_repo__mono_ms() + INDEX_WAIT_MS;
     for (;;) {
         if (git_index_read(idx, 1) < 0) return ct_repo__giterr(err, "cannot read the git index");
         for (size_t i = 0; i < n; i++) {
-            struct stat st;
-            char *path = ct_repo__path_in(r->workdir, files[i].path);
-            int exists = lstat(path, &st) == 0;
-            int e = errno;
-            free(path);
-            if (!exists && e != ENOENT) {
-                errno = e;
-                return ct_repo__sys_err(err, "cannot stat", files[i].path);
-            }
-            int rc = exists ? git_index_add_bypath(idx, files[i].path)
-                            : git_index_remove_bypath(idx, files[i].path);
-            if (rc < 0) return ct_repo__giterr(err, "cannot stage %s", files[i].path);
+            int k = ct_repofs_kind(&r->wtfs, paths[i]);
+            int rc = k == CT_FS_FILE ? git_index_add_bypath(idx, paths[i])
+                                     : git_index_remove_bypath(idx, paths[i]);
+            if (rc < 0) return ct_repo__giterr(err, "cannot stage %s", paths[i]);
         }
         int rc = git_index_write(idx);
         if (rc == 0) return 0;
@@ -153,15 +155,62 @@ static int empty_tree(git_repository *repo, git_tree **out, ct_sbuf *err)
     return rc < 0 ? ct_repo__giterr(err, "cannot create an empty tree") : 0;
 }
 
-int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n, int write,
+/* The work tree and the index of these paths as in HEAD (after a commit, and
+ * in recovery). */
+static int sync_paths(ct_repo *r, const char *const *paths, size_t n, ct_sbuf *err)
+{
+    git_reference *head = NULL;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    git_index *idx = NULL;
+    int rc = git_repository_head(&head, r->repo);
+    if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) rc = 0; /* nothing committed yet */
+    else if (rc == 0 && (git_reference_peel((git_object **)&c, head, GIT_OBJECT_COMMIT) < 0 ||
+                         git_commit_tree(&t, c) < 0))
+        rc = -1;
+    if (rc < 0) ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        git_tree_entry *te = NULL;
+        git_blob *b = NULL;
+        int er = t ? git_tree_entry_bypath(&te, t, paths[i]) : GIT_ENOTFOUND;
+        if (er == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+            git_tree_entry_filemode(te) != GIT_FILEMODE_LINK &&
+            git_blob_lookup(&b, r->repo, git_tree_entry_id(te)) == 0) {
+            rc = write_worktree(r, paths[i], git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), err);
+        } else if (er == GIT_ENOTFOUND) {
+            rc = write_worktree(r, paths[i], NULL, 0, err);
+        } else if (er == 0 && git_tree_entry_filemode(te) == GIT_FILEMODE_LINK) {
+            ct_san_displayz(paths[i], 0, err);
+            ct_sbuf_add(err, ": a symbolic link in HEAD: left alone");
+            rc = -1;
+        } else {
+            rc = ct_repo__giterr(err, "cannot read %s of HEAD", paths[i]);
+        }
+        git_blob_free(b);
+        git_tree_entry_free(te);
+    }
+    if (rc == 0) crash_point("write");
+    if (rc == 0 && getenv(CRASH_HOOK_ENV)) _exit(99);
+    if (rc == 0 && git_repository_index(&idx, r->repo) < 0)
+        rc = ct_repo__giterr(err, "cannot open the git index");
+    if (rc == 0) rc = stage_paths(r, idx, paths, n, err);
+    if (rc == 0) crash_point("stage");
+    git_index_free(idx);
+    git_tree_free(t);
+    git_commit_free(c);
+    git_reference_free(head);
+    return rc < 0 ? -1 : 0;
+}
+
+int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n,
                                const char *message, const git_signature *sig,
                                const git_oid *expect, char oid_out[41], ct_sbuf *err)
 {
     git_reference *head = NULL;
     git_commit *parent = NULL;
     git_tree *base = NULL, *tree = NULL;
-    git_index *idx = NULL;
     git_tree_update *ups = NULL;
+    const char **paths = NULL;
     char *msg = NULL;
     int rc = -1;
     if (oid_out) oid_out[0] = 0;
@@ -185,32 +234,24 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
         goto out;
     }
     if (wait_index_unlocked(r, err) < 0) goto out;
-    if (write) {
-        if (write_journal(r, files, n, err) < 0) goto out;
-        for (size_t i = 0; i < n; i++)
-            if (write_worktree(r, &files[i], err) < 0) goto out; /* journal stays: recovery */
-        if (getenv(CRASH_HOOK_ENV)) _exit(99);
-        crash_point("write");
-    }
-    if (git_repository_index(&idx, r->repo) < 0) {
-        ct_repo__giterr(err, "cannot open the git index");
-        goto out;
-    }
-    if (stage_paths(r, idx, files, n, err) < 0) goto out;
-    crash_point("stage");
-
+    for (size_t i = 0; i < n; i++)
+        if (check_worktree(r, &files[i], err) < 0) goto out;
     if (parent ? git_commit_tree(&base, parent) < 0 : empty_tree(r->repo, &base, err) < 0) {
         if (parent) ct_repo__giterr(err, "cannot read the tree of HEAD");
         goto out;
     }
     ups = ct_xcalloc(n ? n : 1, sizeof *ups);
+    paths = ct_xcalloc(n ? n : 1, sizeof *paths);
     size_t nups = 0;
     for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_bypath(idx, files[i].path, 0);
-        if (e) {
+        paths[i] = files[i].path;
+        if (files[i].data) {
             ups[nups].action = GIT_TREE_UPDATE_UPSERT;
-            git_oid_cpy(&ups[nups].id, &e->id);
-            ups[nups].filemode = (git_filemode_t)e->mode;
+            if (git_blob_create_from_buffer(&ups[nups].id, r->repo, files[i].data, files[i].len) < 0) {
+                ct_repo__giterr(err, "cannot store %s (nothing was changed)", files[i].path);
+                goto out;
+            }
+            ups[nups].filemode = GIT_FILEMODE_BLOB;
             ups[nups++].path = files[i].path;
         } else {
             git_tree_entry *te = NULL;
@@ -223,12 +264,11 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
     }
     git_oid tree_id, commit_id;
     if (git_tree_create_updated(&tree_id, r->repo, base, nups, ups) < 0) {
-        ct_repo__giterr(err, "cannot build the commit tree");
+        ct_repo__giterr(err, "cannot build the commit tree (nothing was changed)");
         goto out;
     }
-    if (git_oid_equal(&tree_id, git_tree_id(base))) { /* nothing changed */
-        ct_repo__remove_journal(r);
-        rc = 0;
+    if (git_oid_equal(&tree_id, git_tree_id(base))) { /* nothing changed in HEAD */
+        rc = sync_paths(r, paths, n, err); /* a hand-edited copy becomes HEAD's again */
         goto out;
     }
     if (git_tree_lookup(&tree, r->repo, &tree_id) < 0) {
@@ -239,22 +279,34 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
     msg = ct_xmalloc(ml + 2);
     memcpy(msg, message, ml + 1);
     if (ml == 0 || message[ml - 1] != '\n') memcpy(msg + ml, "\n", 2);
+    if (write_journal(r, parent, files, n, err) < 0) goto out;
+    crash_point("prepare");
     const git_commit *parents[1] = { parent };
+    /* HEAD moves only if it still is parent: the commit is the one atomic step */
     if (git_commit_create(&commit_id, r->repo, "HEAD", sig, sig, NULL, msg, tree,
                           parent ? 1 : 0, parents) < 0) {
-        ct_repo__giterr(err, "cannot commit to %s", r->workdir);
+        ct_repo__giterr(err, "cannot commit to %s (nothing was changed)", r->workdir);
+        ct_repo__remove_journal(r);
         goto out;
     }
-    crash_point("commit"); /* committed, journal not yet removed */
-    ct_repo__remove_journal(r);
+    crash_point("commit"); /* committed, the work tree not yet updated */
     if (oid_out) git_oid_tostr(oid_out, 41, &commit_id);
+    if (sync_paths(r, paths, n, err) < 0) {
+        /* the journal stays: the next open brings the work tree to HEAD */
+        char id[41];
+        git_oid_tostr(id, sizeof id, &commit_id);
+        ct_sbuf_addf(err, " (committed as %.12s, but the work tree could not be updated; the "
+                          "next credtriage run finishes it)", id);
+        goto out;
+    }
+    ct_repo__remove_journal(r);
     rc = 0;
 out:
     free(msg);
     free(ups);
+    free(paths);
     git_tree_free(tree);
     git_tree_free(base);
-    git_index_free(idx);
     git_commit_free(parent);
     git_reference_free(head);
     return rc;
@@ -272,17 +324,24 @@ int ct_repo_commit_files(ct_repo *r, const ct_repo_file *files, size_t n, const 
         ct_sbuf_add(err, "refusing to commit without a message");
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (ct_repo__check_path(files[i].path, err) < 0) return -1;
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(files[i].path, files[k].path)) {
+                ct_sbuf_add(err, "two of the files to commit are the same path '");
+                ct_san_displayz(files[i].path, 0, err);
+                ct_sbuf_add(err, "' (nothing was changed)");
+                return -1;
+            }
+    }
     git_signature *sig;
     if (ct_repo__signature(r, analyst, &sig, err) < 0) return -1;
     int fd, rc = -1;
     if (ct_repo__lock(r, &fd, err) == 0) {
-        /* A writer that died since we opened left a journal: commit its files
-         * first, or writing ours would drop its paths from the journal. */
-        rc = ct_repo__recover_locked(r, analyst, err);
+        /* a writer that died since we opened left a journal: settle its paths first */
+        rc = ct_repo__recover_locked(r, err);
         if (rc == 0)
-            rc = ct_repo__commit_paths_locked(r, files, n, 1, message, sig, NULL, oid_out, err);
+            rc = ct_repo__commit_paths_locked(r, files, n, message, sig, NULL, oid_out, err);
         ct_repo__unlock(fd);
     }
     git_signature_free(sig);
@@ -359,54 +418,48 @@ static void drop_stale_locks(ct_repo *r, ct_sbuf *msg)
     free(heads);
 }
 
-int ct_repo__recover_locked(ct_repo *r, const char *analyst, ct_sbuf *err)
+int ct_repo__recover_locked(ct_repo *r, ct_sbuf *err)
 {
-    char *jpath = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
     char *data = NULL;
-    ct_repo_file *files = NULL;
-    git_signature *sig = NULL;
-    int rc = -1;
-    if (access(jpath, F_OK) < 0) {
-        free(jpath);
+    const char **paths = NULL;
+    size_t len, n = 0;
+    ct_sbuf why;
+    ct_sbuf_init(&why);
+    ct_repofs_clean_tmp(&r->gitfs);
+    if (ct_repofs_kind(&r->gitfs, CT_REPO_JOURNAL) == CT_FS_MISSING) {
+        ct_sbuf_free(&why);
         return 0;
     }
-    size_t len;
-    if (ct_read_file(jpath, &data, &len) < 0) { /* a committer finished meanwhile */
-        rc = errno == ENOENT ? 0 : ct_repo__sys_err(err, "cannot read journal", jpath);
+    int rc = -1;
+    if (ct_repofs_read(&r->gitfs, CT_REPO_JOURNAL, 0, &data, &len, &why) < 0) {
+        if (errno == ENOENT) rc = 0; /* a committer finished meanwhile */
+        else ct_sbuf_addf(err, "cannot read the journal of an interrupted write: %s", why.buf);
         goto out;
     }
-    size_t n = 0;
-    files = ct_xcalloc(len / 2 + 1, sizeof *files);
-    ct_sbuf msg;
-    ct_sbuf_init(&msg);
-    ct_sbuf_add(&msg, "recover: commit files left by an interrupted credtriage write\n\n");
+    paths = ct_xcalloc(len / 2 + 1, sizeof *paths);
     for (char *line = data, *nl; *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (!nl) break; /* a torn last line cannot be trusted */
         *nl = 0;
+        if (!strncmp(line, "parent ", 7)) continue;
         if (ct_repo__check_path(line, err) < 0) {
-            ct_sbuf_free(&msg);
-            ct_sbuf_addf(err, " (in %s)", jpath);
+            ct_sbuf_add(err, " (in .git/" CT_REPO_JOURNAL ")");
             goto out;
         }
-        files[n++].path = line;
-        ct_sbuf_addf(&msg, "%s\n", line);
+        paths[n++] = line;
     }
-    if (n == 0) {
-        ct_repo__remove_journal(r);
-        ct_sbuf_free(&msg);
-        rc = 0;
-        goto out;
-    }
+    ct_sbuf msg;
+    ct_sbuf_init(&msg);
     drop_stale_locks(r, &msg);
-    if (ct_repo__signature(r, analyst, &sig, err) == 0)
-        rc = ct_repo__commit_paths_locked(r, files, n, 0, msg.buf, sig, NULL, NULL, err);
-    if (rc < 0) ct_sbuf_add(err, " (while recovering an interrupted write)");
     ct_sbuf_free(&msg);
+    /* committed or not, the paths become what HEAD says: the commit's files
+     * appear, an uncommitted write leaves nothing */
+    rc = n ? sync_paths(r, paths, n, err) : 0;
+    if (rc == 0) ct_repo__remove_journal(r);
+    else ct_sbuf_add(err, " (while recovering an interrupted write)");
 out:
-    git_signature_free(sig);
-    free(files);
+    free(paths);
     free(data);
-    free(jpath);
+    ct_sbuf_free(&why);
     return rc;
 }

@@ -5,12 +5,16 @@
 #define CT_GITSTORE_INT_H
 #include <git2.h>
 #include "gitstore.h"
+#include "repofs.h"
+#include "sanitize.h"
 
 struct ct_repo {
     git_repository *repo;
     char *workdir; /* with trailing '/' */
     char *gitdir;  /* with trailing '/' */
     char *warning; /* a recovery that could not finish yet (see ct_repo_warning) */
+    ct_repofs wtfs;  /* the work tree, temporary files in <gitdir>credtriage/tmp */
+    ct_repofs gitfs; /* the git directory (the journal), same temporary files */
 };
 
 /* Append "<what>: <libgit2's last error>" to err; returns -1. */
@@ -19,20 +23,22 @@ int ct_repo__giterr(ct_sbuf *err, const char *fmt, ...) __attribute__((format(pr
 /* flock(<gitdir>/credtriage.lock), waiting up to ~30 s. *fd for unlock. */
 int ct_repo__lock(ct_repo *r, int *fd, ct_sbuf *err);
 void ct_repo__unlock(int fd);
-/* gitstore_commit.c: commit the paths of a leftover journal (a writer died);
- * the credtriage lock must be held. 0 when there was nothing to recover. */
-int ct_repo__recover_locked(ct_repo *r, const char *analyst, ct_sbuf *err);
+/* gitstore_commit.c: a leftover journal (a writer died): bring its paths in
+ * the work tree and the index back to HEAD (what was committed appears, what
+ * was not goes), remove dead writers' temporary files and git's stale locks.
+ * Commits nothing. The credtriage lock must be held. 0 when there was nothing
+ * to recover. */
+int ct_repo__recover_locked(ct_repo *r, ct_sbuf *err);
 
 /* Signature "now" for the analyst identity (see ct_repo_identity). */
 int ct_repo__signature(ct_repo *r, const char *analyst, git_signature **sig, ct_sbuf *err);
 
 #define CT_REPO_JOURNAL "credtriage-journal"
 
-/* gitstore_commit.c: the body of ct_repo_commit_files, called with the lock held: write the
- * files (when write; else take them as they are in the work tree), stage
- * them, commit HEAD + them. When expect is non-NULL the commit is refused if
- * HEAD is no longer that commit. */
-int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n, int write,
+/* gitstore_commit.c: the body of ct_repo_commit_files, called with the lock held: commit
+ * HEAD + the files (from memory), then write and stage them in the work tree.
+ * When expect is non-NULL the commit is refused if HEAD is no longer that commit. */
+int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n,
                                  const char *message, const git_signature *sig,
                                  const git_oid *expect, char oid_out[41], ct_sbuf *err);
 void ct_repo__remove_journal(ct_repo *r);

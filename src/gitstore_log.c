@@ -246,7 +246,7 @@ static int revert_locked(ct_repo *r, git_commit *c, const git_signature *sig, ch
     ct_sbuf msg;
     ct_sbuf_init(&msg);
     ct_sbuf_addf(&msg, "Revert \"%s\"\n\nThis reverts commit %s.\n", git_commit_summary(c), cid);
-    rc = ct_repo__commit_paths_locked(r, files, np, 1, msg.buf, sig, git_commit_id(h), oid_out, err);
+    rc = ct_repo__commit_paths_locked(r, files, np, msg.buf, sig, git_commit_id(h), oid_out, err);
     ct_sbuf_free(&msg);
 out:
     if (blobs)

@@ -14,15 +14,15 @@
 /* ---- recovery, seeding, open -------------------------------------------- */
 
 
-static int recover(ct_repo *r, const char *analyst, ct_sbuf *err)
+static int recover(ct_repo *r, ct_sbuf *err)
 {
-    char *jpath = ct_repo__path_in(r->gitdir, CT_REPO_JOURNAL);
-    int present = access(jpath, F_OK) == 0;
-    free(jpath);
-    if (!present) return 0;
+    if (ct_repofs_kind(&r->gitfs, CT_REPO_JOURNAL) == CT_FS_MISSING) {
+        ct_repofs_clean_tmp(&r->gitfs); /* debris of killed writers */
+        return 0;
+    }
     int fd = -1;
     if (ct_repo__lock(r, &fd, err) < 0) return -1;
-    int rc = ct_repo__recover_locked(r, analyst, err);
+    int rc = ct_repo__recover_locked(r, err);
     ct_repo__unlock(fd);
     return rc;
 }
@@ -170,6 +170,7 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
     /* objects and refs survive a power cut, not only a kill */
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     ct_repo *r = ct_xcalloc(1, sizeof *r);
+    r->wtfs.rootfd = r->wtfs.tmpfd = r->gitfs.rootfd = r->gitfs.tmpfd = -1;
     struct stat st;
     if (stat(dir, &st) < 0) {
         if (errno != ENOENT || ct_mkdirs(dir, 0777) < 0) {
@@ -199,9 +200,12 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
     }
     r->workdir = with_slash(git_repository_workdir(r->repo));
     r->gitdir = with_slash(git_repository_path(r->repo));
+    if (ct_repofs_open(&r->wtfs, r->workdir, r->gitdir, err) < 0 ||
+        ct_repofs_open(&r->gitfs, r->gitdir, r->gitdir, err) < 0)
+        goto fail;
     ct_sbuf rerr;
     ct_sbuf_init(&rerr);
-    if (recover(r, analyst, &rerr) < 0) {
+    if (recover(r, &rerr) < 0) {
         /* Not fatal: nothing is lost (files and journal stay), and reading
          * the alerts must not depend on being able to commit. */
         r->warning = ct_sbuf_detach(&rerr);
@@ -226,6 +230,8 @@ void ct_repo_close(ct_repo *r)
 {
     if (!r) return;
     git_repository_free(r->repo);
+    ct_repofs_close(&r->wtfs);
+    ct_repofs_close(&r->gitfs);
     free(r->workdir);
     free(r->gitdir);
     free(r->warning);

@@ -59,19 +59,18 @@ void ct_rules_free(ct_ruleset *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-static int load_rule(ct_ruleset *rs, const char *provider, const char *file, ct_diag_fn diag,
-                     void *ctx)
+static int load_rule(ct_ruleset *rs, const ct_repofs *fs, const char *provider, const char *file,
+                     ct_diag_fn diag, void *ctx)
 {
-    ct_sbuf rel, abs;
+    ct_sbuf rel, why;
     ct_sbuf_init(&rel);
-    ct_sbuf_init(&abs);
+    ct_sbuf_init(&why);
     ct_sbuf_addf(&rel, "rules/%s/%s", provider, file);
-    ct_sbuf_addf(&abs, "%s/%s", rs->root, rel.buf);
     int rc = -1;
     char *text = NULL;
     cJSON *j = NULL;
-    if (ct_read_file(abs.buf, &text, NULL) < 0) {
-        say(diag, ctx, rel.buf, "cannot read: %s", strerror(errno));
+    if (ct_repofs_read(fs, rel.buf, 0, &text, NULL, &why) < 0) {
+        say(diag, ctx, rel.buf, "cannot read: %s", why.buf);
         goto out;
     }
     j = cJSON_Parse(text);
@@ -122,12 +121,14 @@ static int load_rule(ct_ruleset *rs, const char *provider, const char *file, ct_
     /* the guide: guides/<stem>.md, else the rule's note */
     ct_sbuf g;
     ct_sbuf_init(&g);
-    ct_sbuf_addf(&g, "%s/guides/%s.md", rs->root, r.stem);
-    if (ct_read_file(g.buf, &r.guide, NULL) == 0) {
-        ct_sbuf_reset(&g);
-        ct_sbuf_addf(&g, "guides/%s.md", r.stem);
+    ct_sbuf_addf(&g, "guides/%s.md", r.stem);
+    ct_sbuf_reset(&why);
+    if (ct_repofs_read(fs, g.buf, 0, &r.guide, NULL, &why) == 0) {
         r.guide_path = ct_sbuf_detach(&g);
     } else {
+        /* a guide that is there but refused (a symlink to a secret, /dev/zero,
+         * too big) is reported, and its content is never used */
+        if (errno != ENOENT) say(diag, ctx, g.buf, "guide not loaded: %s", why.buf);
         r.guide = jstr(j, "note");
     }
     ct_sbuf_free(&g);
@@ -140,7 +141,7 @@ out:
     cJSON_Delete(j);
     free(text);
     ct_sbuf_free(&rel);
-    ct_sbuf_free(&abs);
+    ct_sbuf_free(&why);
     return rc;
 }
 
@@ -148,32 +149,46 @@ int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx)
 {
     memset(out, 0, sizeof *out);
     out->root = ct_xstrdup(root);
-    ct_sbuf dir;
-    ct_sbuf_init(&dir);
-    ct_sbuf_addf(&dir, "%s/rules", root);
-    size_t np;
-    char **providers = ct_list_dir(dir.buf, &np);
+    ct_repofs fs;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    size_t np = 0;
+    char **providers = NULL;
     int problems = 0;
-    if (!providers) {
-        say(diag, ctx, dir.buf, "no rules directory");
-        problems++;
+    if (ct_repofs_open(&fs, root, NULL, &err) == 0) {
+        providers = ct_repofs_list(&fs, "rules", &np, NULL, &err);
+        if (!providers) {
+            say(diag, ctx, "rules", "%s", err.len ? err.buf : "no rules directory");
+            problems++;
+        }
+    } else {
+        say(diag, ctx, "rules", "%s", err.buf);
+        ct_sbuf_free(&err);
+        return 1;
     }
     for (size_t i = 0; i < np; i++) {
         ct_sbuf sub;
         ct_sbuf_init(&sub);
-        ct_sbuf_addf(&sub, "%s/%s", dir.buf, providers[i]);
-        size_t nf;
-        char **files = ct_list_dir(sub.buf, &nf);
+        ct_sbuf_addf(&sub, "rules/%s", providers[i]);
+        size_t nf = 0;
+        ct_sbuf_reset(&err);
+        char **files = ct_repofs_kind(&fs, sub.buf) == CT_FS_FILE
+                           ? NULL : ct_repofs_list(&fs, sub.buf, &nf, NULL, &err);
+        if (!files && err.len) {
+            say(diag, ctx, sub.buf, "%s", err.buf);
+            problems++;
+        }
         for (size_t k = 0; k < nf; k++) {
             size_t l = strlen(files[k]);
             if (l <= 5 || strcmp(files[k] + l - 5, ".json")) continue;
-            if (load_rule(out, providers[i], files[k], diag, ctx) < 0) problems++;
+            if (load_rule(out, &fs, providers[i], files[k], diag, ctx) < 0) problems++;
         }
         ct_strv_free(files, nf);
         ct_sbuf_free(&sub);
     }
     ct_strv_free(providers, np);
-    ct_sbuf_free(&dir);
+    ct_repofs_close(&fs);
+    ct_sbuf_free(&err);
     return problems;
 }
 

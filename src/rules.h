@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "kql.h"
+#include "repofs.h"
 #include "store.h"
 
 typedef struct ct_rule {
@@ -65,8 +66,9 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
 int ct_rules_export(const ct_ruleset *rs, FILE *out);
 /* Pretty JSON with stable key order and a trailing newline, as files in the repo are written. */
 char *ct_json_pretty(const cJSON *v);
-/* Read and parse a repo file; NULL with "cannot read: ..." / "not valid JSON" in err. */
-cJSON *ct_json_load(const char *path, ct_sbuf *err);
+/* Read (beneath the root, no symlink, size-limited: repofs.h) and parse a repo
+ * file; NULL with "cannot read: ..." / "not valid JSON" in err. */
+cJSON *ct_json_load(const ct_repofs *fs, const char *rel, ct_sbuf *err);
 /* Is name "<sanitized id>.json"? If not, says so in err ("file name does not
  * match <what> ..."). Files in the repo are named from their ids only. */
 int ct_json_file_named(const char *name, const char *id, const char *what, ct_sbuf *err);

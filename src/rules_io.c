@@ -56,14 +56,19 @@ char *ct_json_pretty(const cJSON *v)
     return s;
 }
 
-cJSON *ct_json_load(const char *path, ct_sbuf *err)
+cJSON *ct_json_load(const ct_repofs *fs, const char *rel, ct_sbuf *err)
 {
     char *data = NULL;
     size_t len = 0;
-    if (ct_read_file(path, &data, &len) < 0) {
-        ct_sbuf_addf(err, "cannot read: %s", strerror(errno));
+    ct_sbuf why;
+    ct_sbuf_init(&why);
+    if (ct_repofs_read(fs, rel, 0, &data, &len, &why) < 0) {
+        ct_sbuf_add(err, "cannot read: ");
+        ct_sbuf_add(err, why.buf);
+        ct_sbuf_free(&why);
         return NULL;
     }
+    ct_sbuf_free(&why);
     cJSON *j = cJSON_ParseWithLength(data, len);
     free(data);
     if (!j) ct_sbuf_add(err, "not valid JSON");
@@ -130,6 +135,11 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
     }
     int rc = 0;
     size_t lineno = 0;
+    ct_repofs fs;
+    if (ct_repofs_open(&fs, root, NULL, err) < 0) {
+        free(text);
+        return -1;
+    }
     /* a rule already in the repo (same rule_id) is updated in place */
     ct_ruleset have;
     ct_rules_load(root, &have, quiet_diag, NULL);
@@ -184,48 +194,46 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
             ct_sbuf_reset(&stem);
             ct_sbuf_add(&stem, old->stem);
         }
-        ct_sbuf_addf(&path, "%s/rules/%s", root, prov);
-        if (ct_mkdirs(path.buf, 0755) < 0) {
-            ct_sbuf_addf(err, "%s: %s", path.buf, strerror(errno));
+        ct_sbuf_addf(&path, "rules/%s/%s.json", prov, stem.buf);
+        char *body = ct_json_pretty(out);
+        ct_sbuf werr;
+        ct_sbuf_init(&werr);
+        if (ct_repofs_write(&fs, path.buf, body, strlen(body), &werr) < 0) {
+            if (err->len) ct_sbuf_addc(err, '\n');
+            ct_sbuf_add(err, werr.buf);
             rc = -1;
         } else {
-            ct_sbuf_addf(&path, "/%s.json", stem.buf);
-            char *body = ct_json_pretty(out);
-            if (ct_write_file_atomic(path.buf, body, strlen(body)) < 0) {
-                ct_sbuf_addf(err, "%s: %s", path.buf, strerror(errno));
-                rc = -1;
-            } else {
-                (*imported)++;
-                printf("rules/%s/%s.json\n", prov, stem.buf);
-            }
-            free(body);
-            const char *note = ct_json_str(j, "note");
-            if (note) {
-                ct_sbuf g;
-                ct_sbuf_init(&g);
-                ct_sbuf_addf(&g, "%s/guides", root);
-                ct_mkdirs(g.buf, 0755);
-                ct_sbuf_addf(&g, "/%s.md", stem.buf);
-                size_t nl = strlen(note);
-                int ok = ct_write_file_atomic(g.buf, note, nl) == 0;
-                if (ok && nl && note[nl - 1] != '\n') {
-                    ct_sbuf t;
-                    ct_sbuf_init(&t);
-                    ct_sbuf_addf(&t, "%s\n", note);
-                    ok = ct_write_file_atomic(g.buf, t.buf, t.len) == 0;
-                    ct_sbuf_free(&t);
-                }
-                if (ok) printf("guides/%s.md\n", stem.buf);
-                else rc = -1;
-                ct_sbuf_free(&g);
-            }
+            (*imported)++;
+            printf("rules/%s/%s.json\n", prov, stem.buf);
         }
+        free(body);
+        const char *note = ct_json_str(j, "note");
+        if (note) {
+            ct_sbuf g, t;
+            ct_sbuf_init(&g);
+            ct_sbuf_init(&t);
+            ct_sbuf_addf(&g, "guides/%s.md", stem.buf);
+            ct_sbuf_add(&t, note);
+            if (!t.len || t.buf[t.len - 1] != '\n') ct_sbuf_addc(&t, '\n');
+            ct_sbuf_reset(&werr);
+            if (ct_repofs_write(&fs, g.buf, t.buf, t.len, &werr) == 0) {
+                printf("guides/%s.md\n", stem.buf);
+            } else {
+                if (err->len) ct_sbuf_addc(err, '\n');
+                ct_sbuf_add(err, werr.buf);
+                rc = -1;
+            }
+            ct_sbuf_free(&g);
+            ct_sbuf_free(&t);
+        }
+        ct_sbuf_free(&werr);
         ct_sbuf_free(&stem);
         ct_sbuf_free(&path);
         cJSON_Delete(out);
         cJSON_Delete(j);
     }
     ct_rules_free(&have);
+    ct_repofs_close(&fs);
     free(text);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "decisions.h"
 #include "exceptions.h"
+#include "repofs.h"
 #include "sanitize.h"
 #include "session.h"
 #include "triage.h"
@@ -496,6 +497,11 @@ static void problem(check_ctx *c, const char *file, const char *fmt, ...)
     ct_sbuf_free(&m);
 }
 
+static void check_fs_report(void *ctx, const char *rel, const char *msg)
+{
+    check_diag(ctx, rel, 0, msg);
+}
+
 int ct_cmd_check(int argc, char **argv)
 {
     ct_session_opts o = {0};
@@ -503,7 +509,8 @@ int ct_cmd_check(int argc, char **argv)
         "usage: credtriage check [--repo DIR]\n"
         "Check the rules repo: every rule parses and has a guide, every exception is a\n"
         "valid item naming an existing rule, every decision file is valid, no duplicate\n"
-        "rule ids or item ids. Prints \"FILE: reason\" lines and exits 1, or \"ok\".\n";
+        "rule ids or item ids, no symbolic link or special file under rules/, guides/,\n"
+        "exceptions/ or decisions/. Prints \"FILE: reason\" lines and exits 1, or \"ok\".\n";
     int rc = common_opts_only(argc, argv, "check", help, &o);
     if (rc >= 0) return rc;
     if (optind < argc) return ct_cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
@@ -512,6 +519,18 @@ int ct_cmd_check(int argc, char **argv)
     if (rc) return rc;
     check_ctx cc = {0};
     const char *root = s.rules_root;
+    {   /* symlinks and special files where credtriage reads or writes */
+        ct_repofs fs;
+        ct_sbuf ferr;
+        ct_sbuf_init(&ferr);
+        if (ct_repofs_open(&fs, root, NULL, &ferr) == 0) {
+            ct_repofs_audit(&fs, check_fs_report, &cc);
+            ct_repofs_close(&fs);
+        } else {
+            check_diag(&cc, ".", 0, ferr.buf);
+        }
+        ct_sbuf_free(&ferr);
+    }
     ct_ruleset rs;
     memset(&rs, 0, sizeof rs);
     ct_rules_load(root, &rs, check_diag, &cc);

@@ -126,19 +126,45 @@ check "disk full: refused (exit 4, got $rc)" test "$rc" -eq 4
 check "disk full: no commit" test "$(ncommits "$R")" -eq "$before"
 check "disk full: fsck" fsck "$R"
 check "disk full: earlier decision kept" test "$(status_of "$R" "$A1")" = acknowledged
+# all or nothing: neither the exception nor the decision is left in the work tree
+check "disk full: work tree clean (no exception left to suppress the alert)" \
+    test -z "$(git -C "$R" status --porcelain --untracked-files=all)"
+check "disk full: the alert is still open" test "$(status_of "$R" "$A2")" = open
+check "disk full: no temporary file left" test -z "$(ls -A "$R/.git/credtriage/tmp" 2>/dev/null)"
 "$BIN" ack "$A2" --repo "$R" --analyst "$AN" "$F" >/dev/null 2>&1
 check "disk full: space back, next decision goes through" test "$(status_of "$R" "$A2")" = acknowledged
+check "disk full: the next commit is the ack itself, nothing recovered" \
+    test "$(git -C "$R" log --format=%s | grep -c '^recover')" -eq 0
+check "disk full: one commit more" test "$(ncommits "$R")" -eq $((before + 1))
 check "disk full: fsck after" fsck "$R"
 
-# --- a crash after each step of a decision ---------------------------------------------
-for step in write stage commit; do
+# --- a crash before the commit: nothing of it anywhere, nothing committed by recovery ----
+R=$TMP/crash-prepare
+"$BIN" ack "$A1" --repo "$R" --analyst "$AN" "$F" >/dev/null 2>&1
+before=$(ncommits "$R")
+CT_GITSTORE_TEST_CRASH_AT=prepare "$BIN" fp "$A2" --entry target --reason "crash test" --force \
+    --repo "$R" --analyst "$AN" "$F" >"$TMP/c.out" 2>&1
+rc=$?
+check "crash at prepare: the process died (99, got $rc)" test "$rc" -eq 99
+check "crash at prepare: work tree clean" test -z "$(git -C "$R" status --porcelain --untracked-files=all)"
+check "crash at prepare: the alert is still open" test "$(status_of "$R" "$A2")" = open
+"$BIN" ack "$A3" --repo "$R" --analyst "$AN" "$F" >/dev/null 2>&1
+check "crash at prepare: next decision kept" test "$(status_of "$R" "$A3")" = acknowledged
+check "crash at prepare: exactly the next decision committed, no recover commit" \
+    test "$(ncommits "$R")" -eq $((before + 1))
+check "crash at prepare: no journal left" test ! -e "$R/.git/credtriage-journal"
+check "crash at prepare: fsck" fsck "$R"
+
+# --- a crash after each step once committed: recovery brings the work tree to HEAD ---------
+for step in commit write stage; do
     R=$TMP/crash-$step
     "$BIN" ack "$A1" --repo "$R" --analyst "$AN" "$F" >/dev/null 2>&1
     CT_GITSTORE_TEST_CRASH_AT=$step "$BIN" ack "$A2" --repo "$R" --analyst "$AN" "$F" >"$TMP/c.out" 2>&1
     rc=$?
     check "crash at $step: the process died (99, got $rc)" test "$rc" -eq 99
     check "crash at $step: earlier decision kept" test "$(status_of "$R" "$A1")" = acknowledged
-    # the next run recovers the journal: the decision is committed exactly once
+    # the next run recovers the journal: the decision, committed with its own
+    # message, appears in the work tree; nothing is committed again
     "$BIN" ack "$A3" --repo "$R" --analyst "$AN" "$F" >/dev/null 2>"$TMP/c.err"
     check "crash at $step: next run exits 0" test $? -eq 0
     check "crash at $step: interrupted decision recovered" test "$(status_of "$R" "$A2")" = acknowledged
@@ -146,6 +172,7 @@ for step in write stage commit; do
     check "crash at $step: fsck" fsck "$R"
     check "crash at $step: no journal left" test ! -e "$R/.git/credtriage-journal"
     check "crash at $step: clean tree" test -z "$(git -C "$R" status --porcelain)"
+    check "crash at $step: no recover commit" test "$(git -C "$R" log --format=%s | grep -c '^recover')" -eq 0
 done
 
 # --- real SIGKILLs at random points of a run ---------------------------------------------

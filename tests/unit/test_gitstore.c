@@ -352,11 +352,10 @@ static void test_concurrent_commits(void **state)
     free(dir), free(c1), free(c2), free(c3), free(c4), free(n);
 }
 
-static void test_crash_recovery(void **state)
+/* A child that dies (_exit 99) inside a commit at the step named (gitstore's
+ * CT_GITSTORE_TEST_CRASH_AT hook). */
+static void crash_child(const char *dir, const char *step)
 {
-    (void)state;
-    char *dir = new_dir("crash");
-    ct_repo_close(open_ok(dir, ALICE));
     pid_t p = fork();
     assert_true(p >= 0);
     if (p == 0) {
@@ -364,57 +363,79 @@ static void test_crash_recovery(void **state)
         ct_sbuf err;
         ct_sbuf_init(&err);
         if (ct_repo_open(dir, g_seed, ALICE, &r, &err) < 0) _exit(2);
-        free(dir); /* the child dies inside the commit: leave valgrind nothing to blame */
-        setenv("CT_GITSTORE_TEST_CRASH_AFTER_WRITE", "1", 1);
+        setenv("CT_GITSTORE_TEST_CRASH_AT", step, 1);
         ct_repo_file fs[] = { { "rules/x/new.json", "{\"new\": 1}\n", 11 },
                               { "rules/x/a.json", NULL, 0 } };
         char oid[41];
-        ct_repo_commit_files(r, fs, 2, "never committed", ALICE, oid, &err);
+        ct_repo_commit_files(r, fs, 2, "the interrupted decision\n\nits reason", ALICE, oid, &err);
         _exit(3); /* not reached: the hook exits with 99 */
     }
     int st;
     assert_int_equal(waitpid(p, &st, 0), p);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 99);
+}
+
+static void test_crash_recovery(void **state)
+{
+    (void)state;
+    /* killed before the commit: nothing of it anywhere, before or after recovery,
+     * and recovery commits nothing */
+    char *dir = new_dir("crash-prepare");
+    ct_repo_close(open_ok(dir, ALICE));
+    crash_child(dir, "prepare");
     char *journal = fmt("%s/.git/credtriage-journal", dir);
     assert_int_equal(access(journal, F_OK), 0);
     char *c1 = fmt("git -C '%s' rev-list --count HEAD", dir);
     expect_out("1\n", c1);
-
-    /* without an identity (the test isolates git config) a read-only open
-     * still works: it warns, and the files and the journal stay */
-    ct_repo *ro = open_ok(dir, NULL);
-    assert_non_null(ct_repo_warning(ro));
-    assert_non_null(strstr(ct_repo_warning(ro), "while recovering an interrupted write"));
-    assert_int_equal(access(journal, F_OK), 0);
-    expect_out("1\n", c1);
+    char *st = fmt("git -C '%s' status --porcelain", dir);
+    expect_out("", st);
+    ct_repo *ro = open_ok(dir, NULL); /* no identity needed: recovery commits nothing */
+    assert_null(ct_repo_warning(ro));
     ct_repo_close(ro);
-
-    /* a write killed while staging also leaves git's lock files; nobody
-     * holds them open, so recovery removes them instead of waiting */
-    char *ilock = fmt("%s/.git/index.lock", dir);
-    char *hlock = fmt("%s/.git/refs/heads/master.lock", dir);
-    FILE *lf = fopen(ilock, "w");
-    fclose(lf);
-    lf = fopen(hlock, "w");
-    fclose(lf);
-    ct_repo *r = open_ok(dir, BOB); /* recovery */
-    assert_null(ct_repo_warning(r));
-    assert_int_equal(access(ilock, F_OK), -1);
-    assert_int_equal(access(hlock, F_OK), -1);
-    free(ilock), free(hlock);
     assert_int_equal(access(journal, F_OK), -1);
-    char *c2 = fmt("git -C '%s' log -1 --format='%%an|%%s'", dir);
-    expect_out("Bob Builder|recover: commit files left by an interrupted credtriage write\n", c2);
-    char *c3 = fmt("git -C '%s' show HEAD:rules/x/new.json", dir);
-    expect_out("{\"new\": 1}\n", c3);
-    char *c4 = fmt("git -C '%s' show --name-status --format= HEAD", dir);
-    expect_out("D\trules/x/a.json\nA\trules/x/new.json\n", c4);
-    char *c5 = fmt("git -C '%s' status --porcelain", dir);
-    expect_out("", c5);
+    expect_out("1\n", c1);
+    expect_out("", st);
+    char *tmp = fmt("ls -A '%s/.git/credtriage/tmp' | wc -l", dir);
+    expect_out("0\n", tmp);
     fsck_ok(dir);
-    ct_repo_close(r);
-    free(dir), free(journal), free(c1), free(c2), free(c3), free(c4), free(c5);
+    free(dir), free(journal), free(c1), free(st), free(tmp);
+
+    /* killed after the commit, before the work tree was written or staged:
+     * the commit stands with its author and message, recovery brings the work
+     * tree and the index to it */
+    static const char *const after[] = { "commit", "write", "stage" };
+    for (size_t k = 0; k < CT_ARRAY_LEN(after); k++) {
+        dir = new_dir(after[k]);
+        ct_repo_close(open_ok(dir, ALICE));
+        crash_child(dir, after[k]);
+        journal = fmt("%s/.git/credtriage-journal", dir);
+        assert_int_equal(access(journal, F_OK), 0);
+        c1 = fmt("git -C '%s' log -1 --format='%%an|%%B'", dir);
+        expect_out("Alice Analyst|the interrupted decision\n\nits reason\n\n", c1);
+        /* a write killed while staging also leaves git's lock files; nobody
+         * holds them open, so recovery removes them instead of waiting */
+        char *ilock = fmt("%s/.git/index.lock", dir);
+        char *hlock = fmt("%s/.git/refs/heads/master.lock", dir);
+        FILE *lf = fopen(ilock, "w");
+        fclose(lf);
+        lf = fopen(hlock, "w");
+        fclose(lf);
+        ct_repo *r = open_ok(dir, NULL); /* recovery */
+        assert_null(ct_repo_warning(r));
+        ct_repo_close(r);
+        assert_int_equal(access(ilock, F_OK), -1);
+        assert_int_equal(access(hlock, F_OK), -1);
+        assert_int_equal(access(journal, F_OK), -1);
+        char *c2 = fmt("git -C '%s' rev-list --count HEAD", dir);
+        expect_out("2\n", c2);
+        char *c3 = fmt("cat '%s/rules/x/new.json'; test -e '%s/rules/x/a.json' || echo gone", dir, dir);
+        expect_out("{\"new\": 1}\ngone\n", c3);
+        st = fmt("git -C '%s' status --porcelain", dir);
+        expect_out("", st);
+        fsck_ok(dir);
+        free(ilock), free(hlock), free(dir), free(journal), free(c1), free(c2), free(c3), free(st);
+    }
 }
 
 static void test_read_only(void **state)
