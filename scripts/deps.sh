@@ -15,7 +15,7 @@
 # log goes to $TMPDIR/credtriage-apt.log). Not root, the missing packages are
 # named with the command to run as root, and the exit status is 1.
 set -u
-DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev"
+DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev libpcre2-dev"
 TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd"
 BENCH="$DEMO jq time tmux"
 

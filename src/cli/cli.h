@@ -41,6 +41,7 @@ int ct_cmd_events(int argc, char **argv);
 int ct_cmd_scan(int argc, char **argv);
 int ct_cmd_query(int argc, char **argv);
 int ct_cmd_rules(int argc, char **argv);
+int ct_cmd_esql(int argc, char **argv);
 int ct_cmd_show(int argc, char **argv);
 int ct_cmd_incidents(int argc, char **argv);
 int ct_cmd_ack(int argc, char **argv);

@@ -13,6 +13,7 @@ const ct_cmd ct_cmds[] = {
     {"events", ct_cmd_events, "[--json] FILE...", "print the normalized events (ECS + entities)"},
     {"scan", ct_cmd_scan, "[--json] [--all] FILE...", "run the rules: list alerts and their status"},
     {"query", ct_cmd_query, "[--explain] 'KQL' FILE...", "events matching a KQL query (NDJSON)"},
+    {"esql", ct_cmd_esql, "[--explain] 'QUERY' FILE...", "an ES|QL query over the events; rows as NDJSON"},
     {"rules", ct_cmd_rules, "list|export|import [FILE]", "the rule pack; Kibana import/export"},
     {"incidents", ct_cmd_incidents, "[--json] [--all] FILE...", "related alerts as incidents, ranked by evidence"},
     {"show", ct_cmd_show, "[--json] [--window DUR] ALERT_ID FILE...", "one alert in context: guide, timelines, key usage"},

@@ -16,7 +16,7 @@ set -eu
 MODE=${1:-smoke}
 SECS=${2:-}
 [ $# -ge 2 ] && shift 2 || shift $#
-HARNESSES=${*:-"input kql rules exceptions decisions guide sanitize jsonout"}
+HARNESSES=${*:-"input kql esql rules exceptions decisions guide sanitize jsonout"}
 B=build-fuzz
 FUZZ_CC=${FUZZ_CC:-clang}
 FSAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -71,6 +71,9 @@ seed() {
                  '((((((a:b))))))' 'v:\u0041\(x\)' 'f:cannot x' 'free text' '*'; do
             printf '%s' "$q" | add
         done ;;
+    esql)
+        jq -c '.query' tests/fixtures/esql/detection-rules-queries.ndjson > "$B/esql-queries.tmp"
+        while read -r q; do printf '%s' "$q" | jq -j . | add; done < "$B/esql-queries.tmp" ;;
     rules) for r in rules/*/*.json; do add < "$r"; done ;;
     guide)
         for g in guides/*.md; do { printf '\120'; cat "$g"; } | add; done ;;

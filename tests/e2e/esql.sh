@@ -1,0 +1,23 @@
+#!/bin/sh
+# esql: --explain prints the plan (exit 0); a syntax error exits 2 and names
+# line:column as Elasticsearch does; hostile text in the query is shown inert.
+BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+fail=0
+check() { d=$1; shift; if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi; }
+
+"$BIN" esql --explain 'from logs-aws.cloudtrail-* metadata _id | where user.name != user.target.name | keep user.*' >"$TMP/out" 2>"$TMP/err"
+check "explain: exit 0" test $? -eq 0
+printf 'FROM logs-aws.cloudtrail-* METADATA _id\nWHERE (!= user.name user.target.name)\nKEEP user.*\n' >"$TMP/want"
+check "explain: the plan" cmp -s "$TMP/out" "$TMP/want"
+
+"$BIN" esql --explain 'from a
+| where x == ' >"$TMP/out" 2>"$TMP/err"
+check "syntax error: exit 2" test $? -eq 2
+check "syntax error: line:column" grep -qx "credtriage esql: line 2:14: mismatched input '<EOF>' expecting .*" "$TMP/err"
+
+"$BIN" esql --explain "$(printf 'row x = 1 | eval y = "\033[31m\342\200\256"')" >"$TMP/out" 2>&1
+check "hostile: exit 0" test $? -eq 0
+check "hostile: no ESC or bidi override reaches the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$TMP/out'"
+exit $fail
