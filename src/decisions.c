@@ -10,6 +10,7 @@
 #include "json.h"
 #include "rules.h"
 #include "sanitize.h"
+#include "out.h"
 
 static const struct { const char *name; ct_status st; } statuses[] = {
     {"acknowledged", CT_STATUS_ACKNOWLEDGED},
@@ -240,7 +241,7 @@ static int all_digits(const char *s, size_t n)
 static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg)
 {
     if (diag) diag(ctx, file, 0, msg);
-    else fprintf(stderr, "%s: %s\n", file, msg);
+    else ct_out_printf(stderr, "%s: %s\n", file, msg);
 }
 
 static int load_one(const ct_repofs *fs, const char *rel, const char *name, ct_decision_set *out,

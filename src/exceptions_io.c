@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "json.h"
 #include "sanitize.h"
+#include "out.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -306,7 +307,7 @@ char *ct_exc_to_file(const ct_exc_item *it)
 static void report(ct_diag_fn diag, void *ctx, const char *file, const char *msg)
 {
     if (diag) diag(ctx, file, 0, msg);
-    else fprintf(stderr, "%s: %s\n", file, msg);
+    else ct_out_printf(stderr, "%s: %s\n", file, msg);
 }
 
 static int load_one(const ct_repofs *fs, const char *stem, const char *name, ct_exc_set *out,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "json.h"
 #include "sanitize.h"
+#include "out.h"
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
@@ -60,8 +61,7 @@ static int cmp_row(const void *a, const void *b)
 static void print_line(cJSON *o, FILE *out)
 {
     char *s = cJSON_PrintUnformatted(o);
-    fputs(s, out);
-    fputc('\n', out);
+    ct_out_json(out, s, strlen(s), 1); /* C1, bidi and invisible characters as \uXXXX */
     free(s);
     cJSON_Delete(o);
 }

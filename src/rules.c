@@ -1,5 +1,6 @@
 #include "json.h"
 #include "rules.h"
+#include "out.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +21,7 @@ static void say(ct_diag_fn diag, void *ctx, const char *file, const char *fmt, .
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (diag) diag(ctx, file, 0, msg);
-    else fprintf(stderr, "%s: %s\n", file, msg);
+    else ct_out_printf(stderr, "%s: %s\n", file, msg);
 }
 
 static char *jstr(const cJSON *o, const char *k)

@@ -6,6 +6,7 @@
 #include "rules.h"
 #include "json.h"
 #include "sanitize.h"
+#include "out.h"
 
 static void indent(ct_sbuf *b, int depth)
 {
@@ -27,7 +28,7 @@ static void pretty(const cJSON *v, ct_sbuf *b, int depth)
             if (obj) {
                 cJSON *k = cJSON_CreateString(c->string ? c->string : "");
                 char *ks = cJSON_PrintUnformatted(k);
-                ct_sbuf_add(b, ks);
+                ct_san_json_text(ks, strlen(ks), 0, b);
                 ct_sbuf_add(b, ": ");
                 free(ks);
                 cJSON_Delete(k);
@@ -41,7 +42,10 @@ static void pretty(const cJSON *v, ct_sbuf *b, int depth)
         return;
     }
     char *s = cJSON_PrintUnformatted(v);
-    ct_sbuf_add(b, s ? s : "null");
+    /* cJSON prints C1, bidi and invisible characters raw: \uXXXX in the repo's
+     * files, so `git show` and `cat` never send them to a terminal */
+    if (s) ct_san_json_text(s, strlen(s), 0, b);
+    else ct_sbuf_add(b, "null");
     free(s);
 }
 
@@ -150,7 +154,7 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
         cJSON *j = cJSON_Parse(line);
         if (!j) {
             if (line[strspn(line, " \t\r")]) {
-                fprintf(stderr, "%s:%zu: malformed JSON, skipped\n", ndjson_path, lineno);
+                ct_out_printf(stderr, "%s:%zu: malformed JSON, skipped\n", ndjson_path, lineno);
                 rc = -1;
             }
             continue;
@@ -163,7 +167,7 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
             continue;
         }
         if (type && strcmp(type, "query")) {
-            fprintf(stderr, "%s:%zu: rule %s is of type %s, only query rules run here; skipped\n",
+            ct_out_printf(stderr, "%s:%zu: rule %s is of type %s, only query rules run here; skipped\n",
                     ndjson_path, lineno, rid, type);
             cJSON_Delete(j);
             continue;
@@ -248,7 +252,7 @@ int ct_rules_export(const ct_ruleset *rs, FILE *out)
         }
         if (!cJSON_GetObjectItemCaseSensitive(j, "enabled")) cJSON_AddBoolToObject(j, "enabled", 1);
         char *s = cJSON_PrintUnformatted(j);
-        fprintf(out, "%s\n", s);
+        ct_out_json(out, s, strlen(s), 1); /* C1, bidi and invisible characters as \uXXXX */
         free(s);
         cJSON_Delete(j);
     }

@@ -1,6 +1,7 @@
 /* store: the events and what reads them back (fields, raw bytes, the ECS
  * document rebuilt on demand); loading files into it is store_load.c. */
 #include "store.h"
+#include "out.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -12,8 +13,8 @@
 static void default_diag(void *ctx, const char *file, uint64_t line, const char *msg)
 {
     (void)ctx;
-    if (line) fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, msg);
-    else fprintf(stderr, "%s: %s\n", file, msg);
+    if (line) ct_out_printf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, msg);
+    else ct_out_printf(stderr, "%s: %s\n", file, msg);
 }
 
 void ct_store_init(ct_store *st)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wchar.h>
 #include <term.h>
+#include "out.h"
 #include "sanitize.h"
 #include "ui.h"
 #include "ui_int.h"
@@ -563,7 +564,9 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
     }
     if (rc_begin < 0) {
         ui_restore_terminal();
-        fprintf(stderr, "%s: %s\n", ui.prog, err.buf);
+        ct_out_printf(stderr, "%s: ", ui.prog); /* the error may quote repo or log text */
+        ct_out_block(stderr, err.buf, err.len);
+        fputc('\n', stderr);
         ct_sbuf_free(&err);
         ui_load_free();
         return -1;
@@ -572,7 +575,9 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
     const char *finish_err;
     if (ui_load_start(&finish_err) < 0) { /* returns with ui_mu held */
         ui_restore_terminal();
-        fprintf(stderr, "%s: %s\n", ui.prog, finish_err);
+        ct_out_printf(stderr, "%s: ", ui.prog);
+        ct_out_block(stderr, finish_err, strlen(finish_err));
+        fputc('\n', stderr);
         pthread_mutex_unlock(&ui_mu);
         ct_session_close(&ui.s);
         ui_load_free();

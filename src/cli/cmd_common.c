@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "sanitize.h"
 #include "session.h"
 
@@ -15,28 +16,28 @@ const char *ct_prog = "credtriage";
 int ct_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s%s%s: ", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    ct_out_printf(stderr, "%s%s%s: ", ct_prog, cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ct_out_vprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s%s%s --help'.\n", ct_prog, cmd ? " " : "", cmd ? cmd : "");
+    ct_out_printf(stderr, "\nTry '%s%s%s --help'.\n", ct_prog, cmd ? " " : "", cmd ? cmd : "");
     return CT_EXIT_USAGE;
 }
 
 void ct_cli_summary(const ct_store *st, FILE *out)
 {
     const ct_load_stats *s = &st->stats;
-    fprintf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
+    ct_out_printf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
             st->nsrcs, st->nsrcs == 1 ? "" : "s");
-    fprintf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
+    ct_out_printf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
             s->duplicates, s->unrecognized);
     int first = 1;
     for (int k = 1; k < CT_KIND__COUNT; k++) {
         if (!s->by_kind[k]) continue;
-        fprintf(out, "%s%s %zu", first ? " (" : ", ", ct_kind_name((ct_kind)k), s->by_kind[k]);
+        ct_out_printf(out, "%s%s %zu", first ? " (" : ", ", ct_kind_name((ct_kind)k), s->by_kind[k]);
         first = 0;
     }
-    fprintf(out, "%s\n", first ? "" : ")");
+    ct_out_printf(out, "%s\n", first ? "" : ")");
 }
 
 int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
@@ -52,7 +53,7 @@ void ct_cli_print_cell(const char *s, int width)
     ct_sbuf_init(&cut);
     ct_san_line(s ? s : "-", width, &cut);
     int pad = width - ct_san_width(cut.buf);
-    printf("%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
+    ct_out_printf(stdout, "%s%*s ", cut.buf, pad > 0 ? pad : 0, "");
     ct_sbuf_free(&cut);
 }
 
@@ -64,7 +65,7 @@ void ct_cli_print_json_line(const cJSON *v)
          * zero-width characters raw: escape them as \uXXXX (hostile logs). */
         ct_sbuf b;
         ct_sbuf_init(&b);
-        ct_san_json_text(s, strlen(s), 0, &b);
+        ct_san_json_text(s, strlen(s), ct_out_utf8() ? 0 : CT_SAN_ASCII, &b);
         fwrite(b.buf, 1, b.len, stdout);
         putchar('\n');
         ct_sbuf_free(&b);
@@ -88,11 +89,9 @@ int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
 
 void ct_cli_put_err(const char *cmd, const char *msg)
 {
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    ct_san_displayz(msg, CT_SAN_MULTILINE, &b);
-    fprintf(stderr, "credtriage %s: %s\n", cmd, b.buf);
-    ct_sbuf_free(&b);
+    ct_out_printf(stderr, "credtriage %s: ", cmd);
+    ct_out_block(stderr, msg ? msg : "", msg ? strlen(msg) : 0);
+    fputc('\n', stderr);
 }
 
 int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session_opts *o, int need_repo,

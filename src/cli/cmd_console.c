@@ -5,12 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "out.h"
 #include "session.h"
 #include "ui.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: %s [--repo DIR] [--analyst 'Name <email>'] [--window DUR] FILE...\n",
+    ct_out_printf(out, "usage: %s [--repo DIR] [--analyst 'Name <email>'] [--window DUR] FILE...\n",
             ct_prog);
 }
 
@@ -41,12 +42,12 @@ int ct_cmd_console(int argc, char **argv)
     }
     if (optind >= argc) return ct_cli_usage_error(NULL, "no FILE to triage");
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "%s: the console needs a terminal; use a sub-command for batch work\n", ct_prog);
+        ct_out_printf(stderr, "%s: the console needs a terminal; use a sub-command for batch work\n", ct_prog);
         return CT_EXIT_USAGE;
     }
     for (int i = optind; i < argc; i++)
         if (!strcmp(argv[i], "-")) {
-            fprintf(stderr, "%s: the console reads keys from the terminal, not a file from stdin\n",
+            ct_out_printf(stderr, "%s: the console reads keys from the terminal, not a file from stdin\n",
                     ct_prog);
             return CT_EXIT_USAGE;
         }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 
 int ct_cmd_events(int argc, char **argv)
 {
@@ -14,7 +15,7 @@ int ct_cmd_events(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
         else if (c == 'h') {
-            printf("usage: credtriage events [--json] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage events [--json] FILE...\n"
                    "Print every event normalized to ECS with its extracted entities.\n"
                    "  --json   one line per event: the ECS document plus a \"credtriage\" object\n");
             return CT_EXIT_OK;
@@ -25,7 +26,7 @@ int ct_cmd_events(int argc, char **argv)
     ct_store_init(&st);
     int rc = ct_cli_load(&st, argv + optind, argc - optind, 1);
     if (!json)
-        printf("%-24s %-16s %-40s %-8s %-28s %-28s %s\n", "TIME", "DATASET", "ACTION", "OUTCOME",
+        ct_out_printf(stdout, "%-24s %-16s %-40s %-8s %-28s %-28s %s\n", "TIME", "DATASET", "ACTION", "OUTCOME",
                "ACTOR", "TARGET", "CREDENTIAL");
     for (size_t i = 0; i < st.nev; i++) {
         const ct_event *e = &st.ev[i];
@@ -46,7 +47,7 @@ int ct_cmd_events(int argc, char **argv)
         ct_cli_print_cell(ct_event_str(&st, e, CT_EF_OUTCOME), 8);
         ct_cli_print_cell(actor ? actor : ct_event_str(&st, e, CT_EF_ACTOR_ID), 28);
         ct_cli_print_cell(target ? target : ct_event_str(&st, e, CT_EF_TARGET_ID), 28);
-        if (cred) printf("%s", (e->flags & CT_EVF_CRED_ADD) ? "+" : "used ");
+        if (cred) ct_out_printf(stdout, "%s", (e->flags & CT_EVF_CRED_ADD) ? "+" : "used ");
         ct_cli_print_cell(cred, 36);
         putchar('\n');
     }

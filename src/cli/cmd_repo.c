@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "decisions.h"
 #include "exceptions.h"
 #include "repofs.h"
@@ -21,7 +22,7 @@ static void put(FILE *f, const char *s, int flags)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_displayz(s, flags, &b);
-    fputs(b.buf, f);
+    ct_out_block(f, b.buf, b.len);
     ct_sbuf_free(&b);
 }
 
@@ -84,7 +85,7 @@ int ct_cmd_history(int argc, char **argv)
             max = strtol(optarg, &end, 10);
             if (*end || max < 0) return ct_cli_usage_error("history", "-n takes a count");
         } else if (c == 'h') {
-            printf("usage: credtriage history [--json] [--exceptions|--decisions] [-n N] [--repo DIR]\n"
+            ct_out_printf(stdout, "usage: credtriage history [--json] [--exceptions|--decisions] [-n N] [--repo DIR]\n"
                    "       credtriage history --show COMMIT [--repo DIR]\n"
                    "The rules repo's commits, newest first: id, author, date, message and the files\n"
                    "changed (who silenced what and why). --show prints one commit's diff.\n");
@@ -145,15 +146,15 @@ int ct_cmd_history(int argc, char **argv)
             continue;
         }
         t[19] = 0;
-        printf("%.12s %s ", ci[i].id, t);
+        ct_out_printf(stdout, "%.12s %s ", ci[i].id, t);
         put(stdout, ci[i].author_name, 0);
-        printf(" <");
+        ct_out_printf(stdout, " <");
         put(stdout, ci[i].author_email, 0);
-        printf(">\n    ");
+        ct_out_printf(stdout, ">\n    ");
         put(stdout, ci[i].summary, 0);
         putchar('\n');
         for (size_t k = 0; k < ci[i].nfiles; k++) {
-            printf("      ");
+            ct_out_printf(stdout, "      ");
             put(stdout, ci[i].files[k], 0);
             putchar('\n');
         }
@@ -200,9 +201,9 @@ int ct_cmd_revert(int argc, char **argv)
         } else {
             ct_commit_info *ci = NULL;
             size_t nc = 0;
-            printf("%s ", oid);
+            ct_out_printf(stdout, "%s ", oid);
             if (ct_repo_history(s.repo, NULL, 0, 1, &ci, &nc, &err) == 0 && nc) put(stdout, ci[0].summary, 0);
-            else printf("revert %s", rev);
+            else ct_out_printf(stdout, "revert %s", rev);
             putchar('\n');
             ct_commit_info_free(ci, nc);
         }
@@ -238,7 +239,7 @@ int ct_cmd_sync(int argc, char **argv)
     if (ct_repo_sync(s.repo, s.analyst, &rep, &err) < 0) {
         ct_cli_put_err("sync", err.buf);
         for (size_t i = 0; i < rep.nconflicts; i++) {
-            fprintf(stderr, "conflict: ");
+            ct_out_printf(stderr, "conflict: ");
             put(stderr, rep.conflicts[i], 0);
             fputc('\n', stderr);
         }
@@ -252,7 +253,7 @@ int ct_cmd_sync(int argc, char **argv)
         size_t nc = 0;
         const char *head = "";
         if (ct_repo_history(s.repo, NULL, 0, 1, &ci, &nc, &err) == 0 && nc) head = ci[0].id;
-        printf("%s sync: fetched %zu, rebased %zu, pushed %zu\n", head, rep.fetched, rep.rebased, rep.pushed);
+        ct_out_printf(stdout, "%s sync: fetched %zu, rebased %zu, pushed %zu\n", head, rep.fetched, rep.rebased, rep.pushed);
         ct_commit_info_free(ci, nc);
     }
     ct_sync_report_free(&rep);
@@ -280,7 +281,7 @@ static int exc_export(ct_session *s, const char *outpath)
             perror(outpath);
             rc = CT_EXIT_REPO;
         }
-        if (rc == CT_EXIT_OK) fprintf(stderr, "exported %zu exception items to %s\n", set.n, outpath);
+        if (rc == CT_EXIT_OK) ct_out_printf(stderr, "exported %zu exception items to %s\n", set.n, outpath);
         free(buf);
     }
     ct_exc_set_free(&set);
@@ -361,7 +362,7 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
         rc = CT_EXIT_REPO;
         goto out;
     }
-    printf("%s import: %zu exception items (%zu new, %zu updated)\n", *oid ? oid : "(no change)", in.n,
+    ct_out_printf(stdout, "%s import: %zu exception items (%zu new, %zu updated)\n", *oid ? oid : "(no change)", in.n,
            added, updated);
 out:
     for (size_t i = 0; i < in.n; i++) {
@@ -393,16 +394,16 @@ static int exc_list(ct_session *s, int json)
             cJSON_Delete(o);
             continue;
         }
-        printf("%-18s %-8s ", it->item_id, expired ? "expired" : "live");
+        ct_out_printf(stdout, "%-18s %-8s ", it->item_id, expired ? "expired" : "live");
         put(stdout, it->stem, 0);
-        printf(": ");
+        ct_out_printf(stdout, ": ");
         put(stdout, it->name, 0);
         if (it->expire != CT_TIME_NONE) {
             char t[32];
             ct_time_fmt(it->expire, t);
-            printf(" (expire%s %s)", expired ? "d" : "s", t);
+            ct_out_printf(stdout, " (expire%s %s)", expired ? "d" : "s", t);
         }
-        printf("\n    ");
+        ct_out_printf(stdout, "\n    ");
         put(stdout, it->query, 0);
         putchar('\n');
     }
@@ -425,7 +426,7 @@ int ct_cmd_exceptions(int argc, char **argv)
         else if (c == 'r') rule = optarg;
         else if (c == 'j') json = 1;
         else if (c == 'h') {
-            printf("usage: credtriage exceptions list [--json] [--repo DIR]\n"
+            ct_out_printf(stdout, "usage: credtriage exceptions list [--json] [--repo DIR]\n"
                    "       credtriage exceptions export [-o FILE] [--repo DIR]\n"
                    "       credtriage exceptions import FILE.ndjson [--rule RULE] [--repo DIR] [--analyst ID]\n"
                    "The rule exceptions of the rules repo (exceptions/<rule>/<item_id>.json) as Kibana\n"
@@ -478,8 +479,8 @@ static void check_diag(void *ctx, const char *file, uint64_t line, const char *m
     check_ctx *c = ctx;
     c->n++;
     put(stdout, file, 0);
-    if (line) printf(":%llu", (unsigned long long)line);
-    printf(": ");
+    if (line) ct_out_printf(stdout, ":%llu", (unsigned long long)line);
+    ct_out_printf(stdout, ": ");
     put(stdout, msg, 0);
     putchar('\n');
 }
@@ -565,7 +566,7 @@ int ct_cmd_check(int argc, char **argv)
         for (size_t k = 0; k < set.n && !found; k++) found = !strcmp(set.v[k].item_id, d->exception);
         if (!found) problem(&cc, d->path, "names exception %s, which does not exist", d->exception);
     }
-    if (!cc.n) printf("ok\n");
+    if (!cc.n) ct_out_printf(stdout, "ok\n");
     ct_decisions_free(&ds);
     ct_exc_set_free(&set);
     ct_rules_free(&rs);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "kql.h"
 #include "session.h"
 
@@ -29,7 +30,7 @@ int ct_cmd_scan(int argc, char **argv)
         else if (c == 'a') all = 1;
         else if (c == 's') only = optarg;
         else if (c == 'h') {
-            printf("usage: credtriage scan [--json] [--all] [--status S] [--repo DIR] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage scan [--json] [--all] [--status S] [--repo DIR] FILE...\n"
                    "Run the detection rules over the events, merge imported Elastic alerts, and\n"
                    "list the alerts with their triage status. Suppressed alerts (matched by a rule\n"
                    "exception) are counted but listed only with --all.\n"
@@ -58,7 +59,7 @@ int ct_cmd_scan(int argc, char **argv)
     }
     ct_cli_summary(&s.store, stderr);
     if (!json)
-        printf("%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
+        ct_out_printf(stdout, "%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
                "TARGET", "STATUS");
     size_t shown = 0;
     for (size_t i = 0; i < s.alerts.n; i++) {
@@ -81,11 +82,11 @@ int ct_cmd_scan(int argc, char **argv)
         ct_cli_print_cell(a->rule_name, 44);
         ct_cli_print_cell(ent(&s.store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), 30);
         ct_cli_print_cell(ent(&s.store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), 30);
-        printf("%s\n", ct_status_name(a->status));
+        ct_out_printf(stdout, "%s\n", ct_status_name(a->status));
     }
     size_t counts[CT_STATUS__COUNT];
     ct_session_counts(&s, counts);
-    fprintf(stderr, "%zu alerts: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
+    ct_out_printf(stderr, "%zu alerts: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
                     "%zu suppressed%s\n",
             s.alerts.n, counts[CT_STATUS_OPEN], counts[CT_STATUS_ACKNOWLEDGED],
             counts[CT_STATUS_FALSE_POSITIVE], counts[CT_STATUS_REMEDIATED],
@@ -107,7 +108,7 @@ int ct_cmd_query(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "eh", opts, NULL)) != -1) {
         if (c == 'e') explain = 1;
         else if (c == 'h') {
-            printf("usage: credtriage query [--explain] 'KQL' FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage query [--explain] 'KQL' FILE...\n"
                    "Print the events matching a Kibana Query Language query, as NDJSON (the lines\n"
                    "of `events --json`). --explain prints the parsed query in canonical form:\n"
                    "(all) (and A B ...) (or A B ...) (not A) (is FIELD VALUE) (exists FIELD)\n"
@@ -119,14 +120,15 @@ int ct_cmd_query(int argc, char **argv)
     char err[512];
     ct_kql *q = ct_kql_parse(argv[optind], err, sizeof err);
     if (!q) {
-        fprintf(stderr, "credtriage query: %s\n", err);
+        ct_out_printf(stderr, "credtriage query: %s\n", err);
         return CT_EXIT_USAGE;
     }
     if (explain) {
         ct_sbuf b;
         ct_sbuf_init(&b);
         ct_kql_explain(q, &b);
-        printf("%s\n", b.buf);
+        ct_sbuf_addc(&b, '\n');
+        ct_out_block(stdout, b.buf, b.len);
         ct_sbuf_free(&b);
         ct_kql_free(q);
         return CT_EXIT_OK;
@@ -147,7 +149,7 @@ int ct_cmd_query(int argc, char **argv)
         }
         cJSON_Delete(doc);
     }
-    fprintf(stderr, "%zu matching events\n", matched);
+    ct_out_printf(stderr, "%zu matching events\n", matched);
     ct_store_free(&st);
     ct_kql_free(q);
     return rc;
@@ -156,7 +158,7 @@ int ct_cmd_query(int argc, char **argv)
 int ct_cmd_rules(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("usage: credtriage rules list|export [--repo DIR]\n"
+        ct_out_printf(stdout, "usage: credtriage rules list|export [--repo DIR]\n"
                "       credtriage rules import FILE.ndjson [--repo DIR] [--analyst ID]\n"
                "list: the rules in use; export: a Kibana rule export (NDJSON, guides in \"note\");\n"
                "import: Kibana rule export -> rules/<provider>/<name>.json and guides/<name>.md\n"
@@ -182,7 +184,7 @@ int ct_cmd_rules(int argc, char **argv)
         rc = CT_EXIT_REPO;
     } else if (!strcmp(sub, "list")) {
         for (size_t i = 0; i < s.rules.n; i++)
-            printf("%-36s %-8s %-40s %s\n", s.rules.v[i].rule_id, s.rules.v[i].severity,
+            ct_out_printf(stdout, "%-36s %-8s %-40s %s\n", s.rules.v[i].rule_id, s.rules.v[i].severity,
                    s.rules.v[i].path, s.rules.v[i].name);
     } else if (!strcmp(sub, "export")) {
         if (ct_rules_export(&s.rules, stdout) < 0) rc = CT_EXIT_FINDINGS;
@@ -194,7 +196,7 @@ int ct_cmd_rules(int argc, char **argv)
                 ct_cli_put_err("rules import", err.len ? err.buf : "some records were skipped");
                 rc = CT_EXIT_FINDINGS;
             }
-            fprintf(stderr, "imported %zu rules into %s\n", n, s.rules_root);
+            ct_out_printf(stderr, "imported %zu rules into %s\n", n, s.rules_root);
         }
     } else {
         rc = ct_cli_usage_error("rules", "unknown sub-command '%s'", sub);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "sanitize.h"
 #include "show.h"
 
@@ -32,7 +33,7 @@ static char *safe(const char *s)
 static void put_safe(const char *s)
 {
     char *t = safe(s);
-    fputs(t, stdout);
+    ct_out_block(stdout, t, strlen(t));
     free(t);
 }
 
@@ -76,13 +77,13 @@ static void put_entity(const char *name, const char *id, const char *type)
 
 static void label(const char *l)
 {
-    printf("  %-11s ", l);
+    ct_out_printf(stdout, "  %-11s ", l);
 }
 
 static void heading(const char *title)
 {
     size_t n = strlen(title);
-    printf("\n%s\n", title);
+    ct_out_printf(stdout, "\n%s\n", title);
     for (size_t i = 0; i < n; i++) putchar('=');
     putchar('\n');
 }
@@ -93,15 +94,15 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     size_t e = a->event;
     char t[32];
     ct_time_fmt(a->ts, t);
-    printf("Alert %s: ", a->id);
+    ct_out_printf(stdout, "Alert %s: ", a->id);
     put_safe(a->rule_name ? a->rule_name : "(unknown rule)");
     putchar('\n');
     label("rule");
     put_safe(a->rule_id ? a->rule_id : "-");
-    printf(" (%s)\n", a->origin == CT_ORIGIN_ELASTIC ? "imported Elastic alert" : "credtriage rule");
+    ct_out_printf(stdout, " (%s)\n", a->origin == CT_ORIGIN_ELASTIC ? "imported Elastic alert" : "credtriage rule");
     label("severity");
     put_safe(a->severity ? a->severity : "-");
-    printf(", risk %d\n", a->risk_score);
+    ct_out_printf(stdout, ", risk %d\n", a->risk_score);
     label("status");
     fputs(ct_status_name(a->status), stdout);
     if (a->suppressed_by) {
@@ -120,7 +121,7 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     }
     putchar('\n');
     label("when");
-    printf("%s\n", t);
+    ct_out_printf(stdout, "%s\n", t);
     label("who");
     put_entity(evs(st, e, CT_EF_ACTOR_NAME), evs(st, e, CT_EF_ACTOR_ID), evs(st, e, CT_EF_ACTOR_TYPE));
     putchar('\n');
@@ -183,7 +184,7 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     putchar('\n');
     label("record");
     put_safe(ct_event_file(st, &st->ev[e]));
-    printf(":%u\n", (unsigned)st->ev[e].line);
+    ct_out_printf(stdout, ":%u\n", (unsigned)st->ev[e].line);
     /* the same change through other exports: counted and shown once */
     size_t m[16];
     size_t nm = s->corr ? ct_changes_members(ct_corr_changes(s->corr), e, m, 16) : 0;
@@ -193,7 +194,7 @@ static void print_summary(const ct_session *s, const ct_alert *a)
             if (m[i] == e) continue;
             fputs(k++ ? ", " : "", stdout);
             put_safe(ct_event_file(st, &st->ev[m[i]]));
-            printf(":%u", (unsigned)st->ev[m[i]].line);
+            ct_out_printf(stdout, ":%u", (unsigned)st->ev[m[i]].line);
         }
         putchar('\n');
     }
@@ -243,7 +244,7 @@ static void row_cells(const ct_session *s, size_t i, char *cells[NCOLS])
 static void print_events(const ct_session *s, const size_t *v, size_t n, size_t self)
 {
     if (!n) {
-        printf("  (none)\n");
+        ct_out_printf(stdout, "  (none)\n");
         return;
     }
     char *(*cells)[NCOLS] = ct_xmalloc(n * sizeof *cells);
@@ -261,7 +262,7 @@ static void print_events(const ct_session *s, const size_t *v, size_t n, size_t 
     ct_sbuf_init(&cut);
     fputs("  ", stdout);
     for (int c = 0; c < ncols; c++)
-        printf("%-*s%s", c == ncols - 1 ? 0 : w[c], col_names[c], c == ncols - 1 ? "\n" : "  ");
+        ct_out_printf(stdout, c == ncols - 1 ? "%-*s\n" : "%-*s  ", c == ncols - 1 ? 0 : w[c], col_names[c]);
     ct_sbuf line;
     ct_sbuf_init(&line);
     for (size_t r = 0; r < n; r++) {
@@ -278,7 +279,7 @@ static void print_events(const ct_session *s, const size_t *v, size_t n, size_t 
             free(cells[r][c]);
         }
         while (line.len && line.buf[line.len - 1] == ' ') line.buf[--line.len] = 0;
-        printf("%s\n", line.buf);
+        ct_out_printf(stdout, "%s\n", line.buf);
     }
     ct_sbuf_free(&line);
     ct_sbuf_free(&cut);
@@ -306,7 +307,7 @@ static void print_usage(const ct_session *s, const ct_alert *a, const ct_corr_re
     const char *cid = evs(st, a->event, CT_EF_CRED_ID);
     heading("Credential usage");
     if (!cid) {
-        printf("  the alert's event names no credential id: its use cannot be traced\n");
+        ct_out_printf(stdout, "  the alert's event names no credential id: its use cannot be traced\n");
         return;
     }
     fputs("  credential ", stdout);
@@ -314,30 +315,30 @@ static void print_usage(const ct_session *s, const ct_alert *a, const ct_corr_re
     if (!u->n) {
         char to[32];
         ct_time_fmt(r->window_to, to);
-        printf(": no use seen in the window (through %s)\n", to);
+        ct_out_printf(stdout, ": no use seen in the window (through %s)\n", to);
         return;
     }
     char first[32];
     ct_time_fmt(u->first_use, first);
-    printf(": used %zu time%s in the window, %zu failure%s\n", u->n, u->n == 1 ? "" : "s",
+    ct_out_printf(stdout, ": used %zu time%s in the window, %zu failure%s\n", u->n, u->n == 1 ? "" : "s",
            u->failures, u->failures == 1 ? "" : "s");
-    printf("  first use   %s", first);
+    ct_out_printf(stdout, "  first use   %s", first);
     if (a->ts != CT_TIME_NONE && u->first_use != CT_TIME_NONE) {
         int64_t d = (u->first_use - a->ts) / 1000;
         const char *when = d < 0 ? "before" : "after";
         if (d < 0) d = -d;
-        if (d < 3600) printf(" (%lldm %llds %s)", (long long)(d / 60), (long long)(d % 60), when);
-        else if (d < 86400) printf(" (%lldh %lldm %s)", (long long)(d / 3600), (long long)(d % 3600 / 60), when);
-        else printf(" (%lldd %lldh %s)", (long long)(d / 86400), (long long)(d % 86400 / 3600), when);
+        if (d < 3600) ct_out_printf(stdout, " (%lldm %llds %s)", (long long)(d / 60), (long long)(d % 60), when);
+        else if (d < 86400) ct_out_printf(stdout, " (%lldh %lldm %s)", (long long)(d / 3600), (long long)(d % 3600 / 60), when);
+        else ct_out_printf(stdout, " (%lldd %lldh %s)", (long long)(d / 86400), (long long)(d % 86400 / 3600), when);
     }
     putchar('\n');
-    printf("  %zu address%s ", u->nips, u->nips == 1 ? "" : "es");
+    ct_out_printf(stdout, "  %zu address%s ", u->nips, u->nips == 1 ? "" : "es");
     for (size_t i = 0; i < u->nips; i++) {
         fputs(i ? ", " : "", stdout);
         put_safe(u->ips[i]);
     }
     putchar('\n');
-    printf("  %zu user agent%s", u->nuas, u->nuas == 1 ? "" : "s");
+    ct_out_printf(stdout, "  %zu user agent%s", u->nuas, u->nuas == 1 ? "" : "s");
     for (size_t i = 0; i < u->nuas; i++) {
         fputs(i ? "; " : ": ", stdout);
         put_safe(u->user_agents[i]);
@@ -352,16 +353,16 @@ static void print_related(const ct_session *s, const ct_corr_result *r)
     snprintf(title, sizeof title, "Related alerts (%zu: same actor or target, or the new credential)", r->nrelated);
     heading(title);
     if (!r->nrelated) {
-        printf("  (none)\n");
+        ct_out_printf(stdout, "  (none)\n");
         return;
     }
-    printf("  %-16s  %-24s  %-8s  %-14s  %s\n", "ID", "TIME", "SEVERITY", "STATUS", "RULE");
+    ct_out_printf(stdout, "  %-16s  %-24s  %-8s  %-14s  %s\n", "ID", "TIME", "SEVERITY", "STATUS", "RULE");
     for (size_t i = 0; i < r->nrelated; i++) {
         const ct_alert *o = &s->alerts.v[r->related_alerts[i]];
         char t[32];
         ct_time_fmt(o->ts, t);
         char *sev = safe(o->severity);
-        printf("  %-16s  %-24s  %-8s  %-14s  ", o->id, t, sev, ct_status_name(o->status));
+        ct_out_printf(stdout, "  %-16s  %-24s  %-8s  %-14s  ", o->id, t, sev, ct_status_name(o->status));
         free(sev);
         put_safe(o->rule_name ? o->rule_name : o->rule_id);
         putchar('\n');
@@ -372,10 +373,10 @@ static void print_history(const ct_corr_result *r)
 {
     heading("History (all loaded data, each change once)");
     if (!r->actor_changed_target_before)
-        printf("  first time this actor changed credentials of this target\n");
+        ct_out_printf(stdout, "  first time this actor changed credentials of this target\n");
     else
-        printf("  %zu earlier change%s by this actor\n", r->prior_changes, r->prior_changes == 1 ? "" : "s");
-    printf("  %zu distinct actor%s added credentials to this target\n", r->distinct_actors,
+        ct_out_printf(stdout, "  %zu earlier change%s by this actor\n", r->prior_changes, r->prior_changes == 1 ? "" : "s");
+    ct_out_printf(stdout, "  %zu distinct actor%s added credentials to this target\n", r->distinct_actors,
            r->distinct_actors == 1 ? "" : "s");
 }
 
@@ -385,8 +386,8 @@ static void print_text(const ct_session *s, const ct_alert *a, const ct_corr_res
     char win[128], title[192];
     print_summary(s, a);
     heading("Investigation guide");
-    if (*guide) fputs(guide, stdout);
-    else printf("  (no investigation guide for this rule)\n");
+    if (*guide) ct_out_block(stdout, guide, strlen(guide));
+    else ct_out_printf(stdout, "  (no investigation guide for this rule)\n");
     fmt_window(r, window_ms, win, sizeof win);
     snprintf(title, sizeof title, "Same target (%zu event%s; %s)", r->nsame_target,
              r->nsame_target == 1 ? "" : "s", win);
@@ -426,7 +427,7 @@ int ct_cmd_show(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
         else if (c == 'h') {
-            printf("usage: credtriage show [--json] [--window DUR] [--repo DIR] ALERT_ID FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage show [--json] [--window DUR] [--repo DIR] ALERT_ID FILE...\n"
                    "One alert with its context: summary, the investigation guide filled with the\n"
                    "alert's values, within the window: the same target (its changes, its own\n"
                    "sign-ins and calls), the same actor, every use of the added credential, related\n"
@@ -459,7 +460,7 @@ int ct_cmd_show(int argc, char **argv)
     if (ct_session_open(&s, &o, &err) < 0) {
         fputs("credtriage show: ", stderr);
         char *m = safe(err.buf);
-        fprintf(stderr, "%s\n", m);
+        ct_out_printf(stderr, "%s\n", m);
         free(m);
         ct_sbuf_free(&err);
         ct_session_close(&s);
@@ -472,11 +473,11 @@ int ct_cmd_show(int argc, char **argv)
         char *sid = safe(id);
         size_t n = strlen(id) >= 4 ? prefix_matches(&s.alerts, id) : 0;
         if (n > 1)
-            fprintf(stderr, "credtriage show: '%s' is ambiguous (%zu alerts start with it); give more digits\n", sid, n);
+            ct_out_printf(stderr, "credtriage show: '%s' is ambiguous (%zu alerts start with it); give more digits\n", sid, n);
         else if (strlen(id) < 4)
-            fprintf(stderr, "credtriage show: '%s' is too short: give at least 4 digits of the alert id\n", sid);
+            ct_out_printf(stderr, "credtriage show: '%s' is too short: give at least 4 digits of the alert id\n", sid);
         else
-            fprintf(stderr, "credtriage show: no alert '%s' in the loaded data (%zu alerts; see `credtriage scan`)\n",
+            ct_out_printf(stderr, "credtriage show: no alert '%s' in the loaded data (%zu alerts; see `credtriage scan`)\n",
                     sid, s.alerts.n);
         free(sid);
         ct_session_close(&s);
@@ -484,7 +485,7 @@ int ct_cmd_show(int argc, char **argv)
     }
     ct_corr_result r;
     if (!s.corr || ct_corr_alert(s.corr, a, &s.alerts, s.window_ms, &r) < 0) {
-        fprintf(stderr, "credtriage show: alert %s could not be correlated\n", a->id);
+        ct_out_printf(stderr, "credtriage show: alert %s could not be correlated\n", a->id);
         ct_session_close(&s);
         return CT_EXIT_FINDINGS;
     }

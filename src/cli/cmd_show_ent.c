@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sanitize.h"
+#include "out.h"
 #include "show.h"
 
 #define MAX_SOURCES 32
@@ -80,38 +81,38 @@ static void put(const char *t)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_displayz(t, 0, &b);
-    fputs(b.buf, stdout);
+    ct_out_block(stdout, b.buf, b.len);
     ct_sbuf_free(&b);
 }
 
 void ct_show_identity_text(const ct_session *s, const char *label, uint32_t ident)
 {
     const ct_entities *E = s->corr ? ct_corr_entities(s->corr) : NULL;
-    printf("  %-11s ", label);
+    ct_out_printf(stdout, "  %-11s ", label);
     if (!E || !ident) {
-        printf("(none)\n");
+        ct_out_printf(stdout, "(none)\n");
         return;
     }
     const char *ids[MAX_IDS];
     size_t n = ct_entities_ids(E, ident, ids, MAX_IDS);
-    printf("%s; ", ct_ent_kind_name(ct_entities_kind(E, ident)));
+    ct_out_printf(stdout, "%s; ", ct_ent_kind_name(ct_entities_kind(E, ident)));
     for (size_t i = 0; i < n && i < MAX_IDS; i++) {
         fputs(i ? ", " : "", stdout);
         put(ids[i]);
     }
-    if (n > MAX_IDS) printf(", ... (%zu ids)", n);
+    if (n > MAX_IDS) ct_out_printf(stdout, ", ... (%zu ids)", n);
     putchar('\n');
     ct_link links[MAX_IDS];
     n = ct_entities_links(E, ident, links, MAX_IDS);
     for (size_t i = 0; i < n && i < MAX_IDS; i++) {
         const ct_event *e = &s->store.ev[links[i].event];
-        printf("  %-11s   ", "");
+        ct_out_printf(stdout, "  %-11s   ", "");
         put(links[i].a);
         fputs(" = ", stdout);
         put(links[i].b);
-        printf(": %s (", ct_link_why_name(links[i].why));
+        ct_out_printf(stdout, ": %s (", ct_link_why_name(links[i].why));
         put(ct_event_file(&s->store, e));
-        printf(":%u)\n", (unsigned)e->line);
+        ct_out_printf(stdout, ":%u)\n", (unsigned)e->line);
     }
-    if (n > MAX_IDS) printf("  %-11s   ... (%zu joins)\n", "", n);
+    if (n > MAX_IDS) ct_out_printf(stdout, "  %-11s   ... (%zu joins)\n", "", n);
 }

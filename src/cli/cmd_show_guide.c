@@ -5,6 +5,7 @@
 #include <string.h>
 #include "guide.h"
 #include "sanitize.h"
+#include "out.h"
 #include "show.h"
 
 #define GUIDE_WIDTH 80

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "sanitize.h"
 #include "show.h"
 
@@ -23,7 +24,7 @@ static void put_json(const cJSON *v, ct_sbuf *out)
         ct_sbuf_add(out, "null");
         return;
     }
-    ct_san_json_text(p, strlen(p), 0, out);
+    ct_san_json_text(p, strlen(p), ct_out_utf8() ? 0 : CT_SAN_ASCII, out);
     free(p);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "decisions.h"
 #include "exceptions.h"
 #include "guide.h"
@@ -21,7 +22,7 @@ static void put(FILE *f, const char *s)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_san_displayz(s, 0, &b);
-    fputs(b.buf, f);
+    ct_out_block(f, b.buf, b.len);
     ct_sbuf_free(&b);
 }
 
@@ -64,7 +65,7 @@ static int check_identity(const char *cmd, ct_session *s)
 
 static void print_done(const char *oid, const char *summary)
 {
-    printf("%s %s\n", *oid ? oid : "(no change)", summary);
+    ct_out_printf(stdout, "%s %s\n", *oid ? oid : "(no change)", summary);
 }
 
 static void alert_summary(const ct_session *s, const ct_alert *a, ct_sbuf *out)
@@ -99,8 +100,8 @@ static int simple_decision(int argc, char **argv, const char *cmd)
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         if (c == 'n') note = optarg;
         else if (c == 'h') {
-            printf("usage: credtriage %s ALERT_ID [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n", cmd);
-            printf(reopen ? "Reopen an alert: its decision file says open again (it then wins over an\n"
+            ct_out_printf(stdout, "usage: credtriage %s ALERT_ID [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n", cmd);
+            ct_out_printf(stdout, reopen ? "Reopen an alert: its decision file says open again (it then wins over an\n"
                             "exception that matches it). One commit in the rules repo.\n"
                           : "Acknowledge an alert: someone is on it. Writes the alert's decision file\n"
                             "decisions/YYYY/MM/<alert id>.json and commits it as the analyst.\n");
@@ -172,9 +173,9 @@ static const ct_rule *rule_of(ct_session *s, const ct_alert *a)
 
 static void print_steps(FILE *f, char **steps, size_t n)
 {
-    if (!n) fprintf(f, "(the rule's guide has no response steps)\n");
+    if (!n) ct_out_printf(f, "(the rule's guide has no response steps)\n");
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "  %zu. ", i + 1);
+        ct_out_printf(f, "  %zu. ", i + 1);
         put(f, steps[i]);
         fputc('\n', f);
     }
@@ -209,7 +210,7 @@ int ct_cmd_remediate(int argc, char **argv)
                 p = *end ? end + 1 : end;
             }
         } else if (c == 'h') {
-            printf("usage: credtriage remediate ALERT_ID --step N... --note TEXT [--repo DIR] [--analyst ID] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage remediate ALERT_ID --step N... --note TEXT [--repo DIR] [--analyst ID] FILE...\n"
                    "       credtriage remediate ALERT_ID --list-steps FILE...\n"
                    "Mark an alert remediated with the response steps of its rule's guide that were\n"
                    "done (numbers as --list-steps shows them) and a note. One commit.\n");
@@ -247,9 +248,9 @@ int ct_cmd_remediate(int argc, char **argv)
     ct_triage_response_steps(&s, a, &all, &nall);
     if (list || (!nsteps && (!note || !*note))) {
         FILE *f = list ? stdout : stderr;
-        fprintf(f, "response steps of ");
+        ct_out_printf(f, "response steps of ");
         put(f, r ? r->name : a->rule_id);
-        fprintf(f, ":\n");
+        ct_out_printf(f, ":\n");
         print_steps(f, all, nall);
         ct_guide_steps_free(all, nall);
         free(steps);
@@ -259,7 +260,7 @@ int ct_cmd_remediate(int argc, char **argv)
     }
     for (size_t i = 0; i < nsteps; i++)
         if (steps[i] > nall) {
-            fprintf(stderr, "credtriage remediate: no response step %zu; the guide's steps are:\n", steps[i]);
+            ct_out_printf(stderr, "credtriage remediate: no response step %zu; the guide's steps are:\n", steps[i]);
             print_steps(stderr, all, nall);
             ct_guide_steps_free(all, nall);
             free(steps);
@@ -364,14 +365,14 @@ static int resolve_entries(ct_session *s, const ct_alert *a, const ct_exc_candid
 
 static void print_candidates(FILE *f, const ct_exc_candidate *c, size_t n)
 {
-    fprintf(f, "candidate entries (--entry LABEL, --entry FIELD[=VALUE], --exclude FIELD[=VALUE]):\n");
+    ct_out_printf(f, "candidate entries (--entry LABEL, --entry FIELD[=VALUE], --exclude FIELD[=VALUE]):\n");
     for (size_t i = 0; i < n; i++) {
         ct_sbuf lab;
         ct_sbuf_init(&lab);
         for (const char *p = c[i].label; *p; p++) ct_sbuf_addc(&lab, *p == ' ' ? '-' : *p);
-        fprintf(f, "  %-16s %s = \"", lab.buf, c[i].field);
+        ct_out_printf(f, "  %-16s %s = \"", lab.buf, c[i].field);
         put(f, c[i].value);
-        fprintf(f, "\"\n");
+        ct_out_printf(f, "\"\n");
         ct_sbuf_free(&lab);
     }
 }
@@ -424,7 +425,7 @@ int ct_cmd_fp(int argc, char **argv)
         case 'c': close_matching = 1; break;
         case 'n': dry = 1; break;
         case 'h':
-            printf("usage: credtriage fp ALERT_ID --entry FIELD[=VALUE]... [--exclude FIELD[=VALUE]]...\n"
+            ct_out_printf(stdout, "usage: credtriage fp ALERT_ID --entry FIELD[=VALUE]... [--exclude FIELD[=VALUE]]...\n"
                    "         --reason TEXT [--expires DATE|30d] [--force] [--close-matching] [--dry-run]\n"
                    "         [--repo DIR] [--analyst ID] FILE...\n"
                    "Mark an alert a false positive by adding a rule exception (a Kibana exception\n"
@@ -514,7 +515,7 @@ int ct_cmd_fp(int argc, char **argv)
         ct_sbuf m;
         ct_sbuf_init(&m);
         alert_summary(&s, a, &m);
-        printf("%s\nstatus: %s\n", m.buf, ct_status_name(a->status));
+        ct_out_printf(stdout, "%s\nstatus: %s\n", m.buf, ct_status_name(a->status));
         ct_sbuf_free(&m);
         print_candidates(stdout, cands, ncands);
         if (prc < 0) {
@@ -522,20 +523,20 @@ int ct_cmd_fp(int argc, char **argv)
             rc = CT_EXIT_FINDINGS;
             goto out;
         }
-        printf("entries%s:\n", nargs ? "" : " (default: the ids of actor and target)");
+        ct_out_printf(stdout, "entries%s:\n", nargs ? "" : " (default: the ids of actor and target)");
         for (size_t i = 0; i < nchosen; i++) {
             if (!chosen[i].checked) continue;
-            printf("  %s%s %s", chosen[i].excluded ? "not " : "", chosen[i].field, chosen[i].value ? "is \"" : "exists");
+            ct_out_printf(stdout, "  %s%s %s", chosen[i].excluded ? "not " : "", chosen[i].field, chosen[i].value ? "is \"" : "exists");
             if (chosen[i].value) {
                 put(stdout, chosen[i].value);
                 putchar('"');
             }
             putchar('\n');
         }
-        printf("would suppress %zu of %zu loaded alerts of this rule; the entries match %zu loaded "
+        ct_out_printf(stdout, "would suppress %zu of %zu loaded alerts of this rule; the entries match %zu loaded "
                "alerts in all\n", pv.rule_matches, pv.rule_total, pv.total_matches);
         if (pv.rule_total > 1 && pv.rule_matches == pv.rule_total)
-            printf("that is every alert of the rule: --force would be needed\n");
+            ct_out_printf(stdout, "that is every alert of the rule: --force would be needed\n");
         rc = CT_EXIT_OK;
         goto out;
     }
@@ -545,7 +546,7 @@ int ct_cmd_fp(int argc, char **argv)
         goto out;
     }
     if (pv.rule_total > 1 && pv.rule_matches == pv.rule_total && !force) {
-        fprintf(stderr, "credtriage fp: refused: the exception would suppress every one of the %zu "
+        ct_out_printf(stderr, "credtriage fp: refused: the exception would suppress every one of the %zu "
                         "loaded alerts of its rule; narrow the entries, or --force\n", pv.rule_total);
         rc = CT_EXIT_FINDINGS;
         goto out;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "out.h"
 
 static int cmd_help(int argc, char **argv);
 
@@ -32,7 +33,7 @@ const ct_cmd ct_cmds[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
+    ct_out_printf(out,
             "usage: %s [--repo DIR] [--analyst 'Name <email>'] FILE...   open the triage console\n"
             "       %s COMMAND [OPTIONS] [FILE...]\n\n"
             "Triage alerts about credentials added to cloud applications, service principals\n"
@@ -43,8 +44,8 @@ static void usage(FILE *out)
             "commands:\n",
             ct_prog, ct_prog);
     for (const ct_cmd *c = ct_cmds; c->name; c++)
-        fprintf(out, "  %-10s %s\n  %-10s   %s\n", c->name, c->usage, "", c->summary);
-    fprintf(out,
+        ct_out_printf(out, "  %-10s %s\n  %-10s   %s\n", c->name, c->usage, "", c->summary);
+    ct_out_printf(out,
             "\ncommon options:\n"
             "  --repo DIR         the rules repo (default $CREDTRIAGE_REPO, else\n"
             "                     $XDG_DATA_HOME/credtriage/rules)\n"
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
             return CT_EXIT_OK;
         }
         if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-            printf("credtriage %s\n", CT_VERSION);
+            ct_out_printf(stdout, "credtriage %s\n", CT_VERSION);
             return CT_EXIT_OK;
         }
         const ct_cmd *c = find_cmd(argv[1]);
