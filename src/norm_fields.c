@@ -48,9 +48,11 @@ void ct_fields_from_ecs(ct_norm *n)
     else if (!strcmp(ds, "aws.cloudtrail")) ct_extract_cloudtrail(n);
     else if (!strcmp(ds, "gcp.audit")) ct_extract_gcp(n);
     if (n->kind == CT_KIND_ELASTIC_ALERT) ct_extract_alert(n);
-    /* generic fallbacks for whatever the dataset extractor left unknown */
-    if (!f->actor_id) f->actor_id = FIRST(d, "user.id");
-    if (!f->actor_name) f->actor_name = FIRST(d, "user.email", "user.name");
+    /* generic fallbacks for whatever the dataset extractor left unknown;
+     * where an application acted (o365.audit), user.* is the user it reached */
+    int app_acted = f->actor_type && !strcmp(f->actor_type, "application") && !strcmp(ds, "o365.audit");
+    if (!f->actor_id && !app_acted) f->actor_id = FIRST(d, "user.id");
+    if (!f->actor_name && !app_acted) f->actor_name = FIRST(d, "user.email", "user.name");
     if (!f->actor_ip) f->actor_ip = FIRST(d, "source.ip", "client.ip");
     if (!f->actor_ip) { /* an address written like IPv4 but invalid: shown, flagged */
         const char *a = FIRST(d, "source.address");

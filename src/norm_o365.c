@@ -20,20 +20,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A Unified Audit Log record of any workload: its creation time, and an
+ * operation, or a workload with the record's id or user (PowerBI, CRM,
+ * Yammer and Teams records exported without Operation). A stub with only a
+ * time and a record type is not one. */
 int ct_norm_o365_detect(const cJSON *rec)
 {
-    return ct_json_get(rec, "CreationTime") && ct_json_str(rec, "Operation") &&
-           (ct_json_get(rec, "Workload") || ct_json_get(rec, "RecordType"));
+    if (!ct_json_get(rec, "CreationTime")) return 0;
+    if (ct_json_str(rec, "Operation"))
+        return ct_json_get(rec, "Workload") || ct_json_get(rec, "RecordType");
+    return ct_json_str(rec, "Workload") && (ct_json_str(rec, "Id") || ct_json_str(rec, "UserId"));
 }
 
+/* AuditLogRecordType (the Management Activity API schema), as the
+ * integration's pipeline names them in event.code */
 static const struct { int id; const char *name; } record_types[] = {
     {1, "ExchangeAdmin"}, {2, "ExchangeItem"}, {3, "ExchangeItemGroup"}, {4, "SharePoint"},
     {6, "SharePointFileOperation"}, {7, "OneDrive"}, {8, "AzureActiveDirectory"},
     {9, "AzureActiveDirectoryAccountLogon"}, {10, "DataCenterSecurityCmdlet"},
+    {11, "ComplianceDLPSharePoint"}, {12, "Sway"}, {13, "ComplianceDLPExchange"},
     {14, "SharePointSharingOperation"}, {15, "AzureActiveDirectoryStsLogon"},
-    {18, "SecurityComplianceCenterEOPCmdlet"}, {20, "PowerBIAudit"}, {25, "MicrosoftTeams"},
-    {40, "SecurityComplianceAlerts"}, {52, "DataInsightsRestApiAudit"},
-    {57, "MicrosoftTeamsAdmin"},
+    {16, "SkypeForBusinessPSTNUsage"}, {17, "SkypeForBusinessUsersBlocked"},
+    {18, "SecurityComplianceCenterEOPCmdlet"}, {19, "ExchangeAggregatedOperation"},
+    {20, "PowerBIAudit"}, {21, "CRM"}, {22, "Yammer"}, {23, "SkypeForBusinessCmdlets"},
+    {24, "Discovery"}, {25, "MicrosoftTeams"}, {28, "ThreatIntelligence"},
+    {29, "MailSubmission"}, {30, "MicrosoftFlow"}, {31, "AeD"}, {32, "MicrosoftStream"},
+    {33, "ComplianceDLPSharePointClassification"}, {34, "ThreatFinder"}, {35, "Project"},
+    {36, "SharePointListOperation"}, {37, "SharePointCommentOperation"}, {38, "DataGovernance"},
+    {39, "Kaizala"}, {40, "SecurityComplianceAlerts"}, {41, "ThreatIntelligenceUrl"},
+    {42, "SecurityComplianceInsights"}, {43, "MIPLabel"}, {44, "WorkplaceAnalytics"},
+    {45, "PowerAppsApp"}, {46, "PowerAppsPlan"}, {47, "ThreatIntelligenceAtpContent"},
+    {48, "LabelContentExplorer"}, {49, "TeamsHealthcare"}, {50, "ExchangeItemAggregated"},
+    {51, "HygieneEvent"}, {52, "DataInsightsRestApiAudit"},
+    {53, "InformationBarrierPolicyApplication"}, {54, "SharePointListItemOperation"},
+    {55, "SharePointContentTypeOperation"}, {56, "SharePointFieldOperation"},
+    {57, "MicrosoftTeamsAdmin"}, {58, "HRSignal"}, {59, "MicrosoftTeamsDevice"},
+    {60, "MicrosoftTeamsAnalytics"}, {61, "InformationWorkerProtection"}, {62, "Campaign"},
+    {63, "DLPEndpoint"}, {64, "AirInvestigation"}, {65, "Quarantine"}, {66, "MicrosoftForms"},
+    {67, "ApplicationAudit"}, {68, "ComplianceSupervisionExchange"},
+    {69, "CustomerKeyServiceEncryption"}, {70, "OfficeNative"},
+    {71, "MipAutoLabelSharePointItem"}, {72, "MipAutoLabelSharePointPolicyLocation"},
+    {73, "MicrosoftTeamsShifts"}, {75, "MipAutoLabelExchangeItem"}, {76, "CortanaBriefing"},
+    {78, "WDATPAlerts"}, {82, "SensitivityLabelPolicyMatch"}, {83, "SensitivityLabelAction"},
+    {84, "SensitivityLabeledFileAction"}, {85, "AttackSim"}, {86, "AirManualInvestigation"},
+    {87, "SecurityComplianceRBAC"}, {88, "UserTraining"}, {89, "AirAdminActionInvestigation"},
+    {90, "MSTIC"}, {91, "PhysicalBadgingSignal"}, {93, "AipDiscover"},
+    {94, "AipSensitivityLabelAction"}, {95, "AipProtectionAction"}, {96, "AipFileDeleted"},
+    {97, "AipHeartBeat"}, {98, "MCASAlerts"}, {99, "OnPremisesFileShareScannerDlp"},
+    {100, "OnPremisesSharePointScannerDlp"}, {101, "ExchangeSearch"}, {102, "SharePointSearch"},
+    {103, "PrivacyInsights"}, {105, "MyAnalyticsSettings"},
+    {106, "SecurityComplianceUserChange"}, {107, "ComplianceDLPExchangeClassification"},
+    {109, "MipExactDataMatch"}, {113, "MS365DCustomDetection"}, {147, "CoreReportingSettings"},
+    {148, "ComplianceConnector"}, {174, "DataShareOperation"},
+    {181, "EduDataLakeDownloadOperation"},
 };
 
 static int is_ip(const char *s)
@@ -55,11 +94,10 @@ static void append_str(cJSON *doc, const char *path, const char *v)
 }
 
 /* "1.2.3.4", "::ffff:1.2.3.4", "[v6]:port", "1.2.3.4:port" -> ip (+ port). */
-static void client_address(cJSON *doc, const char *raw)
+/* The address part of raw (in buf), its port in *port: 1 when a valid IP. */
+static int split_address(const char *raw, char *buf, size_t n, char **addr, char **port_out)
 {
-    char buf[128];
-    if (!raw || !*raw) return;
-    snprintf(buf, sizeof buf, "%s", raw);
+    snprintf(buf, n, "%s", raw);
     char *a = buf, *port = NULL;
     if (!strncmp(a, "::ffff:", 7) && strchr(a + 7, '.')) a += 7;
     if (*a == '[') {
@@ -76,7 +114,16 @@ static void client_address(cJSON *doc, const char *raw)
             port = colon + 1;
         }
     }
-    if (!is_ip(a)) {
+    *addr = a;
+    *port_out = port;
+    return is_ip(a);
+}
+
+static void client_address(cJSON *doc, const char *raw)
+{
+    char buf[128], *a, *port;
+    if (!raw || !*raw) return;
+    if (!split_address(raw, buf, sizeof buf, &a, &port)) {
         /* written like IPv4 but invalid (anonymised: "211.9.016.253"): kept
          * as the address, which the analyst is shown, flagged */
         int shaped = ct_ip_shaped(a, strlen(a));
@@ -202,6 +249,49 @@ static void set_user(cJSON *doc, const char *prefix, const char *id)
     free(name);
 }
 
+static void rename_to(cJSON *o, const char *key, cJSON *doc, const char *path)
+{
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, key);
+    if (v) ct_json_set(doc, path, v);
+}
+
+static int op_in(const char *op, const char *const *list, size_t n)
+{
+    for (size_t i = 0; op && i < n; i++)
+        if (!strcmp(op, list[i])) return 1;
+    return 0;
+}
+#define OP_IN(op, ...) op_in(op, (const char *const[]){__VA_ARGS__}, \
+    sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+/* What the integration's pipeline adds for the workloads beyond Entra: file
+ * operations of SharePoint / OneDrive (url, file, category file), mailbox
+ * access (category email, the access token's id). */
+static void workload_fields(cJSON *doc, cJSON *o, const char *code, const char *op)
+{
+    if (code && (!strcmp(code, "SharePointFileOperation") || !strcmp(code, "SharePointSharingOperation"))) {
+        rename_to(o, "ObjectId", doc, "url.original");
+        rename_to(o, "SourceRelativeUrl", doc, "file.directory");
+        rename_to(o, "SourceFileName", doc, "file.name");
+        rename_to(o, "SourceFileExtension", doc, "file.extension");
+    }
+    if (OP_IN(op, "FileAccessed", "FileDeleted", "FileDownloaded", "FileModified", "FileMoved",
+              "FileRenamed", "FileRestored", "FileUploaded", "FolderCopied", "FolderCreated",
+              "FolderDeleted", "FolderModified", "FolderMoved", "FolderRenamed", "FolderRestored"))
+        append_str(doc, "event.category", "file");
+    if (OP_IN(op, "FileAccessed", "FileDownloaded")) append_str(doc, "event.type", "access");
+    if (OP_IN(op, "FileModified", "FileMoved", "FileRenamed", "FileRestored", "FolderModified",
+              "FolderMoved", "FolderRenamed", "FolderRestored"))
+        append_str(doc, "event.type", "change");
+    if (OP_IN(op, "FileDeleted", "FolderDeleted")) append_str(doc, "event.type", "deletion");
+    if (OP_IN(op, "FileUploaded", "FolderCopied", "FolderCreated")) append_str(doc, "event.type", "creation");
+    if (code && !strcmp(code, "ExchangeItemAggregated")) {
+        append_str(doc, "event.category", "email");
+        append_str(doc, "event.type", "access");
+    }
+    ct_json_copy_str(doc, "token.id", o, "AppAccessContext.UniqueTokenId");
+}
+
 static cJSON *to_ecs(const cJSON *rec)
 {
     cJSON *doc = cJSON_CreateObject();
@@ -219,16 +309,26 @@ static cJSON *to_ecs(const cJSON *rec)
     }
     cJSON *v;
     if ((v = cJSON_DetachItemFromObjectCaseSensitive(o, "Id"))) ct_json_set(doc, "event.id", v);
-    /* client address: the first of ClientIPAddress, ClientIP, ActorIpAddress */
+    /* client address: the first valid one of ClientIPAddress, ClientIP,
+     * ActorIpAddress (Exchange writes "NOTANIPV4 (10.9000.0.1)" in one and
+     * "67.43.156.13:12345" in the other), else the first written */
     static const char *const ipk[] = {"ClientIPAddress", "ClientIP", "ActorIpAddress"};
+    size_t pick = CT_ARRAY_LEN(ipk);
     for (size_t i = 0; i < CT_ARRAY_LEN(ipk); i++) {
         const char *s = ct_json_str(o, ipk[i]);
+        char buf[128], *a, *port;
         if (!s) continue;
-        char *copy = ct_xstrdup(s);
-        cJSON_DeleteItemFromObjectCaseSensitive(o, ipk[i]);
+        if (pick == CT_ARRAY_LEN(ipk)) pick = i;
+        if (split_address(s, buf, sizeof buf, &a, &port)) {
+            pick = i;
+            break;
+        }
+    }
+    if (pick < CT_ARRAY_LEN(ipk)) {
+        char *copy = ct_xstrdup(ct_json_str(o, ipk[pick]));
+        cJSON_DeleteItemFromObjectCaseSensitive(o, ipk[pick]);
         client_address(doc, copy);
         free(copy);
-        break;
     }
     const cJSON *uid = cJSON_GetObjectItemCaseSensitive(o, "UserId");
     if (cJSON_IsString(uid) && uid->valuestring[0]) ct_json_set_str(doc, "user.id", uid->valuestring);
@@ -248,7 +348,9 @@ static cJSON *to_ecs(const cJSON *rec)
                  : cJSON_IsString(rt) ? strtod(rt->valuestring, NULL) : -1;
     const char *code = NULL;
     for (size_t i = 0; i < CT_ARRAY_LEN(record_types); i++)
-        if (record_types[i].id == (int)rtn) code = record_types[i].name;
+        if (record_types[i].id == (int)rtn ||
+            (cJSON_IsString(rt) && !strcmp(rt->valuestring, record_types[i].name)))
+            code = record_types[i].name; /* Sentinel's OfficeActivity names it */
     ct_json_set_str(doc, "event.code", code);
     const char *rs = ct_json_str(o, "ResultStatus");
     const char *outcome = "success";
@@ -272,6 +374,7 @@ static cJSON *to_ecs(const cJSON *rec)
             append_str(doc, "event.type", user_ops[i][2]);
         }
     }
+    workload_fields(doc, o, code, op);
     if (code && !strcmp(code, "AzureActiveDirectoryStsLogon")) {
         append_str(doc, "event.category", "authentication");
         append_str(doc, "event.type", "start");
@@ -351,6 +454,79 @@ static void from_list(const cJSON *list, const char **cls, const char **id, cons
     }
 }
 
+static int is_guid(const char *s)
+{
+    if (!s || strlen(s) != 36) return 0;
+    for (int i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i])) return 0;
+    }
+    return 1;
+}
+
+/* The application of a record: AppId (Exchange), ClientAppId, the access
+ * context's ClientAppId, ApplicationId (SharePoint, Teams...); a GUID only
+ * ("sanitized" and other placeholders are no application). */
+static const char *app_of(const cJSON *A)
+{
+    static const char *const k[] = {"AppId", "ClientAppId", "AppAccessContext.ClientAppId",
+                                    "ApplicationId"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(k); i++) {
+        const char *s = ct_json_str(A, k[i]);
+        if (is_guid(s)) return s;
+    }
+    return NULL;
+}
+
+/* UserType: 5 Application, 6 ServicePrincipal (a number, a string holding
+ * one, or Sentinel's name for it) */
+static int app_user_type(const cJSON *A)
+{
+    const cJSON *t = ct_json_get(A, "UserType");
+    double d;
+    if (ct_norm_ms_num_value(t, &d)) return d == 5 || d == 6;
+    return cJSON_IsString(t) && (ct_strcaseeq(t->valuestring, "Application") ||
+                                 ct_strcaseeq(t->valuestring, "ServicePrincipal"));
+}
+
+/* Workloads beyond Entra (Exchange, SharePoint, OneDrive, Teams...): an
+ * application acting with its own credential (UserType Application or
+ * ServicePrincipal, UserKey its app id, SharePoint's app@sharepoint) is the
+ * actor, the mailbox or user it reached the target: so correlation sees an
+ * app read mail or files after its new secret. A user acting through an
+ * application keeps the user as the actor and names the app as client. */
+static void workload_parties(ct_norm *n, const cJSON *A)
+{
+    ct_fields *f = &n->f;
+    const char *app = app_of(A);
+    const char *uid = ct_json_str(A, "UserId");
+    const char *ukey = ct_json_str(A, "UserKey");
+    const char *owner = ct_json_str(A, "MailboxOwnerUPN");
+    const char *aname = ct_json_str(A, "ApplicationDisplayName");
+    if (!aname) aname = ct_json_str(A, "AppAccessContext.ClientAppName");
+    int sp_app = uid && ct_strcaseeq(uid, "app@sharepoint");
+    f->resource = ct_json_str(A, "SiteUrl"); /* the site a file operation reached */
+    if (app && (app_user_type(A) || sp_app || (ukey && ct_strcaseeq(ukey, app)))) {
+        f->actor_id = app;
+        f->actor_id2 = NULL;
+        f->actor_name = aname; /* none else: user.* is the mailbox owner's */
+        f->actor_type = "application";
+        f->is_signin = 1; /* a call the application made with its own credential */
+        if (!owner && uid && strchr(uid, '@') && !sp_app) owner = uid;
+        if (owner) {
+            f->target_id = f->target_name = owner;
+            f->target_type = "user";
+        }
+        return;
+    }
+    if (app) f->client_app = aname ? aname : app;
+    /* a delegate reading another's mailbox: that mailbox is the target */
+    if (owner && uid && !ct_strcaseeq(owner, uid) && !f->target_id && !f->target_name) {
+        f->target_id = f->target_name = owner;
+        f->target_type = "user";
+    }
+}
+
 void ct_extract_o365(ct_norm *n)
 {
     const cJSON *d = n->doc;
@@ -399,6 +575,8 @@ void ct_extract_o365(ct_norm *n)
     f->target_id = xtid ? xtid : tid;
     f->target_name = xtname ? xtname : tname;
     f->target_type = ct_norm_ms_object_type(n, tcls ? tcls : xtcls);
+    const char *provider = ct_json_str(d, "event.provider"); /* the record's Workload */
+    if (!provider || !ct_strcaseeq(provider, "AzureActiveDirectory")) workload_parties(n, A);
 
     /* "Add owner to application": the application is in the modified
      * properties, the new owner is the target list's user: named, not

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corr.h"
 #include "norm.h"
+#include "store.h"
 
 #define FIX "tests/fixtures/norm/shapes/"
 
@@ -151,6 +153,152 @@ static void test_root_own_key_every_shape(void **st)
     root_own_key("ct_root_own_key_eventbridge.CONSTRUCTED.json");
 }
 
+/* ---- Microsoft 365 audit records of every workload ---- */
+
+static void test_o365_app_reads_mail(void **st)
+{
+    (void)st;
+    static const char *const files[] = {"o365_exchange_attachment_by_app.json",
+                                        "o365_mail_items_accessed_by_app.CONSTRUCTED.json"};
+    static const char *const actions[] = {"AttachmentAccess", "MailItemsAccessed"};
+    for (size_t i = 0; i < 2; i++) {
+        ct_norm n;
+        norm_file(files[i], &n);
+        assert_int_equal(n.kind, CT_KIND_O365);
+        ct_fields *f = &n.f;
+        STR(f->dataset, "o365.audit");
+        STR(f->action, actions[i]);
+        STR(f->outcome, "success");
+        /* the application (UserType 5, UserKey its app id) is the actor ... */
+        STR(f->actor_id, "abcdabcd-1234-12ab-1a2b-ad1234567890");
+        NUL(f->actor_name);
+        STR(f->actor_type, "application");
+        STR(f->actor_ip, "203.0.113.5");
+        /* ... the mailbox it read the target */
+        STR(f->target_id, "user@example.com");
+        STR(f->target_name, "user@example.com");
+        STR(f->target_type, "user");
+        NUL(f->client_app);
+        assert_true(f->is_signin);
+        assert_false(f->is_credential_add);
+        /* the integration's fields */
+        STR(ct_json_str(n.doc, "event.provider"), "Exchange");
+        STR(ct_json_str(n.doc, "event.code"), "ExchangeItemAggregated");
+        STR(ct_json_str(n.doc, "user.id"), "user@example.com");
+        STR(ct_json_str(n.doc, "token.id"), "12345678-1234-1234-abcd-abcdef123456");
+        STR(ct_json_str(n.doc, "o365.audit.AppId"), "abcdabcd-1234-12ab-1a2b-ad1234567890");
+        const cJSON *cat = ct_json_get(n.doc, "event.category");
+        assert_int_equal(cJSON_GetArraySize(cat), 2);
+        STR(cJSON_GetArrayItem(cat, 0)->valuestring, "web");
+        STR(cJSON_GetArrayItem(cat, 1)->valuestring, "email");
+        ct_norm_free(&n);
+    }
+}
+
+static void test_o365_file_access(void **st)
+{
+    (void)st;
+    ct_norm n;
+    /* a user's own file access: the user acts, no target, the site reached */
+    norm_file("o365_onedrive_file_accessed.json", &n);
+    ct_fields *f = &n.f;
+    STR(f->action, "FileAccessed");
+    STR(f->actor_id, "asr@testsiem.onmicrosoft.com");
+    STR(f->actor_name, "asr@testsiem.onmicrosoft.com");
+    STR(f->actor_type, "user");
+    STR(f->actor_ip, "67.43.156.15");
+    NUL(f->target_id);
+    NUL(f->target_name);
+    NUL(f->client_app);
+    STR(f->resource, "https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/");
+    assert_false(f->is_signin);
+    STR(ct_json_str(n.doc, "event.code"), "SharePointFileOperation");
+    STR(ct_json_str(n.doc, "url.original"),
+        "https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/Documents/Forms/All.aspx");
+    STR(ct_json_str(n.doc, "file.name"), "All.aspx");
+    STR(ct_json_str(n.doc, "file.extension"), "aspx");
+    STR(ct_json_str(n.doc, "file.directory"), "Documents/Forms");
+    NUL(ct_json_get(n.doc, "o365.audit.ObjectId"));
+    ct_norm_free(&n);
+
+    /* SharePoint app-only access (app@sharepoint): the application acts */
+    norm_file("o365_sharepoint_app_only.CONSTRUCTED.json", &n);
+    f = &n.f;
+    STR(f->actor_id, "6f1c9d52-7e3a-4b8f-9d21-0c5e4a7b3f10");
+    STR(f->actor_name, "backup-sync");
+    STR(f->actor_type, "application");
+    NUL(f->target_id);
+    STR(f->resource, "https://testsiem.sharepoint.com/sites/finance/");
+    assert_true(f->is_signin);
+    ct_norm_free(&n);
+}
+
+static void test_o365_other_workloads(void **st)
+{
+    (void)st;
+    ct_norm n;
+    /* SYSTEM creating an item in alice's mailbox: her mailbox is the target */
+    norm_file("o365_exchange_item_system.json", &n);
+    ct_fields *f = &n.f;
+    STR(f->action, "Create");
+    STR(f->actor_id, "S-1-5-18");
+    NUL(f->actor_type);
+    STR(f->target_name, "alice@contoso.example");
+    STR(f->target_type, "user");
+    STR(ct_json_str(n.doc, "event.code"), "ExchangeItem");
+    ct_norm_free(&n);
+
+    /* PowerBI exported without Operation: still a UAL record, no action, and
+     * "sanitized" is no application nor address */
+    norm_file("o365_wazuh_powerbi_no_operation.json", &n);
+    assert_int_equal(n.kind, CT_KIND_O365);
+    f = &n.f;
+    STR(f->dataset, "o365.audit");
+    NUL(f->action);
+    STR(f->actor_id, "wazuh@wazuh.com");
+    STR(f->actor_type, "user");
+    NUL(f->actor_ip);
+    NUL(f->client_app);
+    STR(f->record_id, "sanitized");
+    STR(ct_json_str(n.doc, "event.code"), "PowerBIAudit");
+    STR(ct_json_str(n.doc, "event.provider"), "PowerBIAudit");
+    ct_norm_free(&n);
+
+    /* negative: a stub with only a time, a record type and a server */
+    norm_file("o365_stub_negative.json", &n);
+    assert_int_equal(n.kind, CT_KIND_GENERIC);
+    NUL(n.f.dataset);
+    ct_norm_free(&n);
+}
+
+/* An Entra credential added to an application, then that application reads
+ * mail with UserType Application: the mail access is the target acting. */
+static void test_o365_app_mail_correlates(void **st)
+{
+    (void)st;
+    ct_store s;
+    ct_store_init(&s);
+    assert_int_equal(ct_store_load(&s, FIX "o365_app_mail_after_secret.CONSTRUCTED.ndjson"), 0);
+    assert_int_equal(s.nev, 3);
+    ct_corr *c = ct_corr_build(&s);
+    ct_alert a;
+    memset(&a, 0, sizeof a);
+    a.event = 0;
+    a.ts = s.ev[0].ts;
+    a.rule_name = "test rule";
+    a.severity = "high";
+    snprintf(a.id, sizeof a.id, "%s", "00000000000000c1");
+    ct_corr_result r;
+    assert_int_equal(ct_corr_alert(c, &a, NULL, CT_CORR_DEFAULT_WINDOW, &r), 0);
+    /* the app's mail access (1), not the other application's (2) */
+    assert_int_equal(r.nsame_target, 2);
+    assert_int_equal(r.same_target[0], 0);
+    assert_int_equal(r.same_target[1], 1);
+    ct_corr_result_free(&r);
+    ct_corr_free(c);
+    ct_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +306,10 @@ int main(void)
         cmocka_unit_test(test_ip_hostname_is_no_address),
         cmocka_unit_test(test_ip_shapes),
         cmocka_unit_test(test_root_own_key_every_shape),
+        cmocka_unit_test(test_o365_app_reads_mail),
+        cmocka_unit_test(test_o365_file_access),
+        cmocka_unit_test(test_o365_other_workloads),
+        cmocka_unit_test(test_o365_app_mail_correlates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
