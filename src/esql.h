@@ -21,6 +21,7 @@
 #define CT_ESQL_H
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
 #define CT_ESQL_MAX_DEPTH 200
@@ -37,5 +38,43 @@ void ct_esql_free(ct_esql *q);
  *   KEEP @timestamp, source.geo.*
  * Ends with a newline. */
 void ct_esql_explain(const ct_esql *q, ct_sbuf *out);
+
+/* ---- running a query ----
+ * FROM's index patterns choose the documents: a document of dataset D is in
+ * index logs-D-default and in filebeat-* (Filebeat's indices hold every
+ * module), so logs-aws.cloudtrail-*, logs-azure.*, logs-*, filebeat-* and
+ * logs-aws* select as in a cluster; `-pattern` excludes. METADATA _id is the
+ * record's event.id, _index .ds-logs-D-default, _version 1.
+ * Columns are ECS names over the normalized document (any split of a dotted
+ * name into keys); arrays are multi-values; objects are not columns.
+ * ENRICH, LOOKUP JOIN and COMPLETION need a cluster and are refused; an
+ * implicit LIMIT 1000 ends the query, as in Elasticsearch. */
+
+typedef struct ct_esql_row {
+    cJSON *row;      /* column name -> value (null, a value, or an array of values) */
+    uint32_t *ev;    /* the documents the row stands for, sorted, distinct */
+    size_t nev;
+} ct_esql_row;
+
+typedef struct ct_esql_result {
+    ct_esql_row *v;
+    size_t n;
+} ct_esql_result;
+
+/* Is a document of this dataset in one of the query's FROM indices? */
+int ct_esql_selects(const ct_esql *q, const char *dataset);
+/* The datasets FROM's patterns name exactly (logs-D-*): 1 with *v and *n set
+ * (owned by q) when every selected dataset is among them, else 0 (a
+ * wildcard dataset or filebeat-*). */
+int ct_esql_datasets(const ct_esql *q, const char *const **v, size_t *n);
+
+/* Run q over documents 0..n-1: get(ctx, i) returns document i (or NULL to
+ * skip it; the caller owns it and frees it in put(ctx, i, doc) once the
+ * query no longer needs it); dataset(ctx, i) its dataset, asked before get.
+ * now_ms is NOW(). 0 with the rows in out, else -1 with the reason in err. */
+int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
+                void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
+                void *ctx, int64_t now_ms, ct_esql_result *out, char *err, size_t errlen);
+void ct_esql_result_free(ct_esql_result *r);
 
 #endif

@@ -6,6 +6,7 @@
 #define CT_ESQL_INT_H
 #include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include "esql.h"
 
 /* ct_sbuf_detach re-initialises (allocates) the buffer: take the text and free that. */
@@ -87,7 +88,8 @@ struct esql_expr {
     size_t nkids;
     size_t pos;        /* byte offset in the query */
     int fn;            /* evaluator: function id, resolved on first use (0 = unknown) */
-    void *re;          /* evaluator: compiled pattern of RLIKE/LIKE */
+    void *re;          /* evaluator: compiled pattern (RLIKE, REPLACE), pcre2_code */
+    void *aux;         /* evaluator: the parsed query of KQL(), ct_kql */
 };
 
 esql_expr *esql_expr_new(int kind, size_t pos);
@@ -142,13 +144,124 @@ typedef struct esql_cmd {
     size_t patlen;
     char *sep;         /* DISSECT append_separator */
     char *on;          /* ENRICH ON */
+    void *re;          /* GROK: the compiled pattern (pcre2_code), with its names */
+    char **groups;     /* GROK: column of each capture group g1..gN (NULL: unnamed) */
+    int *gtypes;       /* GROK: 0 keyword, 1 int, 2 float */
+    size_t ngroups;
 } esql_cmd;
 
 struct ct_esql {
     esql_cmd *cmds;
     size_t ncmds;
+    char **ds;         /* FROM's exact datasets (logs-D-*), see ct_esql_datasets */
+    size_t nds;
+    int ds_exact;
 };
 
 const char *esql_cmd_name(int kind);
+
+/* ---- evaluation (esql_val.c -> esql_fn.c -> esql_eval.c -> esql_stats.c -> esql_run.c) ---- */
+enum { EV_NULL, EV_BOOL, EV_LONG, EV_DBL, EV_STR, EV_DATE, EV_SPAN };
+
+/* One scalar: i (bool, long, date ms, span ms), d (double; span: months), s/n (string). */
+typedef struct esql_sc {
+    int t;
+    int64_t i;
+    double d;
+    const char *s;
+    size_t n;
+} esql_sc;
+
+/* A value: n scalars (0 = null, more than 1 = multi-valued), in the run's arena. */
+typedef struct esql_val {
+    size_t n;
+    esql_sc *v;
+} esql_val;
+
+typedef struct esql_chunk esql_chunk;
+typedef struct esql_arena {
+    esql_chunk *head;
+    size_t used, bytes;
+} esql_arena;
+
+typedef struct esql_col {
+    const char *name;  /* in the arena */
+    esql_val v;
+    int hidden;        /* dropped (name may be a pattern) */
+} esql_col;
+
+/* A row: the document it came from (until STATS or KEEP closes it), its own
+ * columns, and the events it stands for (its evidence). */
+typedef struct esql_row {
+    const cJSON *doc;
+    int closed;
+    esql_col *cols;
+    size_t ncols, capcols;
+    uint32_t *ev;
+    size_t nev;
+} esql_row;
+
+typedef struct esql_ctx {
+    esql_arena a;
+    int64_t now;
+    char *err;         /* first run-time error (the query is refused) */
+    /* STATS: the value of each aggregate call node for the group being output */
+    esql_expr **agg_nodes;
+    esql_val *agg_vals;
+    size_t nagg;
+} esql_ctx;
+
+/* esql_val.c */
+void *esql_alloc(esql_ctx *c, size_t n);
+size_t esql_mark(esql_ctx *c);
+void esql_rewind(esql_ctx *c, size_t mark);
+void esql_arena_free(esql_ctx *c);
+const char *esql_strdup(esql_ctx *c, const char *s, size_t n);
+void esql_fail(esql_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+esql_val esql_null(void);
+esql_val esql_one(esql_ctx *c, esql_sc s);
+esql_val esql_str(esql_ctx *c, const char *s, size_t n);
+esql_val esql_long(esql_ctx *c, int64_t i);
+esql_val esql_dbl(esql_ctx *c, double d);
+esql_val esql_bool(esql_ctx *c, int b);
+esql_val esql_date(esql_ctx *c, int64_t ms);
+/* A column of a document: every leaf at the dotted name (any split of it into
+ * keys; arrays, also of objects on the way, flattened into a multi-value). */
+esql_val esql_doc_field(esql_ctx *c, const cJSON *doc, const char *name);
+/* Every leaf column name of doc, in document order, each once. */
+void esql_doc_names(esql_ctx *c, const cJSON *doc, const char ***names, size_t *n);
+/* Row columns: the visible value of name (own columns, else the document). */
+esql_val esql_row_get(esql_ctx *c, const esql_row *r, const char *name);
+void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v);
+int esql_row_has(const esql_row *r, const char *name); /* an own, visible column */
+int esql_pattern_match(const char *pat, const char *name); /* `*` wildcards */
+/* Compare two scalars: -1/0/1, or 2 when not comparable. */
+int esql_cmp(const esql_sc *a, const esql_sc *b);
+int esql_sc_eq(const esql_sc *a, const esql_sc *b);
+uint64_t esql_sc_hash(const esql_sc *a);
+/* A scalar as text (to_string), into the arena. */
+esql_sc esql_to_str(esql_ctx *c, const esql_sc *a);
+cJSON *esql_val_json(const esql_val *v);
+int esql_like(const char *pat, size_t plen, const char *s, size_t n);
+
+/* esql_fn.c: regular expressions (PCRE2), compiled once per literal pattern */
+void *esql_re_compile(esql_ctx *c, const char *pat, size_t n, int whole);
+int esql_re_match(void *re, const char *s, size_t n);
+/* esql_fn.c: scalar functions over evaluated arguments; -1 = unknown name */
+int esql_fn_id(const char *name);
+int esql_fn_is_agg(const char *name);
+esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *args, size_t nargs);
+
+/* esql_eval.c */
+esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r);
+/* WHERE: 1 only when the condition is true (null and false drop the row). */
+int esql_true(esql_ctx *c, esql_expr *e, const esql_row *r);
+
+/* esql_grok.c: GROK's pattern (Elasticsearch's grok library subset and
+ * (?<name>...) groups) on the row's input; the named columns are set. */
+void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r);
+
+/* esql_stats.c: STATS / INLINE STATS over rows (rows replaced by the groups). */
+int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows);
 
 #endif

@@ -2,6 +2,7 @@
  * command, then `| processingCommand`...); expressions are in esql_expr.c,
  * tokens in esql_lex.c, the plan's text in esql_fmt.c. */
 #include "esql_int.h"
+#include "kql.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -26,7 +27,8 @@ static void free_expr_tree(esql_expr *e)
     if (!e) return;
     for (size_t i = 0; i < e->nkids; i++) free_expr_tree(e->kids[i]);
     if (e->re) pcre2_code_free(e->re); /* compiled by the evaluator */
-    e->re = NULL;
+    if (e->aux) ct_kql_free(e->aux);
+    e->re = e->aux = NULL;
     e->nkids = 0;
     free(e->kids);
     e->kids = NULL;
@@ -60,8 +62,12 @@ void ct_esql_free(ct_esql *q)
         free(c->pattern);
         free(c->sep);
         free(c->on);
+        if (c->re) pcre2_code_free(c->re);
+        ct_strv_free(c->groups, c->ngroups);
+        free(c->gtypes);
     }
     free(q->cmds);
+    ct_strv_free(q->ds, q->nds);
     free(q);
 }
 
@@ -451,6 +457,33 @@ static int parse_command(P *p, esql_cmd *c, int first)
     return -1;
 }
 
+/* FROM logs-D-<anything> with no wildcard in D names dataset D exactly. */
+static void from_datasets(ct_esql *q)
+{
+    if (!q->ncmds || q->cmds[0].kind != EC_FROM) return;
+    const esql_cmd *c = &q->cmds[0];
+    q->ds_exact = 1;
+    for (size_t i = 0; i < c->nnames; i++) {
+        const char *p = c->names[i];
+        if (p[0] == '-') continue; /* an exclusion narrows, never widens */
+        const char *dash = strrchr(p, '-');
+        if (strncmp(p, "logs-", 5) || dash <= p + 5 || memchr(p + 5, '*', (size_t)(dash - p - 5)) ||
+            strchr(p, ':')) {
+            q->ds_exact = 0;
+            continue;
+        }
+        add_name(&q->ds, &q->nds, ct_xstrndup(p + 5, (size_t)(dash - p - 5)));
+    }
+}
+
+int ct_esql_datasets(const ct_esql *q, const char *const **v, size_t *n)
+{
+    if (!q || !q->ds_exact) return 0;
+    *v = (const char *const *)q->ds;
+    *n = q->nds;
+    return 1;
+}
+
 ct_esql *ct_esql_parse(const char *query, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = 0;
@@ -475,6 +508,7 @@ ct_esql *ct_esql_parse(const char *query, char *err, size_t errlen)
         break;
     }
     if (!ok && !p.err) esql_error(&p, p.pos, "syntax error");
+    if (ok) from_datasets(q);
     if (!ok) {
         if (err && errlen) snprintf(err, errlen, "%s", p.err);
         ct_esql_free(q);

@@ -7,8 +7,50 @@
 #include "sanitize.h"
 
 #include <getopt.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+static cJSON *get_doc(void *ctx, size_t i)
+{
+    return ct_store_event_json(ctx, i);
+}
+
+static void put_doc(void *ctx, size_t i, cJSON *doc)
+{
+    (void)ctx;
+    (void)i;
+    cJSON_Delete(doc);
+}
+
+static const char *doc_dataset(void *ctx, size_t i)
+{
+    const ct_store *st = ctx;
+    if (st->ev[i].flags & CT_EVF_ALERT) return NULL; /* Elastic alert documents are not log events */
+    return ct_event_str(st, &st->ev[i], CT_EF_DATASET);
+}
+
+static int run(ct_esql *q, char *const *files, int nfiles)
+{
+    ct_store st;
+    ct_store_init(&st);
+    int rc = ct_cli_load(&st, files, nfiles, 1);
+    ct_esql_result res;
+    char err[512];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (ct_esql_run(q, st.nev, get_doc, put_doc, doc_dataset, &st, now, &res, err, sizeof err) < 0) {
+        ct_cli_put_err("esql", err);
+        rc = CT_EXIT_USAGE;
+    } else {
+        for (size_t i = 0; i < res.n; i++) ct_cli_print_json_line(res.v[i].row);
+        fprintf(stderr, "%zu rows\n", res.n);
+        ct_esql_result_free(&res);
+    }
+    ct_store_free(&st);
+    return rc;
+}
 
 int ct_cmd_esql(int argc, char **argv)
 {
@@ -48,8 +90,10 @@ int ct_cmd_esql(int argc, char **argv)
             printf("%s\n", s.buf ? s.buf : "");
             l += len + (nl != NULL);
         }
+    } else if (optind + 1 >= argc) {
+        rc = ct_cli_usage_error("esql", "no input FILE given");
     } else {
-        rc = ct_cli_usage_error("esql", "running queries is not built yet");
+        rc = run(q, argv + optind + 1, argc - optind - 1);
     }
     ct_sbuf_free(&b);
     ct_sbuf_free(&s);

@@ -20,4 +20,16 @@ check "syntax error: line:column" grep -qx "credtriage esql: line 2:14: mismatch
 "$BIN" esql --explain "$(printf 'row x = 1 | eval y = "\033[31m\342\200\256"')" >"$TMP/out" 2>&1
 check "hostile: exit 0" test $? -eq 0
 check "hostile: no ESC or bidi override reaches the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$TMP/out'"
+
+# Elastic's "IAM user created access keys for another user", unchanged, on a real
+# Stratus Red Team detonation: exactly one row; none on an unrelated detonation
+Q=$(jq -r 'select(.path | endswith("persistence_iam_user_created_access_keys_for_another_user.toml")) | .query' tests/fixtures/esql/detection-rules-queries.ndjson)
+"$BIN" esql "$Q" tests/fixtures/real/aws/stratus-iam-backdoor-user.json >"$TMP/rows" 2>"$TMP/err"
+check "run: exit 0 ($(cat "$TMP/err"))" test $? -eq 0
+check "run: one row" test "$(wc -l <"$TMP/rows")" -eq 1
+check "run: the row" test "$(jq -c '[."user.name", ."user.target.name", .event.action // ."event.action", ._index]' "$TMP/rows")" = '["christophe","stratus-red-team-backdoor-u-user","CreateAccessKey",".ds-logs-aws.cloudtrail-default"]'
+"$BIN" esql "$Q" tests/fixtures/real/aws/stratus-cloudtrail-stop.json >"$TMP/rows" 2>/dev/null
+check "run: no row on an unrelated detonation" test ! -s "$TMP/rows"
+"$BIN" esql 'from logs-* | enrich x' tests/fixtures/real/aws/stratus-cloudtrail-stop.json >/dev/null 2>"$TMP/err"
+check "run: ENRICH refused, exit 2" test $? -eq 2
 exit $fail

@@ -1,0 +1,444 @@
+/* esql values: the run's arena, scalars and multi-values, columns read from a
+ * normalized ECS document, comparison, hashing and text of values. */
+#include "esql_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct esql_chunk {
+    esql_chunk *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+void *esql_alloc(esql_ctx *c, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    esql_chunk *h = c->a.head;
+    if (!h || h->size - h->used < n) {
+        size_t sz = n > 65536 ? n : 65536;
+        esql_chunk *k = ct_xmalloc(sizeof *k + sz);
+        k->size = sz;
+        k->used = 0;
+        k->next = h;
+        c->a.head = k;
+        c->a.bytes += sz;
+        h = k;
+    }
+    void *p = (char *)h->data + h->used;
+    h->used += n;
+    c->a.used += n;
+    return p;
+}
+
+/* A mark is the total used; rewinding frees whole chunks allocated since and
+ * trims the current one (chunks are only ever appended at the head). */
+size_t esql_mark(esql_ctx *c)
+{
+    return c->a.used;
+}
+
+void esql_rewind(esql_ctx *c, size_t mark)
+{
+    while (c->a.head && c->a.used - c->a.head->used >= mark && c->a.used > mark) {
+        esql_chunk *k = c->a.head; /* wholly after the mark */
+        c->a.used -= k->used;
+        c->a.bytes -= k->size;
+        c->a.head = k->next;
+        free(k);
+    }
+    if (c->a.head && c->a.used > mark) {
+        c->a.head->used -= c->a.used - mark;
+        c->a.used = mark;
+    }
+}
+
+void esql_arena_free(esql_ctx *c)
+{
+    while (c->a.head) {
+        esql_chunk *k = c->a.head;
+        c->a.head = k->next;
+        free(k);
+    }
+    memset(&c->a, 0, sizeof c->a);
+}
+
+const char *esql_strdup(esql_ctx *c, const char *s, size_t n)
+{
+    char *d = esql_alloc(c, n + 1);
+    if (n) memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+void esql_fail(esql_ctx *c, const char *fmt, ...)
+{
+    if (c->err) return;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ct_sbuf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    c->err = esql_take(&b);
+}
+
+esql_val esql_null(void)
+{
+    return (esql_val){0, NULL};
+}
+
+esql_val esql_one(esql_ctx *c, esql_sc s)
+{
+    esql_val v = {1, esql_alloc(c, sizeof(esql_sc))};
+    v.v[0] = s;
+    return v;
+}
+
+esql_val esql_str(esql_ctx *c, const char *s, size_t n)
+{
+    return esql_one(c, (esql_sc){.t = EV_STR, .s = esql_strdup(c, s, n), .n = n});
+}
+
+esql_val esql_long(esql_ctx *c, int64_t i)
+{
+    return esql_one(c, (esql_sc){.t = EV_LONG, .i = i, .d = (double)i});
+}
+
+esql_val esql_dbl(esql_ctx *c, double d)
+{
+    if (!isfinite(d)) return esql_null(); /* as Elasticsearch: NaN and infinities are null */
+    return esql_one(c, (esql_sc){.t = EV_DBL, .d = d});
+}
+
+esql_val esql_bool(esql_ctx *c, int b)
+{
+    return esql_one(c, (esql_sc){.t = EV_BOOL, .i = b != 0});
+}
+
+esql_val esql_date(esql_ctx *c, int64_t ms)
+{
+    return esql_one(c, (esql_sc){.t = EV_DATE, .i = ms});
+}
+
+/* ---- document columns ---- */
+
+typedef struct vbuf {
+    esql_sc *v;
+    size_t n, cap;
+} vbuf;
+
+static void vb_push(esql_ctx *c, vbuf *b, esql_sc s)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4;
+        esql_sc *nv = esql_alloc(c, cap * sizeof *nv);
+        if (b->n) memcpy(nv, b->v, b->n * sizeof *nv);
+        b->v = nv;
+        b->cap = cap;
+    }
+    b->v[b->n++] = s;
+}
+
+/* The date fields of ECS documents (typed date in Elastic's mappings). */
+static int date_field(const char *name)
+{
+    static const char *const dates[] = {"@timestamp", "event.created", "event.ingested", "event.start",
+                                        "event.end", "credtriage.timestamp"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(dates); i++)
+        if (!strcmp(name, dates[i])) return 1;
+    return 0;
+}
+
+static void leaf(esql_ctx *c, const cJSON *j, int is_date, vbuf *out)
+{
+    if (cJSON_IsArray(j)) {
+        for (const cJSON *k = j->child; k; k = k->next) leaf(c, k, is_date, out);
+        return;
+    }
+    if (cJSON_IsString(j)) {
+        int64_t ms;
+        size_t n = strlen(j->valuestring);
+        if (is_date && ct_time_parse(j->valuestring, n, &ms) == 0)
+            vb_push(c, out, (esql_sc){.t = EV_DATE, .i = ms});
+        else
+            vb_push(c, out, (esql_sc){.t = EV_STR, .s = esql_strdup(c, j->valuestring, n), .n = n});
+    } else if (cJSON_IsNumber(j)) {
+        double d = j->valuedouble;
+        if (is_date && d == floor(d)) vb_push(c, out, (esql_sc){.t = EV_DATE, .i = (int64_t)d});
+        else if (d == floor(d) && fabs(d) < 9.2e18) vb_push(c, out, (esql_sc){.t = EV_LONG, .i = (int64_t)d, .d = d});
+        else vb_push(c, out, (esql_sc){.t = EV_DBL, .d = d});
+    } else if (cJSON_IsBool(j)) {
+        vb_push(c, out, (esql_sc){.t = EV_BOOL, .i = cJSON_IsTrue(j)});
+    }
+    /* objects and nulls are no values of a column */
+}
+
+/* Every split of name into keys: obj["a"]["b.c"], obj["a.b"]["c"], ... */
+static void walk(esql_ctx *c, const cJSON *j, const char *name, int is_date, vbuf *out, int depth)
+{
+    if (depth > 64) return;
+    if (cJSON_IsArray(j)) {
+        for (const cJSON *k = j->child; k; k = k->next) walk(c, k, name, is_date, out, depth + 1);
+        return;
+    }
+    if (!cJSON_IsObject(j)) return;
+    size_t nl = strlen(name);
+    for (const cJSON *k = j->child; k; k = k->next) {
+        if (!k->string) continue;
+        size_t kl = strlen(k->string);
+        if (kl > nl || memcmp(k->string, name, kl)) continue;
+        if (kl == nl) {
+            if (!cJSON_IsObject(k)) leaf(c, k, is_date, out);
+        } else if (name[kl] == '.') {
+            walk(c, k, name + kl + 1, is_date, out, depth + 1);
+        }
+    }
+}
+
+esql_val esql_doc_field(esql_ctx *c, const cJSON *doc, const char *name)
+{
+    vbuf b = {0};
+    if (doc) walk(c, doc, name, date_field(name), &b, 0);
+    return (esql_val){b.n, b.v};
+}
+
+typedef struct nbuf {
+    const char **v;
+    size_t n, cap;
+} nbuf;
+
+static void names_walk(esql_ctx *c, const cJSON *j, ct_sbuf *path, nbuf *out, int depth)
+{
+    if (depth > 64) return;
+    if (cJSON_IsArray(j)) {
+        for (const cJSON *k = j->child; k; k = k->next) names_walk(c, k, path, out, depth + 1);
+        return;
+    }
+    if (!cJSON_IsObject(j)) {
+        if (cJSON_IsNull(j) || !path->len) return;
+        for (size_t i = 0; i < out->n; i++)
+            if (!strcmp(out->v[i], path->buf)) return;
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 32;
+            const char **nv = esql_alloc(c, cap * sizeof *nv);
+            if (out->n) memcpy(nv, out->v, out->n * sizeof *nv);
+            out->v = nv;
+            out->cap = cap;
+        }
+        out->v[out->n++] = esql_strdup(c, path->buf, path->len);
+        return;
+    }
+    for (const cJSON *k = j->child; k; k = k->next) {
+        size_t keep = path->len;
+        if (keep) ct_sbuf_addc(path, '.');
+        ct_sbuf_add(path, k->string ? k->string : "");
+        names_walk(c, k, path, out, depth + 1);
+        path->len = keep;
+        path->buf[keep] = 0;
+    }
+}
+
+void esql_doc_names(esql_ctx *c, const cJSON *doc, const char ***names, size_t *n)
+{
+    nbuf b = {0};
+    ct_sbuf path;
+    ct_sbuf_init(&path);
+    if (doc) names_walk(c, doc, &path, &b, 0);
+    ct_sbuf_free(&path);
+    *names = b.v;
+    *n = b.n;
+}
+
+int esql_pattern_match(const char *p, const char *s)
+{
+    if (!strchr(p, '*')) return !strcmp(p, s);
+    while (*p) {
+        if (*p == '*') {
+            while (*p == '*') p++;
+            if (!*p) return 1;
+            for (; *s; s++)
+                if (esql_pattern_match(p, s)) return 1;
+            return 0;
+        }
+        if (*p++ != *s++) return 0;
+    }
+    return !*s;
+}
+
+static const esql_col *own(const esql_row *r, const char *name)
+{
+    for (size_t i = r->ncols; i-- > 0;)
+        if (esql_pattern_match(r->cols[i].name, name) && (r->cols[i].hidden || !strcmp(r->cols[i].name, name)))
+            return &r->cols[i];
+    return NULL;
+}
+
+esql_val esql_row_get(esql_ctx *c, const esql_row *r, const char *name)
+{
+    const esql_col *k = own(r, name);
+    if (k) return k->hidden ? esql_null() : k->v;
+    if (r->closed) return esql_null();
+    return esql_doc_field(c, r->doc, name);
+}
+
+int esql_row_has(const esql_row *r, const char *name)
+{
+    const esql_col *k = own(r, name);
+    return k && !k->hidden;
+}
+
+void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v)
+{
+    for (size_t i = 0; i < r->ncols; i++) /* a new value replaces the column: it moves last */
+        if (!r->cols[i].hidden && !strcmp(r->cols[i].name, name)) {
+            memmove(&r->cols[i], &r->cols[i + 1], (r->ncols - i - 1) * sizeof *r->cols);
+            r->ncols--;
+            break;
+        }
+    if (r->ncols == r->capcols) {
+        size_t cap = r->capcols ? r->capcols * 2 : 8;
+        esql_col *nc = esql_alloc(c, cap * sizeof *nc);
+        if (r->ncols) memcpy(nc, r->cols, r->ncols * sizeof *nc);
+        r->cols = nc;
+        r->capcols = cap;
+    }
+    r->cols[r->ncols++] = (esql_col){esql_strdup(c, name, strlen(name)), v, 0};
+}
+
+/* ---- comparison ---- */
+
+static int num(const esql_sc *a)
+{
+    return a->t == EV_LONG || a->t == EV_DBL;
+}
+
+int esql_cmp(const esql_sc *a, const esql_sc *b)
+{
+    if (num(a) && num(b)) {
+        if (a->t == EV_LONG && b->t == EV_LONG) return a->i < b->i ? -1 : a->i > b->i;
+        double x = a->t == EV_LONG ? (double)a->i : a->d, y = b->t == EV_LONG ? (double)b->i : b->d;
+        return x < y ? -1 : x > y;
+    }
+    if (a->t == EV_STR && b->t == EV_STR) {
+        size_t n = a->n < b->n ? a->n : b->n;
+        int r = n ? memcmp(a->s, b->s, n) : 0;
+        if (r) return r < 0 ? -1 : 1;
+        return a->n < b->n ? -1 : a->n > b->n;
+    }
+    /* a date and a string literal: the string is read as a date, as ES|QL casts it */
+    if ((a->t == EV_DATE || b->t == EV_DATE) && (a->t == EV_STR || b->t == EV_STR)) {
+        const esql_sc *s = a->t == EV_STR ? a : b;
+        int64_t ms;
+        if (ct_time_parse(s->s, s->n, &ms) < 0) return 2;
+        int64_t x = a->t == EV_DATE ? a->i : ms, y = b->t == EV_DATE ? b->i : ms;
+        return x < y ? -1 : x > y;
+    }
+    if (a->t != b->t) return 2;
+    if (a->t == EV_DATE || a->t == EV_BOOL || a->t == EV_SPAN) return a->i < b->i ? -1 : a->i > b->i;
+    return 2;
+}
+
+int esql_sc_eq(const esql_sc *a, const esql_sc *b)
+{
+    return esql_cmp(a, b) == 0;
+}
+
+uint64_t esql_sc_hash(const esql_sc *a)
+{
+    uint64_t h = ct_hash64(&a->t, sizeof a->t);
+    switch (a->t) {
+    case EV_STR: return ct_hash64_more(h, a->s, a->n);
+    case EV_DBL: {
+        if (a->d == floor(a->d) && fabs(a->d) < 9.2e18) { /* equal to a long: hash as one */
+            int64_t i = (int64_t)a->d;
+            int t = EV_LONG;
+            return ct_hash64_more(ct_hash64(&t, sizeof t), &i, sizeof i);
+        }
+        return ct_hash64_more(h, &a->d, sizeof a->d);
+    }
+    default: return ct_hash64_more(h, &a->i, sizeof a->i);
+    }
+}
+
+esql_sc esql_to_str(esql_ctx *c, const esql_sc *a)
+{
+    char buf[64];
+    const char *s = buf;
+    switch (a->t) {
+    case EV_STR: return *a;
+    case EV_BOOL: s = a->i ? "true" : "false"; break;
+    case EV_LONG: snprintf(buf, sizeof buf, "%lld", (long long)a->i); break;
+    case EV_DBL:
+        snprintf(buf, sizeof buf, "%.17g", a->d);
+        if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
+        break;
+    case EV_DATE: ct_time_fmt(a->i, buf); break;
+    case EV_SPAN: snprintf(buf, sizeof buf, "%lldms", (long long)a->i); break;
+    default: s = ""; break;
+    }
+    size_t n = strlen(s);
+    return (esql_sc){.t = EV_STR, .s = esql_strdup(c, s, n), .n = n};
+}
+
+static cJSON *sc_json(const esql_sc *a)
+{
+    char buf[64];
+    switch (a->t) {
+    case EV_BOOL: return cJSON_CreateBool((int)a->i);
+    case EV_LONG: return cJSON_CreateNumber((double)a->i);
+    case EV_DBL: return cJSON_CreateNumber(a->d);
+    case EV_DATE: ct_time_fmt(a->i, buf); return cJSON_CreateString(buf);
+    case EV_STR: {
+        char *t = ct_xstrndup(a->s, a->n); /* a NUL inside ends the text */
+        cJSON *j = cJSON_CreateString(t);
+        free(t);
+        return j;
+    }
+    default: return cJSON_CreateNull();
+    }
+}
+
+cJSON *esql_val_json(const esql_val *v)
+{
+    if (!v->n) return cJSON_CreateNull();
+    if (v->n == 1) return sc_json(&v->v[0]);
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < v->n; i++) cJSON_AddItemToArray(a, sc_json(&v->v[i]));
+    return a;
+}
+
+/* LIKE: `*` any run, `?` one character, `\` escapes the next; whole string. */
+int esql_like(const char *p, size_t pn, const char *s, size_t sn)
+{
+    size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
+    while (si < sn) {
+        if (pi < pn && p[pi] == '*') {
+            star_p = ++pi;
+            star_s = si;
+            continue;
+        }
+        if (pi < pn) {
+            int esc = p[pi] == '\\' && pi + 1 < pn;
+            char pc = esc ? p[pi + 1] : p[pi];
+            if ((!esc && pc == '?') || pc == s[si]) {
+                if (!esc && pc == '?') { /* one character: a whole UTF-8 sequence */
+                    si++;
+                    while (si < sn && ((unsigned char)s[si] & 0xC0) == 0x80) si++;
+                } else {
+                    si++;
+                }
+                pi += esc ? 2 : 1;
+                continue;
+            }
+        }
+        if (star_p == (size_t)-1) return 0;
+        pi = star_p;
+        si = ++star_s;
+    }
+    while (pi < pn && p[pi] == '*') pi++;
+    return pi == pn;
+}

@@ -1,0 +1,233 @@
+/* esql evaluation: ES|QL's null and multi-value semantics, the functions and
+ * commands rules use, FROM's index patterns over datasets, and Elastic's
+ * "IAM user created access keys for another user" on real Stratus Red Team
+ * records (exactly one row on the detonation, none on an unrelated one). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esql.h"
+#include "json.h"
+#include "store.h"
+
+static const char *const docs[] = {
+    "{\"@timestamp\":\"2024-07-30T21:53:13.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
+    "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
+    "\"user\":{\"name\":\"Alice\",\"target\":{\"name\":\"bob\"}},\"source\":{\"ip\":\"10.1.2.3\"},"
+    "\"tags\":[\"x\",\"y\"],\"n\":3,"
+    "\"aws\":{\"cloudtrail\":{\"response_elements\":\"{accessKey={accessKeyId=AKIAABCDEFGHIJKLMNOP, status=Active}}\"}}}",
+    "{\"@timestamp\":\"2024-07-30T22:10:00.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
+    "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
+    "\"user\":{\"name\":\"carol\",\"target\":{\"name\":\"carol\"}},\"source\":{\"ip\":\"192.168.0.9\"},\"n\":4.5}",
+    "{\"@timestamp\":\"2024-07-31T01:00:00.000Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
+    "\"event\":{\"action\":\"Add service principal credentials\",\"outcome\":\"success\"},"
+    "\"user\":{\"name\":\"dave@example.com\"},\"tags\":\"x\"}",
+};
+
+static cJSON *get(void *ctx, size_t i)
+{
+    (void)ctx;
+    return cJSON_Parse(docs[i]);
+}
+
+static void put(void *ctx, size_t i, cJSON *d)
+{
+    (void)ctx;
+    (void)i;
+    cJSON_Delete(d);
+}
+
+static const char *dataset(void *ctx, size_t i)
+{
+    (void)ctx;
+    return strstr(docs[i], "azure.auditlogs") ? "azure.auditlogs" : "aws.cloudtrail";
+}
+
+/* The rows as NDJSON, each with its evidence as "#ev=i,j"; "ERROR: ..." on error. */
+static char *run(const char *query)
+{
+    char err[512];
+    ct_esql *q = ct_esql_parse(query, err, sizeof err);
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    if (!q) {
+        ct_sbuf_addf(&b, "PARSE: %s", err);
+    } else {
+        ct_esql_result r;
+        if (ct_esql_run(q, CT_ARRAY_LEN(docs), get, put, dataset, NULL, 1722400000000, &r, err, sizeof err) < 0) {
+            ct_sbuf_addf(&b, "ERROR: %s", err);
+        } else {
+            for (size_t i = 0; i < r.n; i++) {
+                char *s = cJSON_PrintUnformatted(r.v[i].row);
+                ct_sbuf_add(&b, s);
+                free(s);
+                ct_sbuf_add(&b, " #ev=");
+                for (size_t k = 0; k < r.v[i].nev; k++) ct_sbuf_addf(&b, k ? ",%u" : "%u", r.v[i].ev[k]);
+                ct_sbuf_addc(&b, '\n');
+            }
+            ct_esql_result_free(&r);
+        }
+        ct_esql_free(q);
+    }
+    char *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b);
+    return s;
+}
+
+static const struct {
+    const char *q, *want;
+} cases[] = {
+    /* null propagates; AND/OR/NOT are three-valued */
+    {"row a = 1, b = null | eval c = a + 1, d = b + 1, e = a == 1 and b == 1, f = a == 1 or b == 1, g = not (b == 1), h = a == 2 and b == 1",
+     "{\"a\":1,\"b\":null,\"c\":2,\"d\":null,\"e\":null,\"f\":true,\"g\":null,\"h\":false} #ev=\n"},
+    {"row a = 7, b = 2 | eval q = a / b, r = a % b, x = a / 0, d = 7.0 / 2, o = 9223372036854775807 + 1",
+     "{\"a\":7,\"b\":2,\"q\":3,\"r\":1,\"x\":null,\"d\":3.5,\"o\":null} #ev=\n"},
+    /* FROM picks datasets; WHERE drops null and false */
+    {"from logs-aws.cloudtrail-* | keep user.name", "{\"user.name\":\"Alice\"} #ev=0\n{\"user.name\":\"carol\"} #ev=1\n"},
+    {"from logs-azure.* | keep user.name", "{\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    {"from filebeat-*, -logs-azure* | stats n = count(*)", "{\"n\":2} #ev=0,1\n"},
+    {"from logs-gcp.audit-* | stats n = count(*)", "{\"n\":0} #ev=\n"},
+    {"from logs-* | where user.name != user.target.name | keep user.name, user.target.name",
+     "{\"user.name\":\"Alice\",\"user.target.name\":\"bob\"} #ev=0\n"},
+    /* multi-values: comparison is null, MV functions see every value */
+    {"from logs-* | where tags == \"x\" | keep user.name", "{\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    {"from logs-* | where mv_count(tags) == 2 | eval f = mv_first(tags), j = mv_concat(tags, \"+\") | keep f, j",
+     "{\"f\":\"x\",\"j\":\"x+y\"} #ev=0\n"},
+    {"from logs-* | mv_expand tags | keep tags, user.name",
+     "{\"tags\":\"x\",\"user.name\":\"Alice\"} #ev=0\n{\"tags\":\"y\",\"user.name\":\"Alice\"} #ev=0\n"
+     "{\"tags\":null,\"user.name\":\"carol\"} #ev=1\n{\"tags\":\"x\",\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    /* LIKE, RLIKE, IN, IS NULL, =~ */
+    {"from logs-* | where user.name like \"*@example.com\" or user.name rlike \"[Aa]l.c[e]\" | keep user.name",
+     "{\"user.name\":\"Alice\"} #ev=0\n{\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    {"from logs-* | where user.name not in (\"Alice\", \"carol\") and user.target.name is null | keep user.name",
+     "{\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    {"from logs-* | where user.name =~ \"alice\" | keep user.name", "{\"user.name\":\"Alice\"} #ev=0\n"},
+    {"row s = \"a?c\" | eval l1 = s like \"a\\\\?c\", l2 = \"abc\" like \"a\\\\?c\", l3 = \"abc\" like \"a?c\"",
+     "{\"s\":\"a?c\",\"l1\":true,\"l2\":false,\"l3\":true} #ev=\n"},
+    /* functions */
+    {"from logs-aws.cloudtrail-* | eval l = to_lower(user.name), u = to_upper(user.name), c = concat(user.name, \"/\", event.action), "
+     "s = substring(event.action, 7, 6), n2 = length(user.name), k = coalesce(user.target.name, \"none\"), "
+     "z = case(n > 4, \"big\", n > 3, \"mid\", \"small\"), cm = cidr_match(to_ip(source.ip), \"10.0.0.0/8\", \"172.16.0.0/12\") "
+     "| keep l, u, c, s, n2, k, z, cm",
+     "{\"l\":\"alice\",\"u\":\"ALICE\",\"c\":\"Alice/CreateAccessKey\",\"s\":\"Access\",\"n2\":5,\"k\":\"bob\",\"z\":\"small\",\"cm\":true} #ev=0\n"
+     "{\"l\":\"carol\",\"u\":\"CAROL\",\"c\":\"carol/CreateAccessKey\",\"s\":\"Access\",\"n2\":5,\"k\":\"carol\",\"z\":\"big\",\"cm\":false} #ev=1\n"},
+    {"from logs-aws* | eval h = date_trunc(1 hour, @timestamp), d = date_diff(\"minutes\", @timestamp, \"2024-07-31T00:00:00Z\"::datetime), "
+     "old = @timestamp < now() - 1 day, r = replace(user.name, \"[aeiou]\", \"_\") | keep h, d, old, r",
+     "{\"h\":\"2024-07-30T21:00:00.000Z\",\"d\":126,\"old\":false,\"r\":\"Al_c_\"} #ev=0\n"
+     "{\"h\":\"2024-07-30T22:00:00.000Z\",\"d\":110,\"old\":false,\"r\":\"c_r_l\"} #ev=1\n"},
+    /* STATS ... BY; aggregates with their own WHERE; expressions over aggregates */
+    {"from logs-* | stats n = count(*), u = count_distinct(user.name), v = values(event.action), "
+     "lo = min(@timestamp), hi = max(n), s = sum(n), a = round(avg(n), 1), self = count(*) where user.name == user.target.name "
+     "by data_stream.dataset | sort data_stream.dataset",
+     "{\"n\":2,\"u\":2,\"v\":\"CreateAccessKey\",\"lo\":\"2024-07-30T21:53:13.000Z\",\"hi\":4.5,\"s\":7.5,\"a\":3.8,\"self\":1,"
+     "\"data_stream.dataset\":\"aws.cloudtrail\"} #ev=0,1\n"
+     "{\"n\":1,\"u\":1,\"v\":\"Add service principal credentials\",\"lo\":\"2024-07-31T01:00:00.000Z\",\"hi\":null,\"s\":null,"
+     "\"a\":null,\"self\":0,\"data_stream.dataset\":\"azure.auditlogs\"} #ev=2\n"},
+    {"from logs-* | stats n = count(*) by tags | sort n desc, tags",
+     "{\"n\":2,\"tags\":\"x\"} #ev=0,2\n{\"n\":1,\"tags\":\"y\"} #ev=0\n{\"n\":1,\"tags\":null} #ev=1\n"},
+    {"from logs-aws* | inline stats total = count(*) | keep user.name, total",
+     "{\"user.name\":\"Alice\",\"total\":2} #ev=0\n{\"user.name\":\"carol\",\"total\":2} #ev=1\n"},
+    /* SORT, LIMIT, RENAME, DROP */
+    {"from logs-* | sort @timestamp desc | limit 2 | rename user.name as who | keep who",
+     "{\"who\":\"dave@example.com\"} #ev=2\n{\"who\":\"carol\"} #ev=1\n"},
+    {"from logs-azure* | drop event.*, data_stream.*, @timestamp, tags | keep user.*", "{\"user.name\":\"dave@example.com\"} #ev=2\n"},
+    /* DISSECT and GROK */
+    {"from logs-aws* | where user.name == \"Alice\" | grok aws.cloudtrail.response_elements \"\"\".*accessKeyId=(?<Esql.key_id>AKIA[A-Z0-9]{16}).*\"\"\" "
+     "| dissect user.name \"%{first}l%{rest}\" | grok source.ip \"%{IP:addr} %{INT:x:int}\" | keep Esql.key_id, first, rest, addr",
+     "{\"Esql.key_id\":\"AKIAABCDEFGHIJKLMNOP\",\"first\":\"A\",\"rest\":\"ice\",\"addr\":null} #ev=0\n"},
+    /* refusals */
+    {"from logs-* | eval x = no_such_fn(1)", "ERROR: Unknown function [no_such_fn]"},
+    {"from logs-* | enrich policy", "ERROR: ENRICH needs an Elasticsearch cluster: not run locally"},
+    {"from logs-* | where grok_me == 1 | stats x = values(count(*))", "ERROR: aggregate [count] inside aggregate [values]"},
+    {"row a = 1 | eval x = count(*)", "ERROR: aggregate function [count] used outside STATS"},
+};
+
+static void test_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CT_ARRAY_LEN(cases); i++) {
+        char *got = run(cases[i].q);
+        if (strcmp(got, cases[i].want)) fprintf(stderr, "query: %s\n got: %s\nwant: %s\n", cases[i].q, got, cases[i].want);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
+static cJSON *sget(void *ctx, size_t i)
+{
+    return ct_store_event_json(ctx, i);
+}
+
+static const char *sds(void *ctx, size_t i)
+{
+    const ct_store *st = ctx;
+    return ct_event_str(st, &st->ev[i], CT_EF_DATASET);
+}
+
+/* Elastic's rule text, unchanged (tests/fixtures/esql/detection-rules-queries.ndjson). */
+static char *elastic_query(const char *stem)
+{
+    FILE *f = fopen("tests/fixtures/esql/detection-rules-queries.ndjson", "r");
+    assert_non_null(f);
+    char *line = NULL, *q = NULL;
+    size_t cap = 0;
+    while (!q && getline(&line, &cap, f) > 0) {
+        cJSON *j = cJSON_Parse(line);
+        if (strstr(cJSON_GetStringValue(cJSON_GetObjectItem(j, "path")), stem))
+            q = ct_xstrdup(cJSON_GetStringValue(cJSON_GetObjectItem(j, "query")));
+        cJSON_Delete(j);
+    }
+    free(line);
+    fclose(f);
+    assert_non_null(q);
+    return q;
+}
+
+static size_t run_file(const char *query, const char *file, char *first_row, size_t n)
+{
+    ct_store st;
+    ct_store_init(&st);
+    assert_true(ct_store_load(&st, file) >= 0);
+    char err[256];
+    ct_esql *q = ct_esql_parse(query, err, sizeof err);
+    assert_non_null(q);
+    ct_esql_result r;
+    assert_int_equal(ct_esql_run(q, st.nev, sget, put, sds, &st, 0, &r, err, sizeof err), 0);
+    size_t rows = r.n;
+    if (first_row && rows) {
+        const cJSON *row = r.v[0].row;
+        snprintf(first_row, n, "%s -> %s", cJSON_GetStringValue(cJSON_GetObjectItem(row, "user.name")),
+                 cJSON_GetStringValue(cJSON_GetObjectItem(row, "user.target.name")));
+    }
+    ct_esql_result_free(&r);
+    ct_esql_free(q);
+    ct_store_free(&st);
+    return rows;
+}
+
+static void test_stratus(void **state)
+{
+    (void)state;
+    char *q = elastic_query("persistence_iam_user_created_access_keys_for_another_user.toml");
+    char row[256] = "";
+    assert_int_equal(run_file(q, "tests/fixtures/real/aws/stratus-iam-backdoor-user.json", row, sizeof row), 1);
+    assert_string_equal(row, "christophe -> stratus-red-team-backdoor-u-user");
+    assert_int_equal(run_file(q, "tests/fixtures/real/aws/stratus-cloudtrail-stop.json", NULL, 0), 0);
+    assert_int_equal(run_file(q, "tests/fixtures/real/aws/stratus-iam-create-user-login-profile.json", NULL, 0), 0);
+    free(q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_stratus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
