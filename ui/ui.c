@@ -185,9 +185,10 @@ void ui_redraw(void)
     int h = LINES - 2 - nml;
     ct_sbuf title;
     ct_sbuf_init(&title);
-    ct_sbuf_add(&title, " credtriage");
+    /* under 100 columns the view's title (filters, counts) needs the room */
+    ct_sbuf_add(&title, COLS >= 100 || !v ? " credtriage" : "");
     if (v) {
-        ct_sbuf_add(&title, ui.utf8 ? " \u2014 " : " - ");
+        ct_sbuf_add(&title, COLS < 100 ? " " : ui.utf8 ? " \u2014 " : " - ");
         if (v->ops->title) v->ops->title(v, &title);
         else ct_sbuf_add(&title, v->ops->name);
     }

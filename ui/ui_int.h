@@ -21,6 +21,7 @@ enum ui_req {
     REQ_TAG, REQ_SORT, REQ_FILTER_STATUS, REQ_GROUP,
     REQ_ACK, REQ_FP, REQ_REMEDIATE, REQ_REOPEN, REQ_HISTORY,
     REQ_TOGGLE, REQ_EXCLUDE, REQ_FORCE, REQ_COMMIT, REQ_EDITOR, REQ_REVERT,
+    REQ_FOLD, REQ_FOLD_ALL, REQ_LEFT, REQ_RIGHT, REQ_PIVOT, REQ_YANK, REQ_PIPE,
     REQ__COUNT
 };
 
@@ -181,7 +182,7 @@ int ui_command(const char *line); /* run one ':' command */
 void ui_act_ack(ct_alert **a, size_t n, const char *note);
 void ui_act_reopen(ct_alert **a, size_t n, const char *note);
 void ui_act_fp(ct_alert **a, size_t n);
-void ui_act_remediate(ct_alert *a);
+void ui_act_remediate(ct_alert **a, size_t n); /* the form of a[0], committed for each */
 void ui_act_history(void);
 void ui_open_alert(ct_alert *a);
 void ui_open_event(size_t ev, const char *title);

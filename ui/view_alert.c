@@ -478,7 +478,7 @@ static int d_request(ui_view *v, enum ui_req req)
     case REQ_ACK: ui_act_ack(one, 1, NULL); return 1;
     case REQ_REOPEN: ui_act_reopen(one, 1, NULL); return 1;
     case REQ_FP: ui_act_fp(one, 1); return 1;
-    case REQ_REMEDIATE: ui_act_remediate(d->a); return 1;
+    case REQ_REMEDIATE: ui_act_remediate(one, 1); return 1;
     default: return ui_text_request(t, req, v->h);
     }
 }
@@ -490,7 +490,7 @@ static int d_command(ui_view *v, const char *cmd, const char *args)
     if (!strcmp(cmd, "ack")) ui_act_ack(one, 1, *args ? args : NULL);
     else if (!strcmp(cmd, "reopen")) ui_act_reopen(one, 1, *args ? args : NULL);
     else if (!strcmp(cmd, "fp")) ui_act_fp(one, 1);
-    else if (!strcmp(cmd, "remediate")) ui_act_remediate(d->a);
+    else if (!strcmp(cmd, "remediate")) ui_act_remediate(one, 1);
     else if (!strcmp(cmd, "pane") && *args >= '1' && *args <= '3') d->pane = *args - '1';
     else return 0;
     return 1;

@@ -1,41 +1,19 @@
-/* view_queue: the alert queue — one line per alert (time, severity, status,
- * correlated events, rule, actor, target); sort, status/severity/rule/text
- * filters, search, grouping by actor or target, tags for bulk actions. */
+/* view_queue: the queue — incidents ranked by score with their alerts beneath
+ * (folding), or alerts grouped by actor / target, or a flat list; sort,
+ * status/severity/rule/text filters, search, tags for bulk actions. A decision
+ * on an incident (or a group) applies to its alerts shown. Drawing is in
+ * queue_draw.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "sanitize.h"
-#include "ui_int.h"
+#include "queue_int.h"
 
-enum { SORT_TIME, SORT_SEV, SORT_RULE, SORT_ACTOR, SORT__COUNT };
-static const char *sort_names[] = {"time", "severity", "rule", "actor"};
-enum { GROUP_NONE, GROUP_ACTOR, GROUP_TARGET, GROUP__COUNT };
-static const char *group_names[] = {"none", "actor", "target"};
-#define FILTER_ALL (-1)
-
-typedef struct qrow {
-    int header;
-    size_t alert;       /* alert index; for a header, the first alert of the group */
-    const char *label;  /* header: the actor / target */
-    size_t count;
-} qrow;
-
-typedef struct queue {
-    qrow *rows;
-    size_t nrows;
-    ui_text dummy;
-    size_t cur, top;
-    int sort, group;
-    int status;         /* ct_status or FILTER_ALL */
-    int min_sev;
-    char *rule, *text;
-    size_t *corr;       /* cached ct_corr_count per alert, SIZE_MAX = not yet */
-    size_t ncorr;
-    size_t ntagged;
-    char cur_id[17];    /* the alert under the cursor at the last draw: alerts
-                         * are re-sorted when a progressive load ends */
-} queue;
+const char *const ui_queue_sort_names[SORT__COUNT] = {"score", "time", "severity", "rule", "actor"};
+const char *const ui_queue_group_names[GROUP__COUNT] = {"incident", "actor", "target", "none"};
+#define sort_names ui_queue_sort_names
+#define group_names ui_queue_group_names
 
 static void q_init(ui_view *v);
 static queue *Q(ui_view *v)
@@ -46,12 +24,42 @@ static queue *Q(ui_view *v)
 
 static const char *actor_of(size_t i) { return ui_alert_actor(&ui.s.alerts.v[i]); }
 static const char *target_of(size_t i) { return ui_alert_target(&ui.s.alerts.v[i]); }
+const char *ui_queue_actor(size_t i) { return actor_of(i); }
+const char *ui_queue_target(size_t i) { return target_of(i); }
 
 static int cmpstr(const char *a, const char *b)
 {
     if (!a) a = "";
     if (!b) b = "";
     return strcasecmp(a, b);
+}
+
+/* ---- incidents: built once the load ended (they need the correlation
+ * index and every alert), refreshed after decisions ---- */
+static int incidents_on(queue *q) { return q->inc_built && q->group == GROUP_INCIDENT; }
+
+static void ensure_incidents(queue *q)
+{
+    if (ui.loading || !ui.s.corr) return;
+    if (q->inc_built && q->inc_nalerts == ui.s.alerts.n && q->inc_window == ui.s.window_ms) {
+        ct_incidents_refresh(&q->inc, &ui.s.alerts);
+        return;
+    }
+    if (q->inc_built) ct_incidents_free(&q->inc);
+    q->inc_built = ct_incidents_build(&ui.s.store, &ui.s.alerts, ui.s.corr, ui.s.window_ms, &q->inc) == 0;
+    q->inc_nalerts = ui.s.alerts.n;
+    q->inc_window = ui.s.window_ms;
+}
+
+static const ct_incident *inc_of(queue *q, size_t alert)
+{
+    return q->inc_built && alert < q->inc.nalerts ? ct_incidents_of_alert(&q->inc, alert) : NULL;
+}
+
+static int inc_score(queue *q, size_t alert)
+{
+    const ct_incident *in = inc_of(q, alert);
+    return in ? in->score : 0;
 }
 
 static queue *sort_q;
@@ -63,6 +71,7 @@ static int cmp_alerts(size_t ia, size_t ib)
     else if (sort_q->group == GROUP_TARGET) c = cmpstr(target_of(ia), target_of(ib));
     if (c) return c;
     switch (sort_q->sort) {
+    case SORT_SCORE: c = inc_score(sort_q, ib) - inc_score(sort_q, ia); break;
     case SORT_SEV: c = ui_sev_rank(b->severity) - ui_sev_rank(a->severity); break;
     case SORT_RULE: c = cmpstr(a->rule_name, b->rule_name); break;
     case SORT_ACTOR: c = cmpstr(actor_of(ia), actor_of(ib)); break;
@@ -76,6 +85,23 @@ static int cmp_alerts(size_t ia, size_t ib)
 static int cmp_idx(const void *x, const void *y)
 {
     return cmp_alerts(*(const size_t *)x, *(const size_t *)y);
+}
+
+/* incidents: by score (the core's order), or by time, severity, rule, actor of the lead */
+static int cmp_inc(const void *x, const void *y)
+{
+    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
+    const ct_incident *a = &sort_q->inc.v[ia], *b = &sort_q->inc.v[ib];
+    int c = 0;
+    switch (sort_q->sort) {
+    case SORT_TIME: c = a->last_ts == b->last_ts ? 0 : a->last_ts > b->last_ts ? -1 : 1; break;
+    case SORT_SEV: c = ui_sev_rank(b->severity) - ui_sev_rank(a->severity); break;
+    case SORT_RULE: c = cmpstr(ui.s.alerts.v[a->lead].rule_name, ui.s.alerts.v[b->lead].rule_name); break;
+    case SORT_ACTOR: c = cmpstr(actor_of(a->lead), actor_of(b->lead)); break;
+    default: break;
+    }
+    if (c) return c;
+    return ia < ib ? -1 : ia > ib; /* the core's order: score, newest, id */
 }
 
 static int ci_has(const char *hay, const char *needle)
@@ -106,56 +132,137 @@ static int visible(queue *q, size_t i)
     return 1;
 }
 
+/* ---- folding: by incident id or group label ---- */
+static int is_folded(queue *q, const char *key)
+{
+    for (size_t i = 0; i < q->nfolded; i++)
+        if (!strcmp(q->folded[i], key)) return 1;
+    return 0;
+}
+
+static void set_folded(queue *q, const char *key, int on)
+{
+    for (size_t i = 0; i < q->nfolded; i++)
+        if (!strcmp(q->folded[i], key)) {
+            if (!on) {
+                free(q->folded[i]);
+                q->folded[i] = q->folded[--q->nfolded];
+            }
+            return;
+        }
+    if (!on) return;
+    q->folded = ct_xrealloc(q->folded, (q->nfolded + 1) * sizeof *q->folded);
+    q->folded[q->nfolded++] = ct_xstrdup(key);
+}
+
+static const char *row_key(queue *q, const qrow *r)
+{
+    if (r->kind == ROW_INC || r->kind == ROW_REASONS) return q->inc.v[r->inc].id;
+    if (r->kind == ROW_GROUP) return r->label;
+    return NULL;
+}
+
+static qrow *add_row(queue *q, int kind, size_t alert, size_t inc)
+{
+    qrow *r = &q->rows[q->nrows++];
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->alert = alert;
+    r->inc = inc;
+    return r;
+}
+
+static const char *row_id(queue *q, const qrow *r)
+{
+    if (r->kind == ROW_ALERT) return ui.s.alerts.v[r->alert].id;
+    const char *k = row_key(q, r);
+    return k ? k : "";
+}
+
+static void rebuild_incidents(queue *q, const size_t *idx, size_t nv)
+{
+    /* visible alerts per incident, in the incident's (time) order */
+    size_t ni = q->inc.n;
+    size_t *shown = ct_xcalloc(ni ? ni : 1, sizeof *shown);
+    char *vis = ct_xcalloc(ui.s.alerts.n ? ui.s.alerts.n : 1, 1);
+    for (size_t k = 0; k < nv; k++) {
+        vis[idx[k]] = 1;
+        const ct_incident *in = inc_of(q, idx[k]);
+        if (in) shown[in - q->inc.v]++;
+    }
+    size_t *order = ct_xmalloc((ni ? ni : 1) * sizeof *order), no = 0;
+    for (size_t i = 0; i < ni; i++)
+        if (shown[i]) order[no++] = i;
+    sort_q = q;
+    qsort(order, no, sizeof *order, cmp_inc);
+    for (size_t o = 0; o < no; o++) {
+        const ct_incident *in = &q->inc.v[order[o]];
+        qrow *h = add_row(q, ROW_INC, in->lead, order[o]);
+        h->count = shown[order[o]];
+        h->folded = is_folded(q, in->id);
+        if (h->folded) continue;
+        if (in->nreasons) add_row(q, ROW_REASONS, in->lead, order[o]);
+        for (size_t j = 0; j < in->nalerts; j++)
+            if (vis[in->alerts[j]]) add_row(q, ROW_ALERT, in->alerts[j], order[o]);
+    }
+    free(order);
+    free(vis);
+    free(shown);
+}
+
 static void rebuild(queue *q)
 {
+    char keep[sizeof q->cur_id];
+    memcpy(keep, q->cur_id, sizeof keep);
     size_t old_cur = q->cur;
+    ensure_incidents(q);
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++)
         if (visible(q, i)) idx[nv++] = i;
-    sort_q = q;
-    qsort(idx, nv, sizeof *idx, cmp_idx);
     free(q->rows);
-    q->rows = ct_xmalloc((2 * nv + 1) * sizeof *q->rows);
+    q->rows = ct_xmalloc((3 * nv + 1) * sizeof *q->rows);
     q->nrows = 0;
-    for (size_t k = 0; k < nv; k++) {
-        if (q->group) {
-            const char *g = q->group == GROUP_ACTOR ? actor_of(idx[k]) : target_of(idx[k]);
-            const char *pg = k ? (q->group == GROUP_ACTOR ? actor_of(idx[k - 1]) : target_of(idx[k - 1])) : NULL;
-            if (!k || cmpstr(g, pg)) {
-                qrow *h = &q->rows[q->nrows++];
-                h->header = 1;
-                h->alert = idx[k];
-                h->label = g ? g : "(unknown)";
-                h->count = 0;
-                for (size_t m = k; m < nv; m++) {
-                    const char *gm = q->group == GROUP_ACTOR ? actor_of(idx[m]) : target_of(idx[m]);
-                    if (cmpstr(gm, g)) break;
-                    h->count++;
+    if (incidents_on(q)) rebuild_incidents(q, idx, nv);
+    else {
+        sort_q = q;
+        qsort(idx, nv, sizeof *idx, cmp_idx);
+        int grouped = q->group == GROUP_ACTOR || q->group == GROUP_TARGET, in_folded = 0;
+        for (size_t k = 0; k < nv; k++) {
+            if (grouped) {
+                const char *g = q->group == GROUP_ACTOR ? actor_of(idx[k]) : target_of(idx[k]);
+                const char *pg = k ? (q->group == GROUP_ACTOR ? actor_of(idx[k - 1]) : target_of(idx[k - 1])) : NULL;
+                if (!k || cmpstr(g, pg)) {
+                    qrow *h = add_row(q, ROW_GROUP, idx[k], 0);
+                    h->label = g ? g : "(unknown)";
+                    for (size_t m = k; m < nv; m++) {
+                        const char *gm = q->group == GROUP_ACTOR ? actor_of(idx[m]) : target_of(idx[m]);
+                        if (cmpstr(gm, g)) break;
+                        h->count++;
+                    }
+                    in_folded = h->folded = is_folded(q, h->label);
                 }
+                if (in_folded) continue;
             }
+            const ct_incident *in = inc_of(q, idx[k]);
+            add_row(q, ROW_ALERT, idx[k], in ? (size_t)(in - q->inc.v) : 0);
         }
-        qrow *r = &q->rows[q->nrows++];
-        r->header = 0;
-        r->alert = idx[k];
-        r->label = NULL;
-        r->count = 0;
     }
     free(idx);
-    /* stay on the same alert; if it left the filter (acknowledged, closed), on the same row */
+    /* stay on the same alert or incident; if it left the filter, on the same row */
     q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
-    for (size_t r = 0; q->cur_id[0] && r < q->nrows; r++)
-        if (!q->rows[r].header && !strcmp(ui.s.alerts.v[q->rows[r].alert].id, q->cur_id)) {
+    for (size_t r = 0; keep[0] && r < q->nrows; r++)
+        if (q->rows[r].kind != ROW_REASONS && !strcmp(row_id(q, &q->rows[r]), keep)) {
             q->cur = r;
             break;
         }
-    if (q->nrows && q->cur < q->nrows && q->rows[q->cur].header && q->cur + 1 < q->nrows) q->cur++;
+    if (q->cur < q->nrows && q->rows[q->cur].kind == ROW_REASONS && q->cur) q->cur--;
     q->ntagged = 0;
     for (size_t i = 0; i < n; i++)
         if (ui.s.alerts.v[i].tagged) q->ntagged++;
 }
 
-static size_t corr_count(queue *q, size_t i)
+size_t ui_queue_corr_count(queue *q, size_t i)
 {
     if (!ui.s.corr) return 0; /* still loading: nothing to cache yet */
     if (q->ncorr != ui.s.alerts.n) {
@@ -172,13 +279,22 @@ static size_t corr_count(queue *q, size_t i)
 static void q_title(ui_view *v, ct_sbuf *out)
 {
     queue *q = Q(v);
-    size_t shown = 0;
-    for (size_t r = 0; r < q->nrows; r++) shown += !q->rows[r].header;
+    size_t shown = 0, incs = 0;
+    for (size_t r = 0; r < q->nrows; r++) {
+        shown += q->rows[r].kind == ROW_ALERT;
+        incs += q->rows[r].kind == ROW_INC;
+    }
+    /* folded rows hide alerts: count what the filter keeps */
+    shown = 0;
+    for (size_t i = 0; i < ui.s.alerts.n; i++) shown += visible(q, i);
     ct_sbuf_addf(out, "Alert queue [%s] %zu of %zu", q->status == FILTER_ALL ? "all" : ui_status_name((ct_status)q->status),
                  shown, ui.s.alerts.n);
+    if (incidents_on(q)) ct_sbuf_addf(out, ", %zu incident%s", incs, incs == 1 ? "" : "s");
     if (q->ntagged) ct_sbuf_addf(out, ", %zu tagged", q->ntagged);
-    ct_sbuf_addf(out, "  sort:%s", sort_names[q->sort]);
-    if (q->group) ct_sbuf_addf(out, " group:%s", group_names[q->group]);
+    if (q->sort != SORT_SCORE) ct_sbuf_addf(out, "  sort:%s", sort_names[q->sort]);
+    if (q->group == GROUP_INCIDENT && !q->inc_built) ct_sbuf_add(out, " (incidents after loading)");
+    else if (q->group == GROUP_NONE) ct_sbuf_add(out, " flat");
+    else if (q->group != GROUP_INCIDENT) ct_sbuf_addf(out, " group:%s", group_names[q->group]);
     if (q->min_sev) ct_sbuf_addf(out, " sev>=%s", ui_sev_label(q->min_sev == 4 ? "critical" : q->min_sev == 3 ? "high" : q->min_sev == 2 ? "medium" : "low"));
     if (q->rule) ct_sbuf_addf(out, " rule~%s", q->rule);
     if (q->text) ct_sbuf_addf(out, " text~%s", q->text);
@@ -187,96 +303,46 @@ static void q_title(ui_view *v, ct_sbuf *out)
 static void q_draw(ui_view *v, int y, int h, int w)
 {
     queue *q = Q(v);
-    int full = w >= 110;
-    int tw = full ? 19 : 11;
-    int fixed = 2 + tw + 1 + 4 + 1 + 4 + 1 + 4 + 1;
-    int rest = w - fixed;
-    int rw = rest * (full ? 35 : 40) / 100, aw = rest * (full ? 25 : 30) / 100, gw = rest - rw - aw - 2;
-    /* column header */
-    int hx = 2;
-    int ha = UI_BOLD | UI_UL;
-    ui_fill(y, 0, w, 0);
-    hx += ui_put(y, hx, tw + 1, "time", ha, 1);
-    hx += ui_put(y, hx, 5, "sev", ha, 1);
-    hx += ui_put(y, hx, 5, "stat", ha, 1);
-    hx += ui_put(y, hx, 5, "corr", ha, 1);
-    hx += ui_put(y, hx, rw + 1, "rule", ha, 1);
-    hx += ui_put(y, hx, aw + 1, "actor", ha, 1);
-    ui_put(y, hx, gw, "target", ha, 1);
-    y++;
-    h--;
-    if (h < 1) return;
-    if (!q->nrows) {
-        q->cur_id[0] = 0;
-        ui_put(y + 1, 2, w - 4,
-               ui.loading ? "No alerts yet: they appear here as the files load."
-               : q->status == CT_STATUS_OPEN ? "No open alerts. F cycles the status filter, :filter clear resets the others."
-                                             : "No alerts match the filter. :filter clear resets it.",
-               0, 0);
-        return;
-    }
-    if (q->cur >= q->nrows) q->cur = q->nrows - 1;
-    if (!q->rows[q->cur].header) memcpy(q->cur_id, ui.s.alerts.v[q->rows[q->cur].alert].id, sizeof q->cur_id);
-    /* a filter that shrank the list after G left top past its end: fill the
-     * screen first (never blank rows above the last), then keep cur visible */
-    if (q->top + (size_t)h > q->nrows) q->top = q->nrows > (size_t)h ? q->nrows - (size_t)h : 0;
-    if (q->cur < q->top) q->top = q->cur;
-    if (q->cur >= q->top + (size_t)h) q->top = q->cur - (size_t)h + 1;
-    for (int r = 0; r < h; r++) {
-        size_t ri = q->top + (size_t)r;
-        if (ri >= q->nrows) break;
-        qrow *row = &q->rows[ri];
-        int sel = ri == q->cur;
-        int base = sel ? UI_REV : 0;
-        if (sel) ui_fill(y + r, 0, w, UI_REV);
-        if (row->header) {
-            char buf[64];
-            ct_sbuf b;
-            ct_sbuf_init(&b);
-            snprintf(buf, sizeof buf, "%s ", ui.utf8 ? "\u25b8" : ">");
-            ct_sbuf_add(&b, buf);
-            ct_sbuf_addf(&b, "%s: ", group_names[q->group]);
-            ct_sbuf_add(&b, row->label);
-            ct_sbuf_addf(&b, "  (%zu)", row->count);
-            ui_put(y + r, 0, w, b.buf, base | UI_BOLD | UI_COLOR(UI_C_HEAD), 0);
-            ct_sbuf_free(&b);
-            continue;
-        }
-        ct_alert *a = &ui.s.alerts.v[row->alert];
-        char t[32], cnt[16];
-        int x = 0;
-        x += ui_put(y + r, x, 2, a->tagged ? "*" : " ", base | UI_BOLD, 1);
-        ui_fmt_time(a->ts, full, t);
-        x += ui_put(y + r, x, tw + 1, t, base, 1);
-        x += ui_put(y + r, x, 4, ui_sev_label(a->severity), base | ui_sev_attr(a->severity), 1);
-        x += ui_put(y + r, x, 1, " ", base, 1);
-        x += ui_put(y + r, x, 5, ui_status_short(a->status),
-                    base | (a->status == CT_STATUS_OPEN ? UI_BOLD : UI_DIM), 1);
-        size_t cc = corr_count(q, row->alert);
-        /* four columns: 9999, then 12k, 999k, 12M; "-" until the index is built */
-        if (!ui.s.corr) snprintf(cnt, sizeof cnt, "   - ");
-        else if (cc < 10000) snprintf(cnt, sizeof cnt, "%4zu ", cc);
-        else if (cc < 1000000) snprintf(cnt, sizeof cnt, "%3zuk ", cc / 1000);
-        else snprintf(cnt, sizeof cnt, "%3zuM ", cc / 1000000 > 999 ? (size_t)999 : cc / 1000000);
-        x += ui_put(y + r, x, 5, cnt, base, 1);
-        x += ui_put(y + r, x, rw, a->rule_name ? a->rule_name : a->rule_id, base, 1);
-        x += ui_put(y + r, x, 1, " ", base, 1);
-        x += ui_put(y + r, x, aw, actor_of(row->alert), base, 1);
-        x += ui_put(y + r, x, 1, " ", base, 1);
-        ui_put(y + r, x, gw, target_of(row->alert), base, 0);
-    }
+    if (q->cur < q->nrows) memcpy(q->cur_id, row_id(q, &q->rows[q->cur]), sizeof q->cur_id - 1);
+    else q->cur_id[0] = 0;
+    ui_queue_draw(q, y, h, w);
 }
 
+/* the alerts under a row as the filter shows them: the alert; an incident's or
+ * a group's alerts (folded or not) */
+static size_t alerts_under(queue *q, const qrow *r, ct_alert **v)
+{
+    size_t n = 0;
+    if (r->kind == ROW_ALERT) v[n++] = &ui.s.alerts.v[r->alert];
+    else if (r->kind == ROW_INC || r->kind == ROW_REASONS) {
+        const ct_incident *in = &q->inc.v[r->inc];
+        for (size_t j = 0; j < in->nalerts; j++)
+            if (visible(q, in->alerts[j])) v[n++] = &ui.s.alerts.v[in->alerts[j]];
+    } else {
+        for (size_t i = 0; i < ui.s.alerts.n; i++)
+            if (visible(q, i) && !cmpstr(q->group == GROUP_ACTOR ? actor_of(i) : target_of(i), r->label))
+                v[n++] = &ui.s.alerts.v[i];
+    }
+    return n;
+}
+
+/* the alerts a decision acts on: the tagged ones, else those under the cursor */
 static size_t tagged_or_current(queue *q, ct_alert ***out)
 {
     size_t n = 0;
     ct_alert **v = ct_xmalloc((ui.s.alerts.n + 1) * sizeof *v);
-    for (size_t r = 0; r < q->nrows; r++)
-        if (!q->rows[r].header && ui.s.alerts.v[q->rows[r].alert].tagged)
-            v[n++] = &ui.s.alerts.v[q->rows[r].alert];
-    if (!n && q->cur < q->nrows && !q->rows[q->cur].header) v[n++] = &ui.s.alerts.v[q->rows[q->cur].alert];
+    for (size_t i = 0; i < ui.s.alerts.n; i++)
+        if (ui.s.alerts.v[i].tagged && visible(q, i)) v[n++] = &ui.s.alerts.v[i];
+    if (!n && q->cur < q->nrows) n = alerts_under(q, &q->rows[q->cur], v);
     *out = v;
     return n;
+}
+
+static size_t tagged_or_current_row(queue *q, ct_alert ***out)
+{
+    ct_alert **v = ct_xmalloc((ui.s.alerts.n + 1) * sizeof *v);
+    *out = v;
+    return q->cur < q->nrows ? alerts_under(q, &q->rows[q->cur], v) : 0;
 }
 
 static void untag_all(queue *q)
@@ -295,15 +361,31 @@ static int alert_matches_search(size_t i)
     return 0;
 }
 
-/* ui_search_fn: the next alert row matching the search */
+static int row_matches_search(queue *q, const qrow *r)
+{
+    if (r->kind == ROW_ALERT) return alert_matches_search(r->alert);
+    if (r->kind == ROW_INC) {
+        const ct_incident *in = &q->inc.v[r->inc];
+        if (ui_search_match(in->id, NULL, NULL)) return 1;
+        for (size_t k = 0; k < in->nreasons; k++)
+            if (ui_search_match(in->reasons[k].text, NULL, NULL)) return 1;
+        if (r->folded) /* its alerts are hidden: find them through the header */
+            for (size_t j = 0; j < in->nalerts; j++)
+                if (alert_matches_search(in->alerts[j])) return 1;
+    }
+    if (r->kind == ROW_GROUP) return ui_search_match(r->label, NULL, NULL);
+    return 0;
+}
+
+/* ui_search_fn: the next row matching the search */
 static int search(void *ctx, int dir)
 {
     queue *q = ctx;
     if (!q->nrows) return 0;
     for (size_t k = 1; k <= q->nrows; k++) {
         size_t r = dir > 0 ? (q->cur + k) % q->nrows : (q->cur + q->nrows - k % q->nrows) % q->nrows;
-        if (q->rows[r].header) continue;
-        if (alert_matches_search(q->rows[r].alert)) {
+        if (q->rows[r].kind == ROW_REASONS) continue;
+        if (row_matches_search(q, &q->rows[r])) {
             int wrapped = dir > 0 ? r <= q->cur : r >= q->cur;
             q->cur = r;
             return wrapped ? 2 : 1;
@@ -318,6 +400,55 @@ static void set_status_filter(queue *q, int st)
     rebuild(q);
 }
 
+/* fold (1), unfold (0) or toggle (-1) the incident or group under the cursor */
+static void fold(queue *q, int how)
+{
+    if (q->cur >= q->nrows) return;
+    size_t r = q->cur;
+    while (r && (q->rows[r].kind == ROW_ALERT || q->rows[r].kind == ROW_REASONS)) r--;
+    if (q->rows[r].kind == ROW_ALERT) r = q->cur; /* a flat list: no header above */
+    const char *key = row_key(q, &q->rows[r]);
+    if (!key) {
+        ui_msg(0, "nothing to fold: = groups by incident, actor or target");
+        return;
+    }
+    int on = how < 0 ? !q->rows[r].folded : how;
+    set_folded(q, key, on);
+    q->cur = r;
+    memcpy(q->cur_id, key, strnlen(key, sizeof q->cur_id - 1));
+    q->cur_id[strnlen(key, sizeof q->cur_id - 1)] = 0;
+    rebuild(q);
+}
+
+static void fold_all(queue *q)
+{
+    int any_open = 0;
+    for (size_t r = 0; r < q->nrows; r++)
+        if ((q->rows[r].kind == ROW_INC || q->rows[r].kind == ROW_GROUP) && !q->rows[r].folded) any_open = 1;
+    for (size_t r = 0; r < q->nrows; r++) {
+        const char *key = q->rows[r].kind == ROW_INC || q->rows[r].kind == ROW_GROUP ? row_key(q, &q->rows[r]) : NULL;
+        if (key) set_folded(q, key, any_open);
+    }
+    if (!any_open) {
+        for (size_t i = 0; i < q->nfolded; i++) free(q->folded[i]);
+        q->nfolded = 0;
+    }
+    rebuild(q);
+    ui_msg(0, any_open ? "folded every group" : "unfolded every group");
+}
+
+/* cursor moves skip the reasons line under an incident */
+static void step(queue *q, int dir)
+{
+    size_t c = q->cur;
+    for (;;) {
+        if (dir > 0 ? c + 1 >= q->nrows : c == 0) return;
+        c = dir > 0 ? c + 1 : c - 1;
+        if (q->rows[c].kind != ROW_REASONS) break;
+    }
+    q->cur = c;
+}
+
 static int q_request(ui_view *v, enum ui_req req)
 {
     queue *q = Q(v);
@@ -325,8 +456,8 @@ static int q_request(ui_view *v, enum ui_req req)
     ct_alert **sel = NULL;
     size_t n;
     switch (req) {
-    case REQ_DOWN: if (q->cur + 1 < q->nrows) q->cur++; return 1;
-    case REQ_UP: if (q->cur) q->cur--; return 1;
+    case REQ_DOWN: step(q, 1); return 1;
+    case REQ_UP: step(q, -1); return 1;
     case REQ_PGDN:
         q->cur = q->cur + (size_t)h < q->nrows ? q->cur + (size_t)h : (q->nrows ? q->nrows - 1 : 0);
         q->top += (size_t)h;
@@ -339,8 +470,22 @@ static int q_request(ui_view *v, enum ui_req req)
     case REQ_TOP: q->cur = 0; return 1;
     case REQ_BOTTOM: q->cur = q->nrows ? q->nrows - 1 : 0; return 1;
     case REQ_ENTER:
-        if (q->cur < q->nrows && !q->rows[q->cur].header) ui_open_alert(&ui.s.alerts.v[q->rows[q->cur].alert]);
+        if (q->cur >= q->nrows) return 1;
+        if (q->rows[q->cur].kind == ROW_GROUP) fold(q, -1);
+        else if ((n = tagged_or_current_row(q, &sel))) {
+            /* an incident: its lead alert when the filter shows it, else its first one shown */
+            ct_alert *open = sel[0];
+            if (q->rows[q->cur].kind != ROW_ALERT)
+                for (size_t i = 0; i < n; i++)
+                    if (sel[i] == &ui.s.alerts.v[q->inc.v[q->rows[q->cur].inc].lead]) open = sel[i];
+            ui_open_alert(open);
+        }
+        free(sel);
         return 1;
+    case REQ_FOLD: fold(q, -1); return 1;
+    case REQ_FOLD_ALL: fold_all(q); return 1;
+    case REQ_LEFT: fold(q, 1); return 1;
+    case REQ_RIGHT: fold(q, 0); return 1;
     case REQ_SORT:
         q->sort = (q->sort + 1) % SORT__COUNT;
         rebuild(q);
@@ -359,27 +504,22 @@ static int q_request(ui_view *v, enum ui_req req)
         ui_msg(0, "status filter: %s", next == FILTER_ALL ? "all" : ui_status_name((ct_status)next));
         return 1;
     }
-    case REQ_TAG:
+    case REQ_TAG: {
         if (q->cur >= q->nrows) return 1;
-        if (q->rows[q->cur].header) {
-            /* tag (or untag) the whole group */
-            int any_untagged = 0;
-            for (size_t r = q->cur + 1; r < q->nrows && !q->rows[r].header; r++)
-                any_untagged |= !ui.s.alerts.v[q->rows[r].alert].tagged;
-            for (size_t r = q->cur + 1; r < q->nrows && !q->rows[r].header; r++) {
-                ct_alert *a = &ui.s.alerts.v[q->rows[r].alert];
-                q->ntagged += any_untagged && !a->tagged;
-                q->ntagged -= !any_untagged && a->tagged;
-                a->tagged = any_untagged;
-            }
-        } else {
-            ct_alert *a = &ui.s.alerts.v[q->rows[q->cur].alert];
-            a->tagged = !a->tagged;
-            if (a->tagged) q->ntagged++;
-            else q->ntagged--;
+        /* an alert, or every alert of the incident / group (untag when all are tagged) */
+        ct_alert **v = ct_xmalloc((ui.s.alerts.n + 1) * sizeof *v);
+        size_t k = alerts_under(q, &q->rows[q->cur], v);
+        int any_untagged = 0;
+        for (size_t i = 0; i < k; i++) any_untagged |= !v[i]->tagged;
+        for (size_t i = 0; i < k; i++) {
+            q->ntagged += any_untagged && !v[i]->tagged;
+            q->ntagged -= !any_untagged && v[i]->tagged;
+            v[i]->tagged = any_untagged;
         }
-        if (q->cur + 1 < q->nrows) q->cur++;
+        free(v);
+        if (q->rows[q->cur].kind == ROW_ALERT) step(q, 1);
         return 1;
+    }
     case REQ_SEARCH:
     case REQ_SEARCH_NEXT:
     case REQ_SEARCH_PREV:
@@ -397,7 +537,10 @@ static int q_request(ui_view *v, enum ui_req req)
         free(sel);
         return 1;
     case REQ_REMEDIATE:
-        if (q->cur < q->nrows && !q->rows[q->cur].header) ui_act_remediate(&ui.s.alerts.v[q->rows[q->cur].alert]);
+        n = tagged_or_current(q, &sel);
+        if (!n) ui_msg(1, "no alert selected");
+        else ui_act_remediate(sel, n);
+        free(sel);
         return 1;
     default: return 0;
     }
@@ -529,7 +672,7 @@ static int q_command(ui_view *v, const char *cmd, const char *args)
         if (!a) ui_msg(1, "no alert %s (a unique id prefix of at least 4 digits)", args);
         else {
             for (size_t r = 0; r < q->nrows; r++)
-                if (!q->rows[r].header && &ui.s.alerts.v[q->rows[r].alert] == a) q->cur = r;
+                if (q->rows[r].kind == ROW_ALERT && &ui.s.alerts.v[q->rows[r].alert] == a) q->cur = r;
             if (!strcmp(cmd, "open")) ui_open_alert(a);
         }
         return 1;
@@ -543,6 +686,7 @@ static void q_refresh(ui_view *v)
     free(q->corr);
     q->corr = NULL;
     q->ncorr = 0;
+    ui_queue_free_wide(q); /* decisions change the assignee, :window the usage */
     rebuild(q);
 }
 
@@ -550,6 +694,10 @@ static void q_close(ui_view *v)
 {
     queue *q = v->priv;
     if (!q) return;
+    if (q->inc_built) ct_incidents_free(&q->inc);
+    for (size_t i = 0; i < q->nfolded; i++) free(q->folded[i]);
+    free(q->folded);
+    ui_queue_free_wide(q);
     free(q->rows);
     free(q->corr);
     free(q->rule);
@@ -561,6 +709,8 @@ static void q_init(ui_view *v)
 {
     queue *q = ct_xcalloc(1, sizeof *q);
     q->status = CT_STATUS_OPEN;
+    q->sort = SORT_SCORE;
+    q->group = GROUP_INCIDENT;
     v->priv = q;
     rebuild(q);
 }

@@ -10,7 +10,9 @@
 
 
 typedef struct remform {
-    ct_alert *a;
+    ct_alert *a;         /* the alert whose guide gives the steps */
+    ct_alert **all;      /* with the other alerts the decision is for (an incident, tagged ones) */
+    size_t nall;
     char **steps;
     int *done;
     size_t n;
@@ -37,10 +39,18 @@ static void commit(remform *f)
     ct_sbuf err;
     ct_sbuf_init(&err);
     const char *note = f->note.text.len ? f->note.text.buf : NULL;
-    int rc = ct_triage_remediate(&ui.s, f->a, idx, k, note, oid, &err);
+    int rc = 0;
+    size_t ok = 0;
+    for (size_t i = 0; i < f->nall && rc == 0; i++) {
+        char o[41] = "";
+        rc = ct_triage_remediate(&ui.s, f->all[i], idx, k, note, o, &err);
+        if (rc == 0) ok++;
+        if (o[0]) memcpy(oid, o, sizeof oid);
+    }
     free(idx);
     if (rc < 0) {
-        ui_msg(1, "remediate refused: %s", err.buf);
+        ui_msg(1, "remediate refused%s: %s", ok ? " part-way" : "", err.buf);
+        if (ok) ui_refresh_all();
         ct_sbuf_free(&err);
         return;
     }
@@ -49,11 +59,15 @@ static void commit(remform *f)
     ui_draft_remove(f->a->id, "remediate");
     char id[17];
     snprintf(id, sizeof id, "%s", f->a->id);
-    size_t n = f->n;
+    size_t n = f->n, nall = f->nall;
     ui_pop(); /* frees f */
     ui_refresh_all();
     ui_status_update();
-    ui_msg(0, "remediated %s (%zu of %zu steps done): commit %.10s", id, k, n, oid[0] ? oid : "(nothing changed)");
+    if (nall == 1)
+        ui_msg(0, "remediated %s (%zu of %zu steps done): commit %.10s", id, k, n, oid[0] ? oid : "(nothing changed)");
+    else
+        ui_msg(0, "remediated %zu alerts (%zu of %zu steps done): last commit %.10s", nall, k, n,
+               oid[0] ? oid : "(nothing changed)");
 }
 
 static void wrap3(const char *s, int row, int w)
@@ -89,6 +103,7 @@ static void rf_draw(ui_view *v, int y, int h, int w)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "Remediation of %s", f->a->rule_name ? f->a->rule_name : f->a->rule_id);
+    if (f->nall > 1) ct_sbuf_addf(&b, "  (and %zu more alerts)", f->nall - 1);
     ui_put(row++, 1, w - 2, b.buf, UI_BOLD, 0);
     ui_put(row++, 1, w - 2, "Response steps from the guide (space: done):", UI_DIM, 0);
     int list_h = h - 10;
@@ -201,14 +216,19 @@ static void rf_close(ui_view *v)
     ct_guide_steps_free(f->steps, f->n);
     free(f->done);
     ct_sbuf_free(&f->note.text);
+    free(f->all);
     free(f);
 }
 
-void ui_act_remediate(ct_alert *a)
+void ui_act_remediate(ct_alert **all, size_t nall)
 {
     if (!ui_need_repo("record a remediation")) return;
     remform *f = ct_xcalloc(1, sizeof *f);
+    ct_alert *a = all[0];
     f->a = a;
+    f->all = ct_xmalloc(nall * sizeof *f->all);
+    memcpy(f->all, all, nall * sizeof *all);
+    f->nall = nall;
     ct_sbuf_init(&f->note.text);
     const char *md = a->rule ? a->rule->guide : NULL;
     if (md) {

@@ -44,7 +44,9 @@ ct_wait "Guide"
 ct_keys q
 ct_wait "Alert queue [open]"
 
-# sort and status filter
+# sort and status filter (incidents rank by score first)
+ct_keys s
+ct_wait "sort:time"
 ct_keys s
 ct_wait "sort:severity"
 ct_keys F

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Console on incidents (issue #17): the queue opens on incidents ranked by
+# score with their reasons and alerts beneath; z folds one, Z all; a decision
+# on an incident acts on its alerts; at 200 columns the extra columns (actor
+# IP, country, whether the new key was used, assignee) are filled.
+CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
+
+ct_start
+ct_wait "Alert queue [open] 27 of 28, 13 incidents"
+# the top incident: alice's key for bob and what bob did with it, scored 100
+ct_screen | sed -n 3p | grep -qE '^▾ 100 CRIT open 5 alerts  alice, bob → bob, svc-reporting' \
+    || ct_fail "the first row is not alice's incident"
+ct_screen | sed -n 4p | grep -qF '+30 2 credential-creating calls with the new key: GetFederationToken, Creat' \
+    || ct_fail "no reasons line under the incident"
+ct_screen | sed -n '5,9p' | awk '{print $1, $2, $3}' > "$TMP/got"
+printf '%s\n' "11-06 14:05 LOW" "11-06 14:05 MED" "11-06 14:08 MED" "11-06 15:02 LOW" "11-06 15:10 LOW" > "$TMP/want"
+diff "$TMP/want" "$TMP/got" >&2 || ct_fail "the incident's alerts are not beneath it in time order"
+# the rule column keeps the two "AWS IAM Access Key" rules apart
+r1=$(ct_screen | sed -n 5p | cut -c23-47); r2=$(ct_screen | sed -n 6p | cut -c23-47)
+[ "$r1" != "$r2" ] || ct_fail "two rules look the same at 80 columns: $r1"
+# the detail lines give the selected incident in full
+ct_wait "INC-d0c9e84b66cd  score 100 CRIT open, 5 alerts, 11-06 14:05 .. 15:10"
+# fold this incident: its alerts go, the marker turns
+ct_keys z
+ct_wait "▸ 100 CRIT open 5 alerts"
+ct_screen | sed -n 4p | grep -q '▾ 100 CRIT open 3 alerts  megan.bowen@contoso.com' || ct_fail "the next incident does not follow the folded one"
+# fold all: one row per incident, 13 of them
+ct_keys Z
+ct_wait "folded every group"
+[ "$(ct_screen | sed -n '3,18p' | grep -c '^▸ ')" = 13 ] || ct_fail "not 13 folded incidents"
+ct_keys Z
+ct_wait "unfolded every group"
+# one decision on megan's incident: its three alerts acknowledged
+ct_keys / ; ct_type "^INC-8db28f3a187b"; ct_keys Enter
+ct_wait "INC-8db28f3a187b  score 100"
+ct_keys a
+ct_wait "acknowledged 3 alerts"
+ct_wait "ack 4"
+ct_keys Q
+ct_wait_exit
+
+# 200x50: the wide columns
+tmux -L "$SOCK" kill-server
+SOCK="${SOCK}-wide"
+tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 200 -y 50 "sleep 600"
+ct_start
+ct_wait "Alert queue [open]"
+ct_keys F
+ct_wait "Alert queue [all] 28 of 28, 13 incidents"
+ct_screen | sed -n 2p | grep -qE 'actor IP +cc used assignee' || ct_fail "no wide columns"
+# megan's credential: from 203.0.113.66, NL (stated by her sign-ins), key used; acknowledged before by us
+ct_screen | grep -E '2026-11-05 02:14:07 MED  ack +26 Entra ID Application Credential Added +megan.bowen@contoso.com +payroll-sync +203.0.113.66 +NL yes +Test Analyst' >/dev/null \
+    || ct_fail "megan's row lacks IP, country, used, assignee"
+# the alert acknowledged in Elastic names who did it there
+ct_screen | grep -E 'Entra ID Service Principal Credentials Added .* isaiah.langer *$' >/dev/null \
+    || ct_fail "the Elastic assignee is not shown"
+ct_keys Q
+ct_wait_exit
+exit 0

@@ -1,0 +1,63 @@
+/* queue internals shared by view_queue.c (rows, folding, requests, commands)
+ * and queue_draw.c (columns for the width, incident headers, the detail lines). */
+#ifndef CT_UI_QUEUE_INT_H
+#define CT_UI_QUEUE_INT_H
+#include "incident.h"
+#include "ui_int.h"
+
+enum { SORT_SCORE, SORT_TIME, SORT_SEV, SORT_RULE, SORT_ACTOR, SORT__COUNT };
+enum { GROUP_INCIDENT, GROUP_ACTOR, GROUP_TARGET, GROUP_NONE, GROUP__COUNT };
+enum { ROW_ALERT, ROW_GROUP, ROW_INC, ROW_REASONS };
+#define FILTER_ALL (-1)
+
+typedef struct qrow {
+    int kind;
+    size_t alert;       /* ROW_ALERT: alert index; ROW_GROUP: the group's first alert */
+    size_t inc;         /* ROW_INC, ROW_REASONS, and an alert of an incident: incident index */
+    const char *label;  /* ROW_GROUP: the actor / target */
+    size_t count;       /* alerts shown under a header */
+    int folded;
+} qrow;
+
+/* what the wide layout shows per alert, computed once when first drawn */
+typedef struct qwide {
+    int done;
+    char used[8];       /* "yes" / "no" / "-" (no credential made) */
+    char country[8];
+    char *assignee;     /* the last decision's analyst, else Elastic's workflow_user */
+} qwide;
+
+typedef struct queue {
+    qrow *rows;
+    size_t nrows;
+    size_t cur, top;
+    int sort, group;
+    int status;         /* ct_status or FILTER_ALL */
+    int min_sev;
+    char *rule, *text;
+    size_t *corr;       /* cached ct_corr_count per alert, SIZE_MAX = not yet */
+    size_t ncorr;
+    qwide *wide;
+    size_t nwide;
+    size_t ntagged;
+    char cur_id[21];    /* the alert or incident under the cursor at the last draw */
+    ct_incidents inc;
+    int inc_built;
+    size_t inc_nalerts;
+    int64_t inc_window;
+    char **folded;      /* fold keys: incident ids, group labels */
+    size_t nfolded;
+} queue;
+
+extern const char *const ui_queue_sort_names[SORT__COUNT];
+extern const char *const ui_queue_group_names[GROUP__COUNT];
+const char *ui_queue_actor(size_t alert);
+const char *ui_queue_target(size_t alert);
+size_t ui_queue_corr_count(queue *q, size_t alert);
+/* the rows' lines of the queue (w wide, h high from y, the detail lines included) */
+void ui_queue_draw(queue *q, int y, int h, int w);
+void ui_queue_free_wide(queue *q);
+/* the height of the detail lines under the list */
+#define QUEUE_DETAIL_ROWS 3
+
+#endif
