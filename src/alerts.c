@@ -205,23 +205,30 @@ static void *scan_range(void *arg)
         cJSON *doc = NULL;
         int tried = 0;
         char *raw = NULL; /* read only for a rule with a raw pre-filter */
+        /* verdicts the load made with this very rule set */
+        int pre = (e->flags & CT_EVF_EVALED) && st->eval_ctx == p->rs &&
+                  st->eval_stamp == p->rs->stamp;
         for (size_t r = 0; r < p->rs->n; r++) {
             const ct_rule *rule = &p->rs->v[r];
-            if (!ct_rule_may_match(rule, e)) continue;
-            if (rule->nraw_groups) {
-                if (!raw) {
-                    raw = ct_xmalloc(e->len + 1);
-                    ct_input_copy(&st->srcs[e->src].in, e->off, e->len, raw);
+            if (pre && rule->at_load) {
+                if (!((e->rules >> r) & 1)) continue;
+            } else {
+                if (!ct_rule_may_match(rule, e)) continue;
+                if (rule->nraw_groups) {
+                    if (!raw) {
+                        raw = ct_xmalloc(e->len + 1);
+                        ct_input_copy(&st->srcs[e->src].in, e->off, e->len, raw);
+                    }
+                    if (!ct_rule_raw_may_match(rule, e, raw, e->len)) continue;
                 }
-                if (!ct_rule_raw_may_match(rule, e, raw, e->len)) continue;
+                if (!tried) {
+                    tried = 1;
+                    ct_arena_begin(); /* the rebuilt tree is dropped below */
+                    doc = ct_store_event_json(st, i);
+                }
+                if (!doc) break;
+                if (!ct_kql_match(rule->kql, doc)) continue;
             }
-            if (!tried) {
-                tried = 1;
-                ct_arena_begin(); /* the rebuilt tree is dropped below */
-                doc = ct_store_event_json(st, i);
-            }
-            if (!doc) break;
-            if (!ct_kql_match(rule->kql, doc)) continue;
             ct_alert *x = push(&p->out, &p->cap);
             x->event = i;
             x->rule = rule;
@@ -238,6 +245,28 @@ static void *scan_range(void *arg)
         free(raw);
     }
     return NULL;
+}
+
+/* The load's hook (store.h): rule bits for one record's ECS tree. */
+static uint32_t eval_at_load(void *ctx, const cJSON *doc, const ct_fields *f, ct_kind kind)
+{
+    const ct_ruleset *rs = ctx;
+    uint32_t bits = 0;
+    for (size_t r = 0; r < rs->n && r < CT_RULES_AT_LOAD; r++) {
+        const ct_rule *rule = &rs->v[r];
+        if (!rule->at_load || !ct_rule_may_match_str(rule, f->dataset, f->action, kind)) continue;
+        if (ct_kql_match(rule->kql, doc)) bits |= 1u << r;
+    }
+    return bits;
+}
+
+void ct_scan_prepare(ct_ruleset *rs, ct_store *st)
+{
+    if (getenv("CT_EVAL_AT_LOAD") && !strcmp(getenv("CT_EVAL_AT_LOAD"), "0")) return;
+    if (!ct_rules_prepare_load(rs)) return;
+    st->eval = eval_at_load;
+    st->eval_ctx = rs;
+    st->eval_stamp = rs->stamp;
 }
 
 static size_t scan_threads(size_t nev)

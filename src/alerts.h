@@ -53,6 +53,10 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
 void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_t to,
                     ct_alerts *out);
 void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
+/* Evaluate rs's rules while st loads (on the trees the full path builds
+ * anyway), so the scan skips rebuilding those records: the same alerts,
+ * sooner. Call before loading; rs must outlive st's scans. */
+void ct_scan_prepare(ct_ruleset *rs, ct_store *st);
 void ct_alerts_free(ct_alerts *a);
 /* By full id or a unique prefix (at least 4 digits); NULL if none or ambiguous. */
 ct_alert *ct_alerts_find(const ct_alerts *a, const char *id);

@@ -103,4 +103,8 @@ int ct_kql_field_may_match(const ct_kql *q, const char *field, const char *value
 int ct_kql_required_values_as_written(const ct_kql *q, const char *field, char ***values,
                                       size_t *n);
 
+/* Could q read the field `prefix` or any field under it (prefix.x...)? 1 for
+ * free text, and for a wildcard field name whose literal start allows it.
+ * Lets a caller evaluate q on a document lacking that subtree. Thread-safe. */
+int ct_kql_reads_under(const ct_kql *q, const char *prefix);
 #endif

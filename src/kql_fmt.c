@@ -163,3 +163,49 @@ void ct_kql_escape(const char *value, int keep_wildcards, ct_sbuf *out)
         i++;
     }
 }
+
+/* ---------- which fields a query reads ---------- */
+
+/* Could field f (a full dotted path, or a pattern) name prefix itself or a
+ * field under it? Free text reads every leaf; a wildcard name is judged by
+ * its literal start. */
+static int field_under(const kql_field *f, const char *prefix, size_t plen)
+{
+    if (f->kind == KF_ANY) return 1;
+    size_t lit = f->len;
+    if (f->kind == KF_WILD && f->wild)
+        for (size_t i = 0; i < f->len; i++)
+            if (f->wild[i]) {
+                lit = i;
+                break;
+            }
+    size_t n = lit < plen ? lit : plen;
+    if (memcmp(f->text, prefix, n)) return 0;
+    /* shorter: a pattern may go on into prefix; a plain name reads it as a parent */
+    if (lit < plen) return lit < f->len || prefix[lit] == '.';
+    /* prefix is a start of the name: under it when a '.' or the end follows */
+    return f->len == plen || f->text[plen] == '.' || lit == plen;
+}
+
+static int reads_under(const kql_node *n, const char *prefix, size_t plen)
+{
+    if (!n) return 0;
+    switch (n->kind) {
+    case KN_IS:
+    case KN_EXISTS:
+    case KN_RANGE:
+        return field_under(&n->field, prefix, plen);
+    case KN_NESTED:
+        /* names inside are relative to the nested field: judged by it */
+        return field_under(&n->field, prefix, plen);
+    default:
+        for (size_t i = 0; i < n->nkids; i++)
+            if (reads_under(n->kids[i], prefix, plen)) return 1;
+        return 0;
+    }
+}
+
+int ct_kql_reads_under(const ct_kql *q, const char *prefix)
+{
+    return q && reads_under(q->root, prefix, strlen(prefix));
+}

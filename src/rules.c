@@ -47,6 +47,8 @@ static void rule_free(ct_rule *r)
     free(r->pair_keys);
     free(r->pair_may);
     for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
+    ct_strv_free(r->load_ds, r->nload_ds);
+    ct_strv_free(r->load_act, r->nload_act);
     cJSON_Delete(r->json);
     ct_kql_free(r->kql);
     memset(r, 0, sizeof *r);
@@ -148,8 +150,10 @@ out:
 
 int ct_rules_load(const char *root, ct_ruleset *out, ct_diag_fn diag, void *ctx)
 {
+    static uint64_t stamps;
     memset(out, 0, sizeof *out);
     out->root = ct_xstrdup(root);
+    out->stamp = __atomic_add_fetch(&stamps, 1, __ATOMIC_RELAXED);
     ct_repofs fs;
     ct_sbuf err;
     ct_sbuf_init(&err);
@@ -470,5 +474,73 @@ int ct_rule_may_match(const ct_rule *r, const ct_event *e)
         size_t k = pair_slot(r, pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]));
         if (r->pair_keys[k] && !r->pair_may[k]) return 0;
     }
+    return 1;
+}
+
+/* The folded required values of the first of fields that has a finite set,
+ * as strings; *none when that set is empty. */
+static char **load_values(const ct_kql *q, const char *const *fields, size_t nfields, size_t *n,
+                          int *none)
+{
+    *n = 0;
+    for (size_t f = 0; f < nfields; f++) {
+        const char *const *vals;
+        size_t nv;
+        if (!ct_kql_required_values(q, fields[f], &vals, &nv)) continue;
+        if (nv == 0) {
+            *none = 1;
+            return NULL;
+        }
+        char **v = ct_xmalloc(nv * sizeof *v);
+        ct_sbuf folded;
+        ct_sbuf_init(&folded);
+        for (size_t i = 0; i < nv; i++) {
+            ct_sbuf_reset(&folded);
+            ct_norm_action(vals[i], &folded);
+            v[i] = ct_xstrdup(folded.buf ? folded.buf : "");
+        }
+        ct_sbuf_free(&folded);
+        *n = nv;
+        return v;
+    }
+    return NULL;
+}
+
+size_t ct_rules_prepare_load(ct_ruleset *rs)
+{
+    static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
+    const char *names[CT_ARRAY_LEN(action_fields)];
+    for (size_t f = 0; f < CT_ARRAY_LEN(action_fields); f++) names[f] = action_fields[f].field;
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        ct_rule *r = &rs->v[i];
+        ct_strv_free(r->load_ds, r->nload_ds);
+        ct_strv_free(r->load_act, r->nload_act);
+        r->load_ds = r->load_act = NULL;
+        r->nload_ds = r->nload_act = 0;
+        r->load_none = 0;
+        r->at_load = i < CT_RULES_AT_LOAD && r->kql && !ct_kql_reads_under(r->kql, "credtriage");
+        if (!r->at_load) continue;
+        r->load_ds = load_values(r->kql, dataset_fields, CT_ARRAY_LEN(dataset_fields),
+                                 &r->nload_ds, &r->load_none);
+        r->load_act = load_values(r->kql, names, CT_ARRAY_LEN(names), &r->nload_act, &r->load_none);
+        n++;
+    }
+    return n;
+}
+
+static int in_strs(char *const *v, size_t n, const char *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], x)) return 1;
+    return 0;
+}
+
+int ct_rule_may_match_str(const ct_rule *r, const char *dataset, const char *action, ct_kind kind)
+{
+    if (r->load_none) return 0;
+    if (r->load_ds && !in_strs(r->load_ds, r->nload_ds, dataset ? dataset : "")) return 0;
+    if (kind == CT_KIND_GENERIC) return 1; /* the action may be under any field */
+    if (r->load_act && !in_strs(r->load_act, r->nload_act, action ? action : "")) return 0;
     return 1;
 }

@@ -35,12 +35,20 @@ typedef struct ct_rule {
     size_t nraw_terms[4];
     size_t nraw_groups;
     uint32_t raw_dataset; /* the dataset those fields belong to (pool id) */
+    /* evaluated while loading (ct_rules_prepare_load): the rule reads nothing
+     * under "credtriage", so the loader's tree will do; its dataset and
+     * action pre-filter as folded strings (no pool exists yet) */
+    int at_load;
+    char **load_ds, **load_act; /* NULL: no constraint */
+    size_t nload_ds, nload_act;
+    int load_none;
 } ct_rule;
 
 typedef struct ct_ruleset {
     ct_rule *v;
     size_t n;
     char *root;
+    uint64_t stamp;    /* distinct per ct_rules_load: verdicts made with another set are void */
 } ct_ruleset;
 
 /* Load every rules/ * / *.json under root. A bad file is reported through diag
@@ -60,6 +68,15 @@ int ct_rule_may_match(const ct_rule *r, const ct_event *e);
  * pre-filter, when e is not of its dataset, or when the record uses \u
  * escapes (then the bytes prove nothing). */
 int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len);
+
+/* At most this many rules are evaluated while loading (ct_event.rules). */
+#define CT_RULES_AT_LOAD 32
+/* Decide which rules can be evaluated on the loader's tree and their string
+ * pre-filters. Single-threaded, before loading. Returns how many can. */
+size_t ct_rules_prepare_load(ct_ruleset *rs);
+/* Could an event of this dataset, folded action and kind match r (a rule
+ * prepared by ct_rules_prepare_load)? Thread-safe. */
+int ct_rule_may_match_str(const ct_rule *r, const char *dataset, const char *action, ct_kind kind);
 
 /* Kibana import/export (NDJSON of rule objects; the guide travels in "note"). */
 int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported, ct_sbuf *err);

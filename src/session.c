@@ -128,6 +128,7 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
         goto out;
     }
     s->rule_errors = (size_t)ct_rules_load(s->rules_root, &s->rules, s->store.diag, s->store.diag_ctx);
+    ct_scan_prepare(&s->rules, &s->store);
     rc = 0;
 out:
     ct_sbuf_free(&shipped);

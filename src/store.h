@@ -26,6 +26,7 @@ enum {
     CT_EVF_CRED_ADD = 1,  /* adds a credential */
     CT_EVF_SIGNIN = 2,    /* a sign-in / authenticated call */
     CT_EVF_ALERT = 4,     /* an Elastic alert document, not an event */
+    CT_EVF_EVALED = 8,    /* the load's rule hook ran on it: ct_event.rules holds its verdicts */
 };
 
 typedef struct ct_event {
@@ -36,6 +37,7 @@ typedef struct ct_event {
     uint32_t line;        /* 1-based line of the record's start */
     uint8_t kind;         /* ct_kind */
     uint8_t flags;        /* CT_EVF_* */
+    uint32_t rules;       /* with CT_EVF_EVALED: bit r set when rule r matched at load */
     uint32_t s[CT_EF__COUNT];
 } ct_event;
 
@@ -78,6 +80,14 @@ typedef struct ct_store {
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);
     void *hook_ctx;
+    /* Rules evaluated while loading (alerts.h, ct_scan_prepare): records the
+     * full path parses anyway are matched on the tree in hand, so the scan
+     * need not parse them again. Called on loading threads; returns the
+     * bits of the matching rules. The ECS document lacks the "credtriage"
+     * object, which the hook's rules do not read. */
+    uint32_t (*eval)(void *ctx, const cJSON *doc, const ct_fields *f, ct_kind kind);
+    void *eval_ctx;
+    uint64_t eval_stamp;       /* the rule set's stamp the verdicts belong to */
 } ct_store;
 
 void ct_store_init(ct_store *st);

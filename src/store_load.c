@@ -70,6 +70,8 @@ typedef struct worker {
     uint64_t lines;           /* lines passed (NDJSON pieces) */
     size_t released;          /* input released up to here */
     size_t populated;         /* input mapped ahead up to here */
+    uint32_t (*eval)(void *, const cJSON *, const ct_fields *, ct_kind); /* ct_store.eval */
+    void *eval_ctx;
     const char *lit_s[CT_EF__COUNT]; /* last static string per field, and its id */
     uint32_t lit_n[CT_EF__COUNT], lit_id[CT_EF__COUNT];
     /* progress: only the worker on the calling thread reports */
@@ -182,6 +184,10 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p)
         e->s[i] = i == CT_EF_RECORD_ID ? ct_pool_add(&w->pool, v, v ? strlen(v) : 0)
                                        : ct_pool_internz(&w->pool, v);
     }
+    if (w->eval && n.kind != CT_KIND_ELASTIC_ALERT) {
+        e->rules = w->eval(w->eval_ctx, n.doc, f, n.kind);
+        e->flags |= CT_EVF_EVALED;
+    }
     count_kind(w, n.kind);
     ct_norm_free(&n);
 }
@@ -247,9 +253,12 @@ static int on_record(void *vctx, const ct_span *sp)
     return 0;
 }
 
-static void worker_init(worker *w, const ct_input *in, uint32_t src, size_t from, size_t to)
+static void worker_init(worker *w, const ct_store *st, const ct_input *in, uint32_t src,
+                        size_t from, size_t to)
 {
     memset(w, 0, sizeof *w);
+    w->eval = st->eval;
+    w->eval_ctx = st->eval_ctx;
     w->in = in;
     w->src = src;
     w->from = from;
@@ -390,7 +399,7 @@ static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t f
     worker *ws = ct_xcalloc(nt, sizeof *ws);
     pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
     int *started = ct_xcalloc(nt, sizeof *started);
-    for (size_t k = 0; k < nt; k++) worker_init(&ws[k], pin, idx, cuts[k], cuts[k + 1]);
+    for (size_t k = 0; k < nt; k++) worker_init(&ws[k], st, pin, idx, cuts[k], cuts[k + 1]);
     ws[0].st = st;
     ws[0].pfrom = from;
     ws[0].pto = to;
@@ -443,7 +452,7 @@ static void job_prepare(const ct_store *st, file_job *j, int walk)
     if (!j->opened) return;
     j->fmt = ct_input_sniff(&j->in);
     if (!walk || is_big(st, j)) return;
-    worker_init(&j->w, &j->in, SRC_UNSET, 0, j->in.len);
+    worker_init(&j->w, st, &j->in, SRC_UNSET, 0, j->in.len);
     ct_input_walk(&j->in, j->fmt, walk_one, bad_record, &j->w);
     j->walked = 1;
 }
@@ -483,7 +492,7 @@ static int job_finish(ct_store *st, file_job *j)
     } else {
         worker *w = &j->w;
         if (!j->walked) {
-            worker_init(w, pin, idx, 0, pin->len);
+            worker_init(w, st, pin, idx, 0, pin->len);
             w->st = st;
             ct_input_walk(pin, fmt, walk_one, bad_record, w);
         } else {

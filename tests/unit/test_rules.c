@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include <unistd.h>
 #include "alerts.h"
 #include "guide.h"
@@ -18,6 +19,11 @@ static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
 {
     (void)ctx;
     fail_msg("unexpected diagnostic %s:%llu: %s", file, (unsigned long long)line, msg);
+}
+
+static void quiet_any(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    (void)ctx, (void)file, (void)line, (void)msg;
 }
 
 static size_t count_lines(const char *path)
@@ -53,6 +59,90 @@ static void scan_file(const ct_ruleset *rs0, const char *path, const ct_rule *r,
         if (a.v[i].rule == r) (*mine)++;
     ct_alerts_free(&a);
     ct_store_free(&st);
+}
+
+/* Alerts of one file, with or without the rules evaluated while loading. */
+static void scan_with(ct_ruleset *rs, const char *path, int at_load, ct_alerts *a, size_t *evaled)
+{
+    ct_store st;
+    ct_store_init(&st);
+    st.diag = quiet_any;
+    if (at_load) ct_scan_prepare(rs, &st);
+    ct_store_load(&st, path);
+    ct_rules_bind(rs, &st);
+    ct_scan(&st, rs, a);
+    *evaled = 0;
+    for (size_t i = 0; i < st.nev; i++) *evaled += !!(st.ev[i].flags & CT_EVF_EVALED);
+    ct_store_free(&st);
+}
+
+/* The verdicts made on the loader's tree are the scan's own: every fixture
+ * and sample gives the same alerts (ids, rules, events) both ways. */
+static void test_rules_while_loading_same_alerts(void **state)
+{
+    (void)state;
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(".", &rs, quiet, NULL), 0);
+    const char *pats[] = {"tests/fixtures/rules/*.ndjson", "samples/*.json*", "samples/*.ndjson"};
+    size_t files = 0, evaled_all = 0, alerts_all = 0;
+    for (size_t p = 0; p < sizeof pats / sizeof *pats; p++) {
+        glob_t g;
+        if (glob(pats[p], 0, NULL, &g)) continue;
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            ct_alerts a, b;
+            size_t ea, eb;
+            scan_with(&rs, g.gl_pathv[k], 0, &a, &ea);
+            scan_with(&rs, g.gl_pathv[k], 1, &b, &eb);
+            assert_int_equal(ea, 0);
+            if (a.n != b.n) fail_msg("%s: %zu alerts, %zu with rules at load", g.gl_pathv[k], a.n, b.n);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_string_equal(a.v[i].id, b.v[i].id);
+                assert_ptr_equal(a.v[i].rule, b.v[i].rule);
+                assert_int_equal(a.v[i].event, b.v[i].event);
+            }
+            files++;
+            evaled_all += eb;
+            alerts_all += a.n;
+            ct_alerts_free(&a);
+            ct_alerts_free(&b);
+        }
+        globfree(&g);
+    }
+    /* not vacuous: the files were there, records took the full path, alerts came */
+    assert_true(files >= 30);
+    assert_true(evaled_all >= 100);
+    assert_true(alerts_all >= 40);
+    ct_rules_free(&rs);
+}
+
+/* A rule reading credtriage.* (or free text) is left to the scan: the
+ * loader's tree has no "credtriage" object. */
+static void test_rules_at_load_eligibility(void **state)
+{
+    (void)state;
+    static const struct { const char *q; int reads; } cases[] = {
+        {"event.action:CreateAccessKey", 0},
+        {"credtriage.actor.name:alice", 1},
+        {"credtriage:*", 1},
+        {"credtriagex:1", 0},
+        {"cred:1", 0},
+        {"alice", 1},
+        {"cred*:1", 1},
+        {"*.name:alice", 1},
+        {"azure.*.display_name:x", 0},
+        {"credtriage.*:x", 1},
+        {"user:{ name:alice }", 0},
+        {"credtriage:{ actor.name:alice }", 1},
+        {"not event.action:x or credtriage.credential.id:k", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char err[256];
+        ct_kql *q = ct_kql_parse(cases[i].q, err, sizeof err);
+        if (!q) fail_msg("%s: %s", cases[i].q, err);
+        if (ct_kql_reads_under(q, "credtriage") != cases[i].reads)
+            fail_msg("%s: reads_under %d, want %d", cases[i].q, !cases[i].reads, cases[i].reads);
+        ct_kql_free(q);
+    }
 }
 
 static void test_pack_loads_clean(void **state)
@@ -216,6 +306,8 @@ int main(void)
         cmocka_unit_test(test_alert_ids_stable),
         cmocka_unit_test(test_broken_rule_reported_rest_loads),
         cmocka_unit_test(test_field_may_match),
+        cmocka_unit_test(test_rules_while_loading_same_alerts),
+        cmocka_unit_test(test_rules_at_load_eligibility),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
