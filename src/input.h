@@ -42,6 +42,19 @@ typedef struct ct_input {
  * usable temporary file they stay in memory. A truncated gzip keeps what decompressed and says so
  * in *warn (set to a message, or left empty). */
 int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn);
+
+/* Bounds on hostile input (README "Limits"), each from its environment
+ * variable (bytes, or k/M/G), else the default:
+ *   CREDTRIAGE_MAX_RECORD (64 MiB): one record; a longer one is skipped with
+ *     a message naming file and line.
+ *   CREDTRIAGE_MAX_INFLATE (4 GiB): the inflated bytes of one compressed input;
+ *   CREDTRIAGE_MAX_INFLATE_RATIO (200): inflated / compressed, judged once
+ *     64 MiB came out. Past either, ct_input_open fails with a message (the
+ *     file is not loaded, the others are); without a temporary file (TMPDIR)
+ *     at most 256 MiB are inflated, into memory. */
+size_t ct_input_max_record(void);
+size_t ct_input_max_inflate(void);
+size_t ct_input_max_ratio(void);
 void ct_input_close(ct_input *in);
 /* Copy [off, off+len) of the data to dst without touching the mapping when
  * the file is still open (pread), so scattered re-reads add no resident pages. */

@@ -16,6 +16,45 @@
 #include <unistd.h>
 #include <zlib.h>
 
+/* ---- limits (README: "Limits") ------------------------------------------------------- */
+
+static size_t env_size(const char *name, size_t def)
+{
+    const char *e = getenv(name);
+    if (!e || !*e) return def;
+    char *end;
+    unsigned long long v = strtoull(e, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'k' || *end == 'K') shift = 10, end++;
+    else if (*end == 'm' || *end == 'M') shift = 20, end++;
+    else if (*end == 'g' || *end == 'G') shift = 30, end++;
+    if (*end == 'i') end++;
+    if (*end == 'B') end++;
+    if (*end || *e == '-' || v == 0 || (shift && v > (~0ull >> shift))) return def;
+    return (size_t)(v << shift);
+}
+
+size_t ct_input_max_record(void)
+{
+    return env_size("CREDTRIAGE_MAX_RECORD", (size_t)64 << 20);
+}
+
+size_t ct_input_max_inflate(void)
+{
+    return env_size("CREDTRIAGE_MAX_INFLATE", (size_t)4 << 30);
+}
+
+size_t ct_input_max_ratio(void)
+{
+    return env_size("CREDTRIAGE_MAX_INFLATE_RATIO", 200);
+}
+
+/* a compression ratio is judged once this much came out: small, highly
+ * repetitive files are fine whatever their ratio */
+#define RATIO_AFTER ((size_t)64 << 20)
+/* without a temporary file, inflating into memory stops here */
+#define INFLATE_MEM_MAX ((size_t)256 << 20)
+
 /* Where inflated (or piped) bytes go: memory, or a temporary file (kept
  * unnamed) that is then mapped like any input, so a large .gz or a long pipe
  * costs page cache, not RSS. */
@@ -23,7 +62,10 @@ typedef struct gz_sink {
     ct_sbuf *mem;   /* memory, or the write buffer of fd */
     int fd;         /* -1: memory */
     size_t total;
-    int failed;     /* a write failed: the caller falls back to memory */
+    int failed;     /* a write failed */
+    int err;        /* the failed write's errno */
+    int spool;      /* may still move on to a temporary file, */
+    size_t spool_at; /* past this many bytes */
 } gz_sink;
 
 static void sink_flush(gz_sink *k)
@@ -33,29 +75,42 @@ static void sink_flush(gz_sink *k)
     while (k->fd >= 0 && !k->failed && off < k->mem->len) {
         ssize_t w = write(k->fd, k->mem->buf + off, k->mem->len - off);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) k->failed = 1;
-        else off += (size_t)w;
+        if (w <= 0) {
+            k->failed = 1;
+            k->err = w < 0 ? errno : ENOSPC;
+        } else {
+            off += (size_t)w;
+        }
     }
     ct_sbuf_reset(k->mem);
 }
+
+static int tmp_fd(void);
 
 static void sink_add(gz_sink *k, const char *p, size_t n)
 {
     ct_sbuf_addn(k->mem, p, n);
     k->total += n;
+    if (k->spool && k->total > k->spool_at) {
+        k->spool = 0;
+        k->fd = tmp_fd(); /* none: memory, within INFLATE_MEM_MAX */
+    }
     if (k->fd >= 0 && k->mem->len >= (1u << 20)) sink_flush(k);
 }
 
-/* Inflate every gzip member; on a truncated or corrupt stream keep what came out. */
-static int gunzip(const unsigned char *src, size_t n, gz_sink *out, ct_sbuf *warn)
+/* Inflate every gzip member; on a truncated or corrupt stream keep what came
+ * out. -1 with a message in err when the output passes max bytes or the
+ * ratio limit (a gzip bomb), or the temporary file cannot take it. */
+static int gunzip(const unsigned char *src, size_t n, gz_sink *out, size_t max, ct_sbuf *err,
+                  ct_sbuf *warn)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return -1;
     unsigned char buf[1 << 16];
-    size_t pos = 0;
-    int rc = Z_OK;
-    while (pos < n) {
+    size_t pos = 0, ratio = ct_input_max_ratio(), in_before = 0;
+    int rc = Z_OK, over = 0;
+    while (pos < n && !over) {
         size_t chunk = n - pos > (1u << 30) ? (1u << 30) : n - pos;
         z.next_in = (unsigned char *)src + pos;
         z.avail_in = (uInt)chunk;
@@ -64,8 +119,15 @@ static int gunzip(const unsigned char *src, size_t n, gz_sink *out, ct_sbuf *war
             z.avail_out = sizeof buf;
             rc = inflate(&z, Z_NO_FLUSH);
             sink_add(out, (char *)buf, sizeof buf - z.avail_out);
-        } while (rc == Z_OK && z.avail_out == 0);
+            size_t consumed = in_before + (chunk - z.avail_in);
+            size_t lim = out->fd < 0 && max > INFLATE_MEM_MAX ? INFLATE_MEM_MAX : max;
+            if (out->total > lim) over = lim < max ? 4 : 1;
+            else if (out->total > RATIO_AFTER && out->total / (consumed ? consumed : 1) > ratio) over = 2;
+            else if (out->failed) over = 3;
+        } while (!over && rc == Z_OK && z.avail_out == 0);
         pos += chunk - z.avail_in;
+        in_before = pos;
+        if (over) break;
         if (rc == Z_STREAM_END) {
             /* concatenated members (CloudTrail digest tools write them) */
             if (pos < n && src[pos] == 0x1f) {
@@ -78,7 +140,19 @@ static int gunzip(const unsigned char *src, size_t n, gz_sink *out, ct_sbuf *war
         if (rc == Z_BUF_ERROR && z.avail_in == 0 && pos >= n) break;
     }
     inflateEnd(&z);
-    sink_flush(out);
+    if (!over) sink_flush(out);
+    if (over == 1)
+        ct_sbuf_addf(err, "inflates to more than %zu bytes (CREDTRIAGE_MAX_INFLATE): not loaded", max);
+    else if (over == 2)
+        ct_sbuf_addf(err, "inflates more than %zu times its compressed size (a gzip bomb? "
+                          "CREDTRIAGE_MAX_INFLATE_RATIO): not loaded after %zu bytes", ratio, out->total);
+    else if (over == 4)
+        ct_sbuf_addf(err, "inflates to more than %zu bytes, the most inflated in memory when no "
+                          "temporary file can be made in TMPDIR: not loaded", (size_t)INFLATE_MEM_MAX);
+    else if (over == 3 || out->failed)
+        ct_sbuf_addf(err, "cannot write the inflated bytes to a temporary file in TMPDIR "
+                          "after %zu bytes: %s: not loaded", out->total, strerror(out->err ? out->err : EIO));
+    if (over || out->failed) return -1;
     if (rc != Z_STREAM_END)
         ct_sbuf_addf(warn, "truncated or corrupt gzip stream (%zu bytes recovered)", out->total);
     return 0;
@@ -112,7 +186,7 @@ static int read_spool(int fd, ct_sbuf *raw, int *tfd, void **map, size_t *len)
     *tfd = -1;
     *map = NULL;
     *len = 0;
-    gz_sink k = {raw, -1, 0, 0};
+    gz_sink k = {raw, -1, 0, 0, 0, 0, 0};
     int tried = 0;
     char tmp[1 << 16];
     for (;;) {
@@ -247,48 +321,45 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
     if (in->mapped && fd > 0 && fd < 512) in->fd = fd;
     else if (fd > 0) close(fd);
     if (n >= 2 && (unsigned char)bytes[0] == 0x1f && (unsigned char)bytes[1] == 0x8b) {
-        ct_sbuf out;
+        ct_sbuf out, gerr;
         ct_sbuf_init(&out);
-        /* large input: inflate into a temporary file and map it */
-        int tfd = n > (4u << 20) ? tmp_fd() : -1;
-        if (tfd >= 0) {
-            gz_sink k = {&out, tfd, 0, 0};
-            ct_sbuf w;
-            ct_sbuf_init(&w);
-            gunzip((const unsigned char *)bytes, n, &k, &w);
-            void *m = !k.failed && k.total
-                          ? mmap(NULL, k.total, PROT_READ, MAP_PRIVATE, tfd, 0)
-                          : MAP_FAILED;
-            if (m != MAP_FAILED) {
-                ct_sbuf_add(warn, w.buf);
-                ct_sbuf_free(&w);
-                ct_sbuf_free(&out);
-                if (in->mapped) munmap((void *)bytes, in->map_len);
-                else ct_sbuf_free(&raw);
-                if (in->fd >= 0) close(in->fd);
-                in->mapped = 1;
-                in->map_len = in->len = k.total;
-                in->data = m;
-                in->gzip = 1;
-                in->fd = tfd < 512 ? tfd : -1;
-                if (in->fd < 0) close(tfd);
-                madvise(m, k.total, MADV_SEQUENTIAL);
-                return 0;
-            }
-            /* no room on disk (or nothing inflated): inflate into memory */
-            ct_sbuf_free(&w);
-            ct_sbuf_reset(&out);
-            close(tfd);
+        ct_sbuf_init(&gerr);
+        /* a large input into an unnamed temporary file, mapped; a small one
+         * into memory, moving on to a temporary file past 64 MB (without one,
+         * into memory up to INFLATE_MEM_MAX) */
+        gz_sink k = {&out, -1, 0, 0, 0, 1, n > (4u << 20) ? 0 : (size_t)64 << 20};
+        if (gunzip((const unsigned char *)bytes, n, &k, ct_input_max_inflate(), &gerr, warn) < 0) {
+            ct_sbuf_addf(err, "%s: %s", path, gerr.buf);
+            ct_sbuf_free(&gerr);
+            ct_sbuf_free(&out);
+            if (k.fd >= 0) close(k.fd);
+            goto fail_bytes;
         }
-        gz_sink k = {&out, -1, 0, 0};
-        gunzip((const unsigned char *)bytes, n, &k, warn);
+        ct_sbuf_free(&gerr);
+        void *m = k.fd >= 0 && k.total ? mmap(NULL, k.total, PROT_READ, MAP_PRIVATE, k.fd, 0) : MAP_FAILED;
+        if (k.fd >= 0 && m == MAP_FAILED) {
+            ct_sbuf_addf(err, "%s: cannot map the inflated bytes: %s", path, strerror(errno));
+            ct_sbuf_free(&out);
+            close(k.fd);
+            goto fail_bytes;
+        }
         if (in->mapped) munmap((void *)bytes, in->map_len);
         else ct_sbuf_free(&raw);
         if (in->fd >= 0) close(in->fd);
         in->fd = -1;
+        in->gzip = 1;
+        if (k.fd >= 0) {
+            ct_sbuf_free(&out);
+            in->mapped = 1;
+            in->map_len = in->len = k.total;
+            in->data = m;
+            in->fd = k.fd < 512 ? k.fd : -1;
+            if (in->fd < 0) close(k.fd);
+            madvise(m, k.total, MADV_SEQUENTIAL);
+            return 0;
+        }
         in->mapped = 0;
         in->map_len = 0;
-        in->gzip = 1;
         in->len = out.len;
         in->owned = ct_sbuf_detach(&out);
         ct_sbuf_free(&out);
@@ -301,6 +372,16 @@ int ct_input_open(const char *path, ct_input *in, ct_sbuf *err, ct_sbuf *warn)
     if (!in->mapped) in->owned = raw.buf ? raw.buf : NULL;
     spill(in);
     return 0;
+fail_bytes:
+    if (in->mapped) munmap((void *)bytes, in->map_len);
+    else ct_sbuf_free(&raw);
+    if (in->fd >= 0) close(in->fd);
+    in->fd = -1;
+    in->mapped = 0;
+    in->map_len = 0;
+    free(in->name);
+    in->name = NULL;
+    return -1;
 fail_fd:
     if (fd > 0) close(fd);
 fail:

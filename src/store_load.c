@@ -78,6 +78,7 @@ typedef struct worker {
     ct_store *st;
     size_t last_progress;
     size_t pfrom, pto;        /* the bytes this worker's progress stands for */
+    size_t max_record;        /* CREDTRIAGE_MAX_RECORD */
 } worker;
 
 #define RELEASE_STEP (8u << 20)
@@ -197,8 +198,11 @@ static int on_record(void *vctx, const ct_span *sp)
     worker *w = vctx;
     const char *p = w->in->data + sp->off;
     w->stats.records++;
-    if (sp->len > UINT32_MAX) {
-        bad_record(w, sp->line, "record larger than 4 GiB skipped");
+    if (sp->len > w->max_record) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "record of %zu bytes, over the limit of %zu "
+                                  "(CREDTRIAGE_MAX_RECORD): skipped", (size_t)sp->len, w->max_record);
+        bad_record(w, sp->line, msg);
         return 0;
     }
     ct_fast fx;
@@ -266,6 +270,7 @@ static void worker_init(worker *w, const ct_store *st, const ct_input *in, uint3
     w->released = from;
     w->populated = from;
     w->last_progress = from;
+    w->max_record = ct_input_max_record();
     w->pfrom = 0;
     w->pto = in->len;
     w->fast = ct_fast_enabled();

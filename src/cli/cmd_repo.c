@@ -310,7 +310,33 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
         ct_sbuf_init(&paths[i]);
         ct_exc_path(in.v[i].stem, in.v[i].item_id, &paths[i]);
         int upd = 0;
+        /* two items of the file that land in one file (ids equal once sanitized,
+         * like fp/1 and fp_1): refused before anything is written */
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(paths[k].buf, paths[i].buf)) {
+                if (err.len) ct_sbuf_addc(&err, '\n');
+                ct_sbuf_add(&err, "items \"");
+                ct_san_displayz(in.v[k].item_id, 0, &err);
+                ct_sbuf_add(&err, "\" and \"");
+                ct_san_displayz(in.v[i].item_id, 0, &err);
+                ct_sbuf_add(&err, "\" would both be written to ");
+                ct_san_displayz(paths[i].buf, 0, &err);
+                ct_sbuf_add(&err, ": rename one of them (nothing was imported)");
+                rc = CT_EXIT_FINDINGS;
+            }
         for (size_t k = 0; have && k < have->n; k++) {
+            if (strcmp(have->v[k].item_id, in.v[i].item_id) && !strcmp(have->v[k].path, paths[i].buf)) {
+                if (err.len) ct_sbuf_addc(&err, '\n');
+                ct_sbuf_add(&err, "item \"");
+                ct_san_displayz(in.v[i].item_id, 0, &err);
+                ct_sbuf_add(&err, "\" would overwrite item \"");
+                ct_san_displayz(have->v[k].item_id, 0, &err);
+                ct_sbuf_add(&err, "\" in ");
+                ct_san_displayz(paths[i].buf, 0, &err);
+                ct_sbuf_add(&err, ": rename it (nothing was imported)");
+                rc = CT_EXIT_FINDINGS;
+                continue;
+            }
             if (strcmp(have->v[k].item_id, in.v[i].item_id)) continue;
             if (strcmp(have->v[k].path, paths[i].buf)) {
                 ct_sbuf_addf(&err, "item %s already exists in %s (another rule)", in.v[i].item_id,
