@@ -144,15 +144,26 @@ static int stage_paths(ct_repo *r, git_index *idx, const char *const *paths, siz
     }
 }
 
-static int empty_tree(git_repository *repo, git_tree **out, ct_sbuf *err)
+/* The first commit's tree: only these files, through an in-memory index
+ * (writing an empty base tree would leave a dangling object for git fsck). */
+static int first_tree(ct_repo *r, const ct_repo_file *files, size_t n, git_oid *out, ct_sbuf *err)
 {
-    git_treebuilder *tb = NULL;
-    git_oid id;
-    int rc = git_treebuilder_new(&tb, repo, NULL);
-    if (rc == 0) rc = git_treebuilder_write(&id, tb);
-    if (rc == 0) rc = git_tree_lookup(out, repo, &id);
-    git_treebuilder_free(tb);
-    return rc < 0 ? ct_repo__giterr(err, "cannot create an empty tree") : 0;
+    git_index *tmp = NULL;
+    int rc = git_index_new(&tmp), any = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!files[i].data) continue;
+        git_index_entry e;
+        memset(&e, 0, sizeof e);
+        e.path = files[i].path;
+        e.mode = GIT_FILEMODE_BLOB;
+        rc = git_blob_create_from_buffer(&e.id, r->repo, files[i].data, files[i].len);
+        if (rc == 0) rc = git_index_add(tmp, &e);
+        any = 1;
+    }
+    if (rc == 0 && any) rc = git_index_write_tree_to(out, tmp, r->repo);
+    git_index_free(tmp);
+    if (rc < 0) return ct_repo__giterr(err, "cannot build the first commit's tree (nothing was changed)");
+    return any ? 1 : 0;
 }
 
 /* The work tree and the index of these paths as in HEAD (after a commit, and
@@ -236,15 +247,25 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
     if (wait_index_unlocked(r, err) < 0) goto out;
     for (size_t i = 0; i < n; i++)
         if (check_worktree(r, &files[i], err) < 0) goto out;
-    if (parent ? git_commit_tree(&base, parent) < 0 : empty_tree(r->repo, &base, err) < 0) {
-        if (parent) ct_repo__giterr(err, "cannot read the tree of HEAD");
+    git_oid tree_id, commit_id;
+    paths = ct_xcalloc(n ? n : 1, sizeof *paths);
+    for (size_t i = 0; i < n; i++) paths[i] = files[i].path;
+    if (!parent) {
+        int fr = first_tree(r, files, n, &tree_id, err);
+        if (fr < 0) goto out;
+        if (fr == 0) { /* nothing to commit */
+            rc = 0;
+            goto out;
+        }
+        goto have_tree;
+    }
+    if (git_commit_tree(&base, parent) < 0) {
+        ct_repo__giterr(err, "cannot read the tree of HEAD");
         goto out;
     }
     ups = ct_xcalloc(n ? n : 1, sizeof *ups);
-    paths = ct_xcalloc(n ? n : 1, sizeof *paths);
     size_t nups = 0;
     for (size_t i = 0; i < n; i++) {
-        paths[i] = files[i].path;
         if (files[i].data) {
             ups[nups].action = GIT_TREE_UPDATE_UPSERT;
             if (git_blob_create_from_buffer(&ups[nups].id, r->repo, files[i].data, files[i].len) < 0) {
@@ -262,7 +283,6 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
             }
         }
     }
-    git_oid tree_id, commit_id;
     if (git_tree_create_updated(&tree_id, r->repo, base, nups, ups) < 0) {
         ct_repo__giterr(err, "cannot build the commit tree (nothing was changed)");
         goto out;
@@ -271,6 +291,7 @@ int ct_repo__commit_paths_locked(ct_repo *r, const ct_repo_file *files, size_t n
         rc = sync_paths(r, paths, n, err); /* a hand-edited copy becomes HEAD's again */
         goto out;
     }
+have_tree:
     if (git_tree_lookup(&tree, r->repo, &tree_id) < 0) {
         ct_repo__giterr(err, "cannot read the new tree");
         goto out;

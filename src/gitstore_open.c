@@ -158,6 +158,30 @@ static char *with_slash(const char *p)
     return s;
 }
 
+/* A new rules repo is seeded by a commit, so it needs an author: check that
+ * one is known (--analyst, else user.name and user.email in the global git
+ * config) BEFORE anything is created, so that no empty repo is left behind. */
+static int identity_known(const char *analyst, const char *dir, ct_sbuf *err)
+{
+    if (analyst && *analyst) return 0;
+    git_config *cfg = NULL;
+    const char *n = NULL, *e = NULL;
+    int ok = 0;
+    if (git_config_open_default(&cfg) == 0) {
+        git_config *snap = NULL;
+        if (git_config_snapshot(&snap, cfg) == 0) {
+            ok = git_config_get_string(&n, snap, "user.name") == 0 && *n &&
+                 git_config_get_string(&e, snap, "user.email") == 0 && *e;
+            git_config_free(snap);
+        }
+        git_config_free(cfg);
+    }
+    if (ok) return 0;
+    ct_sbuf_addf(err, "no analyst identity: set git config user.name and user.email, or pass --analyst "
+                      "'Name <email>' (needed to create the rules repo %s; nothing was created)", dir);
+    return -1;
+}
+
 int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct_repo **out,
                  ct_sbuf *err)
 {
@@ -173,7 +197,12 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
     r->wtfs.rootfd = r->wtfs.tmpfd = r->gitfs.rootfd = r->gitfs.tmpfd = -1;
     struct stat st;
     if (stat(dir, &st) < 0) {
-        if (errno != ENOENT || ct_mkdirs(dir, 0777) < 0) {
+        if (errno != ENOENT) {
+            ct_repo__sys_err(err, "cannot create rules repo directory", dir);
+            goto fail;
+        }
+        if (identity_known(analyst, dir, err) < 0) goto fail;
+        if (ct_mkdirs(dir, 0777) < 0) {
             ct_repo__sys_err(err, "cannot create rules repo directory", dir);
             goto fail;
         }
@@ -188,6 +217,7 @@ int ct_repo_open(const char *dir, const char *seed_root, const char *analyst, ct
                               "as the rules repo", dir);
             goto fail;
         }
+        if (identity_known(analyst, dir, err) < 0) goto fail;
         rc = git_repository_init(&r->repo, dir, 0);
     }
     if (rc < 0) {

@@ -286,6 +286,16 @@ static void actor_factors(found *fd, const ct_store *st, const ct_corr_result *r
     }
 }
 
+/* The alert's record is the change's standing record, or another export of it
+ * with the same record id (Graph, Sentinel), not a copy of its own (M365). */
+static int stands_for(const ct_store *st, const ct_alert *a, const ct_alert_facts *f)
+{
+    if (!f->ok) return 0;
+    if (a->event == f->canon) return 1;
+    uint32_t r = st->ev[a->event].s[CT_EF_RECORD_ID];
+    return r && r == st->ev[f->canon].s[CT_EF_RECORD_ID];
+}
+
 void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts,
                        const ct_corr *c, int64_t window_ms)
 {
@@ -299,9 +309,10 @@ void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_st
         const ct_alert *a = &alerts->v[ai];
         const ct_alert_facts *f = &F->a[ai];
         int rank = ct_severity_rank(a->severity);
-        /* the lead: the highest severity, then the export standing for its change, then the earliest */
-        int stands = f->ok && a->event == f->canon, lead_stands = F->a[lead].ok && alerts->v[lead].event == F->a[lead].canon;
-        if (rank > sev || (rank == sev && stands && !lead_stands)) lead = ai;
+        /* the lead: the highest severity, then the earliest, then the export standing for its change */
+        int stands = stands_for(st, a, f), lead_stands = stands_for(st, &alerts->v[lead], &F->a[lead]);
+        int64_t t = f->ts / 1000, lt = F->a[lead].ts / 1000; /* M365 has whole seconds */
+        if (rank > sev || (rank == sev && (t < lt || (t == lt && stands && !lead_stands)))) lead = ai;
         if (rank > sev) sev = rank;
         if (!f->routine) all_routine = 0;
         else if (!rt) rt = f;

@@ -112,9 +112,16 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     s->repo_dir = ct_xstrdup(dir.buf);
     /* A repo is opened when asked for (writes), named, or already there; a
      * read-only run without one uses the shipped rules. */
-    if (!o->no_repo && (o->need_repo || explicit_dir || is_dir(dir.buf))) {
-        if (ct_repo_open(dir.buf, have_shipped ? shipped.buf : NULL, o->analyst, &s->repo, err) < 0)
-            goto out;
+    int existed = is_dir(dir.buf);
+    if (!o->no_repo && (o->need_repo || explicit_dir || existed)) {
+        if (ct_repo_open(dir.buf, have_shipped ? shipped.buf : NULL, o->analyst, &s->repo, err) < 0) {
+            /* reading alerts must not depend on being able to create the repo */
+            if (o->need_repo || existed || !have_shipped) goto out;
+            s->readonly_why = ct_sbuf_detach(err);
+            s->store.diag(s->store.diag_ctx, dir.buf, 0, s->readonly_why);
+            s->rules_root = ct_xstrdup(shipped.buf);
+            goto rules;
+        }
         if (ct_repo_warning(s->repo))
             s->store.diag(s->store.diag_ctx, dir.buf, 0, ct_repo_warning(s->repo));
         s->rules_root = ct_xstrdup(ct_repo_workdir(s->repo));
@@ -122,11 +129,15 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
         if (l > 1 && s->rules_root[l - 1] == '/') s->rules_root[l - 1] = 0;
     } else if (have_shipped) {
         s->rules_root = ct_xstrdup(shipped.buf);
+        s->readonly_why = ct_xstrdup(o->readonly_why ? o->readonly_why
+                                     : o->no_repo ? "opened without the rules repo"
+                                                  : "no rules repo yet (the first decision creates it)");
     } else {
         ct_sbuf_add(err, "no rules: no rules repo and no shipped rules found "
                          "(install credtriage or pass --repo)");
         goto out;
     }
+rules:
     s->rule_errors = (size_t)ct_rules_load(s->rules_root, &s->rules, s->store.diag, s->store.diag_ctx);
     ct_scan_prepare(&s->rules, &s->store);
     rc = 0;
@@ -202,6 +213,7 @@ void ct_session_close(ct_session *s)
     free(s->repo_dir);
     free(s->rules_root);
     free(s->analyst);
+    free(s->readonly_why);
     memset(s, 0, sizeof *s);
 }
 

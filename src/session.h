@@ -17,6 +17,7 @@ typedef struct ct_session_opts {
     const char *analyst;       /* --analyst "Name <email>", or NULL (git config) */
     int need_repo;             /* create/seed the repo when missing (decision commands) */
     int no_repo;               /* read-only on the shipped rules, whatever repo exists */
+    const char *readonly_why;  /* with no_repo: why (kept in ct_session.readonly_why) */
     int no_index;              /* no correlation index (scan lists alerts only); corr stays NULL */
     char *const *files;        /* FILE operands */
     int nfiles;
@@ -51,6 +52,9 @@ typedef struct ct_session {
     char *repo_dir;            /* the repo's path (even when not opened) */
     char *rules_root;          /* where rules/ and guides/ were read from */
     char *analyst;             /* as given, or NULL */
+    char *readonly_why;        /* no repo: why, and what would fix it (NULL when a repo is open).
+                                  A read-only command (no need_repo) whose repo cannot be created
+                                  (no analyst identity) runs on the shipped rules and says why here */
     int64_t window_ms;
     int no_index;
     int missing_files;         /* FILE operands that could not be read */

@@ -37,31 +37,54 @@ static void alert_line(const ct_session *s, const ct_alert *a, ct_sbuf *out)
     }
 }
 
-static int write_decision(ct_session *s, ct_alert *a, ct_status st, const char *note,
-                          char **steps, size_t nsteps, const char *subject_word,
-                          const ct_sbuf *extra_body, char oid[41], ct_sbuf *err)
+/* One decision for the alerts v[0..n), all in ONE commit: one decision file
+ * each; the message names them all (label: an incident id, or NULL). */
+static int write_decisions(ct_session *s, ct_alert *const *v, size_t n, ct_status st, const char *note,
+                           char **steps, size_t nsteps, const char *subject_word, const ct_sbuf *extra_body,
+                           const char *label, char oid[41], ct_sbuf *err)
 {
     if (ct_triage__need_repo(s, err) < 0) return -1;
+    if (!n) {
+        ct_sbuf_add(err, "no alert");
+        return -1;
+    }
     char *analyst = ct_triage__analyst_of(s, err);
     if (!analyst) return -1;
-    ct_decision d;
-    memset(&d, 0, sizeof d);
-    ct_decision_from_alert(&d, &s->store, a);
-    d.status = st;
-    d.analyst = analyst;
-    d.at = ct_exc_now();
-    d.note = note && *note ? ct_xstrdup(note) : NULL;
-    d.steps = steps;
-    d.nsteps = nsteps;
-    char *body = ct_decision_to_file(&d);
-    d.steps = NULL;
-    d.nsteps = 0;
-    ct_sbuf path, msg;
-    ct_sbuf_init(&path);
+    int64_t now = ct_exc_now();
+    ct_repo_file *files = ct_xcalloc(n, sizeof *files);
+    ct_sbuf *paths = ct_xcalloc(n, sizeof *paths);
+    char **bodies = ct_xcalloc(n, sizeof *bodies);
+    for (size_t i = 0; i < n; i++) {
+        ct_decision d;
+        memset(&d, 0, sizeof d);
+        ct_decision_from_alert(&d, &s->store, v[i]);
+        d.status = st;
+        d.analyst = ct_xstrdup(analyst);
+        d.at = now;
+        d.note = note && *note ? ct_xstrdup(note) : NULL;
+        d.steps = steps;
+        d.nsteps = nsteps;
+        bodies[i] = ct_decision_to_file(&d);
+        d.steps = NULL;
+        d.nsteps = 0;
+        ct_decision_free(&d);
+        ct_sbuf_init(&paths[i]);
+        ct_decision_path(v[i]->id, v[i]->ts, &paths[i]);
+        files[i] = (ct_repo_file){paths[i].buf, bodies[i], strlen(bodies[i])};
+    }
+    ct_sbuf msg;
     ct_sbuf_init(&msg);
-    ct_decision_path(a->id, a->ts, &path);
     ct_sbuf_addf(&msg, "%s: ", subject_word);
-    alert_line(s, a, &msg);
+    if (n > 1) {
+        ct_sbuf_addf(&msg, "%zu alerts", n);
+        if (label) {
+            ct_sbuf_add(&msg, " of ");
+            ct_san_line(label, 40, &msg);
+        }
+        ct_sbuf_add(&msg, ": ");
+    }
+    alert_line(s, v[0], &msg);
+    if (n > 1) ct_sbuf_addf(&msg, " +%zu", n - 1);
     ct_sbuf_add(&msg, "\n\n");
     if (extra_body && extra_body->len) {
         ct_sbuf_add(&msg, extra_body->buf);
@@ -69,15 +92,35 @@ static int write_decision(ct_session *s, ct_alert *a, ct_status st, const char *
     }
     ct_triage__note_block("Note", note, &msg);
     if (note && *note) ct_sbuf_addc(&msg, '\n');
-    ct_triage__alert_body(s, a, &msg);
+    for (size_t i = 0; i < n; i++) {
+        if (i) ct_sbuf_addc(&msg, '\n');
+        ct_triage__alert_body(s, v[i], &msg);
+    }
     ct_sbuf_addf(&msg, "Status: %s\n", ct_status_name(st));
-    ct_repo_file f = {path.buf, body, strlen(body)};
-    int rc = ct_triage__commit(s, &f, 1, msg.buf, oid, err);
-    free(body);
-    ct_decision_free(&d);
-    ct_sbuf_free(&path);
+    int rc = ct_triage__commit(s, files, n, msg.buf, oid, err);
+    for (size_t i = 0; i < n; i++) {
+        free(bodies[i]);
+        ct_sbuf_free(&paths[i]);
+    }
+    free(bodies);
+    free(paths);
+    free(files);
+    free(analyst);
     ct_sbuf_free(&msg);
     return rc;
+}
+
+static int write_decision(ct_session *s, ct_alert *a, ct_status st, const char *note, char **steps,
+                          size_t nsteps, const char *subject_word, const ct_sbuf *extra_body, char oid[41],
+                          ct_sbuf *err)
+{
+    return write_decisions(s, &a, 1, st, note, steps, nsteps, subject_word, extra_body, NULL, oid, err);
+}
+
+int ct_triage_ack_many(ct_session *s, ct_alert *const *v, size_t n, const char *note, const char *label,
+                       char oid[41], ct_sbuf *err)
+{
+    return write_decisions(s, v, n, CT_STATUS_ACKNOWLEDGED, note, NULL, 0, "ack", NULL, label, oid, err);
 }
 
 int ct_triage_ack(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err)
@@ -113,6 +156,17 @@ int ct_triage_reopen(ct_session *s, ct_alert *a, const char *note, char oid[41],
 int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t nsteps,
                         const char *note, char oid[41], ct_sbuf *err)
 {
+    return ct_triage_remediate_many(s, &a, 1, steps, nsteps, note, NULL, oid, err);
+}
+
+int ct_triage_remediate_many(ct_session *s, ct_alert *const *v, size_t nv, const size_t *steps, size_t nsteps,
+                             const char *note, const char *label, char oid[41], ct_sbuf *err)
+{
+    if (!nv) {
+        ct_sbuf_add(err, "no alert");
+        return -1;
+    }
+    ct_alert *a = v[0]; /* the steps are numbered in the first alert's guide */
     if (!nsteps && (!note || !*note)) {
         ct_sbuf_add(err, "remediated needs the steps taken or a note");
         return -1;
@@ -156,7 +210,7 @@ int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t 
             ct_sbuf_addc(&extra, '\n');
         }
     }
-    rc = write_decision(s, a, CT_STATUS_REMEDIATED, note, chosen, n, "remediated", &extra, oid, err);
+    rc = write_decisions(s, v, nv, CT_STATUS_REMEDIATED, note, chosen, n, "remediated", &extra, label, oid, err);
 out:
     free(chosen);
     ct_guide_steps_free(all, nall);

@@ -51,6 +51,34 @@ int ct_triage_fp_preview(ct_session *s, const ct_fp_request *rq, ct_fp_preview *
 /* Writes exceptions/<rule stem>/<item_id>.json and decisions/<YYYY>/<MM>/<alert id>.json in one commit. */
 int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *err);
 
+/* One decision on several alerts (tagged ones, or an incident's: label names
+ * it in the message, may be NULL): ONE commit with a decision file for each.
+ * remediate_many numbers the steps in the first alert's guide. */
+int ct_triage_ack_many(ct_session *s, ct_alert *const *v, size_t n, const char *note, const char *label,
+                       char oid[41], ct_sbuf *err);
+int ct_triage_remediate_many(ct_session *s, ct_alert *const *v, size_t n, const size_t *steps, size_t nsteps,
+                             const char *note, const char *label, char oid[41], ct_sbuf *err);
+
+/* False positive of several alerts in ONE commit: the alerts are grouped by
+ * rule and by their resolved entries (entries[i] / nentries[i] are alert i's
+ * checked candidates); each group gets ONE exception, which must match every
+ * alert of its group; every alert gets a false-positive decision naming its
+ * exception (with close_matching, other open alerts an exception matches
+ * too). nexceptions: how many exceptions were written. */
+typedef struct ct_fp_many_request {
+    ct_alert *const *alerts;
+    size_t n;
+    const ct_exc_candidate *const *entries;
+    const size_t *nentries;
+    const char *reason;
+    int64_t expires;
+    int force;
+    int close_matching;
+    const char *label;    /* an incident id, or NULL */
+} ct_fp_many_request;
+int ct_triage_fp_many(ct_session *s, const ct_fp_many_request *rq, char oid[41], size_t *nexceptions,
+                      ct_sbuf *err);
+
 int ct_triage_revert(ct_session *s, const char *commit, char oid[41], ct_sbuf *err);
 
 #endif

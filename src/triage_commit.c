@@ -73,7 +73,9 @@ void ct_triage__note_block(const char *label, const char *note, ct_sbuf *out)
 int ct_triage__need_repo(ct_session *s, ct_sbuf *err)
 {
     if (s->repo) return 0;
-    ct_sbuf_add(err, "no rules repo open (pass --repo DIR)");
+    /* refused, with what would fix it */
+    if (s->readonly_why) ct_sbuf_addf(err, "refused: read-only, no rules repo: %s", s->readonly_why);
+    else ct_sbuf_add(err, "refused: no rules repo open (pass --repo DIR)");
     return -1;
 }
 

@@ -213,7 +213,7 @@ static int blank(const char *s)
 }
 
 /* Build (not write) the exception of a request. */
-static int build_item(ct_session *s, const ct_fp_request *rq, const char *analyst, int64_t now,
+int ct_triage__fp_item(ct_session *s, const ct_fp_request *rq, const char *analyst, int64_t now,
                       ct_exc_item *it, ct_sbuf *err)
 {
     memset(it, 0, sizeof *it);
@@ -282,8 +282,8 @@ fail:
     return -1;
 }
 
-static void count_matches(ct_session *s, const ct_alert *a, const ct_exc_item *it, int64_t now,
-                          ct_fp_preview *pv, const ct_alert ***matched, size_t *nmatched)
+void ct_triage__fp_matches(ct_session *s, const ct_alert *a, const ct_exc_item *it, int64_t now,
+                           ct_fp_preview *pv, const ct_alert ***matched, size_t *nmatched)
 {
     memset(pv, 0, sizeof *pv);
     for (size_t i = 0; i < s->alerts.n; i++) {
@@ -332,8 +332,8 @@ int ct_triage_fp_preview(ct_session *s, const ct_fp_request *rq, ct_fp_preview *
         return -1;
     }
     ct_exc_item it;
-    if (build_item(s, rq, "preview", now, &it, err) < 0) return -1;
-    count_matches(s, rq->alert, &it, now, pv, NULL, NULL);
+    if (ct_triage__fp_item(s, rq, "preview", now, &it, err) < 0) return -1;
+    ct_triage__fp_matches(s, rq->alert, &it, now, pv, NULL, NULL);
     ct_exc_item_free(&it);
     return 0;
 }
@@ -356,13 +356,13 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
     ct_sbuf msg;
     ct_sbuf_init(&msg);
     int rc = -1;
-    if (build_item(s, rq, analyst, now, &it, err) < 0) {
+    if (ct_triage__fp_item(s, rq, analyst, now, &it, err) < 0) {
         free(analyst);
         ct_sbuf_free(&msg);
         return -1;
     }
     ct_fp_preview pv;
-    count_matches(s, a, &it, now, &pv, &matched, &nmatched);
+    ct_triage__fp_matches(s, a, &it, now, &pv, &matched, &nmatched);
     int self = 0;
     for (size_t i = 0; i < nmatched; i++) self |= matched[i] == a;
     if (!self) {

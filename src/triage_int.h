@@ -22,4 +22,13 @@ char *ct_triage__analyst_of(ct_session *s, ct_sbuf *err);
 int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg,
                       char oid[41], ct_sbuf *err);
 
+/* triage_fp.c, for triage_many.c: the exception of a request (built, not
+ * written), and the alerts of a's rule it matches (pv counts; matched, when
+ * not NULL, gets them). */
+struct ct_exc_item;
+int ct_triage__fp_item(ct_session *s, const ct_fp_request *rq, const char *analyst, int64_t now,
+                       struct ct_exc_item *it, ct_sbuf *err);
+void ct_triage__fp_matches(ct_session *s, const ct_alert *a, const struct ct_exc_item *it, int64_t now,
+                           ct_fp_preview *pv, const ct_alert ***matched, size_t *nmatched);
+
 #endif

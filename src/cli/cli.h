@@ -67,4 +67,21 @@ void ct_cli_put_err(const char *cmd, const char *msg);
 int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session_opts *o, int need_repo,
                         const char *no_repo_fmt);
 
+/* fp's --entry FIELD[=VALUE] / --exclude FIELD[=VALUE] arguments. */
+typedef struct {
+    char *spec;
+    int excluded;
+} entry_arg;
+struct ct_alert;
+struct ct_exc_candidate;
+struct ct_sbuf;
+/* Resolve them against alert a's candidates into checked entries (out has
+ * nargs slots); 0, or -1 with a message. */
+int ct_cli_resolve_entries(struct ct_session *s, const struct ct_alert *a, const struct ct_exc_candidate *cands,
+                           size_t ncands, const entry_arg *args, size_t nargs, struct ct_exc_candidate *out,
+                           struct ct_sbuf *err);
+void ct_cli_print_candidates(FILE *f, const struct ct_exc_candidate *c, size_t n);
+/* An ISO date/time or a duration from now (30d); 0 ok. */
+int ct_cli_parse_expiry(const char *s, int64_t *out);
+
 #endif

@@ -10,6 +10,8 @@
 #include "out.h"
 #include "sanitize.h"
 #include "session.h"
+#include "exceptions.h"
+#include "triage.h"
 
 const char *ct_prog = "credtriage";
 
@@ -120,3 +122,90 @@ int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session
     }
     return 0;
 }
+
+/* ---- fp: the --entry / --exclude arguments (cli.h) ---- */
+
+/* "actor id", "actor-id", "actor_id", "ACTOR ID" are one label. */
+static int label_eq(const char *label, const char *arg)
+{
+    for (; *label && *arg; label++, arg++) {
+        char a = *label == ' ' ? '-' : *label, b = (*arg == ' ' || *arg == '_') ? '-' : *arg;
+        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
+        if (a != b) return 0;
+    }
+    return !*label && !*arg;
+}
+
+/* Resolve the --entry/--exclude arguments into checked candidates. 0 ok. */
+int ct_cli_resolve_entries(ct_session *s, const ct_alert *a, const ct_exc_candidate *cands, size_t ncands,
+                           const entry_arg *args, size_t nargs, ct_exc_candidate *out, ct_sbuf *err)
+{
+    for (size_t i = 0; i < nargs; i++) {
+        const char *spec = args[i].spec;
+        const char *eq = strchr(spec, '=');
+        char *field = eq ? ct_xstrndup(spec, (size_t)(eq - spec)) : ct_xstrdup(spec);
+        ct_exc_candidate *c = &out[i];
+        memset(c, 0, sizeof *c);
+        c->checked = 1;
+        c->excluded = args[i].excluded;
+        const ct_exc_candidate *lab = NULL;
+        for (size_t k = 0; k < ncands && !lab; k++)
+            if (label_eq(cands[k].label, field)) lab = &cands[k];
+        if (lab) {
+            c->field = ct_xstrdup(lab->field);
+            c->label = ct_xstrdup(lab->label);
+            c->value = ct_xstrdup(eq ? eq + 1 : lab->value);
+            free(field);
+            continue;
+        }
+        if (!strchr(field, '.')) {
+            ct_sbuf_addf(err, "'%s' is neither a candidate label of this alert nor a dotted field name "
+                              "(see --dry-run)", field);
+            free(field);
+            return -1;
+        }
+        c->field = field;
+        for (size_t k = 0; k < ncands; k++)
+            if (!strcmp(cands[k].field, field)) c->label = ct_xstrdup(cands[k].label);
+        if (eq) {
+            c->value = ct_xstrdup(eq + 1);
+        } else {
+            c->value = ct_triage_field_value(s, a, field);
+            if (!c->value && !c->excluded) {
+                ct_sbuf_addf(err, "the alert has no value for %s (give FIELD=VALUE)", field);
+                return -1;
+            }
+            /* --exclude FIELD the alert does not have: the field must be absent */
+        }
+        if (c->value && !*c->value) {
+            ct_sbuf_addf(err, "empty value for %s", field);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void ct_cli_print_candidates(FILE *f, const ct_exc_candidate *c, size_t n)
+{
+    ct_out_printf(f, "candidate entries (--entry LABEL, --entry FIELD[=VALUE], --exclude FIELD[=VALUE]):\n");
+    for (size_t i = 0; i < n; i++) {
+        ct_sbuf lab;
+        ct_sbuf_init(&lab);
+        for (const char *p = c[i].label; *p; p++) ct_sbuf_addc(&lab, *p == ' ' ? '-' : *p);
+        ct_out_printf(f, "  %-16s %s = \"%s\"\n", lab.buf, c[i].field, c[i].value ? c[i].value : "");
+        ct_sbuf_free(&lab);
+    }
+}
+
+int ct_cli_parse_expiry(const char *s, int64_t *out)
+{
+    if (ct_time_parse(s, strlen(s), out) == 0) return 0;
+    int64_t d;
+    if (ct_duration_parse(s, &d) == 0 && d > 0) {
+        *out = ct_exc_now() + d;
+        return 0;
+    }
+    return -1;
+}
+

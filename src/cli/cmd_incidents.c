@@ -5,17 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out.h"
 #include "incident.h"
-#include "sanitize.h"
 #include "session.h"
 
 static void print_san(const char *s)
 {
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    ct_san_displayz(s, 0, &b);
-    fputs(b.buf, stdout);
-    ct_sbuf_free(&b);
+    ct_out_printf(stdout, "%s", s ? s : "");
 }
 
 static const char *ent_name(const ct_incident_entity *e)
@@ -30,13 +26,13 @@ static void print_text(const ct_session *s, const ct_incident *inc)
     t[19] = 0;
     const ct_alert *lead = &s->alerts.v[inc->lead];
     ct_cli_print_cell(inc->id, 16);
-    printf("%5d ", inc->score);
+    ct_out_printf(stdout, "%5d ", inc->score);
     ct_cli_print_cell(inc->severity, 8);
     ct_cli_print_cell(ct_status_name(inc->status), 14);
-    printf("%6zu ", inc->nalerts);
+    ct_out_printf(stdout, "%6zu ", inc->nalerts);
     ct_cli_print_cell(t, 19);
     ct_cli_print_cell(lead->rule_name, 44);
-    putchar('\n');
+    ct_out_printf(stdout, "\n");
     /* who did what to whom */
     static const struct { ct_role r; const char *label; } roles[] = {
         {CT_ROLE_ACTOR, "actors"}, {CT_ROLE_TARGET, "targets"}, {CT_ROLE_CRED_MADE, "credentials"}};
@@ -45,25 +41,25 @@ static void print_text(const ct_session *s, const ct_incident *inc)
         for (size_t j = 0; j < inc->nentities; j++) {
             const ct_incident_entity *e = &inc->entities[j];
             if (e->role != roles[k].r) continue;
-            printf("%s", first ? "    " : ", ");
-            if (first) printf("%s: ", roles[k].label);
+            ct_out_printf(stdout, "%s", first ? "    " : ", ");
+            if (first) ct_out_printf(stdout, "%s: ", roles[k].label);
             print_san(ent_name(e));
             first = 0;
         }
-        if (!first) putchar('\n');
+        if (!first) ct_out_printf(stdout, "\n");
     }
     for (size_t j = 0; j < inc->nreasons; j++) {
-        printf("    %+4d ", inc->reasons[j].points);
+        ct_out_printf(stdout, "    %+4d ", inc->reasons[j].points);
         print_san(inc->reasons[j].text);
-        putchar('\n');
+        ct_out_printf(stdout, "\n");
     }
     for (size_t j = 0; j < inc->nalerts; j++) {
         const ct_alert *a = &s->alerts.v[inc->alerts[j]];
         ct_time_fmt(a->ts, t);
         t[19] = 0;
-        printf("    - %s %s ", a->id, t);
+        ct_out_printf(stdout, "    - %s %s ", a->id, t);
         ct_cli_print_cell(a->rule_name, 44);
-        printf("%s\n", ct_status_name(a->status));
+        ct_out_printf(stdout, "%s\n", ct_status_name(a->status));
     }
 }
 
@@ -81,7 +77,7 @@ int ct_cmd_incidents(int argc, char **argv)
         if (c == 'j') json = 1;
         else if (c == 'a') all = 1;
         else if (c == 'h') {
-            printf("usage: credtriage incidents [--json] [--all] [--window DUR] [--repo DIR] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage incidents [--json] [--all] [--window DUR] [--repo DIR] FILE...\n"
                    "Fold the alerts into incidents (one change seen by several sources or rules;\n"
                    "alerts linked by a created credential or an identity) and rank them by a score\n"
                    "from named evidence factors (docs/INCIDENTS.md). Incidents whose alerts are all\n"
@@ -109,7 +105,7 @@ int ct_cmd_incidents(int argc, char **argv)
         return CT_EXIT_REPO;
     }
     if (!json)
-        printf("%-16s %5s %-8s %-14s %6s %-19s %s\n", "INCIDENT", "SCORE", "SEVERITY", "STATUS", "ALERTS",
+        ct_out_printf(stdout, "%-16s %5s %-8s %-14s %6s %-19s %s\n", "INCIDENT", "SCORE", "SEVERITY", "STATUS", "ALERTS",
                "FIRST", "LEAD RULE");
     size_t shown = 0, open = 0;
     for (size_t k = 0; k < in.n; k++) {

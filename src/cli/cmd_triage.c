@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "out.h"
 #include "decisions.h"
 #include "exceptions.h"
 #include "guide.h"
+#include "incident.h"
 #include "sanitize.h"
 #include "session.h"
 #include "triage.h"
@@ -47,6 +49,97 @@ static ct_alert *find_alert(const char *cmd, ct_session *s, const char *id)
         ct_sbuf_free(&m);
     }
     return a;
+}
+
+/* ---- several alerts: ALERT_ID... or INCIDENT_ID before the FILEs ---- */
+
+static int looks_like_id(const char *a)
+{
+    size_t n = strlen(a);
+    if (n >= 8 && ct_strncaseeq(a, "INC-", 4)) return 1;
+    if (n < 4 || n > 16) return 0;
+    for (const char *p = a; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))) return 0;
+    return 1;
+}
+
+/* How many operands from argv[from] are ids: the first always (as before),
+ * then each that looks like an alert or incident id and is no existing file. */
+static int count_ids(int argc, char **argv, int from)
+{
+    int n = 1;
+    while (from + n < argc && looks_like_id(argv[from + n]) && access(argv[from + n], F_OK) != 0) n++;
+    return n;
+}
+
+typedef struct picked {
+    ct_alert **v;
+    size_t n;
+    const char *label; /* the incident id when one was named */
+    ct_incidents in;
+    int have_in;
+} picked;
+
+static void picked_free(picked *p)
+{
+    free(p->v);
+    if (p->have_in) ct_incidents_free(&p->in);
+    memset(p, 0, sizeof *p);
+}
+
+static void pick_add(picked *p, ct_alert *a)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i] == a) return;
+    p->v = ct_xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+    p->v[p->n++] = a;
+}
+
+static ct_alert *find_alert(const char *cmd, ct_session *s, const char *id);
+
+/* The alerts the ids name (an incident: all of its alerts); 0, else an exit code. */
+static int pick(const char *cmd, ct_session *s, char **ids, int nids, picked *p)
+{
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < nids; i++) {
+        if (ct_strncaseeq(ids[i], "INC-", 4)) {
+            if (!p->have_in) {
+                if (ct_incidents_build(&s->store, &s->alerts, s->corr, s->window_ms, &p->in) < 0) {
+                    ct_cli_put_err(cmd, "no correlation index: incidents need one");
+                    return CT_EXIT_REPO;
+                }
+                p->have_in = 1;
+            }
+            ct_incident *inc = ct_incidents_find(&p->in, ids[i]);
+            if (!inc) {
+                ct_sbuf m;
+                ct_sbuf_init(&m);
+                ct_sbuf_addf(&m, "no incident '%s' in the loaded files (or the prefix is ambiguous)", ids[i]);
+                ct_cli_put_err(cmd, m.buf);
+                ct_sbuf_free(&m);
+                return CT_EXIT_NOTFOUND;
+            }
+            p->label = inc->id;
+            for (size_t j = 0; j < inc->nalerts; j++) pick_add(p, &s->alerts.v[inc->alerts[j]]);
+            continue;
+        }
+        ct_alert *a = find_alert(cmd, s, ids[i]);
+        if (!a) return CT_EXIT_NOTFOUND;
+        pick_add(p, a);
+    }
+    if (nids > 1) p->label = NULL; /* several named: no one incident */
+    return 0;
+}
+
+static void many_summary(const picked *p, const char *word, ct_sbuf *m)
+{
+    ct_sbuf_addf(m, "%s: %zu alert%s", word, p->n, p->n == 1 ? "" : "s");
+    if (p->label) ct_sbuf_addf(m, " of %s", p->label);
+    ct_sbuf_add(m, " (");
+    for (size_t i = 0; i < p->n; i++) ct_sbuf_addf(m, "%s%s", i ? " " : "", p->v[i]->id);
+    ct_sbuf_add(m, ") ->");
+    for (size_t i = 0; i < p->n; i++)
+        if (!i || p->v[i]->status != p->v[0]->status) ct_sbuf_addf(m, " %s", ct_status_name(p->v[i]->status));
 }
 
 /* The analyst must be known before anything is written. */
@@ -100,26 +193,34 @@ static int simple_decision(int argc, char **argv, const char *cmd)
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         if (c == 'n') note = optarg;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage %s ALERT_ID [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n", cmd);
-            ct_out_printf(stdout, reopen ? "Reopen an alert: its decision file says open again (it then wins over an\n"
-                            "exception that matches it). One commit in the rules repo.\n"
-                          : "Acknowledge an alert: someone is on it. Writes the alert's decision file\n"
-                            "decisions/YYYY/MM/<alert id>.json and commits it as the analyst.\n");
+            if (reopen)
+                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n"
+                       "Reopen an alert: its decision file says open again (it then wins over an\n"
+                       "exception that matches it). One commit in the rules repo.\n");
+            else
+                ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n"
+                       "Acknowledge alerts: someone is on it. Writes each alert's decision file\n"
+                       "decisions/YYYY/MM/<alert id>.json and commits them as the analyst, in ONE commit\n"
+                       "however many alerts are named (an incident id names all of its alerts).\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error(cmd, "bad option");
     }
     if (optind >= argc) return ct_cli_usage_error(cmd, "no ALERT_ID given");
-    if (optind + 1 >= argc) return ct_cli_usage_error(cmd, "no input FILE given");
-    const char *id = argv[optind];
+    int nids = reopen ? 1 : count_ids(argc, argv, optind);
+    if (optind + nids >= argc) return ct_cli_usage_error(cmd, "no input FILE given");
     ct_session s;
-    int rc = open_session(cmd, &s, &o, argv + optind + 1, argc - optind - 1, 1);
+    int rc = open_session(cmd, &s, &o, argv + optind + nids, argc - optind - nids, 1);
     if (rc) return rc;
-    ct_alert *a = find_alert(cmd, &s, id);
-    if (!a) {
+    picked p;
+    rc = pick(cmd, &s, argv + optind, nids, &p);
+    if (rc) {
+        picked_free(&p);
         ct_session_close(&s);
-        return CT_EXIT_NOTFOUND;
+        return rc;
     }
+    ct_alert *a = p.v[0];
     if (check_identity(cmd, &s) < 0) {
+        picked_free(&p);
         ct_session_close(&s);
         return CT_EXIT_REPO;
     }
@@ -129,27 +230,36 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         ct_sbuf_addf(&m, "alert %s is already open", a->id);
         ct_cli_put_err(cmd, m.buf);
         ct_sbuf_free(&m);
+        picked_free(&p);
         ct_session_close(&s);
         return CT_EXIT_FINDINGS;
     }
+    int many = p.n > 1 || p.label;
     char oid[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
-    rc = reopen ? ct_triage_reopen(&s, a, note, oid, &err) : ct_triage_ack(&s, a, note, oid, &err);
+    rc = reopen ? ct_triage_reopen(&s, a, note, oid, &err)
+         : many ? ct_triage_ack_many(&s, p.v, p.n, note, p.label, oid, &err)
+                : ct_triage_ack(&s, a, note, oid, &err);
     if (rc < 0) {
         ct_cli_put_err(cmd, err.buf);
         rc = CT_EXIT_REPO;
     } else {
         ct_sbuf m;
         ct_sbuf_init(&m);
-        ct_sbuf_addf(&m, "%s: ", reopen ? "reopen" : "ack");
-        alert_summary(&s, a, &m);
-        ct_sbuf_addf(&m, " -> %s", ct_status_name(a->status));
+        if (many) {
+            many_summary(&p, "ack", &m);
+        } else {
+            ct_sbuf_addf(&m, "%s: ", reopen ? "reopen" : "ack");
+            alert_summary(&s, a, &m);
+            ct_sbuf_addf(&m, " -> %s", ct_status_name(a->status));
+        }
         print_done(oid, m.buf);
         ct_sbuf_free(&m);
         rc = CT_EXIT_OK;
     }
     ct_sbuf_free(&err);
+    picked_free(&p);
     ct_session_close(&s);
     return rc;
 }
@@ -210,10 +320,13 @@ int ct_cmd_remediate(int argc, char **argv)
                 p = *end ? end + 1 : end;
             }
         } else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage remediate ALERT_ID --step N... --note TEXT [--repo DIR] [--analyst ID] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage remediate ALERT_ID|INCIDENT_ID... [--step N]... [--note TEXT] [--repo DIR]\n"
+                   "         [--analyst ID] FILE...\n"
                    "       credtriage remediate ALERT_ID --list-steps FILE...\n"
-                   "Mark an alert remediated with the response steps of its rule's guide that were\n"
-                   "done (numbers as --list-steps shows them) and a note. One commit.\n");
+                   "Mark alerts remediated with the response steps of the rule's guide that were\n"
+                   "done (numbers as --list-steps shows them), a note, or both: at least one of\n"
+                   "--step and --note. ONE commit however many alerts are named (an incident id\n"
+                   "names all of its alerts; the steps are numbered in the first alert's guide).\n");
             free(steps);
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) {
@@ -225,23 +338,26 @@ int ct_cmd_remediate(int argc, char **argv)
         free(steps);
         return ct_cli_usage_error("remediate", "no ALERT_ID given");
     }
-    if (optind + 1 >= argc) {
+    int nids = count_ids(argc, argv, optind);
+    if (optind + nids >= argc) {
         free(steps);
         return ct_cli_usage_error("remediate", "no input FILE given");
     }
-    const char *id = argv[optind];
     ct_session s;
-    int rc = open_session("remediate", &s, &o, argv + optind + 1, argc - optind - 1, !list);
+    int rc = open_session("remediate", &s, &o, argv + optind + nids, argc - optind - nids, !list);
     if (rc) {
         free(steps);
         return rc;
     }
-    ct_alert *a = find_alert("remediate", &s, id);
-    if (!a) {
+    picked p;
+    rc = pick("remediate", &s, argv + optind, nids, &p);
+    if (rc) {
+        picked_free(&p);
         free(steps);
         ct_session_close(&s);
-        return CT_EXIT_NOTFOUND;
+        return rc;
     }
+    ct_alert *a = p.v[0];
     const ct_rule *r = rule_of(&s, a);
     char **all = NULL;
     size_t nall = 0;
@@ -254,6 +370,7 @@ int ct_cmd_remediate(int argc, char **argv)
         print_steps(f, all, nall);
         ct_guide_steps_free(all, nall);
         free(steps);
+        picked_free(&p);
         ct_session_close(&s);
         if (list) return CT_EXIT_OK;
         return ct_cli_usage_error("remediate", "give the --step numbers done and a --note");
@@ -264,128 +381,133 @@ int ct_cmd_remediate(int argc, char **argv)
             print_steps(stderr, all, nall);
             ct_guide_steps_free(all, nall);
             free(steps);
+            picked_free(&p);
             ct_session_close(&s);
             return CT_EXIT_FINDINGS;
         }
     ct_guide_steps_free(all, nall);
     if (check_identity("remediate", &s) < 0) {
         free(steps);
+        picked_free(&p);
         ct_session_close(&s);
         return CT_EXIT_REPO;
     }
     char oid[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
-    if (ct_triage_remediate(&s, a, steps, nsteps, note, oid, &err) < 0) {
+    int many = p.n > 1 || p.label;
+    if ((many ? ct_triage_remediate_many(&s, p.v, p.n, steps, nsteps, note, p.label, oid, &err)
+              : ct_triage_remediate(&s, a, steps, nsteps, note, oid, &err)) < 0) {
         ct_cli_put_err("remediate", err.buf);
         rc = CT_EXIT_REPO;
     } else {
         ct_sbuf m;
         ct_sbuf_init(&m);
-        ct_sbuf_add(&m, "remediated: ");
-        alert_summary(&s, a, &m);
-        ct_sbuf_addf(&m, " -> %s (%zu step%s)", ct_status_name(a->status), nsteps, nsteps == 1 ? "" : "s");
+        if (many) {
+            many_summary(&p, "remediated", &m);
+        } else {
+            ct_sbuf_add(&m, "remediated: ");
+            alert_summary(&s, a, &m);
+            ct_sbuf_addf(&m, " -> %s", ct_status_name(a->status));
+        }
+        ct_sbuf_addf(&m, " (%zu step%s)", nsteps, nsteps == 1 ? "" : "s");
         print_done(oid, m.buf);
         ct_sbuf_free(&m);
         rc = CT_EXIT_OK;
     }
     ct_sbuf_free(&err);
     free(steps);
+    picked_free(&p);
     ct_session_close(&s);
     return rc;
 }
 
 /* ---- fp ------------------------------------------------------------------------------- */
 
-typedef struct {
-    char *spec;
-    int excluded;
-} entry_arg;
+typedef struct fp_request_many {
+    const entry_arg *args;
+    size_t nargs;
+    const char *reason;
+    int64_t expires;
+    int force, close_matching, dry;
+} fp_request_many;
 
-/* "actor id", "actor-id", "actor_id", "ACTOR ID" are one label. */
-static int label_eq(const char *label, const char *arg)
+/* fp on several alerts: each alert's entries resolved against its own
+ * candidates, then ONE commit (one exception per rule and entries). */
+static int fp_many(ct_session *s, const picked *p, const fp_request_many *r)
 {
-    for (; *label && *arg; label++, arg++) {
-        char a = *label == ' ' ? '-' : *label, b = (*arg == ' ' || *arg == '_') ? '-' : *arg;
-        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
-        if (a != b) return 0;
+    ct_exc_candidate **chosen = ct_xcalloc(p->n, sizeof *chosen);
+    size_t *nchosen = ct_xcalloc(p->n, sizeof *nchosen);
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    int rc = CT_EXIT_OK;
+    if (!r->nargs) {
+        ct_cli_put_err("fp", "several alerts need --entry (the same entries for all; --dry-run with one alert lists its candidates)");
+        rc = CT_EXIT_USAGE;
+        goto out;
     }
-    return !*label && !*arg;
-}
-
-/* Resolve the --entry/--exclude arguments into checked candidates. 0 ok. */
-static int resolve_entries(ct_session *s, const ct_alert *a, const ct_exc_candidate *cands, size_t ncands,
-                           const entry_arg *args, size_t nargs, ct_exc_candidate *out, ct_sbuf *err)
-{
-    for (size_t i = 0; i < nargs; i++) {
-        const char *spec = args[i].spec;
-        const char *eq = strchr(spec, '=');
-        char *field = eq ? ct_xstrndup(spec, (size_t)(eq - spec)) : ct_xstrdup(spec);
-        ct_exc_candidate *c = &out[i];
-        memset(c, 0, sizeof *c);
-        c->checked = 1;
-        c->excluded = args[i].excluded;
-        const ct_exc_candidate *lab = NULL;
-        for (size_t k = 0; k < ncands && !lab; k++)
-            if (label_eq(cands[k].label, field)) lab = &cands[k];
-        if (lab) {
-            c->field = ct_xstrdup(lab->field);
-            c->label = ct_xstrdup(lab->label);
-            c->value = ct_xstrdup(eq ? eq + 1 : lab->value);
-            free(field);
-            continue;
+    for (size_t i = 0; i < p->n; i++) {
+        ct_exc_candidate *cands = NULL;
+        size_t ncands = 0;
+        ct_triage_fp_candidates(s, p->v[i], &cands, &ncands);
+        chosen[i] = ct_xcalloc(r->nargs, sizeof **chosen);
+        nchosen[i] = r->nargs;
+        if (ct_cli_resolve_entries(s, p->v[i], cands, ncands, r->args, r->nargs, chosen[i], &err) < 0) {
+            ct_sbuf m;
+            ct_sbuf_init(&m);
+            ct_sbuf_addf(&m, "alert %s: %s", p->v[i]->id, err.buf);
+            ct_cli_put_err("fp", m.buf);
+            ct_sbuf_free(&m);
+            ct_cli_print_candidates(stderr, cands, ncands);
+            ct_exc_candidates_free(cands, ncands);
+            rc = CT_EXIT_USAGE;
+            goto out;
         }
-        if (!strchr(field, '.')) {
-            ct_sbuf_addf(err, "'%s' is neither a candidate label of this alert nor a dotted field name "
-                              "(see --dry-run)", field);
-            free(field);
-            return -1;
-        }
-        c->field = field;
-        for (size_t k = 0; k < ncands; k++)
-            if (!strcmp(cands[k].field, field)) c->label = ct_xstrdup(cands[k].label);
-        if (eq) {
-            c->value = ct_xstrdup(eq + 1);
-        } else {
-            c->value = ct_triage_field_value(s, a, field);
-            if (!c->value && !c->excluded) {
-                ct_sbuf_addf(err, "the alert has no value for %s (give FIELD=VALUE)", field);
-                return -1;
+        if (r->dry) {
+            ct_sbuf m;
+            ct_sbuf_init(&m);
+            alert_summary(s, p->v[i], &m);
+            ct_out_printf(stdout, "%s\nstatus: %s\nentries:\n", m.buf, ct_status_name(p->v[i]->status));
+            ct_sbuf_free(&m);
+            for (size_t k = 0; k < nchosen[i]; k++) {
+                ct_out_printf(stdout, "  %s%s %s", chosen[i][k].excluded ? "not " : "", chosen[i][k].field,
+                       chosen[i][k].value ? "is \"" : "exists");
+                if (chosen[i][k].value) {
+                    put(stdout, chosen[i][k].value);
+                    putchar('"');
+                }
+                putchar('\n');
             }
-            /* --exclude FIELD the alert does not have: the field must be absent */
         }
-        if (c->value && !*c->value) {
-            ct_sbuf_addf(err, "empty value for %s", field);
-            return -1;
-        }
+        ct_exc_candidates_free(cands, ncands);
     }
-    return 0;
-}
-
-static void print_candidates(FILE *f, const ct_exc_candidate *c, size_t n)
-{
-    ct_out_printf(f, "candidate entries (--entry LABEL, --entry FIELD[=VALUE], --exclude FIELD[=VALUE]):\n");
-    for (size_t i = 0; i < n; i++) {
-        ct_sbuf lab;
-        ct_sbuf_init(&lab);
-        for (const char *p = c[i].label; *p; p++) ct_sbuf_addc(&lab, *p == ' ' ? '-' : *p);
-        ct_out_printf(f, "  %-16s %s = \"", lab.buf, c[i].field);
-        put(f, c[i].value);
-        ct_out_printf(f, "\"\n");
-        ct_sbuf_free(&lab);
+    if (r->dry) goto out;
+    if (check_identity("fp", s) < 0) {
+        rc = CT_EXIT_REPO;
+        goto out;
     }
-}
-
-static int parse_expiry(const char *s, int64_t *out)
-{
-    if (ct_time_parse(s, strlen(s), out) == 0) return 0;
-    int64_t d;
-    if (ct_duration_parse(s, &d) == 0 && d > 0) {
-        *out = ct_exc_now() + d;
-        return 0;
+    ct_fp_many_request rq = {p->v, p->n, (const ct_exc_candidate *const *)chosen, nchosen, r->reason,
+                             r->expires, r->force, r->close_matching, p->label};
+    char oid[41] = "";
+    size_t nexc = 0;
+    if (ct_triage_fp_many(s, &rq, oid, &nexc, &err) < 0) {
+        ct_cli_put_err("fp", err.buf);
+        rc = strstr(err.buf, "does not match alert") || strstr(err.buf, "would suppress every") ? CT_EXIT_FINDINGS
+                                                                                               : CT_EXIT_REPO;
+        goto out;
     }
-    return -1;
+    ct_sbuf m;
+    ct_sbuf_init(&m);
+    many_summary(p, "fp", &m);
+    ct_sbuf_addf(&m, "; %zu exception%s", nexc, nexc == 1 ? "" : "s");
+    print_done(oid, m.buf);
+    ct_sbuf_free(&m);
+out:
+    for (size_t i = 0; i < p->n; i++) ct_exc_candidates_free(chosen[i], chosen[i] ? nchosen[i] : 0);
+    free(chosen);
+    free(nchosen);
+    ct_sbuf_free(&err);
+    return rc;
 }
 
 int ct_cmd_fp(int argc, char **argv)
@@ -416,7 +538,7 @@ int ct_cmd_fp(int argc, char **argv)
             break;
         case 'r': reason = optarg; break;
         case 'E':
-            if (parse_expiry(optarg, &expires) < 0) {
+            if (ct_cli_parse_expiry(optarg, &expires) < 0) {
                 free(args);
                 return ct_cli_usage_error("fp", "--expires takes an ISO date/time or a duration (30d)");
             }
@@ -425,12 +547,14 @@ int ct_cmd_fp(int argc, char **argv)
         case 'c': close_matching = 1; break;
         case 'n': dry = 1; break;
         case 'h':
-            ct_out_printf(stdout, "usage: credtriage fp ALERT_ID --entry FIELD[=VALUE]... [--exclude FIELD[=VALUE]]...\n"
+            ct_out_printf(stdout, "usage: credtriage fp ALERT_ID|INCIDENT_ID... --entry FIELD[=VALUE]... [--exclude FIELD[=VALUE]]...\n"
                    "         --reason TEXT [--expires DATE|30d] [--force] [--close-matching] [--dry-run]\n"
                    "         [--repo DIR] [--analyst ID] FILE...\n"
                    "Mark an alert a false positive by adding a rule exception (a Kibana exception\n"
                    "list item) that keeps matching alerts of this rule suppressed, and commit it with\n"
-                   "the alert's decision in one commit.\n"
+                   "the alert's decision in one commit. Several alerts (or an incident id, all of\n"
+                   "its alerts) are still ONE commit: one exception per rule whose alerts resolve\n"
+                   "to the same entries, and a decision for every alert.\n"
                    "  --entry FIELD[=VALUE]    an entry that must match (ANDed); FIELD alone takes the\n"
                    "                           alert's value; a candidate label (actor, actor-id, target,\n"
                    "                           target-id, credential-type, user-agent, source-ip) works too\n"
@@ -453,7 +577,8 @@ int ct_cmd_fp(int argc, char **argv)
         free(args);
         return ct_cli_usage_error("fp", "no ALERT_ID given");
     }
-    if (optind + 1 >= argc) {
+    int nids = count_ids(argc, argv, optind);
+    if (optind + nids >= argc) {
         free(args);
         return ct_cli_usage_error("fp", "no input FILE given");
     }
@@ -469,19 +594,26 @@ int ct_cmd_fp(int argc, char **argv)
         free(args);
         return ct_cli_usage_error("fp", "--expires is in the past");
     }
-    const char *id = argv[optind];
     ct_session s;
-    rc = open_session("fp", &s, &o, argv + optind + 1, argc - optind - 1, !dry);
+    rc = open_session("fp", &s, &o, argv + optind + nids, argc - optind - nids, !dry);
     if (rc) {
         free(args);
         return rc;
     }
-    ct_alert *a = find_alert("fp", &s, id);
-    if (!a) {
+    picked p;
+    rc = pick("fp", &s, argv + optind, nids, &p);
+    if (!rc && (p.n > 1 || p.label)) {
+        fp_request_many r = {args, nargs, reason, expires, force, close_matching, dry};
+        rc = fp_many(&s, &p, &r);
+    }
+    if (rc || p.n > 1 || p.label) {
+        picked_free(&p);
         free(args);
         ct_session_close(&s);
-        return CT_EXIT_NOTFOUND;
+        return rc;
     }
+    ct_alert *a = p.v[0];
+    picked_free(&p);
     ct_exc_candidate *cands = NULL, *chosen = NULL;
     size_t ncands = 0, nchosen = 0;
     ct_sbuf err;
@@ -489,11 +621,11 @@ int ct_cmd_fp(int argc, char **argv)
     ct_triage_fp_candidates(&s, a, &cands, &ncands);
     if (nargs) {
         chosen = ct_xcalloc(nargs, sizeof *chosen);
-        rc = resolve_entries(&s, a, cands, ncands, args, nargs, chosen, &err);
+        rc = ct_cli_resolve_entries(&s, a, cands, ncands, args, nargs, chosen, &err);
         nchosen = nargs;
         if (rc < 0) {
             ct_cli_put_err("fp", err.buf);
-            print_candidates(stderr, cands, ncands);
+            ct_cli_print_candidates(stderr, cands, ncands);
             rc = CT_EXIT_USAGE;
             goto out;
         }
@@ -517,7 +649,7 @@ int ct_cmd_fp(int argc, char **argv)
         alert_summary(&s, a, &m);
         ct_out_printf(stdout, "%s\nstatus: %s\n", m.buf, ct_status_name(a->status));
         ct_sbuf_free(&m);
-        print_candidates(stdout, cands, ncands);
+        ct_cli_print_candidates(stdout, cands, ncands);
         if (prc < 0) {
             ct_cli_put_err("fp", err.buf);
             rc = CT_EXIT_FINDINGS;

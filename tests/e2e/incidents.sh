@@ -1,0 +1,103 @@
+#!/bin/sh
+# credtriage incidents on all the samples (issue #17's must-show), judged with
+# jq on exact sets; one decision for many alerts (fp on several ids, ack and
+# remediate on an incident id) as ONE commit, judged with the real git.
+BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+command -v jq >/dev/null 2>&1 || { echo "incidents.sh: jq is required" >&2; exit 1; }
+command -v git >/dev/null 2>&1 || { echo "incidents.sh: git is required" >&2; exit 1; }
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
+unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
+mkdir -p "$HOME"
+REPO="$TMP/repo"
+AN='Test Analyst <test@example.com>'
+set -- samples/cloudtrail.json.gz samples/elastic-alerts.json samples/entra-audit.ndjson \
+    samples/entra-signins.json samples/eventbridge.ndjson samples/gcp-audit.ndjson \
+    samples/graph-directoryaudits.json samples/m365-audit.ndjson samples/sentinel-auditlogs.json
+fail=0
+check() { # description, then a command that must succeed
+    d=$1; shift
+    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
+}
+eq() { # description, got, want
+    if [ "$2" = "$3" ]; then :; else printf 'FAIL: %s\n  got:  %s\n  want: %s\n' "$1" "$2" "$3" >&2; fail=1; fi
+}
+commits() { git -C "$REPO" rev-list --count HEAD; }
+fsck_clean() { [ -z "$(git -C "$REPO" fsck --strict --no-progress 2>&1)" ]; }
+
+"$BIN" incidents --json "$@" >"$TMP/inc.json" 2>"$TMP/inc.err"
+check "incidents --json exits 0" test $? -eq 0
+J="$TMP/inc.json"
+# the incident holding an alert, as its sorted alert ids
+of() { jq -c --arg a "$1" 'select(any(.alerts[]; .id == $a)) | [.alerts[].id] | sort' "$J"; }
+eq "13 incidents" "$(jq -s length "$J")" 13
+eq "the Entra alert and its M365 twin (megan's owner change first)" "$(of 5b13199216650932)" \
+    '["07cd78a66364a17d","5b13199216650932","8db28f3a187bee07"]'
+eq "alice's key for bob, her login profile, bob's federation token and key pair" "$(of 486d7e1026454f68)" \
+    '["0e1bb0dbc34a4a89","486d7e1026454f68","5586a2044b4a7169","d0c9e84b66cd665c","f7af44cb684c3222"]'
+eq "carol's own key alone" "$(of d4c1a2cce1dd2c77)" '["d4c1a2cce1dd2c77"]'
+eq "carol's password change alone" "$(of d668db42a64d4cd9)" '["d668db42a64d4cd9"]'
+eq "a svc-deploy rotation: Entra + M365" "$(of 726e1ba23b4b697d)" '["10742ad87994700b","726e1ba23b4b697d"]'
+eq "alice's incident's link kinds" \
+    "$(jq -c 'select(any(.alerts[]; .id == "486d7e1026454f68")) | [.links[].kind] | sort' "$J")" \
+    '["credential","credential","same_actor","same_change"]'
+# ranking: the takeover and alice's chain above every routine rotation
+TOP=$(jq -s -c '[.[] | select(any(.alerts[]; .id == "5b13199216650932" or .id == "486d7e1026454f68")) | .score] | min' "$J")
+ROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine")) | .score] | max' "$J")
+NROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine"))] | length' "$J")
+eq "four routine rotations" "$NROT" 4
+check "takeover and alice ($TOP) above every rotation ($ROT)" test "$TOP" -gt "$ROT"
+eq "the takeover's factors" \
+    "$(jq -c 'select(.lead_alert == "5b13199216650932") | [.reasons[].factor]' "$J")" \
+    '["key_used","new_ip_for_app","owner_first","actor_new_ip","rule_severity","off_hours","first_change"]'
+eq "the takeover's key use" \
+    "$(jq -r 'select(.lead_alert == "5b13199216650932") | .reasons[0].text' "$J")" \
+    "key used 17 min later (2026-11-05T02:31:02.532Z)"
+eq "alice's chain: the calls made with the new key" \
+    "$(jq -r 'select(.lead_alert == "486d7e1026454f68") | .reasons[0].text' "$J")" \
+    "2 credential-creating calls with the new key: GetFederationToken, CreateKeyPair"
+eq "first two by score" "$(jq -s -c '[.[0].id, .[1].id, .[0].severity]' "$J")" \
+    '["INC-d0c9e84b66cd","INC-8db28f3a187b","critical"]'
+
+# --- one decision for many alerts: ONE commit, one exception ---------------------------
+"$BIN" incidents "$@" --repo "$REPO" >/dev/null 2>&1 # read-only: no repo made
+check "incidents does not create the repo" test ! -e "$REPO"
+"$BIN" fp 46a9a802 c03825ca 9668a87c 726e1ba2 --entry actor-id --entry target-id \
+    --reason "routine rotation by svc-deploy" "$@" --repo "$REPO" --analyst "$AN" >"$TMP/fp.out" 2>"$TMP/fp.err"
+check "fp on four ids exits 0" test $? -eq 0
+eq "seed + one commit" "$(commits)" 2
+eq "the commit's files: one exception, four decisions" \
+    "$(git -C "$REPO" show --name-only --format= HEAD | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' decisions/2026/11/46a9a802043caf8b.json decisions/2026/11/726e1ba23b4b697d.json \
+        decisions/2026/11/9668a87cb7bb6e25.json decisions/2026/11/c03825ca22bce57c.json | sort | tr '\n' ' ')$(git -C "$REPO" show --name-only --format= HEAD | grep '^exceptions/entra_app_credential_added/ct-' | tr '\n' ' ')"
+eq "one exception file" "$(git -C "$REPO" ls-files exceptions | wc -l | tr -d ' ')" 1
+eq "the exception names the four alerts" \
+    "$(jq -r .description "$REPO/$(git -C "$REPO" ls-files exceptions)")" \
+    "False positive of alerts 46a9a802043caf8b, c03825ca22bce57c, 9668a87cb7bb6e25, 726e1ba23b4b697d"
+eq "subject" "$(git -C "$REPO" log -1 --format=%s)" "exception: 4 alerts: Entra ID Application Credential Added"
+"$BIN" scan --json "$@" --repo "$REPO" >"$TMP/scan.json" 2>/dev/null
+eq "all four closed as false positive" \
+    "$(jq -c 'select(.id == "46a9a802043caf8b" or .id == "c03825ca22bce57c" or .id == "9668a87cb7bb6e25" or .id == "726e1ba23b4b697d") | .status' "$TMP/scan.json" | sort -u)" \
+    '"false_positive"'
+check "git fsck is clean after fp" fsck_clean
+
+# an incident id: all of its alerts, one commit
+"$BIN" ack INC-8db28f3a187b --note "on it" "$@" --repo "$REPO" --analyst "$AN" >"$TMP/ack.out" 2>"$TMP/ack.err"
+check "ack of an incident exits 0" test $? -eq 0
+eq "one more commit" "$(commits)" 3
+eq "its three decisions" "$(git -C "$REPO" show --name-only --format= HEAD | sort | tr '\n' ' ')" \
+    "decisions/2026/11/07cd78a66364a17d.json decisions/2026/11/5b13199216650932.json decisions/2026/11/8db28f3a187bee07.json "
+"$BIN" incidents --json "$@" --repo "$REPO" >"$TMP/inc2.json" 2>/dev/null
+eq "the incident is acknowledged" "$(jq -r 'select(.id == "INC-8db28f3a187b") | [.status, (.alerts | map(.status) | unique | join(","))] | join(" ")' "$TMP/inc2.json")" \
+    "acknowledged acknowledged"
+"$BIN" remediate INC-d0c9e84b66cd --note "bob's new key deleted, key pair removed" "$@" --repo "$REPO" \
+    --analyst "$AN" >/dev/null 2>"$TMP/rem.err"
+check "remediate of an incident with a note only exits 0" test $? -eq 0
+eq "one more commit, five decisions" "$(commits) $(git -C "$REPO" show --name-only --format= HEAD | wc -l | tr -d ' ')" "4 5"
+"$BIN" fp INC-f648cfccc666 --entry actor-id --entry target-id --reason "routine" "$@" --repo "$REPO" \
+    --analyst "$AN" >"$TMP/fp2.out" 2>/dev/null
+check "fp of an incident of two rules exits 0" test $? -eq 0
+eq "two rules: two exceptions in one commit" "$(commits) $(git -C "$REPO" show --name-only --format= HEAD | grep -c '^exceptions/')" "5 2"
+check "git fsck is clean at the end" fsck_clean
+exit $fail
