@@ -121,7 +121,7 @@ int ct_cmd_incidents(int argc, char **argv)
             print_text(&s, inc);
         }
     }
-    fprintf(stderr, "%zu incident%s from %zu alert%s: %zu open\n", in.n, in.n == 1 ? "" : "s", s.alerts.n,
+    ct_out_printf(stderr, "%zu incident%s from %zu alert%s: %zu open\n", in.n, in.n == 1 ? "" : "s", s.alerts.n,
             s.alerts.n == 1 ? "" : "s", open);
     (void)shown;
     rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
