@@ -58,6 +58,9 @@ typedef struct ct_kql ct_kql;
  * matches everything. */
 ct_kql *ct_kql_parse(const char *query, char *err, size_t errlen);
 void ct_kql_free(ct_kql *q);
+/* What a query costs to run on every event: its terms (field: value,
+ * field: *, ranges) and its longest field name or value, in bytes. */
+void ct_kql_cost(const ct_kql *q, size_t *terms, size_t *longest);
 
 /* 1 when doc matches, 0 when not (also for NULL arguments). */
 int ct_kql_match(const ct_kql *q, const cJSON *doc);

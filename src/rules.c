@@ -24,6 +24,13 @@ static void say(ct_diag_fn diag, void *ctx, const char *file, const char *fmt, .
     else ct_out_printf(stderr, "%s: %s\n", file, msg);
 }
 
+/* a positive count from the environment, else def */
+static size_t env_limit(const char *name, size_t def)
+{
+    size_t v;
+    return ct_repofs_parse_size(getenv(name), &v) == 0 && v > 0 ? v : def;
+}
+
 static char *jstr(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -99,10 +106,26 @@ static int load_rule(ct_ruleset *rs, const ct_repofs *fs, const char *provider, 
         rule_free(&r);
         goto out;
     }
+    /* a rule runs on every event: its cost is bounded where it is loaded */
+    size_t max_q = env_limit("CREDTRIAGE_MAX_QUERY", 64 << 10), max_t = env_limit("CREDTRIAGE_MAX_TERMS", 1000);
+    if (strlen(r.query) > max_q) {
+        say(diag, ctx, rel.buf, "query of %zu bytes, over the limit of %zu (CREDTRIAGE_MAX_QUERY): "
+            "rule not loaded", strlen(r.query), max_q);
+        rule_free(&r);
+        goto out;
+    }
     char err[256];
     r.kql = ct_kql_parse(r.query, err, sizeof err);
     if (!r.kql) {
         say(diag, ctx, rel.buf, "query: %s", err);
+        rule_free(&r);
+        goto out;
+    }
+    size_t terms, longest;
+    ct_kql_cost(r.kql, &terms, &longest);
+    if (terms > max_t) {
+        say(diag, ctx, rel.buf, "query of %zu terms, over the limit of %zu (CREDTRIAGE_MAX_TERMS): "
+            "rule not loaded", terms, max_t);
         rule_free(&r);
         goto out;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kql.h"
+#include "kql_int.h"
 
 /* ---------- explain ---------- */
 
@@ -493,6 +494,56 @@ static void test_quote_escape(void **state)
 }
 
 /* hostile input: no crash, no leak (run under valgrind / ASan) */
+/* the textbook matcher, exponential at worst: the reference on small cases */
+static int ref_match(const char *p, const char *w, size_t pl, const char *s, size_t sl)
+{
+    if (!pl) return !sl;
+    if (w[0]) return ref_match(p + 1, w + 1, pl - 1, s, sl) || (sl && ref_match(p, w, pl, s + 1, sl - 1));
+    return sl && p[0] == s[0] && ref_match(p + 1, w + 1, pl - 1, s + 1, sl - 1);
+}
+
+static void test_wild_linear(void **state)
+{
+    (void)state;
+    unsigned x = 7;
+    size_t yes = 0;
+    for (int round = 0; round < 200000; round++) {
+        char p[10], s[12];
+        unsigned char w[10];
+        x = x * 1103515245u + 12345u;
+        size_t pl = (x >> 16) % 9, sl = (x >> 8) % 11;
+        for (size_t i = 0; i < pl; i++) {
+            x = x * 1103515245u + 12345u;
+            unsigned c = (x >> 16) % 3;
+            p[i] = c == 2 ? '*' : (char)('a' + c);
+            w[i] = c == 2;
+        }
+        for (size_t i = 0; i < sl; i++) {
+            x = x * 1103515245u + 12345u;
+            s[i] = (char)('a' + (x >> 16) % 2);
+        }
+        int want = ref_match(p, (const char *)w, pl, s, sl);
+        yes += (size_t)want;
+        if (kql_wild_match(p, w, pl, s, sl) != want)
+            fail_msg("pattern %.*s on %.*s: want %d", (int)pl, p, (int)sl, s, want);
+    }
+    assert_true(yes > 10000); /* both outcomes were exercised */
+    /* the case: '*' then a 10k literal against a 1 MB value, linear */
+    size_t pl = 10002, sl = 1 << 20;
+    char *p = malloc(pl), *s = malloc(sl);
+    unsigned char *w = calloc(pl, 1);
+    memset(p, 'a', pl);
+    memset(s, 'a', sl);
+    p[0] = '*', w[0] = 1, p[pl - 1] = 'b';
+    assert_int_equal(kql_wild_match(p, w, pl, s, sl), 0);
+    s[sl - 1] = 'b';
+    assert_int_equal(kql_wild_match(p, w, pl, s, sl), 1);
+    p[pl / 2] = '*', w[pl / 2] = 1;
+    s[sl / 3] = 'b';
+    assert_int_equal(kql_wild_match(p, w, pl, s, sl), 1);
+    free(p), free(s), free(w);
+}
+
 static void test_fuzzish(void **state)
 {
     (void)state;
@@ -531,7 +582,7 @@ int main(void)
         cmocka_unit_test(test_explain),   cmocka_unit_test(test_errors),
         cmocka_unit_test(test_depth),     cmocka_unit_test(test_match),
         cmocka_unit_test(test_required),  cmocka_unit_test(test_quote_escape),
-        cmocka_unit_test(test_fuzzish),
+        cmocka_unit_test(test_fuzzish),   cmocka_unit_test(test_wild_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,60 @@ static void test_broken_rule_reported_rest_loads(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void collect_diag(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    ct_sbuf_addf(ctx, "%s:%llu: %s\n", file, (unsigned long long)line, msg);
+}
+
+/* A rule's cost is judged where it is loaded; a guide that is a symlink (to a
+ * secret) is refused, reported and never used: the rule's own note stands. */
+static void test_rule_cost_and_guide_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ct-rules-cost-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[600];
+    snprintf(p, sizeof p, "%s/rules/x", dir);
+    assert_int_equal(ct_mkdirs(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/guides", dir);
+    assert_int_equal(ct_mkdirs(p, 0755), 0);
+    const char *three = "{\"rule_id\":\"r3\",\"name\":\"Three\",\"query\":\"a:1 and b:* and c >= 2\","
+                        "\"note\":\"the note\"}\n";
+    snprintf(p, sizeof p, "%s/rules/x/three.json", dir);
+    assert_int_equal(ct_write_file_atomic(p, three, strlen(three)), 0);
+    char cmd[900];
+    snprintf(cmd, sizeof cmd, "printf 'aws_secret_access_key = S3CR3T\\n' > '%s/secret' && ln -s '%s/secret' "
+                              "'%s/guides/three.md'", dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    ct_sbuf d;
+    ct_sbuf_init(&d);
+    ct_ruleset rs;
+    assert_int_equal(ct_rules_load(dir, &rs, collect_diag, &d), 0);
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.v[0].guide, "the note");
+    assert_null(rs.v[0].guide_path);
+    assert_string_equal(d.buf, "guides/three.md:0: guide not loaded: guides/three.md: a symbolic link is "
+                               "on the path: refused (credtriage follows no link inside the rules repo)\n");
+    ct_rules_free(&rs);
+    ct_sbuf_reset(&d);
+    setenv("CREDTRIAGE_MAX_TERMS", "2", 1);
+    assert_int_equal(ct_rules_load(dir, &rs, collect_diag, &d), 1);
+    assert_int_equal(rs.n, 0);
+    assert_string_equal(d.buf, "rules/x/three.json:0: query of 3 terms, over the limit of 2 "
+                               "(CREDTRIAGE_MAX_TERMS): rule not loaded\n");
+    ct_rules_free(&rs);
+    unsetenv("CREDTRIAGE_MAX_TERMS");
+    ct_sbuf_reset(&d);
+    setenv("CREDTRIAGE_MAX_QUERY", "10", 1);
+    assert_int_equal(ct_rules_load(dir, &rs, collect_diag, &d), 1);
+    assert_string_equal(d.buf, "rules/x/three.json:0: query of 22 bytes, over the limit of 10 "
+                               "(CREDTRIAGE_MAX_QUERY): rule not loaded\n");
+    ct_rules_free(&rs);
+    unsetenv("CREDTRIAGE_MAX_QUERY");
+    ct_sbuf_free(&d);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
 
 /* The one-field pre-filter decides wildcards and negations exactly. */
 static void test_field_may_match(void **state)
@@ -305,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_hyphen_query_matches_en_dash),
         cmocka_unit_test(test_alert_ids_stable),
         cmocka_unit_test(test_broken_rule_reported_rest_loads),
+        cmocka_unit_test(test_rule_cost_and_guide_refused),
         cmocka_unit_test(test_field_may_match),
         cmocka_unit_test(test_rules_while_loading_same_alerts),
         cmocka_unit_test(test_rules_at_load_eligibility),
