@@ -59,8 +59,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	$(CC) $(CT_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 # test_fastscan also compares its fast and full paths over generated records,
-# in raw and in ECS form (tests/bench/gen.c, deterministic)
-GEN_FILES  := $(BUILD)/tests/gen10k.raw.ndjson $(BUILD)/tests/gen10k.ecs.ndjson
+# in raw and in ECS form (tests/bench/gen.c, deterministic), and over the
+# second corpus's Filebeat shapes, heavy and with every field (gen_filebeat)
+GEN_FILES  := $(BUILD)/tests/gen10k.raw.ndjson $(BUILD)/tests/gen10k.ecs.ndjson \
+              $(BUILD)/tests/fbh10k.ndjson $(BUILD)/tests/fbfull5k.ndjson
+GEN_FB_SRC := tests/bench/gen_filebeat.c tests/bench/gen_filebeat_doc.c tests/bench/gen_filebeat_ms.c
+$(BUILD)/tests/gen_filebeat: $(GEN_FB_SRC) tests/bench/gen_filebeat.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $(GEN_FB_SRC)
+$(BUILD)/tests/fbh10k.ndjson: $(BUILD)/tests/gen_filebeat
+	$< -n 10000 --heavy > $@ 2>/dev/null
+$(BUILD)/tests/fbfull5k.ndjson: $(BUILD)/tests/gen_filebeat
+	$< -n 5000 --full > $@ 2>/dev/null
 $(BUILD)/tests/gen: tests/bench/gen.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
@@ -70,7 +80,7 @@ $(BUILD)/tests/gen10k.ecs.ndjson: $(BUILD)/tests/gen
 	$< -n 10000 --ecs > $@
 
 unit: $(UNIT_BIN) $(GEN_FILES)
-	@CT_FASTSCAN_EXTRA=$(word 1,$(GEN_FILES)):$(word 2,$(GEN_FILES)) sh tests/run_unit.sh $(UNIT_BIN)
+	@CT_FASTSCAN_EXTRA=$(subst $(eval) ,:,$(strip $(GEN_FILES))) sh tests/run_unit.sh $(UNIT_BIN)
 
 e2e: $(BIN)
 	@sh tests/run_e2e.sh $(BIN)

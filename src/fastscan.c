@@ -509,5 +509,8 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     if (rc == GET_DUP) return 0;
     rc = ct_fs_obj_get(p, e, g_top, CT_ARRAY_LEN(g_top), top, 0, 1);
     if (rc == GET_OK) return fast_gcp(top, e, o);
-    return 0;
+    if (rc == GET_DUP) return 0;
+    /* an ECS document whose @timestamp is not first (Elastic's pipelines
+     * write either order): no raw shape above allows its keys */
+    return key_dot ? 0 : ct_fs_ecs_valid(p, e, o);
 }

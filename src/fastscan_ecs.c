@@ -439,6 +439,11 @@ int ct_fs_ecs(const char *p, const char *e, ct_fast *o)
 {
     int key_dot;
     if (!ct_fs_validate(p, e, &key_dot) || key_dot) return 0;
+    return ct_fs_ecs_valid(p, e, o);
+}
+
+int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o)
+{
     span top[E__N];
     if (ct_fs_obj_get(p, e, e_top, E__N, top, 0, 0) != GET_OK) return 0;
     for (int i = E_ALERT; i < E__N; i++)
@@ -453,8 +458,9 @@ int ct_fs_ecs(const char *p, const char *e, ct_fast *o)
         static const char *const k[] = {"dataset"};
         GET(top[E_DS], k, &DS);
     }
-    /* ct_norm_ecs_detect; else another family (or none) would have it */
-    if (!is_obj(top[E_ECS]) && !EV[0].v && !DS.v) return 0;
+    /* ct_norm_ecs_detect (an ecs object, or @timestamp and a dataset);
+     * else another family (or none) would have it */
+    if (!is_obj(top[E_ECS]) && !(top[E_TS].v && (EV[0].v || DS.v))) return 0;
 
     ct_fstr ts, eds, dds, action, outcome, evid;
     D(top[E_TS], &ts);

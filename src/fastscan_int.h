@@ -247,6 +247,8 @@ void ct_fs_gcp_principal(ct_fast *o, ct_fstr email, ct_fstr keyname);
 /* The ECS documents (fastscan_ecs.c): p at the '{' of a record whose first
  * key is "@timestamp", not validated yet. */
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o);
+/* The same, for a record the caller has validated (no dotted keys). */
+int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o);
 
 #define S(span_, dst) do { if (sval((span_), (dst)) < 0) return 0; } while (0)
 
