@@ -12,6 +12,16 @@
  * the three kinds give the same document. 0, or -1 with err. */
 int ct_norm_ms_from_diag(const cJSON *diag, ct_norm *out, char *err, size_t errlen);
 
+/* Build the o365.audit document of a Management Activity API record (the
+ * Unified Audit Log) into out->doc (norm_o365.c). ual is borrowed. */
+void ct_norm_ms_from_ual(const cJSON *ual, ct_norm *out);
+
+/* Sentinel's OfficeActivity table (norm_sentinel_office.c): whether a row is
+ * one (its Type, or its own columns when a query replaced Type), and the
+ * Management Activity record it was made from (caller deletes). */
+int ct_norm_ms_is_office_row(const cJSON *rec);
+cJSON *ct_norm_ms_office_to_ual(const cJSON *row);
+
 /* Non-zero when a diagnostic category is one of the sign-in categories
  * (SignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs,
  * NonInteractiveUserSignInLogs, ...). */

@@ -404,11 +404,16 @@ static cJSON *to_ecs(const cJSON *rec)
     return doc;
 }
 
+void ct_norm_ms_from_ual(const cJSON *ual, ct_norm *out)
+{
+    out->doc = to_ecs(ual);
+}
+
 int ct_norm_o365(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    out->doc = to_ecs(rec);
+    ct_norm_ms_from_ual(rec, out);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* norm_sentinel: Microsoft Sentinel / Log Analytics rows of the AuditLogs,
- * SigninLogs and AAD*SignInLogs tables. Columns are PascalCase, and the
+ * SigninLogs and AAD*SignInLogs tables (and OfficeActivity, rewritten by
+ * norm_sentinel_office.c into the M365 record norm_o365.c reads). Columns are PascalCase, and the
  * dynamic columns (InitiatedBy, TargetResources, AdditionalDetails, Status,
  * LocationDetails...) are often exported as JSON encoded in a string. The row
  * is rewritten into the Azure Monitor diagnostic shape (camelCase,
@@ -23,6 +24,7 @@ static int is_signin_table(const char *t)
 
 int ct_norm_sentinel_detect(const cJSON *rec)
 {
+    if (ct_norm_ms_is_office_row(rec)) return 1;
     const char *t = table(rec);
     if (t && (ct_strcaseeq(t, "AuditLogs") || is_signin_table(t))) return 1;
     if (!ct_json_get(rec, "TimeGenerated")) return 0;
@@ -30,14 +32,17 @@ int ct_norm_sentinel_detect(const cJSON *rec)
            ct_json_get(rec, "TargetResources") || ct_json_get(rec, "ResultType");
 }
 
+/* AuditLogs or a sign-in table: by Type when it names one, else (a query
+ * replaced or dropped Type: `extend Type = ...`, `project-away Type`) by the
+ * audit table's own columns. */
 static int row_is_audit(const cJSON *rec)
 {
     const char *t = table(rec);
-    if (t) return ct_strcaseeq(t, "AuditLogs");
-    if (ct_json_get(rec, "InitiatedBy") || ct_json_get(rec, "TargetResources") ||
-        ct_json_get(rec, "ActivityDisplayName"))
-        return 1;
-    return 0;
+    if (t && ct_strcaseeq(t, "AuditLogs")) return 1;
+    if (t && is_signin_table(t)) return 0;
+    return ct_json_get(rec, "InitiatedBy") || ct_json_get(rec, "TargetResources") ||
+           ct_json_get(rec, "ActivityDisplayName") || ct_json_get(rec, "LoggedByService") ||
+           ct_json_get(rec, "AADOperationType");
 }
 
 /* A column value: JSON held in a string is decoded. */
@@ -104,11 +109,18 @@ static const char *const signin_rename[][2] = {
 static const char *const signin_drop[] = {"Type", "SourceSystem", "_ResourceId", "TenantId",
                                           "AADTenantId"};
 
-static const char *table_category(const char *t)
+static const char *table_category(const cJSON *rec)
 {
-    if (!t || ct_strcaseeq(t, "SigninLogs")) return "SignInLogs";
-    if (!strncmp(t, "AAD", 3)) return t + 3; /* AADServicePrincipalSignInLogs -> ServicePrincipalSignInLogs */
-    return t;
+    const char *t = table(rec);
+    if (t && ct_strcaseeq(t, "SigninLogs")) return "SignInLogs";
+    if (t && is_signin_table(t)) /* AADServicePrincipalSignInLogs -> ServicePrincipalSignInLogs */
+        return !strncmp(t, "AAD", 3) ? t + 3 : t;
+    /* Type replaced or dropped: a service principal's sign-in names its key
+     * or has a service principal and no user */
+    if (ct_json_get(rec, "ServicePrincipalCredentialKeyId") ||
+        (ct_json_str(rec, "ServicePrincipalId") && !ct_json_str(rec, "UserPrincipalName")))
+        return "ServicePrincipalSignInLogs";
+    return "SignInLogs";
 }
 
 static cJSON *signin_diag(const cJSON *rec)
@@ -118,7 +130,7 @@ static cJSON *signin_diag(const cJSON *rec)
     const char *cat = ct_json_str(d, "category");
     if (!cat || !ct_norm_ms_is_signin_category(cat)) {
         cJSON_DeleteItemFromObjectCaseSensitive(d, "category");
-        cJSON_AddStringToObject(d, "category", table_category(table(rec)));
+        cJSON_AddStringToObject(d, "category", table_category(rec));
     }
     if (!cJSON_GetObjectItemCaseSensitive(d, "time")) put(d, "time", rec, "CreatedDateTime");
     if (!cJSON_GetObjectItemCaseSensitive(d, "tenantId")) put(d, "tenantId", rec, "AADTenantId");
@@ -151,6 +163,12 @@ static cJSON *signin_diag(const cJSON *rec)
 
 int ct_norm_sentinel(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
 {
+    if (ct_norm_ms_is_office_row(rec)) { /* OfficeActivity: the M365 audit log */
+        cJSON *ual = ct_norm_ms_office_to_ual(rec);
+        ct_norm_ms_from_ual(ual, out);
+        cJSON_Delete(ual);
+        return 0;
+    }
     cJSON *diag = row_is_audit(rec) ? audit_diag(rec) : signin_diag(rec);
     int r = ct_norm_ms_from_diag(diag, out, err, errlen);
     cJSON_Delete(diag);

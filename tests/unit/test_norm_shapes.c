@@ -299,6 +299,131 @@ static void test_o365_app_mail_correlates(void **st)
     ct_store_free(&s);
 }
 
+/* ---- Sentinel rows ---- */
+
+/* Every record of an array file, normalized. */
+static size_t norm_array(const char *name, ct_norm *out, size_t max)
+{
+    cJSON *arr = load(name);
+    size_t n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, arr) {
+        char err[256] = "";
+        assert_true(n < max);
+        assert_int_equal(ct_normalize(r, &out[n++], err, sizeof err), 0);
+    }
+    cJSON_Delete(arr);
+    return n;
+}
+
+static void test_sentinel_officeactivity(void **st)
+{
+    (void)st;
+    ct_norm n[3];
+    assert_int_equal(norm_array("sentinel_officeactivity.CONSTRUCTED.json", n, 3), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(n[i].kind, CT_KIND_SENTINEL);
+        STR(n[i].f.dataset, "o365.audit");
+    }
+    /* Exchange, the application reading a mailbox, as from the UAL */
+    ct_fields *f = &n[0].f;
+    STR(f->action, "AttachmentAccess");
+    STR(f->record_id, "88888888-4444-5555-6666-123456789012");
+    STR(f->actor_id, "abcdabcd-1234-12ab-1a2b-ad1234567890");
+    STR(f->actor_type, "application");
+    STR(f->actor_ip, "203.0.113.5");
+    STR(f->target_name, "user@example.com");
+    ts_is(f, "2025-09-29T01:01:01.000Z");
+    STR(ct_json_str(n[0].doc, "event.provider"), "Exchange");
+    STR(ct_json_str(n[0].doc, "event.code"), "ExchangeItemAggregated");
+    STR(ct_json_str(n[0].doc, "token.id"), "12345678-1234-1234-abcd-abcdef123456");
+    NUL(ct_json_get(n[0].doc, "o365.audit.Type"));
+    NUL(ct_json_get(n[0].doc, "o365.audit.TenantId"));
+    /* OneDrive: OfficeObjectId is the file's url */
+    f = &n[1].f;
+    STR(f->action, "FileAccessed");
+    STR(f->actor_id, "asr@testsiem.onmicrosoft.com");
+    STR(ct_json_str(n[1].doc, "url.original"),
+        "https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/Documents/Forms/All.aspx");
+    STR(ct_json_str(n[1].doc, "event.code"), "SharePointFileOperation");
+    /* Entra through M365: the credential, its service principal, its app */
+    f = &n[2].f;
+    STR(f->action, "Add service principal credentials");
+    STR(f->actor_id, "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+    STR(f->actor_name, "mallory@example.onmicrosoft.com");
+    STR(f->actor_type, "user");
+    STR(f->target_id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    STR(f->target_name, "payments-batch");
+    STR(f->target_type, "service_principal");
+    STR(f->target_app_id, "c3d4e5f6-a7b8-4c9d-8e0f-112233445566");
+    assert_true(f->is_credential_add);
+    STR(f->cred_id, "22222222-aaaa-4bbb-8ccc-000000000002");
+    STR(f->cred_type, "certificate");
+    for (int i = 0; i < 3; i++) ct_norm_free(&n[i]);
+
+    /* the same Exchange row after `project-away Type`: its columns say it */
+    ct_norm m;
+    norm_file("sentinel_officeactivity_no_type.CONSTRUCTED.json", &m);
+    assert_int_equal(m.kind, CT_KIND_SENTINEL);
+    STR(m.f.dataset, "o365.audit");
+    STR(m.f.actor_id, "abcdabcd-1234-12ab-1a2b-ad1234567890");
+    STR(m.f.target_name, "user@example.com");
+    ct_norm_free(&m);
+    /* negative: another table's row with TimeGenerated and Operation */
+    norm_file("sentinel_not_office_negative.json", &m);
+    assert_int_equal(m.kind, CT_KIND_GENERIC);
+    NUL(m.f.dataset);
+    ct_norm_free(&m);
+}
+
+static void test_sentinel_rows_by_columns(void **st)
+{
+    (void)st;
+    ct_norm n;
+    /* a real AuditLogs row exported from Log Analytics */
+    static const char *const audit[] = {"sentinel_auditlogs_add_member.json",
+                                        "sentinel_auditlogs_no_type.CONSTRUCTED.json"};
+    for (size_t i = 0; i < 2; i++) {
+        norm_file(audit[i], &n);
+        assert_int_equal(n.kind, CT_KIND_SENTINEL);
+        ct_fields *f = &n.f;
+        STR(f->dataset, "azure.auditlogs");
+        STR(f->action, "Add member to group");
+        STR(f->outcome, "success");
+        STR(f->record_id, "Directory_dbcb74c9-7b30-4cc2-8202-c98f3bfdf469_PSDW5_66032801");
+        STR(f->actor_id, "0f0b85e6-fe8a-4097-bc16-1c1f6fd1e615");
+        STR(f->actor_name, "argrdgrdg@agregaerga.onmicrosoft.com");
+        STR(f->actor_type, "user");
+        STR(f->actor_ip, "186.144.92.225");
+        STR(f->target_id, "0960048c-4887-42d6-aefd-d5559295f11b");
+        STR(f->target_name, "aqergerg@aregerg.test.com");
+        STR(f->target_type, "user");
+        STR(f->change_id, "dbcb74c9-7b30-4cc2-8202-c98f3bfdf469");
+        ts_is(f, "2025-03-27T14:49:42.929Z");
+        ct_norm_free(&n);
+    }
+    /* a row whose Type a query replaced ("TestLogType"): still AuditLogs */
+    norm_file("sentinel_auditlogs_type_replaced.json", &n);
+    assert_int_equal(n.kind, CT_KIND_SENTINEL);
+    STR(n.f.dataset, "azure.auditlogs");
+    STR(n.f.action, "Test Operation");
+    STR(n.f.actor_id, "00000000-0000-0000-0000-000000000000");
+    STR(n.f.actor_name, "testuser@example.com");
+    STR(n.f.target_id, "11111111-1111-1111-1111-111111111111");
+    STR(n.f.target_name, "Test Target User");
+    ct_norm_free(&n);
+    /* a service principal sign-in whose Type was replaced and Category dropped */
+    norm_file("sentinel_sp_signin_type_replaced.CONSTRUCTED.json", &n);
+    assert_int_equal(n.kind, CT_KIND_SENTINEL);
+    STR(n.f.dataset, "azure.signinlogs");
+    STR(n.f.actor_id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    STR(n.f.actor_id2, "c3d4e5f6-a7b8-4c9d-8e0f-112233445566");
+    STR(n.f.actor_type, "service_principal");
+    STR(n.f.cred_used, "22222222-aaaa-4bbb-8ccc-000000000002");
+    STR(ct_json_str(n.doc, "azure.signinlogs.category"), "ServicePrincipalSignInLogs");
+    ct_norm_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +435,8 @@ int main(void)
         cmocka_unit_test(test_o365_file_access),
         cmocka_unit_test(test_o365_other_workloads),
         cmocka_unit_test(test_o365_app_mail_correlates),
+        cmocka_unit_test(test_sentinel_officeactivity),
+        cmocka_unit_test(test_sentinel_rows_by_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
