@@ -238,7 +238,11 @@ ct_format ct_input_sniff(const ct_input *in)
         /* an array followed by more values is NDJSON whose first line is an
          * array (a hostile line must not turn the records after it into
          * "the rest of one array"); a lone array is the array shape */
-        const char *e = ct_json_skip(p, end);
+        /* a big mapped array gives its pages back as the skip goes: else
+         * the whole file is resident before the first record is read */
+        const ct_input *rel = sniff_release(in);
+        const char *e = rel ? skip_value(p, end, rel) : NULL;
+        if (!e) e = ct_json_skip(p, end);
         if (!e) e = skip_element(p, end);
         return e && ws(e, end) < end ? CT_FMT_NDJSON : CT_FMT_ARRAY;
     }
