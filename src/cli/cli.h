@@ -44,6 +44,7 @@ int ct_cmd_rules(int argc, char **argv);
 int ct_cmd_esql(int argc, char **argv);
 int ct_cmd_show(int argc, char **argv);
 int ct_cmd_incidents(int argc, char **argv);
+int ct_cmd_report(int argc, char **argv);
 int ct_cmd_ack(int argc, char **argv);
 int ct_cmd_fp(int argc, char **argv);
 int ct_cmd_remediate(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "out.h"
 #include "incident.h"
+#include "incident_report.h"
 #include "session.h"
 
 static void print_san(const char *s)
@@ -125,6 +126,81 @@ int ct_cmd_incidents(int argc, char **argv)
             s.alerts.n == 1 ? "" : "s", open);
     (void)shown;
     rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
+    ct_incidents_free(&in);
+    ct_session_close(&s);
+    return rc;
+}
+
+int ct_cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"repo", required_argument, NULL, 'R'},   {"analyst", required_argument, NULL, 'A'},
+        {"window", required_argument, NULL, 'W'}, {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    ct_session_opts o = {0};
+    ct_report_format fmt = CT_REPORT_MD;
+    const char *outpath = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+        if (c == 'f') {
+            if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown")) fmt = CT_REPORT_MD;
+            else if (!strcmp(optarg, "json")) fmt = CT_REPORT_JSON;
+            else return ct_cli_usage_error("report", "--format takes md or json");
+        } else if (c == 'o') outpath = optarg;
+        else if (c == 'h') {
+            ct_out_printf(stdout,
+                          "usage: credtriage report INCIDENT_ID [--format md|json] [-o FILE] [--repo DIR] FILE...\n"
+                          "The case report of one incident (its id from `credtriage incidents`; an alert id\n"
+                          "names its incident): summary, evidence, entities, timeline, alerts, and the\n"
+                          "decisions with the commits that made them. Markdown by default; -o writes FILE.\n");
+            return CT_EXIT_OK;
+        } else {
+            int r = ct_cli_session_opt(c, optarg, &o);
+            if (r < 0) return ct_cli_usage_error("report", "bad --window value '%s'", optarg);
+            if (!r) return ct_cli_usage_error("report", "bad option");
+        }
+    }
+    if (optind >= argc) return ct_cli_usage_error("report", "no INCIDENT_ID given");
+    if (optind + 1 >= argc) return ct_cli_usage_error("report", "no input FILE given");
+    const char *id = argv[optind];
+    o.files = argv + optind + 1;
+    o.nfiles = argc - optind - 1;
+    ct_session s;
+    int rc = ct_cli_open_session("report", &s, &o, 0, NULL);
+    if (rc) return rc;
+    ct_incidents in;
+    if (ct_incidents_build(&s.store, &s.alerts, s.corr, s.window_ms, &in) < 0) {
+        ct_cli_put_err("report", "no correlation index");
+        ct_session_close(&s);
+        return CT_EXIT_REPO;
+    }
+    const ct_incident *inc = ct_incidents_find(&in, id);
+    if (!inc) {
+        ct_alert *a = ct_alerts_find(&s.alerts, id);
+        if (a) inc = ct_incidents_of_alert(&in, (size_t)(a - s.alerts.v));
+    }
+    ct_sbuf out, err;
+    ct_sbuf_init(&out);
+    ct_sbuf_init(&err);
+    if (!inc) {
+        ct_sbuf_addf(&err, "no incident or alert '%s' in the loaded files (or the prefix is ambiguous)", id);
+        ct_cli_put_err("report", err.buf);
+        rc = CT_EXIT_NOTFOUND;
+    } else if (ct_incident_report(&s, inc, fmt, &out, &err) < 0) {
+        ct_cli_put_err("report", err.buf);
+        rc = CT_EXIT_FINDINGS;
+    } else if (outpath) {
+        if (ct_write_file_atomic(outpath, out.buf, out.len) < 0) {
+            ct_cli_put_err("report", "cannot write the report file");
+            rc = CT_EXIT_INPUT;
+        }
+    } else {
+        fwrite(out.buf, 1, out.len, stdout);
+    }
+    ct_sbuf_free(&out);
+    ct_sbuf_free(&err);
     ct_incidents_free(&in);
     ct_session_close(&s);
     return rc;

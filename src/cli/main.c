@@ -17,6 +17,7 @@ const ct_cmd ct_cmds[] = {
     {"esql", ct_cmd_esql, "[--explain] 'QUERY' FILE...", "an ES|QL query over the events; rows as NDJSON"},
     {"rules", ct_cmd_rules, "list|export|import [FILE]", "the rule pack; Kibana import/export"},
     {"incidents", ct_cmd_incidents, "[--json] [--all] FILE...", "related alerts as incidents, ranked by evidence"},
+    {"report", ct_cmd_report, "INCIDENT_ID [--format md|json] FILE...", "an incident's case report for the ticket"},
     {"show", ct_cmd_show, "[--json] [--window DUR] ALERT_ID FILE...", "one alert in context: guide, timelines, key usage"},
     {"ack", ct_cmd_ack, "ID... [--note TEXT] FILE...", "acknowledge alerts or an incident (one commit)"},
     {"fp", ct_cmd_fp, "ID... --entry F[=V]... --reason TEXT FILE...", "false positive: add a rule exception (one commit)"},

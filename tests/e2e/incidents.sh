@@ -100,4 +100,21 @@ eq "one more commit, five decisions" "$(commits) $(git -C "$REPO" show --name-on
 check "fp of an incident of two rules exits 0" test $? -eq 0
 eq "two rules: two exceptions in one commit" "$(commits) $(git -C "$REPO" show --name-only --format= HEAD | grep -c '^exceptions/')" "5 2"
 check "git fsck is clean at the end" fsck_clean
+
+# --- the case report ------------------------------------------------------------------
+"$BIN" report INC-8db28f3a187b --format json "$@" --repo "$REPO" >"$TMP/rep.json" 2>"$TMP/rep.err"
+check "report --format json exits 0" test $? -eq 0
+ACK=$(git -C "$REPO" log --format=%H --grep '^ack: 3 alerts of INC-8db28f3a187b')
+eq "the report's timeline: owner, secret, the six sign-ins with the new key" \
+    "$(jq -c '[.timeline[] | [.timestamp[11:19], .action, .uses_new_credential]]' "$TMP/rep.json")" \
+    '[["01:58:41","Add owner to application",false],["02:14:07","Update application - Certificates and secrets management",false],["02:31:02","Sign-in activity",true],["02:36:48","Sign-in activity",true],["02:44:15","Sign-in activity",true],["02:51:30","Sign-in activity",true],["03:02:09","Sign-in activity",true],["03:09:57","Sign-in activity",true]]'
+eq "the report's decisions name the ack commit" \
+    "$(jq -c '[.decisions[] | [.alert, .status, .commits[0].id]] | sort' "$TMP/rep.json")" \
+    "[[\"07cd78a66364a17d\",\"acknowledged\",\"$ACK\"],[\"5b13199216650932\",\"acknowledged\",\"$ACK\"],[\"8db28f3a187bee07\",\"acknowledged\",\"$ACK\"]]"
+"$BIN" report 5b131992 "$@" --repo "$REPO" -o "$TMP/rep.md" 2>/dev/null
+check "report of an alert id writes its incident's Markdown" grep -qx '# Incident INC-8db28f3a187b: Entra ID Application Credential Added' "$TMP/rep.md"
+eq "the Markdown's sections" "$(grep '^## ' "$TMP/rep.md" | tr '\n' ' ')" \
+    "## Summary ## Evidence ## Entities ## Timeline ## Alerts ## Decisions "
+"$BIN" report INC-ffffffff "$@" --repo "$REPO" >/dev/null 2>&1
+check "report of an unknown incident exits 5" test $? -eq 5
 exit $fail
