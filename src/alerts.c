@@ -70,8 +70,8 @@ static void hex_id(uint64_t h, char id[17])
     id[16] = 0;
 }
 
-/* Stable id: the rule and the event's own identity (its record id, else its
- * bytes), so the same input gives the same id on every run and machine. */
+/* Stable id: the rule and the event's own identity (its record id, with its
+ * content when other records share that id, else its bytes), so the same input gives the same id on every run and machine. */
 static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct_store *st,
                     size_t ev)
 {
@@ -83,6 +83,11 @@ static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct
     if (rid) {
         if (ds) h = ct_hash64_more(h, ds, strlen(ds) + 1);
         h = ct_hash64_more(h, rid, strlen(rid));
+        /* an id that different records share tells none of them apart */
+        if (e->flags & CT_EVF_SHARED_ID) {
+            uint64_t c = ct_store_content_hash(st, ev);
+            h = ct_hash64_more(h, &c, sizeof c);
+        }
     } else {
         size_t len;
         const char *raw = ct_event_raw(st, ev, &len);

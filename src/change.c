@@ -113,6 +113,8 @@ static int same_record(const ct_store *st, const ct_entities *E, size_t i, size_
         return 0;
     /* an alert document carries its source event's id; its own time is the alert's */
     if ((a->flags | b->flags) & CT_EVF_ALERT) return 1;
+    /* the store kept both: different records that share an id (store_dedupe.c) */
+    if (a->flags & b->flags & CT_EVF_SHARED_ID) return 0;
     return dt(a, b) <= SAME_TIME_MS && agree(E, i, j, CT_ROLE_ACTOR) && agree(E, i, j, CT_ROLE_TARGET);
 }
 

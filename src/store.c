@@ -2,6 +2,7 @@
  * document rebuilt on demand); loading files into it is store_load.c. */
 #include "store.h"
 #include "out.h"
+#include "store_int.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -29,13 +30,11 @@ void ct_store_free(ct_store *st)
     for (size_t i = 0; i < st->nsrcs; i++) ct_input_close(&st->srcs[i].in);
     free(st->srcs);
     free(st->ev);
-    free(st->seen);
+    ct_store_dedupe_free(st);
     ct_pool_free(&st->pool);
     memset(st, 0, sizeof *st);
 }
 
-/* Open-addressing set of 64-bit keys (0 is the empty slot); room for n more
- * keys below half load. */
 /* Which ct_fields member each interned event field holds: the one mapping
  * between the two, read when an event is stored and written back when its
  * fields are asked for. */

@@ -27,6 +27,7 @@ enum {
     CT_EVF_SIGNIN = 2,    /* a sign-in / authenticated call */
     CT_EVF_ALERT = 4,     /* an Elastic alert document, not an event */
     CT_EVF_EVALED = 8,    /* the load's rule hook ran on it: ct_event.rules holds its verdicts */
+    CT_EVF_SHARED_ID = 16, /* another record of its dataset has its id (store_dedupe.c) */
 };
 
 typedef struct ct_event {
@@ -48,6 +49,7 @@ typedef struct ct_source {
 
 typedef struct ct_load_stats {
     size_t records, events, alerts, skipped, duplicates, unrecognized;
+    size_t shared_ids;    /* record ids that different records share (all kept) */
     size_t by_kind[CT_KIND__COUNT];
     size_t bytes;
 } ct_load_stats;
@@ -67,8 +69,7 @@ typedef struct ct_store {
     ct_progress_fn progress;
     void *progress_ctx;
     void (*on_file)(void *progress_ctx, size_t i); /* ct_store_load_all: file i merges next */
-    uint64_t *seen;            /* dedupe set: hashes of (dataset, record id) */
-    size_t nseen, seen_cap;
+    struct ct_dedupe *dd;      /* which records are the same record (store_dedupe.c) */
     /* Progressive loading (the console shows alerts while a big file loads):
      * with step_bytes, NDJSON is read in steps (the first of step_bytes, each
      * next one twice as big), and on_events runs after each step's
@@ -107,6 +108,9 @@ static inline const char *ct_event_str(const ct_store *st, const ct_event *e, en
 const char *ct_event_file(const ct_store *st, const ct_event *e);
 /* The original bytes of event i. */
 const char *ct_event_raw(const ct_store *st, size_t i, size_t *len);
+/* A stable hash of event i's content (its bytes, JSON whitespace outside
+ * strings ignored): what tells apart records sharing an id. */
+uint64_t ct_store_content_hash(const ct_store *st, size_t i);
 /* Rebuild event i's normalized form (ECS doc + fields); 0 ok. */
 int ct_store_norm(const ct_store *st, size_t i, ct_norm *out);
 /* The member of f that event field k holds (dataset, actor_id, ...). */

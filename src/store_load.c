@@ -17,38 +17,7 @@
 #include <unistd.h>
 #include "arena.h"
 #include "fastscan.h"
-
-static void seen_reserve(ct_store *st, size_t n)
-{
-    if ((st->nseen + n) * 2 > st->seen_cap) {
-        size_t cap = st->seen_cap ? st->seen_cap : 4096;
-        while ((st->nseen + n) * 2 > cap) cap *= 2;
-        uint64_t *tab = ct_xcalloc(cap, sizeof *tab);
-        for (size_t i = 0; i < st->seen_cap; i++) {
-            if (!st->seen[i]) continue;
-            size_t j = st->seen[i] & (cap - 1);
-            while (tab[j]) j = (j + 1) & (cap - 1);
-            tab[j] = st->seen[i];
-        }
-        free(st->seen);
-        st->seen = tab;
-        st->seen_cap = cap;
-    }
-}
-
-static int seen_add(ct_store *st, uint64_t h)
-{
-    if (!h) h = 1;
-    seen_reserve(st, 1);
-    size_t j = h & (st->seen_cap - 1);
-    while (st->seen[j]) {
-        if (st->seen[j] == h) return 0;
-        j = (j + 1) & (st->seen_cap - 1);
-    }
-    st->seen[j] = h;
-    st->nseen++;
-    return 1;
-}
+#include "store_int.h"
 
 typedef struct diag_rec {
     uint64_t line;
@@ -325,7 +294,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
     }
     for (size_t i = 0; i < w->ndiags; i++)
         st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
-    seen_reserve(st, w->nev);
+    ct_store_dedupe_reserve(st, w->nev);
     if (st->nev == 0 && w->nev) {
         /* the first events: take the worker's array (compacted in place
          * below) rather than copy it, so two arrays of every event never
@@ -343,17 +312,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
     }
     for (size_t i = 0; i < w->nev; i++) {
         const ct_event *src = w->ev ? &w->ev[i] : &st->ev[i]; /* adopted: compacted in place */
-        if (w->dh[i] && !seen_add(st, w->dh[i])) {
-            st->stats.duplicates++;
-            ct_kind k = (ct_kind)src->kind;
-            /* the serial path never counted a duplicate as an event */
-            w->stats.by_kind[k]--;
-            if (k == CT_KIND_ELASTIC_ALERT) w->stats.alerts--;
-            else w->stats.events--;
-            if (k == CT_KIND_GENERIC) w->stats.unrecognized--;
-            continue;
-        }
-        ct_event *e = &st->ev[st->nev++];
+        ct_event *e = &st->ev[st->nev];
         if (e != src) *e = *src;
         if (w->ev && (i + 1) % 32768 == 0)
             drop_copied(w->ev, (i + 1 - 32768) * sizeof *w->ev, (i + 1) * sizeof *w->ev);
@@ -363,6 +322,18 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
             uint64_t l = (uint64_t)e->line + line_base;
             e->line = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
         }
+        /* the source's place: the record's bytes are read when its id repeats */
+        if (w->dh[i] && ct_store_dedupe(st, st->nev, w->dh[i])) {
+            st->stats.duplicates++;
+            ct_kind k = (ct_kind)e->kind;
+            /* the serial path never counted a duplicate as an event */
+            w->stats.by_kind[k]--;
+            if (k == CT_KIND_ELASTIC_ALERT) w->stats.alerts--;
+            else w->stats.events--;
+            if (k == CT_KIND_GENERIC) w->stats.unrecognized--;
+            continue;
+        }
+        st->nev++;
     }
     st->stats.records += w->stats.records;
     st->stats.events += w->stats.events;

@@ -33,6 +33,7 @@ void ct_cli_summary(const ct_store *st, FILE *out)
             st->nsrcs, st->nsrcs == 1 ? "" : "s");
     ct_out_printf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
             s->duplicates, s->unrecognized);
+    fprintf(out, "; %zu id%s shared by different records", s->shared_ids, s->shared_ids == 1 ? "" : "s");
     int first = 1;
     for (int k = 1; k < CT_KIND__COUNT; k++) {
         if (!s->by_kind[k]) continue;
