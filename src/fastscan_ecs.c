@@ -458,9 +458,10 @@ int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o)
         static const char *const k[] = {"dataset"};
         GET(top[E_DS], k, &DS);
     }
-    /* ct_norm_ecs_detect (an ecs object, or @timestamp and a dataset);
+    /* ct_norm_ecs_detect (an ecs object, or a dataset);
      * else another family (or none) would have it */
-    if (!is_obj(top[E_ECS]) && !(top[E_TS].v && (EV[0].v || DS.v))) return 0;
+    if (!top[E_TS].v) return 0; /* no @timestamp: the full path reads event.created */
+    if (!is_obj(top[E_ECS]) && !(EV[0].v || DS.v)) return 0;
 
     ct_fstr ts, eds, dds, action, outcome, evid;
     D(top[E_TS], &ts);

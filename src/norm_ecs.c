@@ -116,13 +116,34 @@ static int has_key(const cJSON *rec, const char *path)
     return ct_json_get(rec, path) || cJSON_GetObjectItemCaseSensitive(rec, path);
 }
 
+/* An ECS document: its ecs object, or a dataset (event.dataset,
+ * data_stream.dataset), which no raw record of another family has, with or
+ * without @timestamp (an export that dropped it, a _source of an index whose
+ * time field is another). */
 int ct_norm_ecs_detect(const cJSON *rec)
 {
     if (!cJSON_IsObject(rec)) return 0;
     int ecs = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rec, "ecs")) || has_key(rec, "ecs.version");
-    int ts = has_key(rec, "@timestamp");
     int ds = has_key(rec, "event.dataset") || has_key(rec, "data_stream.dataset");
-    return ecs || (ts && ds);
+    return ecs || ds;
+}
+
+/* Without @timestamp, the event's time is when the source created it
+ * (event.created), else when Elasticsearch ingested it (event.ingested). The
+ * document is left as it is; no time at all stays unknown. */
+static void time_without_timestamp(ct_norm *out)
+{
+    const cJSON *d = out->doc;
+    if (ct_json_get(d, "@timestamp") || cJSON_GetObjectItemCaseSensitive(d, "@timestamp")) return;
+    static const char *const k[] = {"event.created", "event.ingested"};
+    for (size_t i = 0; i < CT_ARRAY_LEN(k); i++) {
+        const char *s = ct_json_str(d, k[i]);
+        int64_t ms;
+        if (s && ct_time_parse(s, strlen(s), &ms) == 0) {
+            out->f.ts = ms;
+            return;
+        }
+    }
 }
 
 int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
@@ -151,5 +172,6 @@ int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     fold_at(doc, "azure.auditlogs.operation_name");
     fold_at(doc, "azure.auditlogs.properties.activity_display_name");
     fold_at(doc, "o365.audit.Operation");
+    time_without_timestamp(out);
     return 0;
 }

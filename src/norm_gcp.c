@@ -6,7 +6,9 @@
  *  - "protoPayload" (Logging API, Pub/Sub sink, GCS sink, gcloud logging read);
  *  - "protopayload_auditlog" (BigQuery sink export: same camelCase sub-keys,
  *    request / response as JSON text in requestJson / responseJson);
- *  - "proto_payload": {"audit_log": {...}} (Log Analytics: snake_case sub-keys).
+ *  - "proto_payload": {"audit_log": {...}} (Log Analytics: snake_case sub-keys);
+ *  - "payload" (the older LogEntry form of client libraries and exports, whose
+ *    severity may be written as a JSON string literal, "\"NOTICE\"").
  * A protoPayload whose @type is not AuditLog is not ours (the pipeline drops it). */
 #include "norm.h"
 
@@ -23,6 +25,7 @@ static const cJSON *audit_payload(const cJSON *rec, int *snake)
     *snake = 0;
     if (!cJSON_IsObject(rec)) return NULL;
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "protoPayload");
+    if (!p) p = cJSON_GetObjectItemCaseSensitive(rec, "payload"); /* the older form */
     if (cJSON_IsObject(p)) {
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "@type");
         if (!t) t = cJSON_GetObjectItemCaseSensitive(p, "at_sign_type"); /* Panther */
@@ -112,6 +115,14 @@ int ct_norm_gcp(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     if (!logname) logname = ct_json_str(rec, "log_name");
     ct_json_set_str(doc, "log.logger", logname);
     const char *sev = ct_json_str(rec, "severity");
+    char sevbuf[32];
+    size_t sl = sev ? strlen(sev) : 0;
+    if (sl > 2 && sl < sizeof sevbuf && sev[0] == '"' && sev[sl - 1] == '"') {
+        /* "\"NOTICE\"": a JSON string literal written as the value */
+        memcpy(sevbuf, sev + 1, sl - 2);
+        sevbuf[sl - 2] = 0;
+        sev = sevbuf;
+    }
     ct_json_set_str(doc, "log.level", sev);
     const char *pct = logname ? strstr(logname, "%2F") : NULL;
     if (pct && pct[3]) ct_json_set_str(doc, "event.provider", pct + 3);

@@ -424,6 +424,77 @@ static void test_sentinel_rows_by_columns(void **st)
     ct_norm_free(&n);
 }
 
+/* ---- GCP entries in the older payload form ---- */
+
+static void test_gcp_payload_form(void **st)
+{
+    (void)st;
+    ct_norm n;
+    norm_file("gcp_payload_create_sa_key.CONSTRUCTED.json", &n);
+    assert_int_equal(n.kind, CT_KIND_GCP);
+    ct_fields *f = &n.f;
+    STR(f->dataset, "gcp.audit");
+    STR(f->action, "google.iam.admin.v1.CreateServiceAccountKey");
+    STR(f->outcome, "success");
+    STR(f->actor_id, "staging@company.io");
+    STR(f->actor_type, "user");
+    STR(f->actor_ip, "1.2.3.4");
+    STR(f->target_id, "created-service-account@gcp-project1.iam.gserviceaccount.com");
+    STR(f->target_type, "service_account");
+    assert_true(f->is_credential_add);
+    STR(f->cred_id, "69049163b190437ab9279b28e8afa24bb5c5b076");
+    STR(f->cred_type, "service_account_key");
+    /* "\"NOTICE\"" unquoted */
+    STR(ct_json_str(n.doc, "log.level"), "NOTICE");
+    ts_is(f, "2023-03-09T15:50:36.148Z");
+    ct_norm_free(&n);
+
+    norm_file("gcp_payload_create_sa.CONSTRUCTED.json", &n);
+    f = &n.f;
+    STR(f->action, "google.iam.admin.v1.CreateServiceAccount");
+    STR(f->actor_id, "fakeemailxyz@gmail.com");
+    STR(f->actor_ip, "1.1.1.1");
+    STR(f->target_id, "test-1@fake-project.iam.gserviceaccount.com");
+    STR(f->target_id2, "103128253349260544953");
+    assert_false(f->is_credential_add);
+    STR(ct_json_str(n.doc, "log.level"), "NOTICE");
+    ct_norm_free(&n);
+
+    /* negative: a text payload is no audit log */
+    norm_file("gcp_payload_text_negative.CONSTRUCTED.json", &n);
+    assert_int_equal(n.kind, CT_KIND_GENERIC);
+    ct_norm_free(&n);
+}
+
+/* ---- ECS documents without @timestamp ---- */
+
+static void test_ecs_without_timestamp(void **st)
+{
+    (void)st;
+    ct_norm n;
+    /* the time is event.created; the entities as with @timestamp */
+    norm_file("ecs_no_timestamp_created.CONSTRUCTED.json", &n);
+    assert_int_equal(n.kind, CT_KIND_ECS);
+    ct_fields *f = &n.f;
+    ts_is(f, "2021-11-11T01:02:03.123Z");
+    NUL(ct_json_get(n.doc, "@timestamp"));
+    STR(f->dataset, "aws.cloudtrail");
+    STR(ct_json_str(n.doc, "event.dataset"), "aws.cloudtrail");
+    STR(f->action, "CreateAccessKey");
+    STR(f->actor_id, "arn:aws:iam::0123456789012:user/Alice");
+    STR(f->target_name, "Bob");
+    assert_true(f->is_credential_add);
+    STR(f->cred_id, "EXAMPLE_KEY_ID");
+    ct_norm_free(&n);
+    /* no ecs object, no time at all: recognized by its data stream, time unknown */
+    norm_file("ecs_no_timestamp_no_time.CONSTRUCTED.json", &n);
+    assert_int_equal(n.kind, CT_KIND_ECS);
+    assert_true(n.f.ts == CT_TIME_NONE);
+    STR(n.f.dataset, "aws.cloudtrail");
+    STR(n.f.cred_id, "EXAMPLE_KEY_ID");
+    ct_norm_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +508,8 @@ int main(void)
         cmocka_unit_test(test_o365_app_mail_correlates),
         cmocka_unit_test(test_sentinel_officeactivity),
         cmocka_unit_test(test_sentinel_rows_by_columns),
+        cmocka_unit_test(test_gcp_payload_form),
+        cmocka_unit_test(test_ecs_without_timestamp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
