@@ -225,8 +225,8 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
     }
     if (nnew)
         put(fd, CT_FACTOR_NEW_IP_APP, factors[CT_FACTOR_NEW_IP_APP].weight, ai,
-            "from %s, never seen for %s (%zu earlier events)", ips, name_of(st, ev, CT_EF_TARGET_NAME, CT_EF_TARGET_ID),
-            nbase_ev);
+            "from %s, never seen for %s (%zu earlier event%s)", ips, name_of(st, ev, CT_EF_TARGET_NAME, CT_EF_TARGET_ID),
+            nbase_ev, nbase_ev == 1 ? "" : "s");
 }
 
 static int names_actor(const ct_store *st, size_t ev, const char *who)

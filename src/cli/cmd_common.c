@@ -29,11 +29,11 @@ int ct_cli_usage_error(const char *cmd, const char *fmt, ...)
 void ct_cli_summary(const ct_store *st, FILE *out)
 {
     const ct_load_stats *s = &st->stats;
-    ct_out_printf(out, "loaded %zu events, %zu alert documents from %zu file%s", s->events, s->alerts,
-            st->nsrcs, st->nsrcs == 1 ? "" : "s");
-    ct_out_printf(out, "; skipped %zu malformed, %zu duplicates, %zu unrecognized", s->skipped,
-            s->duplicates, s->unrecognized);
-    fprintf(out, "; %zu id%s shared by different records", s->shared_ids, s->shared_ids == 1 ? "" : "s");
+    ct_out_printf(out, "loaded %zu event%s, %zu alert document%s from %zu file%s", s->events,
+                  s->events == 1 ? "" : "s", s->alerts, s->alerts == 1 ? "" : "s", st->nsrcs, st->nsrcs == 1 ? "" : "s");
+    ct_out_printf(out, "; skipped %zu malformed, %zu duplicate%s, %zu unrecognized", s->skipped,
+                  s->duplicates, s->duplicates == 1 ? "" : "s", s->unrecognized);
+    ct_out_printf(out, "; %zu id%s shared by different records", s->shared_ids, s->shared_ids == 1 ? "" : "s");
     int first = 1;
     for (int k = 1; k < CT_KIND__COUNT; k++) {
         if (!s->by_kind[k]) continue;

@@ -223,6 +223,7 @@ int ct_cmd_sync(int argc, char **argv)
     ct_session_opts o = {0};
     static const char help[] =
         "usage: credtriage sync [--repo DIR] [--analyst ID]\n"
+        "fetch, replay local decisions on top, push.\n"
         "Share decisions with the team: fetch the rules repo's upstream (or origin),\n"
         "replay local commits on top of it, and push. A file changed on both sides is a\n"
         "conflict: nothing changes locally and the files are listed.\n";

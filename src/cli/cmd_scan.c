@@ -7,6 +7,7 @@
 #include "out.h"
 #include "kql.h"
 #include "session.h"
+#include "sanitize.h"
 
 static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
 {
@@ -62,8 +63,9 @@ int ct_cmd_scan(int argc, char **argv)
         ct_out_printf(stdout, "%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
                "TARGET", "STATUS");
     size_t shown = 0;
-    for (size_t i = 0; i < s.alerts.n; i++) {
-        const ct_alert *a = &s.alerts.v[i];
+    /* newest first, as the console's queue */
+    for (size_t k = s.alerts.n; k-- > 0;) {
+        const ct_alert *a = &s.alerts.v[k];
         if (only ? a->status != want : (!all && a->status == CT_STATUS_SUPPRESSED)) continue;
         shown++;
         if (json) {
@@ -183,9 +185,24 @@ int ct_cmd_rules(int argc, char **argv)
         ct_cli_put_err("rules", err.buf);
         rc = CT_EXIT_REPO;
     } else if (!strcmp(sub, "list")) {
+        /* columns as wide as their widest cell (in terminal columns), so the names line up */
+        int w[3] = {0, 0, 0};
+        for (size_t i = 0; i < s.rules.n; i++) {
+            const char *c[3] = {s.rules.v[i].rule_id, s.rules.v[i].severity, s.rules.v[i].path};
+            for (int k = 0; k < 3; k++) {
+                ct_sbuf t;
+                ct_sbuf_init(&t);
+                ct_san_displayz(c[k], 0, &t);
+                int cw = ct_san_width(t.buf);
+                if (cw > w[k]) w[k] = cw;
+                ct_sbuf_free(&t);
+            }
+        }
+        char fmt[64];
+        snprintf(fmt, sizeof fmt, "%%-%ds %%-%ds %%-%ds %%s\n", w[0], w[1], w[2]);
         for (size_t i = 0; i < s.rules.n; i++)
-            ct_out_printf(stdout, "%-36s %-8s %-40s %s\n", s.rules.v[i].rule_id, s.rules.v[i].severity,
-                   s.rules.v[i].path, s.rules.v[i].name);
+            ct_out_printf(stdout, fmt, s.rules.v[i].rule_id, s.rules.v[i].severity, s.rules.v[i].path,
+                          s.rules.v[i].name);
     } else if (!strcmp(sub, "export")) {
         if (ct_rules_export(&s.rules, stdout) < 0) rc = CT_EXIT_FINDINGS;
     } else if (!strcmp(sub, "import")) {

@@ -25,7 +25,7 @@ const ct_cmd ct_cmds[] = {
     {"reopen", ct_cmd_reopen, "ALERT_ID FILE...", "reopen an alert"},
     {"history", ct_cmd_history, "[--json] [--exceptions|--decisions] [--show C]", "who decided what and why (git log)"},
     {"revert", ct_cmd_revert, "COMMIT", "undo a decision or exception"},
-    {"sync", ct_cmd_sync, "", "fetch, rebase and push the rules repo"},
+    {"sync", ct_cmd_sync, "", "fetch, replay local decisions on top, push"},
     {"exceptions", ct_cmd_exceptions, "list|export [-o F]|import FILE", "rule exceptions; Kibana NDJSON"},
     {"check", ct_cmd_check, "", "validate rules, guides, exceptions, decisions"},
     {"help", cmd_help, "", "this help"},

@@ -54,4 +54,16 @@ cp "$BIN" "$TMP/p/bin/credtriage"
 cp -R rules guides "$TMP/p/share/credtriage/"
 n=$(cd "$TMP" && "$TMP/p/bin/credtriage" rules list 2>/dev/null | wc -l)
 check "installed layout finds the rules ($n)" test "$n" -eq "$(ls rules/*/*.json | wc -l)"
+# sync says the same in --help, in sync --help and in the README
+w_help=$("$BIN" --help | awk '/^  sync /{ getline; sub(/^ +/, ""); print; exit }')
+w_cmd=$("$BIN" sync --help | sed -n '2s/\.$//p')
+w_readme=$(sed -n 's/^    credtriage sync  *# //p' README.md)
+check "sync: --help '$w_help', sync --help '$w_cmd', README '$w_readme'" \
+    test "$w_help" = "fetch, replay local decisions on top, push" -a "$w_cmd" = "$w_help" -a "$w_readme" = "$w_help"
+# scan lists newest first, as the console does
+"$BIN" scan --json samples/entra-audit.ndjson 2>/dev/null | jq -r .timestamp >"$TMP/order"
+check "scan: newest first" sh -c "sort -r '$TMP/order' | cmp -s - '$TMP/order'"
+check "scan: several alerts" test "$(wc -l <"$TMP/order")" -gt 5
+# rules list: the names start in one column
+check "rules list: aligned" test "$("$BIN" rules list 2>/dev/null | awk '{ print index($0, $4) }' | sort -u | wc -l)" -eq 1
 exit $fail

@@ -95,7 +95,7 @@ ct fp "$FPID" --entry actor --entry target --reason "$(printf 'looks \033[2J fin
 check "fp with a hostile actor exits 0" test $? -eq 0
 check "fp output inert" inert "$TMP/fp.out"
 check "fp diagnostics inert" inert "$TMP/fp.err"
-TRFP=$(jq -r 'select(.target.name // "" | test("git/hooks")) | .id' "$TMP/tr.sj" | head -n 1)
+TRFP=$(jq -r 'select(.target.name // "" | test("git/hooks")) | .id' "$TMP/tr.sj" | tail -n 1) # scan lists newest first
 if [ -n "$TRFP" ]; then
     ct fp "$TRFP" --entry target --reason traversal --force "$TR" >/dev/null 2>"$TMP/fp2.err"
     check "fp with a .git/hooks target exits 0" test $? -eq 0
