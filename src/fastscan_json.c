@@ -527,7 +527,7 @@ void ct_fs_audit_entities(ct_fstr *v, const ct_fs_audit *a)
         v[CT_EF_ACTOR_ID] = a->uid.s ? a->uid : a->upn;
         v[CT_EF_ACTOR_NAME] = a->upn.s ? a->upn : a->udn;
         v[CT_EF_ACTOR_TYPE] = lit("user");
-        v[CT_EF_ACTOR_IP] = a->uip;
+        if (ct_fs_is_ip(a->uip) || ct_ip_shaped(a->uip.s, a->uip.n)) v[CT_EF_ACTOR_IP] = a->uip;
     } else if (a->spid.s || a->appid.s || a->adn.s) {
         int mi = fcaseeq(a->adn, "Managed Service Identity") || fcaseeq(a->ident, "Managed Service Identity");
         v[CT_EF_ACTOR_ID] = a->spid.s ? a->spid : a->appid;

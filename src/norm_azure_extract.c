@@ -160,7 +160,9 @@ void ct_extract_azure_audit(ct_norm *n)
         f->actor_id = uid ? uid : upn;
         f->actor_name = upn ? upn : str2(u, "displayName", "display_name");
         f->actor_type = "user";
-        f->actor_ip = str2(u, "ipAddress", "ip_address");
+        /* an address (even an invalid, anonymised one), not "<Redacted>" */
+        const char *ip = str2(u, "ipAddress", "ip_address");
+        if (ct_ip_shown(ip)) f->actor_ip = ip;
     } else if (spid || appid || str2(app, "displayName", "display_name")) {
         const char *dn = str2(app, "displayName", "display_name");
         const char *ident = ct_json_str(d, "azure.auditlogs.identity");

@@ -495,6 +495,65 @@ static void test_ecs_without_timestamp(void **st)
     ct_norm_free(&n);
 }
 
+/* The records of a {"value": [...]} export, normalized. */
+static size_t norm_array_value(const char *name, ct_norm *out)
+{
+    cJSON *doc = load(name);
+    size_t n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "value")) {
+        char err[256] = "";
+        assert_int_equal(ct_normalize(r, &out[n++], err, sizeof err), 0);
+        break; /* one record in these fixtures */
+    }
+    cJSON_Delete(doc);
+    return n;
+}
+
+/* ---- the real records of the earlier checks ---- */
+
+static void test_real_graph_and_eventbridge(void **st)
+{
+    (void)st;
+    ct_norm n[1];
+    /* a Graph directoryAudit of an "Add service principal" detonation */
+    assert_int_equal(norm_array_value("graph_add_sp_securathesis.json", n), 1);
+    assert_int_equal(n[0].kind, CT_KIND_GRAPH);
+    ct_fields *f = &n[0].f;
+    STR(f->dataset, "azure.auditlogs");
+    STR(f->action, "Add service principal");
+    STR(f->outcome, "success");
+    STR(f->record_id, "Directory_e5bbd943-fcc7-489a-9b91-2844da394a70_FAAG0_14557051");
+    STR(f->actor_id, "30a6c29d-de7c-4830-815f-9b3bb366e975");
+    STR(f->actor_name, "attacker@securathesis.onmicrosoft.com");
+    STR(f->actor_type, "user");
+    NUL(f->actor_ip); /* "<Redacted>" is no address */
+    STR(f->target_id, "8c907101-5831-45a1-b703-8a59f190e639");
+    STR(f->target_name, "additionalCloudCredSP");
+    STR(f->target_type, "service_principal");
+    STR(f->target_app_id, "9375c06d-c933-428c-bd52-5314a466cb9b");
+    STR(f->change_id, "e5bbd943-fcc7-489a-9b91-2844da394a70");
+    ts_is(f, "2022-06-27T09:56:28.714Z");
+    ct_norm_free(&n[0]);
+
+    /* EventBridge around the root user's CloudTrail record */
+    ct_norm e;
+    norm_file("eventbridge_root_createpolicy.json", &e);
+    assert_int_equal(e.kind, CT_KIND_CLOUDTRAIL);
+    f = &e.f;
+    STR(f->action, "CreatePolicy");
+    STR(f->actor_id, "arn:aws:iam::962110289919:root");
+    STR(f->actor_id2, "962110289919");
+    STR(f->actor_name, "root");
+    STR(f->actor_type, "root");
+    STR(f->actor_ip, "221.149.235.161");
+    STR(f->cred_used, "ASIA6AAR5677ZZ2VY24L");
+    NUL(f->target_id);
+    assert_false(f->is_credential_add);
+    ts_is(f, "2021-10-09T15:32:13.000Z");
+    ct_norm_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_sentinel_rows_by_columns),
         cmocka_unit_test(test_gcp_payload_form),
         cmocka_unit_test(test_ecs_without_timestamp),
+        cmocka_unit_test(test_real_graph_and_eventbridge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
