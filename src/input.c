@@ -3,6 +3,7 @@
  * reading the bytes in is input_open.c. */
 #include "input.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_DEPTH 512 /* deeper nesting is refused, not recursed into */
@@ -222,6 +223,17 @@ static uint64_t count_lines(const char *from, const char *to)
     return n;
 }
 
+/* CRs not followed by LF in [from, to): old Mac line ends */
+static uint64_t count_lone_cr(const char *from, const char *to, const char *end)
+{
+    uint64_t n = 0;
+    while (from < to && (from = memchr(from, '\r', (size_t)(to - from)))) {
+        if (from + 1 >= end || from[1] != '\n') n++;
+        from++;
+    }
+    return n;
+}
+
 static const char *skip_bom(const ct_input *in)
 {
     const char *p = in->data;
@@ -244,7 +256,11 @@ ct_format ct_input_sniff(const ct_input *in)
         const char *e = rel ? skip_value(p, end, rel) : NULL;
         if (!e) e = ct_json_skip(p, end);
         if (!e) e = skip_element(p, end);
-        return e && ws(e, end) < end ? CT_FMT_NDJSON : CT_FMT_ARRAY;
+        if (!e || ws(e, end) >= end) return CT_FMT_ARRAY;
+        /* more after it: arrays on lines of their own are NDJSON lines;
+         * pretty-printed arrays back to back are a stream of values */
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        return nl ? CT_FMT_STREAM : CT_FMT_NDJSON;
     }
     if (*p != '{') return CT_FMT_BINARY;
     const ct_input *rel = sniff_release(in);
@@ -293,6 +309,7 @@ typedef struct walk {
     long long count;
     const char *line_pos; /* line counting cursor */
     uint64_t line;
+    int cr;               /* a lone CR ends a line too (streams) */
 } walk;
 
 static uint64_t line_at(walk *w, const char *p)
@@ -302,6 +319,7 @@ static uint64_t line_at(walk *w, const char *p)
         w->line = 1;
     }
     w->line += count_lines(w->line_pos, p);
+    if (w->cr) w->line += count_lone_cr(w->line_pos, p, w->in->data + w->in->len);
     w->line_pos = p;
     return w->line;
 }
@@ -445,36 +463,148 @@ static int walk_ndjson(walk *w)
     return stopped ? -1 : 0;
 }
 
-static int walk_stream(walk *w, int archive)
+/* What an object value is: a record, or an envelope holding records. */
+enum { V_BAD = -1, V_RECORD, V_ARRAY, V_HITS, V_ARCHIVE };
+
+static int key_is(const char *k, const char *kend, const char *name)
 {
-    const char *p = ws(skip_bom(w->in), w->in->data + w->in->len), *end = w->in->data + w->in->len;
-    while (p < end) {
-        const char *e = ct_json_skip(p, end);
-        if (!e) {
-            w->bad(w->ctx, line_at(w, p), "malformed JSON value; rest of the file skipped");
-            return 0;
+    size_t n = strlen(name);
+    return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
+}
+
+/* The object at p ('{'), its keys read once: *vend its end; for an
+ * envelope *arr (and *arr_end) its array of records. */
+static int object_kind(const char *p, const char *end, const char **vend, const char **arr,
+                       const char **arr_end)
+{
+    const char *hits = NULL, *hits_end = NULL;
+    int doc = 0;
+    *arr = NULL;
+    const char *q = ws(p + 1, end);
+    if (q < end && *q == '}') {
+        *vend = q + 1;
+        return V_RECORD;
+    }
+    for (;;) {
+        if (q >= end || *q != '"') return V_BAD;
+        const char *kend = skip_string(q, end);
+        if (!kend) return V_BAD;
+        const char *v = ws(kend, end);
+        if (v >= end || *v != ':') return V_BAD;
+        v = ws(v + 1, end);
+        const char *e = skip_value(v, end, NULL);
+        if (!e) return V_BAD;
+        if (*v == '[' && !*arr && (key_is(q, kend, "Records") || key_is(q, kend, "records") ||
+                                   key_is(q, kend, "value"))) {
+            *arr = v;
+            *arr_end = e;
+        } else if (*v == '{' && key_is(q, kend, "hits")) {
+            hits = v;
+            hits_end = e;
+        } else if (key_is(q, kend, "type") && e - v == 5 && !memcmp(v, "\"doc\"", 5)) {
+            doc = 1;
         }
-        if (archive) {
+        q = ws(e, end);
+        if (q < end && *q == '}') break;
+        if (q >= end || *q != ',') return V_BAD;
+        q = ws(q + 1, end);
+    }
+    *vend = q + 1;
+    if (*arr) return V_ARRAY;
+    if (hits) {
+        const char *h = obj_find(hits, hits_end, "hits", arr_end);
+        if (h && *h == '[') {
+            *arr = h;
+            return V_HITS;
+        }
+    }
+    const char *ue;
+    if (doc && unwrap_archive(p, *vend, &ue)) return V_ARCHIVE;
+    return V_RECORD;
+}
+
+int ct_input_one_record(const char *p, size_t len)
+{
+    const char *end = p + len, *e, *arr, *arr_end;
+    p = ws(p, end);
+    if (p < end && *p != '{') return p + 1 < end && !ct_json_skip(p, end); /* too deep: the parser says so */
+    if (p >= end) return 0;
+    int k = object_kind(p, end, &e, &arr, &arr_end);
+    if (k == V_BAD) return 1; /* malformed: the parser says where */
+    return k == V_RECORD && ws(e, end) == end;
+}
+
+/* After a value that could not be read at p: the next line that starts a
+ * value in its first column ('{' or '['), or end. */
+static const char *resync(const char *p, const char *end)
+{
+    for (;;) {
+        while (p < end && *p != '\n' && *p != '\r') p++;
+        while (p < end && (*p == '\n' || *p == '\r')) p++;
+        if (p >= end || *p == '{' || *p == '[') return p;
+    }
+}
+
+/* Any number of JSON values back to back in [p, end): records, envelopes
+ * ({"Records"|"records"|"value": [...]}, a _search response, es_archive
+ * entries) and arrays of records, on one line or many, any line ends. */
+static int walk_values(walk *w, const char *p, const char *end)
+{
+    for (;;) {
+        p = ws(p, end);
+        if (p >= end) return 0;
+        const char *e = NULL, *arr, *arr_end;
+        int k = V_BAD;
+        if (*p == '{') k = object_kind(p, end, &e, &arr, &arr_end);
+        else if (*p == '[' && (e = ct_json_skip(p, end))) k = V_ARRAY, arr = p, arr_end = e;
+        else if ((e = ct_json_skip(p, end))) {
+            w->bad(w->ctx, line_at(w, p), "value is not a JSON object");
+            p = e;
+            continue;
+        }
+        if (k == V_BAD) {
+            const char *n = resync(p, end);
+            char msg[160];
+            uint64_t line = line_at(w, p);
+            if (n < end)
+                snprintf(msg, sizeof msg, "malformed JSON value or garbage; skipped to line %llu",
+                         (unsigned long long)line_at(w, n));
+            else
+                snprintf(msg, sizeof msg, "malformed, truncated or trailing non-JSON text (%zu bytes) skipped",
+                         (size_t)(end - p));
+            w->bad(w->ctx, line, msg);
+            p = n;
+            continue;
+        }
+        int rc = 0;
+        switch (k) {
+        case V_RECORD: rc = emit(w, p, e); break;
+        case V_ARRAY: rc = walk_array(w, arr, arr_end, NULL); break;
+        case V_HITS: rc = walk_array(w, arr, arr_end, unwrap_hit); break;
+        case V_ARCHIVE: {
             const char *ue;
             const char *u = unwrap_archive(p, e, &ue);
-            if (u && *u == '{') {
-                if (emit(w, u, ue)) return -1;
-            } else {
-                w->bad(w->ctx, line_at(w, p), "archive entry without value.source");
-            }
-        } else if (*p == '{') {
-            if (emit(w, p, e)) return -1;
-        } else {
-            w->bad(w->ctx, line_at(w, p), "value is not a JSON object");
+            if (u && *u == '{') rc = emit(w, u, ue);
+            else w->bad(w->ctx, line_at(w, p), "archive entry without value.source");
+            break;
         }
-        p = ws(e, end);
+        }
+        if (rc) return -1;
+        p = e;
     }
-    return 0;
+}
+
+long long ct_input_walk_range(const ct_input *in, size_t from, size_t to, uint64_t first_line,
+                              ct_span_cb cb, ct_bad_cb bad, void *ctx)
+{
+    walk w = {in, cb, bad, ctx, 0, in->data + from, first_line, 1};
+    int rc = walk_values(&w, in->data + from, in->data + to);
+    return rc ? -1 : w.count;
 }
 
 long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad_cb bad, void *ctx)
 {
-    walk w = {in, cb, bad, ctx, 0, in->data, 1};
+    walk w = {in, cb, bad, ctx, 0, in->data, 1, fmt != CT_FMT_NDJSON};
     const char *end = in->data + in->len;
     const char *p = ws(skip_bom(in), end);
     const char *ve, *x = NULL;
@@ -485,8 +615,8 @@ long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad
         bad(ctx, 1, "not JSON text (binary or unknown format)");
         return 0;
     case CT_FMT_NDJSON: rc = walk_ndjson(&w); break;
-    case CT_FMT_STREAM: rc = walk_stream(&w, 0); break;
-    case CT_FMT_ES_ARCHIVE: rc = walk_stream(&w, 1); break;
+    case CT_FMT_STREAM:
+    case CT_FMT_ES_ARCHIVE: rc = walk_values(&w, p, end); break;
     case CT_FMT_ARRAY: rc = walk_array(&w, p, end, NULL); break;
     case CT_FMT_CLOUDTRAIL:
     case CT_FMT_AZURE:

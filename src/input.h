@@ -9,7 +9,8 @@
 typedef enum ct_format {
     CT_FMT_EMPTY = 0,   /* nothing but whitespace */
     CT_FMT_NDJSON,      /* one JSON value per line */
-    CT_FMT_STREAM,      /* JSON values one after another, spanning lines (pretty-printed) */
+    CT_FMT_STREAM,      /* JSON values one after another, spanning lines (pretty-printed),
+                         * envelopes and arrays of records among them */
     CT_FMT_ARRAY,       /* [ {...}, ... ] */
     CT_FMT_CLOUDTRAIL,  /* {"Records": [...]} */
     CT_FMT_AZURE,       /* {"records": [...]} (storage / Event Hub export) */
@@ -82,6 +83,19 @@ typedef void (*ct_bad_cb)(void *ctx, uint64_t line, const char *msg); /* a skipp
  * bad (with the line) and walking resumes where it safely can. Returns the
  * number of records handed to cb, or -1 if cb stopped it. */
 long long ct_input_walk(const ct_input *in, ct_format fmt, ct_span_cb cb, ct_bad_cb bad, void *ctx);
+
+/* Walk [from, to) of the input as any number of JSON values back to back
+ * (records, envelopes such as {"Records":[...]}, arrays of records), on one
+ * line or many, with LF, CRLF or CR line ends, numbering lines from
+ * first_line: what an NDJSON line holding more than one record is read
+ * with. Unreadable bytes are reported through bad with their line, and the
+ * walk resumes at the next line starting a value. Returns as ct_input_walk. */
+long long ct_input_walk_range(const ct_input *in, size_t from, size_t to, uint64_t first_line,
+                              ct_span_cb cb, ct_bad_cb bad, void *ctx);
+/* 1 if [p, p+len) is one JSON object that is a record (not an envelope of
+ * records) with nothing after it, or is malformed (the parser reports it);
+ * 0 if it must be read with ct_input_walk_range. */
+int ct_input_one_record(const char *p, size_t len);
 
 /* NDJSON only: walk the lines starting in [from, to) (from is 0 or just
  * after a newline), numbering them from first_line; the spans are those

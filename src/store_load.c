@@ -48,6 +48,7 @@ typedef struct worker {
     size_t last_progress;
     size_t pfrom, pto;        /* the bytes this worker's progress stands for */
     size_t max_record;        /* CREDTRIAGE_MAX_RECORD */
+    int split;                /* spans are NDJSON lines, which may hold more than one record */
 } worker;
 
 #define RELEASE_STEP (8u << 20)
@@ -201,6 +202,14 @@ static int on_record(void *vctx, const ct_span *sp)
             }
         }
         count_kind(w, fx.kind);
+    } else if (w->split && !ct_input_one_record(p, sp->len)) {
+        /* a line holding several values, an envelope or an array of
+         * records, or a value and garbage: each record counts, the line not */
+        w->stats.records--;
+        w->split = 0;
+        ct_input_walk_range(w->in, sp->off, sp->off + sp->len, sp->line, on_record, bad_record, w);
+        w->split = 1;
+        return 0;
     } else {
         full_path(w, sp, p);
     }
@@ -262,6 +271,7 @@ static void *worker_run(void *arg)
 {
     worker *w = arg;
     int stopped;
+    w->split = 1;
     w->lines = ct_input_walk_lines(w->in, w->from, w->to, 0, on_record, w, &stopped);
     if (w->to > w->released) ct_input_release(w->in, w->released, w->to - w->released);
     return NULL;
@@ -429,6 +439,7 @@ static void job_prepare(const ct_store *st, file_job *j, int walk)
     j->fmt = ct_input_sniff(&j->in);
     if (!walk || is_big(st, j)) return;
     worker_init(&j->w, st, &j->in, SRC_UNSET, 0, j->in.len);
+    j->w.split = j->fmt == CT_FMT_NDJSON;
     ct_input_walk(&j->in, j->fmt, walk_one, bad_record, &j->w);
     j->walked = 1;
 }
@@ -470,6 +481,7 @@ static int job_finish(ct_store *st, file_job *j)
         if (!j->walked) {
             worker_init(w, st, pin, idx, 0, pin->len);
             w->st = st;
+            w->split = fmt == CT_FMT_NDJSON;
             ct_input_walk(pin, fmt, walk_one, bad_record, w);
         } else {
             for (size_t i = 0; i < w->nev; i++) w->ev[i].src = idx;

@@ -249,6 +249,119 @@ static void test_many_shared_ids(void **state)
     ct_store_free(&st);
 }
 
+/* ---- streams: any number of values and envelopes, any line ends ---- */
+
+#define CT1(id, name)                                                                              \
+    "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-06T14:05:4" #id "Z\",\"eventSource\":"      \
+    "\"iam.amazonaws.com\",\"eventName\":\"" name "\",\"userIdentity\":{\"type\":\"IAMUser\","      \
+    "\"userName\":\"alice\"},\"eventID\":\"e" #id "\"}"
+
+/* Load text as a file; the events' lines joined as "l1 l2 ...", the
+ * diagnostics in d. */
+static void load_text(ct_store *st, diags *d, const char *text, char *lines, size_t cap)
+{
+    init(st, d);
+    const char *p = tmpfile_with(text);
+    assert_int_equal(ct_store_load(st, p), 0);
+    unlink(p);
+    lines[0] = 0;
+    for (size_t i = 0; i < st->nev; i++) {
+        size_t l = strlen(lines);
+        snprintf(lines + l, cap - l, "%s%u", i ? " " : "", st->ev[i].line);
+    }
+}
+
+static void expect_stream(const char *text, size_t events, size_t skipped, const char *lines)
+{
+    ct_store st;
+    diags d;
+    char got[256];
+    load_text(&st, &d, text, got, sizeof got);
+    assert_int_equal(st.stats.events, events);
+    assert_int_equal(st.stats.records, events);
+    assert_int_equal(st.stats.skipped, skipped);
+    assert_int_equal(st.stats.unrecognized, 0);
+    assert_string_equal(got, lines);
+    assert_int_equal(d.n, (int)skipped);
+    ct_store_free(&st);
+}
+
+static void test_stream_variants(void **state)
+{
+    (void)state;
+    /* glued }{ on one line */
+    expect_stream(CT1(1, "ListUsers") CT1(2, "GetUser") CT1(3, "ListRoles") "\n", 3, 0, "1 1 1");
+    /* several per line, then one per line */
+    expect_stream(CT1(1, "ListUsers") " " CT1(2, "GetUser") "\n" CT1(3, "ListRoles") "\n", 3, 0, "1 1 2");
+    /* CRLF and CR-only line ends */
+    expect_stream(CT1(1, "ListUsers") "\r\n" CT1(2, "GetUser") "\r\n", 2, 0, "1 2");
+    expect_stream(CT1(1, "ListUsers") "\r" CT1(2, "GetUser") "\r" CT1(3, "ListRoles") "\r", 3, 0, "1 2 3");
+    /* envelopes one per line, and glued */
+    expect_stream("{\"Records\":[" CT1(1, "ListUsers") "," CT1(2, "GetUser") "]}\n{\"Records\":[" CT1(3, "ListRoles") "]}\n",
+                  3, 0, "1 1 2");
+    expect_stream("{\"Records\":[" CT1(1, "ListUsers") "]}{\"Records\":[" CT1(2, "GetUser") "]}", 2, 0, "1 1");
+    /* pretty-printed envelopes back to back (CloudTrail files concatenated) */
+    expect_stream("{\n\"Records\": [\n" CT1(1, "ListUsers") ",\n" CT1(2, "GetUser") "\n]\n}\n"
+                  "{\n\"Records\": [\n" CT1(3, "ListRoles") "\n]\n}\n",
+                  3, 0, "3 4 9");
+    /* arrays back to back, pretty */
+    expect_stream("[\n" CT1(1, "ListUsers") "\n]\n[\n" CT1(2, "GetUser") ",\n" CT1(3, "ListRoles") "\n]\n", 3, 0,
+                  "2 5 6");
+    /* Azure {"records"} and Graph {"value"} envelopes on lines */
+    expect_stream("{\"records\":[" CT1(1, "ListUsers") "]}\n{\"@odata.context\":\"x\",\"value\":[" CT1(2, "GetUser") "]}\n",
+                  2, 0, "1 2");
+    /* trailing garbage: reported with its line, the records before kept */
+    expect_stream(CT1(1, "ListUsers") "\n" CT1(2, "GetUser") " trailing\n", 2, 1, "1 2");
+    expect_stream("{\n\"Records\": [\n" CT1(1, "ListUsers") "\n]\n}\n{\"Records\": [{\"eventVersion\":\"1.0", 1, 1, "3");
+}
+
+static void test_stream_diag_lines(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    char got[64];
+    /* CR-only line ends throughout (one "line" to an NDJSON reader) */
+    load_text(&st, &d, CT1(1, "ListUsers") "\r\r42\rxx\r" CT1(2, "GetUser") "\r{\"x\":", got, sizeof got);
+    assert_string_equal(got, "1 5");
+    assert_int_equal(st.stats.records, 2);
+    assert_int_equal(st.stats.skipped, 3);
+    char want[1024];
+    snprintf(want, sizeof want, "%s:3: value is not a JSON object\n"
+             "%s:4: malformed JSON value or garbage; skipped to line 5\n"
+             "%s:6: malformed, truncated or trailing non-JSON text (5 bytes) skipped\n",
+             st.srcs[0].in.name, st.srcs[0].in.name, st.srcs[0].in.name);
+    assert_string_equal(d.text, want);
+    ct_store_free(&st);
+}
+
+/* `zcat a.gz b.gz | credtriage scan -`: two exports on stdin, read whole. */
+static void test_two_exports_on_stdin(void **state)
+{
+    (void)state;
+    const char *text = "{\"Records\":[" CT1(1, "ListUsers") "," CT1(2, "CreateAccessKey") "]}"
+                       "{\"Records\":[" CT1(3, "ListRoles") "," CT1(4, "GetUser") "," CT1(5, "ListUsers") "]}";
+    const char *p = tmpfile_with(text);
+    int saved = dup(0);
+    FILE *f = fopen(p, "r");
+    assert_non_null(f);
+    assert_true(dup2(fileno(f), 0) == 0);
+    ct_store st;
+    diags d;
+    init(&st, &d);
+    assert_int_equal(ct_store_load(&st, "-"), 0);
+    dup2(saved, 0);
+    close(saved);
+    fclose(f);
+    unlink(p);
+    assert_int_equal(st.stats.records, 5);
+    assert_int_equal(st.stats.events, 5);
+    assert_int_equal(st.stats.skipped, 0);
+    assert_int_equal(st.nev, 5);
+    assert_int_equal(d.n, 0);
+    ct_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +371,9 @@ int main(void)
         cmocka_unit_test(test_shapes_of_one_record_fold),
         cmocka_unit_test(test_gcp_identity),
         cmocka_unit_test(test_many_shared_ids),
+        cmocka_unit_test(test_stream_variants),
+        cmocka_unit_test(test_stream_diag_lines),
+        cmocka_unit_test(test_two_exports_on_stdin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
