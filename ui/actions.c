@@ -83,12 +83,14 @@ void ui_act_history(void)
 typedef struct pager {
     char *title;
     ui_text text;
+    long ev;    /* the event shown (a raw record), -1 for other text */
 } pager;
 
 void ui_open_pager(const char *title, ui_text *t)
 {
     pager *p = ct_xcalloc(1, sizeof *p);
     p->title = ct_xstrdup(title);
+    p->ev = -1;
     p->text = *t;
     memset(t, 0, sizeof *t);
     ui_push(&ui_pager_ops, p);
@@ -159,6 +161,8 @@ void ui_open_event(size_t ev, const char *title)
     memset(&t, 0, sizeof t);
     ui_event_text(ev, &t);
     ui_open_pager(title, &t);
+    ui_view *v = ui_top();
+    if (v && v->ops == &ui_pager_ops) ((pager *)v->priv)->ev = (long)ev;
 }
 
 static void p_draw(ui_view *v, int y, int h, int w)
@@ -175,6 +179,7 @@ static void p_title(ui_view *v, ct_sbuf *out)
         size_t last = p->text.top + (size_t)v->h;
         if (last > p->text.n) last = p->text.n;
         ct_sbuf_addf(out, "  lines %zu-%zu of %zu", p->text.top + 1, last, p->text.n);
+        if (p->text.hscroll) ct_sbuf_addf(out, ", from column %zu", p->text.hscroll + 1);
     }
 }
 
@@ -197,6 +202,9 @@ static void p_close(ui_view *v)
     free(p);
 }
 
+static long p_event(ui_view *v) { return ((pager *)v->priv)->ev; }
+static void p_text(ui_view *v, ct_sbuf *out) { ui_text_plain(&((pager *)v->priv)->text, out); }
+
 const ct_view_ops ui_pager_ops = {
     .name = "pager",
     .scope = UI_SCOPE_PAGER | UI_SCOPE_LIST,
@@ -204,4 +212,6 @@ const ct_view_ops ui_pager_ops = {
     .request = p_request,
     .title = p_title,
     .close = p_close,
+    .event = p_event,
+    .text = p_text,
 };

@@ -274,8 +274,33 @@ static int snap_kind(ui_text *t, size_t *p, int dir)
     return 0;
 }
 
+/* the selected line in full under the list, wrapped over two lines: at 80
+ * columns an event's actor, IP and target do not fit on its line */
+static void text_detail(ui_text *t, int y, int w)
+{
+    ui_hline(y, 0, w);
+    if (t->cur >= t->n || !t->v[t->cur].kind) return;
+    ct_sbuf all, l[2];
+    ct_sbuf_init(&all);
+    ct_sbuf_init(&l[0]);
+    ct_sbuf_init(&l[1]);
+    const ui_line *ln = &t->v[t->cur];
+    for (size_t j = 0; j < ln->n; j++) ct_sbuf_add(&all, ln->segs[j].text);
+    const char *p = all.buf;
+    while (*p == ' ') p++;
+    int n = ui_wrap(p, w - 2, 2, l, 2);
+    for (int i = 0; i < n; i++) ui_put(y + 1 + i, 1, w - 2, l[i].buf, i ? 0 : UI_BOLD, 0);
+    ct_sbuf_free(&all);
+    ct_sbuf_free(&l[0]);
+    ct_sbuf_free(&l[1]);
+}
+
 void ui_text_draw(ui_text *t, int y, int h, int w)
 {
+    if (t->detail && t->cursor && h > 12) {
+        h -= 3;
+        text_detail(t, y + h, w);
+    }
     if (t->cur >= t->n && t->n) t->cur = t->n - 1;
     if (t->cursor && t->skip_plain && t->n && !t->v[t->cur].kind) {
         size_t c = t->cur;
@@ -295,9 +320,21 @@ void ui_text_draw(ui_text *t, int y, int h, int w)
         ui_line *l = &t->v[i];
         int sel = t->cursor && i == t->cur;
         int x = 0;
-        for (size_t j = 0; j < l->n && x < w; j++)
-            x += ui_put(y + r, x, w - x, l->segs[j].text, l->segs[j].attr | (sel ? UI_REV : 0), 0);
+        size_t skip = t->hscroll; /* columns scrolled off to the left */
+        for (size_t j = 0; j < l->n && x < w; j++) {
+            const char *s = l->segs[j].text;
+            while (skip && *s) {
+                size_t len;
+                int cw = ct_san_cpwidth(s, strlen(s), &len);
+                if ((size_t)cw > skip) break; /* a wide character across the edge: show it whole */
+                skip -= (size_t)cw;
+                s += len;
+            }
+            if (!*s) continue;
+            x += ui_put(y + r, x, w - x, s, l->segs[j].attr | (sel ? UI_REV : 0), 0);
+        }
         if (sel && x < w) ui_fill(y + r, x, w - x, UI_REV);
+        if (t->hscroll && x) ui_put(y + r, 0, 1, ui.utf8 ? "\u00ab" : "<", UI_BOLD | UI_COLOR(UI_C_MARK) | (sel ? UI_REV : 0), 0);
     }
 }
 
@@ -335,6 +372,17 @@ static int text_request_skip(ui_text *t, enum ui_req req, int h)
 int ui_text_request(ui_text *t, enum ui_req req, int h)
 {
     if (h < 1) h = 1;
+    if (req == REQ_LEFT || req == REQ_RIGHT) { /* sideways, 8 columns a step, as far as the longest line */
+        size_t widest = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t lw = 0;
+            for (size_t j = 0; j < t->v[i].n; j++) lw += (size_t)ct_san_width(t->v[i].segs[j].text);
+            if (lw > widest) widest = lw;
+        }
+        if (req == REQ_LEFT) t->hscroll = t->hscroll > 8 ? t->hscroll - 8 : 0;
+        else if (t->hscroll + 8 < widest) t->hscroll += 8;
+        return 1;
+    }
     if (t->cursor && t->skip_plain) return text_request_skip(t, req, h);
     size_t page = (size_t)h;
     size_t *p = t->cursor ? &t->cur : &t->top;

@@ -16,7 +16,10 @@ const ui_keymap ui_keymap_table[] = {
     {27, REQ_BACK, UI_SCOPE_ANY, NULL},
     {'Q', REQ_QUIT, UI_SCOPE_ANY, "quit the console"},
     {CTRL('l'), REQ_REDRAW, UI_SCOPE_ANY, "redraw the screen"},
-    {':', REQ_PROMPT, UI_SCOPE_ANY, "command line (:sort :filter :group :ack :reopen :window :quit ...)"},
+    {':', REQ_PROMPT, UI_SCOPE_ANY, "command line (:sort :filter :group :events :ack :window :quit ...)"},
+    {'p', REQ_PIVOT, UI_SCOPE_LIST, "pivot: every loaded event with a value of this line (identity, IP, key, app)"},
+    {'y', REQ_YANK, UI_SCOPE_LIST, "yank a value of this line to the clipboard (OSC 52)"},
+    {'|', REQ_PIPE, UI_SCOPE_LIST, "pipe this view's text to $PAGER"},
     /* lists and pagers */
     {'j', REQ_DOWN, UI_SCOPE_LIST, "move down"},
     {KEY_DOWN, REQ_DOWN, UI_SCOPE_LIST, NULL},

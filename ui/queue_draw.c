@@ -441,3 +441,36 @@ void ui_queue_draw(queue *q, int y, int h, int w)
     }
     if (dh) detail(q, y + h, w);
 }
+
+void ui_queue_text(queue *q, ct_sbuf *out)
+{
+    const ct_store *st = &ui.s.store;
+    for (size_t r = 0; r < q->nrows; r++) {
+        const qrow *row = &q->rows[r];
+        ct_sbuf l;
+        ct_sbuf_init(&l);
+        if (row->kind == ROW_INC) {
+            const ct_incident *in = &q->inc.v[row->inc];
+            ct_sbuf_addf(&l, "%s  score %d %s %s  %zu alert%s  ", in->id, in->score, ui_sev_label(in->severity),
+                         ui_status_name(in->status), in->nalerts, in->nalerts == 1 ? "" : "s");
+            inc_entities(in, &l, 64);
+        } else if (row->kind == ROW_REASONS) {
+            ct_sbuf_add(&l, "    ");
+            reasons_text(&q->inc.v[row->inc], &l);
+        } else if (row->kind == ROW_GROUP) {
+            ct_sbuf_addf(&l, "%s: %s  (%zu alert%s)", ui_queue_group_names[q->group], row->label, row->count,
+                         row->count == 1 ? "" : "s");
+        } else {
+            const ct_alert *a = &ui.s.alerts.v[row->alert];
+            const char *ip = ct_event_str(st, &st->ev[a->event], CT_EF_ACTOR_IP);
+            char t[32];
+            ui_fmt_time(a->ts, 1, t);
+            ct_sbuf_addf(&l, "    %s  %s  %-4s %-5s %s  %s -> %s  %s", a->id, t, ui_sev_label(a->severity),
+                         ui_status_short(a->status), a->rule_name ? a->rule_name : a->rule_id,
+                         ui_queue_actor(row->alert), ui_queue_target(row->alert), ip ? ip : "-");
+        }
+        ct_san_displayz(l.buf, 0, out); /* one line each: log text is inert in the pager too */
+        ct_sbuf_addc(out, '\n');
+        ct_sbuf_free(&l);
+    }
+}

@@ -57,6 +57,8 @@ size_t ui_queue_corr_count(queue *q, size_t alert);
 /* the rows' lines of the queue (w wide, h high from y, the detail lines included) */
 void ui_queue_draw(queue *q, int y, int h, int w);
 void ui_queue_free_wide(queue *q);
+/* every row as plain text, untruncated (| pipes it) */
+void ui_queue_text(queue *q, ct_sbuf *out);
 /* the height of the detail lines under the list */
 #define QUEUE_DETAIL_ROWS 3
 

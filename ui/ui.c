@@ -397,6 +397,25 @@ int ui_command(const char *line)
         ui_push(&ui_help_ops, NULL);
         return 1;
     }
+    if (!strcmp(cmd, "events")) {
+        /* :events FIELD=VALUE (quotes not needed: the value is the rest) */
+        const char *eq = strchr(args, '=');
+        if (!eq || eq == args || !eq[1]) {
+            ui_msg(1, "usage: :events FIELD=VALUE (entity, user, actor, target, app, ip, key)");
+            return 1;
+        }
+        char field[32];
+        size_t fl = (size_t)(eq - args) < sizeof field - 1 ? (size_t)(eq - args) : sizeof field - 1;
+        memcpy(field, args, fl);
+        field[fl] = 0;
+        const char *val = eq + 1;
+        size_t vl = strlen(val);
+        char *v = ct_xstrndup(val[0] == '"' && vl > 1 && val[vl - 1] == '"' ? val + 1 : val,
+                              val[0] == '"' && vl > 1 && val[vl - 1] == '"' ? vl - 2 : vl);
+        ui_open_events(field, v);
+        free(v);
+        return 1;
+    }
     if (!strcmp(cmd, "history")) {
         ui_act_history();
         return 1;
@@ -473,6 +492,9 @@ static void handle_key(int key)
         break;
     }
     case REQ_HISTORY: ui_act_history(); break;
+    case REQ_PIVOT: ui_pivot(); break;
+    case REQ_YANK: ui_yank(); break;
+    case REQ_PIPE: ui_pipe_view(); break;
     default: {
         char kb[16];
         ui_msg(0, "%s: no action in this view", ui_key_name(key, kb));

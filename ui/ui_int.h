@@ -67,6 +67,7 @@ typedef struct ui_text {
     int cursor;           /* show a cursor line (else pure scrolling) */
     int skip_plain;       /* the cursor stops only on lines of a kind (not blank lines, headings) */
     size_t hscroll;       /* columns scrolled sideways (pagers: the raw view) */
+    int detail;           /* with a cursor: the selected line in full under the list */
 } ui_text;
 void ui_text_clear(ui_text *t);
 ui_line *ui_text_line(ui_text *t, int kind, long data);
@@ -126,6 +127,10 @@ typedef struct ct_view_ops {
     void (*close)(struct ui_view *v);
     /* the data changed (a commit, a revert, :window): rebuild */
     void (*reload)(struct ui_view *v);
+    /* the event under the cursor (p pivots, y yanks its values), -1 if none */
+    long (*event)(struct ui_view *v);
+    /* the view's text as plain lines (| pipes it to $PAGER) */
+    void (*text)(struct ui_view *v, ct_sbuf *out);
 } ct_view_ops;
 
 typedef struct ui_view {
@@ -135,7 +140,17 @@ typedef struct ui_view {
 } ui_view;
 
 extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops,
-    ui_history_ops, ui_help_ops, ui_pager_ops;
+    ui_history_ops, ui_help_ops, ui_pager_ops, ui_events_ops;
+
+/* ---- pivots and data out (view_events.c) ---- */
+enum { UI_LK_EVENT = 1, UI_LK_ALERT = 2 }; /* ui_line kinds: data is an event / alert index */
+void ui_event_line(ui_text *t, size_t ev, size_t self); /* one event, self marked */
+void ui_text_plain(const ui_text *t, ct_sbuf *out);
+/* every loaded event whose FIELD (entity/user, actor, target, app, ip, key) is value */
+int ui_open_events(const char *field, const char *value);
+void ui_pivot(void);     /* p: choose a value of the event under the cursor, open its events */
+void ui_yank(void);      /* y: choose a value, copy it with OSC 52, say what was copied */
+void ui_pipe_view(void); /* |: the top view's text to $PAGER */
 
 /* the console */
 typedef struct ui_state {

@@ -13,7 +13,7 @@
 
 enum { PANE_GUIDE, PANE_CORR, PANE_RAW, PANE__COUNT };
 static const char *pane_names[] = {"Guide", "Correlation", "Raw"};
-enum { LK_EVENT = 1, LK_ALERT = 2 };
+enum { LK_EVENT = UI_LK_EVENT, LK_ALERT = UI_LK_ALERT };
 #define HEADER_ROWS 6
 
 typedef struct detail {
@@ -163,51 +163,6 @@ static void fmt_delta(int64_t ms, char *buf, size_t n)
     else snprintf(buf, n, "%s%lldd%02lldh", sign, (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
-static void event_line(ui_text *t, size_t ev, size_t self)
-{
-    const ct_store *st = &ui.s.store;
-    const ct_event *e = &st->ev[ev];
-    ui_line *l = ui_text_line(t, LK_EVENT, (long)ev);
-    int mark = ev == self;
-    ui_line_add(l, mark ? (ui.utf8 ? " \u25b6 " : " > ") : "   ", UI_BOLD | UI_COLOR(UI_C_MARK));
-    char tb[32];
-    ui_fmt_time(e->ts, 1, tb);
-    ui_line_add(l, tb + 5, mark ? UI_BOLD : 0);
-    ui_line_add(l, "  ", 0);
-    const char *action = ct_event_str(st, e, CT_EF_ACTION);
-    ui_line_add(l, action ? action : ct_kind_name((ct_kind)e->kind), mark ? UI_BOLD : 0);
-    const char *actor = ct_event_str(st, e, CT_EF_ACTOR_NAME);
-    if (!actor) actor = ct_event_str(st, e, CT_EF_ACTOR_ID);
-    const char *target = ct_event_str(st, e, CT_EF_TARGET_NAME);
-    if (!target) target = ct_event_str(st, e, CT_EF_TARGET_ID);
-    if (actor) {
-        ui_line_add(l, " by ", UI_DIM);
-        ui_line_add(l, actor, 0);
-    }
-    if (target && (!actor || strcmp(actor, target))) {
-        ui_line_add(l, " on ", UI_DIM);
-        ui_line_add(l, target, 0);
-    }
-    const char *ip = ct_event_str(st, e, CT_EF_ACTOR_IP);
-    if (ip) {
-        ui_line_add(l, " from ", UI_DIM);
-        ui_line_add(l, ip, 0);
-    }
-    const char *out = ct_event_str(st, e, CT_EF_OUTCOME);
-    if (out && strcmp(out, "success")) ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_ERR), " [%s]", out);
-    if (e->flags & CT_EVF_CRED_ADD) ui_line_add(l, " +cred", UI_BOLD | UI_COLOR(UI_C_HIGH));
-    if (!target) { /* a sign-in: the application signed in with, or the resource reached */
-        const char *app = ct_event_str(st, e, CT_EF_CLIENT_APP), *res = ct_event_str(st, e, CT_EF_RESOURCE);
-        if (app || res) {
-            ui_line_add(l, app ? " via " : " to ", UI_DIM);
-            ui_line_add(l, app ? app : res, UI_DIM);
-        }
-    }
-    /* one change seen through several exports is one line */
-    size_t nsrc = ui.s.corr ? ct_changes_members(ct_corr_changes(ui.s.corr), ev, NULL, 0) : 1;
-    if (nsrc > 1) ui_line_addf(l, UI_DIM, " (%zu sources)", nsrc);
-}
-
 /* " Same actor (1 event)", " Credential usage: 3 uses": the count with its noun, singular for 1 */
 static void heading(ui_text *t, const char *label, size_t n, const char *noun, int paren)
 {
@@ -219,7 +174,7 @@ static void heading(ui_text *t, const char *label, size_t n, const char *noun, i
 
 static void add_events(ui_text *t, const size_t *ev, size_t n, size_t self)
 {
-    for (size_t i = 0; i < n; i++) event_line(t, ev[i], self);
+    for (size_t i = 0; i < n; i++) ui_event_line(t, ev[i], self);
     if (!n) ui_line_add(ui_text_line(t, 0, -1), "   (none in the window)", UI_DIM);
 }
 
@@ -228,6 +183,7 @@ static void build_corr(detail *d, int w)
     ui_text *t = &d->text[PANE_CORR];
     t->cursor = 1;
     t->skip_plain = 1; /* the cursor stops on events and alerts, not on headings or blank lines */
+    t->detail = 1;
     ct_corr_result r;
     memset(&r, 0, sizeof r);
     if (!ui.s.corr || ct_corr_alert(ui.s.corr, d->a, &ui.s.alerts, ui.s.window_ms, &r) < 0) {
@@ -444,6 +400,7 @@ static void d_title(ui_view *v, ct_sbuf *out)
     ct_sbuf_addf(out, "Alert %s  %s", d->a->id, pane_names[d->pane]);
     ui_text *t = &d->text[d->pane];
     if (t->n) ct_sbuf_addf(out, "  %zu%%", t->n <= (size_t)v->h ? 100 : (t->top + (size_t)v->h) * 100 / t->n);
+    if (t->hscroll) ct_sbuf_addf(out, "  from column %zu", t->hscroll + 1);
 }
 
 static int d_request(ui_view *v, enum ui_req req)
@@ -496,6 +453,25 @@ static int d_command(ui_view *v, const char *cmd, const char *args)
     return 1;
 }
 
+/* the event under the cursor of the correlation pane, else the alert's own */
+static long d_event(ui_view *v)
+{
+    detail *d = v->priv;
+    ui_text *t = &d->text[d->pane];
+    if (d->pane == PANE_CORR && t->cur < t->n) {
+        if (t->v[t->cur].kind == LK_EVENT) return t->v[t->cur].data;
+        if (t->v[t->cur].kind == LK_ALERT) return (long)ui.s.alerts.v[t->v[t->cur].data].event;
+    }
+    return (long)d->a->event;
+}
+
+static void d_text(ui_view *v, ct_sbuf *out)
+{
+    detail *d = v->priv;
+    if (!d->built[d->pane]) build(d, d->pane, d->built_w ? d->built_w : COLS);
+    ui_text_plain(&d->text[d->pane], out);
+}
+
 static void d_reload(ui_view *v)
 {
     detail *d = v->priv;
@@ -526,4 +502,6 @@ const ct_view_ops ui_alert_ops = {
     .title = d_title,
     .close = d_close,
     .reload = d_reload,
+    .event = d_event,
+    .text = d_text,
 };

@@ -18,6 +18,7 @@ static const char *commands[] = {
     ":group actor|target|none", ":ack [NOTE]   :reopen [NOTE]   (tagged alerts, else the current one)",
     ":open ID   :goto ID", ":window DUR   correlation window each side (30m, 12h, 3d, 2w)",
     ":history   :help   :redraw   :quit", ":screen-dump FILE   write the screen as text",
+    ":events FIELD=VALUE   every loaded event with that value (entity/user, actor, target, app, ip, key)",
     "/ searches with a POSIX extended regular expression, case-insensitive; :nohlsearch hides the marks",
 };
 
@@ -92,6 +93,8 @@ static void h_close(ui_view *v)
     free(hp);
 }
 
+static void h_text(ui_view *v, ct_sbuf *out) { ui_text_plain(&H(v)->text, out); }
+
 const ct_view_ops ui_help_ops = {
     .name = "help",
     .scope = UI_SCOPE_PAGER | UI_SCOPE_LIST,
@@ -99,4 +102,5 @@ const ct_view_ops ui_help_ops = {
     .request = h_request,
     .title = h_title,
     .close = h_close,
+    .text = h_text,
 };

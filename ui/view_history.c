@@ -182,6 +182,12 @@ static void h_close(ui_view *v)
     free(hs);
 }
 
+static void h_text(ui_view *v, ct_sbuf *out)
+{
+    history *hs = v->priv;
+    if (hs) ui_text_plain(&hs->text, out);
+}
+
 const ct_view_ops ui_history_ops = {
     .name = "history",
     .scope = UI_SCOPE_HISTORY | UI_SCOPE_LIST,
@@ -190,4 +196,5 @@ const ct_view_ops ui_history_ops = {
     .title = h_title,
     .close = h_close,
     .reload = h_reload,
+    .text = h_text,
 };

@@ -715,6 +715,21 @@ static void q_init(ui_view *v)
     rebuild(q);
 }
 
+static long q_event(ui_view *v)
+{
+    queue *q = Q(v);
+    if (q->cur >= q->nrows) return -1;
+    const qrow *r = &q->rows[q->cur];
+    if (r->kind == ROW_GROUP) return -1;
+    return (long)ui.s.alerts.v[r->kind == ROW_ALERT ? r->alert : q->inc.v[r->inc].lead].event;
+}
+
+static void q_text(ui_view *v, ct_sbuf *out)
+{
+    queue *q = Q(v);
+    ui_queue_text(q, out);
+}
+
 const ct_view_ops ui_queue_ops = {
     .name = "queue",
     .scope = UI_SCOPE_QUEUE | UI_SCOPE_LIST,
@@ -724,4 +739,6 @@ const ct_view_ops ui_queue_ops = {
     .title = q_title,
     .close = q_close,
     .reload = q_refresh,
+    .event = q_event,
+    .text = q_text,
 };
