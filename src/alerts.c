@@ -130,6 +130,7 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
                         : (r ? r->risk_score : 0);
     x->ts = f->alert_original_time != CT_TIME_NONE ? f->alert_original_time : st->ev[i].ts;
     x->elastic_status = ct_pool_str(pool, ct_pool_internz(pool, f->alert_status));
+    x->elastic_user = ct_pool_str(pool, ct_pool_internz(pool, f->alert_user));
     x->status = CT_STATUS_OPEN;
     if (f->alert_status) {
         if (!strcmp(f->alert_status, "acknowledged")) x->status = CT_STATUS_ACKNOWLEDGED;
@@ -178,6 +179,7 @@ static void merge_elastic_duplicates(const ct_store *st, ct_alerts *out)
             ct_alert *y = &out->v[j];
             if (y->origin != CT_ORIGIN_RULE || y->rule != x->rule || !same_source(st, x, y)) continue;
             y->elastic_status = x->elastic_status;
+            y->elastic_user = x->elastic_user;
             if (x->status != CT_STATUS_OPEN) y->status = x->status;
             dup[i] = 1;
             break;
@@ -362,6 +364,8 @@ cJSON *ct_alert_json(const ct_store *st, const ct_alert *a)
     }
     cJSON_AddStringToObject(o, "status", ct_status_name(a->status));
     cJSON_AddStringToObject(o, "origin", a->origin == CT_ORIGIN_ELASTIC ? "elastic" : "rule");
+    if (a->elastic_status) cJSON_AddStringToObject(o, "elastic_status", a->elastic_status);
+    if (a->elastic_user) cJSON_AddStringToObject(o, "elastic_user", a->elastic_user);
     cJSON *ev = cJSON_AddObjectToObject(o, "event");
     cJSON_AddStringToObject(ev, "file", ct_event_file(st, &st->ev[a->event]));
     cJSON_AddNumberToObject(ev, "line", st->ev[a->event].line);

@@ -30,7 +30,9 @@ typedef struct ct_alert {
     int64_t ts;              /* the source event's time (original_time for Elastic alerts) */
     ct_origin origin;
     ct_status status;
-    const char *elastic_status; /* kibana.alert.workflow_status of an imported alert */
+    const char *elastic_status; /* kibana.alert.workflow_status of an imported alert (or of the
+                                   Elastic alert merged into this one) */
+    const char *elastic_user;   /* kibana.alert.workflow_user: who acknowledged or closed it there */
     char *suppressed_by;     /* item_id of the exception that suppresses it (owned) */
     char *decision_by;       /* analyst of the latest decision, if any (owned) */
     int tagged;              /* UI selection */

@@ -42,6 +42,7 @@ cJSON *ct_incident_json(const ct_store *st, const ct_alerts *alerts, const ct_in
         add_time(x, "timestamp", a->ts);
         cJSON_AddStringToObject(x, "status", ct_status_name(a->status));
         cJSON_AddStringToObject(x, "origin", a->origin == CT_ORIGIN_ELASTIC ? "elastic" : "rule");
+        if (a->elastic_user) cJSON_AddStringToObject(x, "elastic_user", a->elastic_user);
         cJSON_AddItemToArray(al, x);
     }
     cJSON *en = cJSON_AddArrayToObject(o, "entities");

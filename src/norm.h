@@ -64,7 +64,7 @@ typedef struct ct_fields {
                                   * correlationId) */
     /* Elastic alert documents only */
     const char *alert_uuid, *alert_rule_id, *alert_rule_name, *alert_severity, *alert_status,
-        *alert_reason;
+        *alert_reason, *alert_user; /* alert_user: kibana.alert.workflow_user, who took it in Elastic */
     int64_t alert_original_time; /* CT_TIME_NONE if not an alert or unknown */
     double alert_risk_score;     /* -1 if unknown */
     int is_credential_add;       /* this record adds a credential (cred_* describe it) */

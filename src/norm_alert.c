@@ -87,6 +87,7 @@ void ct_extract_alert(ct_norm *n)
                               "signal.rule.severity");
     f->alert_status = first(d, "kibana.alert.workflow_status", "signal.status", NULL);
     f->alert_reason = first(d, "kibana.alert.reason", "signal.reason", NULL);
+    f->alert_user = first(d, "kibana.alert.workflow_user", NULL, NULL);
     const char *paths[] = {"kibana.alert.risk_score", "kibana.alert.rule.risk_score",
                            "kibana.alert.rule.parameters.risk_score", "signal.rule.risk_score"};
     for (size_t i = 0; i < CT_ARRAY_LEN(paths); i++) {

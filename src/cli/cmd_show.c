@@ -114,9 +114,13 @@ static void print_summary(const ct_session *s, const ct_alert *a)
         fputs(", by ", stdout);
         put_safe(a->decision_by);
     }
-    if (a->origin == CT_ORIGIN_ELASTIC && a->elastic_status) {
+    if (a->elastic_status) {
         fputs(" (in Elastic: ", stdout);
         put_safe(a->elastic_status);
+        if (a->elastic_user) {
+            fputs(" by ", stdout);
+            put_safe(a->elastic_user);
+        }
         fputs(")", stdout);
     }
     putchar('\n');

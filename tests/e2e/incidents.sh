@@ -60,6 +60,16 @@ eq "alice's chain: the calls made with the new key" \
 eq "first two by score" "$(jq -s -c '[.[0].id, .[1].id, .[0].severity]' "$J")" \
     '["INC-d0c9e84b66cd","INC-8db28f3a187b","critical"]'
 
+# who acknowledged an alert in Elastic (kibana.alert.workflow_user) is kept, also when the
+# Elastic alert is merged into the rule's own
+"$BIN" scan --json "$@" >"$TMP/scan0.json" 2>/dev/null
+eq "Elastic's status and user kept" \
+    "$(jq -c 'select(.elastic_user) | [.id, .elastic_status, .elastic_user, .status]' "$TMP/scan0.json")" \
+    '["b7e829f7a4beecc9","acknowledged","isaiah.langer","acknowledged"]'
+eq "show names who acknowledged it in Elastic" \
+    "$("$BIN" show b7e829f7 "$@" 2>/dev/null | sed -n 's/^  status *//p')" \
+    "acknowledged (in Elastic: acknowledged by isaiah.langer)"
+
 # --- one decision for many alerts: ONE commit, one exception ---------------------------
 "$BIN" incidents "$@" --repo "$REPO" >/dev/null 2>&1 # read-only: no repo made
 check "incidents does not create the repo" test ! -e "$REPO"
