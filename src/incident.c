@@ -249,8 +249,8 @@ static void entities_fill(ct_incident *inc, const ct_alerts *alerts, const ct_co
 {
     const ct_entities *E = ct_corr_entities(c);
     size_t cap = 0;
-    static const ct_role roles[] = {CT_ROLE_ACTOR, CT_ROLE_TARGET, CT_ROLE_CRED_MADE};
-    for (int r = 0; r < 3; r++)
+    static const ct_role roles[] = {CT_ROLE_ACTOR, CT_ROLE_TARGET, CT_ROLE_CRED_MADE, CT_ROLE_NAMED};
+    for (int r = 0; r < 4; r++)
         for (size_t j = 0; j < inc->nalerts; j++) {
             const ct_alert *a = &alerts->v[inc->alerts[j]];
             size_t ev = ct_changes_canon(ct_corr_changes(c), a->event);

@@ -80,7 +80,7 @@ typedef struct ct_incident_link {
 } ct_incident_link;
 
 typedef struct ct_incident_entity {
-    ct_role role;            /* actor, target or credential_made */
+    ct_role role;            /* actor, target, credential_made, or named (a new owner) */
     ct_ent_kind kind;
     uint32_t ident;          /* entity.h number (0: not numbered) */
     const char *id, *name;   /* as the record writes them (store strings, raw) */
@@ -100,7 +100,7 @@ typedef struct ct_incident {
     size_t nreasons;
     ct_incident_link *links; /* a spanning set: what joined each alert */
     size_t nlinks;
-    ct_incident_entity *entities; /* distinct actors, targets, created credentials */
+    ct_incident_entity *entities; /* distinct actors, targets, created credentials, new owners */
     size_t nentities;
 } ct_incident;
 

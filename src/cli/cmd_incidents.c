@@ -36,8 +36,9 @@ static void print_text(const ct_session *s, const ct_incident *inc)
     ct_out_printf(stdout, "\n");
     /* who did what to whom */
     static const struct { ct_role r; const char *label; } roles[] = {
-        {CT_ROLE_ACTOR, "actors"}, {CT_ROLE_TARGET, "targets"}, {CT_ROLE_CRED_MADE, "credentials"}};
-    for (size_t k = 0; k < 3; k++) {
+        {CT_ROLE_ACTOR, "actors"}, {CT_ROLE_TARGET, "targets"}, {CT_ROLE_CRED_MADE, "credentials"},
+        {CT_ROLE_NAMED, "new owners"}};
+    for (size_t k = 0; k < 4; k++) {
         int first = 1;
         for (size_t j = 0; j < inc->nentities; j++) {
             const ct_incident_entity *e = &inc->entities[j];

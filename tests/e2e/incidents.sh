@@ -39,6 +39,15 @@ eq "alice's key for bob, her login profile, bob's federation token and key pair"
 eq "carol's own key alone" "$(of d4c1a2cce1dd2c77)" '["d4c1a2cce1dd2c77"]'
 eq "carol's password change alone" "$(of d668db42a64d4cd9)" '["d668db42a64d4cd9"]'
 eq "a svc-deploy rotation: Entra + M365" "$(of 726e1ba23b4b697d)" '["10742ad87994700b","726e1ba23b4b697d"]'
+eq "the takeover names megan as the new owner" \
+    "$(jq -c 'select(.lead_alert == "5b13199216650932") | [.entities[] | select(.role == "named") | .id]' "$J")" \
+    '["megan.bowen@contoso.com"]'
+"$BIN" show 8db28f3a "$@" 2>/dev/null >"$TMP/owner.txt"
+check "the owner-added guide names the new owner" grep -q 'Identify the new owner: megan.bowen@contoso.com' "$TMP/owner.txt"
+for id in 5b131992 07cd78a6 ff278652 d0c9e84b 8db28f3a; do
+    "$BIN" show "$id" "$@" 2>/dev/null >"$TMP/guide.txt"
+    check "guide of $id has no unfilled placeholder" sh -c "! grep -E '\\(unknown |<appId>|<owner>|<service account email>' '$TMP/guide.txt'"
+done
 eq "alice's incident's link kinds" \
     "$(jq -c 'select(any(.alerts[]; .id == "486d7e1026454f68")) | [.links[].kind] | sort' "$J")" \
     '["credential","credential","same_actor","same_change"]'
