@@ -22,9 +22,9 @@ grep -q "loading [0-9]*%" "$TMP/screen" || ct_fail "no load progress in the stat
 grep -qF " of $total" "$TMP/screen" && ct_fail "every alert shown before the load ended"
 ct_keys j
 ct_keys Enter
-ct_wait "opening alerts and decisions wait for the end"
+ct_wait "opening alerts and decisions wait for the"
 ct_keys a
-ct_wait "opening alerts and decisions wait for the end"
+ct_wait "opening alerts and decisions wait for the"
 ct_keys ':'; ct_type "ack"; ct_keys Enter
 ct_wait ":ack works once loading ends"
 # the end: every alert, the counts in the status line, and Enter works

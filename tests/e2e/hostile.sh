@@ -137,7 +137,7 @@ if command -v tmux >/dev/null 2>&1; then
         ct_wait "Alert queue" 20
         sleep 0.5
         i=0
-        while [ $i -lt 6 ]; do # open a few alerts: header, guide, correlation, raw record
+        while [ $i -lt 16 ]; do # open alerts (the incident's lead, then its alerts): guide, correlation, raw
             ct_keys Enter; sleep 0.4
             ct_keys 2; sleep 0.3
             ct_keys 3; sleep 0.3
