@@ -46,16 +46,24 @@ static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn
     char oid[41] = "", last[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
-    for (size_t i = 0; i < n; i++) {
-        oid[0] = 0;
-        if (fn(&ui.s, v[i], note, oid, &err) < 0) break;
-        ok++;
-        if (oid[0]) memcpy(last, oid, sizeof last);
-    }
+    const char *label = ui.label[0] ? ui.label : NULL;
+    if (n > 1 && fn == ct_triage_ack) {
+        /* one decision on several alerts: ONE commit (the core writes a decision file each) */
+        if (ct_triage_ack_many(&ui.s, v, n, note, label, last, &err) == 0) ok = n;
+    } else
+        for (size_t i = 0; i < n; i++) {
+            oid[0] = 0;
+            if (fn(&ui.s, v[i], note, oid, &err) < 0) break;
+            ok++;
+            if (oid[0]) memcpy(last, oid, sizeof last);
+        }
     if (err.len)
         ui_msg(1, "%s %zu of %zu; error: %s", done, ok, n, err.buf);
     else if (n == 1)
         ui_msg(0, "%s %s: commit %.10s", done, v[0]->id, last[0] ? last : "(nothing changed)");
+    else if (fn == ct_triage_ack)
+        ui_msg(0, "%s %zu alerts%s%s in one commit %.10s", done, ok, label ? " of " : "", label ? label : "",
+               last[0] ? last : "(nothing changed)");
     else
         ui_msg(0, "%s %zu alerts: last commit %.10s", done, ok, last[0] ? last : "(nothing changed)");
     ct_sbuf_free(&err);

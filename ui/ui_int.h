@@ -173,6 +173,7 @@ typedef struct ui_state {
     char progress[128];
     size_t ndiag;
     char search[256];      /* last / search */
+    char label[32];        /* the incident a decision on several alerts is for ("" if tagged alerts) */
 } ui_state;
 extern ui_state ui;
 

@@ -25,6 +25,7 @@ typedef struct fpform {
     char pv_msg[300];
     int committed;
     char draft_note[128]; /* shown while the form is open: the reason is a restored draft */
+    char label[32];       /* the incident the decision is for, named in the commit */
 } fpform;
 
 static size_t n_items(fpform *f) { return f->nc + 4; }
@@ -109,14 +110,53 @@ static void commit(fpform *f)
     char oid[41] = "", last[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
-    size_t ok = 0;
-    for (size_t i = 0; i < f->nalerts; i++) {
+    size_t ok = 0, nexc = 0;
+    if (f->nalerts > 1) {
+        /* several alerts (an incident, tagged ones): ONE commit; each alert's
+         * entries are the ones checked here, found among its own candidates by
+         * label (an M365 twin names the same actor under another field) */
+        ct_exc_candidate **cand = ct_xcalloc(f->nalerts, sizeof *cand);
+        size_t *ncand = ct_xcalloc(f->nalerts, sizeof *ncand);
+        cand[0] = f->c;
+        ncand[0] = f->nc;
+        for (size_t i = 1; i < f->nalerts; i++) {
+            if (ct_triage_fp_candidates(&ui.s, f->alerts[i], &cand[i], &ncand[i]) < 0) {
+                cand[i] = NULL;
+                ncand[i] = 0;
+            }
+            for (size_t k = 0; k < ncand[i]; k++) {
+                cand[i][k].checked = 0;
+                for (size_t j = 0; j < f->nc; j++)
+                    if (f->c[j].checked && cand[i][k].label && f->c[j].label &&
+                        !strcmp(cand[i][k].label, f->c[j].label)) {
+                        cand[i][k].checked = 1;
+                        cand[i][k].excluded = f->c[j].excluded;
+                    }
+            }
+        }
+        ct_fp_many_request rq;
+        memset(&rq, 0, sizeof rq);
+        rq.alerts = f->alerts;
+        rq.n = f->nalerts;
+        rq.entries = (const ct_exc_candidate *const *)cand;
+        rq.nentries = ncand;
+        rq.reason = f->reason.text.buf;
+        rq.expires = e;
+        rq.force = f->force;
+        rq.close_matching = f->close_matching;
+        rq.label = f->label[0] ? f->label : NULL;
+        if (ct_triage_fp_many(&ui.s, &rq, last, &nexc, &err) == 0) ok = f->nalerts;
+        for (size_t i = 1; i < f->nalerts; i++) ct_exc_candidates_free(cand[i], ncand[i]);
+        free(cand);
+        free(ncand);
+    } else {
         ct_fp_request rq;
-        fill_request(f, &rq, f->alerts[i]);
-        oid[0] = 0;
-        if (ct_triage_fp(&ui.s, &rq, oid, &err) < 0) break;
-        ok++;
-        if (oid[0]) memcpy(last, oid, sizeof last);
+        fill_request(f, &rq, f->alerts[0]);
+        if (ct_triage_fp(&ui.s, &rq, oid, &err) == 0) {
+            ok = 1;
+            nexc = 1;
+            memcpy(last, oid, sizeof last);
+        }
     }
     if (err.len) {
         int every = strstr(err.buf, "every") != NULL || strstr(err.buf, "force") != NULL;
@@ -131,8 +171,9 @@ static void commit(fpform *f)
     ui_draft_remove(f->alerts[0]->id, "fp");
     for (size_t i = 0; i < ui.s.alerts.n; i++) ui.s.alerts.v[i].tagged = 0;
     size_t supp = f->pv_ok ? f->pv.total_matches : 0;
-    char id[17];
+    char id[17], label[32];
     snprintf(id, sizeof id, "%s", f->alerts[0]->id);
+    snprintf(label, sizeof label, "%s", f->label);
     ui_pop(); /* frees f */
     ui_refresh_all();
     ui_status_update();
@@ -140,7 +181,8 @@ static void commit(fpform *f)
         ui_msg(0, "false positive %s: commit %.10s (exception suppresses %zu alert%s)", id,
                last[0] ? last : "(nothing changed)", supp, supp == 1 ? "" : "s");
     else
-        ui_msg(0, "false positive on %zu alerts: last commit %.10s", ok, last[0] ? last : "(nothing changed)");
+        ui_msg(0, "false positive on %zu alerts%s%s: %zu exception%s in one commit %.10s", ok, label[0] ? " of " : "",
+               label, nexc, nexc == 1 ? "" : "s", last[0] ? last : "(nothing changed)");
 }
 
 static void fp_draw(ui_view *v, int y, int h, int w)
@@ -152,7 +194,7 @@ static void fp_draw(ui_view *v, int y, int h, int w)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "Rule exception for %s", a->rule_name ? a->rule_name : a->rule_id);
-    if (f->nalerts > 1) ct_sbuf_addf(&b, "  (and %zu more tagged alerts)", f->nalerts - 1);
+    if (f->nalerts > 1) ct_sbuf_addf(&b, " +%zu alert%s", f->nalerts - 1, f->nalerts == 2 ? "" : "s");
     ui_put(row++, 1, w - 2, b.buf, UI_BOLD, 0);
     ui_put(row++, 1, w - 2, "Entries (Space: keep, !: is / is not); the exception matches when all kept entries do:",
            UI_DIM, 0);
@@ -339,6 +381,7 @@ void ui_act_fp(ct_alert **a, size_t n)
     f->alerts = ct_xmalloc(n * sizeof *f->alerts);
     memcpy(f->alerts, a, n * sizeof *a);
     f->nalerts = n;
+    snprintf(f->label, sizeof f->label, "%s", n > 1 ? ui.label : "");
     ct_sbuf_init(&f->reason.text);
     ct_sbuf_init(&f->expiry.text);
     if (ct_triage_fp_candidates(&ui.s, a[0], &f->c, &f->nc) < 0) {

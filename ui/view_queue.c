@@ -333,7 +333,12 @@ static size_t tagged_or_current(queue *q, ct_alert ***out)
     ct_alert **v = ct_xmalloc((ui.s.alerts.n + 1) * sizeof *v);
     for (size_t i = 0; i < ui.s.alerts.n; i++)
         if (ui.s.alerts.v[i].tagged && visible(q, i)) v[n++] = &ui.s.alerts.v[i];
-    if (!n && q->cur < q->nrows) n = alerts_under(q, &q->rows[q->cur], v);
+    ui.label[0] = 0; /* the commit names the incident a decision is for */
+    if (!n && q->cur < q->nrows) {
+        const qrow *r = &q->rows[q->cur];
+        n = alerts_under(q, r, v);
+        if (r->kind == ROW_INC || r->kind == ROW_REASONS) snprintf(ui.label, sizeof ui.label, "%s", q->inc.v[r->inc].id);
+    }
     *out = v;
     return n;
 }

@@ -13,6 +13,7 @@ typedef struct remform {
     ct_alert *a;         /* the alert whose guide gives the steps */
     ct_alert **all;      /* with the other alerts the decision is for (an incident, tagged ones) */
     size_t nall;
+    char label[32];      /* the incident, named in the commit message */
     char **steps;
     int *done;
     size_t n;
@@ -39,18 +40,13 @@ static void commit(remform *f)
     ct_sbuf err;
     ct_sbuf_init(&err);
     const char *note = f->note.text.len ? f->note.text.buf : NULL;
-    int rc = 0;
-    size_t ok = 0;
-    for (size_t i = 0; i < f->nall && rc == 0; i++) {
-        char o[41] = "";
-        rc = ct_triage_remediate(&ui.s, f->all[i], idx, k, note, o, &err);
-        if (rc == 0) ok++;
-        if (o[0]) memcpy(oid, o, sizeof oid);
-    }
+    /* several alerts (an incident, tagged ones): ONE commit */
+    int rc = f->nall > 1 ? ct_triage_remediate_many(&ui.s, f->all, f->nall, idx, k, note,
+                                                    f->label[0] ? f->label : NULL, oid, &err)
+                         : ct_triage_remediate(&ui.s, f->a, idx, k, note, oid, &err);
     free(idx);
     if (rc < 0) {
-        ui_msg(1, "remediate refused%s: %s", ok ? " part-way" : "", err.buf);
-        if (ok) ui_refresh_all();
+        ui_msg(1, "remediate refused: %s", err.buf);
         ct_sbuf_free(&err);
         return;
     }
@@ -66,7 +62,7 @@ static void commit(remform *f)
     if (nall == 1)
         ui_msg(0, "remediated %s (%zu of %zu steps done): commit %.10s", id, k, n, oid[0] ? oid : "(nothing changed)");
     else
-        ui_msg(0, "remediated %zu alerts (%zu of %zu steps done): last commit %.10s", nall, k, n,
+        ui_msg(0, "remediated %zu alerts (%zu of %zu steps done) in one commit %.10s", nall, k, n,
                oid[0] ? oid : "(nothing changed)");
 }
 
@@ -103,7 +99,7 @@ static void rf_draw(ui_view *v, int y, int h, int w)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "Remediation of %s", f->a->rule_name ? f->a->rule_name : f->a->rule_id);
-    if (f->nall > 1) ct_sbuf_addf(&b, "  (and %zu more alerts)", f->nall - 1);
+    if (f->nall > 1) ct_sbuf_addf(&b, " +%zu alert%s", f->nall - 1, f->nall == 2 ? "" : "s");
     ui_put(row++, 1, w - 2, b.buf, UI_BOLD, 0);
     ui_put(row++, 1, w - 2, "Response steps from the guide (space: done):", UI_DIM, 0);
     int list_h = h - 10;
@@ -229,6 +225,7 @@ void ui_act_remediate(ct_alert **all, size_t nall)
     f->all = ct_xmalloc(nall * sizeof *f->all);
     memcpy(f->all, all, nall * sizeof *all);
     f->nall = nall;
+    snprintf(f->label, sizeof f->label, "%s", ui.label);
     ct_sbuf_init(&f->note.text);
     const char *md = a->rule ? a->rule->guide : NULL;
     if (md) {

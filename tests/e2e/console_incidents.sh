@@ -33,9 +33,44 @@ ct_wait "unfolded every group"
 # one decision on megan's incident: its three alerts acknowledged
 ct_keys / ; ct_type "^INC-8db28f3a187b"; ct_keys Enter
 ct_wait "INC-8db28f3a187b  score 100"
+before=$(git -C "$TMP/repo" rev-list --count HEAD)
 ct_keys a
-ct_wait "acknowledged 3 alerts"
+ct_wait "acknowledged 3 alerts of INC-8db28f3a187b in one commit"
 ct_wait "ack 4"
+[ "$(git -C "$TMP/repo" rev-list --count HEAD)" = $((before + 1)) ] || ct_fail "not ONE commit for the incident"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^decisions/')" = 3 ] || ct_fail "not three decisions in the commit"
+git -C "$TMP/repo" log -1 --format=%B | grep -q 'INC-8db28f3a187b' || ct_fail "the commit does not name the incident"
+# tagged alerts, one false positive: svc-deploy's four rotations of one rule, ONE exception, ONE commit
+ct_keys : ; ct_type 'filter text=svc-deploy "rule=Entra ID Application Credential Added"'; ct_keys Enter
+ct_keys : ; ct_type 'group none'; ct_keys Enter
+ct_wait "Alert queue [open] 4 of 28"
+ct_keys g t t t t
+ct_wait "4 tagged"
+before=$(git -C "$TMP/repo" rev-list --count HEAD)
+ct_keys f
+ct_wait "Rule exception for Entra ID Application Credential Added +3 alerts"
+ct_keys Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down
+ct_keys Up Up Up
+ct_type "scheduled rotation by the deployment pipeline (test)"
+ct_keys C-x
+ct_wait "false positive on 4 alerts: 1 exception in one commit"
+[ "$(git -C "$TMP/repo" rev-list --count HEAD)" = $((before + 1)) ] || ct_fail "not ONE commit for four alerts"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^exceptions/')" = 1 ] || ct_fail "not one exception"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^decisions/')" = 4 ] || ct_fail "not four decisions"
+git -C "$TMP/repo" fsck --no-progress 2>&1 | grep -v '^dangling' | grep . && ct_fail "git fsck complains"
+# remediate alice's incident: its five alerts, ONE commit
+ct_keys : ; ct_type 'filter clear'; ct_keys Enter
+ct_keys : ; ct_type 'group incident'; ct_keys Enter
+ct_keys / ; ct_type '^INC-d0c9e84b66cd'; ct_keys Enter
+ct_wait "INC-d0c9e84b66cd  score 100"
+before=$(git -C "$TMP/repo" rev-list --count HEAD)
+ct_keys r
+ct_wait "+4 alerts"
+ct_keys Space C-x
+ct_wait "remediated 5 alerts (1 of"
+ct_wait "in one commit"
+[ "$(git -C "$TMP/repo" rev-list --count HEAD)" = $((before + 1)) ] || ct_fail "not ONE commit for the incident's remediation"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^decisions/')" = 5 ] || ct_fail "not five decisions"
 ct_keys Q
 ct_wait_exit
 

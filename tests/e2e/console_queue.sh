@@ -67,9 +67,10 @@ ct_wait "text~ci-pipeline"
 ct_keys g t t
 ct_wait "2 tagged"
 ct_keys a
-ct_wait "acknowledged 2 alerts"
+ct_wait "acknowledged 2 alerts in one commit"
 ct_wait_gone "2 tagged"
-[ "$(git -C "$TMP/repo" log --format=%s | grep -c '^ack')" = 2 ] || ct_fail "not two ack commits"
+[ "$(git -C "$TMP/repo" log --format=%s | grep -c '^ack')" = 1 ] || ct_fail "not ONE ack commit for two tagged alerts"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^decisions/')" = 2 ] || ct_fail "not two decisions in the commit"
 ct_keys : ; ct_type "status acknowledged"; ct_keys Enter
 ct_wait "Alert queue [acknowledged]"
 ct_keys g t t o
