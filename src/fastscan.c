@@ -359,6 +359,7 @@ static int fast_cloudtrail(const span *top, const char *e, ct_fast *o)
     if (ct_fs_aws_is_root(type, arn)) v[CT_EF_ACTOR_NAME] = lit("root");
     else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
     else v[CT_EF_ACTOR_NAME] = uname;
+    v[CT_EF_ACTOR_NAME] = ct_fs_role_session(type, arn, v[CT_EF_ACTOR_NAME]);
     if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
     if (ct_fs_is_ip(sip) || ct_ip_shaped(sip.s, sip.n)) v[CT_EF_ACTOR_IP] = sip; /* shown as written */
     v[CT_EF_ACTOR_UA] = ua;

@@ -374,6 +374,7 @@ static int ecs_cloudtrail(const doc *d, ct_fast *o)
     if (ct_fs_aws_is_root(type, arn)) v[CT_EF_ACTOR_NAME] = lit("root");
     else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
     else v[CT_EF_ACTOR_NAME] = d->user_name;
+    v[CT_EF_ACTOR_NAME] = ct_fs_role_session(type, arn, v[CT_EF_ACTOR_NAME]);
     if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
     v[CT_EF_ACTOR_IP] = d->source_ip;
     v[CT_EF_ACTOR_UA] = d->ua;

@@ -177,6 +177,19 @@ static inline int feq(ct_fstr a, const char *b)
     return a.s && strlen(b) == a.n && !memcmp(a.s, b, a.n);
 }
 
+/* An assumed role acts as ROLE/SESSION, the end of its ARN (norm_aws.c's
+ * ct_extract_cloudtrail); anything else keeps name. */
+static inline ct_fstr ct_fs_role_session(ct_fstr type, ct_fstr arn, ct_fstr name)
+{
+    if (!feq(type, "AssumedRole") || !arn.s) return name;
+    const char *ar = memmem(arn.s, arn.n, ":assumed-role/", 14);
+    if (!ar) return name;
+    uint32_t off = (uint32_t)(ar + 14 - arn.s);
+    if (off >= arn.n || !memchr(arn.s + off, '/', arn.n - off)) return name;
+    ct_fstr r = {arn.s + off, arn.n - off};
+    return r;
+}
+
 static inline int fcaseeq(ct_fstr a, const char *b)
 {
     return a.s && strlen(b) == a.n && ct_strncaseeq(a.s, b, a.n);

@@ -357,6 +357,10 @@ void ct_extract_cloudtrail(ct_norm *n)
     if (root) f->actor_name = "root";
     else if (eq(type, "AWSService")) f->actor_name = ct_json_str(d, UI "invoked_by");
     else f->actor_name = uname; /* IAM user name, or the session issuer (role) name */
+    /* an assumed role acts as ROLE/SESSION (carol's session of ContosoEngineers), as its ARN
+     * says: the role alone hides who it was, and equals no target */
+    const char *ar = eq(type, "AssumedRole") && arn ? strstr(arn, ":assumed-role/") : NULL;
+    if (ar && ar[14] && strchr(ar + 14, '/')) f->actor_name = ar + 14;
     if (!f->actor_id && eq(type, "AWSService")) f->actor_id = f->actor_name;
     if (!f->actor_ip) f->actor_ip = ct_json_str(d, "source.ip");
     if (!f->actor_ua) f->actor_ua = ct_json_str(d, "user_agent.original");

@@ -69,9 +69,17 @@ eq "alice's chain: the calls made with the new key" \
 eq "first two by score" "$(jq -s -c '[.[0].id, .[1].id, .[0].severity]' "$J")" \
     '["INC-d0c9e84b66cd","INC-8db28f3a187b","critical"]'
 
+# carol's own password change, made through her ContosoEngineers session: the actor is the
+# session (ROLE/SESSION), and fp's "actor" entry maps to the actor, not to the target carol
+"$BIN" fp d668db42 --dry-run "$@" --repo "$TMP/dry" --analyst "$AN" >"$TMP/dry.out" 2>/dev/null
+eq "fp --dry-run: the actor entry" "$(sed -n 's/^  actor  *//p' "$TMP/dry.out")" \
+    'credtriage.actor.name = "ContosoEngineers/carol"'
+
 # who acknowledged an alert in Elastic (kibana.alert.workflow_user) is kept, also when the
 # Elastic alert is merged into the rule's own
 "$BIN" scan --json "$@" >"$TMP/scan0.json" 2>/dev/null
+eq "carol's session as the actor (scan)" "$(jq -r 'select(.id == "d668db42a64d4cd9") | .actor.name' "$TMP/scan0.json")" \
+    "ContosoEngineers/carol"
 eq "Elastic's status and user kept" \
     "$(jq -c 'select(.elastic_user) | [.id, .elastic_status, .elastic_user, .status]' "$TMP/scan0.json")" \
     '["b7e829f7a4beecc9","acknowledged","isaiah.langer","acknowledged"]'

@@ -122,7 +122,7 @@ static void test_ct_login_profile_assumed_role(void **st)
     ct_fields *f = &n.f;
     STR(f->actor_type, "assumed_role");
     STR(f->actor_id, "arn:aws:sts::111122223333:assumed-role/OpsAdmin/ops-session");
-    STR(f->actor_name, "OpsAdmin");
+    STR(f->actor_name, "OpsAdmin/ops-session");
     STR(f->cred_used, "ASIAEXAMPLESESSION01");
     STR(f->target_name, "carol");
     assert_true(f->is_credential_add);
