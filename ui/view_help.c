@@ -22,7 +22,27 @@ static const char *commands[] = {
     "/ searches with a POSIX extended regular expression, case-insensitive; :nohlsearch hides the marks",
 };
 
-typedef struct help { ui_text text; } help;
+typedef struct help { ui_text text; int w; } help;
+
+/* key column, then the text wrapped to the width under itself: nothing is cut at 80 columns */
+static void add_wrapped(ui_text *t, const char *keys, const char *text, int w)
+{
+    ct_sbuf lines[4];
+    for (int i = 0; i < 4; i++) ct_sbuf_init(&lines[i]);
+    int indent = keys ? 25 : 2;
+    int n = ui_wrap(text, w - indent - 1, 0, lines, 4);
+    for (int i = 0; i < n; i++) {
+        ui_line *l = ui_text_line(t, 0, -1);
+        ct_sbuf pad;
+        ct_sbuf_init(&pad);
+        if (keys) ct_sbuf_addf(&pad, "  %-22s ", i ? "" : keys);
+        else ct_sbuf_add(&pad, i ? "    " : "  ");
+        ui_line_add(l, pad.buf, UI_BOLD);
+        ui_line_add(l, lines[i].buf, 0);
+        ct_sbuf_free(&pad);
+    }
+    for (int i = 0; i < 4; i++) ct_sbuf_free(&lines[i]);
+}
 
 static void build(help *hp)
 {
@@ -43,35 +63,35 @@ static void build(help *hp)
                 ct_sbuf_add(&keys, ", ");
                 ct_sbuf_add(&keys, nm);
             }
-            ui_line *l = ui_text_line(t, 0, -1);
-            ct_sbuf pad;
-            ct_sbuf_init(&pad);
-            ct_sbuf_addf(&pad, "  %-22s ", keys.buf);
-            ui_line_add(l, pad.buf, UI_BOLD);
-            ui_line_add(l, k->help, 0);
-            ct_sbuf_free(&pad);
+            add_wrapped(t, keys.buf, k->help, hp->w);
             ct_sbuf_free(&keys);
         }
     }
     ui_text_line(t, 0, -1);
     ui_line_add(ui_text_line(t, 0, -1), "Commands (after :)", UI_BOLD | UI_COLOR(UI_C_HEAD));
-    for (size_t i = 0; i < CT_ARRAY_LEN(commands); i++) {
-        ui_line *l = ui_text_line(t, 0, -1);
-        ui_line_add(l, "  ", 0);
-        ui_line_add(l, commands[i], 0);
-    }
+    for (size_t i = 0; i < CT_ARRAY_LEN(commands); i++) add_wrapped(t, NULL, commands[i], hp->w);
 }
 
 static help *H(ui_view *v)
 {
     if (!v->priv) {
-        v->priv = ct_xcalloc(1, sizeof(help));
-        build(v->priv);
+        help *hp = ct_xcalloc(1, sizeof(help));
+        hp->w = COLS;
+        v->priv = hp;
+        build(hp);
     }
     return v->priv;
 }
 
-static void h_draw(ui_view *v, int y, int h, int w) { ui_text_draw(&H(v)->text, y, h, w); }
+static void h_draw(ui_view *v, int y, int h, int w)
+{
+    help *hp = H(v);
+    if (hp->w != w) { /* wrapped to the width: again after a resize */
+        hp->w = w;
+        build(hp);
+    }
+    ui_text_draw(&hp->text, y, h, w);
+}
 
 static int h_request(ui_view *v, enum ui_req req)
 {

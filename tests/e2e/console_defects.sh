@@ -30,6 +30,14 @@ ct_wait "[acknowledged] 1 of 28"
 ct_keys : ; ct_type 'filter clear'; ct_keys Enter
 ct_wait "27 of 28"
 
+# ---- the help wraps at 80 columns instead of cutting ----
+ct_keys '?'
+ct_wait "Help (q closes)"
+ct_screen | grep -qxE '  :                      command line \(:sort :filter :group :events :ack *' || ct_fail "help line 1"
+ct_screen | grep -qxE '                         :window :quit \.\.\.\) *' || ct_fail "the help line is cut, not wrapped"
+ct_keys q
+ct_wait "Alert queue [open]"
+
 # ---- :screen-dump says what it wrote ----
 ct_keys : ; ct_type "screen-dump $TMP/dump.txt"; ct_keys Enter
 ct_wait "screen-dump: wrote $TMP/dump.txt (80x24, text)"
