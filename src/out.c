@@ -150,7 +150,7 @@ static void format(ct_sbuf *b, const char *fmt, va_list ap)
             if (prec < 0) prec = -1;
         }
         if (left && !memchr(spec, '-', k)) spec[k++] = '-';
-        k += (size_t)snprintf(spec + k, sizeof spec - k, width >= 0 ? "%d" : "", width);
+        if (width >= 0) k += (size_t)snprintf(spec + k, sizeof spec - k, "%d", width); /* clang: no "" format */
         if (prec >= 0) k += (size_t)snprintf(spec + k, sizeof spec - k, ".%ld", prec);
         char len[3] = "";
         size_t nl = 0;
