@@ -92,6 +92,9 @@ static int walk_open(int dirfd, const char *rel, int flags, unsigned mode)
         *slash = 0;
         int fd = openat(cur, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         int e = errno;
+        struct stat st; /* a link here is ELOOP, whatever the open said */
+        if (fd < 0 && e == ENOTDIR && fstatat(cur, s, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+            e = ELOOP;
         if (cur != dirfd) close(cur);
         if (fd < 0) {
             free(p);

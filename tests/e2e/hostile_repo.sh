@@ -2,7 +2,7 @@
 # The rules repo as an attacker pushes it (issue #15), with the real binary and
 # git: every attack is a commit in the repo (as a `git pull` brings it), then the
 # victim's ordinary command.
-#   1. decisions/Y/M/<alert id>.json.tmp.{2..3000} symlinked to ~/.bashrc: `ack`
+#   1. decisions/Y/M/<alert id>.json.tmp.{2..32768} symlinked to ~/.bashrc: `ack`
 #      writes nothing through them;
 #   2. decisions/2026 and exceptions/<rule> symlinked outside: `ack` / `fp`
 #      create nothing outside, fail with a message naming the link, leave no
@@ -61,8 +61,13 @@ printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_k
 # --- 1. temporary names planted as symlinks to ~/.bashrc -----------------------------------
 D="decisions/$(ym "$A2")"
 mkdir -p "$R/$D"
-i=2
-while [ $i -le 3000 ]; do ln -s "$HOME/.bashrc" "$R/$D/$A2.json.tmp.$i"; i=$((i + 1)); done
+# the old writer's name was <path>.tmp.<pid>: every pid, as in the issue
+# ({2..32768}; past 65536, the 30000 the next processes get)
+PIDMAX=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 32768)
+perl -e 'my ($b, $max, $t, $p) = @ARGV; my ($lo, $hi) = $max <= 65536 ? (2, $max) : ($b, $b + 30000);
+    for my $n ($lo .. $hi) { symlink($t, "$p.tmp.$n") or die "$p.tmp.$n: $!" }' \
+    "$(sh -c 'echo $$')" "$PIDMAX" "$HOME/.bashrc" "$R/$D/$A2.json"
+NLINKS=$(find "$R/$D" -type l | wc -l)
 attacker "tmp names"
 before=$(ncommits)
 "$BIN" ack "$A2" --repo "$R" --analyst "$AN" "$F" >"$TMP/1.out" 2>"$TMP/1.err"
@@ -72,7 +77,7 @@ check "tmp links: the decision is a regular file" test -f "$R/$D/$A2.json" -a ! 
 check "tmp links: the decision committed alone" test "$(git -C "$R" show --format= --name-only HEAD)" = "$D/$A2.json"
 check "tmp links: one commit" test "$(ncommits)" -eq $((before + 1))
 check "tmp links: the attacker's links left as they were" \
-    test "$(find "$R/$D" -type l -lname "$HOME/.bashrc" | wc -l)" -eq 2999
+    test "$(find "$R/$D" -type l -lname "$HOME/.bashrc" | wc -l)" -eq "$NLINKS"
 check "tmp links: no temporary file in the work tree or left behind" \
     test -z "$(find "$R" -path "$R/.git" -prune -o -type f -name '*.tmp*' -print)$(ls -A "$R/.git/credtriage/tmp")"
 check "tmp links: acknowledged" test "$(status_of "$A2")" = acknowledged

@@ -16,7 +16,7 @@ set -eu
 MODE=${1:-smoke}
 SECS=${2:-}
 [ $# -ge 2 ] && shift 2 || shift $#
-HARNESSES=${*:-"input kql esql rules exceptions decisions guide sanitize jsonout"}
+HARNESSES=${*:-"input kql esql rules exceptions decisions guide sanitize jsonout repo"}
 B=build-fuzz
 FUZZ_CC=${FUZZ_CC:-clang}
 FSAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -77,7 +77,7 @@ seed() {
     rules) for r in rules/*/*.json; do add < "$r"; done ;;
     guide)
         for g in guides/*.md; do { printf '\120'; cat "$g"; } | add; done ;;
-    exceptions|decisions|sanitize|jsonout) ;;
+    exceptions|decisions|sanitize|jsonout|repo) ;;
     esac
     for f in tests/fuzz/seeds/$h/*; do [ -f "$f" ] && add < "$f"; done
     : > "$c/.seeded"
