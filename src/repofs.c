@@ -553,8 +553,8 @@ static size_t audit_dir(const ct_repofs *fs, const char *rel, int depth, ct_repo
     ct_sbuf err;
     ct_sbuf_init(&err);
     char **names = ct_repofs_list(fs, rel, &n, &kinds, &err);
-    if (!names && err.len) {
-        report(ctx, rel, "cannot be read safely (a symbolic link on its path?)");
+    if (!names && err.len) { /* e.g. a control character in its name */
+        report(ctx, rel, err.buf);
         found++;
     }
     for (size_t i = 0; i < n; i++) {
