@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libcredtriage.a
 BIN        := $(BUILD)/credtriage
 
-.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure world world-check
+.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure world world-check real-check
 all: $(BIN)
 
 deps:
@@ -98,6 +98,7 @@ test:
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory structure
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory real-check
 	@CHECK_SPEED=median $(MAKE) --no-print-directory world-check
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke valgrind
@@ -136,6 +137,14 @@ $(BUILD)/tests/world: $(wildcard tests/world/*.c tests/world/*.h)
 	$(CC) $(CT_CFLAGS) -o $@ $(filter %.c,$^)
 world: $(BUILD)/tests/world
 	$< -n $(WORLD_N) -o $(WORLD_DIR)
+# The held-out corpus of real public records (tests/fixtures/real): per file,
+# the events, folds, skips, diagnostics, alerts and fields its records call
+# for; rows in tests/fixtures/real/xfail must fail, every other must pass.
+real-check: $(BIN)
+	@sh tests/fixtures/real/check.sh $(BIN) > $(BUILD)/real-check.out 2>&1; rc=$$?; \
+	  tail -n 1 $(BUILD)/real-check.out; \
+	  if [ $$rc -ne 0 ]; then cat $(BUILD)/real-check.out; exit 1; fi
+
 world-check: $(BIN) world
 	@sh tests/world/check.sh $(BIN) $(WORLD_DIR)
 

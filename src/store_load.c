@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "arena.h"
+#include "diagnose.h"
 #include "fastscan.h"
 #include "store_int.h"
 
@@ -160,6 +161,15 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p)
         e->flags |= CT_EVF_EVALED;
     }
     count_kind(w, n.kind);
+    if (n.kind == CT_KIND_GENERIC) {
+        /* kept as an event, but never in silence: which family it looked
+         * like and what it lacks */
+        ct_sbuf why;
+        ct_sbuf_init(&why);
+        ct_diagnose_record(n.doc, &why);
+        worker_diag(w, sp->line, why.buf);
+        ct_sbuf_free(&why);
+    }
     ct_norm_free(&n);
 }
 

@@ -362,6 +362,35 @@ static void test_two_exports_on_stdin(void **state)
     ct_store_free(&st);
 }
 
+/* Every unrecognized record gets FILE:LINE and the family it looked like. */
+static void test_unrecognized_reasons(void **state)
+{
+    (void)state;
+    ct_store st;
+    diags d;
+    char got[64];
+    load_text(&st, &d,
+              "{\"Timestamp\":\"2024-05-01T10:00:00Z\",\"ActionType\":\"LogonSuccess\",\"DeviceName\":\"pc1\"}\n"
+              "{\"logName\":\"projects/p/logs/syslog\",\"insertId\":\"1\",\"textPayload\":\"hi\"}\n"
+              "{\"weird\\u001b[31m\":1,\"b\":2}\n",
+              got, sizeof got);
+    assert_string_equal(got, "1 2 3");
+    assert_int_equal(st.stats.unrecognized, 3);
+    assert_int_equal(st.stats.skipped, 0);
+    const char *f = st.srcs[0].in.name;
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s:1: unrecognized record: looks like Defender XDR advanced hunting (has Timestamp, ActionType, "
+             "DeviceName) but no reader for its tables (Defender XDR rows are not read)\n"
+             "%s:2: unrecognized record: looks like GCP Cloud Logging entry (has logName, insertId, textPayload) but "
+             "no protoPayload or payload holding a Cloud Audit Log (jsonPayload and textPayload entries are not "
+             "audit logs)\n"
+             "%s:3: unrecognized record: no known log family (keys: weird\\x1b[31m, b)\n",
+             f, f, f);
+    assert_string_equal(d.text, want);
+    ct_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_stream_variants),
         cmocka_unit_test(test_stream_diag_lines),
         cmocka_unit_test(test_two_exports_on_stdin),
+        cmocka_unit_test(test_unrecognized_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
