@@ -12,6 +12,7 @@ enum {
     CT_EXIT_INPUT = 3,    /* an input file could not be read */
     CT_EXIT_REPO = 4,     /* the rules repo or git failed */
     CT_EXIT_NOTFOUND = 5, /* the alert or commit named does not exist */
+    CT_EXIT_SKIPPED = 6,  /* --strict: a record was skipped or not recognized */
 };
 
 typedef struct ct_cmd {
@@ -28,6 +29,9 @@ extern const char *ct_prog;
  * line when verbose; returns CT_EXIT_OK or CT_EXIT_INPUT (some file missing). */
 int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary);
 void ct_cli_summary(const ct_store *st, FILE *out);
+/* --strict: rc, or CT_EXIT_SKIPPED when rc is CT_EXIT_OK and a record was
+ * skipped or not recognized (each has its FILE:LINE diagnostic). */
+int ct_cli_strict_rc(const ct_store *st, int rc);
 int ct_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a cJSON value as one line to stdout. */
 void ct_cli_print_json_line(const cJSON *v);

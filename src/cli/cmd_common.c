@@ -43,6 +43,14 @@ void ct_cli_summary(const ct_store *st, FILE *out)
     ct_out_printf(out, "%s\n", first ? "" : ")");
 }
 
+int ct_cli_strict_rc(const ct_store *st, int rc)
+{
+    if (rc != CT_EXIT_OK || !(st->stats.skipped || st->stats.unrecognized)) return rc;
+    ct_out_printf(stderr, "%s: --strict: %zu record%s skipped, %zu unrecognized (see the lines above)\n", ct_prog,
+                  st->stats.skipped, st->stats.skipped == 1 ? "" : "s", st->stats.unrecognized);
+    return CT_EXIT_SKIPPED;
+}
+
 int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
 {
     int failed = ct_store_load_all(st, files, nfiles);

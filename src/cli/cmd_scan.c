@@ -21,24 +21,27 @@ int ct_cmd_scan(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},      {"all", no_argument, NULL, 'a'},
         {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'},
         {"status", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
+        {"strict", no_argument, NULL, 'S'}, {0, 0, 0, 0}};
     ct_session_opts o = {0};
-    int json = 0, all = 0, c;
+    int json = 0, all = 0, strict = 0, c;
     const char *only = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jahs:", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
         else if (c == 'a') all = 1;
         else if (c == 's') only = optarg;
+        else if (c == 'S') strict = 1;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage scan [--json] [--all] [--status S] [--repo DIR] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage scan [--json] [--all] [--status S] [--strict] [--repo DIR] FILE...\n"
                    "Run the detection rules over the events, merge imported Elastic alerts, and\n"
                    "list the alerts with their triage status. Suppressed alerts (matched by a rule\n"
                    "exception) are counted but listed only with --all.\n"
                    "  --json       one line per alert: id, rule_id, rule_name, severity, risk_score,\n"
                    "               timestamp, actor, target, credential, status, origin, event\n"
                    "  --status S   only alerts with status S (open, acknowledged, false_positive,\n"
-                   "               remediated, suppressed)\n");
+                   "               remediated, suppressed)\n"
+                   "  --strict     exit 6 when any record was skipped (malformed) or not recognized\n"
+                   "               (each is reported as FILE:LINE: reason on stderr)\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("scan", "bad option");
     }
@@ -96,6 +99,7 @@ int ct_cmd_scan(int argc, char **argv)
             !all && !only && counts[CT_STATUS_SUPPRESSED] ? " (suppressed not listed: --all)" : "");
     (void)shown;
     int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
+    if (strict) rc = ct_cli_strict_rc(&s.store, rc);
     ct_sbuf_free(&err);
     ct_session_close(&s);
     return rc;

@@ -56,7 +56,8 @@ static void usage(FILE *out)
             "exit status:\n"
             "  0 success   1 problems found or action refused   2 usage error\n"
             "  3 an input file could not be read   4 rules repo / git error\n"
-            "  5 alert or commit not found\n",
+            "  5 alert or commit not found\n"
+            "  6 --strict: a record was skipped (malformed) or not recognized\n",
             ct_prog);
 }
 

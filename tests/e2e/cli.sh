@@ -16,6 +16,17 @@ check "--version" sh -c "'$BIN' --version | grep -q '^credtriage [0-9]'"
 "$BIN" events >/dev/null 2>&1; check "no FILE: 2" test $? -eq 2
 "$BIN" events "$TMP/missing.json" >/dev/null 2>"$TMP/err"; check "missing file: 3" test $? -eq 3
 check "missing file named" grep -q "missing.json" "$TMP/err"
+# --strict: 6 when a record was skipped or not recognized, 0 when all loaded
+"$BIN" scan --strict tests/fixtures/input/mixed-bad.ndjson >/dev/null 2>"$TMP/err"; check "scan --strict, a bad line: 6" test $? -eq 6
+check "scan --strict names the line" grep -qx "tests/fixtures/input/mixed-bad.ndjson:2: malformed JSON.*" "$TMP/err"
+"$BIN" events --strict tests/fixtures/real/unknown/plaso-azure-activity-log.jsonl >/dev/null 2>&1; check "events --strict, unrecognized: 6" test $? -eq 6
+"$BIN" scan --strict samples/entra-audit.ndjson >/dev/null 2>&1; check "scan --strict, all read: 0" test $? -eq 0
+"$BIN" scan tests/fixtures/input/mixed-bad.ndjson >/dev/null 2>&1; check "scan without --strict: 0" test $? -eq 0
+# two exports on one stream (zcat a.gz b.gz | credtriage scan -) read whole
+gzip -dc tests/fixtures/real/stream/two-records-exports.json.gz tests/fixtures/real/stream/two-records-exports.json.gz |
+  "$BIN" events --json - 2>"$TMP/err" | jq -r .credtriage.action >"$TMP/acts"
+check "two concatenated exports on stdin: 5 events" test "$(wc -l <"$TMP/acts")" -eq 5
+check "... and 5 duplicates" grep -q "5 duplicates" "$TMP/err"
 
 # stdin, plain and gzip, gives the same events as the file
 "$BIN" events --json samples/entra-audit.ndjson 2>/dev/null | jq -c .credtriage.action >"$TMP/a"
