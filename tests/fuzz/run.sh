@@ -16,7 +16,7 @@ set -eu
 MODE=${1:-smoke}
 SECS=${2:-}
 [ $# -ge 2 ] && shift 2 || shift $#
-HARNESSES=${*:-"input kql esql rules exceptions decisions guide sanitize jsonout repo"}
+HARNESSES=${*:-"input stream kql esql rules exceptions decisions guide sanitize jsonout repo"}
 B=build-fuzz
 FUZZ_CC=${FUZZ_CC:-clang}
 FSAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -61,6 +61,11 @@ seed() {
             { printf '\001'; head -n 5 "$f" | head -c 65536; } | add
         done
         for f in samples/*.gz tests/fixtures/input/*.gz; do { printf '\000'; cat "$f"; } | add; done ;;
+    stream)
+        for f in tests/fixtures/real/stream/*.json tests/fixtures/real/stream/*.ndjson tests/fixtures/input/*.json \
+                 tests/fixtures/input/*.ndjson; do
+            [ -f "$f" ] && head -c 65536 "$f" | add
+        done ;;
     kql)
         doc=$(head -n 1 tests/fixtures/rules/entra_app_credential_added.pos.ndjson)
         for r in rules/*/*.json; do
