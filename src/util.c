@@ -332,8 +332,17 @@ int ct_write_file_atomic(const char *path, const char *data, size_t len)
 {
     ct_sbuf tmp;
     ct_sbuf_init(&tmp);
-    ct_sbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* a new file of our own (O_EXCL, never through a planted link), under a
+     * name nobody can predict from the pid alone */
+    static unsigned seq;
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 16; tries++) {
+        ct_sbuf_reset(&tmp);
+        ct_sbuf_addf(&tmp, "%s.tmp.%ld.%u.%08lx", path, (long)getpid(), seq++,
+                     (unsigned long)(random() & 0xffffffff));
+        fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST) break;
+    }
     if (fd < 0) goto fail;
     size_t off = 0;
     while (off < len) {

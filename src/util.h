@@ -97,7 +97,8 @@ static inline int ct_ip_shown(const char *s)
 
 /* Read a whole file into memory (NUL-terminated). 0 ok, -1 with errno set. */
 int ct_read_file(const char *path, char **out, size_t *len);
-/* Write a file atomically (temp file + fsync + rename). 0 ok, -1 errno. */
+/* Write a file atomically (a new O_EXCL|O_NOFOLLOW temp file beside it, fsync, rename): for
+ * files outside the rules repo (drafts, exports); the repo goes through repofs.h. 0 ok, -1 errno. */
 int ct_write_file_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p. 0 ok, -1 errno. */
 int ct_mkdirs(const char *path, unsigned mode);
