@@ -8,8 +8,8 @@
  * recovery (a writer killed at any point) makes those paths in the work tree
  * and the index match HEAD again: what was committed appears, what was not
  * leaves no trace, and nothing is committed without its author's message.
- * Called by gitstore_open.c, gitstore_log.c and gitstore_sync.c; calls only
- * gitstore.c. */
+ * Called by gitstore_open.c, gitstore_log.c and gitstore_sync.c; calls
+ * gitstore.c and gitstore_sign.c (the commit object, signed when asked). */
 #include "gitstore_int.h"
 
 #include <dirent.h>
@@ -303,10 +303,12 @@ have_tree:
     if (write_journal(r, parent, files, n, err) < 0) goto out;
     crash_point("prepare");
     const git_commit *parents[1] = { parent };
-    /* HEAD moves only if it still is parent: the commit is the one atomic step */
-    if (git_commit_create(&commit_id, r->repo, "HEAD", sig, sig, NULL, msg, tree,
-                          parent ? 1 : 0, parents) < 0) {
-        ct_repo__giterr(err, "cannot commit to %s (nothing was changed)", r->workdir);
+    /* HEAD moves only if it still is parent: the commit is the one atomic
+     * step; signed when git's config asks (a signature that cannot be made
+     * refuses the commit, and nothing was written yet) */
+    if (ct_repo__commit_create(r, &commit_id, "HEAD", sig, sig, NULL, msg, tree, parent ? 1 : 0,
+                               parents, err) < 0) {
+        ct_sbuf_add(err, " (nothing was changed)");
         ct_repo__remove_journal(r);
         goto out;
     }

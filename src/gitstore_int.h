@@ -62,6 +62,14 @@ int ct_repo__parent_tree(git_commit *c, git_tree **out, ct_sbuf *err);
 int ct_repo__upstream(ct_repo *r, char **branch_ref, char **remote, char **merge_ref,
                       char **tracking, ct_sbuf *err);
 
+/* gitstore_sign.c: git_commit_create, signed when git's config asks
+ * (commit.gpgsign); update_ref NULL or "HEAD" (its branch). -1 with the
+ * reason when the signature cannot be made: no unsigned commit instead. */
+int ct_repo__commit_create(ct_repo *r, git_oid *out, const char *update_ref,
+                           const git_signature *author, const git_signature *committer,
+                           const char *encoding, const char *msg, const git_tree *tree,
+                           size_t nparents, const git_commit **parents, ct_sbuf *err);
+
 /* gitstore_status.c: the config string fmt1 arg fmt2 ("remote." "origin" ".url"), malloc'd; NULL if unset or empty. */
 char *ct_repo__cfg_str(git_config *cfg, const char *fmt1, const char *arg, const char *fmt2);
 

@@ -238,11 +238,12 @@ static int replay(ct_repo *r, const git_oid *local, const git_oid *upstream,
             ok = 1; /* already upstream: dropped, as git rebase does */
         } else {
             const git_commit *parents[1] = { onto };
-            if (git_commit_create(&nid, r->repo, NULL, git_commit_author(c),
-                                  committer ? committer : git_commit_committer(c),
-                                  git_commit_message_encoding(c), git_commit_message(c), t, 1,
-                                  parents) < 0 ||
-                git_commit_lookup(&nc, r->repo, &nid) < 0) {
+            if (ct_repo__commit_create(r, &nid, NULL, git_commit_author(c),
+                                       committer ? committer : git_commit_committer(c),
+                                       git_commit_message_encoding(c), git_commit_message(c), t,
+                                       1, parents, err) < 0) {
+                ct_sbuf_addf(err, " (replaying commit %s)", git_oid_tostr_s(&id));
+            } else if (git_commit_lookup(&nc, r->repo, &nid) < 0) {
                 ct_repo__giterr(err, "cannot replay commit %s", git_oid_tostr_s(&id));
             } else {
                 git_commit_free(onto);
