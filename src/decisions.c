@@ -20,7 +20,7 @@ static const struct { const char *name; ct_status st; } statuses[] = {
     {"reopened", CT_STATUS_OPEN},
 };
 
-static const char *status_word(ct_status s)
+const char *ct_decision_status_word(ct_status s)
 {
     for (size_t i = 0; i < CT_ARRAY_LEN(statuses); i++)
         if (statuses[i].st == s) return statuses[i].name;
@@ -45,6 +45,8 @@ void ct_decision_free(ct_decision *d)
     cJSON_Delete(d->target);
     cJSON_Delete(d->credential);
     free(d->path);
+    free(d->based_on);
+    free(d->prev_analyst);
     memset(d, 0, sizeof *d);
 }
 
@@ -146,6 +148,19 @@ int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
     d->actor = obj_copy(j, "actor");
     d->target = obj_copy(j, "target");
     d->credential = obj_copy(j, "credential");
+    d->based_on = dup_or_null(ct_json_str(j, "based_on"));
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(j, "previous");
+    if (cJSON_IsObject(pv)) {
+        const char *pa = ct_json_str(pv, "analyst"), *ps = ct_json_str(pv, "status"),
+                   *pt = ct_json_str(pv, "at");
+        d->has_prev = 1;
+        d->prev_analyst = dup_or_null(pa);
+        d->prev_status = CT_STATUS_OPEN;
+        for (size_t i = 0; ps && i < CT_ARRAY_LEN(statuses); i++)
+            if (!strcmp(statuses[i].name, ps)) d->prev_status = statuses[i].st;
+        d->prev_at = CT_TIME_NONE;
+        if (pt) ct_time_parse(pt, strlen(pt), &d->prev_at);
+    }
     free(status);
     free(at);
     return 0;
@@ -163,7 +178,7 @@ cJSON *ct_decision_to_json(const ct_decision *d)
     cJSON_AddStringToObject(o, "alert_id", d->alert_id ? d->alert_id : "");
     if (d->rule_id) cJSON_AddStringToObject(o, "rule_id", d->rule_id);
     if (d->rule_name) cJSON_AddStringToObject(o, "rule_name", d->rule_name);
-    cJSON_AddStringToObject(o, "status", status_word(d->status));
+    cJSON_AddStringToObject(o, "status", ct_decision_status_word(d->status));
     cJSON_AddStringToObject(o, "analyst", d->analyst ? d->analyst : "");
     ct_time_fmt(d->at, t);
     cJSON_AddStringToObject(o, "at", t);
@@ -181,6 +196,18 @@ cJSON *ct_decision_to_json(const ct_decision *d)
     if (d->actor) cJSON_AddItemToObject(o, "actor", cJSON_Duplicate(d->actor, 1));
     if (d->target) cJSON_AddItemToObject(o, "target", cJSON_Duplicate(d->target, 1));
     if (d->credential) cJSON_AddItemToObject(o, "credential", cJSON_Duplicate(d->credential, 1));
+    if (d->based_on) {
+        cJSON_AddStringToObject(o, "based_on", d->based_on);
+        if (d->has_prev) {
+            cJSON *p = cJSON_AddObjectToObject(o, "previous");
+            cJSON_AddStringToObject(p, "analyst", d->prev_analyst ? d->prev_analyst : "");
+            cJSON_AddStringToObject(p, "status", ct_decision_status_word(d->prev_status));
+            ct_time_fmt(d->prev_at, t);
+            cJSON_AddStringToObject(p, "at", t);
+        } else {
+            cJSON_AddNullToObject(o, "previous");
+        }
+    }
     return o;
 }
 

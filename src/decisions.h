@@ -5,7 +5,8 @@
  * file of an alert never moves; "0000/00" when the time is unknown):
  *   {alert_id, rule_id, rule_name, status, analyst, at, note,
  *    exception (false_positive), steps[] (remediated),
- *    event {file, line, dataset, record_id}, actor{}, target{}, credential{}}
+ *    event {file, line, dataset, record_id}, actor{}, target{}, credential{},
+ *    based_on (the HEAD commit it was made on), previous {analyst, status, at} | null}
  * status: acknowledged | false_positive | remediated | open (a reopen). */
 #ifndef CT_DECISIONS_H
 #define CT_DECISIONS_H
@@ -28,12 +29,21 @@ typedef struct ct_decision {
     uint64_t ev_line;
     cJSON *actor, *target, *credential; /* owned, may be NULL */
     char *path;             /* relative to the repo root, when loaded */
+    /* the state the decision was made on: the HEAD commit ("based_on"), and
+     * the decision it replaced ("previous", has_prev 0: none) */
+    char *based_on;
+    int has_prev;
+    char *prev_analyst;
+    ct_status prev_status;
+    int64_t prev_at;
 } ct_decision;
 
 void ct_decision_free(ct_decision *d);
 /* Validate and parse; 0, or -1 + reason. */
 int ct_decision_from_json(const cJSON *j, ct_decision *out, ct_sbuf *err);
 cJSON *ct_decision_to_json(const ct_decision *d);
+/* "acknowledged", "false_positive", "remediated", "open" */
+const char *ct_decision_status_word(ct_status st);
 char *ct_decision_to_file(const ct_decision *d); /* pretty, trailing newline */
 /* decisions/<YYYY>/<MM>/<alert id>.json */
 void ct_decision_path(const char *alert_id, int64_t alert_ts, ct_sbuf *out);

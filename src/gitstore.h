@@ -66,6 +66,7 @@ typedef struct ct_sync_report {
     size_t pushed;         /* commits pushed */
     char **conflicts;      /* paths changed on both sides (sync refused) */
     size_t nconflicts;
+    char *remote, *upstream; /* with conflicts: the remote's name, its tracking ref */
 } ct_sync_report;
 
 /* $CREDTRIAGE_REPO, else $XDG_DATA_HOME/credtriage/rules, else
@@ -100,6 +101,23 @@ int ct_repo_identity(ct_repo *r, const char *analyst, char **name, char **email,
  * refused; a held index.lock is waited for ~2 s. oid_out may be NULL. */
 int ct_repo_commit_files(ct_repo *r, const ct_repo_file *files, size_t n, const char *message,
                          const char *analyst, char oid_out[41], ct_sbuf *err);
+
+/* The same, only if HEAD is still expect_head (40 hex; "" = no commit yet):
+ * -2, nothing written and no message, when another commit came in between
+ * (the caller re-reads and decides again). expect_head NULL: no condition. */
+int ct_repo_commit_files_at(ct_repo *r, const ct_repo_file *files, size_t n, const char *message,
+                            const char *analyst, const char *expect_head, char oid_out[41],
+                            ct_sbuf *err);
+/* path as HEAD has it: 1 and *data (malloc'd, NUL-terminated) / *len, 0 when
+ * HEAD has no such file (or no commit), -1 on error. head_id gets HEAD's
+ * commit id ("" when none). */
+int ct_repo_head_file(ct_repo *r, const char *path, char head_id[41], char **data, size_t *len,
+                      ct_sbuf *err);
+/* The same at a ref ("refs/remotes/origin/main"); head_id its commit. */
+int ct_repo_rev_file(ct_repo *r, const char *ref, const char *path, char head_id[41], char **data,
+                     size_t *len, ct_sbuf *err);
+/* HEAD's commit id ("" when none); -1 when it cannot be read. */
+int ct_repo_head_id(ct_repo *r, char out[41]);
 
 /* Commits from HEAD backwards, newest first; only those touching a path
  * under one of the prefixes ("rules/x" matches rules/x and rules/x/...;

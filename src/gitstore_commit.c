@@ -338,6 +338,13 @@ out:
 int ct_repo_commit_files(ct_repo *r, const ct_repo_file *files, size_t n, const char *message,
                          const char *analyst, char oid_out[41], ct_sbuf *err)
 {
+    return ct_repo_commit_files_at(r, files, n, message, analyst, NULL, oid_out, err);
+}
+
+int ct_repo_commit_files_at(ct_repo *r, const ct_repo_file *files, size_t n, const char *message,
+                            const char *analyst, const char *expect_head, char oid_out[41],
+                            ct_sbuf *err)
+{
     if (oid_out) oid_out[0] = 0;
     if (!r || !files || n == 0) {
         ct_sbuf_add(err, "nothing to commit: no files given");
@@ -363,6 +370,15 @@ int ct_repo_commit_files(ct_repo *r, const ct_repo_file *files, size_t n, const 
     if (ct_repo__lock(r, &fd, err) == 0) {
         /* a writer that died since we opened left a journal: settle its paths first */
         rc = ct_repo__recover_locked(r, err);
+        git_oid want, now;
+        if (rc == 0 && expect_head) {
+            /* the state the caller decided on must still be HEAD ("": none yet) */
+            int hr = git_reference_name_to_id(&now, r->repo, "HEAD");
+            int same = *expect_head ? hr == 0 && git_oid_fromstr(&want, expect_head) == 0 &&
+                                          git_oid_equal(&want, &now)
+                                    : hr < 0;
+            if (!same) rc = -2;
+        }
         if (rc == 0)
             rc = ct_repo__commit_paths_locked(r, files, n, message, sig, NULL, oid_out, err);
         ct_repo__unlock(fd);

@@ -291,3 +291,67 @@ out:
     git_commit_free(c);
     return rc;
 }
+
+int ct_repo_head_file(ct_repo *r, const char *path, char head_id[41], char **data, size_t *len,
+                      ct_sbuf *err)
+{
+    return ct_repo_rev_file(r, "HEAD", path, head_id, data, len, err);
+}
+
+int ct_repo_head_id(ct_repo *r, char out[41])
+{
+    git_oid id;
+    out[0] = 0;
+    int hr = git_reference_name_to_id(&id, r->repo, "HEAD");
+    if (hr == GIT_ENOTFOUND || hr == GIT_EUNBORNBRANCH) return 0;
+    if (hr < 0) return -1;
+    git_oid_tostr(out, 41, &id);
+    return 0;
+}
+
+int ct_repo_rev_file(ct_repo *r, const char *rev, const char *path, char head_id[41], char **data,
+                     size_t *len, ct_sbuf *err)
+{
+    git_oid id;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    git_tree_entry *te = NULL;
+    git_blob *b = NULL;
+    head_id[0] = 0;
+    *data = NULL;
+    *len = 0;
+    int hr = git_reference_name_to_id(&id, r->repo, rev);
+    if (hr == GIT_ENOTFOUND || hr == GIT_EUNBORNBRANCH) return 0;
+    if (hr < 0) return ct_repo__giterr(err, "cannot read %s of %s", rev, r->workdir);
+    git_oid_tostr(head_id, 41, &id);
+    int rc = -1;
+    if (git_commit_lookup(&c, r->repo, &id) < 0 || git_commit_tree(&t, c) < 0) {
+        ct_repo__giterr(err, "cannot read HEAD of %s", r->workdir);
+        goto out;
+    }
+    int er = git_tree_entry_bypath(&te, t, path);
+    if (er == GIT_ENOTFOUND || (er == 0 && git_tree_entry_type(te) != GIT_OBJECT_BLOB)) {
+        rc = 0;
+        goto out;
+    }
+    if (er < 0 || git_blob_lookup(&b, r->repo, git_tree_entry_id(te)) < 0) {
+        ct_repo__giterr(err, "cannot read %s of HEAD", path);
+        goto out;
+    }
+    *len = (size_t)git_blob_rawsize(b);
+    if (*len > (4u << 20)) {
+        ct_sbuf_addf(err, "%s of HEAD is over 4 MiB", path);
+        *len = 0;
+        goto out;
+    }
+    *data = ct_xmalloc(*len + 1);
+    memcpy(*data, git_blob_rawcontent(b), *len);
+    (*data)[*len] = 0;
+    rc = 1;
+out:
+    git_blob_free(b);
+    git_tree_entry_free(te);
+    git_tree_free(t);
+    git_commit_free(c);
+    return rc;
+}

@@ -82,6 +82,8 @@ void ct_sync_report_free(ct_sync_report *rep)
 {
     if (!rep) return;
     ct_strv_free(rep->conflicts, rep->nconflicts);
+    free(rep->remote);
+    free(rep->upstream);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -430,6 +432,9 @@ static int integrate(ct_repo *r, const char *analyst, const char *remote, const 
                          "git (pull --rebase) and sync again");
         rep->conflicts = conf.v;
         rep->nconflicts = conf.n;
+        free(rep->remote), free(rep->upstream);
+        rep->remote = ct_xstrdup(remote);
+        rep->upstream = ct_xstrdup(tracking);
         conf.v = NULL;
         conf.n = 0;
         goto out;

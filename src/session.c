@@ -98,6 +98,7 @@ int ct_session_begin(ct_session *s, const ct_session_opts *o, ct_sbuf *err)
     s->window_ms = o->window_set ? o->window_ms : CT_CORR_DEFAULT_WINDOW;
     s->no_index = o->no_index;
     s->analyst = o->analyst ? ct_xstrdup(o->analyst) : NULL;
+    s->replace_others = o->replace_others;
 
     ct_sbuf shipped, dir;
     ct_sbuf_init(&shipped);

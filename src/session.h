@@ -15,6 +15,7 @@ struct ct_triage_state; /* exceptions + decisions, owned by triage.c */
 typedef struct ct_session_opts {
     const char *repo_dir;      /* --repo; NULL: $CREDTRIAGE_REPO, else the default dir */
     const char *analyst;       /* --analyst "Name <email>", or NULL (git config) */
+    int replace_others;        /* --replace: see ct_session.replace_others */
     int need_repo;             /* create/seed the repo when missing (decision commands) */
     int no_repo;               /* read-only on the shipped rules, whatever repo exists */
     const char *readonly_why;  /* with no_repo: why (kept in ct_session.readonly_why) */
@@ -60,6 +61,13 @@ typedef struct ct_session {
     int missing_files;         /* FILE operands that could not be read */
     size_t rule_errors;
     struct ct_triage_state *triage;
+    /* deciding an alert another analyst decided (issue #18): replace_others
+     * lets the next decision replace theirs (an explicit --replace); with
+     * seen_on_screen (the console, which shows the decision) only a decision
+     * made after the state this session loaded is refused, else (the batch
+     * commands) any decision by another analyst */
+    int replace_others;
+    int seen_on_screen;
     /* progressive loading */
     size_t scanned;            /* events [0, scanned) have their rule alerts in alerts */
     void (*lock)(void *ctx), (*unlock)(void *ctx);

@@ -50,54 +50,83 @@ static int write_decisions(ct_session *s, ct_alert *const *v, size_t n, ct_statu
     }
     char *analyst = ct_triage__analyst_of(s, err);
     if (!analyst) return -1;
-    int64_t now = ct_exc_now();
     ct_repo_file *files = ct_xcalloc(n, sizeof *files);
     ct_sbuf *paths = ct_xcalloc(n, sizeof *paths);
     char **bodies = ct_xcalloc(n, sizeof *bodies);
+    ct_sbuf msg, replaces;
+    ct_sbuf_init(&msg);
+    ct_sbuf_init(&replaces);
     for (size_t i = 0; i < n; i++) {
-        ct_decision d;
-        memset(&d, 0, sizeof d);
-        ct_decision_from_alert(&d, &s->store, v[i]);
-        d.status = st;
-        d.analyst = ct_xstrdup(analyst);
-        d.at = now;
-        d.note = note && *note ? ct_xstrdup(note) : NULL;
-        d.steps = steps;
-        d.nsteps = nsteps;
-        bodies[i] = ct_decision_to_file(&d);
-        d.steps = NULL;
-        d.nsteps = 0;
-        ct_decision_free(&d);
         ct_sbuf_init(&paths[i]);
         ct_decision_path(v[i]->id, v[i]->ts, &paths[i]);
-        files[i] = (ct_repo_file){paths[i].buf, bodies[i], strlen(bodies[i])};
     }
-    ct_sbuf msg;
-    ct_sbuf_init(&msg);
-    ct_sbuf_addf(&msg, "%s: ", subject_word);
-    if (n > 1) {
-        ct_sbuf_addf(&msg, "%zu alerts", n);
-        if (label) {
-            ct_sbuf_add(&msg, " of ");
-            ct_san_line(label, 40, &msg);
+    int rc = -1;
+    /* decided on HEAD as read now (another analyst's decision is never
+     * replaced in silence); another commit in between: read again */
+    for (int tries = 0; tries < 5; tries++) {
+        char head[41] = "";
+        int64_t now = ct_exc_now();
+        int refused = 0;
+        ct_sbuf_reset(&msg);
+        ct_sbuf_reset(&replaces);
+        for (size_t i = 0; i < n; i++) {
+            free(bodies[i]);
+            bodies[i] = NULL;
         }
-        ct_sbuf_add(&msg, ": ");
+        for (size_t i = 0; i < n && !refused; i++) {
+            ct_decision d;
+            memset(&d, 0, sizeof d);
+            ct_decision_from_alert(&d, &s->store, v[i]);
+            if (ct_triage__decision_base(s, v[i], paths[i].buf, analyst, &d, head, &replaces, err) < 0) {
+                refused = 1;
+                ct_decision_free(&d);
+                break;
+            }
+            d.status = st;
+            d.analyst = ct_xstrdup(analyst);
+            d.at = now;
+            d.note = note && *note ? ct_xstrdup(note) : NULL;
+            d.steps = steps;
+            d.nsteps = nsteps;
+            bodies[i] = ct_decision_to_file(&d);
+            d.steps = NULL;
+            d.nsteps = 0;
+            ct_decision_free(&d);
+            files[i] = (ct_repo_file){paths[i].buf, bodies[i], strlen(bodies[i])};
+        }
+        if (refused) break;
+        ct_sbuf_addf(&msg, "%s: ", subject_word);
+        if (n > 1) {
+            ct_sbuf_addf(&msg, "%zu alerts", n);
+            if (label) {
+                ct_sbuf_add(&msg, " of ");
+                ct_san_line(label, 40, &msg);
+            }
+            ct_sbuf_add(&msg, ": ");
+        }
+        alert_line(s, v[0], &msg);
+        if (n > 1) ct_sbuf_addf(&msg, " +%zu", n - 1);
+        ct_sbuf_add(&msg, "\n\n");
+        if (extra_body && extra_body->len) {
+            ct_sbuf_add(&msg, extra_body->buf);
+            ct_sbuf_addc(&msg, '\n');
+        }
+        if (replaces.len) {
+            ct_sbuf_add(&msg, replaces.buf);
+            ct_sbuf_addc(&msg, '\n');
+        }
+        ct_triage__note_block("Note", note, &msg);
+        if (note && *note) ct_sbuf_addc(&msg, '\n');
+        for (size_t i = 0; i < n; i++) {
+            if (i) ct_sbuf_addc(&msg, '\n');
+            ct_triage__alert_body(s, v[i], &msg);
+        }
+        ct_sbuf_addf(&msg, "Status: %s\n", ct_status_name(st));
+        rc = ct_triage__commit_at(s, files, n, msg.buf, head, oid, err);
+        if (rc != -2) break;
+        rc = -1;
     }
-    alert_line(s, v[0], &msg);
-    if (n > 1) ct_sbuf_addf(&msg, " +%zu", n - 1);
-    ct_sbuf_add(&msg, "\n\n");
-    if (extra_body && extra_body->len) {
-        ct_sbuf_add(&msg, extra_body->buf);
-        ct_sbuf_addc(&msg, '\n');
-    }
-    ct_triage__note_block("Note", note, &msg);
-    if (note && *note) ct_sbuf_addc(&msg, '\n');
-    for (size_t i = 0; i < n; i++) {
-        if (i) ct_sbuf_addc(&msg, '\n');
-        ct_triage__alert_body(s, v[i], &msg);
-    }
-    ct_sbuf_addf(&msg, "Status: %s\n", ct_status_name(st));
-    int rc = ct_triage__commit(s, files, n, msg.buf, oid, err);
+    if (rc == -1 && !err->len) ct_sbuf_add(err, "the rules repo kept changing; try again");
     for (size_t i = 0; i < n; i++) {
         free(bodies[i]);
         ct_sbuf_free(&paths[i]);
@@ -107,6 +136,7 @@ static int write_decisions(ct_session *s, ct_alert *const *v, size_t n, ct_statu
     free(files);
     free(analyst);
     ct_sbuf_free(&msg);
+    ct_sbuf_free(&replaces);
     return rc;
 }
 

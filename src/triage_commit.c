@@ -94,6 +94,94 @@ char *ct_triage__analyst_of(ct_session *s, ct_sbuf *err)
     return r;
 }
 
+/* the e-mail of "Name <email>": one analyst may write their name two ways */
+static int same_analyst(const char *a, const char *b)
+{
+    const char *ea = a ? strrchr(a, '<') : NULL, *eb = b ? strrchr(b, '<') : NULL;
+    if (ea && eb) return ct_strcaseeq(ea, eb);
+    return a && b && !strcmp(a, b);
+}
+
+static int same_decision(const ct_decision *x, const ct_decision *y)
+{
+    if (!x || !y) return !x && !y;
+    return x->status == y->status && x->at == y->at && x->analyst && y->analyst &&
+           !strcmp(x->analyst, y->analyst);
+}
+
+int ct_triage__decision_base(ct_session *s, const ct_alert *a, const char *path, const char *me,
+                             ct_decision *d, char head[41], ct_sbuf *msg_extra, ct_sbuf *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int fr = ct_repo_head_file(s->repo, path, head, &data, &len, err);
+    if (fr < 0) return -1;
+    ct_decision cur;
+    int have = 0;
+    if (fr == 1) {
+        ct_sbuf perr;
+        ct_sbuf_init(&perr);
+        cJSON *j = cJSON_ParseWithLength(data, len);
+        have = j && ct_decision_from_json(j, &cur, &perr) == 0;
+        cJSON_Delete(j);
+        ct_sbuf_free(&perr);
+    }
+    free(data);
+    free(d->based_on);
+    free(d->prev_analyst);
+    d->based_on = ct_xstrdup(head);
+    d->has_prev = have;
+    d->prev_analyst = have ? ct_xstrdup(cur.analyst) : NULL;
+    d->prev_status = have ? cur.status : CT_STATUS_OPEN;
+    d->prev_at = have ? cur.at : CT_TIME_NONE;
+    if (!have) return 0;
+    int rc = 0;
+    if (!same_analyst(cur.analyst, me)) {
+        const ct_decision *seen = ct_triage_decision(s, a->id);
+        int after = !same_decision(&cur, seen);
+        char t[32];
+        ct_time_fmt(cur.at, t);
+        if (!s->replace_others && (after || !s->seen_on_screen)) {
+            ct_sbuf_addf(err, "alert %s was decided by ", a->id);
+            ct_san_line(cur.analyst, 80, err);
+            ct_sbuf_addf(err, ": %s at %s", ct_decision_status_word(cur.status), t);
+            if (cur.note && *cur.note) {
+                ct_sbuf_add(err, " (\"");
+                ct_san_line(cur.note, 80, err);
+                ct_sbuf_add(err, "\")");
+            }
+            ct_sbuf_add(err, after ? ", after the state you decided on" : "");
+            ct_sbuf_addf(err, ". Nothing was changed. Keep theirs (do nothing), replace it "
+                              "explicitly (--replace; in the console :replace, then the action "
+                              "again: the commit says whose decision it replaces), or add a "
+                              "note (credtriage note %s TEXT)", a->id);
+            rc = -1;
+        } else {
+            ct_sbuf_add(msg_extra, "Replaces the decision of ");
+            ct_san_line(cur.analyst, 0, msg_extra);
+            ct_sbuf_addf(msg_extra, ": %s at %s\n", ct_decision_status_word(cur.status), t);
+        }
+    }
+    ct_decision_free(&cur);
+    return rc;
+}
+
+int ct_triage__commit_at(ct_session *s, const ct_repo_file *files, size_t n, const char *msg,
+                         const char *head, char oid[41], ct_sbuf *err)
+{
+    char tmp[41] = "";
+    int cr = ct_repo_commit_files_at(s->repo, files, n, msg, s->analyst, head, tmp, err);
+    if (cr == -2) return -2;
+    if (cr < 0) return -1;
+    if (oid) memcpy(oid, tmp, 41);
+    ct_sbuf aerr;
+    ct_sbuf_init(&aerr);
+    int rc = ct_triage_apply(s, &aerr);
+    if (rc < 0) ct_sbuf_add(err, aerr.buf);
+    ct_sbuf_free(&aerr);
+    return rc;
+}
+
 int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg, char oid[41],
                         ct_sbuf *err)
 {

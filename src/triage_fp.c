@@ -353,10 +353,15 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
     char **bodies = NULL;
     ct_sbuf *paths = NULL;
     size_t nfiles = 0;
-    ct_sbuf msg;
+    ct_sbuf msg, replaces, ignored;
     ct_sbuf_init(&msg);
+    ct_sbuf_init(&replaces);
+    ct_sbuf_init(&ignored);
+    char head[41] = "";
     int rc = -1;
     if (ct_triage__fp_item(s, rq, analyst, now, &it, err) < 0) {
+        ct_sbuf_free(&replaces);
+        ct_sbuf_free(&ignored);
         free(analyst);
         ct_sbuf_free(&msg);
         return -1;
@@ -395,6 +400,18 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
         ct_decision d;
         memset(&d, 0, sizeof d);
         ct_decision_from_alert(&d, &s->store, b);
+        ct_sbuf_init(&paths[nfiles]);
+        ct_decision_path(b->id, b->ts, &paths[nfiles]);
+        /* another analyst's decision is never replaced in silence: the
+         * alert's own is checked (refused, or "Replaces ..." said); an open
+         * one closed with it was open as HEAD has it */
+        if (ct_triage__decision_base(s, b, paths[nfiles].buf, analyst, &d, head,
+                                     i == 0 ? &replaces : &ignored, err) < 0) {
+            ct_decision_free(&d);
+            ct_sbuf_free(&paths[nfiles]);
+            free(closed);
+            goto out;
+        }
         d.status = CT_STATUS_FALSE_POSITIVE;
         d.analyst = ct_xstrdup(analyst);
         d.at = now;
@@ -408,8 +425,6 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
             d.note = ct_sbuf_detach(&nb);
             ct_sbuf_free(&nb);
         }
-        ct_sbuf_init(&paths[nfiles]);
-        ct_decision_path(b->id, b->ts, &paths[nfiles]);
         bodies[nfiles] = ct_decision_to_file(&d);
         nfiles++;
         ct_decision_free(&d);
@@ -448,6 +463,10 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
         ct_sbuf_free(&sum);
     }
     ct_sbuf_add(&msg, "\n\n");
+    if (replaces.len) {
+        ct_sbuf_add(&msg, replaces.buf);
+        ct_sbuf_addc(&msg, '\n');
+    }
     ct_triage__note_block("Reason", rq->reason, &msg);
     ct_sbuf_add(&msg, "\nEntries (all must match):\n");
     for (size_t i = 0; i < it.nentries; i++) {
@@ -476,7 +495,12 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
         ct_sbuf_addc(&msg, '\n');
     }
     free(closed);
-    rc = ct_triage__commit(s, files, nfiles, msg.buf, oid, err);
+    rc = ct_triage__commit_at(s, files, nfiles, msg.buf, head, oid, err);
+    if (rc == -2) {
+        rc = -1;
+        ct_sbuf_add(err, "the rules repo changed while the false positive was being written "
+                         "(another decision came in): nothing was changed; try again");
+    }
 out:
     for (size_t i = 0; i < nfiles; i++) {
         ct_sbuf_free(&paths[i]);
@@ -489,5 +513,7 @@ out:
     ct_exc_item_free(&it);
     free(analyst);
     ct_sbuf_free(&msg);
+    ct_sbuf_free(&replaces);
+    ct_sbuf_free(&ignored);
     return rc;
 }

@@ -6,6 +6,7 @@
 #ifndef CT_TRIAGE_INT_H
 #define CT_TRIAGE_INT_H
 #include "triage.h"
+#include "decisions.h"
 
 /* triage_state.c: the rule of an alert: its own, else the repo's rule with its rule_id. */
 const ct_rule *ct_triage__alert_rule(const ct_session *s, const ct_alert *a);
@@ -21,6 +22,17 @@ char *ct_triage__analyst_of(ct_session *s, ct_sbuf *err);
 /* Commit files as the analyst, then re-apply the repo to every alert. */
 int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg,
                       char oid[41], ct_sbuf *err);
+/* No silent overwrite between analysts: read the alert's decision as HEAD
+ * has it (path: its decision file) and refuse (-1, err naming who, what,
+ * when, and the choices) when it is another analyst's and the session may
+ * not replace it (see ct_session.replace_others). Else 0: d's based_on and
+ * previous are set, head gets the HEAD commit, and the lines for the commit
+ * message ("Replaces the decision of ...") are appended to msg_extra. */
+int ct_triage__decision_base(ct_session *s, const ct_alert *a, const char *path, const char *me,
+                             ct_decision *d, char head[41], ct_sbuf *msg_extra, ct_sbuf *err);
+/* ct_triage__commit only if HEAD is still head: -2 (nothing written) when it moved. */
+int ct_triage__commit_at(ct_session *s, const ct_repo_file *files, size_t n, const char *msg,
+                         const char *head, char oid[41], ct_sbuf *err);
 
 /* triage_fp.c, for triage_many.c: the exception of a request (built, not
  * written), and the alerts of a's rule it matches (pv counts; matched, when

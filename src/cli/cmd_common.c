@@ -103,6 +103,7 @@ int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
     switch (c) {
     case 'R': o->repo_dir = arg; return c;
     case 'A': o->analyst = arg; return c;
+    case 'P': o->replace_others = 1; return c;
     case 'W':
         if (ct_duration_parse(arg, &o->window_ms) < 0) return -1;
         o->window_set = 1;

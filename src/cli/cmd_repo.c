@@ -218,6 +218,60 @@ int ct_cmd_revert(int argc, char **argv)
 
 /* ---- sync ------------------------------------------------------------------------------ */
 
+static int decision_at(ct_session *s, const char *ref, const char *path, ct_decision *d)
+{
+    char id[41], *data = NULL;
+    size_t len = 0;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    int ok = ct_repo_rev_file(s->repo, ref, path, id, &data, &len, &err) == 1;
+    ct_sbuf_free(&err);
+    cJSON *j = ok ? cJSON_ParseWithLength(data, len) : NULL;
+    ct_sbuf perr;
+    ct_sbuf_init(&perr);
+    ok = j && ct_decision_from_json(j, d, &perr) == 0;
+    ct_sbuf_free(&perr);
+    cJSON_Delete(j);
+    free(data);
+    return ok;
+}
+
+static void say_decision(const ct_decision *d, ct_sbuf *out)
+{
+    char t[32];
+    ct_time_fmt(d->at, t);
+    ct_sbuf_addf(out, "%s by ", ct_decision_status_word(d->status));
+    ct_san_line(d->analyst, 80, out);
+    ct_sbuf_addf(out, " at %s", t);
+}
+
+/* A decision file changed on both sides: whose decisions they are. 1 if it was one. */
+static int describe_conflict(ct_session *s, const ct_sync_report *rep, const char *path)
+{
+    if (strncmp(path, "decisions/", 10) || !rep->upstream) return 0;
+    ct_decision theirs, ours;
+    int ht = decision_at(s, rep->upstream, path, &theirs);
+    int ho = decision_at(s, "HEAD", path, &ours);
+    if (!ht && !ho) return 0;
+    ct_sbuf m;
+    ct_sbuf_init(&m);
+    ct_sbuf_add(&m, "conflict: alert ");
+    ct_san_line(ht ? theirs.alert_id : ours.alert_id, 80, &m);
+    ct_sbuf_add(&m, ": theirs (");
+    ct_san_line(rep->remote, 40, &m);
+    ct_sbuf_add(&m, "): ");
+    if (ht) say_decision(&theirs, &m);
+    else ct_sbuf_add(&m, "none");
+    ct_sbuf_add(&m, "; yours: ");
+    if (ho) say_decision(&ours, &m);
+    else ct_sbuf_add(&m, "none");
+    ct_out_printf(stderr, "%s\n", m.buf);
+    ct_sbuf_free(&m);
+    if (ht) ct_decision_free(&theirs);
+    if (ho) ct_decision_free(&ours);
+    return 1;
+}
+
 int ct_cmd_sync(int argc, char **argv)
 {
     ct_session_opts o = {0};
@@ -239,11 +293,18 @@ int ct_cmd_sync(int argc, char **argv)
     memset(&rep, 0, sizeof rep);
     if (ct_repo_sync(s.repo, s.analyst, &rep, &err) < 0) {
         ct_cli_put_err("sync", err.buf);
+        int decided = 0;
         for (size_t i = 0; i < rep.nconflicts; i++) {
             ct_out_printf(stderr, "conflict: ");
             put(stderr, rep.conflicts[i], 0);
             fputc('\n', stderr);
+            decided += describe_conflict(&s, &rep, rep.conflicts[i]);
         }
+        if (decided)
+            ct_out_printf(stderr, "Both decisions stay as they are: nothing was replaced. Keep theirs: "
+                                  "revert yours (credtriage history --decisions, credtriage revert "
+                                  "COMMIT) and sync; or add a note to the alert (credtriage note). "
+                                  "Replace theirs: after syncing, decide again with --replace\n");
         rc = rep.nconflicts ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
     } else {
         ct_sbuf aerr;

@@ -16,7 +16,7 @@
 #include "triage.h"
 
 #define COMMON_OPTS {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'}, \
-                    {"help", no_argument, NULL, 'h'}
+                    {"replace", no_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'}
 
 /* Print s sanitized (single line). */
 static void put(FILE *f, const char *s)
@@ -194,11 +194,11 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         if (c == 'n') note = optarg;
         else if (c == 'h') {
             if (reopen)
-                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n"
+                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
                        "Reopen an alert: its decision file says open again (it then wins over an\n"
                        "exception that matches it). One commit in the rules repo.\n");
             else
-                ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--repo DIR] [--analyst ID] FILE...\n"
+                ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
                        "Acknowledge alerts: someone is on it. Writes each alert's decision file\n"
                        "decisions/YYYY/MM/<alert id>.json and commits them as the analyst, in ONE commit\n"
                        "however many alerts are named (an incident id names all of its alerts).\n");
