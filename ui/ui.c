@@ -147,6 +147,7 @@ ui_view *ui_top(void) { return ui.nstack ? ui.stack[ui.nstack - 1] : NULL; }
 void ui_refresh_all(void)
 {
     ui.gen++;
+    ui.s.replace_others = 0; /* :replace is for the next decision only */
     for (int i = 0; i < ui.nstack; i++)
         if (ui.stack[i]->ops->reload) ui.stack[i]->ops->reload(ui.stack[i]);
 }
@@ -311,6 +312,8 @@ int ui_next_key(void)
                 if (++err_storm > 50 || errno == EIO) hangup_exit(SIGHUP);
             } else err_storm = 0;
             if (changed) return UI_KEY_TICK; /* redraw: progress, new alerts */
+            /* nothing pressed: another analyst's decision may have come in */
+            if (!was_loading && ui_watch_tick()) return UI_KEY_TICK;
             continue;
         }
         err_storm = 0;
@@ -421,12 +424,21 @@ int ui_command(const char *line)
         return 1;
     }
     static const char *const after_load[] = {"ack", "reopen", "fp", "remediate", "open",
-                                             "history", "revert", "sync", "window"};
+                                             "history", "revert", "sync", "window", "replace"};
     for (size_t i = 0; ui.loading && i < CT_ARRAY_LEN(after_load); i++)
         if (!strcmp(cmd, after_load[i])) {
             ui_msg(1, "still %s: :%s works once loading ends", ui.progress, cmd);
             return 1;
         }
+    if (!strcmp(cmd, "sync")) {
+        ui_watch_sync();
+        return 1;
+    }
+    if (!strcmp(cmd, "replace")) {
+        ui.s.replace_others = 1;
+        ui_msg(0, "the next decision may replace another analyst's (its commit will say so)");
+        return 1;
+    }
     if (!strcmp(cmd, "window")) {
         int64_t ms;
         if (ct_duration_parse(args, &ms) < 0 || ms <= 0) {
@@ -595,6 +607,7 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
         return -1;
     }
     ui.session_ok = 1;
+    ui.s.seen_on_screen = 1; /* the console shows each alert's decision */
     const char *finish_err;
     if (ui_load_start(&finish_err) < 0) { /* returns with ui_mu held */
         ui_restore_terminal();
@@ -608,6 +621,7 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
         return -1;
     }
     ui_status_update();
+    ui_watch_start(); /* HEAD as the statuses were read */
     if (ui.loading)
         ui_msg(0, "loading: alerts appear as the files are read; opening one and actions wait for the end");
     ui_push(&ui_queue_ops, NULL);
@@ -648,6 +662,7 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
     ct_session_close(&ui.s);
     ct_sbuf_free(&err);
     ui_load_free();
+    ui_watch_free();
     free(ui.branch);
     free(ui.identity);
     for (size_t i = 0; i < script_n; i++) free(script_lines[i]);

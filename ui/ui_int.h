@@ -255,6 +255,17 @@ int ui_load_sync(void);
 int ui_load_completed(void);             /* 1 once, just after the load ended */
 void ui_load_free(void);
 
+/* ---- watching the rules repo (watch.c) ---- */
+/* From the key loop when nothing was pressed: 1 if the repo changed (HEAD
+ * moved: statuses re-read, views refreshed, the notice on the message line). */
+int ui_watch_tick(void);
+/* The state the statuses were read from: called when the session opens. */
+void ui_watch_start(void);
+/* Re-read the statuses now and say what came in from others, after what. */
+void ui_watch_reread(const char *what);
+void ui_watch_sync(void); /* :sync */
+void ui_watch_free(void);
+
 /* $EDITOR on text; returns 0 and replaces text, -1 on failure */
 int ui_edit_external(ct_sbuf *text);
 

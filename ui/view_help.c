@@ -19,6 +19,8 @@ static const char *commands[] = {
     ":open ID   :goto ID", ":window DUR   correlation window each side (30m, 12h, 3d, 2w)",
     ":history   :help   :redraw   :quit", ":screen-dump FILE   write the screen as text",
     ":events FIELD=VALUE   every loaded event with that value (entity/user, actor, target, app, ip, key)",
+    ":sync   fetch, replay, push the rules repo; says what came in from others",
+    ":replace   the next decision may replace another analyst's (its commit says so)",
     "/ searches with a POSIX extended regular expression, case-insensitive; :nohlsearch hides the marks",
 };
 
