@@ -81,4 +81,10 @@ int ct_triage_fp_many(ct_session *s, const ct_fp_many_request *rq, char oid[41],
 
 int ct_triage_revert(ct_session *s, const char *commit, char oid[41], ct_sbuf *err);
 
+/* triage_team.c: a note appended to the alert's thread (one new file, one
+ * commit); the alert assigned to "Name <email>" (to NULL: the analyst; "":
+ * nobody). notes.h reads them back. */
+int ct_triage_note(ct_session *s, ct_alert *a, const char *text, char oid[41], ct_sbuf *err);
+int ct_triage_assign(ct_session *s, ct_alert *a, const char *to, char oid[41], ct_sbuf *err);
+
 #endif

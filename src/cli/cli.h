@@ -56,6 +56,8 @@ int ct_cmd_reopen(int argc, char **argv);
 int ct_cmd_history(int argc, char **argv);
 int ct_cmd_revert(int argc, char **argv);
 int ct_cmd_sync(int argc, char **argv);
+int ct_cmd_note(int argc, char **argv);
+int ct_cmd_assign(int argc, char **argv);
 int ct_cmd_exceptions(int argc, char **argv);
 int ct_cmd_check(int argc, char **argv);
 /* cmd_common.c: what the session commands share. */

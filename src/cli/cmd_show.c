@@ -10,6 +10,8 @@
 #include "out.h"
 #include "sanitize.h"
 #include "show.h"
+#include "gitstore.h"
+#include "notes.h"
 
 /* ct_sbuf_detach re-initialises the buffer (allocating): free that too. */
 static char *take(ct_sbuf *b)
@@ -124,6 +126,30 @@ static void print_summary(const ct_session *s, const ct_alert *a)
         fputs(")", stdout);
     }
     putchar('\n');
+    if (s->repo) { /* the team's: who has it, and the note thread */
+        ct_assignment as;
+        const char *root = ct_repo_workdir(s->repo);
+        if (ct_assignment_load(root, a->id, a->ts, &as) == 1 && *as.assignee) {
+            label("assigned");
+            put_safe(as.assignee);
+            putchar('\n');
+        }
+        ct_assignment_free(&as);
+        ct_note *notes = NULL;
+        size_t nn = 0;
+        ct_notes_load(root, a->id, a->ts, &notes, &nn);
+        for (size_t i = 0; i < nn; i++) {
+            char nt[32];
+            ct_time_fmt(notes[i].at, nt);
+            label(i ? "" : "notes");
+            ct_out_printf(stdout, "%s ", nt);
+            put_safe(notes[i].author);
+            fputs(": ", stdout);
+            put_safe(notes[i].text);
+            putchar('\n');
+        }
+        ct_notes_free(notes, nn);
+    }
     label("when");
     ct_out_printf(stdout, "%s\n", t);
     label("who");

@@ -26,6 +26,8 @@ const ct_cmd ct_cmds[] = {
     {"history", ct_cmd_history, "[--json] [--exceptions|--decisions] [--show C]", "who decided what and why (git log)"},
     {"revert", ct_cmd_revert, "COMMIT", "undo a decision or exception"},
     {"sync", ct_cmd_sync, "", "fetch, replay local decisions on top, push"},
+    {"note", ct_cmd_note, "", "append a note to an alert's thread"},
+    {"assign", ct_cmd_assign, "", "assign an alert (--to 'Name <email>', --none)"},
     {"exceptions", ct_cmd_exceptions, "list|export [-o F]|import FILE", "rule exceptions; Kibana NDJSON"},
     {"check", ct_cmd_check, "", "validate rules, guides, exceptions, decisions"},
     {"help", cmd_help, "", "this help"},

@@ -69,4 +69,26 @@ check "B's sync names A's decision: $(cat "$TMP/s.err")" grep -q "^conflict: ale
 check "B's clone unchanged" test "$(git -C "$TMP/c" rev-parse HEAD)" = "$CB"
 check "the server keeps A's decision" test "$(git -C "$TMP/remote.git" show "$(git -C "$R" symbolic-ref --short HEAD)":"$(cd "$R" && ls decisions/*/*/"$Y".json)" | jq -r '.status + "|" + .analyst')" = "acknowledged|$A"
 check "A keeps A's decision" test "$(status_of "$R" "$Y" | cut -d'|' -f1)" = acknowledged
+
+# --- assignment and notes: committed, shown, append-only, no sync conflict ------------------------
+"$BIN" assign "$Y" --to "$B" "$F" --repo "$R" --analyst "$A" >"$TMP/as.out" 2>"$TMP/as.err"
+check "assign exits 0: $(cat "$TMP/as.err")" test $? -eq 0
+check "assign commit: by A, says to whom" test "$(git -C "$R" log -1 --format='%an|%s')" = "Alice Analyst|assign: Entra ID Application Credential Added: $Y to Bob Builder <bob@example.com>"
+"$BIN" note "$Y" "B, the owner says it is planned" "$F" --repo "$R" --analyst "$A" >/dev/null 2>&1
+check "note: one new file under notes/" test "$(git -C "$R" show --format= --name-only HEAD | cut -d/ -f1,4)" = "notes/$Y"
+"$BIN" sync --repo "$R" --analyst "$A" >/dev/null 2>&1
+git -C "$TMP/c" reset -q --hard "origin/$(git -C "$TMP/c" symbolic-ref --short HEAD)" 2>/dev/null
+"$BIN" sync --repo "$TMP/c" --analyst "$B" >/dev/null 2>&1
+"$BIN" note "$Y" "checked with the owner: keep A's ack" "$F" --repo "$TMP/c" --analyst "$B" >/dev/null 2>&1
+"$BIN" note "$Y" "second note by A" "$F" --repo "$R" --analyst "$A" >/dev/null 2>&1
+"$BIN" sync --repo "$R" --analyst "$A" >/dev/null 2>&1
+"$BIN" sync --repo "$TMP/c" --analyst "$B" >"$TMP/ns.out" 2>"$TMP/ns.err"
+check "two analysts' notes on one alert sync without a conflict: $(cat "$TMP/ns.err")" grep -q "fetched 1, rebased 1, pushed 1" "$TMP/ns.out"
+"$BIN" sync --repo "$R" --analyst "$A" >/dev/null 2>&1
+"$BIN" show "$Y" "$F" --repo "$R" > "$TMP/show.out" 2>/dev/null
+check "show: the assignee" test "$(grep '^  assigned ' "$TMP/show.out")" = "  assigned    Bob Builder <bob@example.com>"
+check "show: the three notes, oldest first" test "$(sed -n '/^  notes /,/^  when /p' "$TMP/show.out" | grep -v '^  when ' | sed 's/^  [a-z ]*[0-9T:.-]*Z //')" = "Alice Analyst <alice@example.com>: B, the owner says it is planned
+Bob Builder <bob@example.com>: checked with the owner: keep A's ack
+Alice Analyst <alice@example.com>: second note by A"
+check "notes are never rewritten: each note file has one commit" test "$(git -C "$R" log --format= --name-only -- notes | sort | uniq -d)" = ""
 exit $fail
