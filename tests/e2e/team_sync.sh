@@ -36,7 +36,8 @@ status_of() { # repo, alert id, HOME
 HOME=$(home scratch) "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
 X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
 Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
-[ -n "$X" ] && [ -n "$Y" ] || { echo "team_sync.sh: no alerts in $F" >&2; exit 1; }
+Z=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 3p)
+[ -n "$X" ] && [ -n "$Y" ] && [ -n "$Z" ] || { echo "team_sync.sh: no alerts in $F" >&2; exit 1; }
 
 team_sshd || exit 1
 team_httpd || exit 1
@@ -122,7 +123,7 @@ echo "GL-HOOK-ERR: protected branch: pushes need a review"
 exit 1
 HOOK
 chmod +x "$TMP/srv/team.git/hooks/pre-receive"
-env -u SSH_AUTH_SOCK HOME=$HB "$BIN" ack "$Y" --note "b's" "$F" --repo "$RB" --analyst "$B" >/dev/null 2>&1
+env -u SSH_AUTH_SOCK HOME=$HB "$BIN" ack "$Z" --note "b's" "$F" --repo "$RB" --analyst "$B" >/dev/null 2>&1
 env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/p1.out" 2>"$TMP/p1.err"
 check "protected branch: exit 4 (repo error)" test $? -eq 4
 check "protected branch: said so: $(cat "$TMP/p1.err")" grep -q "the remote 'origin' refused the push of $BR: \"pre-receive hook declined\" (the server said: GL-HOOK-ERR: protected branch: pushes need a review ).*protected on the server" "$TMP/p1.err"
