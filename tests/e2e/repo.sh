@@ -158,7 +158,7 @@ check "the clone catches up" test "$(git -C "$C" rev-parse HEAD)" = "$(git -C "$
 check "both see the same statuses" test "$(status_of "$C" "$SVC") $(status_of "$C" "$MEGAN")" = "remediated false_positive"
 check "the remote has both decisions" test "$(git -C "$TMP/remote.git" log --format=%an "$BR" | head -n 2 | sort | tr '\n' ' ')" = "Bob Reviewer Test Analyst "
 # the same alert decided on both sides: a conflict, nothing changes locally
-"$BIN" ack "$SVC" --note "mine" "$F" --repo "$R" --analyst "$AN" >/dev/null 2>&1
+"$BIN" ack "$SVC" --note "mine" --replace "$F" --repo "$R" --analyst "$AN" >/dev/null 2>&1
 "$BIN" sync --repo "$R" --analyst "$AN" >/dev/null 2>&1
 "$BIN" reopen "$SVC" --note "theirs" "$F" --repo "$C" --analyst "$BOB" >/dev/null 2>&1
 LOCAL=$(git -C "$C" rev-parse HEAD)
