@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libcredtriage.a
 BIN        := $(BUILD)/credtriage
 
-.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure world world-check real-check
+.PHONY: all deps test unit e2e run install uninstall clean bench fuzz asan valgrind structure world world-check real-check corpus-check
 all: $(BIN)
 
 deps:
@@ -98,7 +98,7 @@ test:
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory structure
 	@$(MAKE) --no-print-directory e2e
-	@$(MAKE) --no-print-directory real-check
+	@$(MAKE) --no-print-directory real-check corpus-check
 	@CHECK_SPEED=median $(MAKE) --no-print-directory world-check
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke valgrind
@@ -144,6 +144,11 @@ real-check: $(BIN)
 	@sh tests/fixtures/real/check.sh $(BIN) > $(BUILD)/real-check.out 2>&1; rc=$$?; \
 	  tail -n 1 $(BUILD)/real-check.out; \
 	  if [ $$rc -ne 0 ]; then cat $(BUILD)/real-check.out; exit 1; fi
+
+# Every sample and fixture: records in (counted by jq) = events + alerts +
+# skipped + duplicates, per file (tests/corpus_check.sh).
+corpus-check: $(BIN)
+	@sh tests/corpus_check.sh $(BIN)
 
 world-check: $(BIN) world
 	@sh tests/world/check.sh $(BIN) $(WORLD_DIR)
