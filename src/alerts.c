@@ -46,6 +46,8 @@ void ct_alerts_free(ct_alerts *a)
     for (size_t i = 0; i < a->n; i++) {
         free(a->v[i].suppressed_by);
         free(a->v[i].decision_by);
+        cJSON_Delete(a->v[i].esql_row);
+        free(a->v[i].evidence);
     }
     free(a->v);
     memset(a, 0, sizeof *a);
@@ -217,6 +219,7 @@ static void *scan_range(void *arg)
                   st->eval_stamp == p->rs->stamp;
         for (size_t r = 0; r < p->rs->n; r++) {
             const ct_rule *rule = &p->rs->v[r];
+            if (!rule->kql) continue; /* ES|QL rules: ct_scan_esql, over the whole store */
             if (pre && rule->at_load) {
                 if (!((e->rules >> r) & 1)) continue;
             } else {
@@ -311,6 +314,7 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
     /* imported alerts intern their strings in the store's pool: one thread */
     for (size_t i = 0; i < st->nev; i++)
         if (st->ev[i].flags & CT_EVF_ALERT) import_elastic(st, rs, i, out, &cap);
+    ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
     if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
     merge_elastic_duplicates(st, out);
 }
@@ -369,5 +373,15 @@ cJSON *ct_alert_json(const ct_store *st, const ct_alert *a)
     cJSON *ev = cJSON_AddObjectToObject(o, "event");
     cJSON_AddStringToObject(ev, "file", ct_event_file(st, &st->ev[a->event]));
     cJSON_AddNumberToObject(ev, "line", st->ev[a->event].line);
+    if (a->esql_row) { /* an ES|QL rule's alert: its row and the events it stands for */
+        cJSON_AddItemToObject(o, "esql_row", cJSON_Duplicate(a->esql_row, 1));
+        cJSON *evs = cJSON_AddArrayToObject(o, "evidence");
+        for (size_t k = 0; k < a->nevidence; k++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "file", ct_event_file(st, &st->ev[a->evidence[k]]));
+            cJSON_AddNumberToObject(e, "line", st->ev[a->evidence[k]].line);
+            cJSON_AddItemToArray(evs, e);
+        }
+    }
     return o;
 }

@@ -36,6 +36,12 @@ typedef struct ct_alert {
     char *suppressed_by;     /* item_id of the exception that suppresses it (owned) */
     char *decision_by;       /* analyst of the latest decision, if any (owned) */
     int tagged;              /* UI selection */
+    /* an ES|QL rule's alert: the row it returned and the events it stands for
+     * (for an aggregating rule, every event its group counted; event is the
+     * latest of them). NULL / 0 for KQL and imported alerts. (owned) */
+    cJSON *esql_row;
+    uint32_t *evidence;
+    size_t nevidence;
 } ct_alert;
 
 typedef struct ct_alerts {
@@ -60,6 +66,15 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
  * sooner. Call before loading; rs must outlive st's scans. */
 void ct_scan_prepare(ct_ruleset *rs, ct_store *st);
 void ct_alerts_free(ct_alerts *a);
+/* alerts_esql.c: the ES|QL rules of rs over the whole store, one alert per
+ * row (appended to out, *cap its capacity); a rule that fails to run is
+ * reported through diag ("rules/...: message") and raises nothing. */
+/* The alert's document for its guide and views: its event's document, plus
+ * an ES|QL alert's row, each column at its dotted name ({{Esql.count}}).
+ * The caller frees it. */
+cJSON *ct_alert_doc(const ct_store *st, const ct_alert *a);
+void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size_t *cap, ct_diag_fn diag,
+                  void *ctx);
 /* By full id or a unique prefix (at least 4 digits); NULL if none or ambiguous. */
 ct_alert *ct_alerts_find(const ct_alerts *a, const char *id);
 /* One `scan --json` line: id, rule_id, rule_name, severity, risk_score,

@@ -68,6 +68,11 @@ int ct_esql_selects(const ct_esql *q, const char *dataset);
  * wildcard dataset or filebeat-*). */
 int ct_esql_datasets(const ct_esql *q, const char *const **v, size_t *n);
 
+/* Pre-filter: 0 when no document whose fields[i] equal values[i] (exact
+ * strings; NULL: the field is absent) can pass the query's leading WHERE
+ * commands, whatever its other fields; 1 when one might. */
+int ct_esql_may_match(const ct_esql *q, const char *const *fields, const char *const *values, size_t n);
+
 /* Run q over documents 0..n-1: get(ctx, i) returns document i (or NULL to
  * skip it; the caller owns it and frees it in put(ctx, i, doc) once the
  * query no longer needs it); dataset(ctx, i) its dataset, asked before get.

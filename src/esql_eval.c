@@ -72,10 +72,7 @@ static esql_val arith(esql_ctx *c, int op, const esql_val *x, const esql_val *y)
         return esql_date(c, ms);
     }
     int isnum = (a->t == EV_LONG || a->t == EV_DBL) && (b->t == EV_LONG || b->t == EV_DBL);
-    if (!isnum) {
-        esql_fail(c, "arithmetic on non-numeric values");
-        return esql_null();
-    }
+    if (!isnum) return esql_null(); /* as a mapping conflict reads: no value */
     if (a->t == EV_LONG && b->t == EV_LONG) {
         int64_t r;
         switch (op) {
@@ -97,7 +94,7 @@ static esql_val arith(esql_ctx *c, int op, const esql_val *x, const esql_val *y)
     }
 }
 
-static int compare(esql_ctx *c, int op, const esql_val *x, const esql_val *y)
+static int compare(int op, const esql_val *x, const esql_val *y)
 {
     if (x->n != 1 || y->n != 1) return -1;
     const esql_sc *a = &x->v[0], *b = &y->v[0];
@@ -106,10 +103,7 @@ static int compare(esql_ctx *c, int op, const esql_val *x, const esql_val *y)
         return a->n == b->n && ct_strncaseeq(a->s, b->s, a->n);
     }
     int r = esql_cmp(a, b);
-    if (r == 2) {
-        esql_fail(c, "cannot compare values of different types");
-        return -1;
-    }
+    if (r == 2) return -1; /* a column of another type in this document: null, not a match */
     switch (op) {
     case EOP_EQ: return r == 0;
     case EOP_NEQ: return r != 0;
@@ -193,7 +187,7 @@ esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r)
     }
     case EX_CMP: {
         esql_val a = esql_eval(c, e->kids[0], r), b = esql_eval(c, e->kids[1], r);
-        return tri(c, compare(c, e->op, &a, &b));
+        return tri(c, compare(e->op, &a, &b));
     }
     case EX_ARITH: {
         esql_val a = esql_eval(c, e->kids[0], r), b = esql_eval(c, e->kids[1], r);

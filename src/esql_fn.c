@@ -137,84 +137,6 @@ static int64_t civil_ms(int64_t y, int m)
     return (era * 146097 + (int64_t)doe - 719468) * 86400000;
 }
 
-static int ip_parse(const char *s, size_t n, uint8_t a[16], int *prefix)
-{
-    char buf[64];
-    if (n >= sizeof buf) return -1;
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    char *slash = strchr(buf, '/');
-    *prefix = -1;
-    if (slash) {
-        *slash = 0;
-        char *end;
-        long p = strtol(slash + 1, &end, 10);
-        if (*end || end == slash + 1 || p < 0 || p > 128) return -1;
-        *prefix = (int)p;
-    }
-    struct { uint8_t b[16]; } v;
-    memset(&v, 0, sizeof v);
-    unsigned q[4];
-    char tail;
-    if (sscanf(buf, "%3u.%3u.%3u.%3u%c", &q[0], &q[1], &q[2], &q[3], &tail) == 4 && q[0] < 256 && q[1] < 256 &&
-        q[2] < 256 && q[3] < 256) {
-        v.b[10] = v.b[11] = 0xff;
-        for (int i = 0; i < 4; i++) v.b[12 + i] = (uint8_t)q[i];
-        if (*prefix >= 0) {
-            if (*prefix > 32) return -1;
-            *prefix += 96;
-        }
-    } else {
-        /* IPv6: groups of hex, one :: */
-        uint16_t g[8] = {0};
-        int ng = 0, gap = -1;
-        const char *p = buf;
-        if (p[0] == ':' && p[1] == ':') {
-            gap = 0;
-            p += 2;
-        }
-        while (*p) {
-            char *end;
-            unsigned long x = strtoul(p, &end, 16);
-            if (end == p || end - p > 4 || x > 0xffff || ng >= 8) return -1;
-            g[ng++] = (uint16_t)x;
-            p = end;
-            if (!*p) break;
-            if (*p != ':') return -1;
-            p++;
-            if (*p == ':') {
-                if (gap >= 0) return -1;
-                gap = ng;
-                p++;
-            }
-        }
-        if (gap < 0 && ng != 8) return -1;
-        int fill = 8 - ng;
-        for (int i = 0, o = 0; i < ng; i++) {
-            if (i == gap) o += fill;
-            v.b[2 * (i + o)] = (uint8_t)(g[i] >> 8);
-            v.b[2 * (i + o) + 1] = (uint8_t)g[i];
-        }
-        if (gap == ng) { /* trailing :: */ }
-    }
-    memcpy(a, v.b, 16);
-    return 0;
-}
-
-static int in_cidr(const esql_sc *ip, const esql_sc *cidr)
-{
-    uint8_t a[16], b[16];
-    int pa, pb;
-    if (ip->t != EV_STR || cidr->t != EV_STR) return 0;
-    if (ip_parse(ip->s, ip->n, a, &pa) < 0 || pa >= 0 || ip_parse(cidr->s, cidr->n, b, &pb) < 0) return 0;
-    if (pb < 0) pb = 128;
-    for (int i = 0; i < pb; i++) {
-        int bit = 7 - (i & 7);
-        if (((a[i / 8] >> bit) & 1) != ((b[i / 8] >> bit) & 1)) return 0;
-    }
-    return 1;
-}
-
 static esql_val mv(esql_ctx *c, size_t n)
 {
     esql_val v = {n, n ? esql_alloc(c, n * sizeof(esql_sc)) : NULL};
@@ -270,7 +192,7 @@ static int convert(esql_ctx *c, int id, const esql_sc *a, esql_sc *out)
     case F_TO_IP: {
         uint8_t b[16];
         int p;
-        if (a->t != EV_STR || ip_parse(a->s, a->n, b, &p) < 0 || p >= 0) return -1;
+        if (a->t != EV_STR || esql_ip_parse(a->s, a->n, b, &p) < 0 || p >= 0) return -1;
         *out = *a;
         return 0;
     }
@@ -537,7 +459,7 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         if (a[0].n != 1) return esql_null();
         for (size_t k = 1; k < n; k++)
             for (size_t i = 0; i < a[k].n; i++)
-                if (in_cidr(&a[0].v[0], &a[k].v[i])) return esql_bool(c, 1);
+                if (esql_in_cidr(&a[0].v[0], &a[k].v[i])) return esql_bool(c, 1);
         return esql_bool(c, 0);
     }
     }

@@ -243,6 +243,10 @@ uint64_t esql_sc_hash(const esql_sc *a);
 esql_sc esql_to_str(esql_ctx *c, const esql_sc *a);
 cJSON *esql_val_json(const esql_val *v);
 int esql_like(const char *pat, size_t plen, const char *s, size_t n);
+/* An IPv4 (as IPv4-mapped IPv6) or IPv6 address, with an optional /prefix
+ * (-1 when none; IPv4 prefixes shifted by 96); 0 or -1. */
+int esql_ip_parse(const char *s, size_t n, uint8_t a[16], int *prefix);
+int esql_in_cidr(const esql_sc *ip, const esql_sc *cidr); /* ip inside cidr (or equal to an address) */
 
 /* esql_fn.c: regular expressions (PCRE2), compiled once per literal pattern */
 void *esql_re_compile(esql_ctx *c, const char *pat, size_t n, int whole);

@@ -58,6 +58,7 @@ static void rule_free(ct_rule *r)
     ct_strv_free(r->load_act, r->nload_act);
     cJSON_Delete(r->json);
     ct_kql_free(r->kql);
+    ct_esql_free(r->esql);
     memset(r, 0, sizeof *r);
 }
 
@@ -100,8 +101,9 @@ static int load_rule(ct_ruleset *rs, const ct_repofs *fs, const char *provider, 
         rule_free(&r);
         goto out;
     }
-    if ((type && strcmp(type, "query")) || (lang && strcmp(lang, "kuery"))) {
-        say(diag, ctx, rel.buf, "rule type %s / language %s not supported (only query / kuery)",
+    int esql = lang && !strcmp(lang, "esql") && (!type || !strcmp(type, "esql"));
+    if (!esql && ((type && strcmp(type, "query")) || (lang && strcmp(lang, "kuery")))) {
+        say(diag, ctx, rel.buf, "rule type %s / language %s not supported (only query / kuery, esql / esql)",
             type ? type : "?", lang ? lang : "?");
         rule_free(&r);
         goto out;
@@ -114,15 +116,16 @@ static int load_rule(ct_ruleset *rs, const ct_repofs *fs, const char *provider, 
         rule_free(&r);
         goto out;
     }
-    char err[256];
-    r.kql = ct_kql_parse(r.query, err, sizeof err);
-    if (!r.kql) {
+    char err[512];
+    if (esql) r.esql = ct_esql_parse(r.query, err, sizeof err);
+    else r.kql = ct_kql_parse(r.query, err, sizeof err);
+    if (!r.kql && !r.esql) {
         say(diag, ctx, rel.buf, "query: %s", err);
         rule_free(&r);
         goto out;
     }
-    size_t terms, longest;
-    ct_kql_cost(r.kql, &terms, &longest);
+    size_t terms = 0, longest = 0;
+    if (r.kql) ct_kql_cost(r.kql, &terms, &longest); /* an ES|QL query: bounded by its parser's depth */
     if (terms > max_t) {
         say(diag, ctx, rel.buf, "query of %zu terms, over the limit of %zu (CREDTRIAGE_MAX_TERMS): "
             "rule not loaded", terms, max_t);
@@ -457,6 +460,35 @@ int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, 
     return 1;
 }
 
+/* An ES|QL rule: its FROM's exact datasets, and a verdict per (dataset,
+ * action) pair from its leading WHERE commands (ct_esql_may_match). */
+static void bind_esql(ct_rule *r, ct_store *st, const uint64_t *pairs, size_t npairs)
+{
+    const char *const *ds;
+    size_t nds;
+    r->ndatasets = 0;
+    if (ct_esql_datasets(r->esql, &ds, &nds)) {
+        r->datasets = ct_xcalloc(nds + 1, sizeof *r->datasets);
+        for (size_t k = 0; k < nds; k++) r->datasets[r->ndatasets++] = ct_pool_internz(&st->pool, ds[k]);
+        if (!nds) r->match_none = 1;
+    }
+    free(r->pair_keys);
+    free(r->pair_may);
+    r->pair_cap = 16;
+    while (r->pair_cap < npairs * 2) r->pair_cap *= 2;
+    r->pair_keys = ct_xcalloc(r->pair_cap, sizeof *r->pair_keys);
+    r->pair_may = ct_xcalloc(r->pair_cap, 1);
+    for (size_t p = 0; p < npairs; p++) {
+        uint32_t dsid = (uint32_t)((pairs[p] - 1) >> 32), act = (uint32_t)(pairs[p] - 1);
+        const char *d = ct_pool_str(&st->pool, dsid), *a = ct_pool_str(&st->pool, act);
+        const char *const f[] = {"event.dataset", "data_stream.dataset", "event.action"};
+        const char *const v[] = {d, d, a};
+        size_t k = pair_slot(r, pairs[p]);
+        r->pair_keys[k] = pairs[p];
+        r->pair_may[k] = (uint8_t)ct_esql_may_match(r->esql, f, v, 3);
+    }
+}
+
 void ct_rules_bind(ct_ruleset *rs, ct_store *st)
 {
     static const char *const dataset_fields[] = {"event.dataset", "data_stream.dataset"};
@@ -468,7 +500,12 @@ void ct_rules_bind(ct_ruleset *rs, ct_store *st)
         ct_rule *r = &rs->v[i];
         free(r->datasets);
         free(r->actions);
+        r->datasets = r->actions = NULL;
         r->match_none = 0;
+        if (r->esql) {
+            bind_esql(r, st, pairs, npairs);
+            continue;
+        }
         r->datasets = bind_values(st, r->kql, dataset_fields, CT_ARRAY_LEN(dataset_fields),
                                   &r->ndatasets, &r->match_none);
         r->actions = bind_values(st, r->kql, names, CT_ARRAY_LEN(names), &r->nactions,

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "esql.h"
 #include "kql.h"
 #include "repofs.h"
 #include "store.h"
@@ -18,7 +19,8 @@ typedef struct ct_rule {
     char *guide;       /* Markdown: guides/<stem>.md, else the rule's "note"; NULL if none */
     char *guide_path;  /* relative path of the guide file, NULL if from note / none */
     cJSON *json;       /* the rule file as loaded (export writes it back) */
-    ct_kql *kql;
+    ct_kql *kql;       /* a KQL rule's query; NULL for an ES|QL rule */
+    ct_esql *esql;     /* an ES|QL rule's query ("language": "esql"); NULL for KQL */
     /* pre-filter derived from the query: NULL = no constraint */
     uint32_t *datasets, *actions; /* interned in the store pool used by ct_rules_bind */
     size_t ndatasets, nactions;

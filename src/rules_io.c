@@ -166,8 +166,8 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
             cJSON_Delete(j);
             continue;
         }
-        if (type && strcmp(type, "query")) {
-            ct_out_printf(stderr, "%s:%zu: rule %s is of type %s, only query rules run here; skipped\n",
+        if (type && strcmp(type, "query") && strcmp(type, "esql")) {
+            ct_out_printf(stderr, "%s:%zu: rule %s is of type %s, only query and esql rules run here; skipped\n",
                     ndjson_path, lineno, rid, type);
             cJSON_Delete(j);
             continue;

@@ -63,7 +63,7 @@ int ct_triage_response_steps(struct ct_session *s, const ct_alert *a, char ***st
     *n = 0;
     const ct_rule *r = ct_triage__alert_rule(s, a);
     if (!r || !r->guide) return 0;
-    cJSON *doc = ct_store_event_json(&s->store, a->event);
+    cJSON *doc = ct_alert_doc(&s->store, a);
     char *md = ct_guide_fill(r->guide, doc ? guide_lookup : NULL, doc);
     int rc = ct_guide_response_steps(md, steps, n);
     free(md);

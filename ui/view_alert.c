@@ -108,7 +108,7 @@ static const char *lookup(void *vctx, const char *path)
 /* Fill md with the alert's values (the caller frees). */
 char *ui_alert_fill(const ct_alert *a, const char *md)
 {
-    lookup_ctx ctx = {ct_store_event_json(&ui.s.store, a->event), NULL, 0};
+    lookup_ctx ctx = {ct_alert_doc(&ui.s.store, a), NULL, 0};
     char *r = ct_guide_fill(md, ctx.doc ? lookup : NULL, &ctx);
     for (size_t i = 0; i < ctx.nkeep; i++) free(ctx.keep[i]);
     free(ctx.keep);

@@ -110,7 +110,7 @@ char *ct_show_guide_text(const ct_session *s, const ct_alert *a)
 {
     const char *md = a->rule ? a->rule->guide : NULL;
     if (!md) return ct_xstrdup("");
-    cJSON *doc = ct_store_event_json(&s->store, a->event);
+    cJSON *doc = ct_alert_doc(&s->store, a);
     guide_ctx g = {doc, NULL, 0, 0};
     char *filled = ct_guide_fill(md, guide_lookup, &g);
     ct_sbuf out;

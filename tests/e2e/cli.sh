@@ -47,7 +47,9 @@ check "events --json: only the documented keys" \
     jq -c 'select(.credtriage.credential) | .credtriage.credential | keys' | sort -u >"$TMP/ck"
 check "credential keys" sh -c "! grep -vE '^\[(\"(end|id|name|type)\",?)+\]$' '$TMP/ck'"
 "$BIN" scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r 'keys_unsorted | join(",")' | sort -u >"$TMP/sk"
-check "scan --json keys" test "$(cat "$TMP/sk")" = "id,rule_id,rule_name,severity,risk_score,timestamp,actor,target,credential,status,origin,event"
+# an ES|QL rule's alert also carries its row and its evidence
+check "scan --json keys" test "$(cat "$TMP/sk")" = "id,rule_id,rule_name,severity,risk_score,timestamp,actor,target,credential,status,origin,event
+id,rule_id,rule_name,severity,risk_score,timestamp,actor,target,credential,status,origin,event,esql_row,evidence"
 check "scan ids are stable" sh -c "'$BIN' scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r .id > '$TMP/i1'; '$BIN' scan --json samples/cloudtrail.json.gz 2>/dev/null | jq -r .id > '$TMP/i2'; cmp -s '$TMP/i1' '$TMP/i2'"
 
 # query

@@ -111,9 +111,9 @@ fi
 check "story 3: every use of AKIAEXAMPLEBOB7Q2NEW, the credential-creating calls included" \
     test "$(jq -c '[.credential_usage[] | "\(.credtriage.timestamp[11:16]) \(.credtriage.action)"]' "$TMP/s3.json")" = \
     '["14:31 GetCallerIdentity","14:32 ListUsers","14:33 ListAttachedUserPolicies","14:35 DescribeInstances","14:38 ListBuckets","14:44 CreateUser","15:02 GetFederationToken","15:10 CreateKeyPair"]'
-check "story 3: bob's alerts (made with the key) and alice's are related" \
+check "story 3: bob's alerts (made with the key) and alice's are related (Elastic's ES|QL for-another-user alert first)" \
     test "$(jq -c '[.related_alerts[].id]' "$TMP/s3.json")" = \
-    '["d0c9e84b66cd665c","0e1bb0dbc34a4a89","f7af44cb684c3222","5586a2044b4a7169"]'
+    '["0433ccf7cdd456d5","d0c9e84b66cd665c","0e1bb0dbc34a4a89","f7af44cb684c3222","5586a2044b4a7169"]'
 check "story 3: bob's baseline with his old key is the target's activity" \
     test "$(jq '[.same_target[] | select(.credtriage.credential_used == "AKIAEXAMPLEBOB00OLD1")] | length' "$TMP/s3.json")" = 10
 check "story 3: the key creation once (CloudTrail, EventBridge and the Elastic alert are one change)" \

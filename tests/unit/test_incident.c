@@ -78,18 +78,21 @@ static void assert_factors(const ct_incident *inc, const char *const *want)
 static void test_samples_sets(void **state)
 {
     (void)state;
-    assert_int_equal(g_s.alerts.n, 28);
+    assert_int_equal(g_s.alerts.n, 31);
     assert_int_equal(g_in.n, 13);
     /* the payroll-sync takeover: megan makes herself owner of hr-portal, then the secret (Entra + M365) */
     const ct_incident *megan = of_alert("5b13199216650932");
-    assert_alerts(megan, (const char *const[]){"8db28f3a187bee07", "07cd78a66364a17d", "5b13199216650932", NULL});
+    /* ... and the ES|QL rule seeing that secret used within the hour from new addresses */
+    assert_alerts(megan, (const char *const[]){"8db28f3a187bee07", "07cd78a66364a17d", "5b13199216650932",
+                                               "40e3ef31fd2ac595", NULL});
     assert_ptr_equal(of_alert("07cd78a66364a17d"), megan);
-    assert_string_equal(g_s.alerts.v[megan->lead].id, "5b13199216650932");
+    assert_string_equal(g_s.alerts.v[megan->lead].id, "40e3ef31fd2ac595"); /* the high-severity ES|QL alert */
     assert_string_equal(megan->id, "INC-8db28f3a187b");
-    /* alice's key for bob (two rules), her login profile for svc-reporting 3 min later, bob's
+    /* alice's key for bob (three rules: Elastic's ES|QL "IAM user created access keys for
+     * another user" among them), her login profile for svc-reporting 3 min later, bob's
      * GetFederationToken and CreateKeyPair made with the new key */
     const ct_incident *alice = of_alert("486d7e1026454f68");
-    assert_alerts(alice, (const char *const[]){"d0c9e84b66cd665c", "486d7e1026454f68", "0e1bb0dbc34a4a89",
+    assert_alerts(alice, (const char *const[]){"0433ccf7cdd456d5", "d0c9e84b66cd665c", "486d7e1026454f68", "0e1bb0dbc34a4a89",
                                                "f7af44cb684c3222", "5586a2044b4a7169", NULL});
     /* carol's own key and her password change: each alone */
     assert_alerts(of_alert("d4c1a2cce1dd2c77"), (const char *const[]){"d4c1a2cce1dd2c77", NULL});
@@ -109,15 +112,16 @@ static void test_samples_sets(void **state)
     }
     /* nestor's service principal and its credentials, with the Elastic alert merged */
     assert_alerts(of_alert("b7e829f7a4beecc9"), (const char *const[]){"ff3c0366fe949c06", "8f27aa2e1d65f7cf",
-                                                                      "ad1af426e28c4b5e", "b7e829f7a4beecc9", NULL});
+                                                                      "ad1af426e28c4b5e", "b7e829f7a4beecc9",
+                                                                      "375ad9dae7231ee7", NULL});
 }
 
 static void test_samples_factors(void **state)
 {
     (void)state;
     const ct_incident *megan = of_alert("5b13199216650932");
-    assert_factors(megan, (const char *const[]){"key_used", "new_ip_for_app", "owner_first", "actor_new_ip",
-                                                "rule_severity", "off_hours", "first_change", NULL});
+    assert_factors(megan, (const char *const[]){"key_used", "new_ip_for_app", "owner_first", "rule_severity",
+                                                "actor_new_ip", "off_hours", "first_change", NULL});
     assert_string_equal(megan->reasons[0].text, "key used 17 min later (2026-11-05T02:31:02.532Z)");
     assert_string_equal(megan->reasons[1].text,
                         "from 203.0.113.66, 198.51.100.23, never seen for payroll-sync (3 earlier events)");
@@ -126,8 +130,8 @@ static void test_samples_factors(void **state)
     assert_int_equal(megan->score, 100);
     assert_string_equal(megan->severity, "critical");
     const ct_incident *alice = of_alert("486d7e1026454f68");
-    assert_factors(alice, (const char *const[]){"credential_calls", "key_used", "new_ip_for_app", "actor_new_ip",
-                                                "rule_severity", "off_hours", "first_change", NULL});
+    assert_factors(alice, (const char *const[]){"credential_calls", "key_used", "new_ip_for_app", "rule_severity",
+                                                "actor_new_ip", "off_hours", "first_change", NULL});
     assert_string_equal(alice->reasons[0].text,
                         "2 credential-creating calls with the new key: GetFederationToken, CreateKeyPair");
     assert_int_equal(alice->score, 100);
@@ -155,9 +159,9 @@ static void test_samples_json(void **state)
     const ct_incident *megan = of_alert("5b13199216650932");
     cJSON *j = ct_incident_json(&g_s.store, &g_s.alerts, megan);
     assert_string_equal(cJSON_GetObjectItem(j, "id")->valuestring, "INC-8db28f3a187b");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "alerts")), 3);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "alerts")), 4);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "reasons")), 7);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "links")), 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "links")), 3);
     assert_string_equal(cJSON_GetObjectItem(j, "status")->valuestring, "open");
     cJSON_Delete(j);
 }
