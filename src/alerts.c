@@ -314,7 +314,6 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
     /* imported alerts intern their strings in the store's pool: one thread */
     for (size_t i = 0; i < st->nev; i++)
         if (st->ev[i].flags & CT_EVF_ALERT) import_elastic(st, rs, i, out, &cap);
-    ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
     if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
     merge_elastic_duplicates(st, out);
 }
@@ -322,6 +321,8 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
 {
     ct_scan_events(st, rs, 0, st->nev, out);
+    size_t cap = out->n;
+    ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
     ct_scan_finish(st, rs, out);
     return 0;
 }

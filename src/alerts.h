@@ -53,11 +53,11 @@ typedef struct ct_alerts {
  * document is only rebuilt for events some rule may match), and import the
  * Elastic alert documents of the store. Sorted by time, then id. */
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
-/* The two halves of ct_scan, for a store that grows (progressive loading):
- * the rule alerts of events [from, to) into out (reset first; unsorted, their
- * statuses open); then, once every event was scanned and the pieces were
- * appended together, import the Elastic alerts, sort, merge duplicates.
- * Same result as ct_scan. */
+/* The parts of ct_scan, for a store that grows (progressive loading): the
+ * KQL rule alerts of events [from, to) into out (reset first; unsorted, their
+ * statuses open); once every event is loaded, the ES|QL rules' alerts
+ * (ct_scan_esql, over the whole store); then, the pieces appended together,
+ * import the Elastic alerts, sort, merge duplicates. Same result as ct_scan. */
 void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_t to,
                     ct_alerts *out);
 void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);

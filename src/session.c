@@ -183,7 +183,17 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
         /* each step bound the rules over every event so far; with no
          * events at all they are bound here, as the plain path does */
         if (!s->scanned) ct_rules_bind(&s->rules, &s->store);
+        /* the ES|QL rules read the whole store: unlocked, the console browses meanwhile */
+        ct_alerts ex = {0};
+        size_t excap = 0;
+        ct_scan_esql(&s->store, &s->rules, &ex, &excap, NULL, NULL);
         s_lock(s);
+        if (ex.n) {
+            s->alerts.v = ct_xrealloc(s->alerts.v, (s->alerts.n + ex.n) * sizeof *s->alerts.v);
+            memcpy(s->alerts.v + s->alerts.n, ex.v, ex.n * sizeof *ex.v);
+            s->alerts.n += ex.n;
+        }
+        free(ex.v);
         ct_scan_finish(&s->store, &s->rules, &s->alerts);
         s_unlock(s);
     }

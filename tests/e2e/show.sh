@@ -51,7 +51,7 @@ check "identities: the target's ids and what joins them" \
     test "$(jq -c '.identities.target | [.kind, (.ids | sort), ([.links[].why] | sort)]' "$TMP/show.json")" = \
     '["application",["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d","d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6","payroll-sync"],["a change states the application'"'"'s appId","a change states the application'"'"'s appId","a name stated with this identity only"]]'
 check "related alert: the application change by the same actor, on the same target" \
-    test "$(jq -c '[.related_alerts[].rule_name]' "$TMP/show.json")" = '["Entra ID Application Credential Added"]'
+    test "$(jq -c '[.related_alerts[].rule_name]' "$TMP/show.json")" = '["Entra ID Application Credential Added","Entra ID Credential Added Then Used From a New Address"]'
 check "guide is filled plain text" sh -c "jq -r .guide '$TMP/show.json' | grep -q 'Mallory.Admin@Contoso.com'"
 check "guide has no raw placeholder for known fields" sh -c "! jq -r .guide '$TMP/show.json' | grep -q '{{credtriage.actor.name}}'"
 
