@@ -53,6 +53,11 @@ static void row_id(const ct_store *st, const ct_rule *r, const uint32_t *ev, siz
         if (rid) {
             if (ds) h = ct_hash64_more(h, ds, strlen(ds) + 1);
             h = ct_hash64_more(h, rid, strlen(rid) + 1);
+            /* an id that different records share tells none of them apart */
+            if (e->flags & CT_EVF_SHARED_ID) {
+                uint64_t c = ct_store_content_hash(st, ev[k]);
+                h = ct_hash64_more(h, &c, sizeof c);
+            }
         } else {
             size_t len;
             const char *raw = ct_event_raw(st, ev[k], &len);
