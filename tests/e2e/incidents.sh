@@ -32,10 +32,10 @@ J="$TMP/inc.json"
 # the incident holding an alert, as its sorted alert ids
 of() { jq -c --arg a "$1" 'select(any(.alerts[]; .id == $a)) | [.alerts[].id] | sort' "$J"; }
 eq "13 incidents" "$(jq -s length "$J")" 13
-eq "the Entra alert and its M365 twin (megan's owner change first)" "$(of 5b13199216650932)" \
-    '["07cd78a66364a17d","5b13199216650932","8db28f3a187bee07"]'
-eq "alice's key for bob, her login profile, bob's federation token and key pair" "$(of 486d7e1026454f68)" \
-    '["0e1bb0dbc34a4a89","486d7e1026454f68","5586a2044b4a7169","d0c9e84b66cd665c","f7af44cb684c3222"]'
+eq "the Entra alert and its M365 twin (megan's owner change first), and the ES|QL rule seeing the secret used from new addresses" "$(of 5b13199216650932)" \
+    '["07cd78a66364a17d","40e3ef31fd2ac595","5b13199216650932","8db28f3a187bee07"]'
+eq "alice's key for bob (also Elastic's ES|QL for-another-user rule), her login profile, bob's federation token and key pair" "$(of 486d7e1026454f68)" \
+    '["0433ccf7cdd456d5","0e1bb0dbc34a4a89","486d7e1026454f68","5586a2044b4a7169","d0c9e84b66cd665c","f7af44cb684c3222"]'
 eq "carol's own key alone" "$(of d4c1a2cce1dd2c77)" '["d4c1a2cce1dd2c77"]'
 eq "carol's password change alone" "$(of d668db42a64d4cd9)" '["d668db42a64d4cd9"]'
 eq "a svc-deploy rotation: Entra + M365" "$(of 726e1ba23b4b697d)" '["10742ad87994700b","726e1ba23b4b697d"]'
@@ -50,24 +50,25 @@ for id in 5b131992 07cd78a6 ff278652 d0c9e84b 8db28f3a; do
 done
 eq "alice's incident's link kinds" \
     "$(jq -c 'select(any(.alerts[]; .id == "486d7e1026454f68")) | [.links[].kind] | sort' "$J")" \
-    '["credential","credential","same_actor","same_change"]'
+    '["credential","credential","same_actor","same_change","same_change"]'
 # ranking: the takeover and alice's chain above every routine rotation
 TOP=$(jq -s -c '[.[] | select(any(.alerts[]; .id == "5b13199216650932" or .id == "486d7e1026454f68")) | .score] | min' "$J")
 ROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine")) | .score] | max' "$J")
 NROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine"))] | length' "$J")
 eq "four routine rotations" "$NROT" 4
 check "takeover and alice ($TOP) above every rotation ($ROT)" test "$TOP" -gt "$ROT"
+# (the leads: the high-severity ES|QL alerts, 40e3ef31 and 0433ccf7)
 eq "the takeover's factors" \
-    "$(jq -c 'select(.lead_alert == "5b13199216650932") | [.reasons[].factor]' "$J")" \
-    '["key_used","new_ip_for_app","owner_first","actor_new_ip","rule_severity","off_hours","first_change"]'
+    "$(jq -c 'select(.lead_alert == "40e3ef31fd2ac595") | [.reasons[].factor]' "$J")" \
+    '["key_used","new_ip_for_app","owner_first","rule_severity","actor_new_ip","off_hours","first_change"]'
 eq "the takeover's key use" \
-    "$(jq -r 'select(.lead_alert == "5b13199216650932") | .reasons[0].text' "$J")" \
+    "$(jq -r 'select(.lead_alert == "40e3ef31fd2ac595") | .reasons[0].text' "$J")" \
     "key used 17 min later (2026-11-05T02:31:02.532Z)"
 eq "alice's chain: the calls made with the new key" \
-    "$(jq -r 'select(.lead_alert == "486d7e1026454f68") | .reasons[0].text' "$J")" \
+    "$(jq -r 'select(.lead_alert == "0433ccf7cdd456d5") | .reasons[0].text' "$J")" \
     "2 credential-creating calls with the new key: GetFederationToken, CreateKeyPair"
 eq "first two by score" "$(jq -s -c '[.[0].id, .[1].id, .[0].severity]' "$J")" \
-    '["INC-d0c9e84b66cd","INC-8db28f3a187b","critical"]'
+    '["INC-0433ccf7cdd4","INC-8db28f3a187b","critical"]'
 
 # carol's own password change, made through her ContosoEngineers session: the actor is the
 # session (ROLE/SESSION), and fp's "actor" entry maps to the actor, not to the target carol
@@ -113,15 +114,15 @@ check "git fsck is clean after fp" fsck_clean
 "$BIN" ack INC-8db28f3a187b --note "on it" "$@" --repo "$REPO" --analyst "$AN" >"$TMP/ack.out" 2>"$TMP/ack.err"
 check "ack of an incident exits 0" test $? -eq 0
 eq "one more commit" "$(commits)" 3
-eq "its three decisions" "$(git -C "$REPO" show --name-only --format= HEAD | sort | tr '\n' ' ')" \
-    "decisions/2026/11/07cd78a66364a17d.json decisions/2026/11/5b13199216650932.json decisions/2026/11/8db28f3a187bee07.json "
+eq "its four decisions" "$(git -C "$REPO" show --name-only --format= HEAD | sort | tr '\n' ' ')" \
+    "decisions/2026/11/07cd78a66364a17d.json decisions/2026/11/40e3ef31fd2ac595.json decisions/2026/11/5b13199216650932.json decisions/2026/11/8db28f3a187bee07.json "
 "$BIN" incidents --json "$@" --repo "$REPO" >"$TMP/inc2.json" 2>/dev/null
 eq "the incident is acknowledged" "$(jq -r 'select(.id == "INC-8db28f3a187b") | [.status, (.alerts | map(.status) | unique | join(","))] | join(" ")' "$TMP/inc2.json")" \
     "acknowledged acknowledged"
-"$BIN" remediate INC-d0c9e84b66cd --note "bob's new key deleted, key pair removed" "$@" --repo "$REPO" \
+"$BIN" remediate INC-0433ccf7cdd4 --note "bob's new key deleted, key pair removed" "$@" --repo "$REPO" \
     --analyst "$AN" >/dev/null 2>"$TMP/rem.err"
 check "remediate of an incident with a note only exits 0" test $? -eq 0
-eq "one more commit, five decisions" "$(commits) $(git -C "$REPO" show --name-only --format= HEAD | wc -l | tr -d ' ')" "4 5"
+eq "one more commit, six decisions" "$(commits) $(git -C "$REPO" show --name-only --format= HEAD | wc -l | tr -d ' ')" "4 6"
 "$BIN" fp INC-f648cfccc666 --entry actor-id --entry target-id --reason "routine" "$@" --repo "$REPO" \
     --analyst "$AN" >"$TMP/fp2.out" 2>/dev/null
 check "fp of an incident of two rules exits 0" test $? -eq 0
@@ -131,15 +132,15 @@ check "git fsck is clean at the end" fsck_clean
 # --- the case report ------------------------------------------------------------------
 "$BIN" report INC-8db28f3a187b --format json "$@" --repo "$REPO" >"$TMP/rep.json" 2>"$TMP/rep.err"
 check "report --format json exits 0" test $? -eq 0
-ACK=$(git -C "$REPO" log --format=%H --grep '^ack: 3 alerts of INC-8db28f3a187b')
+ACK=$(git -C "$REPO" log --format=%H --grep '^ack: 4 alerts of INC-8db28f3a187b')
 eq "the report's timeline: owner, secret, the six sign-ins with the new key" \
     "$(jq -c '[.timeline[] | [.timestamp[11:19], .action, .uses_new_credential]]' "$TMP/rep.json")" \
     '[["01:58:41","Add owner to application",false],["02:14:07","Update application - Certificates and secrets management",false],["02:31:02","Sign-in activity",true],["02:36:48","Sign-in activity",true],["02:44:15","Sign-in activity",true],["02:51:30","Sign-in activity",true],["03:02:09","Sign-in activity",true],["03:09:57","Sign-in activity",true]]'
 eq "the report's decisions name the ack commit" \
     "$(jq -c '[.decisions[] | [.alert, .status, .commits[0].id]] | sort' "$TMP/rep.json")" \
-    "[[\"07cd78a66364a17d\",\"acknowledged\",\"$ACK\"],[\"5b13199216650932\",\"acknowledged\",\"$ACK\"],[\"8db28f3a187bee07\",\"acknowledged\",\"$ACK\"]]"
+    "[[\"07cd78a66364a17d\",\"acknowledged\",\"$ACK\"],[\"40e3ef31fd2ac595\",\"acknowledged\",\"$ACK\"],[\"5b13199216650932\",\"acknowledged\",\"$ACK\"],[\"8db28f3a187bee07\",\"acknowledged\",\"$ACK\"]]"
 "$BIN" report 5b131992 "$@" --repo "$REPO" -o "$TMP/rep.md" 2>/dev/null
-check "report of an alert id writes its incident's Markdown" grep -qx '# Incident INC-8db28f3a187b: Entra ID Application Credential Added' "$TMP/rep.md"
+check "report of an alert id writes its incident's Markdown" grep -qx '# Incident INC-8db28f3a187b: Entra ID Credential Added Then Used From a New Address' "$TMP/rep.md"
 eq "the Markdown's sections" "$(grep '^## ' "$TMP/rep.md" | tr '\n' ' ')" \
     "## Summary ## Evidence ## Entities ## Timeline ## Alerts ## Decisions "
 "$BIN" report INC-ffffffff "$@" --repo "$REPO" >/dev/null 2>&1
