@@ -57,12 +57,12 @@ ROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine")) | .score] |
 NROT=$(jq -s -c '[.[] | select(any(.reasons[]; .factor == "routine"))] | length' "$J")
 eq "four routine rotations" "$NROT" 4
 check "takeover and alice ($TOP) above every rotation ($ROT)" test "$TOP" -gt "$ROT"
-# (the leads: the high-severity ES|QL alerts, 40e3ef31 and 0433ccf7)
+# (alice's lead: Elastic's high-severity ES|QL alert 0433ccf7)
 eq "the takeover's factors" \
-    "$(jq -c 'select(.lead_alert == "40e3ef31fd2ac595") | [.reasons[].factor]' "$J")" \
-    '["key_used","new_ip_for_app","owner_first","rule_severity","actor_new_ip","off_hours","first_change"]'
+    "$(jq -c 'select(.lead_alert == "5b13199216650932") | [.reasons[].factor]' "$J")" \
+    '["key_used","new_ip_for_app","owner_first","actor_new_ip","rule_severity","off_hours","first_change"]'
 eq "the takeover's key use" \
-    "$(jq -r 'select(.lead_alert == "40e3ef31fd2ac595") | .reasons[0].text' "$J")" \
+    "$(jq -r 'select(.lead_alert == "5b13199216650932") | .reasons[0].text' "$J")" \
     "key used 17 min later (2026-11-05T02:31:02.532Z)"
 eq "alice's chain: the calls made with the new key" \
     "$(jq -r 'select(.lead_alert == "0433ccf7cdd456d5") | .reasons[0].text' "$J")" \
@@ -140,7 +140,7 @@ eq "the report's decisions name the ack commit" \
     "$(jq -c '[.decisions[] | [.alert, .status, .commits[0].id]] | sort' "$TMP/rep.json")" \
     "[[\"07cd78a66364a17d\",\"acknowledged\",\"$ACK\"],[\"40e3ef31fd2ac595\",\"acknowledged\",\"$ACK\"],[\"5b13199216650932\",\"acknowledged\",\"$ACK\"],[\"8db28f3a187bee07\",\"acknowledged\",\"$ACK\"]]"
 "$BIN" report 5b131992 "$@" --repo "$REPO" -o "$TMP/rep.md" 2>/dev/null
-check "report of an alert id writes its incident's Markdown" grep -qx '# Incident INC-8db28f3a187b: Entra ID Credential Added Then Used From a New Address' "$TMP/rep.md"
+check "report of an alert id writes its incident's Markdown" grep -qx '# Incident INC-8db28f3a187b: Entra ID Application Credential Added' "$TMP/rep.md"
 eq "the Markdown's sections" "$(grep '^## ' "$TMP/rep.md" | tr '\n' ' ')" \
     "## Summary ## Evidence ## Entities ## Timeline ## Alerts ## Decisions "
 "$BIN" report INC-ffffffff "$@" --repo "$REPO" >/dev/null 2>&1
