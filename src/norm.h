@@ -144,7 +144,7 @@ CT_NORM_FAMILY(sentinel)   /* norm_sentinel.c */
 void ct_fields_from_ecs(ct_norm *n);
 void ct_extract_azure_audit(ct_norm *n);   /* azure.auditlogs (norm_azure_extract.c) */
 void ct_extract_azure_signin(ct_norm *n);  /* azure.signinlogs (norm_azure_extract.c) */
-void ct_extract_o365(ct_norm *n);          /* o365.audit (norm_o365.c) */
+void ct_extract_o365(ct_norm *n);          /* o365.audit (norm_o365_extract.c) */
 void ct_extract_cloudtrail(ct_norm *n);    /* aws.cloudtrail (norm_aws.c) */
 void ct_extract_gcp(ct_norm *n);           /* gcp.audit (norm_gcp.c) */
 void ct_extract_alert(ct_norm *n);         /* kibana.alert.* (norm_alert.c) */
