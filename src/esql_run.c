@@ -233,7 +233,7 @@ static void flow(esql_ctx *c, ct_esql *q, size_t k, size_t end, esql_row *r, row
             for (size_t i = 0; i < v.n && !c->err; i++) {
                 esql_row x = *r;
                 x.cols = esql_alloc(c, (r->ncols + 1) * sizeof *x.cols);
-                memcpy(x.cols, r->cols, r->ncols * sizeof *x.cols);
+                if (r->ncols) memcpy(x.cols, r->cols, r->ncols * sizeof *x.cols);
                 x.capcols = r->ncols + 1;
                 esql_row_set(c, &x, cmd->names[0], esql_one(c, v.v[i]));
                 flow(c, q, k + 1, end, &x, out);
@@ -405,7 +405,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                 if (!r->cols[k].hidden) cJSON_AddItemToObject(o, r->cols[k].name, esql_val_json(&r->cols[k].v));
             out->v[i].row = o;
             out->v[i].ev = ct_xmalloc((r->nev + 1) * sizeof *r->ev);
-            memcpy(out->v[i].ev, r->ev, r->nev * sizeof *r->ev);
+            if (r->nev) memcpy(out->v[i].ev, r->ev, r->nev * sizeof *r->ev); /* r->ev is NULL when empty */
             out->v[i].nev = r->nev;
         }
         out->n = rs.n;

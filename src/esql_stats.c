@@ -175,7 +175,7 @@ static void ev_add(esql_ctx *c, group *g, const esql_row *r)
         g->ev = nv;
         g->capev = cap;
     }
-    memcpy(g->ev + g->nev, r->ev, r->nev * sizeof *r->ev);
+    if (r->nev) memcpy(g->ev + g->nev, r->ev, r->nev * sizeof *r->ev);
     g->nev += r->nev;
 }
 
@@ -229,7 +229,7 @@ int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
                 g = esql_alloc(c, sizeof *g);
                 memset(g, 0, sizeof *g);
                 g->key = esql_alloc(c, (nby + 1) * sizeof *g->key);
-                memcpy(g->key, key, nby * sizeof *key);
+                if (nby) memcpy(g->key, key, nby * sizeof *key);
                 g->hash = h;
                 g->st = esql_alloc(c, (naggs + 1) * sizeof *g->st);
                 memset(g->st, 0, (naggs + 1) * sizeof *g->st);
