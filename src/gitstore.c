@@ -5,6 +5,7 @@
  * and status in gitstore_sync.c; shared internals in gitstore_int.h. Calls go
  * open, log, sync -> commit -> this file. */
 #include "gitstore_int.h"
+#include "sanitize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +106,22 @@ static int bad_ident_text(const char *s, int allow_space)
     return 0;
 }
 
+/* An identity is written into every commit and shown by `git log`: refuse what
+ * the sanitizer would have to escape (C1 controls, bidi controls, invisible
+ * and format characters, invalid UTF-8) rather than commit it. Says which. */
+static int hidden_chars(const char *what, const char *s, ct_sbuf *err)
+{
+    ct_sbuf v;
+    ct_sbuf_init(&v);
+    ct_san_displayz(s, 0, &v);
+    int bad = strcmp(v.buf, s) != 0;
+    if (bad)
+        ct_sbuf_addf(err, "invalid %s \"%s\": it holds control, bidi, invisible or format "
+                          "characters or invalid UTF-8 (shown escaped); use plain text", what, v.buf);
+    ct_sbuf_free(&v);
+    return bad;
+}
+
 static int valid_email(const char *e)
 {
     const char *at = strchr(e, '@');
@@ -120,6 +137,7 @@ static int parse_analyst(const char *a, char **name, char **email, ct_sbuf *err)
         for (const char *p = gt + 1; *p; p++)
             if (*p != ' ' && *p != '\t') ok = 0;
     }
+    if (hidden_chars("analyst identity", a, err)) return -1;
     char *n = ok ? trim_dup(a, (size_t)(lt - a)) : NULL;
     char *e = ok ? trim_dup(lt + 1, (size_t)(gt - lt - 1)) : NULL;
     if (!ok || bad_ident_text(n, 1) || !valid_email(e)) {
@@ -153,7 +171,10 @@ int ct_repo_identity(ct_repo *r, const char *analyst, char **name, char **email,
                          "or pass --analyst 'Name <email>'");
     } else {
         char *tn = trim_dup(n, strlen(n)), *te = trim_dup(e, strlen(e));
-        if (bad_ident_text(tn, 1) || bad_ident_text(te, 0)) {
+        if (hidden_chars("git config user.name", tn, err) || hidden_chars("git config user.email", te, err)) {
+            free(tn);
+            free(te);
+        } else if (bad_ident_text(tn, 1) || bad_ident_text(te, 0)) {
             ct_sbuf_add(err, "invalid identity in git config user.name/user.email "
                              "(empty, or contains '<', '>' or control characters)");
             free(tn);

@@ -11,6 +11,7 @@
  * Called by gitstore_open.c, gitstore_log.c and gitstore_sync.c; calls
  * gitstore.c and gitstore_sign.c (the commit object, signed when asked). */
 #include "gitstore_int.h"
+#include "sanitize.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -296,10 +297,16 @@ have_tree:
         ct_repo__giterr(err, "cannot read the new tree");
         goto out;
     }
-    size_t ml = strlen(message);
-    msg = ct_xmalloc(ml + 2);
-    memcpy(msg, message, ml + 1);
-    if (ml == 0 || message[ml - 1] != '\n') memcpy(msg + ml, "\n", 2);
+    /* the last gate of every commit message: whatever a caller quoted (log
+     * text, a reverted subject written by someone else), `git log` shows no
+     * control, C1, bidi or invisible character; the sanitized form is a fixed
+     * point, so messages built from sanitized parts are unchanged */
+    ct_sbuf sm;
+    ct_sbuf_init(&sm);
+    ct_san_displayz(message, CT_SAN_MULTILINE, &sm);
+    if (sm.len == 0 || sm.buf[sm.len - 1] != '\n') ct_sbuf_addc(&sm, '\n');
+    msg = ct_sbuf_detach(&sm);
+    ct_sbuf_free(&sm);
     if (write_journal(r, parent, files, n, err) < 0) goto out;
     crash_point("prepare");
     const git_commit *parents[1] = { parent };

@@ -1,5 +1,6 @@
 /* gitstore: reading the audit trail (history, show), and revert. */
 #include "gitstore_int.h"
+#include "sanitize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -245,7 +246,10 @@ static int revert_locked(ct_repo *r, git_commit *c, const git_signature *sig, ch
     }
     ct_sbuf msg;
     ct_sbuf_init(&msg);
-    ct_sbuf_addf(&msg, "Revert \"%s\"\n\nThis reverts commit %s.\n", git_commit_summary(c), cid);
+    /* the subject was written by whoever made that commit: sanitized */
+    ct_sbuf_add(&msg, "Revert \"");
+    ct_san_displayz(git_commit_summary(c), 0, &msg);
+    ct_sbuf_addf(&msg, "\"\n\nThis reverts commit %s.\n", cid);
     rc = ct_repo__commit_paths_locked(r, files, np, msg.buf, sig, git_commit_id(h), oid_out, err);
     ct_sbuf_free(&msg);
 out:

@@ -156,6 +156,46 @@ static void test_identity(void **state)
     /* --analyst wins over config */
     commit_ok(r, "rules/x/n.json", "{\"v\": 2}\n", "by analyst", BOB);
     expect_out(BOB "|" BOB "|by analyst\n", cmd);
+
+    /* C1, bidi and invisible characters are refused, never committed: in
+     * --analyst, then in git config (both name and email) */
+    static const struct { const char *in, *shown; } hidden[] = {
+        { "Eve\xc2\x9b" "31m <eve@example.org>", "Eve<U+009B>31m <eve@example.org>" },
+        { "Eve \xe2\x80\xae" "nimda <eve@example.org>", "Eve <U+202E>nimda <eve@example.org>" },
+        { "Ev\xcd\x8f" "e <eve@example.org>", "Ev<U+034F>e <eve@example.org>" },
+        { "Eve <eve\xe2\x80\x8b@example.org>", "Eve <eve<U+200B>@example.org>" },
+        { "Eve\x1b]0;x\x07 <eve@example.org>", "Eve\\x1b]0;x\\x07 <eve@example.org>" },
+        { "Eve\xff <eve@example.org>", "Eve\\xff <eve@example.org>" },
+    };
+    for (size_t i = 0; i < CT_ARRAY_LEN(hidden); i++) {
+        ct_sbuf_reset(&err);
+        assert_int_equal(ct_repo_identity(r, hidden[i].in, &n, &e, &err), -1);
+        assert_null(n);
+        char *want = fmt("invalid analyst identity \"%s\": it holds control, bidi, invisible or "
+                         "format characters or invalid UTF-8 (shown escaped); use plain text", hidden[i].shown);
+        assert_string_equal(err.buf, want);
+        free(want);
+    }
+    /* an emoji is plain text */
+    ct_sbuf_reset(&err);
+    assert_int_equal(ct_repo_identity(r, "Dana \xe2\x9d\xa4\xef\xb8\x8f <dana@example.org>", &n, &e, &err), 0);
+    assert_string_equal(n, "Dana \xe2\x9d\xa4\xef\xb8\x8f");
+    free(n), free(e);
+    assert_int_equal(sh("git -C '%s' config user.name \"$(printf 'Mallory\\342\\200\\256x')\"", dir), 0);
+    ct_sbuf_reset(&err);
+    assert_int_equal(ct_repo_identity(r, NULL, &n, &e, &err), -1);
+    assert_null(n);
+    assert_string_equal(err.buf, "invalid git config user.name \"Mallory<U+202E>x\": it holds control, bidi, "
+                                 "invisible or format characters or invalid UTF-8 (shown escaped); use plain text");
+    assert_int_equal(sh("git -C '%s' config user.name 'Carol Config' && git -C '%s' config user.email "
+                        "\"$(printf 'carol\\302\\205@example.org')\"", dir, dir), 0);
+    ct_sbuf_reset(&err);
+    assert_int_equal(ct_repo_identity(r, NULL, &n, &e, &err), -1);
+    assert_string_equal(err.buf, "invalid git config user.email \"carol<U+0085>@example.org\": it holds control, "
+                                 "bidi, invisible or format characters or invalid UTF-8 (shown escaped); use plain text");
+    ct_sbuf_reset(&err);
+    assert_int_equal(commit1(r, "rules/x/n.json", "{}\n", "by mallory", NULL, oid, &err), -1);
+    expect_out(BOB "|" BOB "|by analyst\n", cmd); /* nothing committed */
     ct_repo_close(r);
 
     /* a new repo cannot be seeded by no one */
