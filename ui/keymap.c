@@ -12,6 +12,7 @@ const ui_keymap ui_keymap_table[] = {
     /* global */
     {'?', REQ_HELP, UI_SCOPE_ANY, "show this help"},
     {KEY_F(1), REQ_HELP, UI_SCOPE_ANY, NULL},
+    {'D', REQ_DIAG, UI_SCOPE_ANY, "the load's diagnostics: each skipped or unrecognized record and why"},
     {'q', REQ_BACK, UI_SCOPE_ANY, "back: close this view (the queue: quit)"},
     {27, REQ_BACK, UI_SCOPE_ANY, NULL},
     {'Q', REQ_QUIT, UI_SCOPE_ANY, "quit the console"},

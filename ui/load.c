@@ -16,6 +16,12 @@
 static char **diags;
 static size_t ndiags;
 
+size_t ui_load_diags(const char *const **v)
+{
+    *v = (const char *const *)diags;
+    return ndiags;
+}
+
 static const char *ui_last_diag(void)
 {
     return ndiags ? diags[ndiags - 1] : NULL;

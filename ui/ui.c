@@ -496,6 +496,9 @@ static void handle_key(int key)
     case REQ_HELP:
         if (v->ops != &ui_help_ops) ui_push(&ui_help_ops, NULL);
         break;
+    case REQ_DIAG:
+        if (v->ops != &ui_diag_ops) ui_push(&ui_diag_ops, NULL);
+        break;
     case REQ_REDRAW: clearok(curscr, TRUE); break;
     case REQ_PROMPT: {
         char *line = ui_prompt(":", NULL);

@@ -15,7 +15,7 @@
 enum ui_req {
     REQ_NONE = 0,
     REQ_UP, REQ_DOWN, REQ_PGUP, REQ_PGDN, REQ_TOP, REQ_BOTTOM,
-    REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_REDRAW, REQ_PROMPT,
+    REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_DIAG, REQ_REDRAW, REQ_PROMPT,
     REQ_SEARCH, REQ_SEARCH_NEXT, REQ_SEARCH_PREV,
     REQ_NEXT_PANE, REQ_PREV_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3,
     REQ_TAG, REQ_SORT, REQ_FILTER_STATUS, REQ_GROUP,
@@ -140,7 +140,7 @@ typedef struct ui_view {
 } ui_view;
 
 extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops,
-    ui_history_ops, ui_help_ops, ui_pager_ops, ui_events_ops;
+    ui_history_ops, ui_help_ops, ui_pager_ops, ui_events_ops, ui_diag_ops;
 
 /* ---- pivots and data out (view_events.c) ---- */
 enum { UI_LK_EVENT = 1, UI_LK_ALERT = 2 }; /* ui_line kinds: data is an event / alert index */
@@ -179,6 +179,8 @@ extern ui_state ui;
 
 void ui_msg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_push(const ct_view_ops *ops, void *priv);
+/* The load's diagnostics kept so far (load.c), "FILE:LINE: reason" each. */
+size_t ui_load_diags(const char *const **v);
 void ui_pop(void);
 ui_view *ui_top(void);
 void ui_refresh_all(void);         /* statuses changed: every view refreshes */
