@@ -105,7 +105,7 @@ test:
 
 # The same unit and end-to-end tests again under ASan+UBSan, in their own build tree.
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) --no-print-directory BUILD=build-asan \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  OPT="-O1 -g" unit e2e
 

@@ -159,7 +159,9 @@ static char *home_path(const char *rel)
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_sbuf_addf(&b, "%s/%s", home, rel);
-    return ct_sbuf_detach(&b);
+    char *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b); /* detach leaves a fresh buffer behind */
+    return s;
 }
 
 static const char *local_user(void)

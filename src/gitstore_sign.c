@@ -22,7 +22,9 @@ static char *expand_home(const char *p)
     } else {
         ct_sbuf_add(&b, p);
     }
-    return ct_sbuf_detach(&b);
+    char *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b); /* detach leaves a fresh buffer behind */
+    return s;
 }
 
 typedef struct sign_cfg {
