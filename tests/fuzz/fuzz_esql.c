@@ -7,12 +7,12 @@
 #include "esql.h"
 
 static const char *const docs[] = {
-    "{\"@timestamp\":\"2024-07-30T21:53:13.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
+    ("{\"@timestamp\":\"2024-07-30T21:53:13.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
     "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
     "\"user\":{\"name\":\"alice\",\"target\":{\"name\":\"bob\"}},\"source\":{\"ip\":\"10.1.2.3\"},\"n\":3,"
-    "\"tags\":[\"x\",\"y\",1,true],\"aws\":{\"cloudtrail\":{\"response_elements\":\"{accessKey={accessKeyId=AKIAABCDEFGHIJKLMNOP}}\"}}}",
-    "{\"@timestamp\":\"2024-07-30T22:10:00.000Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
-    "\"event\":{\"action\":\"Add service principal credentials\"},\"user\":{\"name\":\"c@d\"},\"n\":4.5}",
+    "\"tags\":[\"x\",\"y\",1,true],\"aws\":{\"cloudtrail\":{\"response_elements\":\"{accessKey={accessKeyId=AKIAABCDEFGHIJKLMNOP}}\"}}}"),
+    ("{\"@timestamp\":\"2024-07-30T22:10:00.000Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
+    "\"event\":{\"action\":\"Add service principal credentials\"},\"user\":{\"name\":\"c@d\"},\"n\":4.5}"),
     "{\"data_stream\":{\"dataset\":\"gcp.audit\"},\"a\":{\"b.c\":[{\"d\":null},{\"d\":\"\\u0000x\"}]}}",
 };
 

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ct_rules_bind(&rs, &st);
     for (size_t i = 0; i < rs.n; i++) {
         const ct_rule *r = &rs.v[i];
-        FZ_CHECK(r->rule_id && r->name && r->query && r->kql);
+        FZ_CHECK(r->rule_id && r->name && r->query && (r->kql || r->esql)); /* an ES|QL rule has no KQL */
         FZ_CHECK(ct_rules_find(&rs, r->rule_id) != NULL);
         char *p = ct_json_pretty(r->json);
         FZ_CHECK(p && p[0] && p[strlen(p) - 1] == '\n');
