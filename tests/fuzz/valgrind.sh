@@ -21,6 +21,16 @@ run() { # name cmd...
     # shellcheck disable=SC2086
     $VG --log-file="$LOG/$name.vg" "$@" > "$LOG/$name.out" 2>&1
     rc=$?
+    # valgrind 3.19 does not know openat2 (syscall 437): it answers ENOSYS, which
+    # repofs handles with its O_NOFOLLOW walk; its five-line notice is not an error
+    if grep -q 'unhandled amd64-linux syscall: 437' "$LOG/$name.vg"; then
+        grep -v -e 'unhandled amd64-linux syscall: 437' -e 'You may be able to write your own handler' \
+            -e 'README_MISSING_SYSCALL_OR_IOCTL' -e 'Nevertheless we consider this a bug' \
+            -e 'valgrind.org/support/bug_reports' "$LOG/$name.vg" > "$LOG/$name.vg2"
+        mv "$LOG/$name.vg2" "$LOG/$name.vg"
+    fi
+    (exit $rc)
+    rc=$?
     if [ "$rc" = 99 ] || [ -s "$LOG/$name.vg" ]; then
         echo "FAIL valgrind $name (rc $rc)" >&2; cat "$LOG/$name.vg" >&2; fail=$((fail + 1))
     elif [ "$rc" -gt 5 ]; then
