@@ -286,32 +286,46 @@ int ct_rules_shipped_root(ct_sbuf *out)
     return -1;
 }
 
-static uint32_t *bind_values(ct_store *st, const ct_kql *q, const char *const *fields,
-                             size_t nfields, size_t *n, int *none)
+/* The folded required values of the first of fields that has a finite set,
+ * as strings; *none when that set is empty. */
+static char **load_values(const ct_kql *q, const char *const *fields, size_t nfields, size_t *n,
+                          int *none)
 {
+    *n = 0;
     for (size_t f = 0; f < nfields; f++) {
         const char *const *vals;
         size_t nv;
         if (!ct_kql_required_values(q, fields[f], &vals, &nv)) continue;
         if (nv == 0) {
             *none = 1;
-            *n = 0;
             return NULL;
         }
-        uint32_t *ids = ct_xmalloc(nv * sizeof *ids);
+        char **v = ct_xmalloc(nv * sizeof *v);
         ct_sbuf folded;
         ct_sbuf_init(&folded);
         for (size_t i = 0; i < nv; i++) {
+            ct_sbuf_reset(&folded);
             ct_norm_action(vals[i], &folded);
-            /* interning keeps a value no event has, so the filter stays exact */
-            ids[i] = ct_pool_intern(&st->pool, folded.buf, folded.len);
+            v[i] = ct_xstrdup(folded.buf);
         }
         ct_sbuf_free(&folded);
         *n = nv;
-        return ids;
+        return v;
     }
-    *n = 0;
     return NULL;
+}
+
+/* The same values interned in st's pool, as the ids events carry. */
+static uint32_t *bind_values(ct_store *st, const ct_kql *q, const char *const *fields,
+                             size_t nfields, size_t *n, int *none)
+{
+    char **vals = load_values(q, fields, nfields, n, none);
+    if (!vals) return NULL;
+    uint32_t *ids = ct_xmalloc(*n * sizeof *ids);
+    /* interning keeps a value no event has, so the filter stays exact */
+    for (size_t i = 0; i < *n; i++) ids[i] = ct_pool_internz(&st->pool, vals[i]);
+    ct_strv_free(vals, *n);
+    return ids;
 }
 
 /* The fields that hold an event's folded action, and the dataset each is
@@ -535,35 +549,6 @@ int ct_rule_may_match(const ct_rule *r, const ct_event *e)
         if (r->pair_keys[k] && !r->pair_may[k]) return 0;
     }
     return 1;
-}
-
-/* The folded required values of the first of fields that has a finite set,
- * as strings; *none when that set is empty. */
-static char **load_values(const ct_kql *q, const char *const *fields, size_t nfields, size_t *n,
-                          int *none)
-{
-    *n = 0;
-    for (size_t f = 0; f < nfields; f++) {
-        const char *const *vals;
-        size_t nv;
-        if (!ct_kql_required_values(q, fields[f], &vals, &nv)) continue;
-        if (nv == 0) {
-            *none = 1;
-            return NULL;
-        }
-        char **v = ct_xmalloc(nv * sizeof *v);
-        ct_sbuf folded;
-        ct_sbuf_init(&folded);
-        for (size_t i = 0; i < nv; i++) {
-            ct_sbuf_reset(&folded);
-            ct_norm_action(vals[i], &folded);
-            v[i] = ct_xstrdup(folded.buf ? folded.buf : "");
-        }
-        ct_sbuf_free(&folded);
-        *n = nv;
-        return v;
-    }
-    return NULL;
 }
 
 size_t ct_rules_prepare_load(ct_ruleset *rs)
