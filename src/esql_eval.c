@@ -28,20 +28,11 @@ static esql_val literal(esql_ctx *c, const esql_expr *e)
     case EX_DBL: return esql_dbl(c, e->num);
     case EX_STR: return esql_one(c, (esql_sc){.t = EV_STR, .s = e->name, .n = e->len});
     case EX_SPAN: {
-        static const struct { const char *u; int64_t ms; int mo; } u[] = {
-            {"millisecond", 1, 0}, {"milliseconds", 1, 0}, {"ms", 1, 0}, {"second", 1000, 0},
-            {"seconds", 1000, 0}, {"sec", 1000, 0}, {"s", 1000, 0}, {"minute", 60000, 0}, {"minutes", 60000, 0},
-            {"min", 60000, 0}, {"hour", 3600000, 0}, {"hours", 3600000, 0}, {"h", 3600000, 0},
-            {"day", 86400000, 0}, {"days", 86400000, 0}, {"d", 86400000, 0}, {"week", 604800000, 0},
-            {"weeks", 604800000, 0}, {"w", 604800000, 0}, {"month", 0, 1}, {"months", 0, 1}, {"mo", 0, 1},
-            {"quarter", 0, 3}, {"quarters", 0, 3}, {"q", 0, 3}, {"year", 0, 12}, {"years", 0, 12},
-            {"yr", 0, 12}, {"y", 0, 12},
-        };
-        for (size_t i = 0; i < CT_ARRAY_LEN(u); i++)
-            if (!strcmp(u[i].u, e->name))
-                return esql_one(c, (esql_sc){.t = EV_SPAN, .i = u[i].ms * e->ival, .d = (double)(u[i].mo * e->ival)});
-        esql_fail(c, "Unexpected temporal unit: '%s'", e->name);
-        return esql_null();
+        esql_sc sp;
+        int rc = esql_span_make(e->name, strlen(e->name), e->ival, &sp);
+        if (rc == -2) esql_fail(c, "Unexpected temporal unit: '%s'", e->name);
+        else if (rc < 0) esql_fail(c, "time span out of range: %lld %s", (long long)e->ival, e->name);
+        return rc < 0 ? esql_null() : esql_one(c, sp);
     }
     case EX_ARRAY: {
         esql_val v = {e->nkids, esql_alloc(c, e->nkids * sizeof(esql_sc))};
@@ -60,17 +51,9 @@ static esql_val arith(esql_ctx *c, int op, const esql_val *x, const esql_val *y)
 {
     if (x->n != 1 || y->n != 1) return esql_null();
     const esql_sc *a = &x->v[0], *b = &y->v[0];
-    /* date +/- span */
-    if ((a->t == EV_DATE && b->t == EV_SPAN) || (a->t == EV_SPAN && b->t == EV_DATE && op == EOP_ADD)) {
-        const esql_sc *d = a->t == EV_DATE ? a : b, *s = a->t == EV_SPAN ? a : b;
-        if (op != EOP_ADD && op != EOP_SUB) return esql_null();
-        int64_t sign = op == EOP_SUB ? -1 : 1, ms = d->i + sign * s->i;
-        if (s->d != 0) {
-            esql_fail(c, "date arithmetic with calendar spans (months, quarters, years) is not supported");
-            return esql_null();
-        }
-        return esql_date(c, ms);
-    }
+    /* date +/- span, span +/- span */
+    esql_val sp;
+    if (esql_span_arith(c, op, a, b, &sp)) return sp;
     int isnum = (a->t == EV_LONG || a->t == EV_DBL) && (b->t == EV_LONG || b->t == EV_DBL);
     if (!isnum) return esql_null(); /* as a mapping conflict reads: no value */
     if (a->t == EV_LONG && b->t == EV_LONG) {
@@ -195,6 +178,7 @@ esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r)
     }
     case EX_NEG: {
         esql_val a = esql_eval(c, e->kids[0], r);
+        if (a.n == 1 && a.v[0].t == EV_SPAN) return esql_span_neg(c, &a.v[0]);
         esql_val z = esql_long(c, 0);
         return arith(c, EOP_SUB, &z, &a);
     }
@@ -238,7 +222,7 @@ esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r)
             {"string", "to_string"}, {"keyword", "to_string"}, {"text", "to_string"}, {"long", "to_long"},
             {"integer", "to_integer"}, {"int", "to_integer"}, {"double", "to_double"}, {"ip", "to_ip"},
             {"datetime", "to_datetime"}, {"date", "to_datetime"}, {"boolean", "to_boolean"},
-            {"bool", "to_boolean"},
+            {"bool", "to_boolean"}, {"date_period", "to_dateperiod"}, {"time_duration", "to_timeduration"},
         };
         for (size_t i = 0; i < CT_ARRAY_LEN(casts); i++)
             if (!strcmp(casts[i].t, e->name)) {

@@ -18,7 +18,8 @@ enum {
     F_STARTS_WITH, F_ENDS_WITH, F_TRIM, F_LTRIM, F_RTRIM, F_REPLACE, F_SPLIT, F_LOCATE, F_DATE_TRUNC,
     F_DATE_DIFF, F_NOW, F_ROUND, F_ABS, F_TO_LONG, F_TO_INTEGER, F_TO_DOUBLE, F_TO_IP, F_TO_DATETIME,
     F_TO_BOOLEAN, F_CIDR_MATCH, F_MV_COUNT, F_MV_FIRST, F_MV_LAST, F_MV_MIN, F_MV_MAX, F_MV_DEDUPE,
-    F_MV_CONCAT, F_MV_SUM, F_MV_CONTAINS, F_MV_SLICE, F_GREATEST, F_LEAST, F_TO_KEYWORD,
+    F_MV_CONCAT, F_MV_SUM, F_MV_CONTAINS, F_MV_SLICE, F_GREATEST, F_LEAST, F_TO_KEYWORD, F_TO_DATEPERIOD,
+    F_TO_TIMEDURATION,
 };
 
 static const struct { const char *name; int id; } fns[] = {
@@ -33,7 +34,8 @@ static const struct { const char *name; int id; } fns[] = {
     {"cidr_match", F_CIDR_MATCH}, {"mv_count", F_MV_COUNT}, {"mv_first", F_MV_FIRST}, {"mv_last", F_MV_LAST},
     {"mv_min", F_MV_MIN}, {"mv_max", F_MV_MAX}, {"mv_dedupe", F_MV_DEDUPE}, {"mv_concat", F_MV_CONCAT},
     {"mv_sum", F_MV_SUM}, {"mv_contains", F_MV_CONTAINS}, {"mv_slice", F_MV_SLICE}, {"greatest", F_GREATEST},
-    {"least", F_LEAST}, {"to_keyword", F_TO_KEYWORD},
+    {"least", F_LEAST}, {"to_keyword", F_TO_KEYWORD}, {"to_dateperiod", F_TO_DATEPERIOD},
+    {"to_timeduration", F_TO_TIMEDURATION},
 };
 
 static const char *const aggs[] = {"count", "count_distinct", "min", "max", "values", "sum", "avg"};
@@ -87,54 +89,6 @@ static int is_num(const esql_sc *a)
 static double dbl(const esql_sc *a)
 {
     return a->t == EV_LONG || a->t == EV_DATE || a->t == EV_BOOL ? (double)a->i : a->d;
-}
-
-/* Span or unit text to milliseconds (fixed) or months (calendar). */
-static int unit_ms(const char *u, size_t n, int64_t *ms, int *months)
-{
-    static const struct { const char *u; int64_t ms; int mo; } units[] = {
-        {"millisecond", 1, 0}, {"milliseconds", 1, 0}, {"ms", 1, 0}, {"second", 1000, 0},
-        {"seconds", 1000, 0}, {"sec", 1000, 0}, {"s", 1000, 0}, {"ss", 1000, 0}, {"minute", 60000, 0},
-        {"minutes", 60000, 0}, {"min", 60000, 0}, {"mi", 60000, 0}, {"n", 60000, 0}, {"hour", 3600000, 0},
-        {"hours", 3600000, 0}, {"h", 3600000, 0}, {"hh", 3600000, 0}, {"day", 86400000, 0},
-        {"days", 86400000, 0}, {"d", 86400000, 0}, {"dd", 86400000, 0}, {"week", 604800000, 0},
-        {"weeks", 604800000, 0}, {"w", 604800000, 0}, {"wk", 604800000, 0}, {"month", 0, 1},
-        {"months", 0, 1}, {"mo", 0, 1}, {"mm", 0, 1}, {"quarter", 0, 3}, {"quarters", 0, 3},
-        {"q", 0, 3}, {"qq", 0, 3}, {"year", 0, 12}, {"years", 0, 12}, {"yr", 0, 12}, {"y", 0, 12},
-        {"yy", 0, 12}, {"yyyy", 0, 12},
-    };
-    for (size_t i = 0; i < CT_ARRAY_LEN(units); i++)
-        if (strlen(units[i].u) == n && ct_strncaseeq(units[i].u, u, n)) {
-            *ms = units[i].ms;
-            *months = units[i].mo;
-            return 0;
-        }
-    return -1;
-}
-
-static int64_t days_to_civil_month(int64_t ms, int64_t *y, int *m)
-{
-    int64_t z = (ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000) + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = yy + (mm <= 2);
-    *m = (int)mm;
-    return 0;
-}
-
-static int64_t civil_ms(int64_t y, int m)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + (int64_t)doe - 719468) * 86400000;
 }
 
 static esql_val mv(esql_ctx *c, size_t n)
@@ -291,63 +245,6 @@ static esql_val replace(esql_ctx *c, esql_expr *call, const esql_sc *s, const es
     return esql_null();
 }
 
-static esql_val date_trunc(esql_ctx *c, const esql_sc *span, const esql_sc *d)
-{
-    int64_t ms = 0;
-    int months = 0;
-    if (span->t == EV_SPAN) {
-        ms = span->i;
-        months = (int)span->d;
-    } else if (span->t == EV_STR) {
-        /* "1 hour" or "hour" */
-        const char *p = span->s, *e = span->s + span->n;
-        int64_t k = 1;
-        if (p < e && isdigit((unsigned char)*p)) {
-            k = 0;
-            while (p < e && isdigit((unsigned char)*p)) k = k * 10 + (*p++ - '0');
-            while (p < e && *p == ' ') p++;
-        }
-        if (unit_ms(p, (size_t)(e - p), &ms, &months) < 0 || k <= 0) return esql_null();
-        ms *= k;
-        months *= (int)k;
-    } else {
-        return esql_null();
-    }
-    if (d->t != EV_DATE) return esql_null();
-    if (months) {
-        int64_t y;
-        int m;
-        days_to_civil_month(d->i, &y, &m);
-        int64_t idx = y * 12 + (m - 1);
-        idx -= ((idx % months) + months) % months;
-        return esql_date(c, civil_ms(idx / 12, (int)(idx % 12) + 1));
-    }
-    if (ms <= 0) return esql_null();
-    int64_t t = d->i - (((d->i % ms) + ms) % ms);
-    return esql_date(c, t);
-}
-
-static esql_val date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, const esql_sc *b)
-{
-    int64_t ms;
-    int months;
-    if (unit->t != EV_STR || a->t != EV_DATE || b->t != EV_DATE) return esql_null();
-    if (unit_ms(unit->s, unit->n, &ms, &months) < 0) {
-        esql_fail(c, "A value of [YEAR, QUARTER, MONTH, DAYOFYEAR, DAY, WEEK, WEEKDAY, HOUR, MINUTE, SECOND, "
-                     "MILLISECOND, MICROSECOND, NANOSECOND] or their aliases is required; received [%.*s]",
-                  (int)(unit->n > 40 ? 40 : unit->n), unit->s);
-        return esql_null();
-    }
-    if (months) {
-        int64_t y1, y2;
-        int m1, m2;
-        days_to_civil_month(a->i, &y1, &m1);
-        days_to_civil_month(b->i, &y2, &m2);
-        return esql_long(c, ((y2 * 12 + m2) - (y1 * 12 + m1)) / months);
-    }
-    return esql_long(c, (b->i - a->i) / ms); /* truncated toward zero, as Java's ChronoUnit.between */
-}
-
 esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
 {
     if (!call->fn) call->fn = esql_fn_id(call->name);
@@ -356,7 +253,7 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         {F_TO_LOWER, 1, 1}, {F_TO_UPPER, 1, 1}, {F_TO_STRING, 1, 1}, {F_LENGTH, 1, 1}, {F_SUBSTRING, 2, 3},
         {F_STARTS_WITH, 2, 2}, {F_ENDS_WITH, 2, 2}, {F_TRIM, 1, 1}, {F_LTRIM, 1, 1}, {F_RTRIM, 1, 1},
         {F_REPLACE, 3, 3}, {F_SPLIT, 2, 2}, {F_LOCATE, 2, 3}, {F_DATE_TRUNC, 2, 2}, {F_DATE_DIFF, 3, 3},
-        {F_NOW, 0, 0}, {F_ROUND, 1, 2}, {F_ABS, 1, 1}, {F_CIDR_MATCH, 2, 64}, {F_MV_COUNT, 1, 1},
+        {F_NOW, 0, 0}, {F_ROUND, 1, 2}, {F_TO_DATEPERIOD, 1, 1}, {F_TO_TIMEDURATION, 1, 1}, {F_ABS, 1, 1}, {F_CIDR_MATCH, 2, 64}, {F_MV_COUNT, 1, 1},
         {F_MV_CONTAINS, 2, 2}, {F_MV_SLICE, 2, 3}, {F_MV_CONCAT, 2, 2}, {F_CONCAT, 1, 64}, {F_COALESCE, 1, 64},
     };
     for (size_t i = 0; i < CT_ARRAY_LEN(arity); i++)
@@ -530,10 +427,21 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         const char *hit = y->n ? memmem(x->s + b, x->n - b, y->s, y->n) : x->s + b;
         return esql_long(c, hit ? (int64_t)cp_len(x->s, (size_t)(hit - x->s)) + 1 : 0);
     }
+    case F_TO_DATEPERIOD:
+    case F_TO_TIMEDURATION: {
+        /* a span of the right kind, or a string that spells one; anything else is an error there */
+        int want = id == F_TO_DATEPERIOD;
+        esql_sc sp;
+        if (x->t == EV_SPAN && (int)x->n == want) return *a;
+        if (x->t == EV_STR && esql_span_parse(x->s, x->n, want, &sp) == 0) return esql_one(c, sp);
+        esql_sc t = esql_to_str(c, x);
+        esql_fail(c, "Cannot parse [%.*s] to %s", (int)(t.n > 60 ? 60 : t.n), t.s, want ? "DATE_PERIOD" : "TIME_DURATION");
+        return esql_null();
+    }
     case F_DATE_TRUNC:
-        return date_trunc(c, x, &a[1].v[0]);
+        return esql_date_trunc(c, x, &a[1].v[0]);
     case F_DATE_DIFF:
-        return date_diff(c, x, &a[1].v[0], &a[2].v[0]);
+        return esql_date_diff(c, x, &a[1].v[0], &a[2].v[0]);
     case F_ROUND: {
         if (!is_num(x)) return esql_null();
         int64_t dec = n > 1 ? (int64_t)dbl(&a[1].v[0]) : 0;

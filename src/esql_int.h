@@ -163,7 +163,8 @@ const char *esql_cmd_name(int kind);
 /* ---- evaluation (esql_val.c -> esql_fn.c -> esql_eval.c -> esql_stats.c -> esql_run.c) ---- */
 enum { EV_NULL, EV_BOOL, EV_LONG, EV_DBL, EV_STR, EV_DATE, EV_SPAN };
 
-/* One scalar: i (bool, long, date ms, span ms), d (double; span: months), s/n (string). */
+/* One scalar: i (bool, long, date ms, span ms), d (double; span: months), s/n
+ * (string; span: 1 for a DATE_PERIOD, 0 for a TIME_DURATION). */
 typedef struct esql_sc {
     int t;
     int64_t i;
@@ -260,6 +261,19 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *args, size_t nargs
 esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r);
 /* WHERE: 1 only when the condition is true (null and false drop the row). */
 int esql_true(esql_ctx *c, esql_expr *e, const esql_row *r);
+
+/* esql_time.c: time spans (DATE_PERIOD, TIME_DURATION) and calendar math.
+ * A span literal's count and unit (0; -1 out of range; -2 no such unit). */
+int esql_span_make(const char *unit, size_t n, int64_t count, esql_sc *out);
+/* "<int> <unit>" (TO_DATEPERIOD, casts, implicit casting); want: 1 a
+ * DATE_PERIOD, 0 a TIME_DURATION, -1 either. 0 or -1. */
+int esql_span_parse(const char *s, size_t n, int want, esql_sc *out);
+/* a +/- b when either is a span: 1 and *out set (null when undefined);
+ * 0 when neither is a span. */
+int esql_span_arith(esql_ctx *c, int op, const esql_sc *a, const esql_sc *b, esql_val *out);
+esql_val esql_span_neg(esql_ctx *c, const esql_sc *s);
+esql_val esql_date_trunc(esql_ctx *c, const esql_sc *span, const esql_sc *d);
+esql_val esql_date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, const esql_sc *b);
 
 /* esql_grok.c: GROK's pattern (Elasticsearch's grok library subset and
  * (?<name>...) groups) on the row's input; the named columns are set. */

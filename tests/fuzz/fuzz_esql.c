@@ -2,24 +2,17 @@
  *
  * Input: a QUERY (bytes up to the first NUL). A query either parses and
  * explains, or fails with a "line L:C: " message; a parsed query then runs
- * over three fixed documents (it may fail with a message, never crash). */
+ * over the seed documents of tests/fixtures/esql/seed_docs.h (it may fail
+ * with a message, never crash). */
 #include "fuzz_common.h"
 #include "esql.h"
 
-static const char *const docs[] = {
-    ("{\"@timestamp\":\"2024-07-30T21:53:13.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
-    "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
-    "\"user\":{\"name\":\"alice\",\"target\":{\"name\":\"bob\"}},\"source\":{\"ip\":\"10.1.2.3\"},\"n\":3,"
-    "\"tags\":[\"x\",\"y\",1,true],\"aws\":{\"cloudtrail\":{\"response_elements\":\"{accessKey={accessKeyId=AKIAABCDEFGHIJKLMNOP}}\"}}}"),
-    ("{\"@timestamp\":\"2024-07-30T22:10:00.000Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
-    "\"event\":{\"action\":\"Add service principal credentials\"},\"user\":{\"name\":\"c@d\"},\"n\":4.5}"),
-    "{\"data_stream\":{\"dataset\":\"gcp.audit\"},\"a\":{\"b.c\":[{\"d\":null},{\"d\":\"\\u0000x\"}]}}",
-};
+#include "../fixtures/esql/seed_docs.h"
 
 static cJSON *get(void *ctx, size_t i)
 {
     (void)ctx;
-    return cJSON_Parse(docs[i]);
+    return cJSON_Parse(esql_seed_docs[i]);
 }
 
 static void put(void *ctx, size_t i, cJSON *d)
@@ -32,7 +25,7 @@ static void put(void *ctx, size_t i, cJSON *d)
 static const char *dataset(void *ctx, size_t i)
 {
     (void)ctx;
-    return i == 0 ? "aws.cloudtrail" : i == 1 ? "azure.auditlogs" : "gcp.audit";
+    return esql_seed_dataset(i);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -56,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ct_sbuf_free(&b);
         ct_esql_result r;
         char rerr[512];
-        if (ct_esql_run(e, 3, get, put, dataset, NULL, 1722400000000, &r, rerr, sizeof rerr) == 0) {
+        if (ct_esql_run(e, ESQL_SEED_NDOCS, get, put, dataset, NULL, 1722400000000, &r, rerr, sizeof rerr) == 0) {
             FZ_CHECK(r.n <= 1000);
             ct_esql_result_free(&r);
         } else {

@@ -16,24 +16,12 @@
 #include "json.h"
 #include "store.h"
 
-static const char *const docs[] = {
-    "{\"@timestamp\":\"2024-07-30T21:53:13.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
-    "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
-    "\"user\":{\"name\":\"Alice\",\"target\":{\"name\":\"bob\"}},\"source\":{\"ip\":\"10.1.2.3\"},"
-    "\"tags\":[\"x\",\"y\"],\"n\":3,"
-    "\"aws\":{\"cloudtrail\":{\"response_elements\":\"{accessKey={accessKeyId=AKIAABCDEFGHIJKLMNOP, status=Active}}\"}}}",
-    "{\"@timestamp\":\"2024-07-30T22:10:00.000Z\",\"data_stream\":{\"dataset\":\"aws.cloudtrail\"},"
-    "\"event\":{\"action\":\"CreateAccessKey\",\"outcome\":\"success\",\"provider\":\"iam.amazonaws.com\"},"
-    "\"user\":{\"name\":\"carol\",\"target\":{\"name\":\"carol\"}},\"source\":{\"ip\":\"192.168.0.9\"},\"n\":4.5}",
-    "{\"@timestamp\":\"2024-07-31T01:00:00.000Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
-    "\"event\":{\"action\":\"Add service principal credentials\",\"outcome\":\"success\"},"
-    "\"user\":{\"name\":\"dave@example.com\"},\"tags\":\"x\"}",
-};
+#include "../fixtures/esql/seed_docs.h"
 
 static cJSON *get(void *ctx, size_t i)
 {
     (void)ctx;
-    return cJSON_Parse(docs[i]);
+    return cJSON_Parse(esql_seed_docs[i]);
 }
 
 static void put(void *ctx, size_t i, cJSON *d)
@@ -46,7 +34,7 @@ static void put(void *ctx, size_t i, cJSON *d)
 static const char *dataset(void *ctx, size_t i)
 {
     (void)ctx;
-    return strstr(docs[i], "azure.auditlogs") ? "azure.auditlogs" : "aws.cloudtrail";
+    return esql_seed_dataset(i);
 }
 
 /* The rows as NDJSON, each with its evidence as "#ev=i,j"; "ERROR: ..." on error. */
@@ -60,7 +48,7 @@ static char *run(const char *query)
         ct_sbuf_addf(&b, "PARSE: %s", err);
     } else {
         ct_esql_result r;
-        if (ct_esql_run(q, CT_ARRAY_LEN(docs), get, put, dataset, NULL, 1722400000000, &r, err, sizeof err) < 0) {
+        if (ct_esql_run(q, ESQL_SEED_NDOCS, get, put, dataset, NULL, 1722400000000, &r, err, sizeof err) < 0) {
             ct_sbuf_addf(&b, "ERROR: %s", err);
         } else {
             for (size_t i = 0; i < r.n; i++) {
@@ -159,6 +147,87 @@ static void test_cases(void **state)
     }
 }
 
+/* Calendar spans, against java.time's answers in UTC (esql_time.c names the
+ * Elasticsearch code each follows). D is a Wednesday; now() is
+ * 2024-07-31T04:26:40Z. */
+#define D(s) "to_datetime(\"" s "\")"
+static const struct {
+    const char *q, *want;
+} calendar[] = {
+    /* date +/- period: months first, the day clamped to the month's length */
+    {"row a = " D("2024-01-31T10:00:00Z") " | eval b = a + 1 month, c = a + 1 month + 1 month, d = a + 2 months, "
+     "e = a + (1 month + 1 day), f = " D("2023-01-31T10:00:00Z") " + 1 mo, g = " D("2024-03-31T10:00:00Z") " - 1 month, "
+     "h = " D("2024-03-31T10:00:00Z") " + -1 month | keep b, c, d, e, f, g, h",
+     "{\"b\":\"2024-02-29T10:00:00.000Z\",\"c\":\"2024-03-29T10:00:00.000Z\",\"d\":\"2024-03-31T10:00:00.000Z\","
+     "\"e\":\"2024-03-01T10:00:00.000Z\",\"f\":\"2023-02-28T10:00:00.000Z\",\"g\":\"2024-02-29T10:00:00.000Z\","
+     "\"h\":\"2024-02-29T10:00:00.000Z\"} #ev=\n"},
+    {"row a = " D("2024-02-29T23:59:59.999Z") " | eval y1 = a + 1 year, y0 = a - 1 yr, y4 = a + 4 years, "
+     "q1 = " D("2024-05-31T00:00:00Z") " + 1 quarter, q2 = " D("2024-11-30T00:00:00Z") " + 1 q, w = a + 1 week, "
+     "dd = a - 2 days, t = a + 36 hours, m = 1 MONTH + a | keep y1, y0, y4, q1, q2, w, dd, t, m",
+     "{\"y1\":\"2025-02-28T23:59:59.999Z\",\"y0\":\"2023-02-28T23:59:59.999Z\",\"y4\":\"2028-02-29T23:59:59.999Z\","
+     "\"q1\":\"2024-08-31T00:00:00.000Z\",\"q2\":\"2025-02-28T00:00:00.000Z\",\"w\":\"2024-03-07T23:59:59.999Z\","
+     "\"dd\":\"2024-02-27T23:59:59.999Z\",\"t\":\"2024-03-02T11:59:59.999Z\",\"m\":\"2024-03-29T23:59:59.999Z\"} #ev=\n"},
+    {"row n = now() | eval m = now() - 1 month, y = now() - 1 year, p = now() + \"3 days\"::date_period, "
+     "d = now() - to_timeduration(\"90 minutes\") | keep m, y, p, d",
+     "{\"m\":\"2024-06-30T04:26:40.000Z\",\"y\":\"2023-07-31T04:26:40.000Z\",\"p\":\"2024-08-03T04:26:40.000Z\","
+     "\"d\":\"2024-07-31T02:56:40.000Z\"} #ev=\n"},
+    {"from logs-* | where @timestamp > now() - 6 hours - 30 minutes and @timestamp <= now() + 1 month | stats n = count(*)",
+     "{\"n\":2} #ev=1,2\n"},
+    /* DATE_TRUNC: calendar units to their start, a week to Monday, other
+     * counts of days and durations since 1970, of months and years since 0001 */
+    {"row a = " D("2024-11-20T13:45:30.123Z") " | eval y = date_trunc(1 year, a), q = date_trunc(1 quarter, a), "
+     "m = date_trunc(1 month, a), w = date_trunc(1 week, a), w7 = date_trunc(7 days, a), d = date_trunc(1 day, a), "
+     "h = date_trunc(1 hour, a), mi = date_trunc(15 minutes, a), s = date_trunc(\"1 month\", a) | keep y, q, m, w, w7, d, h, mi, s",
+     "{\"y\":\"2024-01-01T00:00:00.000Z\",\"q\":\"2024-10-01T00:00:00.000Z\",\"m\":\"2024-11-01T00:00:00.000Z\","
+     "\"w\":\"2024-11-18T00:00:00.000Z\",\"w7\":\"2024-11-18T00:00:00.000Z\",\"d\":\"2024-11-20T00:00:00.000Z\","
+     "\"h\":\"2024-11-20T13:00:00.000Z\",\"mi\":\"2024-11-20T13:45:00.000Z\",\"s\":\"2024-11-01T00:00:00.000Z\"} #ev=\n"},
+    {"row a = " D("2024-11-20T13:45:30.123Z") " | eval m5 = date_trunc(5 months, a), y2 = date_trunc(2 years, a), "
+     "y5 = date_trunc(5 years, a), q4 = date_trunc(4 quarters, a), w2 = date_trunc(2 weeks, a), d3 = date_trunc(3 days, a), "
+     "h168 = date_trunc(168 hours, a) | keep m5, y2, y5, q4, w2, d3, h168",
+     "{\"m5\":\"2024-10-01T00:00:00.000Z\",\"y2\":\"2023-01-01T00:00:00.000Z\",\"y5\":\"2021-01-01T00:00:00.000Z\","
+     "\"q4\":\"2024-01-01T00:00:00.000Z\",\"w2\":\"2024-11-07T00:00:00.000Z\",\"d3\":\"2024-11-19T00:00:00.000Z\","
+     "\"h168\":\"2024-11-14T00:00:00.000Z\"} #ev=\n"},
+    {"row a = " D("1969-12-31T23:59:59.999Z") " | eval d = date_trunc(1 day, a), w = date_trunc(1 week, a), "
+     "m = date_trunc(1 month, a) | keep d, w, m",
+     "{\"d\":\"1969-12-31T00:00:00.000Z\",\"w\":\"1969-12-29T00:00:00.000Z\",\"m\":\"1969-12-01T00:00:00.000Z\"} #ev=\n"},
+    /* DATE_DIFF: whole calendar units only when fully elapsed, time units toward zero, an int */
+    {"row a = " D("2024-01-31T10:00:00Z") " | eval m0 = date_diff(\"month\", a, " D("2024-02-29T10:00:00Z") "), "
+     "m1 = date_diff(\"mm\", " D("2024-01-29T10:00:00Z") ", " D("2024-02-29T10:00:00Z") "), "
+     "m1b = date_diff(\"m\", a, " D("2024-03-31T09:59:59Z") "), m2 = date_diff(\"MONTHS\", a, " D("2024-03-31T10:00:00Z") "), "
+     "n2 = date_diff(\"month\", " D("2024-03-31T10:00:00Z") ", a), n0 = date_diff(\"month\", " D("2024-02-29T10:00:00Z") ", a), "
+     "y0 = date_diff(\"year\", " D("2024-02-29T00:00:00Z") ", " D("2025-02-28T00:00:00Z") "), "
+     "y4 = date_diff(\"yy\", " D("2024-02-29T00:00:00Z") ", " D("2028-02-29T00:00:00Z") "), "
+     "q2 = date_diff(\"quarter\", " D("2024-01-15T00:00:00Z") ", " D("2024-10-14T00:00:00Z") ") | keep m0, m1, m1b, m2, n2, n0, y0, y4, q2",
+     "{\"m0\":0,\"m1\":1,\"m1b\":1,\"m2\":2,\"n2\":-2,\"n0\":0,\"y0\":0,\"y4\":4,\"q2\":2} #ev=\n"},
+    {"row a = " D("2024-01-01T23:00:00Z") ", b = " D("2024-01-10T01:30:00Z") " | eval d = date_diff(\"day\", a, b), "
+     "y = date_diff(\"y\", a, b), dw = date_diff(\"dw\", a, b), w = date_diff(\"ww\", a, b), h = date_diff(\"hh\", b, a), "
+     "mi = date_diff(\"n\", a, b), s = date_diff(\"seconds\", a, b), ms = date_diff(\"ms\", a, b), "
+     "us = date_diff(\"mcs\", a, b), ns = date_diff(\"ns\", a, b) | keep d, y, dw, w, h, mi, s, ms, us, ns",
+     "{\"d\":8,\"y\":8,\"dw\":8,\"w\":1,\"h\":-194,\"mi\":11670,\"s\":700200,\"ms\":700200000,\"us\":null,\"ns\":null} #ev=\n"},
+    /* refusals, as Elasticsearch refuses the query */
+    {"row a = 1 day + 1 hour", "ERROR: a DATE_PERIOD and a TIME_DURATION cannot be combined (+)"},
+    {"row a = now() + 1 fortnight", "ERROR: Unexpected temporal unit: 'fortnight'"},
+    {"row a = date_trunc(\"month\", now())", "ERROR: DATE_TRUNC: cannot parse [month] to DATE_PERIOD or TIME_DURATION"},
+    {"row a = date_trunc(0 hours, now())", "ERROR: DATE_TRUNC: Zero or negative time interval is not supported"},
+    {"row a = date_trunc(1 month + 1 day, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
+    {"row a = to_dateperiod(\"1 hour\")", "ERROR: Cannot parse [1 hour] to DATE_PERIOD"},
+    {"row a = date_diff(\"fortnights\", now(), now())",
+     "ERROR: A value of [YEAR, QUARTER, MONTH, DAYOFYEAR, DAY, WEEK, WEEKDAY, HOUR, MINUTE, SECOND, MILLISECOND, "
+     "MICROSECOND, NANOSECOND] or their aliases is required; received [fortnights]"},
+};
+#undef D
+
+static void test_calendar(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CT_ARRAY_LEN(calendar); i++) {
+        char *got = run(calendar[i].q);
+        if (strcmp(got, calendar[i].want)) fprintf(stderr, "query: %s\n got: %s\nwant: %s\n", calendar[i].q, got, calendar[i].want);
+        assert_string_equal(got, calendar[i].want);
+        free(got);
+    }
+}
+
 static cJSON *sget(void *ctx, size_t i)
 {
     return ct_store_event_json(ctx, i);
@@ -227,6 +296,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_stratus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
