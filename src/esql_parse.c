@@ -146,9 +146,18 @@ static int parse_from(P *p, esql_cmd *c)
             return -1;
         }
         (void)pos;
+        size_t len = strlen(s);
         add_name(&c->names, &c->nnames, s);
+        if (len && s[len - 1] == ':') { /* cluster: then a quoted pattern: the grammar wants it unquoted */
+            esql_expected(p, "UNQUOTED_SOURCE");
+            return -1;
+        }
         esql_skip(p);
     } while (p->pos < p->n && p->s[p->pos] == ',' && (p->pos++, 1));
+    if (!esql_is_kw(p, "metadata") && !at_end(p)) {
+        esql_expected(p, "{<EOF>, '|', ',', 'metadata'}");
+        return -1;
+    }
     if (esql_accept_kw(p, "metadata")) {
         do {
             char *s = esql_lex_source(p);
@@ -159,6 +168,10 @@ static int parse_from(P *p, esql_cmd *c)
             add_name(&c->meta, &c->nmeta, s);
             esql_skip(p);
         } while (p->pos < p->n && p->s[p->pos] == ',' && (p->pos++, 1));
+        if (!at_end(p)) {
+            esql_expected(p, "{<EOF>, '|', ','}");
+            return -1;
+        }
     }
     return 0;
 }

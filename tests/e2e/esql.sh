@@ -1,6 +1,8 @@
 #!/bin/sh
-# esql: --explain prints the plan (exit 0); a syntax error exits 2 and names
-# line:column as Elasticsearch does; hostile text in the query is shown inert.
+# esql: --explain prints the plan (exit 0), for every ES|QL query of
+# elastic/detection-rules too; a syntax error exits 2 and names line:column as
+# Elasticsearch does; hostile text in the query is shown inert; Elastic's
+# for-another-user rule on a real Stratus detonation, through esql and scan.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT HUP INT TERM
@@ -21,6 +23,21 @@ check "syntax error: line:column" grep -qx "credtriage esql: line 2:14: mismatch
 check "hostile: exit 0" test $? -eq 0
 check "hostile: no ESC or bidi override reaches the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$TMP/out'"
 
+# every ES|QL query of elastic/detection-rules (tests/fixtures/esql: 212) through
+# the binary's --explain: each exits 0 with a plan
+n=0; ok=0
+q() {
+    n=$((n + 1))
+    if "$BIN" esql --explain "$1" >"$TMP/plan" 2>"$TMP/err" && [ -s "$TMP/plan" ]; then
+        ok=$((ok + 1))
+    else
+        echo "explain refused query $n: $(head -1 "$TMP/err")" >&2
+    fi
+}
+jq -r '"q " + (.query | @sh)' tests/fixtures/esql/detection-rules-queries.ndjson >"$TMP/queries.sh"
+. "$TMP/queries.sh"
+check "explain: all 212 detection-rules queries accepted ($ok of $n)" test "$n" -eq 212 -a "$ok" -eq 212
+
 # Elastic's "IAM user created access keys for another user", unchanged, on a real
 # Stratus Red Team detonation: exactly one row; none on an unrelated detonation
 Q=$(jq -r 'select(.path | endswith("persistence_iam_user_created_access_keys_for_another_user.toml")) | .query' tests/fixtures/esql/detection-rules-queries.ndjson)
@@ -30,6 +47,17 @@ check "run: one row" test "$(wc -l <"$TMP/rows")" -eq 1
 check "run: the row" test "$(jq -c '[."user.name", ."user.target.name", .event.action // ."event.action", ._index]' "$TMP/rows")" = '["christophe","stratus-red-team-backdoor-u-user","CreateAccessKey",".ds-logs-aws.cloudtrail-default"]'
 "$BIN" esql "$Q" tests/fixtures/real/aws/stratus-cloudtrail-stop.json >"$TMP/rows" 2>/dev/null
 check "run: no row on an unrelated detonation" test ! -s "$TMP/rows"
+# scan runs the shipped pack's copy of that rule: on the detonation, one alert,
+# an IAM user (christophe) making a key for another IAM user; none elsewhere
+A=696015ef-718e-40ff-ac4a-cc2ba88dbeeb
+HOME="$TMP/home" CREDTRIAGE_DATADIR=$PWD "$BIN" scan --json tests/fixtures/real/aws/stratus-iam-backdoor-user.json >"$TMP/alerts" 2>"$TMP/err"
+check "scan: exit 0 ($(tail -1 "$TMP/err"))" test $? -eq 0
+check "scan: the for-another-user alert, once, IAM user to IAM user" test \
+    "$(jq -c --arg a "$A" 'select(.rule_id == $a) | [.actor.name, .actor.type, .target.name, .target.type, .timestamp]' "$TMP/alerts")" = \
+    '["christophe","iam_user","stratus-red-team-backdoor-u-user","iam_user","2024-07-30T21:53:13.000Z"]'
+HOME="$TMP/home" CREDTRIAGE_DATADIR=$PWD "$BIN" scan --json tests/fixtures/real/aws/stratus-cloudtrail-stop.json \
+    tests/fixtures/real/aws/stratus-iam-create-user-login-profile.json >"$TMP/alerts" 2>/dev/null
+check "scan: no for-another-user alert on unrelated detonations" test "$(jq -c --arg a "$A" 'select(.rule_id == $a)' "$TMP/alerts" | wc -l)" -eq 0
 "$BIN" esql 'from logs-* | enrich x' tests/fixtures/real/aws/stratus-cloudtrail-stop.json >/dev/null 2>"$TMP/err"
 check "run: ENRICH refused, exit 2" test $? -eq 2
 exit $fail

@@ -121,6 +121,39 @@ static const struct {
     {"", "line 1:1: mismatched input '<EOF>' expecting {'row', 'from', 'show'}"},
 };
 
+/* Elasticsearch's own answers, from its parser tests
+ * (x-pack/plugin/esql/src/test/java/org/elasticsearch/xpack/esql/parser/
+ * StatementParserTests.java, elastic/elasticsearch): the whole message where
+ * ours is the same; where ANTLR's error recovery words it otherwise
+ * ("extraneous input"), the "line L:C: " it names and the offending token. */
+static const struct {
+    const char *q, *es, *ours;
+} es_errors[] = {
+    {"FROM cluster:\"index|pattern\"", "line 1:14: mismatched input '\"index|pattern\"' expecting UNQUOTED_SOURCE", NULL},
+    {"FROM *,\"-foo\"::data", "line 1:14: mismatched input '::' expecting {<EOF>, '|', ',', 'metadata'}", NULL},
+    {"FROM *, \"-foo\"::data", "line 1:15: mismatched input '::' expecting {<EOF>, '|', ',', 'metadata'}", NULL},
+    {"FROM cluster:\"foo\"::data", "line 1:14: mismatched input '\"foo\"' expecting UNQUOTED_SOURCE", NULL},
+    {"row a = 1 metadata _index", "line 1:20: extraneous input '_index' expecting <EOF>",
+     "line 1:20: mismatched input '_index' expecting {<EOF>, '|'}"},
+};
+
+static void test_es_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof es_errors / sizeof es_errors[0]; i++) {
+        char err[512];
+        ct_esql *e = ct_esql_parse(es_errors[i].q, err, sizeof err);
+        const char *want = es_errors[i].ours ? es_errors[i].ours : es_errors[i].es;
+        if (e || strcmp(err, want)) fprintf(stderr, "query: %s\n got: %s\n", es_errors[i].q, e ? "(parsed)" : err);
+        assert_null(e);
+        assert_string_equal(err, want);
+        /* the column is Elasticsearch's in every case */
+        const char *colon = strchr(es_errors[i].es + 5, ':');
+        colon = strchr(colon + 1, ':');
+        assert_memory_equal(err, es_errors[i].es, (size_t)(colon - es_errors[i].es) + 1);
+    }
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -187,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plans),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_es_errors),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_detection_rules),
     };
