@@ -68,6 +68,12 @@ int ct_esql_selects(const ct_esql *q, const char *dataset);
  * wildcard dataset or filebeat-*). */
 int ct_esql_datasets(const ct_esql *q, const char *const **v, size_t *n);
 
+/* The columns the query reads from its documents (names, and KEEP patterns
+ * with `*`), found from the parsed commands; owned by q. 1 when rows need no
+ * more of a document than these, 0 when they need it whole (rows still open
+ * at the end print every column; KQL() reads the whole document). */
+int ct_esql_columns(ct_esql *q, const char *const **names, size_t *n);
+
 /* Pre-filter: 0 when no document whose fields[i] equal values[i] (exact
  * strings; NULL: the field is absent) can pass the query's leading WHERE
  * commands, whatever its other fields; 1 when one might. */

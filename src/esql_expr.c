@@ -35,6 +35,7 @@ void esql_expr_free(esql_expr *e)
 }
 
 static esql_expr *bool_expr(P *p);
+static esql_expr *value_expr(P *p);
 
 static int deeper(P *p)
 {
@@ -122,6 +123,26 @@ static esql_expr *number_lit(P *p, int neg)
     return e;
 }
 
+/* item (, item)* then the closing token: each item a kid of e; NULL (e
+ * freed) on error. Array literals [c, ...] and IN (v, ...) lists. */
+static esql_expr *list_tail(P *p, esql_expr *e, esql_expr *(*item)(P *), int close, const char *expected)
+{
+    do {
+        esql_expr *k = item(p);
+        if (!k) {
+            esql_expr_free(e);
+            return NULL;
+        }
+        esql_expr_add(e, k);
+    } while (esql_accept(p, ET_COMMA));
+    if (!esql_accept(p, close)) {
+        esql_expected(p, expected);
+        esql_expr_free(e);
+        return NULL;
+    }
+    return e;
+}
+
 esql_expr *esql_parse_constant(P *p)
 {
     const esql_tok *t = esql_peek(p);
@@ -154,21 +175,7 @@ esql_expr *esql_parse_constant(P *p)
     }
     if (t->type == ET_LB) {
         esql_advance(p);
-        esql_expr *e = esql_expr_new(EX_ARRAY, pos);
-        do {
-            esql_expr *k = esql_parse_constant(p);
-            if (!k) {
-                esql_expr_free(e);
-                return NULL;
-            }
-            esql_expr_add(e, k);
-        } while (esql_accept(p, ET_COMMA));
-        if (!esql_accept(p, ET_RB)) {
-            esql_expected(p, "{',', ']'}");
-            esql_expr_free(e);
-            return NULL;
-        }
-        return e;
+        return list_tail(p, esql_expr_new(EX_ARRAY, pos), esql_parse_constant, ET_RB, "{',', ']'}");
     }
     esql_expected(p, "{QUOTED_STRING, INTEGER_LITERAL, DECIMAL_LITERAL, 'false', 'null', '?', 'true', '['}");
     return NULL;
@@ -411,20 +418,7 @@ static esql_expr *predicate(P *p)
             esql_expr_free(e);
             return NULL;
         }
-        do {
-            esql_expr *k = value_expr(p);
-            if (!k) {
-                esql_expr_free(e);
-                return NULL;
-            }
-            esql_expr_add(e, k);
-        } while (esql_accept(p, ET_COMMA));
-        if (!esql_accept(p, ET_RP)) {
-            esql_expected(p, "{',', ')'}");
-            esql_expr_free(e);
-            return NULL;
-        }
-        return e;
+        return list_tail(p, e, value_expr, ET_RP, "{',', ')'}");
     }
     int like = esql_is_kw(p, "like");
     if (like || esql_is_kw(p, "rlike")) {

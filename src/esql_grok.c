@@ -146,7 +146,7 @@ static int expand(esql_ctx *c, gx *g, const char *p, size_t n)
     return 0;
 }
 
-static int compile(esql_ctx *c, esql_cmd *cmd)
+int esql_grok_compile(esql_ctx *c, esql_cmd *cmd)
 {
     gx g;
     memset(&g, 0, sizeof g);
@@ -168,9 +168,10 @@ static int compile(esql_ctx *c, esql_cmd *cmd)
 
 void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r)
 {
-    if (!cmd->re && compile(c, cmd) < 0) return;
+    if (!cmd->re && esql_grok_compile(c, cmd) < 0) return;
     esql_val in = esql_eval(c, cmd->cond, r);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(cmd->re, NULL);
+    if (!cmd->md) cmd->md = pcre2_match_data_create_from_pattern(cmd->re, NULL);
+    pcre2_match_data *md = cmd->md;
     int ok = in.n == 1 && in.v[0].t == EV_STR &&
              pcre2_match(cmd->re, (PCRE2_SPTR)in.v[0].s, in.v[0].n, 0, 0, md, NULL) >= 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -189,5 +190,4 @@ void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r)
         }
         esql_row_set(c, r, name, v);
     }
-    pcre2_match_data_free(md);
 }

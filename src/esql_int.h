@@ -145,6 +145,7 @@ typedef struct esql_cmd {
     char *sep;         /* DISSECT append_separator */
     char *on;          /* ENRICH ON */
     void *re;          /* GROK: the compiled pattern (pcre2_code), with its names */
+    void *md;          /* GROK: match data for re (pcre2_match_data), made once */
     char **groups;     /* GROK: column of each capture group g1..gN (NULL: unnamed) */
     int *gtypes;       /* GROK: 0 keyword, 1 int, 2 float */
     size_t ngroups;
@@ -156,6 +157,12 @@ struct ct_esql {
     char **ds;         /* FROM's exact datasets (logs-D-*), see ct_esql_datasets */
     size_t nds;
     int ds_exact;
+    /* the columns rows read from their document (esql_proj.c, on first use) */
+    char **cols;
+    size_t ncols;
+    int col_patterns;  /* some of cols are KEEP patterns (`*`) */
+    int whole_doc;     /* rows need the whole document */
+    int projected;     /* cols, col_patterns and whole_doc are known */
 };
 
 const char *esql_cmd_name(int kind);
@@ -191,10 +198,13 @@ typedef struct esql_col {
     int hidden;        /* dropped (name may be a pattern) */
 } esql_col;
 
-/* A row: the document it came from (until STATS or KEEP closes it), its own
- * columns, and the events it stands for (its evidence). */
+/* A row: the document it came from (until STATS or KEEP closes it), or the
+ * columns the query reads of it (base), its own columns, and the events it
+ * stands for (its evidence). */
 typedef struct esql_row {
     const cJSON *doc;
+    const esql_col *base; /* without doc: the document's projected columns, in document order */
+    size_t nbase;
     int closed;
     esql_col *cols;
     size_t ncols, capcols;
@@ -231,7 +241,14 @@ esql_val esql_date(esql_ctx *c, int64_t ms);
 esql_val esql_doc_field(esql_ctx *c, const cJSON *doc, const char *name);
 /* Every leaf column name of doc, in document order, each once. */
 void esql_doc_names(esql_ctx *c, const cJSON *doc, const char ***names, size_t *n);
-/* Row columns: the visible value of name (own columns, else the document). */
+/* The row's document columns: the values of cols (names or `*` patterns, see
+ * esql_proj.c) in doc, into the arena (r->base); doc is no longer needed. */
+void esql_row_project(esql_ctx *c, esql_row *r, const cJSON *doc, char *const *cols, size_t ncols, int patterns);
+/* Every column name of the row's document (or of its projection) in document order. */
+void esql_row_doc_names(esql_ctx *c, const esql_row *r, const char ***names, size_t *n);
+/* Row columns: the visible value of name (own columns, else the document).
+ * Names given to esql_row_set are kept, not copied: they live as long as the
+ * plan or the arena. */
 esql_val esql_row_get(esql_ctx *c, const esql_row *r, const char *name);
 void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v);
 int esql_row_has(const esql_row *r, const char *name); /* an own, visible column */
@@ -278,6 +295,8 @@ esql_val esql_date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, cons
 /* esql_grok.c: GROK's pattern (Elasticsearch's grok library subset and
  * (?<name>...) groups) on the row's input; the named columns are set. */
 void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r);
+/* Compile cmd's pattern (cmd->re, groups, gtypes); 0 or -1 (c->err set). */
+int esql_grok_compile(esql_ctx *c, esql_cmd *cmd);
 
 /* esql_stats.c: STATS / INLINE STATS over rows (rows replaced by the groups). */
 int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows);

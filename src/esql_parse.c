@@ -63,11 +63,13 @@ void ct_esql_free(ct_esql *q)
         free(c->sep);
         free(c->on);
         if (c->re) pcre2_code_free(c->re);
+        if (c->md) pcre2_match_data_free(c->md);
         ct_strv_free(c->groups, c->ngroups);
         free(c->gtypes);
     }
     free(q->cmds);
     ct_strv_free(q->ds, q->nds);
+    ct_strv_free(q->cols, q->ncols);
     free(q);
 }
 

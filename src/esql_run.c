@@ -159,7 +159,7 @@ static void keep(esql_ctx *c, const esql_cmd *cmd, esql_row *r)
             continue;
         }
         if (!r->closed && !listed) {
-            esql_doc_names(c, r->doc, &docnames, &ndoc);
+            esql_row_doc_names(c, r, &docnames, &ndoc);
             listed = 1;
         }
         for (size_t k = 0; k < ndoc; k++)
@@ -299,7 +299,7 @@ static void meta(esql_ctx *c, const esql_cmd *from, const char *ds, esql_row *r)
     for (size_t i = 0; i < from->nmeta; i++) {
         const char *m = from->meta[i];
         if (!strcmp(m, "_id")) {
-            esql_val id = esql_doc_field(c, r->doc, "event.id");
+            esql_val id = esql_row_get(c, r, "event.id");
             esql_row_set(c, r, m, id.n ? id : esql_long(c, r->ev[0]));
         } else if (!strcmp(m, "_index")) {
             char idx[512];
@@ -328,6 +328,9 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     }
     size_t end = 1;
     while (end < q->ncmds && streaming(q->cmds[end].kind)) end++;
+    const char *const *cols;
+    size_t ncols;
+    int project = ct_esql_columns(q, &cols, &ncols);
     cJSON **held = NULL; /* documents rows still read */
     size_t nheld = 0, capheld = 0;
     const esql_cmd *from = &q->cmds[0];
@@ -347,6 +350,11 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         if (!doc) continue;
         size_t mark = esql_mark(&c), before = rs.n;
         esql_row r = {.doc = doc};
+        if (project) { /* the row keeps the columns the query reads, not the document */
+            esql_row_project(&c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
+            put(ctx, i, doc);
+            doc = NULL;
+        }
         r.ev = esql_alloc(&c, sizeof *r.ev);
         r.ev[0] = (uint32_t)i;
         r.nev = 1;
@@ -356,6 +364,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         for (size_t k = before; k < rs.n; k++)
             if (!rs.v[k].closed) needed = 1;
         if (rs.n == before) esql_rewind(&c, mark);
+        if (!doc) continue;
         if (needed) {
             if (nheld == capheld) {
                 capheld = capheld ? capheld * 2 : 64;
@@ -391,10 +400,10 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         for (size_t i = 0; i < rs.n; i++) {
             esql_row *r = &rs.v[i];
             cJSON *o = cJSON_CreateObject();
-            if (!r->closed && r->doc) {
+            if (!r->closed) {
                 const char **names;
                 size_t nn;
-                esql_doc_names(&c, r->doc, &names, &nn);
+                esql_row_doc_names(&c, r, &names, &nn);
                 for (size_t k = 0; k < nn; k++)
                     if (!esql_row_has(r, names[k]) && esql_row_get(&c, r, names[k]).n) {
                         esql_val v = esql_row_get(&c, r, names[k]);

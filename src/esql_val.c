@@ -282,7 +282,58 @@ esql_val esql_row_get(esql_ctx *c, const esql_row *r, const char *name)
     const esql_col *k = own(r, name);
     if (k) return k->hidden ? esql_null() : k->v;
     if (r->closed) return esql_null();
-    return esql_doc_field(c, r->doc, name);
+    if (r->doc) return esql_doc_field(c, r->doc, name);
+    for (size_t i = 0; i < r->nbase; i++) /* projected: a column not there is null */
+        if (!strcmp(r->base[i].name, name)) return r->base[i].v;
+    return esql_null();
+}
+
+static int listed(char *const *cols, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (esql_pattern_match(cols[i], name)) return 1;
+    return 0;
+}
+
+void esql_row_project(esql_ctx *c, esql_row *r, const cJSON *doc, char *const *cols, size_t ncols, int patterns)
+{
+    esql_col *b = esql_alloc(c, (ncols + 1) * sizeof *b);
+    size_t n = 0, cap = ncols + 1;
+    if (!patterns) { /* each named column once; absent ones are null anyway */
+        for (size_t i = 0; i < ncols; i++) {
+            esql_val v = esql_doc_field(c, doc, cols[i]);
+            if (v.n) b[n++] = (esql_col){cols[i], v, 0};
+        }
+    } else { /* in document order, as KEEP lists what its patterns match */
+        const char **names;
+        size_t nn;
+        esql_doc_names(c, doc, &names, &nn);
+        for (size_t k = 0; k < nn; k++) {
+            if (!listed(cols, ncols, names[k])) continue;
+            if (n == cap) {
+                esql_col *nb = esql_alloc(c, cap * 2 * sizeof *nb);
+                memcpy(nb, b, n * sizeof *nb);
+                b = nb;
+                cap *= 2;
+            }
+            b[n++] = (esql_col){names[k], esql_doc_field(c, doc, names[k]), 0};
+        }
+    }
+    r->doc = NULL;
+    r->base = b;
+    r->nbase = n;
+}
+
+void esql_row_doc_names(esql_ctx *c, const esql_row *r, const char ***names, size_t *n)
+{
+    if (r->doc || !r->base) {
+        esql_doc_names(c, r->doc, names, n);
+        return;
+    }
+    const char **v = esql_alloc(c, (r->nbase + 1) * sizeof *v);
+    for (size_t i = 0; i < r->nbase; i++) v[i] = r->base[i].name;
+    *names = v;
+    *n = r->nbase;
 }
 
 int esql_row_has(const esql_row *r, const char *name)
@@ -306,7 +357,7 @@ void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v)
         r->cols = nc;
         r->capcols = cap;
     }
-    r->cols[r->ncols++] = (esql_col){esql_strdup(c, name, strlen(name)), v, 0};
+    r->cols[r->ncols++] = (esql_col){name, v, 0};
 }
 
 /* ---- comparison ---- */
