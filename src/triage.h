@@ -83,8 +83,14 @@ int ct_triage_revert(ct_session *s, const char *commit, char oid[41], ct_sbuf *e
 
 /* triage_team.c: a note appended to the alert's thread (one new file, one
  * commit); the alert assigned to "Name <email>" (to NULL: the analyst; "":
- * nobody). notes.h reads them back. */
+ * nobody). notes.h reads them back. The _many forms: the same for several
+ * alerts (a note file / an assignment file each) in ONE commit, whose
+ * subject names label (an incident) when given. */
 int ct_triage_note(ct_session *s, ct_alert *a, const char *text, char oid[41], ct_sbuf *err);
 int ct_triage_assign(ct_session *s, ct_alert *a, const char *to, char oid[41], ct_sbuf *err);
+int ct_triage_note_many(ct_session *s, ct_alert *const *v, size_t n, const char *text, const char *label,
+                        char oid[41], ct_sbuf *err);
+int ct_triage_assign_many(ct_session *s, ct_alert *const *v, size_t n, const char *to, const char *label,
+                          char oid[41], ct_sbuf *err);
 
 #endif

@@ -56,13 +56,16 @@ const ui_keymap ui_keymap_table[] = {
     {'f', REQ_FP, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "false positive: rule exception form"},
     {'r', REQ_REMEDIATE, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "remediated: response checklist form"},
     {'o', REQ_REOPEN, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "reopen"},
+    {'A', REQ_ASSIGN, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "assign to 'Name <email>' (you by default; empty: nobody)"},
+    {'c', REQ_NOTE, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "comment: add a note to the alert's thread"},
     {'H', REQ_HISTORY, UI_SCOPE_QUEUE | UI_SCOPE_ALERT, "history of the rules repo"},
     /* alert detail */
-    {'\t', REQ_NEXT_PANE, UI_SCOPE_ALERT, "next pane (guide, correlation, raw)"},
+    {'\t', REQ_NEXT_PANE, UI_SCOPE_ALERT, "next pane (guide, correlation, raw, notes)"},
     {KEY_BTAB, REQ_PREV_PANE, UI_SCOPE_ALERT, "previous pane"},
     {'1', REQ_PANE1, UI_SCOPE_ALERT, "investigation guide"},
     {'2', REQ_PANE2, UI_SCOPE_ALERT, "correlation"},
     {'3', REQ_PANE3, UI_SCOPE_ALERT, "raw record and ECS document"},
+    {'4', REQ_PANE4, UI_SCOPE_ALERT, "notes: the assignee and the team's note thread"},
     /* forms: printable keys always type (on a checkbox row they go to the text
      * field), so no single letter commits, forces or opens the editor */
     {KEY_DOWN, REQ_DOWN, UI_SCOPE_FORM, "next item"},

@@ -1,15 +1,18 @@
 /* queue_draw: the queue's lines for the terminal's width. 80 columns: time,
  * severity, status, the rule (abbreviated, then cut in the middle so "AWS IAM
  * Access Key Created" and "... for Another User" stay apart), actor, target;
- * from 100 the correlated-events count; from 160 the actor's IP, its country,
- * whether the new credential was used, and the assignee. Incidents show their
+ * from 100 the correlated-events count; from 130 the assignee (the team's
+ * assignment, else who decided, else who took it in Elastic); from 160 the
+ * actor's IP, its country, whether the new credential was used. Incidents show their
  * score, severity, status, alerts and entities, and a line of their reasons.
  * Under the list, detail lines give the selected row in full, wrapped. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gitstore.h"
 #include "json.h"
+#include "notes.h"
 #include "sanitize.h"
 #include "queue_int.h"
 
@@ -148,14 +151,48 @@ static char *elastic_user(const ct_alert *a)
     return NULL;
 }
 
-static qwide *wide_of(queue *q, size_t i)
+static qwide *wide_slot(queue *q, size_t i)
 {
     if (q->nwide != ui.s.alerts.n) {
         ui_queue_free_wide(q);
         q->nwide = ui.s.alerts.n;
         q->wide = ct_xcalloc(q->nwide ? q->nwide : 1, sizeof *q->wide);
     }
-    qwide *x = &q->wide[i];
+    return &q->wide[i];
+}
+
+/* the assignee's name ("Name" of "Name <email>"), or NULL; read once per
+ * alert and again after the repo changed (ui_queue_free_wide) */
+static const char *assignee_of(queue *q, size_t i)
+{
+    qwide *x = wide_slot(q, i);
+    if (x->asg_done) return x->assignee;
+    x->asg_done = 1;
+    const ct_alert *a = &ui.s.alerts.v[i];
+    ct_assignment as;
+    char *who = NULL;
+    if (ui.s.repo && ct_assignment_load(ct_repo_workdir(ui.s.repo), a->id, a->ts, &as) == 1) {
+        if (*as.assignee) who = ct_xstrdup(as.assignee); /* "": unassigned on purpose */
+        ct_assignment_free(&as);
+    } else if (a->decision_by) {
+        who = ct_xstrdup(a->decision_by);
+    } else if (a->elastic_status) {
+        who = elastic_user(a);
+    }
+    if (who) {
+        char *lt = strchr(who, '<');
+        if (lt && lt > who) {
+            while (lt > who + 1 && lt[-1] == ' ') lt--;
+            *lt = 0;
+        }
+    }
+    x->assignee = who;
+    return who;
+}
+
+static qwide *wide_of(queue *q, size_t i)
+{
+    qwide *x = wide_slot(q, i);
     if (x->done) return x;
     x->done = 1;
     const ct_alert *a = &ui.s.alerts.v[i];
@@ -170,8 +207,6 @@ static qwide *wide_of(queue *q, size_t i)
         }
     }
     country_of(a->event, x->country);
-    if (a->decision_by) x->assignee = ct_xstrdup(a->decision_by);
-    else if (a->elastic_status) x->assignee = elastic_user(a);
     return x;
 }
 
@@ -185,7 +220,7 @@ void ui_queue_free_wide(queue *q)
 
 /* ---- layout ---- */
 typedef struct cols {
-    int full, corr, wide;
+    int full, corr, asg, wide;
     int tw, rw, aw, gw, iw;
 } cols;
 
@@ -195,10 +230,12 @@ static cols layout(int w, int indent)
     memset(&c, 0, sizeof c);
     c.full = w >= 110;
     c.corr = w >= 100;
+    c.asg = w >= 130;
     c.wide = w >= 160;
     c.tw = c.full ? 19 : 11;
     int fixed = 2 + indent + c.tw + 1 + 5 + 5 + (c.corr ? 5 : 0);
-    if (c.wide) fixed += 16 + 3 + 5 + 17; /* IP, country, used?, assignee */
+    if (c.asg) fixed += 17;              /* assignee */
+    if (c.wide) fixed += 16 + 3 + 5;     /* IP, country, used? */
     int rest = w - fixed;
     c.rw = rest * (c.wide ? 40 : 48) / 100;
     c.aw = rest * (c.wide ? 30 : 26) / 100;
@@ -222,8 +259,8 @@ static void draw_colheads(int y, int w, int indent)
         x += ui_put(y, x, 16, "actor IP", ha, 1);
         x += ui_put(y, x, 3, "cc", ha, 1);
         x += ui_put(y, x, 5, "used", ha, 1);
-        ui_put(y, x, 17, "assignee", ha, 1);
     }
+    if (c.asg) ui_put(y, x, 17, "assignee", ha, 1);
 }
 
 static void draw_alert(queue *q, const qrow *row, int y, int w, int indent, int base)
@@ -264,7 +301,12 @@ static void draw_alert(queue *q, const qrow *row, int y, int w, int indent, int 
         x += ui_put(y, x, 16, ip ? ip : "-", base, 1);
         x += ui_put(y, x, 3, wd->country, base, 1);
         x += ui_put(y, x, 5, wd->used, base | (!strcmp(wd->used, "yes") ? UI_BOLD | UI_COLOR(UI_C_HIGH) : 0), 1);
-        ui_put(y, x, w - x, wd->assignee ? wd->assignee : "-", base, 0);
+    } else if (c.asg) {
+        x += ui_put(y, x, 1, " ", base, 1);
+    }
+    if (c.asg) {
+        const char *who = assignee_of(q, row->alert);
+        ui_put(y, x, w - x, who ? who : "-", base, 0);
     }
 }
 

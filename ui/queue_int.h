@@ -24,7 +24,9 @@ typedef struct qwide {
     int done;
     char used[8];       /* "yes" / "no" / "-" (no credential made) */
     char country[8];
-    char *assignee;     /* the last decision's analyst, else Elastic's workflow_user */
+    int asg_done;
+    char *assignee;     /* the assignment's (assignments/), else the last decision's
+                         * analyst, else Elastic's workflow_user; NULL: nobody */
 } qwide;
 
 typedef struct queue {

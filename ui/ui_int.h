@@ -17,9 +17,9 @@ enum ui_req {
     REQ_UP, REQ_DOWN, REQ_PGUP, REQ_PGDN, REQ_TOP, REQ_BOTTOM,
     REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_DIAG, REQ_REDRAW, REQ_PROMPT,
     REQ_SEARCH, REQ_SEARCH_NEXT, REQ_SEARCH_PREV,
-    REQ_NEXT_PANE, REQ_PREV_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3,
+    REQ_NEXT_PANE, REQ_PREV_PANE, REQ_PANE1, REQ_PANE2, REQ_PANE3, REQ_PANE4,
     REQ_TAG, REQ_SORT, REQ_FILTER_STATUS, REQ_GROUP,
-    REQ_ACK, REQ_FP, REQ_REMEDIATE, REQ_REOPEN, REQ_HISTORY,
+    REQ_ACK, REQ_FP, REQ_REMEDIATE, REQ_REOPEN, REQ_HISTORY, REQ_ASSIGN, REQ_NOTE,
     REQ_TOGGLE, REQ_EXCLUDE, REQ_FORCE, REQ_COMMIT, REQ_EDITOR, REQ_REVERT,
     REQ_FOLD, REQ_FOLD_ALL, REQ_LEFT, REQ_RIGHT, REQ_PIVOT, REQ_YANK, REQ_PIPE,
     REQ__COUNT
@@ -140,7 +140,7 @@ typedef struct ui_view {
 } ui_view;
 
 extern const ct_view_ops ui_queue_ops, ui_alert_ops, ui_fp_ops, ui_remediate_ops,
-    ui_history_ops, ui_help_ops, ui_pager_ops, ui_events_ops, ui_diag_ops;
+    ui_history_ops, ui_help_ops, ui_pager_ops, ui_events_ops, ui_diag_ops, ui_team_ops;
 
 /* ---- pivots and data out (view_events.c) ---- */
 enum { UI_LK_EVENT = 1, UI_LK_ALERT = 2 }; /* ui_line kinds: data is an event / alert index */
@@ -202,6 +202,12 @@ void ui_act_reopen(ct_alert **a, size_t n, const char *note);
 void ui_act_fp(ct_alert **a, size_t n);
 void ui_act_remediate(ct_alert **a, size_t n); /* the form of a[0], committed for each */
 void ui_act_history(void);
+/* view_team.c: the assign and note forms for the alerts (one commit); with
+ * to / text (the : commands) committed at once without a form */
+void ui_act_assign(ct_alert **a, size_t n, const char *to);
+void ui_act_note(ct_alert **a, size_t n, const char *text);
+/* the `to` of :assign ARGS / :unassign: NULL (the form), "" (nobody) or ARGS */
+const char *ui_assign_arg(const char *cmd, const char *args);
 void ui_open_alert(ct_alert *a);
 void ui_open_event(size_t ev, const char *title);
 void ui_open_pager(const char *title, ui_text *t); /* takes t's lines */

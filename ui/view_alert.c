@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "gitstore.h"
 #include "guide.h"
+#include "notes.h"
 #include "sanitize.h"
 #include "ui_int.h"
 
-enum { PANE_GUIDE, PANE_CORR, PANE_RAW, PANE__COUNT };
-static const char *pane_names[] = {"Guide", "Correlation", "Raw"};
+enum { PANE_GUIDE, PANE_CORR, PANE_RAW, PANE_NOTES, PANE__COUNT };
+static const char *pane_names[] = {"Guide", "Correlation", "Raw", "Notes"};
 enum { LK_EVENT = UI_LK_EVENT, LK_ALERT = UI_LK_ALERT };
 #define HEADER_ROWS 6
 
@@ -23,6 +25,10 @@ typedef struct detail {
     int built[PANE__COUNT];
     int built_w;
     char *guide_md;       /* the guide with the alert's values filled in */
+    int team_read;        /* the assignment and notes below are read (again after a change) */
+    ct_assignment as;     /* as.assignee NULL: no assignment file */
+    ct_note *notes;       /* the thread, oldest first */
+    size_t nnotes;
 } detail;
 
 /* ---- guide values: dotted paths into the event's ECS document ---- */
@@ -303,6 +309,78 @@ static void build_corr(detail *d, int w)
     ct_corr_result_free(&r);
 }
 
+/* ---- the team: who has the alert, and its note thread (issue #18) ---- */
+static void read_team(detail *d)
+{
+    if (d->team_read) return;
+    d->team_read = 1;
+    ct_assignment_free(&d->as);
+    ct_notes_free(d->notes, d->nnotes);
+    d->notes = NULL;
+    d->nnotes = 0;
+    if (!ui.s.repo) return;
+    const char *root = ct_repo_workdir(ui.s.repo);
+    if (ct_assignment_load(root, d->a->id, d->a->ts, &d->as) != 1) memset(&d->as, 0, sizeof d->as);
+    ct_notes_load(root, d->a->id, d->a->ts, &d->notes, &d->nnotes);
+}
+
+static void build_notes(detail *d, int w)
+{
+    ui_text *t = &d->text[PANE_NOTES];
+    read_team(d);
+    if (!ui.s.repo) {
+        ui_line_add(ui_text_line(t, 0, -1), " No rules repo: no assignment or notes (read-only).", UI_DIM);
+        return;
+    }
+    char tb[32];
+    ui_line *l = ui_text_line(t, 0, -1);
+    ui_line_add(l, " Assigned to ", UI_BOLD);
+    if (d->as.assignee && *d->as.assignee) {
+        ui_fmt_time(d->as.at, 1, tb);
+        ui_line_add(l, d->as.assignee, UI_BOLD | UI_COLOR(UI_C_HEAD));
+        l = ui_text_line(t, 0, -1);
+        ui_line_addf(l, UI_DIM, "   by %s at %s UTC", d->as.by ? d->as.by : "?", tb);
+    } else {
+        ui_line_add(l, "nobody", UI_DIM);
+        if (d->as.assignee) { /* unassigned on purpose */
+            ui_fmt_time(d->as.at, 1, tb);
+            l = ui_text_line(t, 0, -1);
+            ui_line_addf(l, UI_DIM, "   unassigned by %s at %s UTC", d->as.by ? d->as.by : "?", tb);
+        }
+    }
+    ui_text_line(t, 0, -1);
+    l = ui_text_line(t, 0, -1);
+    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), " Notes (%zu)", d->nnotes);
+    if (!d->nnotes) ui_line_add(ui_text_line(t, 0, -1), "   (none yet)", UI_DIM);
+    ct_sbuf wrapped[64];
+    for (int i = 0; i < 64; i++) ct_sbuf_init(&wrapped[i]);
+    for (size_t i = 0; i < d->nnotes; i++) {
+        ui_fmt_time(d->notes[i].at, 1, tb);
+        l = ui_text_line(t, 0, -1);
+        ui_line_addf(l, 0, "   %s UTC  ", tb);
+        ui_line_add(l, d->notes[i].author, UI_BOLD);
+        /* each line of the note wrapped under it (a note from $EDITOR has several) */
+        const char *p = d->notes[i].text;
+        while (*p) {
+            size_t n = strcspn(p, "\n");
+            char *line = ct_xstrndup(p, n);
+            int k = ui_wrap(line, w - 6 > 10 ? w - 6 : 10, 0, wrapped, 64);
+            for (int j = 0; j < k; j++) {
+                l = ui_text_line(t, 0, -1);
+                ui_line_add(l, "     ", 0);
+                ui_line_add(l, wrapped[j].buf, 0);
+                ct_sbuf_reset(&wrapped[j]);
+            }
+            free(line);
+            p += n;
+            if (*p) p++;
+        }
+    }
+    for (int i = 0; i < 64; i++) ct_sbuf_free(&wrapped[i]);
+    ui_text_line(t, 0, -1);
+    ui_line_add(ui_text_line(t, 0, -1), " A assigns; c adds a note (committed as you; notes are never changed).", UI_DIM);
+}
+
 static void build(detail *d, int pane, int w)
 {
     ui_text *t = &d->text[pane];
@@ -310,6 +388,7 @@ static void build(detail *d, int pane, int w)
     ui_text_clear(t);
     if (pane == PANE_GUIDE) build_guide(d, w);
     else if (pane == PANE_CORR) build_corr(d, w);
+    else if (pane == PANE_NOTES) build_notes(d, w);
     else ui_event_text(d->a->event, t);
     t->top = top;
     t->cur = cur;
@@ -370,14 +449,31 @@ static void draw_header(detail *d, int y, int w)
     ui_put(y + 3, 1, 6, "cred", UI_DIM, 1);
     ui_put(y + 3, 7, w - 8, b.buf, 0, 0);
     ct_sbuf_free(&b);
-    /* pane tabs */
+    /* pane tabs; the assignee at the right */
+    read_team(d);
     int tx = 1;
     for (int p = 0; p < PANE__COUNT; p++) {
-        char lab[32];
-        snprintf(lab, sizeof lab, " %d %s ", p + 1, pane_names[p]);
+        char lab[48];
+        if (p == PANE_NOTES && d->nnotes) snprintf(lab, sizeof lab, " %d %s (%zu) ", p + 1, pane_names[p], d->nnotes);
+        else snprintf(lab, sizeof lab, " %d %s ", p + 1, pane_names[p]);
         tx += ui_put(y + 4, tx, w - tx, lab, p == d->pane ? UI_REV | UI_BOLD : UI_DIM, 0) + 1;
     }
-    ui_hline(y + 4, tx, w - tx);
+    int aw = 0;
+    if (d->as.assignee && *d->as.assignee) {
+        ct_sbuf who;
+        ct_sbuf_init(&who);
+        ct_sbuf_add(&who, " assigned: ");
+        const char *lt = strchr(d->as.assignee, '<');
+        size_t n = lt && lt > d->as.assignee ? (size_t)(lt - d->as.assignee) : strlen(d->as.assignee);
+        while (n > 1 && d->as.assignee[n - 1] == ' ') n--;
+        ct_sbuf_addn(&who, d->as.assignee, n);
+        ct_sbuf_addc(&who, ' ');
+        aw = ct_san_width(who.buf);
+        if (aw > (w - tx) - 4) aw = (w - tx) - 4 > 0 ? (w - tx) - 4 : 0;
+        if (aw) ui_put(y + 4, w - aw - 1, aw, who.buf, UI_BOLD, 0);
+        ct_sbuf_free(&who);
+    }
+    ui_hline(y + 4, tx, w - tx - (aw ? aw + 1 : 0));
 }
 
 static void d_draw(ui_view *v, int y, int h, int w)
@@ -414,6 +510,7 @@ static int d_request(ui_view *v, enum ui_req req)
     case REQ_PANE1: d->pane = PANE_GUIDE; return 1;
     case REQ_PANE2: d->pane = PANE_CORR; return 1;
     case REQ_PANE3: d->pane = PANE_RAW; return 1;
+    case REQ_PANE4: d->pane = PANE_NOTES; return 1;
     case REQ_ENTER:
         if (t->cursor && t->cur < t->n) {
             ui_line *l = &t->v[t->cur];
@@ -436,6 +533,8 @@ static int d_request(ui_view *v, enum ui_req req)
     case REQ_REOPEN: ui_act_reopen(one, 1, NULL); return 1;
     case REQ_FP: ui_act_fp(one, 1); return 1;
     case REQ_REMEDIATE: ui_act_remediate(one, 1); return 1;
+    case REQ_ASSIGN: ui_act_assign(one, 1, NULL); return 1;
+    case REQ_NOTE: ui_act_note(one, 1, NULL); return 1;
     default: return ui_text_request(t, req, v->h);
     }
 }
@@ -448,7 +547,9 @@ static int d_command(ui_view *v, const char *cmd, const char *args)
     else if (!strcmp(cmd, "reopen")) ui_act_reopen(one, 1, *args ? args : NULL);
     else if (!strcmp(cmd, "fp")) ui_act_fp(one, 1);
     else if (!strcmp(cmd, "remediate")) ui_act_remediate(one, 1);
-    else if (!strcmp(cmd, "pane") && *args >= '1' && *args <= '3') d->pane = *args - '1';
+    else if (!strcmp(cmd, "assign") || !strcmp(cmd, "unassign")) ui_act_assign(one, 1, ui_assign_arg(cmd, args));
+    else if (!strcmp(cmd, "note")) ui_act_note(one, 1, *args ? args : NULL);
+    else if (!strcmp(cmd, "pane") && *args >= '1' && *args <= '4') d->pane = *args - '1';
     else return 0;
     return 1;
 }
@@ -476,6 +577,8 @@ static void d_reload(ui_view *v)
 {
     detail *d = v->priv;
     d->built[PANE_CORR] = 0; /* statuses of related alerts, the window */
+    d->built[PANE_NOTES] = 0; /* an assignment or a note came in */
+    d->team_read = 0;
 }
 
 static void d_close(ui_view *v)
@@ -483,6 +586,8 @@ static void d_close(ui_view *v)
     detail *d = v->priv;
     for (int p = 0; p < PANE__COUNT; p++) ui_text_clear(&d->text[p]);
     free(d->guide_md);
+    ct_assignment_free(&d->as);
+    ct_notes_free(d->notes, d->nnotes);
     free(d);
 }
 

@@ -16,6 +16,7 @@ static const char *commands[] = {
     ":sort time|severity|rule|actor", ":filter [status=S] [sev=high] [rule=TEXT] [TEXT] | clear   (\"quote\" spaces)",
     ":status open|all|acknowledged|false_positive|remediated|suppressed",
     ":group actor|target|none", ":ack [NOTE]   :reopen [NOTE]   (tagged alerts, else the current one)",
+    ":assign [Name <email> | none]   :note [TEXT]   (without an argument: the form)",
     ":open ID   :goto ID", ":window DUR   correlation window each side (30m, 12h, 3d, 2w)",
     ":history   :help   :redraw   :quit", ":screen-dump FILE   write the screen as text",
     ":events FIELD=VALUE   every loaded event with that value (entity/user, actor, target, app, ip, key)",

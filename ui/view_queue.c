@@ -542,9 +542,13 @@ static int q_request(ui_view *v, enum ui_req req)
         free(sel);
         return 1;
     case REQ_REMEDIATE:
+    case REQ_ASSIGN:
+    case REQ_NOTE:
         n = tagged_or_current(q, &sel);
         if (!n) ui_msg(1, "no alert selected");
-        else ui_act_remediate(sel, n);
+        else if (req == REQ_REMEDIATE) ui_act_remediate(sel, n);
+        else if (req == REQ_ASSIGN) ui_act_assign(sel, n, NULL);
+        else ui_act_note(sel, n, NULL);
         free(sel);
         return 1;
     default: return 0;
@@ -665,6 +669,15 @@ static int q_command(ui_view *v, const char *cmd, const char *args)
         else if (!strcmp(cmd, "ack")) ui_act_ack(sel, n, *args ? args : NULL);
         else ui_act_reopen(sel, n, *args ? args : NULL);
         if (n) untag_all(q);
+        free(sel);
+        return 1;
+    }
+    if (!strcmp(cmd, "assign") || !strcmp(cmd, "unassign") || !strcmp(cmd, "note")) {
+        ct_alert **sel;
+        size_t n = tagged_or_current(q, &sel);
+        if (!n) ui_msg(1, "no alert selected");
+        else if (!strcmp(cmd, "note")) ui_act_note(sel, n, *args ? args : NULL);
+        else ui_act_assign(sel, n, ui_assign_arg(cmd, args));
         free(sel);
         return 1;
     }

@@ -2,9 +2,10 @@
  * analyst's decision committed in this repo, a sync from another terminal,
  * a `git pull`): inotify on the git dir, its refs/heads and the decisions
  * folders where available, and in any case a look at HEAD every 2 s. When
- * HEAD moved, the statuses are read again, every view refreshes and the
- * message line says what came in ("2 decisions by O. Ther"). :sync does the
- * same after syncing. */
+ * HEAD moved, the statuses are read again, every view refreshes (the
+ * queue's assignees, the alert view's notes too) and the message line says
+ * what came in ("2 decisions, 1 note by O. Ther"). :sync does the same after
+ * syncing. */
 #include "ui_int.h"
 
 #include <dirent.h>
@@ -86,6 +87,67 @@ static int same_person(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
+/* what came in from others, per analyst: "2 decisions, 1 note by O. Ther" */
+#define TALLY_MAX 4
+typedef struct tally {
+    char *who[TALLY_MAX];
+    size_t dec[TALLY_MAX], asg[TALLY_MAX], notes[TALLY_MAX];
+    size_t n, others, total;
+} tally;
+
+static size_t *tally_slot(tally *t, const char *who, int kind)
+{
+    size_t k = 0;
+    while (k < t->n && !same_person(t->who[k], who)) k++;
+    if (k == t->n && t->n < TALLY_MAX) t->who[t->n++] = ct_xstrdup(who);
+    t->total++;
+    if (k == t->n) {
+        t->others++;
+        return NULL;
+    }
+    return kind == 0 ? &t->dec[k] : kind == 1 ? &t->asg[k] : &t->notes[k];
+}
+
+static void tally_add(tally *t, const char *who, int kind)
+{
+    size_t *c = tally_slot(t, who, kind);
+    if (c) (*c)++;
+}
+
+/* The assignments and notes others committed since the statuses were last
+ * read (seen_head), from the commits that came in (at most 200 looked at). */
+static void tally_team(tally *t)
+{
+    if (!seen_head[0]) return;
+    ct_commit_info *c = NULL;
+    size_t n = 0;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    if (ct_repo_history(ui.s.repo, NULL, 0, 200, &c, &n, &err) == 0) {
+        for (size_t i = 0; i < n && strcmp(c[i].id, seen_head); i++) {
+            ct_sbuf who;
+            ct_sbuf_init(&who);
+            ct_sbuf_addf(&who, "%s <%s>", c[i].author_name ? c[i].author_name : "?",
+                         c[i].author_email ? c[i].author_email : "");
+            if (!same_person(who.buf, ui.identity))
+                for (size_t f = 0; f < c[i].nfiles; f++) {
+                    if (!strncmp(c[i].files[f], "assignments/", 12)) tally_add(t, who.buf, 1);
+                    else if (!strncmp(c[i].files[f], "notes/", 6)) tally_add(t, who.buf, 2);
+                }
+            ct_sbuf_free(&who);
+        }
+        ct_commit_info_free(c, n);
+    }
+    ct_sbuf_free(&err);
+}
+
+static void count_word(ct_sbuf *m, int *first, size_t n, const char *word)
+{
+    if (!n) return;
+    ct_sbuf_addf(m, "%s%zu %s%s", *first ? "" : ", ", n, word, n == 1 ? "" : "s");
+    *first = 0;
+}
+
 void ui_watch_reread(const char *what)
 {
     size_t n = ui.s.alerts.n;
@@ -100,34 +162,35 @@ void ui_watch_reread(const char *what)
     if (ct_triage_apply(&ui.s, &err) < 0) {
         ui_msg(1, "%s: cannot read the rules repo again: %s", what, err.buf);
     } else {
-        /* who decided what came in: count per analyst, ours left out */
-        char *names[4] = {0};
-        size_t counts[4] = {0}, nn = 0, others = 0, total = 0;
+        /* who decided what came in, ours left out */
+        tally t;
+        memset(&t, 0, sizeof t);
         for (size_t i = 0; i < n && i < ui.s.alerts.n; i++) {
             const ct_alert *a = &ui.s.alerts.v[i];
             int changed = a->status != st[i] || (a->decision_by && (!by[i] || strcmp(a->decision_by, by[i])));
             if (!changed || !a->decision_by || same_person(a->decision_by, ui.identity)) continue;
-            total++;
-            size_t k = 0;
-            while (k < nn && strcmp(names[k], a->decision_by)) k++;
-            if (k == nn && nn < 4) names[nn++] = ct_xstrdup(a->decision_by);
-            if (k < nn) counts[k]++;
-            else others++;
+            tally_add(&t, a->decision_by, 0);
         }
-        if (total) {
+        tally_team(&t);
+        if (t.total) {
             ct_sbuf m;
             ct_sbuf_init(&m);
-            for (size_t k = 0; k < nn; k++) {
-                ct_sbuf_addf(&m, "%s%zu decision%s by ", k ? ", " : "", counts[k], counts[k] == 1 ? "" : "s");
-                name_of(names[k], &m);
+            for (size_t k = 0; k < t.n; k++) {
+                int first = 1;
+                if (k) ct_sbuf_add(&m, "; ");
+                count_word(&m, &first, t.dec[k], "decision");
+                count_word(&m, &first, t.asg[k], "assignment");
+                count_word(&m, &first, t.notes[k], "note");
+                ct_sbuf_add(&m, " by ");
+                name_of(t.who[k], &m);
             }
-            if (others) ct_sbuf_addf(&m, ", %zu by others", others);
+            if (t.others) ct_sbuf_addf(&m, "; %zu by others", t.others);
             ui_msg(0, "%s: %s", what, m.buf);
             ct_sbuf_free(&m);
         } else if (strcmp(what, "repo changed")) {
-            ui_msg(0, "%s: no new decisions by others", what);
+            ui_msg(0, "%s: nothing new from others", what);
         }
-        for (size_t k = 0; k < nn; k++) free(names[k]);
+        for (size_t k = 0; k < t.n; k++) free(t.who[k]);
         ui.gen++;
         ui_refresh_all();
     }

@@ -70,6 +70,8 @@ ct_wait "1 of 31"
 ct_keys Enter
 ct_wait "1 Guide"
 ct_keys BTab
+ct_wait "Alert 486d7e1026454f68  Notes"
+ct_keys BTab
 ct_wait "Alert 486d7e1026454f68  Raw"
 ct_keys BTab
 ct_wait "Alert 486d7e1026454f68  Correlation"
