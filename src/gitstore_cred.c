@@ -16,108 +16,23 @@
 #include "proc.h"
 #include "sanitize.h"
 
-/* ---- URLs ------------------------------------------------------------------- */
-
-void ct_repo_url_free(ct_repo_url *u)
-{
-    free(u->scheme), free(u->user), free(u->host), free(u->path);
-    memset(u, 0, sizeof *u);
-}
-
-int ct_repo_url_parse(const char *url, ct_repo_url *u)
-{
-    memset(u, 0, sizeof *u);
-    u->port = -1;
-    const char *sep = strstr(url, "://");
-    const char *auth;
-    if (sep) {
-        u->scheme = ct_xstrndup(url, (size_t)(sep - url));
-        for (char *p = u->scheme; *p; p++)
-            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-        auth = sep + 3;
-        if (!strcmp(u->scheme, "file")) {
-            u->path = ct_xstrdup(auth);
-            return 0;
-        }
-        const char *slash = strchr(auth, '/');
-        const char *end = slash ? slash : auth + strlen(auth);
-        const char *at = NULL;
-        for (const char *p = auth; p < end; p++)
-            if (*p == '@') at = p;
-        const char *h = auth;
-        if (at) {
-            const char *colon = memchr(auth, ':', (size_t)(at - auth));
-            u->user = ct_xstrndup(auth, (size_t)((colon ? colon : at) - auth));
-            h = at + 1;
-        }
-        const char *hend = end, *pcolon = NULL;
-        if (*h == '[') {
-            const char *rb = memchr(h, ']', (size_t)(end - h));
-            if (!rb) goto bad;
-            u->host = ct_xstrndup(h + 1, (size_t)(rb - h - 1));
-            if (rb + 1 < end && rb[1] == ':') pcolon = rb + 1;
-            else if (rb + 1 != end) goto bad;
-        } else {
-            pcolon = memchr(h, ':', (size_t)(end - h));
-            if (pcolon) hend = pcolon;
-            u->host = ct_xstrndup(h, (size_t)(hend - h));
-        }
-        if (pcolon && pcolon + 1 < end) {
-            long port = 0;
-            for (const char *p = pcolon + 1; p < end; p++) {
-                if (*p < '0' || *p > '9' || port > 65535) goto bad;
-                port = port * 10 + (*p - '0');
-            }
-            if (port < 1 || port > 65535) goto bad;
-            u->port = (int)port;
-        }
-        if (!*u->host) goto bad;
-        u->path = ct_xstrdup(slash ? slash : "/");
-        return 0;
-    }
-    /* scp-like [user@]host:path: a ':' before any '/' (git's rule); a
-     * bracketed host ([::1]) may hold colons */
-    const char *colon = strchr(url, ':');
-    const char *lb = strchr(url, '[');
-    if (lb && (!colon || lb < colon || (colon > url && colon[-1] == '@'))) {
-        const char *rb = strchr(lb, ']');
-        if (rb && rb[1] == ':') colon = rb + 1;
-    }
-    const char *slash = strchr(url, '/');
-    if (!colon || (slash && slash < colon) || colon == url) {
-        u->scheme = ct_xstrdup("file");
-        u->path = ct_xstrdup(url);
-        return 0;
-    }
-    u->scheme = ct_xstrdup("ssh");
-    u->scp_like = 1;
-    const char *at = memchr(url, '@', (size_t)(colon - url));
-    const char *h = url;
-    if (at) {
-        u->user = ct_xstrndup(url, (size_t)(at - url));
-        h = at + 1;
-    }
-    if (*h == '[' && colon[-1] == ']') u->host = ct_xstrndup(h + 1, (size_t)(colon - h - 2));
-    else u->host = ct_xstrndup(h, (size_t)(colon - h));
-    if (!*u->host) goto bad;
-    u->path = ct_xstrdup(colon + 1);
-    return 0;
-bad:
-    ct_repo_url_free(u);
-    return -1;
-}
-
 /* ---- state -------------------------------------------------------------------- */
 
-void ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url)
+int ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url, ct_sbuf *err)
 {
     memset(c, 0, sizeof *c);
     c->r = r;
     c->url = ct_xstrdup(url);
-    if (ct_repo_url_parse(url, &c->u) < 0) memset(&c->u, 0, sizeof c->u);
     ct_sbuf_init(&c->tried);
     ct_sbuf_init(&c->why);
     ct_sbuf_init(&c->remote_says);
+    if (ct_repo_url_parse(url, &c->u) < 0) memset(&c->u, 0, sizeof c->u);
+    if (ct_repo__url_resolve(url, &c->u, &c->ssh, &c->conn_url, err) < 0) {
+        ct_sbuf_add(err, " (the ssh configuration, read for the remote's host)");
+        c->conn_url = ct_xstrdup(url);
+        return -1;
+    }
+    return 0;
 }
 
 static void cred_clear_http(ct_repo__cred *c)
@@ -131,7 +46,9 @@ void ct_repo__cred_free(ct_repo__cred *c)
 {
     cred_clear_http(c);
     ct_repo_url_free(&c->u);
+    ct_ssh_host_free(&c->ssh);
     free(c->url);
+    free(c->conn_url);
     ct_sbuf_free(&c->tried);
     ct_sbuf_free(&c->why);
     ct_sbuf_free(&c->remote_says);
@@ -248,7 +165,7 @@ static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
         b64(hk->hash_sha256, 32, 0, &fp);
     }
     int verdict = LIBSSH2_KNOWNHOST_CHECK_FAILURE;
-    char *user_kh = home_path(".ssh/known_hosts");
+    char *user_kh = c->ssh.known_hosts ? ct_xstrdup(c->ssh.known_hosts) : home_path(".ssh/known_hosts");
     if (kh_type) {
         verdict = check_file(user_kh, host, c->u.port, hk, kh_type);
         if (verdict == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND)
@@ -346,19 +263,32 @@ static void tried(ct_repo__cred *c, const char *what)
     ct_sbuf_addf(&c->tried, "%s%s", c->tried.len ? ", " : "", what);
 }
 
+/* a path as the analyst wrote it: $HOME shown as ~ */
+static void tilde(const char *path, ct_sbuf *out)
+{
+    const char *home = getenv("HOME");
+    size_t hl = home ? strlen(home) : 0;
+    if (hl > 1 && !strncmp(path, home, hl) && path[hl] == '/') ct_sbuf_addf(out, "~%s", path + hl);
+    else ct_sbuf_add(out, path);
+}
+
+/* The keys to offer, as ssh(1) offers them: the agent's (unless
+ * IdentitiesOnly), then the IdentityFiles of the ssh configuration, or the
+ * default keys when it names none. */
 static int ssh_cred(ct_repo__cred *c, git_credential **out, const char *user)
 {
     static const char *const keys[] = {".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_rsa"};
+    size_t nkeys = c->ssh.nidentity ? c->ssh.nidentity : CT_ARRAY_LEN(keys);
     for (;;) {
         int step = c->attempt++;
         if (step == 0) {
             const char *sock = getenv("SSH_AUTH_SOCK");
-            if (!sock || !*sock || access(sock, F_OK) < 0) continue;
+            if (c->ssh.identities_only || !sock || !*sock || access(sock, F_OK) < 0) continue;
             tried(c, "the ssh-agent's keys");
             return git_credential_ssh_key_from_agent(out, user);
         }
-        if ((size_t)step - 1 >= CT_ARRAY_LEN(keys)) break;
-        char *priv = home_path(keys[step - 1]);
+        if ((size_t)step - 1 >= nkeys) break;
+        char *priv = c->ssh.nidentity ? ct_xstrdup(c->ssh.identity[step - 1]) : home_path(keys[step - 1]);
         if (access(priv, R_OK) < 0) {
             free(priv);
             continue;
@@ -367,7 +297,7 @@ static int ssh_cred(ct_repo__cred *c, git_credential **out, const char *user)
         ct_sbuf_init(&pub);
         ct_sbuf_init(&label);
         ct_sbuf_addf(&pub, "%s.pub", priv);
-        ct_sbuf_addf(&label, "~/%s", keys[step - 1]);
+        tilde(priv, &label);
         int rc = 1;
         if (key_encrypted(priv)) {
             ct_sbuf_add(&label, " (skipped: protected by a passphrase; add it to the agent with ssh-add)");
@@ -384,6 +314,7 @@ static int ssh_cred(ct_repo__cred *c, git_credential **out, const char *user)
     c->auth_failed = 1;
     ct_sbuf_addf(&c->why, "SSH authentication as '%s' failed at %s", user, c->u.host ? c->u.host : c->url);
     if (c->tried.len) ct_sbuf_addf(&c->why, ": the server accepted none of %s", c->tried.buf);
+    else if (c->ssh.nidentity) ct_sbuf_add(&c->why, ": none of the IdentityFiles that ~/.ssh/config names for it can be read");
     else ct_sbuf_add(&c->why, ": no ssh-agent (SSH_AUTH_SOCK) and no key in ~/.ssh (id_ed25519, id_ecdsa, id_rsa)");
     ct_sbuf_add(&c->why, ". Load your key into the agent (ssh-add), or ask the server's administrator to "
                          "add your public key");

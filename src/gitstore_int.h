@@ -5,6 +5,7 @@
 #define CT_GITSTORE_INT_H
 #include <git2.h>
 #include "gitstore.h"
+#include "sshconfig.h"
 #include "repofs.h"
 #include "sanitize.h"
 
@@ -77,12 +78,20 @@ char *ct_repo__cfg_str(git_config *cfg, const char *fmt1, const char *arg, const
 int ct_repo__changed_paths(git_repository *repo, git_tree *a, git_tree *b, char ***paths,
                            size_t *n, ct_sbuf *err);
 
+/* gitstore_url.c: where url connects. An SSH URL whose host the ssh
+ * configuration (~/.ssh/config, /etc/ssh/ssh_config) gives a HostName, Port
+ * or User is rewritten to ssh://[user@]host[:port]/path (*u updated); *ssh
+ * gets the IdentityFiles and UserKnownHostsFile. Else *conn_url = url. */
+int ct_repo__url_resolve(const char *url, ct_repo_url *u, ct_ssh_host *ssh, char **conn_url, ct_sbuf *err);
+
 /* gitstore_cred.c: credentials and host-key checks for one remote URL, shared
  * by a sync's fetch and push (the HTTP credentials are asked once). */
 typedef struct ct_repo__cred {
     ct_repo *r;
-    char *url;
-    ct_repo_url u;
+    char *url;            /* as configured (after url.*.insteadOf) */
+    char *conn_url;       /* where it connects: the ssh configuration applied */
+    ct_repo_url u;        /* conn_url's parts */
+    ct_ssh_host ssh;      /* what the ssh configuration says of the host */
     int attempt;          /* credential requests in this connection */
     int refused;          /* the host key was refused (why says why) */
     int auth_failed;      /* no credential left, or the server refused them */
@@ -93,7 +102,8 @@ typedef struct ct_repo__cred {
     ct_sbuf remote_says;  /* the server's side-band messages */
     void *push_state;     /* gitstore_sync.c's, during a push */
 } ct_repo__cred;
-void ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url);
+/* -1 with err when the ssh configuration cannot be read */
+int ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url, ct_sbuf *err);
 void ct_repo__cred_free(ct_repo__cred *c);
 /* before each connection (fetch, push) */
 void ct_repo__cred_begin(ct_repo__cred *c);

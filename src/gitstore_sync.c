@@ -462,12 +462,16 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
                           "'origin' (git remote add origin URL)", bref + 11);
         goto out;
     }
-    if (remote_urls(r, remote, &furl, &purl, err) < 0 || anon_remote(r, furl, &rm, err) < 0 ||
-        anon_remote(r, purl, &prm, err) < 0)
-        goto out;
-    ct_repo__cred_init(&fc, r, furl);
-    ct_repo__cred_init(&pc, r, purl);
+    if (remote_urls(r, remote, &furl, &purl, err) < 0) goto out;
     have_cred = 1;
+    ct_sbuf again; /* the same ssh configuration error a second time: said once */
+    ct_sbuf_init(&again);
+    int bad = ct_repo__cred_init(&fc, r, furl, err) < 0;
+    bad |= ct_repo__cred_init(&pc, r, purl, bad ? &again : err) < 0;
+    ct_sbuf_free(&again);
+    if (bad) goto out;
+    /* connect where the ssh configuration says (a Host alias: its HostName, Port, User) */
+    if (anon_remote(r, fc.conn_url, &rm, err) < 0 || anon_remote(r, pc.conn_url, &prm, err) < 0) goto out;
     /* a push refused as not a fast-forward means someone pushed since our
      * fetch: fetch, replay and push again, a few times */
     for (int round = 0;; round++) {
