@@ -16,7 +16,7 @@
 # named with the command to run as root, and the exit status is 1.
 set -u
 DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev libpcre2-dev"
-TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd"
+TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd lighttpd-mod-openssl openssl"
 BENCH="$DEMO jq time tmux"
 
 set_of() {

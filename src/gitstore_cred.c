@@ -26,6 +26,7 @@ int ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url, ct_sbuf *e
     ct_sbuf_init(&c->tried);
     ct_sbuf_init(&c->why);
     ct_sbuf_init(&c->remote_says);
+    ct_sbuf_init(&c->ca);
     if (ct_repo_url_parse(url, &c->u) < 0) memset(&c->u, 0, sizeof c->u);
     if (ct_repo__url_resolve(url, &c->u, &c->ssh, &c->conn_url, err) < 0) {
         ct_sbuf_add(err, " (the ssh configuration, read for the remote's host)");
@@ -52,6 +53,7 @@ void ct_repo__cred_free(ct_repo__cred *c)
     ct_sbuf_free(&c->tried);
     ct_sbuf_free(&c->why);
     ct_sbuf_free(&c->remote_says);
+    ct_sbuf_free(&c->ca);
 }
 
 void ct_repo__cred_begin(ct_repo__cred *c)
@@ -143,9 +145,72 @@ static int check_file(const char *file, const char *host, int port, const git_ce
     return rc;
 }
 
+/* ---- TLS: the CAs trusted, and an untrusted certificate refused -------------- */
+
+/* git's settings, in git's order: GIT_SSL_CAINFO, http.sslCAInfo, then
+ * OpenSSL's SSL_CERT_FILE (the CA directory likewise); none: the system's */
+int ct_repo__tls_setup(ct_repo__cred *c, ct_sbuf *err)
+{
+    if (!c->u.scheme || strcmp(c->u.scheme, "https")) return 0;
+    char *file = NULL, *dir = NULL;
+    const char *src_file = NULL, *src_dir = NULL;
+    git_config *cfg = NULL;
+    if (git_repository_config_snapshot(&cfg, c->r->repo) < 0) return ct_repo__giterr(err, "cannot read git config");
+    static const struct { const char *env, *key, *env2; } where[2] = {
+        {"GIT_SSL_CAINFO", "http.sslCAInfo", "SSL_CERT_FILE"}, {"GIT_SSL_CAPATH", "http.sslCAPath", "SSL_CERT_DIR"}};
+    for (int k = 0; k < 2; k++) {
+        char **out = k ? &dir : &file;
+        const char **src = k ? &src_dir : &src_file;
+        git_buf b = {0};
+        const char *e = getenv(where[k].env);
+        if (e && *e) *out = ct_xstrdup(e), *src = where[k].env;
+        else if (git_config_get_path(&b, cfg, where[k].key) == 0 && b.ptr && *b.ptr) *out = ct_xstrdup(b.ptr), *src = where[k].key;
+        else if ((e = getenv(where[k].env2)) && *e) *out = ct_xstrdup(e), *src = where[k].env2;
+        git_buf_dispose(&b);
+    }
+    git_config_free(cfg);
+    int rc = 0;
+    if (file && access(file, R_OK) < 0) {
+        ct_sbuf_addf(err, "cannot use the CA certificates of %s: %s cannot be read", src_file, file);
+        rc = -1;
+    } else if (dir && access(dir, R_OK | X_OK) < 0) {
+        ct_sbuf_addf(err, "cannot use the CA directory of %s: %s cannot be read", src_dir, dir);
+        rc = -1;
+    } else if ((file || dir) && git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir) < 0) {
+        rc = ct_repo__giterr(err, "cannot load the CA certificates of %s", file ? src_file : src_dir);
+    }
+    ct_sbuf_reset(&c->ca);
+    if (file || dir) ct_sbuf_addf(&c->ca, "the CAs of %s (%s)", file ? src_file : src_dir, file ? file : dir);
+    else ct_sbuf_add(&c->ca, "this machine's CAs");
+    free(file);
+    free(dir);
+    return rc;
+}
+
+static int tls_refused(ct_repo__cred *c, const char *host)
+{
+    ct_sbuf where;
+    ct_sbuf_init(&where);
+    ct_san_line(host, 0, &where);
+    if (c->u.port > 0) ct_sbuf_addf(&where, ":%d", c->u.port);
+    c->refused = 1;
+    ct_sbuf_addf(&c->why,
+                 "the HTTPS certificate of %s is not trusted: it is not signed by %s, or it is not "
+                 "issued for that name, or it has expired; the connection was refused and nothing "
+                 "was sent. Check it with the server's administrator (openssl s_client -connect %s "
+                 "-showcerts); if the server uses your organisation's CA, name that CA's file in "
+                 "git's config (git config --global http.sslCAInfo FILE) or in SSL_CERT_FILE: "
+                 "credtriage reads the same settings as git",
+                 where.buf, c->ca.len ? c->ca.buf : "this machine's CAs", where.buf);
+    ct_sbuf_free(&where);
+    git_error_set_str(GIT_ERROR_SSL, c->why.buf);
+    return GIT_ECERTIFICATE;
+}
+
 static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
 {
     ct_repo__cred *c = payload;
+    if (cert->cert_type == GIT_CERT_X509) return valid ? 0 : tls_refused(c, host);
     if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) return valid ? 0 : GIT_PASSTHROUGH;
     const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
     ct_sbuf label, fp;

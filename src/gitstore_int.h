@@ -100,8 +100,12 @@ typedef struct ct_repo__cred {
     ct_sbuf tried;        /* the SSH credentials offered */
     ct_sbuf why;          /* the explanation of a refusal */
     ct_sbuf remote_says;  /* the server's side-band messages */
+    ct_sbuf ca;           /* HTTPS: the CAs trusted, for messages */
     void *push_state;     /* gitstore_sync.c's, during a push */
 } ct_repo__cred;
+/* HTTPS: trust the CAs git is told to (GIT_SSL_CAINFO, http.sslCAInfo,
+ * SSL_CERT_FILE; the CA directory likewise), else the system's. -1 with err. */
+int ct_repo__tls_setup(ct_repo__cred *c, ct_sbuf *err);
 /* -1 with err when the ssh configuration cannot be read */
 int ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url, ct_sbuf *err);
 void ct_repo__cred_free(ct_repo__cred *c);

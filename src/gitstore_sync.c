@@ -469,7 +469,7 @@ static int sync_locked(ct_repo *r, const char *analyst, ct_sync_report *rep, ct_
     int bad = ct_repo__cred_init(&fc, r, furl, err) < 0;
     bad |= ct_repo__cred_init(&pc, r, purl, bad ? &again : err) < 0;
     ct_sbuf_free(&again);
-    if (bad) goto out;
+    if (bad || ct_repo__tls_setup(&fc, err) < 0 || ct_repo__tls_setup(&pc, err) < 0) goto out;
     /* connect where the ssh configuration says (a Host alias: its HostName, Port, User) */
     if (anon_remote(r, fc.conn_url, &rm, err) < 0 || anon_remote(r, pc.conn_url, &prm, err) < 0) goto out;
     /* a push refused as not a fast-forward means someone pushed since our

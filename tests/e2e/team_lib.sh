@@ -6,6 +6,9 @@
 #                    $TMP/sshd/authorized_keys (team_authorize FILE.pub)
 #   team_httpd       lighttpd in front of git http-backend with basic auth
 #                    (user alice, password $HTTP_PASS); sets HTTP_PORT
+#   team_httpd tls   the same over HTTPS (mod_openssl), with a certificate for
+#                    localhost signed by a test CA made now (team_tls_certs):
+#                    $TMP/tls/ca.pem; sets HTTPS_PORT
 #   team_bare NAME   a bare repo served by both: $TMP/srv/NAME.git
 TEAM_PIDS=""
 HTTP_PASS=s3cret-Pw
@@ -75,39 +78,71 @@ team_authorize() { cat "$1" >> "$TMP/sshd/authorized_keys"; }
 # known_hosts line for the test server
 team_known_host() { echo "[127.0.0.1]:$SSH_PORT $SSH_HOSTKEY_PUB"; }
 
-team_httpd() {
+# a test CA and a certificate it signs for the name localhost (and nothing
+# else: not for 127.0.0.1, which tests a certificate for another name), made
+# now. A DNS name: libgit2's TLS (mbedTLS 2.28 on Debian 12) matches no IP
+# address subjectAltName.
+team_tls_certs() {
+    command -v openssl >/dev/null || { echo "team_lib: openssl is required" >&2; return 1; }
+    mkdir -p "$TMP/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=credtriage test CA" \
+        -keyout "$TMP/tls/ca.key" -out "$TMP/tls/ca.pem" 2>/dev/null || return 1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$TMP/tls/server.key" -out "$TMP/tls/server.csr" 2>/dev/null || return 1
+    printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$TMP/tls/ext"
+    openssl x509 -req -in "$TMP/tls/server.csr" -CA "$TMP/tls/ca.pem" -CAkey "$TMP/tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$TMP/tls/ext" -out "$TMP/tls/server.pem" 2>/dev/null || return 1
+}
+
+team_httpd() { # [tls]
     LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
     [ -x "$LIGHTTPD" ] || { echo "team_lib: lighttpd is required" >&2; return 1; }
     BACKEND=$(git --exec-path)/git-http-backend
-    mkdir -p "$TMP/httpd/www" "$TMP/srv"
-    echo "alice:$HTTP_PASS" > "$TMP/httpd/users"
+    tls=${1:-}
+    d="$TMP/httpd$tls"
+    mkdir -p "$d/www" "$TMP/srv"
+    echo "alice:$HTTP_PASS" > "$d/users"
+    mods='"mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog"'
+    scheme=http host=127.0.0.1
+    if [ -n "$tls" ]; then
+        [ -e /usr/lib/lighttpd/mod_openssl.so ] || { echo "team_lib: lighttpd-mod-openssl is required" >&2; return 1; }
+        team_tls_certs || { echo "team_lib: cannot make the test certificates" >&2; return 1; }
+        mods="$mods, \"mod_openssl\""
+        scheme=https host=localhost
+    fi
     tries=0
     while [ $tries -lt 5 ]; do
-        HTTP_PORT=$(team_port 46000)
-        cat > "$TMP/httpd/lighttpd.conf" <<CFG
-server.modules = ("mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog")
-server.document-root = "$TMP/httpd/www"
+        port=$(team_port 46000)
+        cat > "$d/lighttpd.conf" <<CFG
+server.modules = ($mods)
+server.document-root = "$d/www"
 server.bind = "127.0.0.1"
-server.port = $HTTP_PORT
-server.errorlog = "$TMP/httpd/error.log"
-accesslog.filename = "$TMP/httpd/access.log"
+server.port = $port
+server.errorlog = "$d/error.log"
+accesslog.filename = "$d/access.log"
 alias.url = ("/git" => "$BACKEND")
 auth.backend = "plain"
-auth.backend.plain.userfile = "$TMP/httpd/users"
+auth.backend.plain.userfile = "$d/users"
 auth.require = ("/git" => ("method" => "basic", "realm" => "credtriage test", "require" => "valid-user"))
 \$HTTP["url"] =~ "^/git" {
     cgi.assign = ("" => "")
     setenv.add-environment = ("GIT_PROJECT_ROOT" => "$TMP/srv", "GIT_HTTP_EXPORT_ALL" => "")
 }
 CFG
-        "$LIGHTTPD" -D -f "$TMP/httpd/lighttpd.conf" 2>>"$TMP/httpd/stderr" &
+        [ -n "$tls" ] && cat >> "$d/lighttpd.conf" <<CFG
+ssl.engine = "enable"
+ssl.pemfile = "$TMP/tls/server.pem"
+ssl.privkey = "$TMP/tls/server.key"
+CFG
+        "$LIGHTTPD" -D -f "$d/lighttpd.conf" 2>>"$d/stderr" &
         pid=$!
         TEAM_PIDS="$TEAM_PIDS $pid"
         n=0
         while [ $n -lt 50 ]; do
             kill -0 "$pid" 2>/dev/null || break
-            if git -c credential.helper= ls-remote "http://alice:$HTTP_PASS@127.0.0.1:$HTTP_PORT/git/probe.git" >/dev/null 2>&1 ||
-               grep -q "probe.git" "$TMP/httpd/access.log" 2>/dev/null; then
+            if git -c credential.helper= -c http.sslCAInfo="$TMP/tls/ca.pem" ls-remote "$scheme://alice:$HTTP_PASS@$host:$port/git/probe.git" >/dev/null 2>&1 ||
+               grep -q "probe.git" "$d/access.log" 2>/dev/null; then
+                if [ -n "$tls" ]; then HTTPS_PORT=$port; else HTTP_PORT=$port; fi
                 return 0
             fi
             sleep 0.1
@@ -117,7 +152,7 @@ CFG
         tries=$((tries + 1))
     done
     echo "team_lib: lighttpd did not start; its log:" >&2
-    tail -n 20 "$TMP/httpd/error.log" "$TMP/httpd/stderr" >&2
+    tail -n 20 "$d/error.log" "$d/stderr" >&2
     return 1
 }
 

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Team sync over HTTPS (issue #18): lighttpd with mod_openssl on 127.0.0.1 in
+# front of git http-backend, basic auth, a certificate for localhost signed by
+# a test CA made now with openssl. Untrusted (the CA not configured), the
+# certificate is refused with a message that says what to do, and nothing is
+# sent; trusted through git's http.sslCAInfo (A) or SSL_CERT_FILE (B), with
+# the password from git's credential helper, A's ack synced is seen by B after
+# B's sync, A the author on the server; the trusted certificate reached under
+# another name (https://127.0.0.1, not in it) is refused too.
+BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
+for c in jq git openssl; do
+    command -v $c >/dev/null 2>&1 || { echo "team_tls.sh: $c is required" >&2; exit 1; }
+done
+TMP=$(mktemp -d) || exit 1
+. tests/e2e/team_lib.sh
+trap 'team_stop; rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT TERM
+export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL \
+    GIT_ASKPASS SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO GIT_SSL_CAPATH
+A='Alice Analyst <alice@example.com>'
+B='Bob Builder <bob@example.com>'
+F=samples/entra-audit.ndjson
+fail=0
+check() {
+    d=$1; shift
+    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
+}
+home() { # name: a fresh HOME whose git credential helper has alice's password for the server
+    mkdir -p "$TMP/$1"
+    HOME="$TMP/$1" git config --global credential.helper store
+    printf 'https://alice:%s@localhost:%s\n' "$HTTP_PASS" "$HTTPS_PORT" > "$TMP/$1/.git-credentials"
+    echo "$TMP/$1"
+}
+status_of() { # repo, alert id, HOME
+    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
+}
+mkdir -p "$TMP/scratch"
+HOME="$TMP/scratch" "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
+X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
+Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+[ -n "$X" ] && [ -n "$Y" ] || { echo "team_tls.sh: no alerts in $F" >&2; exit 1; }
+
+team_httpd tls || exit 1
+team_bare tls
+URL="https://localhost:$HTTPS_PORT/git/tls.git"
+check "the server's certificate is the test CA's, for localhost only" test \
+    "$(openssl x509 -in "$TMP/tls/server.pem" -noout -issuer -subject -ext subjectAltName 2>/dev/null | sed 's/^ *//; s/ *$//' | tr '\n' '|')" = \
+    "issuer=CN = credtriage test CA|subject=CN = localhost|X509v3 Subject Alternative Name:|DNS:localhost|"
+
+# --- A: the CA not configured: refused, nothing sent -------------------------------------------------
+HA=$(home a)
+RA="$TMP/ra"
+HOME=$HA "$BIN" ack "$Y" --note "seed" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1 || { echo "team_tls.sh: A cannot decide" >&2; exit 1; }
+git -C "$RA" remote add origin "$URL"
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a0.out" 2>"$TMP/a0.err"
+check "untrusted certificate: exit 4 (repo error)" test $? -eq 4
+check "untrusted certificate: said so, with what to do: $(cat "$TMP/a0.err")" test "$(cat "$TMP/a0.err")" = \
+    "credtriage sync: cannot fetch from 'origin': the HTTPS certificate of localhost:$HTTPS_PORT is not trusted: it is not signed by this machine's CAs, or it is not issued for that name, or it has expired; the connection was refused and nothing was sent. Check it with the server's administrator (openssl s_client -connect localhost:$HTTPS_PORT -showcerts); if the server uses your organisation's CA, name that CA's file in git's config (git config --global http.sslCAInfo FILE) or in SSL_CERT_FILE: credtriage reads the same settings as git"
+check "untrusted certificate: no request reached git http-backend" test ! -s "$TMP/httpdtls/access.log" -o \
+    "$(grep -c '/git/tls.git' "$TMP/httpdtls/access.log")" -eq 0
+check "untrusted certificate: the password was not rejected from the helper" test -s "$HA/.git-credentials"
+
+# --- A trusts the CA through git's http.sslCAInfo: pushed ------------------------------------------------
+HOME=$HA git config --global http.sslCAInfo "$TMP/tls/ca.pem"
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a1.out" 2>"$TMP/a1.err"
+check "A's sync over HTTPS exits 0: $(cat "$TMP/a1.err")" test $? -eq 0
+check "A pushed the seed and the ack: $(cat "$TMP/a1.out")" test "$(cut -d' ' -f2- "$TMP/a1.out")" = "sync: fetched 0, rebased 0, pushed 2"
+BR=$(git -C "$RA" symbolic-ref --short HEAD)
+check "the server has A's branch" test "$(git -C "$TMP/srv/tls.git" rev-parse "$BR" 2>/dev/null)" = "$(git -C "$RA" rev-parse HEAD)"
+check "the server saw alice authenticated over TLS" test "$(grep -c '"POST /git/tls.git/git-receive-pack HTTP/1.1" 200' "$TMP/httpdtls/access.log")" -eq 1
+
+# --- B trusts it through SSL_CERT_FILE; A's ack seen after B's sync, A the author -------------------------
+HB=$(home b)
+RB="$TMP/rb"
+git clone -q "$TMP/srv/tls.git" "$RB" 2>/dev/null
+git -C "$RB" remote set-url origin "$URL"
+HOME=$HA "$BIN" ack "$X" --note "expected rotation" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a2.out" 2>"$TMP/a2.err"
+check "A pushed 1: $(cat "$TMP/a2.out") $(cat "$TMP/a2.err")" test "$(cut -d' ' -f2- "$TMP/a2.out")" = "sync: fetched 0, rebased 0, pushed 1"
+check "before B's sync, B sees X open" test "$(status_of "$RB" "$X" "$HB")" = open
+SSL_CERT_FILE="$TMP/tls/ca.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b1.out" 2>"$TMP/b1.err"
+check "B's sync over HTTPS exits 0: $(cat "$TMP/b1.err")" test $? -eq 0
+check "B fetched 1: $(cat "$TMP/b1.out")" test "$(cut -d' ' -f2- "$TMP/b1.out")" = "sync: fetched 1, rebased 0, pushed 0"
+check "after B's sync, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "on the server, A is the author of X's ack" test "$(git -C "$TMP/srv/tls.git" log -1 --format='%an <%ae>|%s' "$BR" | cut -c1-38)" = "$A|ack:"
+
+# --- a trusted CA, but the certificate is not for the name connected to --------------------------------
+git -C "$RB" remote set-url origin "https://127.0.0.1:$HTTPS_PORT/git/tls.git"
+printf 'https://alice:%s@127.0.0.1:%s\n' "$HTTP_PASS" "$HTTPS_PORT" >> "$HB/.git-credentials"
+BEFORE=$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")
+HOME=$HA "$BIN" reopen "$X" --note "again" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
+HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
+SSL_CERT_FILE="$TMP/tls/ca.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b2.out" 2>"$TMP/b2.err"
+check "another name: exit 4" test $? -eq 4
+check "another name: refused: $(cat "$TMP/b2.err")" test "$(cat "$TMP/b2.err")" = \
+    "credtriage sync: cannot fetch from 'origin': the HTTPS certificate of 127.0.0.1:$HTTPS_PORT is not trusted: it is not signed by the CAs of SSL_CERT_FILE ($TMP/tls/ca.pem), or it is not issued for that name, or it has expired; the connection was refused and nothing was sent. Check it with the server's administrator (openssl s_client -connect 127.0.0.1:$HTTPS_PORT -showcerts); if the server uses your organisation's CA, name that CA's file in git's config (git config --global http.sslCAInfo FILE) or in SSL_CERT_FILE: credtriage reads the same settings as git"
+check "another name: nothing fetched" test "$(git -C "$RB" rev-parse "refs/remotes/origin/$BR")" = "$BEFORE"
+# a CA file that is not there is named
+git -C "$RB" remote set-url origin "$URL"
+GIT_SSL_CAINFO="$TMP/tls/missing.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b3.out" 2>"$TMP/b3.err"
+check "a missing CA file: exit 4" test $? -eq 4
+check "a missing CA file: named: $(cat "$TMP/b3.err")" test "$(cat "$TMP/b3.err")" = \
+    "credtriage sync: cannot use the CA certificates of GIT_SSL_CAINFO: $TMP/tls/missing.pem cannot be read"
+exit $fail
