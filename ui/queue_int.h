@@ -1,5 +1,6 @@
-/* queue internals shared by view_queue.c (rows, folding, requests, commands)
- * and queue_draw.c (columns for the width, incident headers, the detail lines). */
+/* queue internals shared by view_queue.c (rows, folding, requests, commands),
+ * queue_filter.c (filters, sort keys, search matching; below view_queue.c) and
+ * queue_draw.c (columns for the width, incident headers, the detail lines). */
 #ifndef CT_UI_QUEUE_INT_H
 #define CT_UI_QUEUE_INT_H
 #include "incident.h"
@@ -55,6 +56,14 @@ extern const char *const ui_queue_sort_names[SORT__COUNT];
 extern const char *const ui_queue_group_names[GROUP__COUNT];
 const char *ui_queue_actor(size_t alert);
 const char *ui_queue_target(size_t alert);
+/* queue_filter.c */
+int ui_queue_cmpstr(const char *a, const char *b); /* case-blind, NULL as "" */
+const ct_incident *ui_queue_inc_of(queue *q, size_t alert);
+int ui_queue_visible(queue *q, size_t alert);      /* the filters keep it */
+void ui_queue_sort_alerts(queue *q, size_t *idx, size_t n);
+void ui_queue_sort_incidents(queue *q, size_t *order, size_t n);
+void ui_queue_filter_cmd(queue *q, const char *cmd, const char *args);
+int ui_queue_row_matches_search(queue *q, const qrow *r);
 size_t ui_queue_corr_count(queue *q, size_t alert);
 /* the rows' lines of the queue (w wide, h high from y, the detail lines included) */
 void ui_queue_draw(queue *q, int y, int h, int w);

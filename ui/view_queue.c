@@ -2,7 +2,7 @@
  * (folding), or alerts grouped by actor / target, or a flat list; sort,
  * status/severity/rule/text filters, search, tags for bulk actions. A decision
  * on an incident (or a group) applies to its alerts shown. Drawing is in
- * queue_draw.c. */
+ * queue_draw.c, which alerts show and in which order in queue_filter.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +22,6 @@ static queue *Q(ui_view *v)
     return v->priv;
 }
 
-static const char *actor_of(size_t i) { return ui_alert_actor(&ui.s.alerts.v[i]); }
-static const char *target_of(size_t i) { return ui_alert_target(&ui.s.alerts.v[i]); }
-const char *ui_queue_actor(size_t i) { return actor_of(i); }
-const char *ui_queue_target(size_t i) { return target_of(i); }
-
-static int cmpstr(const char *a, const char *b)
-{
-    if (!a) a = "";
-    if (!b) b = "";
-    return strcasecmp(a, b);
-}
-
 /* ---- incidents: built once the load ended (they need the correlation
  * index and every alert), refreshed after decisions ---- */
 static int incidents_on(queue *q) { return q->inc_built && q->group == GROUP_INCIDENT; }
@@ -49,87 +37,6 @@ static void ensure_incidents(queue *q)
     q->inc_built = ct_incidents_build(&ui.s.store, &ui.s.alerts, ui.s.corr, ui.s.window_ms, &q->inc) == 0;
     q->inc_nalerts = ui.s.alerts.n;
     q->inc_window = ui.s.window_ms;
-}
-
-static const ct_incident *inc_of(queue *q, size_t alert)
-{
-    return q->inc_built && alert < q->inc.nalerts ? ct_incidents_of_alert(&q->inc, alert) : NULL;
-}
-
-static int inc_score(queue *q, size_t alert)
-{
-    const ct_incident *in = inc_of(q, alert);
-    return in ? in->score : 0;
-}
-
-static queue *sort_q;
-static int cmp_alerts(size_t ia, size_t ib)
-{
-    const ct_alert *a = &ui.s.alerts.v[ia], *b = &ui.s.alerts.v[ib];
-    int c = 0;
-    if (sort_q->group == GROUP_ACTOR) c = cmpstr(actor_of(ia), actor_of(ib));
-    else if (sort_q->group == GROUP_TARGET) c = cmpstr(target_of(ia), target_of(ib));
-    if (c) return c;
-    switch (sort_q->sort) {
-    case SORT_SCORE: c = inc_score(sort_q, ib) - inc_score(sort_q, ia); break;
-    case SORT_SEV: c = ui_sev_rank(b->severity) - ui_sev_rank(a->severity); break;
-    case SORT_RULE: c = cmpstr(a->rule_name, b->rule_name); break;
-    case SORT_ACTOR: c = cmpstr(actor_of(ia), actor_of(ib)); break;
-    default: break;
-    }
-    if (c) return c;
-    if (a->ts != b->ts) return a->ts > b->ts ? -1 : 1; /* newest first */
-    return strcmp(a->id, b->id);
-}
-
-static int cmp_idx(const void *x, const void *y)
-{
-    return cmp_alerts(*(const size_t *)x, *(const size_t *)y);
-}
-
-/* incidents: by score (the core's order), or by time, severity, rule, actor of the lead */
-static int cmp_inc(const void *x, const void *y)
-{
-    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
-    const ct_incident *a = &sort_q->inc.v[ia], *b = &sort_q->inc.v[ib];
-    int c = 0;
-    switch (sort_q->sort) {
-    case SORT_TIME: c = a->last_ts == b->last_ts ? 0 : a->last_ts > b->last_ts ? -1 : 1; break;
-    case SORT_SEV: c = ui_sev_rank(b->severity) - ui_sev_rank(a->severity); break;
-    case SORT_RULE: c = cmpstr(ui.s.alerts.v[a->lead].rule_name, ui.s.alerts.v[b->lead].rule_name); break;
-    case SORT_ACTOR: c = cmpstr(actor_of(a->lead), actor_of(b->lead)); break;
-    default: break;
-    }
-    if (c) return c;
-    return ia < ib ? -1 : ia > ib; /* the core's order: score, newest, id */
-}
-
-static int ci_has(const char *hay, const char *needle)
-{
-    if (!needle || !*needle) return 1;
-    if (!hay) return 0;
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (ct_strncaseeq(hay, needle, n)) return 1;
-    return 0;
-}
-
-static int alert_matches_text(size_t i, const char *t)
-{
-    const ct_alert *a = &ui.s.alerts.v[i];
-    return ci_has(a->rule_name, t) || ci_has(a->rule_id, t) || ci_has(actor_of(i), t) ||
-           ci_has(target_of(i), t) || ci_has(a->id, t) || ci_has(a->severity, t) ||
-           ci_has(ui_status_name(a->status), t);
-}
-
-static int visible(queue *q, size_t i)
-{
-    const ct_alert *a = &ui.s.alerts.v[i];
-    if (q->status != FILTER_ALL && (int)a->status != q->status) return 0;
-    if (q->min_sev && ui_sev_rank(a->severity) < q->min_sev) return 0;
-    if (q->rule && !ci_has(a->rule_name, q->rule) && !ci_has(a->rule_id, q->rule)) return 0;
-    if (q->text && !alert_matches_text(i, q->text)) return 0;
-    return 1;
 }
 
 /* ---- folding: by incident id or group label ---- */
@@ -187,14 +94,13 @@ static void rebuild_incidents(queue *q, const size_t *idx, size_t nv)
     char *vis = ct_xcalloc(ui.s.alerts.n ? ui.s.alerts.n : 1, 1);
     for (size_t k = 0; k < nv; k++) {
         vis[idx[k]] = 1;
-        const ct_incident *in = inc_of(q, idx[k]);
+        const ct_incident *in = ui_queue_inc_of(q, idx[k]);
         if (in) shown[in - q->inc.v]++;
     }
     size_t *order = ct_xmalloc((ni ? ni : 1) * sizeof *order), no = 0;
     for (size_t i = 0; i < ni; i++)
         if (shown[i]) order[no++] = i;
-    sort_q = q;
-    qsort(order, no, sizeof *order, cmp_inc);
+    ui_queue_sort_incidents(q, order, no);
     for (size_t o = 0; o < no; o++) {
         const ct_incident *in = &q->inc.v[order[o]];
         qrow *h = add_row(q, ROW_INC, in->lead, order[o]);
@@ -219,32 +125,31 @@ static void rebuild(queue *q)
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++)
-        if (visible(q, i)) idx[nv++] = i;
+        if (ui_queue_visible(q, i)) idx[nv++] = i;
     free(q->rows);
     q->rows = ct_xmalloc((3 * nv + 1) * sizeof *q->rows);
     q->nrows = 0;
     if (incidents_on(q)) rebuild_incidents(q, idx, nv);
     else {
-        sort_q = q;
-        qsort(idx, nv, sizeof *idx, cmp_idx);
+        ui_queue_sort_alerts(q, idx, nv);
         int grouped = q->group == GROUP_ACTOR || q->group == GROUP_TARGET, in_folded = 0;
         for (size_t k = 0; k < nv; k++) {
             if (grouped) {
-                const char *g = q->group == GROUP_ACTOR ? actor_of(idx[k]) : target_of(idx[k]);
-                const char *pg = k ? (q->group == GROUP_ACTOR ? actor_of(idx[k - 1]) : target_of(idx[k - 1])) : NULL;
-                if (!k || cmpstr(g, pg)) {
+                const char *g = q->group == GROUP_ACTOR ? ui_queue_actor(idx[k]) : ui_queue_target(idx[k]);
+                const char *pg = k ? (q->group == GROUP_ACTOR ? ui_queue_actor(idx[k - 1]) : ui_queue_target(idx[k - 1])) : NULL;
+                if (!k || ui_queue_cmpstr(g, pg)) {
                     qrow *h = add_row(q, ROW_GROUP, idx[k], 0);
                     h->label = g ? g : "(unknown)";
                     for (size_t m = k; m < nv; m++) {
-                        const char *gm = q->group == GROUP_ACTOR ? actor_of(idx[m]) : target_of(idx[m]);
-                        if (cmpstr(gm, g)) break;
+                        const char *gm = q->group == GROUP_ACTOR ? ui_queue_actor(idx[m]) : ui_queue_target(idx[m]);
+                        if (ui_queue_cmpstr(gm, g)) break;
                         h->count++;
                     }
                     in_folded = h->folded = is_folded(q, h->label);
                 }
                 if (in_folded) continue;
             }
-            const ct_incident *in = inc_of(q, idx[k]);
+            const ct_incident *in = ui_queue_inc_of(q, idx[k]);
             add_row(q, ROW_ALERT, idx[k], in ? (size_t)(in - q->inc.v) : 0);
         }
     }
@@ -286,7 +191,7 @@ static void q_title(ui_view *v, ct_sbuf *out)
     }
     /* folded rows hide alerts: count what the filter keeps */
     shown = 0;
-    for (size_t i = 0; i < ui.s.alerts.n; i++) shown += visible(q, i);
+    for (size_t i = 0; i < ui.s.alerts.n; i++) shown += ui_queue_visible(q, i);
     ct_sbuf_addf(out, "Alert queue [%s] %zu of %zu", q->status == FILTER_ALL ? "all" : ui_status_name((ct_status)q->status),
                  shown, ui.s.alerts.n);
     if (incidents_on(q)) ct_sbuf_addf(out, ", %zu incident%s", incs, incs == 1 ? "" : "s");
@@ -317,10 +222,10 @@ static size_t alerts_under(queue *q, const qrow *r, ct_alert **v)
     else if (r->kind == ROW_INC || r->kind == ROW_REASONS) {
         const ct_incident *in = &q->inc.v[r->inc];
         for (size_t j = 0; j < in->nalerts; j++)
-            if (visible(q, in->alerts[j])) v[n++] = &ui.s.alerts.v[in->alerts[j]];
+            if (ui_queue_visible(q, in->alerts[j])) v[n++] = &ui.s.alerts.v[in->alerts[j]];
     } else {
         for (size_t i = 0; i < ui.s.alerts.n; i++)
-            if (visible(q, i) && !cmpstr(q->group == GROUP_ACTOR ? actor_of(i) : target_of(i), r->label))
+            if (ui_queue_visible(q, i) && !ui_queue_cmpstr(q->group == GROUP_ACTOR ? ui_queue_actor(i) : ui_queue_target(i), r->label))
                 v[n++] = &ui.s.alerts.v[i];
     }
     return n;
@@ -332,7 +237,7 @@ static size_t tagged_or_current(queue *q, ct_alert ***out)
     size_t n = 0;
     ct_alert **v = ct_xmalloc((ui.s.alerts.n + 1) * sizeof *v);
     for (size_t i = 0; i < ui.s.alerts.n; i++)
-        if (ui.s.alerts.v[i].tagged && visible(q, i)) v[n++] = &ui.s.alerts.v[i];
+        if (ui.s.alerts.v[i].tagged && ui_queue_visible(q, i)) v[n++] = &ui.s.alerts.v[i];
     ui.label[0] = 0; /* the commit names the incident a decision is for */
     if (!n && q->cur < q->nrows) {
         const qrow *r = &q->rows[q->cur];
@@ -356,32 +261,6 @@ static void untag_all(queue *q)
     q->ntagged = 0;
 }
 
-static int alert_matches_search(size_t i)
-{
-    const ct_alert *a = &ui.s.alerts.v[i];
-    const char *f[] = {a->rule_name, a->rule_id, actor_of(i), target_of(i), a->id, a->severity,
-                       ui_status_name(a->status)};
-    for (size_t k = 0; k < CT_ARRAY_LEN(f); k++)
-        if (ui_search_match(f[k], NULL, NULL)) return 1;
-    return 0;
-}
-
-static int row_matches_search(queue *q, const qrow *r)
-{
-    if (r->kind == ROW_ALERT) return alert_matches_search(r->alert);
-    if (r->kind == ROW_INC) {
-        const ct_incident *in = &q->inc.v[r->inc];
-        if (ui_search_match(in->id, NULL, NULL)) return 1;
-        for (size_t k = 0; k < in->nreasons; k++)
-            if (ui_search_match(in->reasons[k].text, NULL, NULL)) return 1;
-        if (r->folded) /* its alerts are hidden: find them through the header */
-            for (size_t j = 0; j < in->nalerts; j++)
-                if (alert_matches_search(in->alerts[j])) return 1;
-    }
-    if (r->kind == ROW_GROUP) return ui_search_match(r->label, NULL, NULL);
-    return 0;
-}
-
 /* ui_search_fn: the next row matching the search */
 static int search(void *ctx, int dir)
 {
@@ -390,7 +269,7 @@ static int search(void *ctx, int dir)
     for (size_t k = 1; k <= q->nrows; k++) {
         size_t r = dir > 0 ? (q->cur + k) % q->nrows : (q->cur + q->nrows - k % q->nrows) % q->nrows;
         if (q->rows[r].kind == ROW_REASONS) continue;
-        if (row_matches_search(q, &q->rows[r])) {
+        if (ui_queue_row_matches_search(q, &q->rows[r])) {
             int wrapped = dir > 0 ? r <= q->cur : r >= q->cur;
             q->cur = r;
             return wrapped ? 2 : 1;
@@ -555,32 +434,6 @@ static int q_request(ui_view *v, enum ui_req req)
     }
 }
 
-static int parse_sev(const char *s)
-{
-    if (!strncasecmp(s, "crit", 4)) return 4;
-    if (!strncasecmp(s, "high", 4)) return 3;
-    if (!strncasecmp(s, "med", 3)) return 2;
-    if (!strncasecmp(s, "low", 3)) return 1;
-    return -1;
-}
-
-/* Space-separated tokens; double quotes group ("rule=Entra ID" or rule="Entra ID"). */
-static char *next_token(char *s, char **save)
-{
-    char *p = s ? s : *save;
-    while (*p == ' ') p++;
-    if (!*p) return NULL;
-    char *tok = p, *out = p;
-    int q = 0;
-    for (; *p && (q || *p != ' '); p++) {
-        if (*p == '"') q = !q;
-        else *out++ = *p;
-    }
-    *save = *p ? p + 1 : p;
-    *out = 0;
-    return tok;
-}
-
 static int q_command(ui_view *v, const char *cmd, const char *args)
 {
     queue *q = Q(v);
@@ -611,54 +464,7 @@ static int q_command(ui_view *v, const char *cmd, const char *args)
         return 1;
     }
     if (!strcmp(cmd, "filter") || !strcmp(cmd, "status")) {
-        if (!*args || !strcmp(args, "clear") || !strcmp(args, "reset")) {
-            q->status = CT_STATUS_OPEN;
-            q->min_sev = 0;
-            free(q->rule);
-            free(q->text);
-            q->rule = q->text = NULL;
-            rebuild(q);
-            ui_msg(0, "filter: open alerts");
-            return 1;
-        }
-        char *copy = ct_xstrdup(args), *save = NULL;
-        ct_sbuf text;
-        ct_sbuf_init(&text);
-        int bad = 0;
-        (void)save;
-        for (char *tok = next_token(copy, &save); tok; tok = next_token(NULL, &save)) {
-            char *eq = strchr(tok, '=');
-            const char *val = eq ? eq + 1 : tok;
-            size_t kl = eq ? (size_t)(eq - tok) : 0;
-            if (eq && kl && tok[kl - 1] == '>') kl--;
-            ct_status st;
-            if (!strcmp(cmd, "status") || (eq && !strncmp(tok, "status", kl) && kl)) {
-                if (!strcmp(val, "all")) q->status = FILTER_ALL;
-                else if (ct_status_parse(val, &st) == 0) q->status = (int)st;
-                else if (!strcmp(val, "fp")) q->status = CT_STATUS_FALSE_POSITIVE;
-                else bad = 1;
-            } else if (eq && kl && (!strncmp(tok, "severity", kl) || !strncmp(tok, "sev", kl))) {
-                int s = !strcmp(val, "any") ? 0 : parse_sev(val);
-                if (s < 0) bad = 1;
-                else q->min_sev = s;
-            } else if (eq && kl && !strncmp(tok, "rule", kl)) {
-                free(q->rule);
-                q->rule = *val ? ct_xstrdup(val) : NULL;
-            } else if (eq && kl && !strncmp(tok, "text", kl)) {
-                if (text.len) ct_sbuf_addc(&text, ' ');
-                ct_sbuf_add(&text, val);
-            } else {
-                if (text.len) ct_sbuf_addc(&text, ' ');
-                ct_sbuf_add(&text, tok);
-            }
-        }
-        if (text.len) {
-            free(q->text);
-            q->text = ct_sbuf_detach(&text);
-        }
-        ct_sbuf_free(&text);
-        free(copy);
-        if (bad) ui_msg(1, "usage: :filter [status=open|all|acknowledged|false_positive|remediated|suppressed] [sev=high] [rule=TEXT] [TEXT] | clear");
+        ui_queue_filter_cmd(q, cmd, args);
         rebuild(q);
         return 1;
     }
