@@ -106,7 +106,7 @@ HOME=$HA "$BIN" reopen "$X" --note "again" "$F" --repo "$RA" --analyst "$A" >/de
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
 HOME=$HC "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/c1.out" 2>"$TMP/c1.err"
 check "an IdentityFile that does not exist: exit 4" test $? -eq 4
-check "it says which keys the config names: $(cat "$TMP/c1.err")" test "$(cat "$TMP/c1.err")" = \
+check "it says which keys the config names: $(cat "$TMP/c1.err")" test "$(head -n 1 "$TMP/c1.err")" = \
     "credtriage sync: cannot fetch from 'origin': SSH authentication as '$ME' failed at 127.0.0.1: none of the IdentityFiles that ~/.ssh/config names for it can be read. Load your key into the agent (ssh-add), or ask the server's administrator to add your public key"
 
 # --- the host key is checked for the resolved [127.0.0.1]:port, in the UserKnownHostsFile -----------
@@ -116,7 +116,7 @@ team_known_host > "$HD/.ssh/known_hosts" # the default file: not the one the con
 HOME=$HD "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/d1.out" 2>"$TMP/d1.err"
 check "host key not in the UserKnownHostsFile: exit 4" test $? -eq 4
 FP=$(ssh-keygen -lf "$TMP/sshd/host_ed25519.pub" | cut -d' ' -f2)
-check "refused naming [127.0.0.1]:$SSH_PORT and the file: $(cat "$TMP/d1.err")" test "$(cat "$TMP/d1.err")" = \
+check "refused naming [127.0.0.1]:$SSH_PORT and the file: $(cat "$TMP/d1.err")" test "$(head -n 1 "$TMP/d1.err")" = \
     "credtriage sync: cannot fetch from 'origin': the SSH host key of [127.0.0.1]:$SSH_PORT is unknown: $HD/.ssh/known_hosts.team has no key for it (the server offered ED25519 key $FP), so the connection was refused and nothing was fetched. Check that fingerprint with the server's administrator, then add the key to known_hosts: connect once with ssh -p $SSH_PORT 127.0.0.1 and accept it, or ssh-keyscan -p $SSH_PORT 127.0.0.1 >> ~/.ssh/known_hosts"
 check "the server moved on" test "$(git -C "$TMP/srv/team.git" rev-parse "$BR")" != "$RCBEFORE"
 check "nothing fetched" test "$(git -C "$RC" rev-parse "refs/remotes/origin/$BR")" = "$RCBEFORE"
@@ -125,6 +125,6 @@ check "nothing fetched" test "$(git -C "$RC" rev-parse "refs/remotes/origin/$BR"
 printf 'Host teamserver\n  Port 99999\n' > "$HD/.ssh/config"
 HOME=$HD "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/e1.out" 2>"$TMP/e1.err"
 check "a bad Port: exit 4" test $? -eq 4
-check "a bad Port: file and line: $(cat "$TMP/e1.err")" test "$(cat "$TMP/e1.err")" = \
+check "a bad Port: file and line: $(cat "$TMP/e1.err")" test "$(head -n 1 "$TMP/e1.err")" = \
     "credtriage sync: $HD/.ssh/config:2: bad Port value (the ssh configuration, read for the remote's host)"
 exit $fail
