@@ -162,6 +162,10 @@ struct ct_esql {
     size_t ncols;
     int col_patterns;  /* some of cols are KEEP patterns (`*`) */
     int whole_doc;     /* rows need the whole document */
+    char **late;       /* what the commands after the row-at-a-time ones read (names, patterns) */
+    size_t nlate;
+    int late_all;      /* ... or they read every column (rows open to the end) */
+    int late_patterns; /* some of late are KEEP patterns */
     int projected;     /* cols, col_patterns and whole_doc are known */
 };
 
@@ -213,7 +217,9 @@ typedef struct esql_row {
 } esql_row;
 
 typedef struct esql_ctx {
-    esql_arena a;
+    esql_arena a;      /* scratch: a document's rows and intermediate values */
+    esql_arena keep;   /* rows held past FROM (esql_hold.c) */
+    struct esql_strs *strs; /* the held rows' strings, each stored once */
     int64_t now;
     char *err;         /* first run-time error (the query is refused) */
     /* STATS: the value of each aggregate call node for the group being output */
@@ -297,6 +303,23 @@ esql_val esql_date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, cons
 void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r);
 /* Compile cmd's pattern (cmd->re, groups, gtypes); 0 or -1 (c->err set). */
 int esql_grok_compile(esql_ctx *c, esql_cmd *cmd);
+
+/* The commands that take one row at a time (FROM feeds each document's row
+ * through them before the next document). */
+static inline int esql_streaming(int kind)
+{
+    return kind == EC_WHERE || kind == EC_EVAL || kind == EC_KEEP || kind == EC_DROP || kind == EC_RENAME ||
+           kind == EC_DISSECT || kind == EC_GROK || kind == EC_MV_EXPAND;
+}
+
+/* esql_hold.c: copy row r into the keep arena with only the columns the later
+ * commands read (q's late list); the scratch arena may then be rewound. */
+void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r);
+void esql_hold_free(esql_ctx *c);
+/* Memory and a scalar (its string copied, once per run) in the keep arena:
+ * what STATS keeps across rows while each row's evaluation is rewound. */
+void *esql_keep_alloc(esql_ctx *c, size_t n);
+esql_sc esql_keep_sc(esql_ctx *c, esql_sc s);
 
 /* esql_stats.c: STATS / INLINE STATS over rows (rows replaced by the groups). */
 int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows);

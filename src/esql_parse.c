@@ -70,6 +70,7 @@ void ct_esql_free(ct_esql *q)
     free(q->cmds);
     ct_strv_free(q->ds, q->nds);
     ct_strv_free(q->cols, q->ncols);
+    ct_strv_free(q->late, q->nlate);
     free(q);
 }
 

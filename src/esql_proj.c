@@ -9,7 +9,9 @@
  * STATS, METADATA); KEEP's patterns are kept as patterns. The walk stops at
  * the first command that closes the rows (KEEP, STATS): nothing after it
  * sees the document. A query whose rows stay open to the end prints every
- * column of the document, and KQL() reads the whole document: both keep it. */
+ * column of the document, and KQL() reads the whole document: both keep it.
+ * The names read from the first command that needs every row (STATS, SORT,
+ * LIMIT) on make the late list: what a held row keeps (esql_hold.c). */
 #include "esql_int.h"
 
 #include <stdlib.h>
@@ -19,7 +21,8 @@ typedef struct walk {
     ct_esql *q;
     char **defined;
     size_t ndefined, capdefined;
-    size_t capcols;
+    size_t capcols, caplate;
+    int late;          /* past the row-at-a-time commands: names read go to q->late too */
 } walk;
 
 static int in(char *const *v, size_t n, const char *s)
@@ -42,6 +45,14 @@ static void define(walk *w, const char *name)
 static void column(walk *w, const char *name)
 {
     ct_esql *q = w->q;
+    if (w->late && !in(q->late, q->nlate, name)) { /* defined or not: a held row must keep it */
+        if (q->nlate == w->caplate) {
+            w->caplate = w->caplate ? w->caplate * 2 : 16;
+            q->late = ct_xrealloc(q->late, w->caplate * sizeof *q->late);
+        }
+        q->late[q->nlate++] = ct_xstrdup(name);
+        if (strchr(name, '*')) q->late_patterns = 1;
+    }
     if (in(w->defined, w->ndefined, name) || in(q->cols, q->ncols, name)) return;
     if (q->ncols == w->capcols) {
         w->capcols = w->capcols ? w->capcols * 2 : 16;
@@ -140,6 +151,7 @@ static int command(walk *w, esql_cmd *c)
 static void project(ct_esql *q)
 {
     q->projected = 1;
+    q->late_all = 1;
     if (!q->ncmds || q->cmds[0].kind != EC_FROM) return;
     walk w = {.q = q};
     const esql_cmd *from = &q->cmds[0];
@@ -148,8 +160,14 @@ static void project(ct_esql *q)
         define(&w, from->meta[i]);
     }
     int closed = 0;
-    for (size_t k = 1; k < q->ncmds && !closed && !q->whole_doc; k++) closed = command(&w, &q->cmds[k]);
+    for (size_t k = 1; k < q->ncmds && !closed && !q->whole_doc; k++) {
+        if (!w.late && !esql_streaming(q->cmds[k].kind)) w.late = 1;
+        closed = command(&w, &q->cmds[k]);
+        /* closed after the rows are held: only what was read up to here matters */
+        if (closed && w.late) q->late_all = 0;
+    }
     if (!closed) q->whole_doc = 1; /* open rows print every column of their document */
+    if (q->whole_doc) q->late_all = 1;
     free(w.defined);
 }
 

@@ -200,12 +200,6 @@ static void rename_cols(esql_ctx *c, const esql_cmd *cmd, esql_row *r)
 
 /* ---- row at a time ---- */
 
-static int streaming(int kind)
-{
-    return kind == EC_WHERE || kind == EC_EVAL || kind == EC_KEEP || kind == EC_DROP || kind == EC_RENAME ||
-           kind == EC_DISSECT || kind == EC_GROK || kind == EC_MV_EXPAND;
-}
-
 /* Command k and the streaming ones after it, up to end, on row r; the rows
  * that come out are appended to out. */
 static void flow(esql_ctx *c, ct_esql *q, size_t k, size_t end, esql_row *r, rows *out)
@@ -327,7 +321,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
             esql_fail(&c, "%s needs an Elasticsearch cluster: not run locally", esql_cmd_name(kind));
     }
     size_t end = 1;
-    while (end < q->ncmds && streaming(q->cmds[end].kind)) end++;
+    while (end < q->ncmds && esql_streaming(q->cmds[end].kind)) end++;
     const char *const *cols;
     size_t ncols;
     int project = ct_esql_columns(q, &cols, &ncols);
@@ -361,9 +355,11 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         meta(&c, from, ds, &r);
         flow(&c, q, 1, end, &r, &rs);
         int needed = 0;
-        for (size_t k = before; k < rs.n; k++)
-            if (!rs.v[k].closed) needed = 1;
-        if (rs.n == before) esql_rewind(&c, mark);
+        for (size_t k = before; k < rs.n; k++) {
+            if (!rs.v[k].closed && rs.v[k].doc) needed = 1;
+            esql_hold(&c, q, &rs.v[k]);
+        }
+        esql_rewind(&c, mark);
         if (!doc) continue;
         if (needed) {
             if (nheld == capheld) {
@@ -388,7 +384,11 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
             limited = 1;
         } else {
             rows next = {0};
-            for (size_t i = 0; i < rs.n && !c.err; i++) flow(&c, q, k, k + 1, &rs.v[i], &next);
+            for (size_t i = 0; i < rs.n && !c.err; i++) {
+                size_t mark = esql_mark(&c), before = next.n;
+                flow(&c, q, k, k + 1, &rs.v[i], &next);
+                if (next.n == before) esql_rewind(&c, mark); /* a row dropped leaves nothing */
+            }
             free(rs.v);
             rs = next;
         }
@@ -429,6 +429,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         rc = -1;
     }
     esql_arena_free(&c);
+    esql_hold_free(&c);
     return rc;
 }
 

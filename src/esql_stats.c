@@ -81,12 +81,12 @@ static int set_add(esql_ctx *c, state *s, const esql_sc *v)
         if (s->set[i].t == v->t && esql_sc_eq(&s->set[i], v)) return 0;
     if (s->nset == s->capset) {
         size_t cap = s->capset ? s->capset * 2 : 4;
-        esql_sc *nv = esql_alloc(c, cap * sizeof *nv);
+        esql_sc *nv = esql_keep_alloc(c, cap * sizeof *nv);
         if (s->nset) memcpy(nv, s->set, s->nset * sizeof *nv);
         s->set = nv;
         s->capset = cap;
     }
-    s->set[s->nset++] = *v;
+    s->set[s->nset++] = esql_keep_sc(c, *v);
     return 1;
 }
 
@@ -108,7 +108,7 @@ static void feed(esql_ctx *c, const agg *a, state *s, const esql_row *r)
         case A_MAX: {
             int r2 = s->have ? esql_cmp(x, &s->best) : 0;
             if (!s->have || (a->kind == A_MIN ? r2 == -1 : r2 == 1)) {
-                s->best = *x;
+                s->best = esql_keep_sc(c, *x);
                 s->have = 1;
             }
             break;
@@ -170,7 +170,7 @@ static void ev_add(esql_ctx *c, group *g, const esql_row *r)
 {
     if (g->nev + r->nev > g->capev) {
         size_t cap = (g->capev + r->nev) * 2;
-        uint32_t *nv = esql_alloc(c, cap * sizeof *nv);
+        uint32_t *nv = esql_keep_alloc(c, cap * sizeof *nv);
         if (g->nev) memcpy(nv, g->ev, g->nev * sizeof *nv);
         g->ev = nv;
         g->capev = cap;
@@ -200,6 +200,9 @@ int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
     esql_sc *key = esql_alloc(c, (nby + 1) * sizeof *key);
     for (size_t ri = 0; ri < *nrows && !c->err; ri++) {
         esql_row *r = &(*rows)[ri];
+        /* what the row's evaluation leaves behind goes at its end; what the
+         * groups keep is in the keep arena */
+        size_t mark = esql_mark(c);
         size_t combos = 1;
         for (size_t k = 0; k < nby; k++) {
             keys[k] = esql_eval(c, cmd->by[k].e, r);
@@ -226,12 +229,12 @@ int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
                 if (k == nby) break;
             }
             if (!g) {
-                g = esql_alloc(c, sizeof *g);
+                g = esql_keep_alloc(c, sizeof *g);
                 memset(g, 0, sizeof *g);
-                g->key = esql_alloc(c, (nby + 1) * sizeof *g->key);
-                if (nby) memcpy(g->key, key, nby * sizeof *key);
+                g->key = esql_keep_alloc(c, (nby + 1) * sizeof *g->key);
+                for (size_t k = 0; k < nby; k++) g->key[k] = esql_keep_sc(c, key[k]);
                 g->hash = h;
-                g->st = esql_alloc(c, (naggs + 1) * sizeof *g->st);
+                g->st = esql_keep_alloc(c, (naggs + 1) * sizeof *g->st);
                 memset(g->st, 0, (naggs + 1) * sizeof *g->st);
                 g->next = *slot;
                 *slot = g;
@@ -242,9 +245,10 @@ int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
                 order[ngroups++] = g;
             }
             for (size_t a = 0; a < naggs; a++) feed(c, &aggs[a], &g->st[a], r);
-            ev_add(c, g, r);
+            if (cmd->kind == EC_STATS) ev_add(c, g, r); /* INLINE STATS rows keep their own */
             if (rowgroups && combo == 0) rowgroups[ri] = g;
         }
+        esql_rewind(c, mark);
     }
     /* no BY and no rows: one row of empty aggregates, as Elasticsearch */
     if (!nby && !ngroups && cmd->kind == EC_STATS) {

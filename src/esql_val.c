@@ -351,7 +351,7 @@ void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v)
             break;
         }
     if (r->ncols == r->capcols) {
-        size_t cap = r->capcols ? r->capcols * 2 : 8;
+        size_t cap = r->capcols ? r->capcols + 4 : 8; /* a held row gains a column or two */
         esql_col *nc = esql_alloc(c, cap * sizeof *nc);
         if (r->ncols) memcpy(nc, r->cols, r->ncols * sizeof *nc);
         r->cols = nc;

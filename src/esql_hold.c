@@ -1,0 +1,199 @@
+/* esql hold: a row that outlives its document's turn in FROM (it waits for
+ * STATS, SORT or LIMIT) is copied out of the run's scratch arena into the
+ * keep arena, with only what the later commands read: the document columns
+ * they name (ct_esql's late list) and the row's own columns. The scratch
+ * arena, with the evaluation's intermediate values, then goes back to where it
+ * was before the document. Repeated strings (datasets, actions, accounts,
+ * addresses) are stored once per run. */
+#include "esql_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct istr {
+    const char *s;
+    size_t n;
+} istr;
+
+struct esql_strs {
+    istr *v;
+    size_t cap, n;
+    const esql_sc **sc; /* single values, each stored once (by content) */
+    size_t sccap, scn;
+};
+
+#define INTERN_MAX 256 /* longer strings are rarely repeated: copied as they are */
+
+static size_t slot(const struct esql_strs *t, const char *s, size_t n)
+{
+    size_t i = (size_t)ct_hash64(s, n) & (t->cap - 1);
+    while (t->v[i].s && (t->v[i].n != n || memcmp(t->v[i].s, s, n))) i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+/* s (n bytes) in the keep arena (the current one while holding), stored once. */
+static const char *intern(esql_ctx *c, const char *s, size_t n)
+{
+    if (n > INTERN_MAX) return esql_strdup(c, s, n);
+    struct esql_strs *t = c->strs;
+    if (2 * (t->n + 1) > t->cap) {
+        struct esql_strs g = *t;
+        g.cap = t->cap ? t->cap * 2 : 1024;
+        g.v = ct_xcalloc(g.cap, sizeof *g.v);
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->v[i].s) g.v[slot(&g, t->v[i].s, t->v[i].n)] = t->v[i];
+        free(t->v);
+        *t = g;
+    }
+    size_t i = slot(t, s, n);
+    if (!t->v[i].s) {
+        t->v[i] = (istr){esql_strdup(c, s, n), n};
+        t->n++;
+    }
+    return t->v[i].s;
+}
+
+static uint64_t sc_key(const esql_sc *x)
+{
+    uint64_t h = ct_hash64(&x->t, sizeof x->t);
+    h = ct_hash64_more(h, &x->i, sizeof x->i);
+    h = ct_hash64_more(h, &x->d, sizeof x->d);
+    h = ct_hash64_more(h, &x->s, sizeof x->s); /* strings are interned first: the pointer tells */
+    return ct_hash64_more(h, &x->n, sizeof x->n);
+}
+
+static int sc_same(const esql_sc *a, const esql_sc *b)
+{
+    return a->t == b->t && a->i == b->i && !memcmp(&a->d, &b->d, sizeof a->d) && a->s == b->s && a->n == b->n;
+}
+
+static size_t sc_slot(const esql_sc *const *v, size_t cap, const esql_sc *x)
+{
+    size_t i = (size_t)sc_key(x) & (cap - 1);
+    while (v[i] && !sc_same(v[i], x)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* A single value (its string already interned), stored once per run. */
+static esql_sc *intern_sc(esql_ctx *c, const esql_sc *x)
+{
+    struct esql_strs *t = c->strs;
+    if (2 * (t->scn + 1) > t->sccap) {
+        size_t cap = t->sccap ? t->sccap * 2 : 1024;
+        const esql_sc **g = ct_xcalloc(cap, sizeof *g);
+        for (size_t i = 0; i < t->sccap; i++)
+            if (t->sc[i]) g[sc_slot(g, cap, t->sc[i])] = t->sc[i];
+        free(t->sc);
+        t->sc = g;
+        t->sccap = cap;
+    }
+    size_t i = sc_slot(t->sc, t->sccap, x);
+    if (!t->sc[i]) {
+        esql_sc *n = esql_alloc(c, sizeof *n);
+        *n = *x;
+        t->sc[i] = n;
+        t->scn++;
+    }
+    return (esql_sc *)t->sc[i];
+}
+
+static esql_val copy_val(esql_ctx *c, esql_val v)
+{
+    if (!v.n) return esql_null();
+    if (v.n == 1) {
+        esql_sc x = v.v[0];
+        if (x.t == EV_STR) x.s = intern(c, x.s, x.n);
+        else x.s = NULL, x.n = 0;
+        return (esql_val){1, intern_sc(c, &x)}; /* values are never changed in place */
+    }
+    esql_sc *sc = esql_alloc(c, v.n * sizeof *sc);
+    for (size_t i = 0; i < v.n; i++) {
+        sc[i] = v.v[i];
+        if (sc[i].t == EV_STR) sc[i].s = intern(c, sc[i].s, sc[i].n);
+    }
+    return (esql_val){v.n, sc};
+}
+
+static esql_col copy_col(esql_ctx *c, const esql_col *k)
+{
+    return (esql_col){intern(c, k->name, strlen(k->name)), copy_val(c, k->v), k->hidden};
+}
+
+static int listed(char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (esql_pattern_match(names[i], name)) return 1;
+    return 0;
+}
+
+static int in_base(const esql_col *const *b, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(b[i]->name, name)) return 1;
+    return 0;
+}
+
+void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
+{
+    int all = q->late_all;
+    if (!c->strs) c->strs = ct_xcalloc(1, sizeof *c->strs);
+    /* what to keep, chosen on the scratch arena; then one block in the keep arena */
+    const esql_col **pick = esql_alloc(c, (r->nbase + r->ncols + 1) * sizeof *pick);
+    size_t nb = 0, nc = 0;
+    for (size_t i = 0; i < r->nbase; i++)
+        if (all || listed(q->late, q->nlate, r->base[i].name)) pick[nb++] = &r->base[i];
+    for (size_t i = 0; i < r->ncols; i++) { /* a dropped column still hides the document's */
+        const esql_col *k = &r->cols[i];
+        if (!all && !k->hidden && !listed(q->late, q->nlate, k->name)) continue;
+        /* a null column reads as an absent one, unless it hides the document's or a
+         * later pattern lists it */
+        if (!all && !k->hidden && !k->v.n && !q->late_patterns && !in_base(pick, nb, k->name)) continue;
+        pick[nb + nc++] = k;
+    }
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    esql_col *cols = esql_alloc(c, (nb + nc) * sizeof *cols + r->nev * sizeof *r->ev + 1);
+    for (size_t i = 0; i < nb + nc; i++) cols[i] = copy_col(c, pick[i]);
+    uint32_t *ev = (uint32_t *)(cols + nb + nc);
+    if (r->nev) memcpy(ev, r->ev, r->nev * sizeof *ev);
+    c->keep = c->a;
+    c->a = scratch;
+    r->base = cols;
+    r->nbase = nb;
+    r->cols = cols + nb;
+    r->ncols = r->capcols = nc;
+    r->ev = ev;
+}
+
+void *esql_keep_alloc(esql_ctx *c, size_t n)
+{
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    void *p = esql_alloc(c, n);
+    c->keep = c->a;
+    c->a = scratch;
+    return p;
+}
+
+esql_sc esql_keep_sc(esql_ctx *c, esql_sc s)
+{
+    if (s.t != EV_STR) return s;
+    if (!c->strs) c->strs = ct_xcalloc(1, sizeof *c->strs);
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    s.s = intern(c, s.s, s.n);
+    c->keep = c->a;
+    c->a = scratch;
+    return s;
+}
+
+void esql_hold_free(esql_ctx *c)
+{
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    esql_arena_free(c);
+    c->a = scratch;
+    if (c->strs) free(c->strs->v), free(c->strs->sc);
+    free(c->strs);
+    c->strs = NULL;
+}
