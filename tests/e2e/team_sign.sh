@@ -63,8 +63,15 @@ git clone -q "$TMP/remote.git" "$TMP/c" 2>/dev/null
 "$BIN" sync --repo "$TMP/c" --analyst "$A" >/dev/null 2>&1
 "$BIN" reopen "$Y" --note "mine" "$F" --repo "$R" --analyst "$A" >/dev/null 2>"$TMP/reopen.err" || cat "$TMP/reopen.err" >&2
 "$BIN" sync --repo "$R" --analyst "$A" >"$TMP/sync.out" 2>"$TMP/sync.err"
-check "diverged sync replays 1: $(cat "$TMP/sync.out" "$TMP/sync.err")" grep -q "fetched 1, rebased 1, pushed 1" "$TMP/sync.out"
+check "diverged sync replays 1: $(cat "$TMP/sync.out" "$TMP/sync.err")" test "$(cut -d' ' -f2- "$TMP/sync.out")" = "sync: fetched 1, rebased 1, pushed 1"
 check "the replayed commit is signed" verify "$R" HEAD
+# the team's other commits: an assignment and a note
+"$BIN" assign "$X" "$F" --repo "$R" --analyst "$A" >/dev/null 2>"$TMP/as.err"
+check "assign with ssh signing: verified: $(cat "$TMP/as.err")" verify "$R" HEAD
+check "assign: signed by alice's key" test "$(git -C "$R" log -1 --format='%G?|%GS|%s' | cut -d: -f1)" = "G|alice@example.com|assign"
+"$BIN" note "$X" "owner asked" "$F" --repo "$R" --analyst "$A" >/dev/null 2>"$TMP/no.err"
+check "note with ssh signing: verified: $(cat "$TMP/no.err")" verify "$R" HEAD
+check "note: signed by alice's key" test "$(git -C "$R" log -1 --format='%G?|%GS|%s' | cut -d: -f1)" = "G|alice@example.com|note"
 
 # --- a signature that cannot be made: refused, nothing left ---------------------------------------
 HEAD0=$(git -C "$R" rev-parse HEAD)
