@@ -213,16 +213,18 @@ static void facts_fill(ct_incident_facts *F, const ct_store *st, const ct_alerts
 
 /* ---- assembling the incidents ---- */
 
-static int cmp_alert_time(const void *pa, const void *pb, const ct_incident_facts *F)
-{
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int64_t x = F->a[a].ts, y = F->a[b].ts;
-    if (x != y) return x < y ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
+/* (time, alert index): the time is carried, qsort has no context argument */
+typedef struct timed {
+    int64_t ts;
+    size_t i;
+} timed;
 
-static const ct_incident_facts *sort_F; /* qsort has no context argument in C11 */
-static int cmp_alert_time_q(const void *a, const void *b) { return cmp_alert_time(a, b, sort_F); }
+static int cmp_timed(const void *pa, const void *pb)
+{
+    const timed *a = pa, *b = pb;
+    if (a->ts != b->ts) return a->ts < b->ts ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
 
 static int cmp_incident(const void *pa, const void *pb)
 {
@@ -263,6 +265,14 @@ static void entities_fill(ct_incident *inc, const ct_alerts *alerts, const ct_co
 int ct_incidents_build(const ct_store *st, const ct_alerts *alerts, const ct_corr *c, int64_t window_ms,
                        ct_incidents *out)
 {
+    if (ct_incidents_group(st, alerts, c, window_ms, NULL, out) < 0) return -1;
+    ct_incidents_refresh(out, alerts);
+    return 0;
+}
+
+int ct_incidents_group(const ct_store *st, const ct_alerts *alerts, const ct_corr *c, int64_t window_ms,
+                       ct_incidents_ctl *ctl, ct_incidents *out)
+{
     memset(out, 0, sizeof *out);
     if (!st || !alerts || !c) return -1;
     ct_incident_facts F = {0};
@@ -274,17 +284,16 @@ int ct_incidents_build(const ct_store *st, const ct_alerts *alerts, const ct_cor
     link_all(&F, &u);
 
     /* members of each set, in time order */
-    size_t *order = ct_xmalloc((n ? n : 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    sort_F = &F;
-    qsort(order, n, sizeof *order, cmp_alert_time_q);
+    timed *order = ct_xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) order[i] = (timed){F.a[i].ts, i};
+    qsort(order, n, sizeof *order, cmp_timed);
     size_t *root_inc = ct_xmalloc((n ? n : 1) * sizeof *root_inc);
     for (size_t i = 0; i < n; i++) root_inc[i] = SIZE_MAX;
     out->of_alert = ct_xmalloc((n ? n : 1) * sizeof *out->of_alert);
     out->nalerts = n;
     size_t cap = 0;
     for (size_t j = 0; j < n; j++) {
-        size_t i = order[j], r = uf_find(&u, i);
+        size_t i = order[j].i, r = uf_find(&u, i);
         if (root_inc[r] == SIZE_MAX) {
             if (out->n == cap) out->v = ct_xrealloc(out->v, (cap = cap ? 2 * cap : 16) * sizeof *out->v);
             ct_incident *inc = &out->v[out->n];
@@ -304,20 +313,32 @@ int ct_incidents_build(const ct_store *st, const ct_alerts *alerts, const ct_cor
         inc->links = ct_xrealloc(inc->links, (inc->nlinks + 1) * sizeof *inc->links);
         inc->links[inc->nlinks++] = u.links[l];
     }
-    for (size_t k = 0; k < out->n; k++) {
+    if (ctl) atomic_store(&ctl->total, out->n);
+    int stopped = 0;
+    for (size_t k = 0; k < out->n && !stopped; k++) {
         ct_incident *inc = &out->v[k];
         entities_fill(inc, alerts, c);
         ct_incident_score(inc, &F, st, alerts, c, window_ms);
+        if (ctl && !(k & 255)) {
+            atomic_store(&ctl->done, k);
+            stopped = atomic_load(&ctl->stop);
+        }
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_incident);
-    for (size_t k = 0; k < out->n; k++)
-        for (size_t j = 0; j < out->v[k].nalerts; j++) out->of_alert[out->v[k].alerts[j]] = k;
-    ct_incidents_refresh(out, alerts);
+    if (!stopped) {
+        qsort(out->v, out->n, sizeof *out->v, cmp_incident);
+        for (size_t k = 0; k < out->n; k++)
+            for (size_t j = 0; j < out->v[k].nalerts; j++) out->of_alert[out->v[k].alerts[j]] = k;
+        if (ctl) atomic_store(&ctl->done, out->n);
+    }
     free(order);
     free(root_inc);
     free(u.p);
     free(u.links);
     ct_incident_facts_free(&F);
+    if (stopped) {
+        ct_incidents_free(out);
+        return -1;
+    }
     return 0;
 }
 

@@ -26,6 +26,7 @@
  * ct_incidents_refresh (cheap). */
 #ifndef CT_INCIDENT_H
 #define CT_INCIDENT_H
+#include <stdatomic.h>
 #include "alerts.h"
 #include "corr.h"
 #include "entity.h"
@@ -117,6 +118,19 @@ typedef struct ct_incidents {
  * without an index. */
 int ct_incidents_build(const ct_store *st, const ct_alerts *alerts, const ct_corr *c, int64_t window_ms,
                        ct_incidents *out);
+
+/* The same grouping for a caller on another thread (the console groups while
+ * the analyst browses): reads only what does not change after the load (the
+ * store, the index, the alerts' events, times, rules, severities and ids),
+ * never the statuses, which the caller gives with ct_incidents_refresh.
+ * ctl may be NULL; else done / total say how far it got (incidents scored)
+ * and setting stop ends it early (-1, out empty). */
+typedef struct ct_incidents_ctl {
+    atomic_int stop;
+    atomic_size_t done, total;
+} ct_incidents_ctl;
+int ct_incidents_group(const ct_store *st, const ct_alerts *alerts, const ct_corr *c, int64_t window_ms,
+                       ct_incidents_ctl *ctl, ct_incidents *out);
 void ct_incidents_free(ct_incidents *in);
 /* Re-derive each incident's status from its alerts (after a decision). */
 void ct_incidents_refresh(ct_incidents *in, const ct_alerts *alerts);

@@ -50,6 +50,9 @@ typedef struct queue {
     int64_t inc_window;
     char **folded;      /* fold keys: incident ids, group labels */
     size_t nfolded;
+    size_t nshown, nincs; /* alerts the filter keeps, incident headers: counted by rebuild */
+    int moved;          /* the analyst moved the cursor */
+    int inc_shown;      /* the rows have shown incidents */
 } queue;
 
 extern const char *const ui_queue_sort_names[SORT__COUNT];
@@ -70,6 +73,12 @@ void ui_queue_draw(queue *q, int y, int h, int w);
 void ui_queue_free_wide(queue *q);
 /* every row as plain text, untruncated (| pipes it) */
 void ui_queue_text(queue *q, ct_sbuf *out);
+void ui_queue_rebuild(ui_view *v); /* the rows again (the incidents are ready) */
+/* queue_inc.c: the incidents grouped on a thread of their own. Starts the
+ * grouping when the load has ended and q has none for these alerts and this
+ * window, takes a finished one, refreshes the statuses of those shown. */
+void ui_queue_incidents(queue *q);
+void ui_queue_incidents_stop(void); /* end a grouping under way (the session closes) */
 /* the height of the detail lines under the list */
 #define QUEUE_DETAIL_ROWS 3
 

@@ -66,9 +66,16 @@ void ui_status_draw(int y, int w)
     if (ui.progress[0]) {
         ct_sbuf_addf(&r, "%s ", ui.progress);
     } else if (ui.session_ok) {
-        size_t c[CT_STATUS__COUNT] = {0};
-        for (size_t i = 0; i < ui.s.alerts.n; i++)
-            if ((unsigned)ui.s.alerts.v[i].status < CT_STATUS__COUNT) c[ui.s.alerts.v[i].status]++;
+        /* counted again when statuses changed (ui.gen), not on every frame (230k alerts) */
+        static size_t c[CT_STATUS__COUNT], counted_n = SIZE_MAX;
+        static unsigned counted_gen;
+        if (counted_n != ui.s.alerts.n || counted_gen != ui.gen) {
+            memset(c, 0, sizeof c);
+            for (size_t i = 0; i < ui.s.alerts.n; i++)
+                if ((unsigned)ui.s.alerts.v[i].status < CT_STATUS__COUNT) c[ui.s.alerts.v[i].status]++;
+            counted_n = ui.s.alerts.n;
+            counted_gen = ui.gen;
+        }
         ct_sbuf_addf(&r, "open %zu  ack %zu  closed %zu  supp %zu ", c[CT_STATUS_OPEN],
                      c[CT_STATUS_ACKNOWLEDGED], c[CT_STATUS_FALSE_POSITIVE] + c[CT_STATUS_REMEDIATED],
                      c[CT_STATUS_SUPPRESSED]);

@@ -47,6 +47,17 @@ double ui_now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* the wall clock, for traces compared with another process's (make bench's
+ * driver stamps each key it sends with `date +%s%N`) */
+static double real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+double ui_since_start_ms(void) { return ui_now_ms() - t_start; }
+
 void ui_trace(const char *fmt, ...)
 {
     if (!trace_fp) return;
@@ -279,14 +290,15 @@ int ui_next_key(void)
 {
     static int err_storm;
     if (script_on) {
-        /* scripted keys act on the whole load, so runs are repeatable */
-        while (ui.loading) {
+        /* scripted keys act on the whole load and its incidents, so runs are repeatable */
+        while (ui.loading || ui_queue_grouping()) {
             pthread_mutex_unlock(&ui_mu);
             struct timespec ts = {0, 20 * 1000000L};
             nanosleep(&ts, NULL);
             pthread_mutex_lock(&ui_mu);
             ui_check_signal();
             if (ui_load_sync()) ui_redraw();
+            if (!ui.loading && ui_incidents_poll()) ui_redraw();
         }
         return script_next();
     }
@@ -295,7 +307,9 @@ int ui_next_key(void)
         int was_loading = ui.loading;
         /* while loading, look at the loader often: new alerts and the end of
          * the load show within 25 ms (the terminal is the only thing waited on) */
+        int grouping = !was_loading && ui_queue_grouping();
         if (was_loading) wtimeout(stdscr, 25);
+        else wtimeout(stdscr, grouping ? 100 : 500); /* the grouping's progress, then its end */
         wint_t wc;
         double t0 = ui_now_ms();
         pthread_mutex_unlock(&ui_mu);
@@ -306,6 +320,8 @@ int ui_next_key(void)
         char shown[sizeof ui.progress];
         memcpy(shown, ui.progress, sizeof shown);
         int changed = was_loading && (ui_load_sync() || strcmp(shown, ui.progress));
+        /* the incidents: taken before a key acts, as new alerts are */
+        if (grouping && ui_incidents_poll()) changed = 1;
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
             if (ui_now_ms() - t0 < (was_loading ? 12 : 50)) {
@@ -570,6 +586,7 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
     ui.prog = prog;
     const char *tp = getenv("CREDTRIAGE_TRACE");
     if (tp && *tp) trace_fp = fopen(tp, "a");
+    ui_trace("start at=%.3f", real_ms());
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -629,8 +646,8 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
         ui_msg(0, "loading: alerts appear as the files are read; opening one and actions wait for the end");
     ui_push(&ui_queue_ops, NULL);
     ui_redraw();
-    ui_trace("start->first-queue-frame %.1f ms (%zu alerts, %s)", ui_now_ms() - t_start, ui.s.alerts.n,
-             ui.loading ? ui.progress : "loaded");
+    ui_trace("start->first-queue-frame %.1f ms (%zu alerts, %s) at=%.3f", ui_now_ms() - t_start, ui.s.alerts.n,
+             ui.loading ? ui.progress : "loaded", real_ms());
     if (ui_load_completed())
         ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", ui_now_ms() - t_start, ui.s.alerts.n);
 
@@ -646,7 +663,9 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
             ui_trace("start->complete-queue-frame %.1f ms (%zu alerts)", ui_now_ms() - t_start, ui.s.alerts.n);
         }
         char kb[16];
-        if (key != UI_KEY_TICK) ui_trace("key->frame %.3f ms %s", ui_now_ms() - t0, ui_key_name(key, kb));
+        /* at=: when the frame was on the terminal, to compare with when the key was sent */
+        if (key != UI_KEY_TICK)
+            ui_trace("key->frame %.3f ms %s at=%.3f", ui_now_ms() - t0, ui_key_name(key, kb), real_ms());
     }
     if (ui.loading) {
         /* the loader still owns the session: leave without touching it */

@@ -238,6 +238,7 @@ void ui_draft_remove(const char *alert_id, const char *form);
 /* ---- the console's main loop (ui.c) as the loader (load.c) uses it ---- */
 extern pthread_mutex_t ui_mu; /* the session's lock: held by the main thread but while it waits */
 double ui_now_ms(void);
+double ui_since_start_ms(void); /* since the console started (traces) */
 int ui_too_small(void);
 void ui_draw_too_small(void);
 void ui_check_signal(void);    /* a hang-up or termination: drafts kept, exit */
@@ -262,6 +263,12 @@ int ui_load_start(const char **err);
 int ui_load_sync(void);
 int ui_load_completed(void);             /* 1 once, just after the load ended */
 void ui_load_free(void);
+
+/* ---- incidents grouped on a thread (queue_inc.c) ---- */
+int ui_queue_grouping(void);  /* 1 while the incidents are being grouped */
+/* Main thread: the grouping's progress into ui.progress; when it has ended,
+ * the queue takes the incidents. 1 if the screen should be drawn again. */
+int ui_incidents_poll(void);
 
 /* ---- watching the rules repo (watch.c) ---- */
 /* From the key loop when nothing was pressed: 1 if the repo changed (HEAD

@@ -22,22 +22,10 @@ static queue *Q(ui_view *v)
     return v->priv;
 }
 
-/* ---- incidents: built once the load ended (they need the correlation
- * index and every alert), refreshed after decisions ---- */
+/* ---- incidents: grouped once the load ended (they need the correlation
+ * index and every alert; queue_inc.c, on a thread of their own), refreshed
+ * after decisions ---- */
 static int incidents_on(queue *q) { return q->inc_built && q->group == GROUP_INCIDENT; }
-
-static void ensure_incidents(queue *q)
-{
-    if (ui.loading || !ui.s.corr) return;
-    if (q->inc_built && q->inc_nalerts == ui.s.alerts.n && q->inc_window == ui.s.window_ms) {
-        ct_incidents_refresh(&q->inc, &ui.s.alerts);
-        return;
-    }
-    if (q->inc_built) ct_incidents_free(&q->inc);
-    q->inc_built = ct_incidents_build(&ui.s.store, &ui.s.alerts, ui.s.corr, ui.s.window_ms, &q->inc) == 0;
-    q->inc_nalerts = ui.s.alerts.n;
-    q->inc_window = ui.s.window_ms;
-}
 
 /* ---- folding: by incident id or group label ---- */
 static int is_folded(queue *q, const char *key)
@@ -121,7 +109,15 @@ static void rebuild(queue *q)
     char keep[sizeof q->cur_id];
     memcpy(keep, q->cur_id, sizeof keep);
     size_t old_cur = q->cur;
-    ensure_incidents(q);
+    ui_queue_incidents(q);
+    /* the incidents' first showing (after the load, or grouped on their
+     * thread): on the top one, unless the analyst has moved meanwhile */
+    if (incidents_on(q) && !q->inc_shown && !q->moved) {
+        keep[0] = 0;
+        old_cur = 0;
+        q->top = 0;
+    }
+    q->inc_shown |= incidents_on(q);
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++)
@@ -154,6 +150,9 @@ static void rebuild(queue *q)
         }
     }
     free(idx);
+    q->nshown = nv;
+    q->nincs = 0;
+    for (size_t r = 0; r < q->nrows; r++) q->nincs += q->rows[r].kind == ROW_INC;
     /* stay on the same alert or incident; if it left the filter, on the same row */
     q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
     for (size_t r = 0; keep[0] && r < q->nrows; r++)
@@ -184,20 +183,17 @@ size_t ui_queue_corr_count(queue *q, size_t i)
 static void q_title(ui_view *v, ct_sbuf *out)
 {
     queue *q = Q(v);
-    size_t shown = 0, incs = 0;
-    for (size_t r = 0; r < q->nrows; r++) {
-        shown += q->rows[r].kind == ROW_ALERT;
-        incs += q->rows[r].kind == ROW_INC;
-    }
-    /* folded rows hide alerts: count what the filter keeps */
-    shown = 0;
-    for (size_t i = 0; i < ui.s.alerts.n; i++) shown += ui_queue_visible(q, i);
+    /* counted when the rows were built, not on every frame (230k alerts);
+     * folded rows hide alerts: shown is what the filter keeps */
+    size_t shown = q->nshown, incs = q->nincs;
     ct_sbuf_addf(out, "Alert queue [%s] %zu of %zu", q->status == FILTER_ALL ? "all" : ui_status_name((ct_status)q->status),
                  shown, ui.s.alerts.n);
     if (incidents_on(q)) ct_sbuf_addf(out, ", %zu incident%s", incs, incs == 1 ? "" : "s");
     if (q->ntagged) ct_sbuf_addf(out, ", %zu tagged", q->ntagged);
     if (q->sort != SORT_SCORE) ct_sbuf_addf(out, "  sort:%s", sort_names[q->sort]);
-    if (q->group == GROUP_INCIDENT && !q->inc_built) ct_sbuf_add(out, " (incidents after loading)");
+    if (q->group == GROUP_INCIDENT && !q->inc_built)
+        ct_sbuf_add(out, ui_queue_grouping() ? (ui.utf8 ? " (grouping incidents\u2026)" : " (grouping incidents...)")
+                                             : " (incidents after loading)");
     else if (q->group == GROUP_NONE) ct_sbuf_add(out, " flat");
     else if (q->group != GROUP_INCIDENT) ct_sbuf_addf(out, " group:%s", group_names[q->group]);
     if (q->min_sev) ct_sbuf_addf(out, " sev>=%s", ui_sev_label(q->min_sev == 4 ? "critical" : q->min_sev == 3 ? "high" : q->min_sev == 2 ? "medium" : "low"));
@@ -339,6 +335,9 @@ static int q_request(ui_view *v, enum ui_req req)
     int h = v->h - 1 > 0 ? v->h - 1 : 1;
     ct_alert **sel = NULL;
     size_t n;
+    if (req == REQ_DOWN || req == REQ_UP || req == REQ_PGDN || req == REQ_PGUP || req == REQ_TOP ||
+        req == REQ_BOTTOM || req == REQ_SEARCH || req == REQ_SEARCH_NEXT || req == REQ_SEARCH_PREV)
+        q->moved = 1;
     switch (req) {
     case REQ_DOWN: step(q, 1); return 1;
     case REQ_UP: step(q, -1); return 1;
@@ -514,10 +513,16 @@ static void q_refresh(ui_view *v)
     rebuild(q);
 }
 
+void ui_queue_rebuild(ui_view *v)
+{
+    rebuild(Q(v));
+}
+
 static void q_close(ui_view *v)
 {
     queue *q = v->priv;
     if (!q) return;
+    ui_queue_incidents_stop(); /* the session goes next: no thread may read it */
     if (q->inc_built) ct_incidents_free(&q->inc);
     for (size_t i = 0; i < q->nfolded; i++) free(q->folded[i]);
     free(q->folded);

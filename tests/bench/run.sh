@@ -23,7 +23,10 @@
 #   BENCH_JQ    1 (default): time jq on every file; 0: skip (jq is slow at 1 GB+)
 #   BENCH_SHOW  1 (default): time `show` of one alert beside scan (target <= 1.2x scan)
 #   BENCH_GZIP  1 (default): gzip input rows (scan FILE.gz, and zcat | scan -) for the first size
-#   BENCH_UI    1 (default): console first frame and keypress-to-frame (tmux + CREDTRIAGE_TRACE)
+#   BENCH_UI    1 (default): on raw and fbh, the incident build over every alert
+#               (tests/bench/incbench.c) and the console in tmux (tests/bench/console.sh):
+#               first frame, and key (sent with tmux send-keys) -> frame while loading,
+#               while grouping incidents and once they show
 #   BENCH_WORLD 1 (default): per-alert correlation (median, p99) on tests/world at WORLD_N
 #               (default 1000000 records, 1.6 GB), windows 7d and 1d; show --json of its
 #               busiest alert and of the median one beside scan
@@ -56,13 +59,16 @@ mkdir -p "$HOME" "$OUT/home-ui"
 
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 CC=${CC:-cc}
-PKG=$(pkg-config --cflags --libs ncursesw libcjson libgit2 md4c zlib)
+PKG=$(pkg-config --cflags --libs ncursesw libcjson libgit2 libssh2 md4c zlib libpcre2-8)
 $CC -O2 -std=c11 -Wall -Wextra -Werror -o "$OUT/gen" tests/bench/gen.c
 $CC -O2 -std=c11 -Wall -Wextra -Werror -o "$OUT/gen_filebeat" tests/bench/gen_filebeat.c \
     tests/bench/gen_filebeat_doc.c tests/bench/gen_filebeat_ms.c
 # shellcheck disable=SC2086
 $CC -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -o "$OUT/corrbench" \
     tests/bench/corrbench.c "$BDIR/libcredtriage.a" $PKG -lpthread -lm
+# shellcheck disable=SC2086
+$CC -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -o "$OUT/incbench" \
+    tests/bench/incbench.c "$BDIR/libcredtriage.a" $PKG -lpthread -lm
 $CC -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$OUT/world" tests/world/*.c
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
@@ -155,27 +161,12 @@ for n in $SIZES; do
             echo "zcat alone $n: ${T_WALL} s" >>"$EXTRA"
         fi
         if { [ "$form" = raw ] || [ "$form" = fbh ]; } && [ "$UIB" = 1 ]; then
-            tr="$OUT/trace.$n.$form.txt" sc="$OUT/script.txt"
-            rm -f "$tr"
-            printf 'jjjjj\nkk\n<Enter>\nq\njj\n<Enter>\nq\nQ\n' >"$sc"
-            if command -v tmux >/dev/null 2>&1; then
-                tmux -L ctbench new-session -d -x 200 -y 50 \
-                    "CREDTRIAGE_TRACE='$tr' CREDTRIAGE_SCRIPT='$sc' HOME='$OUT/home-ui' XDG_DATA_HOME='$OUT/home-ui/xdg' '$BIN' --analyst 'Bench <bench@example.invalid>' '$f'" 2>/dev/null || true
-                i=0
-                while tmux -L ctbench has-session 2>/dev/null && [ $i -lt 600 ]; do sleep 0.2; i=$((i + 1)); done
-                tmux -L ctbench kill-server 2>/dev/null || true
-            fi
-            if [ -s "$tr" ] && grep -q 'first-queue-frame' "$tr"; then
-                # "start->first-queue-frame 98.1 ms (639 alerts, loading 2%, ...)": the queue
-                # on screen, the load going on; complete: every alert in it
-                ff=$(grep 'first-queue-frame' "$tr" | tail -1 | sed 's/^[^ ]* //; s/, [0-9]* alerts so far//')
-                cf=$(grep 'complete-queue-frame' "$tr" | tail -1 | sed 's/^[^ ]* //')
-                kf=$(grep 'key->frame' "$tr" | awk '{print $2}' | sort -n |
-                    awk '{a[NR]=$1} END { if (NR) printf "median %.2f ms, max %.2f ms over %d keys", a[int((NR+1)/2)], a[NR], NR; else printf "no keys traced" }')
-                echo "console    $n $form: start->first queue frame ${ff}; start->complete queue ${cf:-?}; key->frame $kf" >>"$EXTRA"
-            else
-                echo "console    $n $form: n/a (console trace missing)" >>"$EXTRA"
-            fi
+            # the incident build over every alert (src/incident*.c), as the console groups them
+            HOME="$OUT/home" "$OUT/incbench" "$f" >"$OUT/inc.txt" 2>/dev/null || echo "incbench failed" >"$OUT/inc.txt"
+            echo "incidents  $n $form: $(cat "$OUT/inc.txt")" >>"$EXTRA"
+            # the console in tmux: first frame, key (sent) -> frame while loading, while
+            # grouping incidents and after (tests/bench/console.sh)
+            echo "console    $n $form: $(sh tests/bench/console.sh "$BIN" "$f" "$OUT/console-$n-$form")" >>"$EXTRA"
         fi
         first=0
     done
