@@ -98,6 +98,17 @@ int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
         str_field(j, "note", 0, &d->note, err) < 0 ||
         str_field(j, "exception", 0, &d->exception, err) < 0)
         goto fail;
+    /* an alert id is 16 hex digits; what is not an id (invalid UTF-8,
+     * controls, path characters) names no alert and would not round trip */
+    size_t idn = strlen(d->alert_id);
+    int id_ok = idn <= 64;
+    for (const char *p = d->alert_id; id_ok && *p; p++)
+        id_ok = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '-' ||
+                *p == '_' || (*p == '.' && p != d->alert_id);
+    if (!id_ok) {
+        ct_sbuf_add(err, "\"alert_id\" is not an alert id (letters, digits, - _ ., at most 64; credtriage writes 16 hex digits)");
+        goto fail;
+    }
     size_t k;
     for (k = 0; k < CT_ARRAY_LEN(statuses); k++)
         if (!strcmp(statuses[k].name, status)) break;

@@ -18,10 +18,10 @@ SECS=${2:-}
 [ $# -ge 2 ] && shift 2 || shift $#
 HARNESSES=${*:-"input stream kql esql rules exceptions decisions guide sanitize jsonout repo"}
 # Open findings of the last session's fuzzing, to fix before these run in
-# make test's smoke again (make fuzz still runs them): decisions' round trip
-# since based_on/previous (a stored regression input), exceptions and repo
-# found within seconds after the merges of #15/#18.
-[ $# -eq 0 ] && [ "$MODE" = smoke ] && HARNESSES="input stream kql esql rules guide sanitize jsonout"
+# make test's smoke again (make fuzz still runs them): exceptions and repo
+# found within seconds after the merges of #15/#18. (decisions: an alert_id
+# that is no id, e.g. invalid UTF-8, did not round trip; refused now.)
+[ $# -eq 0 ] && [ "$MODE" = smoke ] && HARNESSES="input stream kql esql rules decisions guide sanitize jsonout"
 B=build-fuzz
 FUZZ_CC=${FUZZ_CC:-clang}
 FSAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
