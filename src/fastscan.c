@@ -487,7 +487,7 @@ static int fast_gcp(const span *top, const char *e, ct_fast *o)
     return 1;
 }
 
-int ct_fast_extract(const char *p, size_t len, ct_fast *o)
+static int extract(const char *p, size_t len, ct_fast *o)
 {
     memset(o, 0, offsetof(ct_fast, scratch));
     o->ts = CT_TIME_NONE;
@@ -514,4 +514,11 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     /* an ECS document whose @timestamp is not first (Elastic's pipelines
      * write either order): no raw shape above allows its keys */
     return key_dot ? 0 : ct_fs_ecs_valid(p, e, o);
+}
+
+int ct_fast_extract(const char *p, size_t len, ct_fast *o)
+{
+    int r = extract(p, len, o);
+    o->valid = ct_fs_valid;
+    return r;
 }

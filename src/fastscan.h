@@ -24,6 +24,7 @@ typedef struct ct_fast {
     int64_t ts;
     ct_fstr v[CT_EF__COUNT];
     int is_credential_add, is_signin;
+    int valid; /* the record passed the strict validator (declined or not): see ct_fast_tree */
     /* decoded or derived strings some fields point into (not cleared per record) */
     size_t scratch_used;
     char scratch[1024];
@@ -31,6 +32,12 @@ typedef struct ct_fast {
 
 /* 1: out holds the record's fields; 0: take the full path. */
 int ct_fast_extract(const char *p, size_t len, ct_fast *out);
+
+/* The record's cJSON tree, the same as cJSON_ParseWithLength's, built
+ * from the bytes in one pass (fastscan_tree.c); NULL: let cJSON parse it (not
+ * strictly valid, a surrogate or \u0000, over 64 KiB, no memory). validated:
+ * this thread's last ct_fast_extract was on these very bytes and set valid. */
+cJSON *ct_fast_tree(const char *p, size_t len, int validated);
 
 /* Off when $CREDTRIAGE_NOFAST is set (for A/B runs and equivalence checks). */
 int ct_fast_enabled(void);

@@ -27,12 +27,14 @@ enum { GET_OK = 0, GET_DUP = -1, GET_UNKNOWN = -2 };
 extern _Thread_local uint16_t ct_fs_ends[CT_FS_ENDS_MAX + 1];
 extern _Thread_local const char *ct_fs_base;
 extern _Thread_local int ct_fs_have_ends;
+extern _Thread_local int ct_fs_valid; /* the record passed ct_fs_validate */
 
 /* Start on the record at p (len bytes): before validating it. */
 static inline void ct_fs_begin(const char *p, size_t len)
 {
     ct_fs_base = p;
     ct_fs_have_ends = len <= CT_FS_ENDS_MAX;
+    ct_fs_valid = 0;
 }
 
 /* The record p..e is one strictly valid JSON value (whatever cJSON rejects

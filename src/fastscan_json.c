@@ -16,6 +16,7 @@
 _Thread_local uint16_t ct_fs_ends[CT_FS_ENDS_MAX + 1];
 _Thread_local const char *ct_fs_base;
 _Thread_local int ct_fs_have_ends;
+_Thread_local int ct_fs_valid;
 /* some key of the record being validated holds a '.' (ECS unflattens those) */
 static _Thread_local int t_key_dot;
 
@@ -184,7 +185,8 @@ int ct_fs_validate(const char *p, const char *e, int *key_dot)
     t_key_dot = 0;
     const char *end = v_value(ws(p, e), e, 0);
     *key_dot = t_key_dot;
-    return end && ws(end, e) == e;
+    ct_fs_valid = end && ws(end, e) == e;
+    return ct_fs_valid;
 }
 
 /* ---- lookups in validated JSON ---- */

@@ -114,23 +114,26 @@ static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, in
                          (kind == CT_KIND_ELASTIC_ALERT ? CT_EVF_ALERT : 0));
 }
 
-static void full_path_tree(worker *w, const ct_span *sp, const char *p);
+static void full_path_tree(worker *w, const ct_span *sp, const char *p, int valid);
 
 /* The record's cJSON trees live in this thread's arena (arena.h): nothing of
- * them outlives the call, the event keeps interned copies. */
-static void full_path(worker *w, const ct_span *sp, const char *p)
+ * them outlives the call, the event keeps interned copies. valid: the fast
+ * path declined the record after its validator passed it. */
+static void full_path(worker *w, const ct_span *sp, const char *p, int valid)
 {
     ct_arena_begin();
-    full_path_tree(w, sp, p);
+    full_path_tree(w, sp, p, valid);
     ct_arena_end();
 }
 
-static void full_path_tree(worker *w, const ct_span *sp, const char *p)
+static void full_path_tree(worker *w, const ct_span *sp, const char *p, int valid)
 {
+    /* a record the validator passed: its tree from the bytes, in one pass */
+    cJSON *rec = valid ? ct_fast_tree(p, sp->len, 1) : NULL;
     /* the error position from the parse itself: cJSON_GetErrorPtr() is one
      * global, which another loading thread's parse may reset meanwhile */
     const char *at = NULL;
-    cJSON *rec = cJSON_ParseWithLengthOpts(p, sp->len, &at, 0);
+    if (!rec) rec = cJSON_ParseWithLengthOpts(p, sp->len, &at, 0);
     if (!rec) {
         char msg[160];
         if (at && at >= p && at <= p + sp->len)
@@ -186,6 +189,7 @@ static int on_record(void *vctx, const ct_span *sp)
         return 0;
     }
     ct_fast fx;
+    fx.valid = 0;
     if (w->fast && ct_fast_extract(p, sp->len, &fx)) {
         const ct_fstr *v = fx.v;
         ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
@@ -221,7 +225,7 @@ static int on_record(void *vctx, const ct_span *sp)
         w->split = 1;
         return 0;
     } else {
-        full_path(w, sp, p);
+        full_path(w, sp, p, fx.valid);
     }
     /* the bytes ahead: mapped in steps; behind us: parsed, let them go */
     if (sp->off + sp->len + RELEASE_STEP / 2 > w->populated && w->populated < w->to) {

@@ -1,0 +1,227 @@
+/* The fast path's tree builder (ct_fast_tree, fastscan_tree.c) against
+ * cJSON_ParseWithLength: over every record of samples/ and tests/fixtures/,
+ * the generated files in $CT_FASTSCAN_EXTRA, hand-written edge cases
+ * (escapes, \u, numbers, duplicates, empty containers) and mutated copies of
+ * them, a tree it builds must equal cJSON's node for node: type, key, string
+ * bytes, number bits, valueint, order and the prev links; and where cJSON
+ * fails it must fail too. Both entry points: straight, and right after
+ * ct_fast_extract validated the record (as loading uses it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fastscan.h"
+#include "input.h"
+
+typedef struct tally {
+    size_t records, built, after_extract, mismatches;
+    char first_bad[512];
+} tally;
+
+static void mismatch(tally *t, const char *where, const char *what)
+{
+    t->mismatches++;
+    if (!t->first_bad[0]) snprintf(t->first_bad, sizeof t->first_bad, "%s: %s", where, what);
+}
+
+/* NULL when equal, else what differs */
+static const char *diff(const cJSON *a, const cJSON *b)
+{
+    for (; a || b; a = a->next, b = b->next) {
+        if (!a || !b) return "sibling count";
+        if (a->type != b->type) return "type";
+        if (!a->string != !b->string || (a->string && strcmp(a->string, b->string))) return "key";
+        if (!a->valuestring != !b->valuestring || (a->valuestring && strcmp(a->valuestring, b->valuestring)))
+            return "string";
+        if (memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble)) return "valuedouble";
+        if (a->valueint != b->valueint) return "valueint";
+        if (!a->child != !b->child) return "children";
+        if (a->child) {
+            /* the first child's prev is the last one, in both */
+            const cJSON *la = a->child, *lb = b->child;
+            while (la->next) la = la->next;
+            while (lb->next) lb = lb->next;
+            if (a->child->prev != la || b->child->prev != lb) return "first child's prev";
+            for (const cJSON *c = a->child; c->next; c = c->next)
+                if (c->next->prev != c) return "prev link";
+            const char *d = diff(a->child, b->child);
+            if (d) return d;
+        }
+    }
+    return NULL;
+}
+
+static void check_tree(tally *t, cJSON *mine, const char *p, size_t len, const char *where)
+{
+    cJSON *ref = cJSON_ParseWithLength(p, len);
+    if (mine && !ref) mismatch(t, where, "built a tree where cJSON fails");
+    else if (mine) {
+        const char *d = diff(mine, ref);
+        if (d) mismatch(t, where, d);
+    }
+    cJSON_Delete(ref);
+    cJSON_Delete(mine);
+}
+
+static void check_record(tally *t, const char *p, size_t len, const char *where)
+{
+    t->records++;
+    cJSON *mine = ct_fast_tree(p, len, 0);
+    if (mine) t->built++;
+    check_tree(t, mine, p, len, where);
+    ct_fast fx;
+    ct_fast_extract(p, len, &fx);
+    if (fx.valid) {
+        t->after_extract++;
+        mine = ct_fast_tree(p, len, 1);
+        if (!mine && len <= 65535) mismatch(t, where, "no tree after a validated extract");
+        check_tree(t, mine, p, len, where);
+    }
+}
+
+typedef struct walk_ctx {
+    tally *t;
+    const ct_input *in;
+    const char *file;
+} walk_ctx;
+
+static int on_span(void *vctx, const ct_span *sp)
+{
+    walk_ctx *w = vctx;
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", w->file, (unsigned long long)sp->line);
+    check_record(w->t, w->in->data + sp->off, sp->len, where);
+    return 0;
+}
+
+static void on_bad(void *ctx, uint64_t line, const char *msg)
+{
+    (void)ctx, (void)line, (void)msg;
+}
+
+static void check_file(tally *t, const char *path)
+{
+    ct_input in;
+    ct_sbuf err, warn;
+    ct_sbuf_init(&err);
+    ct_sbuf_init(&warn);
+    if (ct_input_open(path, &in, &err, &warn) == 0) {
+        walk_ctx w = {t, &in, path};
+        ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
+        ct_input_close(&in);
+    }
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&warn);
+}
+
+static void check_dir(tally *t, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        check_file(t, path);
+    }
+    closedir(d);
+}
+
+static const char *const dirs[] = {
+    "samples", "tests/fixtures/norm/cloud", "tests/fixtures/norm/ms", "tests/fixtures/rules",
+    "tests/fixtures/corr", "tests/fixtures/input", "tests/fixtures/esql",
+};
+
+static void report(const tally *t, const char *what)
+{
+    printf("fastscan tree %s: %zu records, %zu built, %zu after an extract, %zu mismatches\n", what,
+           t->records, t->built, t->after_extract, t->mismatches);
+    if (t->mismatches) fprintf(stderr, "first mismatch: %s\n", t->first_bad);
+}
+
+static void test_samples_and_fixtures(void **state)
+{
+    (void)state;
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i]);
+    report(&t, "samples");
+    assert_int_equal(t.mismatches, 0);
+    assert_true(t.built >= 800);
+    assert_true(t.after_extract >= 800);
+}
+
+static void test_extra_files(void **state)
+{
+    (void)state;
+    const char *extra = getenv("CT_FASTSCAN_EXTRA");
+    if (!extra || !*extra) {
+        printf("fastscan tree extra: none ($CT_FASTSCAN_EXTRA unset)\n");
+        return;
+    }
+    tally t;
+    memset(&t, 0, sizeof t);
+    char *copy = ct_xstrdup(extra), *save = NULL;
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f);
+    free(copy);
+    report(&t, "extra");
+    assert_int_equal(t.mismatches, 0);
+    /* generated records are all valid JSON: every one is built */
+    assert_int_equal(t.built, t.records);
+}
+
+static const char *const seeds[] = {
+    "{\"a\":\"x\\\"y\\\\z\\/w\\b\\f\\n\\r\\t\",\"b\":\"\\u0041\\u00e9\\u20ac\\u07ff\\u0800\\uffff\",\"\\u0000\":1}",
+    "{\"n\":[0,-0,1.5,-2.25e3,1E-7,12345678901234567890,2147483647,2147483648,-2147483648,-2147483649,1e999,-1e999,0.1]}",
+    "{\"k\":1,\"k\":{\"k\":[],\"e\":{}},\"t\":true,\"f\":false,\"z\":null,\"s\":\"\",\"u\":\"\\ud83d\\ude00\"}",
+    "  {  \"sp\" :  [ 1 , [ [ ] , { } ] , \"x\" ] , \"raw\":\"caf\xc3\xa9 \xff\" }  \n",
+    "{\"event\":{\"action\":\"Update application \xe2\x80\x93 Certificates and secrets management \",\"n\":3},\"x.y\":\"dot\"}",
+    "[1,2,{\"a\":[]}]",
+    "\"just a string\"",
+    "12.5e-1",
+};
+
+static void test_edge_cases_and_mutations(void **state)
+{
+    (void)state;
+    static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'u', 'e', '.', '-', '0', '9', '\x01'};
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t s = 0; s < CT_ARRAY_LEN(seeds); s++) {
+        size_t len = strlen(seeds[s]);
+        char *buf = ct_xmalloc(len + 1);
+        check_record(&t, seeds[s], len, "seed");
+        for (size_t i = 0; i < len; i++) {
+            check_record(&t, seeds[s], i, "truncated");
+            memcpy(buf, seeds[s], len);
+            for (size_t k = 0; k < sizeof subst; k++) {
+                buf[i] = subst[k];
+                char where[64];
+                snprintf(where, sizeof where, "seed %zu byte %zu = 0x%02x", s, i, (unsigned char)subst[k]);
+                check_record(&t, buf, len, where);
+            }
+        }
+        free(buf);
+    }
+    report(&t, "edge cases");
+    assert_int_equal(t.mismatches, 0);
+    assert_true(t.built > 500);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_samples_and_fixtures),
+        cmocka_unit_test(test_extra_files),
+        cmocka_unit_test(test_edge_cases_and_mutations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
