@@ -76,4 +76,26 @@ void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts);
  * (no allocation; at most the size of those lists). */
 size_t ct_corr_count(const ct_corr *c, const ct_alert *a, int64_t window_ms);
 
+/* The parts of one alert's correlation, each on demand and without copies
+ * where the index holds them: the same lists in the same order as
+ * ct_corr_alert's (incident scoring reads a few of them for 230k alerts). */
+typedef struct ct_corr_q {
+    size_t ev, self;           /* the alert's event, the event standing for its change */
+    int64_t ts, from, to, self_ts;
+    uint32_t actor, target, made;
+} ct_corr_q;
+typedef struct ct_corr_scratch {
+    size_t *v;                 /* reused from query to query; free(v) at the end */
+    size_t cap;
+} ct_corr_scratch;
+int ct_corr_q_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, ct_corr_q *q);
+/* usage.events, as a view into the index */
+size_t ct_corr_q_usage(const ct_corr *c, const ct_corr_q *q, const uint32_t **ev);
+/* same_actor, into b->v */
+size_t ct_corr_q_same_actor(const ct_corr *c, const ct_corr_q *q, ct_corr_scratch *b);
+/* the events of same_target whose time is before `before`, in its order, into b->v */
+size_t ct_corr_q_same_target_before(const ct_corr *c, const ct_corr_q *q, int64_t before, ct_corr_scratch *b);
+/* actor_changed_target_before */
+int ct_corr_q_changed_before(const ct_corr *c, const ct_corr_q *q);
+
 #endif

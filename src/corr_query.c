@@ -88,11 +88,7 @@ static size_t merge(const ct_corr *c, slice *s, int ns, size_t self, int64_t sel
     return n;
 }
 
-typedef struct query {
-    size_t ev, self;
-    int64_t ts, from, to, self_ts; /* self_ts: where the alert's own change is placed */
-    uint32_t actor, target, made;
-} query;
+typedef ct_corr_q query; /* self_ts: where the alert's own change is placed */
 
 static int query_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, query *q)
 {
@@ -312,4 +308,103 @@ size_t ct_corr_count(const ct_corr *c, const ct_alert *a, int64_t window_ms)
     int ns = target_slices(c, &q, s);
     s[ns++] = window(c, &c->acts, q.actor, q.from, q.to, NULL);
     return merge(c, s, ns, q.self, q.self_ts, NULL);
+}
+
+/* ---- the parts, on demand (corr.h: ct_corr_q) ---- */
+
+int ct_corr_q_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, ct_corr_q *q)
+{
+    return query_init(c, a, window_ms, q);
+}
+
+size_t ct_corr_q_usage(const ct_corr *c, const ct_corr_q *q, const uint32_t **ev)
+{
+    slice s = window(c, &c->used, q->made, q->from, q->to, NULL);
+    *ev = s.v;
+    return s.n;
+}
+
+static size_t *scratch_for(ct_corr_scratch *b, const slice *s, int ns)
+{
+    size_t n = 1;
+    for (int k = 0; k < ns; k++) n += s[k].n;
+    if (n > b->cap) {
+        free(b->v);
+        b->cap = n + n / 2;
+        b->v = ct_xmalloc(b->cap * sizeof *b->v);
+    }
+    return b->v;
+}
+
+/* merge() of one slice, the place of self found by two binary searches
+ * instead of a look at every event (the same output: the slice is in (time,
+ * event) order, and merge() places self before the first other event it
+ * precedes, unless self came first in the slice) */
+static size_t merge1(const ct_corr *c, slice s, size_t self, int64_t self_ts, size_t *out)
+{
+    const ct_event *ev = c->st->ev;
+    size_t lo = 0, hi = s.n; /* p: the first x with (self_ts, self) < (ts(x), x) */
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2, x = s.v[m];
+        if (self_ts < ev[x].ts || (self_ts == ev[x].ts && self < x)) hi = m;
+        else lo = m + 1;
+    }
+    size_t p = lo, at = SIZE_MAX; /* at: where self is in the slice, if it is */
+    if (self < c->nev) {
+        int64_t t = ev[self].ts;
+        lo = 0, hi = s.n;
+        while (lo < hi) {
+            size_t m = lo + (hi - lo) / 2, x = s.v[m];
+            if (ev[x].ts < t || (ev[x].ts == t && x < self)) lo = m + 1;
+            else hi = m;
+        }
+        if (lo < s.n && s.v[lo] == self) at = lo;
+    }
+    /* self is put in at p unless it was met first (at < p), or p is self itself */
+    int insert = !(at != SIZE_MAX && at <= p);
+    size_t n = 0;
+    for (size_t j = 0; j < s.n; j++) {
+        if (j && s.v[j] == s.v[j - 1]) continue;
+        if (insert && j >= p) {
+            out[n++] = self;
+            insert = 0;
+        }
+        out[n++] = s.v[j];
+    }
+    if (insert) out[n++] = self;
+    return n;
+}
+
+size_t ct_corr_q_same_actor(const ct_corr *c, const ct_corr_q *q, ct_corr_scratch *b)
+{
+    slice s[1] = {window(c, &c->acts, q->actor, q->from, q->to, NULL)};
+    return merge1(c, s[0], q->self, q->self_ts, scratch_for(b, s, 1));
+}
+
+/* The merge of the slices cut at `before` is the merge's own prefix of those
+ * events (the lists are in time order; self, placed by self_ts, only counts
+ * when its event is before too, and then lies in the same place). */
+size_t ct_corr_q_same_target_before(const ct_corr *c, const ct_corr_q *q, int64_t before, ct_corr_scratch *b)
+{
+    ct_corr_q cut = *q;
+    if (before == CT_TIME_NONE || before == INT64_MIN) return 0;
+    if (cut.to > before - 1) cut.to = before - 1;
+    slice s[4];
+    int ns = target_slices(c, &cut, s);
+    size_t *out = scratch_for(b, s, ns), n = merge(c, s, ns, q->self, q->self_ts, out), m = 0;
+    const ct_event *ev = c->st->ev;
+    for (size_t j = 0; j < n; j++) /* self may be placed after the cut: drop what is not before */
+        if (ev[out[j]].ts != CT_TIME_NONE && ev[out[j]].ts < before) out[m++] = out[j];
+    return m;
+}
+
+int ct_corr_q_changed_before(const ct_corr *c, const ct_corr_q *q)
+{
+    if (!q->target || !q->actor || q->ts == CT_TIME_NONE) return 0;
+    const ct_post *p = &c->adds;
+    for (uint32_t j = p->start[q->target]; j < p->start[q->target + 1]; j++) {
+        uint32_t i = p->items[j];
+        if (i != q->self && c->st->ev[i].ts < q->ts && ct_corr_role(c, i, CT_ROLE_ACTOR) == q->actor) return 1;
+    }
+    return 0;
 }

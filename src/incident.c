@@ -209,6 +209,8 @@ static void facts_fill(ct_incident_facts *F, const ct_store *st, const ct_alerts
         f->ident_links = 1;
     }
     hubs(F, ct_entities_count(ct_corr_entities(c)));
+    F->asked = ct_xcalloc(st->nev ? st->nev : 1, 1);
+    F->scratch = ct_xcalloc(1, sizeof *F->scratch);
 }
 
 /* ---- assembling the incidents ---- */

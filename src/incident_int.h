@@ -21,6 +21,8 @@ typedef struct ct_incident_facts {
     ct_alert_facts *a;
     size_t n;
     unsigned char *hub;        /* by entity number */
+    unsigned char *asked;      /* by event: its change was scored in the incident at hand */
+    ct_corr_scratch *scratch;  /* the correlation lists of the change at hand */
 } ct_incident_facts;
 
 /* incident_score.c */

@@ -37,6 +37,9 @@ void ct_incident_facts_free(ct_incident_facts *F)
 {
     free(F->a);
     free(F->hub);
+    free(F->asked);
+    if (F->scratch) free(F->scratch->v);
+    free(F->scratch);
     memset(F, 0, sizeof *F);
 }
 
@@ -166,19 +169,20 @@ static int has_ip(uint32_t *set, size_t n, uint32_t ip)
     return 0;
 }
 
-/* The new key's use after the change: how soon, from where, what it created. */
-static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const ct_corr_result *r, size_t ai,
-                          size_t ev, int64_t ts)
+/* The new key's use after the change: how soon, from where, what it created.
+ * uev: the credential usage (ct_corr_q_usage); the target's baseline is read
+ * only when the key was used. */
+static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const ct_corr_q *q, const uint32_t *uev,
+                          size_t un, ct_corr_scratch *sc, size_t ai, size_t ev, int64_t ts)
 {
-    const ct_cred_usage *u = &r->usage;
     size_t first = SIZE_MAX, ncalls = 0;
     char calls[120] = "";
-    for (size_t j = 0; j < u->n; j++) {
-        const ct_event *e = &st->ev[u->events[j]];
+    for (size_t j = 0; j < un; j++) {
+        const ct_event *e = &st->ev[uev[j]];
         if (e->ts == CT_TIME_NONE || e->ts < ts) continue;
         if (first == SIZE_MAX) first = j;
-        if ((e->flags & CT_EVF_CRED_ADD) && ct_changes_canon(ct_corr_changes(c), u->events[j]) == u->events[j]) {
-            const char *act = str(st, u->events[j], CT_EF_ACTION);
+        if ((e->flags & CT_EVF_CRED_ADD) && ct_changes_canon(ct_corr_changes(c), uev[j]) == uev[j]) {
+            const char *act = str(st, uev[j], CT_EF_ACTION);
             size_t len = strlen(calls);
             if (act && !strstr(calls, act) && len + strlen(act) + 3 < sizeof calls)
                 snprintf(calls + len, sizeof calls - len, "%s%s", len ? ", " : "", act);
@@ -186,10 +190,10 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
         }
     }
     if (first == SIZE_MAX) return;
-    int64_t after = st->ev[u->events[first]].ts - ts;
+    int64_t after = st->ev[uev[first]].ts - ts;
     char sp[32], when[32];
     span(after, sp, sizeof sp);
-    ct_time_fmt(st->ev[u->events[first]].ts, when);
+    ct_time_fmt(st->ev[uev[first]].ts, when);
     int w = factors[CT_FACTOR_KEY_USED].weight;
     put(fd, CT_FACTOR_KEY_USED, after <= HOUR_MS ? w : after <= DAY_MS ? w * 3 / 5 : w / 3, ai,
         "key used %s later (%s)", sp, when);
@@ -197,14 +201,15 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
         put(fd, CT_FACTOR_CRED_CALLS, factors[CT_FACTOR_CRED_CALLS].weight, ai,
             "%zu credential-creating call%s with the new key: %s", ncalls, ncalls == 1 ? "" : "s", calls);
     /* the target's own addresses before the change: its baseline */
-    uint32_t target = r->target;
+    uint32_t target = q->target;
     if (!target) return;
     uint32_t base[64];
     size_t nb = 0, nbase_ev = 0;
-    for (size_t j = 0; j < r->nsame_target; j++) {
-        size_t x = r->same_target[j];
+    size_t nt = ct_corr_q_same_target_before(c, q, ts, sc);
+    for (size_t j = 0; j < nt; j++) {
+        size_t x = sc->v[j];
         const ct_event *e = &st->ev[x];
-        if (e->ts == CT_TIME_NONE || e->ts >= ts || role_of(c, x, CT_ROLE_ACTOR) != target) continue;
+        if (role_of(c, x, CT_ROLE_ACTOR) != target) continue;
         nbase_ev++;
         uint32_t ip = e->s[CT_EF_ACTOR_IP];
         if (ip && nb < 64 && !has_ip(base, nb, ip)) base[nb++] = ip;
@@ -214,8 +219,8 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
     size_t nnew = 0;
     uint32_t seen[64];
     size_t ns = 0;
-    for (size_t j = first; j < u->n; j++) {
-        uint32_t ip = st->ev[u->events[j]].s[CT_EF_ACTOR_IP];
+    for (size_t j = first; j < un; j++) {
+        uint32_t ip = st->ev[uev[j]].s[CT_EF_ACTOR_IP];
         if (!ip || has_ip(base, nb, ip) || has_ip(seen, ns, ip) || ns == 64) continue;
         seen[ns++] = ip;
         const char *s = ct_pool_str(&st->pool, ip);
@@ -240,15 +245,16 @@ static int names_actor(const ct_store *st, size_t ev, const char *who)
 }
 
 /* The actor's own activity: owner first, hours, address. */
-static void actor_factors(found *fd, const ct_store *st, const ct_corr_result *r, size_t ai, size_t ev, int64_t ts)
+static void actor_factors(found *fd, const ct_store *st, const size_t *same_actor, size_t nsame_actor, size_t ai,
+                          size_t ev, int64_t ts)
 {
     const char *who = name_of(st, ev, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID);
     uint32_t ip = st->ev[ev].s[CT_EF_ACTOR_IP];
     int64_t ip_first = CT_TIME_NONE;
     size_t other_days = 0, near = 0, older = 0, ip_older = 0;
     int tod = (int)(((ts % DAY_MS) + DAY_MS) % DAY_MS / MIN_MS);
-    for (size_t j = 0; j < r->nsame_actor; j++) {
-        size_t x = r->same_actor[j];
+    for (size_t j = 0; j < nsame_actor; j++) {
+        size_t x = same_actor[j];
         const ct_event *e = &st->ev[x];
         if (e->ts == CT_TIME_NONE) continue;
         if (e->ts < ts && e->ts >= ts - DAY_MS && e->s[CT_EF_NAMED] && e->s[CT_EF_ACTION]) {
@@ -317,25 +323,29 @@ void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_st
         if (!f->routine) all_routine = 0;
         else if (!rt) rt = f;
         if (!f->ok) continue;
-        int asked = 0; /* each change once */
-        for (size_t k = 0; k < j && !asked; k++)
-            if (F->a[inc->alerts[k]].ok && F->a[inc->alerts[k]].canon == f->canon) asked = 1;
-        if (asked) continue;
-        ct_corr_result r;
-        if (ct_corr_alert(c, a, NULL, window_ms, &r) < 0) continue;
+        /* each change once (F->asked: the changes asked in this incident, by event) */
+        if (F->asked[f->canon]) continue;
+        F->asked[f->canon] = 1;
+        /* the parts of ct_corr_alert's answer the factors read, each read once, no copies kept */
+        ct_corr_q q;
+        if (ct_corr_q_init(c, a, window_ms, &q) < 0) continue;
         size_t ev = f->canon;
         int64_t ts = f->ts;
         if (ts != CT_TIME_NONE) {
-            usage_factors(&fd, st, c, &r, ai, ev, ts);
-            actor_factors(&fd, st, &r, ai, ev, ts);
+            const uint32_t *uev;
+            size_t un = ct_corr_q_usage(c, &q, &uev);
+            usage_factors(&fd, st, c, &q, uev, un, F->scratch, ai, ev, ts);
+            size_t na = ct_corr_q_same_actor(c, &q, F->scratch);
+            actor_factors(&fd, st, F->scratch->v, na, ai, ev, ts);
         }
-        if ((st->ev[ev].flags & CT_EVF_CRED_ADD) && r.actor && r.target && r.actor != r.target &&
-            !r.actor_changed_target_before)
+        if ((st->ev[ev].flags & CT_EVF_CRED_ADD) && q.actor && q.target && q.actor != q.target &&
+            !ct_corr_q_changed_before(c, &q))
             put(&fd, CT_FACTOR_FIRST_CHANGE, factors[CT_FACTOR_FIRST_CHANGE].weight, ai,
                 "first time %s changed %s's credentials in the loaded data",
                 name_of(st, ev, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), name_of(st, ev, CT_EF_TARGET_NAME, CT_EF_TARGET_ID));
-        ct_corr_result_free(&r);
     }
+    for (size_t j = 0; j < inc->nalerts; j++) /* clear what this incident marked */
+        if (F->a[inc->alerts[j]].ok) F->asked[F->a[inc->alerts[j]].canon] = 0;
     inc->lead = lead;
     if (sev)
         put(&fd, CT_FACTOR_SEVERITY, factors[CT_FACTOR_SEVERITY].weight * sev / 4, lead, "%s rule: %s",

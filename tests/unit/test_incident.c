@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "evspec.h"
@@ -283,12 +284,52 @@ static void test_routine(void **state)
     done(&st, &al, c, &in);
 }
 
+/* The parts incident scoring reads (ct_corr_q_*) are ct_corr_alert's lists,
+ * for every alert of the samples (Elastic alert documents placed at the
+ * alert's time included), at the default window and at 1 h. */
+static void test_samples_parts(void **state)
+{
+    (void)state;
+    ct_corr_scratch sc = {0};
+    const int64_t windows[] = {-1, 3600 * 1000LL};
+    for (size_t w = 0; w < 2; w++)
+        for (size_t i = 0; i < g_s.alerts.n; i++) {
+            const ct_alert *a = &g_s.alerts.v[i];
+            ct_corr_result r;
+            ct_corr_q q;
+            int rc = ct_corr_alert(g_s.corr, a, NULL, windows[w], &r);
+            assert_int_equal(ct_corr_q_init(g_s.corr, a, windows[w], &q), rc);
+            if (rc < 0) continue;
+            const uint32_t *u;
+            size_t nu = ct_corr_q_usage(g_s.corr, &q, &u);
+            assert_int_equal(nu, r.usage.n);
+            for (size_t j = 0; j < nu; j++) assert_int_equal(u[j], r.usage.events[j]);
+            size_t na = ct_corr_q_same_actor(g_s.corr, &q, &sc);
+            assert_int_equal(na, r.nsame_actor);
+            for (size_t j = 0; j < na; j++) assert_int_equal(sc.v[j], r.same_actor[j]);
+            size_t nt = ct_corr_q_same_target_before(g_s.corr, &q, q.ts, &sc), k = 0;
+            for (size_t j = 0; j < r.nsame_target; j++) {
+                const ct_event *e = &g_s.store.ev[r.same_target[j]];
+                if (q.ts == CT_TIME_NONE || e->ts == CT_TIME_NONE || e->ts >= q.ts) continue;
+                assert_true(k < nt);
+                assert_int_equal(sc.v[k++], r.same_target[j]);
+            }
+            assert_int_equal(k, nt);
+            assert_int_equal(ct_corr_q_changed_before(g_s.corr, &q), r.actor_changed_target_before);
+            assert_int_equal(q.actor, r.actor);
+            assert_int_equal(q.target, r.target);
+            ct_corr_result_free(&r);
+        }
+    free(sc.v);
+}
+
 int main(void)
 {
     const struct CMUnitTest samples[] = {
         cmocka_unit_test(test_samples_sets),
         cmocka_unit_test(test_samples_factors),
         cmocka_unit_test(test_samples_json),
+        cmocka_unit_test(test_samples_parts),
     };
     const struct CMUnitTest built[] = {
         cmocka_unit_test(test_hub_not_chained),
