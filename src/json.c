@@ -21,9 +21,19 @@ static const cJSON *child(const cJSON *o, const char *k, size_t klen, int icase)
         return cJSON_GetArrayItem(o, (int)idx);
     }
     if (!cJSON_IsObject(o)) return NULL;
+    /* no strlen of every key: the first byte, then the bytes up to klen
+     * (strncmp stops at a shorter key's NUL; k holds none), then the end */
+    if (!icase) {
+        for (const cJSON *c = o->child; c; c = c->next) {
+            const char *s = c->string;
+            if (!s || (klen && s[0] != k[0])) continue;
+            if (!strncmp(s, k, klen) && !s[klen]) return c;
+        }
+        return NULL;
+    }
     for (const cJSON *c = o->child; c; c = c->next) {
         if (!c->string || strlen(c->string) != klen) continue;
-        if (icase ? ct_strncaseeq(c->string, k, klen) : !memcmp(c->string, k, klen)) return c;
+        if (ct_strncaseeq(c->string, k, klen)) return c;
     }
     return NULL;
 }
