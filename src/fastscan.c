@@ -522,3 +522,22 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *o)
     o->valid = ct_fs_valid;
     return r;
 }
+
+/* After ct_fast_extract on these bytes set valid: 1 when the record is surely
+ * one plain record (an object none of whose top-level keys could make it an
+ * envelope, a search response or an archive entry: input.c object_kind), so
+ * the loader need not read its keys again; 0: ask input.c. */
+int ct_fast_plain_record(const char *p, size_t len)
+{
+    if (!ct_fs_valid || !ct_fs_have_ends || ct_fs_base != p) return 0;
+    const char *e = p + len;
+    span o = {ws(p, e), e};
+    if (!is_obj(o)) return 0;
+    static const char *const wrap[] = {"Records", "records", "value", "hits", "type"};
+    ct_fs_member m;
+    OBJ_EACH(o, e, m) {
+        for (size_t i = 0; i < CT_ARRAY_LEN(wrap); i++)
+            if (m.kn == strlen(wrap[i]) && !memcmp(m.k, wrap[i], m.kn)) return 0;
+    }
+    return 1;
+}

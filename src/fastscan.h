@@ -39,6 +39,10 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *out);
  * this thread's last ct_fast_extract was on these very bytes and set valid. */
 cJSON *ct_fast_tree(const char *p, size_t len, int validated);
 
+/* 1: the record ct_fast_extract just declined (valid set, the same bytes) is
+ * one plain record, no envelope of others; 0: not known (fastscan.c). */
+int ct_fast_plain_record(const char *p, size_t len);
+
 /* Off when $CREDTRIAGE_NOFAST is set (for A/B runs and equivalence checks). */
 int ct_fast_enabled(void);
 

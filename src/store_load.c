@@ -216,7 +216,8 @@ static int on_record(void *vctx, const ct_span *sp)
             }
         }
         count_kind(w, fx.kind);
-    } else if (w->split && !ct_input_one_record(p, sp->len)) {
+    } else if (w->split && !(fx.valid && ct_fast_plain_record(p, sp->len)) &&
+               !ct_input_one_record(p, sp->len)) {
         /* a line holding several values, an envelope or an array of
          * records, or a value and garbage: each record counts, the line not */
         w->stats.records--;

@@ -5,7 +5,8 @@
  * them, a tree it builds must equal cJSON's node for node: type, key, string
  * bytes, number bits, valueint, order and the prev links; and where cJSON
  * fails it must fail too. Both entry points: straight, and right after
- * ct_fast_extract validated the record (as loading uses it). */
+ * ct_fast_extract validated the record (as loading uses it). And
+ * ct_fast_plain_record: a record it calls plain, input.c must call one record. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #include "input.h"
 
 typedef struct tally {
-    size_t records, built, after_extract, mismatches;
+    size_t records, built, after_extract, plain, mismatches;
     char first_bad[512];
 } tally;
 
@@ -78,6 +79,11 @@ static void check_record(tally *t, const char *p, size_t len, const char *where)
     ct_fast fx;
     ct_fast_extract(p, len, &fx);
     if (fx.valid) {
+        /* "one plain record" must agree with the loader's own reading */
+        if (ct_fast_plain_record(p, len)) {
+            t->plain++;
+            if (!ct_input_one_record(p, len)) mismatch(t, where, "plain record that input.c would split");
+        }
         t->after_extract++;
         mine = ct_fast_tree(p, len, 1);
         if (!mine && len <= 65535) mismatch(t, where, "no tree after a validated extract");
@@ -142,8 +148,8 @@ static const char *const dirs[] = {
 
 static void report(const tally *t, const char *what)
 {
-    printf("fastscan tree %s: %zu records, %zu built, %zu after an extract, %zu mismatches\n", what,
-           t->records, t->built, t->after_extract, t->mismatches);
+    printf("fastscan tree %s: %zu records, %zu built, %zu after an extract (%zu plain), %zu mismatches\n",
+           what, t->records, t->built, t->after_extract, t->plain, t->mismatches);
     if (t->mismatches) fprintf(stderr, "first mismatch: %s\n", t->first_bad);
 }
 
@@ -185,6 +191,10 @@ static const char *const seeds[] = {
     "  {  \"sp\" :  [ 1 , [ [ ] , { } ] , \"x\" ] , \"raw\":\"caf\xc3\xa9 \xff\" }  \n",
     "{\"event\":{\"action\":\"Update application \xe2\x80\x93 Certificates and secrets management \",\"n\":3},\"x.y\":\"dot\"}",
     "[1,2,{\"a\":[]}]",
+    /* envelopes and wrappers: never "plain" */
+    "{\"Records\":[{\"eventName\":\"x\"},{\"eventName\":\"y\"}]}",
+    "{\"took\":1,\"hits\":{\"total\":2,\"hits\":[{\"_source\":{\"a\":1}}]}}",
+    "{\"type\":\"doc\",\"value\":{\"index\":\"i\",\"source\":{\"a\":1}}}",
     "\"just a string\"",
     "12.5e-1",
 };
@@ -214,6 +224,7 @@ static void test_edge_cases_and_mutations(void **state)
     report(&t, "edge cases");
     assert_int_equal(t.mismatches, 0);
     assert_true(t.built > 500);
+    assert_true(t.plain > 100);
 }
 
 int main(void)
