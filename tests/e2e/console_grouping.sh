@@ -6,6 +6,7 @@
 # an alert opens and a decision commits; then the queue regroups by itself
 # (no key pressed) into the 13 incidents, with the decision's status. Q while
 # grouping quits at once (exit 0).
+CT_WAIT_LOADING=1 # these tests look at the console while it loads / groups
 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
 
 ct_start CREDTRIAGE_GROUP_PAUSE_MS=4000 --

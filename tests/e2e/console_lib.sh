@@ -65,11 +65,22 @@ ct_fail() {
 }
 
 # ct_wait TEXT [SECONDS]: poll the screen until TEXT (fixed string) shows.
+# Waiting for the queue ("Alert queue...") also waits for the load and the
+# incident grouping to end: until then Enter and : are refused ("still
+# loading"), so a slow run (ASan, a loaded CI machine) lost the test's keys.
+# Tests of the loading itself set CT_WAIT_LOADING=1.
 ct_wait() {
-    n=$(( ${2:-10} * 20 ))
+    n=$(( ${2:-20} * 20 ))
     while [ $n -gt 0 ]; do
         ct_screen > "$TMP/screen"
-        grep -qF -- "$1" "$TMP/screen" && return 0
+        if grep -qF -- "$1" "$TMP/screen"; then
+            case "$1" in
+            "Alert queue"*)
+                [ -n "$CT_WAIT_LOADING" ] && return 0
+                grep -qE 'loading [0-9]+%|grouping incidents' "$TMP/screen" || return 0 ;;
+            *) return 0 ;;
+            esac
+        fi
         grep -qF "(the tmux server is gone)" "$TMP/screen" && ct_fail "tmux died waiting for: $1"
         sleep 0.05
         n=$((n - 1))

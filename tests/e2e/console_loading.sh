@@ -5,6 +5,7 @@
 # alert or a decision waits, with a message, for the end; then every alert is
 # there (as many as `credtriage scan` finds) and Enter opens one. Q while
 # loading quits at once; a hang-up while loading ends the console.
+CT_WAIT_LOADING=1 # these tests look at the console while it loads / groups
 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
 
 ${CC:-cc} -O2 -std=c11 -o "$TMP/gen" tests/bench/gen.c || ct_fail "cannot build tests/bench/gen.c"
