@@ -100,14 +100,14 @@ static void country_of(size_t ev, char out[8])
     snprintf(out, 8, "-");
     const char *ip = ct_event_str(st, &st->ev[ev], CT_EF_ACTOR_IP);
     if (!ip) return;
+    uint32_t ipid = st->ev[ev].s[CT_EF_ACTOR_IP]; /* interned: the same string, the same id */
     /* the event's own geo, else the first event from the same IP that states one
      * (a sign-in); a bounded number of documents is built */
     int tries = 0;
     for (size_t k = 0; k <= st->nev && tries < 24; k++) {
         size_t i = k == 0 ? ev : k - 1;
         if (k && i == ev) continue;
-        const char *oip = ct_event_str(st, &st->ev[i], CT_EF_ACTOR_IP);
-        if (!oip || strcmp(oip, ip)) continue;
+        if (st->ev[i].s[CT_EF_ACTOR_IP] != ipid) continue;
         tries++;
         cJSON *doc = ct_store_event_json(st, i);
         const char *cc = doc ? doc_str(doc, "geo.country_iso_code") : NULL;
@@ -199,12 +199,11 @@ static qwide *wide_of(queue *q, size_t i)
     const ct_store *st = &ui.s.store;
     snprintf(x->used, sizeof x->used, "-");
     if (ui.s.corr && ct_event_str(st, &st->ev[a->event], CT_EF_CRED_ID)) {
-        ct_corr_result r;
-        memset(&r, 0, sizeof r);
-        if (ct_corr_alert(ui.s.corr, a, &ui.s.alerts, ui.s.window_ms, &r) == 0) {
-            snprintf(x->used, sizeof x->used, "%s", r.usage.first_use != CT_TIME_NONE ? "yes" : "no");
-            ct_corr_result_free(&r);
-        }
+        /* the key's usage in the window, read in the index (not a whole correlation) */
+        ct_corr_q q;
+        const uint32_t *uev;
+        if (ct_corr_q_init(ui.s.corr, a, ui.s.window_ms, &q) == 0)
+            snprintf(x->used, sizeof x->used, "%s", ct_corr_q_usage(ui.s.corr, &q, &uev) ? "yes" : "no");
     }
     country_of(a->event, x->country);
     return x;
