@@ -104,5 +104,7 @@ int ev_ct(const Call *in)
         ev_note(W.ents[c.target].id);
     Spec s = {.t = c.t, .rid = rid, .used = c.key && *c.key ? c.key : NULL, .made = c.made,
               .text = bdone(&b), .actor = c.actor, .target = c.target, .canon = -1, .file = F_CT};
-    return spec_add(&s);
+    int idx = spec_add(&s);
+    fact_ct(idx, &c);
+    return idx;
 }

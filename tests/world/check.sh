@@ -37,24 +37,10 @@ command -v jq >/dev/null || { echo "check: jq missing (apt-get install jq)" >&2;
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/world-check.XXXXXX") || exit 2
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
-# a fresh home: no rules repo, no decisions, the shipped rules. A zone west of
+# a fresh home: no rules repo, no decisions, the shipped rules (KQL and ES|QL:
+# the world plants the ES|QL rules' alerts too, esql_truth.c). A zone west of
 # UTC: a time read as local time moves by hours and shows.
-# The world plants the alerts of the KQL rules only: the ES|QL rules ("language":
-# "esql", issue #19) join several records (a key created then used, an Entra
-# credential used from a new address within the hour) and are checked by their
-# own fixtures and real records (tests/fixtures/rules, test_esql_run), not here.
-# So the shipped pack without them, in a root of its own.
-RULES_ROOT="$WORK/rules-root"
-rm -rf "$RULES_ROOT"
-mkdir -p "$RULES_ROOT/guides"
-for r in "$ROOT"/rules/*/*.json; do
-    [ "$(jq -r '.language // "kuery"' "$r")" = esql ] && continue
-    prov=$(basename "$(dirname "$r")")
-    mkdir -p "$RULES_ROOT/rules/$prov"
-    cp "$r" "$RULES_ROOT/rules/$prov/"
-    g="$ROOT/guides/$(basename "$r" .json).md"
-    [ -f "$g" ] && cp "$g" "$RULES_ROOT/guides/"
-done
+RULES_ROOT=$ROOT
 export HOME="$WORK/home" XDG_DATA_HOME="$WORK/home/xdg" CREDTRIAGE_DATADIR="$RULES_ROOT"
 export TZ=America/Los_Angeles LC_ALL=C.UTF-8
 unset CREDTRIAGE_REPO 2>/dev/null || true

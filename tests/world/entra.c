@@ -193,7 +193,9 @@ int ev_spsignin(int64_t t, int sp, const char *keyid, int err, const char *ip, c
     Buf b = {0};
     render_spsignin(&b, &s);
     ev_link(W.ents[sp].id3, W.ents[sp].id2);
-    return spec_of(t, F_SPSIGNIN, s.rid, sp, -1, keyid, NULL, bdone(&b));
+    int idx = spec_of(t, F_SPSIGNIN, s.rid, sp, -1, keyid, NULL, bdone(&b));
+    fact_spsignin(idx, sp, keyid, err, ip);
+    return idx;
 }
 
 char *keydesc(const char *const *keys, int n)

@@ -277,6 +277,7 @@ int ev_audit(const Audit *a)
     Spec s = {.t = a->t, .rid = rid, .made = a->made, .text = bdone(&b), .actor = a->actor,
               .target = a->target, .canon = -1, .file = F_AUDIT};
     int idx = spec_add(&s);
+    fact_audit(idx, a);
 
     const Ent *e = &W.ents[a->actor];
     if (e->kind == K_USER)

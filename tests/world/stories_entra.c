@@ -33,7 +33,7 @@ static void mp(TRes *r, const char *name, const char *oldv, const char *newv)
 }
 
 /* a credential added to an application (sp 0) or a service principal (sp 1) */
-static int cred_add(int64_t t, int actor, int app, int sp, const char *const *old, int nold,
+int entra_cred_add(int64_t t, int actor, int app, int sp, const char *const *old, int nold,
                     const char *const *new, int nnew, const char *made, int copies, const char *m365_upn)
 {
     Audit a = base(t, sp ? "Add service principal credentials" : OP_CERTS, actor);
@@ -192,7 +192,7 @@ void stories_entra(void)
               "s01-owner-self-added");
     const char *old2[] = {keyspec(kp0, "AsymmetricX509Cert", "CN=payroll-sync")};
     const char *new2[] = {keyspec(kp0, "AsymmetricX509Cert", "CN=payroll-sync"), keyspec(kp1, "Password", "sync-backup")};
-    int s2 = cred_add(t2, megan, payroll, 0, old2, 1, new2, 2, kp1, CP_M365 | CP_GRAPH | CP_SENTINEL_TWICE,
+    int s2 = entra_cred_add(t2, megan, payroll, 0, old2, 1, new2, 2, kp1, CP_M365 | CP_GRAPH | CP_SENTINEL_TWICE,
                       "Megan.Bowen@contoso.com");
     alert_add(s2, ST_APPCRED, "s02-secret-on-payroll-sync");
     alert_add(m365_copy_of_last, "m365_app_credential_added", "s02m-secret-on-payroll-sync-m365");
@@ -234,7 +234,7 @@ void stories_entra(void)
         ev_spsignin(rot[i] - 5 * MIN, deployer, ks, 0, NULL, "Windows Azure Service Management API");
         const char *o[] = {keyspec(kc[i], "Password", xfmt("rotated-%d", i))};
         const char *n[] = {keyspec(kc[i + 1], "Password", xfmt("rotated-%d", i + 1))};
-        alert_add(cred_add(rot[i], deployer, ci, 0, o, 1, n, 1, kc[i + 1], 0, NULL), ST_APPCRED,
+        alert_add(entra_cred_add(rot[i], deployer, ci, 0, o, 1, n, 1, kc[i + 1], 0, NULL), ST_APPCRED,
                   xfmt("s04-rotation-%d", i + 1));
     }
     routine_sp(ci, kc[4], from, t_at(NDAYS, 0, 0, 0, 0), 4 * HOUR, 300 * TICK_S, "192.0.2.81", NULL);
@@ -248,7 +248,7 @@ void stories_entra(void)
     alert_add(owner_add(t_at(3, 10, 0, 12, 1180334), lee, api1, lee, corr, 0), ST_OWNER, "s05o-creator-owner-of-api");
     alert_add(add_sp(t_at(3, 10, 0, 13, 6021984), lee, api1, corr, 0), ST_CREATED, "s06-add-sp-api");
     int64_t t7 = t_at(5, 14, 0, 5, 4404112);
-    alert_add(cred_add(t7, lee, api1, 0, K0, K1(keyspec(ka1, "Password", "prod")), ka1, 0, NULL), ST_APPCRED,
+    alert_add(entra_cred_add(t7, lee, api1, 0, K0, K1(keyspec(ka1, "Password", "prod")), ka1, 0, NULL), ST_APPCRED,
               "s07-secret-on-api");
     routine_sp(api1, ka1, t7 + 30 * MIN, t_at(NDAYS, 0, 0, 0, 0), HOUR, 120 * TICK_S, NULL, NULL);
     routine_sp(api2, ka2, t_at(0, 0, 17, 0, 0), t_at(NDAYS, 0, 0, 0, 0), HOUR, 120 * TICK_S, NULL, NULL);
@@ -283,7 +283,7 @@ void stories_entra(void)
     int s8 = add_sp(t_at(6, 15, 40, 12, 4409120), nestor, conn, c8, CP_M365);
     alert_add(s8, ST_CREATED, "s08-add-sp-connector");
     alert_add(m365_copy_of_last, "m365_app_or_sp_created", "s08m-add-sp-connector-m365");
-    alert_add(cred_add(t_at(6, 15, 43, 55, 1790021), nestor, conn, 1, K0,
+    alert_add(entra_cred_add(t_at(6, 15, 43, 55, 1790021), nestor, conn, 1, K0,
                        K1(keyspec(kr1, "AsymmetricX509Cert", "CN=reporting-connector")), kr1, CP_SENTINEL, NULL),
               ST_SPCRED, "s09-cert-on-connector");
     ev_spsignin(t_at(6, 16, 2, 19, 5044100), conn, kr1, 0, NULL, NULL);
@@ -294,7 +294,7 @@ void stories_entra(void)
     int tele = mk_app("telemetry-ingest", "192.0.2.70", kt0);
     routine_sp(tele, kt0, t_at(0, 0, 0, 40, 0), t_at(NDAYS, 0, 0, 0, 0), 2 * MIN, 15 * TICK_S, NULL, NULL);
     int64_t t10 = t_at(9, 11, 0, 31, 4415560);
-    alert_add(cred_add(t10, grady, tele, 1, K1(keyspec(kt0, "AsymmetricX509Cert", "CN=telemetry")),
+    alert_add(entra_cred_add(t10, grady, tele, 1, K1(keyspec(kt0, "AsymmetricX509Cert", "CN=telemetry")),
                        K2(keyspec(kt0, "AsymmetricX509Cert", "CN=telemetry"),
                           keyspec(kt1, "AsymmetricX509Cert", "CN=telemetry-2027")),
                        kt1, 0, NULL),
@@ -352,7 +352,7 @@ void stories_entra(void)
     char *ke0 = guid(), *ke1 = guid();
     int exp = mk_app("expense-reports", "192.0.2.88", ke0);
     routine_sp(exp, ke0, t_at(0, 3, 0, 0, 0), t_at(NDAYS, 0, 0, 0, 0), 6 * HOUR, 300 * TICK_S, NULL, NULL);
-    alert_add(cred_add(t_at(10, 9, 0, 40, 1023370), isaiah, exp, 0, K1(keyspec(ke0, "Password", "prod")),
+    alert_add(entra_cred_add(t_at(10, 9, 0, 40, 1023370), isaiah, exp, 0, K1(keyspec(ke0, "Password", "prod")),
                        K2(keyspec(ke0, "Password", "prod"), keyspec(ke1, "Password", "backup")), ke1, 0, NULL),
               ST_APPCRED, "s13-key-never-used");
     {

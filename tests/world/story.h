@@ -40,4 +40,12 @@ void routine_aws(int who, const char *key, int day0, int day1, int per_day, int 
 /* GCP calls by a principal (with a key for service accounts), every period */
 void routine_gcp(int who, const char *key, int64_t from, int64_t to, int64_t period, int data_write);
 
+/* stories_aws.c: a CloudTrail call; a CreateAccessKey (user -1: the caller's own key, no userName) */
+int aws_call(int64_t t, int who, const char *key, const char *src, const char *name, const char *ip,
+             const char *ua, const char *req, const char *resp, int target, const char *made);
+int aws_create_key(int64_t t, int who, const char *key, int user, const char *newkey);
+/* stories_entra.c: a credential added to an application (sp 0) or its service principal (sp 1) */
+int entra_cred_add(int64_t t, int actor, int app, int sp, const char *const *old, int nold,
+                   const char *const *new, int nnew, const char *made, int copies, const char *m365_upn);
+
 #endif

@@ -5,6 +5,7 @@
  *   same_actor        records in W whose actor is the alert's actor;
  *   same_target       records in W whose target is the alert's target or
  *                     whose actor is (it acts), plus the credential usage;
+ *                     an alert without a target: its own record;
  *   related_alerts    alerts in W, other than this one, whose actor or target
  *                     is the alert's actor or target, or whose record used the
  *                     created credential.
@@ -106,6 +107,10 @@ int truth_write(const char *dir, long nrecords)
             int is_act = act >= 0 && s->actor == act;
             int is_tgt = tgt >= 0 && (s->target == tgt || s->actor == tgt);
             int is_use = same(s->used, made);
+            /* an alert without a target (an aggregating ES|QL rule's alert on a
+             * sign-in or a call) still anchors its target timeline: its own record */
+            if (tgt < 0 && i == al->spec)
+                is_tgt = 1;
             if (!(is_act || is_tgt || is_use))
                 continue;
             if (near_edge(s->t, lo, hi)) {

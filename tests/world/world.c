@@ -107,6 +107,8 @@ int main(int argc, char **argv)
     stories_entra();
     stories_aws();
     stories_gcp();
+    stories_esql();
+    esql_truth();
     long nstory = W.nspecs;
     background(n > nstory ? n - nstory : 0);
     order = xmalloc(sizeof(int) * (size_t)(W.nspecs ? W.nspecs : 1));

@@ -215,10 +215,17 @@ void gcp_render_bg(Buf *b, const Spec *s);
 void stories_entra(void);
 void stories_aws(void);
 void stories_gcp(void);
+void stories_esql(void); /* the ES|QL rules' scenarios (issue #19) */
 void background(long count);
 void bg_render(Buf *b, const Spec *s);
 const char *spec_rid(int i); /* a record's id (background ids are derived on demand) */
 enum { BG_SIGNIN = 1, BG_SPSIGNIN, BG_AUDIT, BG_CT, BG_GCP };
+
+/* ---- esql_truth.c: the ES|QL rules' alerts, from the records' facts ----- */
+void fact_ct(int spec, const Call *c);
+void fact_audit(int spec, const Audit *a);
+void fact_spsignin(int spec, int sp, const char *keyid, int err, const char *ip);
+void esql_truth(void); /* plants them (alert_add) */
 
 /* ---- truth.c ------------------------------------------------------------ */
 int truth_write(const char *dir, long nrecords);
