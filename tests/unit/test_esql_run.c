@@ -211,6 +211,8 @@ static const struct {
     {"row a = date_trunc(0 hours, now())", "ERROR: DATE_TRUNC: Zero or negative time interval is not supported"},
     {"row a = date_trunc(1 month + 1 day, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
     {"row a = to_dateperiod(\"1 hour\")", "ERROR: Cannot parse [1 hour] to DATE_PERIOD"},
+    /* ES|QL has no DATE_ADD (Elasticsearch SQL's): date + span is how it adds */
+    {"row a = date_add(\"month\", 1, now())", "ERROR: Unknown function [date_add]"},
     {"row a = date_diff(\"fortnights\", now(), now())",
      "ERROR: A value of [YEAR, QUARTER, MONTH, DAYOFYEAR, DAY, WEEK, WEEKDAY, HOUR, MINUTE, SECOND, MILLISECOND, "
      "MICROSECOND, NANOSECOND] or their aliases is required; received [fortnights]"},
