@@ -531,6 +531,10 @@ int ct_repo__remote_error(ct_repo__cred *c, const char *what, ct_sbuf *err)
     ct_sbuf safe_url;
     ct_sbuf_init(&safe_url);
     ct_san_line(c->url, 200, &safe_url);
+    if (c->conn_url && strcmp(c->conn_url, c->url)) { /* a Host alias: where it really went */
+        ct_sbuf_add(&safe_url, ", which ~/.ssh/config makes ");
+        ct_san_line(c->conn_url, 200, &safe_url);
+    }
     if (c->refused || c->auth_failed) {
         ct_sbuf_addf(err, "cannot %s: %s", what, c->why.buf);
     } else if (e && (e->klass == GIT_ERROR_NET || e->klass == GIT_ERROR_OS ||

@@ -121,6 +121,15 @@ check "refused naming [127.0.0.1]:$SSH_PORT and the file: $(cat "$TMP/d1.err")" 
 check "the server moved on" test "$(git -C "$TMP/srv/team.git" rev-parse "$BR")" != "$RCBEFORE"
 check "nothing fetched" test "$(git -C "$RC" rev-parse "refs/remotes/origin/$BR")" = "$RCBEFORE"
 
+# --- the alias on a port nobody listens on: the network failure names both URLs ----------------------
+DEAD=$((SSH_PORT + 1))
+sed "s/Port $SSH_PORT/Port $DEAD/" "$HA/.ssh/config" > "$HD/.ssh/config"
+cp "$HA/.ssh/known_hosts.team" "$HD/.ssh/"
+HOME=$HD "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/n1.out" 2>"$TMP/n1.err"
+check "a closed port: exit 4" test $? -eq 4
+check "a closed port: the alias and where it went: $(cat "$TMP/n1.err")" test "$(head -n 1 "$TMP/n1.err")" = \
+    "credtriage sync: cannot fetch from 'origin': the network failed reaching teamserver:$TMP/srv/team.git, which ~/.ssh/config makes ssh://$ME@127.0.0.1:$DEAD$TMP/srv/team.git (failed to connect to 127.0.0.1: Connection refused). Check that the server is up and reachable from here, and the URL (git remote -v); nothing changed locally"
+
 # --- a broken ~/.ssh/config is named, file and line ---------------------------------------------------
 printf 'Host teamserver\n  Port 99999\n' > "$HD/.ssh/config"
 HOME=$HD "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/e1.out" 2>"$TMP/e1.err"
