@@ -98,7 +98,12 @@ void ct_norm_action(const char *in, ct_sbuf *out)
             ct_sbuf_addc(out, '-');
             s += adv;
         } else {
-            ct_sbuf_addc(out, (char)*s++);
+            /* this byte and the run after it up to one that could start a
+             * space or a dash: copied as they are, at once */
+            const unsigned char *r = s + 1;
+            while (*r && *r != ' ' && !(*r >= '\t' && *r <= '\r') && *r != 0xC2 && *r != 0xE2) r++;
+            ct_sbuf_addn(out, (const char *)s, (size_t)(r - s));
+            s = r;
         }
     }
     if (out->len && out->buf[out->len - 1] == '.') {

@@ -529,6 +529,11 @@ static void test_action_folding(void **state)
     assert_string_equal(b.buf, "Update application - Certificates and secrets management");
     ct_norm_action("  a\t\tb \xE2\x88\x92 c\xE2\x80\x90" "d\xC2\xA0 ", &b);
     assert_string_equal(b.buf, "a b - c-d");
+    /* E2 and C2 that start no dash or no-break space are copied as they are */
+    ct_norm_action("\xE2\x82\xAC\xC2\xA9z \xE2\x80\x94", &b);
+    assert_string_equal(b.buf, "\xE2\x82\xAC\xC2\xA9z -");
+    ct_norm_action("x\xE2", &b);
+    assert_string_equal(b.buf, "x\xE2");
     ct_sbuf_free(&b);
 }
 
