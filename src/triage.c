@@ -158,29 +158,53 @@ int ct_triage_ack(ct_session *s, ct_alert *a, const char *note, char oid[41], ct
     return write_decision(s, a, CT_STATUS_ACKNOWLEDGED, note, NULL, 0, "ack", NULL, oid, err);
 }
 
-int ct_triage_reopen(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err)
+/* "Previous status: acknowledged (by X)" (+ the exception it still matches);
+ * with several alerts each line names its alert */
+static void previous_status(const ct_alert *a, int name_it, ct_sbuf *extra)
 {
-    if (a->status == CT_STATUS_OPEN) {
-        ct_sbuf_addf(err, "alert %s is already open", a->id);
-        return -1;
-    }
-    ct_sbuf extra;
-    ct_sbuf_init(&extra);
-    ct_sbuf_addf(&extra, "Previous status: %s", ct_status_name(a->status));
+    ct_sbuf_add(extra, "Previous status");
+    if (name_it) ct_sbuf_addf(extra, " of %s", a->id);
+    ct_sbuf_addf(extra, ": %s", ct_status_name(a->status));
     if (a->decision_by) {
-        ct_sbuf_add(&extra, " (by ");
-        ct_san_line(a->decision_by, 0, &extra);
-        ct_sbuf_addc(&extra, ')');
+        ct_sbuf_add(extra, " (by ");
+        ct_san_line(a->decision_by, 0, extra);
+        ct_sbuf_addc(extra, ')');
     }
     if (a->suppressed_by) {
-        ct_sbuf_add(&extra, "\nStill matches exception ");
-        ct_san_line(a->suppressed_by, 0, &extra);
-        ct_sbuf_add(&extra, "; this decision keeps the alert open");
+        ct_sbuf_add(extra, "\nStill matches exception ");
+        ct_san_line(a->suppressed_by, 0, extra);
+        ct_sbuf_add(extra, "; this decision keeps the alert open");
     }
-    ct_sbuf_addc(&extra, '\n');
-    int rc = write_decision(s, a, CT_STATUS_OPEN, note, NULL, 0, "reopen", &extra, oid, err);
-    ct_sbuf_free(&extra);
+    ct_sbuf_addc(extra, '\n');
+}
+
+int ct_triage_reopen_many(ct_session *s, ct_alert *const *v, size_t n, const char *note, const char *label,
+                          char oid[41], ct_sbuf *err)
+{
+    /* the alerts still open have nothing to reopen: left out of the commit */
+    ct_alert **todo = ct_xmalloc((n ? n : 1) * sizeof *todo);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i]->status != CT_STATUS_OPEN) todo[k++] = v[i];
+    int rc = -1;
+    if (!k) {
+        if (n == 1) ct_sbuf_addf(err, "alert %s is already open", v[0]->id);
+        else ct_sbuf_addf(err, "the %zu alerts are already open", n);
+    } else {
+        ct_sbuf extra;
+        ct_sbuf_init(&extra);
+        for (size_t i = 0; i < k; i++) previous_status(todo[i], k > 1, &extra);
+        rc = write_decisions(s, todo, k, CT_STATUS_OPEN, note, NULL, 0, "reopen", &extra, k > 1 ? label : NULL,
+                             oid, err);
+        ct_sbuf_free(&extra);
+    }
+    free(todo);
     return rc;
+}
+
+int ct_triage_reopen(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err)
+{
+    return ct_triage_reopen_many(s, &a, 1, note, NULL, oid, err);
 }
 
 int ct_triage_remediate(ct_session *s, ct_alert *a, const size_t *steps, size_t nsteps,

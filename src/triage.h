@@ -56,6 +56,10 @@ int ct_triage_fp(ct_session *s, const ct_fp_request *rq, char oid[41], ct_sbuf *
  * remediate_many numbers the steps in the first alert's guide. */
 int ct_triage_ack_many(ct_session *s, ct_alert *const *v, size_t n, const char *note, const char *label,
                        char oid[41], ct_sbuf *err);
+/* Reopen several alerts in ONE commit; the alerts already open are left out
+ * (all open: an error). */
+int ct_triage_reopen_many(ct_session *s, ct_alert *const *v, size_t n, const char *note, const char *label,
+                          char oid[41], ct_sbuf *err);
 int ct_triage_remediate_many(ct_session *s, ct_alert *const *v, size_t n, const size_t *steps, size_t nsteps,
                              const char *note, const char *label, char oid[41], ct_sbuf *err);
 

@@ -27,45 +27,42 @@ const char *ui_alert_target(const ct_alert *a)
 int ui_need_repo(const char *verb)
 {
     if (ui.s.repo) return 1;
-    const char *why = ui_load_readonly_why();
+    const char *why = ui.s.readonly_why;
     if (why && *why)
-        ui_msg(1, "cannot %s: read-only, no rules repo (%s)", verb, why);
+        ui_msg(1, "cannot %s, read-only: %s", verb, why);
     else
         ui_msg(1, "cannot %s: read-only, no rules repo; restart with --repo DIR (and --analyst 'Name <email>')",
                verb);
     return 0;
 }
 
-typedef int (*simple_fn)(ct_session *, ct_alert *, const char *, char[41], ct_sbuf *);
+typedef int (*many_fn)(ct_session *, ct_alert *const *, size_t, const char *, const char *, char[41], ct_sbuf *);
 
-static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn, const char *verb,
+/* one decision on the alerts: ONE commit (the core writes a decision file each) */
+static void simple_action(ct_alert **v, size_t n, const char *note, many_fn fn, const char *verb,
                           const char *done)
 {
     if (!ui_need_repo(verb)) return;
-    size_t ok = 0;
-    char oid[41] = "", last[41] = "";
+    char oid[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
     const char *label = ui.label[0] ? ui.label : NULL;
-    if (n > 1 && fn == ct_triage_ack) {
-        /* one decision on several alerts: ONE commit (the core writes a decision file each) */
-        if (ct_triage_ack_many(&ui.s, v, n, note, label, last, &err) == 0) ok = n;
-    } else
-        for (size_t i = 0; i < n; i++) {
-            oid[0] = 0;
-            if (fn(&ui.s, v[i], note, oid, &err) < 0) break;
-            ok++;
-            if (oid[0]) memcpy(last, oid, sizeof last);
-        }
-    if (err.len)
-        ui_msg(1, "%s %zu of %zu; error: %s", done, ok, n, err.buf);
+    size_t already = 0; /* reopen leaves the open ones out */
+    for (size_t i = 0; fn == ct_triage_reopen_many && i < n; i++) already += v[i]->status == CT_STATUS_OPEN;
+    if (fn(&ui.s, v, n, note, label, oid, &err) < 0)
+        ui_msg(1, "cannot %s: %s", verb, err.buf);
     else if (n == 1)
-        ui_msg(0, "%s %s: commit %.10s", done, v[0]->id, last[0] ? last : "(nothing changed)");
-    else if (fn == ct_triage_ack)
-        ui_msg(0, "%s %zu alerts%s%s in one commit %.10s", done, ok, label ? " of " : "", label ? label : "",
-               last[0] ? last : "(nothing changed)");
-    else
-        ui_msg(0, "%s %zu alerts: last commit %.10s", done, ok, last[0] ? last : "(nothing changed)");
+        ui_msg(0, "%s %s: commit %.10s", done, v[0]->id, oid[0] ? oid : "(nothing changed)");
+    else {
+        ct_sbuf m;
+        ct_sbuf_init(&m);
+        ct_sbuf_addf(&m, "%s %zu alert%s", done, n - already, n - already == 1 ? "" : "s");
+        if (label && n - already > 1) ct_sbuf_addf(&m, " of %s", label);
+        ct_sbuf_addf(&m, " in one commit %.10s", oid[0] ? oid : "(nothing changed)");
+        if (already) ct_sbuf_addf(&m, " (%zu already open)", already);
+        ui_msg(0, "%s", m.buf);
+        ct_sbuf_free(&m);
+    }
     ct_sbuf_free(&err);
     ui_refresh_all();
     ui_status_update();
@@ -73,12 +70,12 @@ static void simple_action(ct_alert **v, size_t n, const char *note, simple_fn fn
 
 void ui_act_ack(ct_alert **a, size_t n, const char *note)
 {
-    simple_action(a, n, note, ct_triage_ack, "acknowledge", "acknowledged");
+    simple_action(a, n, note, ct_triage_ack_many, "acknowledge", "acknowledged");
 }
 
 void ui_act_reopen(ct_alert **a, size_t n, const char *note)
 {
-    simple_action(a, n, note, ct_triage_reopen, "reopen", "reopened");
+    simple_action(a, n, note, ct_triage_reopen_many, "reopen", "reopened");
 }
 
 void ui_act_history(void)

@@ -136,7 +136,6 @@ typedef struct loader {
     int missing;
     int finish_rc;
     ct_sbuf err;
-    char readonly_why[512];
 } loader;
 static loader L;
 
@@ -209,8 +208,8 @@ static void wait_for_loader(void)
 
 static void loaded_message(void)
 {
-    if (L.readonly_why[0])
-        ui_msg(1, "read-only, no rules repo: %s", L.readonly_why);
+    if (!ui.s.repo && ui.s.readonly_why)
+        ui_msg(1, "read-only, no rules repo: %s", ui.s.readonly_why);
     else if (L.missing || ui.ndiag)
         ui_msg(L.missing != 0, "%d file%s could not be read, %zu diagnostic%s%s%s", L.missing,
                L.missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
@@ -302,13 +301,6 @@ void ui_load_setup(ct_session_opts *o)
 void ui_load_screen(void)
 {
     draw_loading(0, 0);
-}
-
-const char *ui_load_readonly_why(void) { return L.readonly_why; }
-
-void ui_load_readonly(const char *why)
-{
-    snprintf(L.readonly_why, sizeof L.readonly_why, "%s", why);
 }
 
 int ui_load_start(const char **errmsg)

@@ -610,12 +610,13 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
         /* The default repo could not be created (typically: no analyst
          * identity yet). Reading alerts must not depend on it: go on with the
          * shipped rules, read-only, and say why actions are disabled. */
-        ui_load_readonly(err.buf);
+        char *why = ct_sbuf_detach(&err); /* kept by the session as readonly_why */
         ct_session_close(&ui.s);
-        ct_sbuf_reset(&err);
         o.need_repo = 0;
         o.no_repo = 1;
+        o.readonly_why = why;
         rc_begin = ct_session_begin(&ui.s, &o, &err);
+        free(why);
     }
     if (rc_begin < 0) {
         ui_restore_terminal();

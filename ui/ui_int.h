@@ -251,8 +251,6 @@ void ui_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * CREDTRIAGE_LOAD_STEP, CREDTRIAGE_LOAD_PAUSE_MS). */
 void ui_load_setup(ct_session_opts *o);
 void ui_load_screen(void);               /* the loading screen, before the session opens */
-void ui_load_readonly(const char *why);  /* opened read-only: said when loading ends */
-const char *ui_load_readonly_why(void);  /* "" unless opened read-only for a reason */
 /* 1 if there is a rules repo; else says why `verb` is refused and how to fix it */
 int ui_need_repo(const char *verb);
 /* Start loading and show the loading screen (Q quits) until the first alerts

@@ -26,9 +26,10 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         if (c == 'n') note = optarg;
         else if (c == 'h') {
             if (reopen)
-                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
-                       "Reopen an alert: its decision file says open again (it then wins over an\n"
-                       "exception that matches it). One commit in the rules repo.\n");
+                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
+                       "Reopen alerts: each decision file says open again (it then wins over an\n"
+                       "exception that matches it). ONE commit however many alerts are named (an\n"
+                       "incident id names all of its alerts); those already open are left out.\n");
             else
                 ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
                        "Acknowledge alerts: someone is on it. Writes each alert's decision file\n"
@@ -38,7 +39,7 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error(cmd, "bad option");
     }
     if (optind >= argc) return ct_cli_usage_error(cmd, "no ALERT_ID given");
-    int nids = reopen ? 1 : ct_pick_count_ids(argc, argv, optind);
+    int nids = ct_pick_count_ids(argc, argv, optind);
     if (optind + nids >= argc) return ct_cli_usage_error(cmd, "no input FILE given");
     ct_session s;
     int rc = ct_pick_open_session(cmd, &s, &o, argv + optind + nids, argc - optind - nids, 1);
@@ -56,31 +57,24 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         ct_session_close(&s);
         return CT_EXIT_REPO;
     }
-    if (reopen && a->status == CT_STATUS_OPEN) {
-        ct_sbuf m;
-        ct_sbuf_init(&m);
-        ct_sbuf_addf(&m, "alert %s is already open", a->id);
-        ct_cli_put_err(cmd, m.buf);
-        ct_sbuf_free(&m);
-        ct_pick_free(&p);
-        ct_session_close(&s);
-        return CT_EXIT_FINDINGS;
-    }
+    size_t already = 0; /* reopen leaves the open ones out */
+    for (size_t i = 0; reopen && i < p.n; i++) already += p.v[i]->status == CT_STATUS_OPEN;
     int many = p.n > 1 || p.label;
     char oid[41] = "";
     ct_sbuf err;
     ct_sbuf_init(&err);
-    rc = reopen ? ct_triage_reopen(&s, a, note, oid, &err)
+    rc = reopen ? ct_triage_reopen_many(&s, p.v, p.n, note, p.label, oid, &err)
          : many ? ct_triage_ack_many(&s, p.v, p.n, note, p.label, oid, &err)
                 : ct_triage_ack(&s, a, note, oid, &err);
     if (rc < 0) {
         ct_cli_put_err(cmd, err.buf);
-        rc = CT_EXIT_REPO;
+        rc = reopen && already == p.n ? CT_EXIT_FINDINGS : CT_EXIT_REPO;
     } else {
         ct_sbuf m;
         ct_sbuf_init(&m);
         if (many) {
-            ct_pick_summary(&p, "ack", &m);
+            ct_pick_summary(&p, cmd, &m);
+            if (already) ct_sbuf_addf(&m, "; %zu already open, left out", already);
         } else {
             ct_sbuf_addf(&m, "%s: ", reopen ? "reopen" : "ack");
             ct_pick_alert_summary(&s, a, &m);

@@ -74,7 +74,11 @@ ct_wait_gone "2 tagged"
 ct_keys : ; ct_type "status acknowledged"; ct_keys Enter
 ct_wait "Alert queue [acknowledged]"
 ct_keys g t t o
-ct_wait "reopened 2 alerts"
+ct_wait "reopened 2 alerts in one commit"
+[ "$(ct_screen | tail -n 1 | sed 's/ *$//')" = "reopened 2 alerts in one commit $(git -C "$TMP/repo" rev-parse --short=10 HEAD)" ] ||
+    ct_fail "the reopen message is not 'reopened 2 alerts in one commit <HEAD>'"
+[ "$(git -C "$TMP/repo" log --format=%s | grep -c '^reopen')" = 1 ] || ct_fail "not ONE reopen commit for two tagged alerts"
+[ "$(git -C "$TMP/repo" show --name-only --format= HEAD | grep -c '^decisions/')" = 2 ] || ct_fail "not two decisions in the reopen commit"
 ct_keys : ; ct_type "filter clear"; ct_keys Enter
 ct_wait "Alert queue [open]"
 

@@ -161,6 +161,30 @@ check "no CR in any commit message" test "$(grep -c "$CR" "$TMP/all.msg")" -eq 0
 check "no RLO in any commit message" test "$(grep -c "$RLO" "$TMP/all.msg")" -eq 0
 check "the hostile name is shown escaped" grep -q 'Target: billing\\x1b\[31m-export\\x1b\[0m\\x0dpayroll-sync <U+202E>xcod.exe' "$TMP/all.msg"
 check "nor on the terminal" test "$(grep -c "$ESC" "$TMP/h.out")" -eq 0
+# --- reopen of several alerts: ONE commit; the ones already open left out ---------------------
+ct ack "$MEGAN" "$F" --analyst "$AN" >/dev/null 2>&1
+BEFORE=$(git -C "$REPO" rev-list --count HEAD)
+ct reopen "$MEGAN" "$HOSTILE" --note "second look" "$F" --analyst "$AN" >"$TMP/ro.out" 2>"$TMP/ro.err"
+check "reopen of two exits 0" test $? -eq 0
+check "reopen of two: the line" test "$(cat "$TMP/ro.out")" = "$(head_id) reopen: 2 alerts ($MEGAN $HOSTILE) -> open"
+check "reopen of two: ONE commit" test "$(git -C "$REPO" rev-list --count HEAD)" -eq $((BEFORE + 1))
+check "reopen of two: two decision files in it" test "$(git -C "$REPO" show --name-only --format= HEAD | sort | tr '\n' ' ')" = \
+    "$(printf 'decisions/2026/11/%s.json\n' "$MEGAN" "$HOSTILE" | sort | tr '\n' ' ')"
+check "reopen of two: the subject" test "$(git -C "$REPO" log -1 --format=%s)" = \
+    "reopen: 2 alerts: $RULE: $MEGAN actor=megan.bowen@contoso.com target=$(jq -r --arg i "$MEGAN" 'select(.id == $i) | .target.name' "$TMP/scan.json") +1"
+check "reopen of two: each previous status named" test "$(git -C "$REPO" log -1 --format=%B | grep '^Previous status' | tr '\n' '|')" = \
+    "Previous status of $MEGAN: acknowledged (by $AN)|Previous status of $HOSTILE: acknowledged (by $AN)|"
+ct ack "$MEGAN" "$F" --analyst "$AN" >/dev/null 2>&1
+ct reopen "$MEGAN" "$HOSTILE" "$F" --analyst "$AN" >"$TMP/ro2.out" 2>&1
+check "reopen with one already open: the line" test "$(cat "$TMP/ro2.out")" = \
+    "$(head_id) reopen: 2 alerts ($MEGAN $HOSTILE) -> open; 1 already open, left out"
+check "reopen with one already open: one decision in the commit" test "$(git -C "$REPO" show --name-only --format= HEAD)" = \
+    "decisions/2026/11/$MEGAN.json"
+BEFORE=$(head_id)
+ct reopen "$MEGAN" "$HOSTILE" "$F" --analyst "$AN" >/dev/null 2>"$TMP/ro3.err"
+check "reopen of two open alerts is refused (1)" test $? -eq 1
+check "reopen of two open alerts: why" test "$(cat "$TMP/ro3.err")" = "credtriage reopen: the 2 alerts are already open"
+check "reopen of two open alerts: nothing committed" test "$(head_id)" = "$BEFORE"
 check "file names only from ids" test -z "$(git -C "$REPO" ls-files | grep -v '^rules/\|^guides/\|^exceptions/[a-z0-9_]*/ct-[0-9a-f]*\.json$\|^decisions/20[0-9][0-9]/[01][0-9]/[0-9a-f]\{16\}\.json$')"
 check "git fsck --strict at the end" fsck
 check "check: ok" test "$("$BIN" check --repo "$REPO")" = ok
