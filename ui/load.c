@@ -215,8 +215,9 @@ static void loaded_message(void)
                L.missing == 1 ? "" : "s", ui.ndiag, ui.ndiag == 1 ? "" : "s",
                ui_last_diag() ? ": " : "", ui_last_diag() ? ui_last_diag() : "");
     else
-        ui_msg(0, "%zu alerts from %zu events in %d file%s (? for help)", ui.s.alerts.n,
-               ui.s.store.stats.events, L.o->nfiles, L.o->nfiles == 1 ? "" : "s");
+        ui_msg(0, "%zu alert%s from %zu event%s in %d file%s (? for help)", ui.s.alerts.n,
+               ui.s.alerts.n == 1 ? "" : "s", ui.s.store.stats.events, ui.s.store.stats.events == 1 ? "" : "s",
+               L.o->nfiles, L.o->nfiles == 1 ? "" : "s");
 }
 
 /* Main thread, ui_mu held: take what the loader published. 1 if anything

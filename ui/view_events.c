@@ -351,7 +351,7 @@ void ui_pipe_view(void)
     else {
         size_t lines = 0;
         for (size_t i = 0; i < text.len; i++) lines += text.buf[i] == '\n';
-        ui_msg(0, "|: %zu lines piped to %s", lines, pager);
+        ui_msg(0, "|: %zu line%s piped to %s", lines, lines == 1 ? "" : "s", pager);
     }
     ct_sbuf_free(&text);
 }

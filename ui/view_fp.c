@@ -265,8 +265,8 @@ static void fp_draw(ui_view *v, int y, int h, int w)
     ct_sbuf_reset(&b);
     int pattr = UI_BOLD;
     if (f->pv_ok) {
-        ct_sbuf_addf(&b, "Preview: suppresses %zu of %zu alerts of this rule, %zu in total", f->pv.rule_matches,
-                     f->pv.rule_total, f->pv.total_matches);
+        ct_sbuf_addf(&b, "Preview: suppresses %zu of %zu alert%s of this rule, %zu in total", f->pv.rule_matches,
+                     f->pv.rule_total, f->pv.rule_total == 1 ? "" : "s", f->pv.total_matches);
         if (f->pv.rule_total && f->pv.rule_matches == f->pv.rule_total) {
             ct_sbuf_add(&b, "  - EVERY alert of the rule");
             pattr |= UI_COLOR(UI_C_ERR);

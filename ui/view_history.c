@@ -64,7 +64,7 @@ static void h_draw(ui_view *v, int y, int h, int w)
 static void h_title(ui_view *v, ct_sbuf *out)
 {
     history *hs = HS(v);
-    ct_sbuf_addf(out, "History of the rules repo (%zu commits)  Enter: diff  R: revert", hs->n);
+    ct_sbuf_addf(out, "History of the rules repo (%zu commit%s)  Enter: diff  R: revert", hs->n, hs->n == 1 ? "" : "s");
 }
 
 static void show_diff(history *hs, size_t i)

@@ -60,9 +60,10 @@ static void commit(remform *f)
     ui_refresh_all();
     ui_status_update();
     if (nall == 1)
-        ui_msg(0, "remediated %s (%zu of %zu steps done): commit %.10s", id, k, n, oid[0] ? oid : "(nothing changed)");
+        ui_msg(0, "remediated %s (%zu of %zu step%s done): commit %.10s", id, k, n, n == 1 ? "" : "s",
+               oid[0] ? oid : "(nothing changed)");
     else
-        ui_msg(0, "remediated %zu alerts (%zu of %zu steps done) in one commit %.10s", nall, k, n,
+        ui_msg(0, "remediated %zu alerts (%zu of %zu step%s done) in one commit %.10s", nall, k, n, n == 1 ? "" : "s",
                oid[0] ? oid : "(nothing changed)");
 }
 

@@ -45,7 +45,7 @@ static int run(ct_esql *q, char *const *files, int nfiles)
         rc = CT_EXIT_USAGE;
     } else {
         for (size_t i = 0; i < res.n; i++) ct_cli_print_json_line(res.v[i].row);
-        fprintf(stderr, "%zu rows\n", res.n);
+        fprintf(stderr, "%zu row%s\n", res.n, res.n == 1 ? "" : "s");
         ct_esql_result_free(&res);
     }
     ct_store_free(&st);

@@ -254,8 +254,9 @@ int ct_cmd_fp(int argc, char **argv)
             }
             putchar('\n');
         }
-        ct_out_printf(stdout, "would suppress %zu of %zu loaded alerts of this rule; the entries match %zu loaded "
-               "alerts in all\n", pv.rule_matches, pv.rule_total, pv.total_matches);
+        ct_out_printf(stdout, "would suppress %zu of %zu loaded alert%s of this rule; the entries match %zu loaded "
+               "alert%s in all\n", pv.rule_matches, pv.rule_total, pv.rule_total == 1 ? "" : "s", pv.total_matches,
+               pv.total_matches == 1 ? "" : "s");
         if (pv.rule_total > 1 && pv.rule_matches == pv.rule_total)
             ct_out_printf(stdout, "that is every alert of the rule: --force would be needed\n");
         rc = CT_EXIT_OK;
@@ -293,9 +294,9 @@ int ct_cmd_fp(int argc, char **argv)
         ct_sbuf_init(&m);
         ct_sbuf_add(&m, "fp: ");
         ct_pick_alert_summary(&s, a, &m);
-        ct_sbuf_addf(&m, " -> %s; exception %s suppresses %zu of %zu loaded alerts of the rule",
+        ct_sbuf_addf(&m, " -> %s; exception %s suppresses %zu of %zu loaded alert%s of the rule",
                      ct_status_name(a->status), d && d->exception ? d->exception : "?", pv.rule_matches,
-                     pv.rule_total);
+                     pv.rule_total, pv.rule_total == 1 ? "" : "s");
         if (close_matching && after_fp > before_fp + 1)
             ct_sbuf_addf(&m, "; %zu more closed as false positive", after_fp - before_fp - 1);
         ct_pick_done(oid, m.buf);

@@ -343,7 +343,7 @@ static int exc_export(ct_session *s, const char *outpath)
             perror(outpath);
             rc = CT_EXIT_REPO;
         }
-        if (rc == CT_EXIT_OK) ct_out_printf(stderr, "exported %zu exception items to %s\n", set.n, outpath);
+        if (rc == CT_EXIT_OK) ct_out_printf(stderr, "exported %zu exception item%s to %s\n", set.n, set.n == 1 ? "" : "s", outpath);
         free(buf);
     }
     ct_exc_set_free(&set);
@@ -450,8 +450,8 @@ static int exc_import(ct_session *s, const char *path, const char *rule)
         rc = CT_EXIT_REPO;
         goto out;
     }
-    ct_out_printf(stdout, "%s import: %zu exception items (%zu new, %zu updated)\n", *oid ? oid : "(no change)", in.n,
-           added, updated);
+    ct_out_printf(stdout, "%s import: %zu exception item%s (%zu new, %zu updated)\n", *oid ? oid : "(no change)", in.n,
+           in.n == 1 ? "" : "s", added, updated);
 out:
     for (size_t i = 0; i < in.n; i++) {
         ct_sbuf_free(&paths[i]);

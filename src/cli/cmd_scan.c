@@ -91,9 +91,9 @@ int ct_cmd_scan(int argc, char **argv)
     }
     size_t counts[CT_STATUS__COUNT];
     ct_session_counts(&s, counts);
-    ct_out_printf(stderr, "%zu alerts: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
+    ct_out_printf(stderr, "%zu alert%s: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
                     "%zu suppressed%s\n",
-            s.alerts.n, counts[CT_STATUS_OPEN], counts[CT_STATUS_ACKNOWLEDGED],
+            s.alerts.n, s.alerts.n == 1 ? "" : "s", counts[CT_STATUS_OPEN], counts[CT_STATUS_ACKNOWLEDGED],
             counts[CT_STATUS_FALSE_POSITIVE], counts[CT_STATUS_REMEDIATED],
             counts[CT_STATUS_SUPPRESSED],
             !all && !only && counts[CT_STATUS_SUPPRESSED] ? " (suppressed not listed: --all)" : "");
@@ -155,7 +155,7 @@ int ct_cmd_query(int argc, char **argv)
         }
         cJSON_Delete(doc);
     }
-    ct_out_printf(stderr, "%zu matching events\n", matched);
+    ct_out_printf(stderr, "%zu matching event%s\n", matched, matched == 1 ? "" : "s");
     ct_store_free(&st);
     ct_kql_free(q);
     return rc;

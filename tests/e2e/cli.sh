@@ -79,4 +79,14 @@ check "scan: newest first" sh -c "sort -r '$TMP/order' | cmp -s - '$TMP/order'"
 check "scan: several alerts" test "$(wc -l <"$TMP/order")" -gt 5
 # rules list: the names start in one column
 check "rules list: aligned" test "$("$BIN" rules list 2>/dev/null | awk '{ print index($0, $4) }' | sort -u | wc -l)" -eq 1
+# counts in the singular when there is one (#17: "1 alerts", "1 events")
+sed -n 16p samples/gcp-audit.ndjson > "$TMP/one.ndjson"
+"$BIN" scan "$TMP/one.ndjson" >/dev/null 2>"$TMP/one.err"
+LOADED1="loaded 1 event, 0 alert documents from 1 file; skipped 0 malformed, 0 duplicates, 0 unrecognized; 0 ids shared by different records (gcp 1)"
+check "scan of one alert: the summary in the singular" test "$(cat "$TMP/one.err")" = \
+    "$LOADED1
+1 alert: 1 open, 0 acknowledged, 0 false positive, 0 remediated, 0 suppressed"
+"$BIN" query 'event.dataset:gcp.audit' "$TMP/one.ndjson" >/dev/null 2>"$TMP/oneq.err"
+check "query of one event: in the singular" test "$(cat "$TMP/oneq.err")" = "$LOADED1
+1 matching event"
 exit $fail

@@ -100,4 +100,20 @@ ct_wait "Alert queue"
 ct_keys Q
 ct_wait_exit
 [ "$CT_EXIT" = 0 ] || ct_fail "exit status $CT_EXIT"
+
+# counts in the singular: "1 alert from 1 event in 1 file", the history's "1 commit"
+sed -n 16p samples/gcp-audit.ndjson > "$TMP/one.ndjson"
+SAMPLES="$TMP/one.ndjson"
+rm -rf "$TMP/repo"
+ct_start
+ct_wait "(? for help)"
+[ "$(ct_screen | tail -n 1 | sed 's/ *$//')" = "1 alert from 1 event in 1 file (? for help)" ] ||
+    ct_fail "the load message is not '1 alert from 1 event in 1 file (? for help)'"
+ct_keys H
+ct_wait "History of the rules repo"
+ct_screen | grep -qF "History of the rules repo (1 commit)  Enter: diff  R: revert" ||
+    ct_fail "the history title is not '(1 commit)'"
+ct_keys Q
+ct_wait_exit
+[ "$CT_EXIT" = 0 ] || ct_fail "exit status $CT_EXIT (one record)"
 exit 0
