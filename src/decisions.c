@@ -81,7 +81,7 @@ static cJSON *obj_copy(const cJSON *j, const char *k)
     return cJSON_IsObject(v) ? cJSON_Duplicate(v, 1) : NULL;
 }
 
-int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
+static int from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
 {
     memset(d, 0, sizeof *d);
     d->at = CT_TIME_NONE;
@@ -172,6 +172,10 @@ int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
         d->prev_at = CT_TIME_NONE;
         if (pt) ct_time_parse(pt, strlen(pt), &d->prev_at);
     }
+    if (d->note && !*d->note) { /* written "note": "" when there is none */
+        free(d->note);
+        d->note = NULL;
+    }
     free(status);
     free(at);
     return 0;
@@ -180,6 +184,17 @@ fail:
     free(at);
     ct_decision_free(d);
     return -1;
+}
+
+/* What is read is what ct_decision_to_file writes back (a hostile or
+ * hand-made file's invalid UTF-8 becomes U+FFFD here, not only on the next
+ * write), so parse -> write -> parse gives the same decision. */
+int ct_decision_from_json(const cJSON *j, ct_decision *d, ct_sbuf *err)
+{
+    cJSON *w = ct_json_written_copy(j);
+    int rc = from_json(w ? w : j, d, err);
+    cJSON_Delete(w);
+    return rc;
 }
 
 cJSON *ct_decision_to_json(const ct_decision *d)
@@ -207,17 +222,18 @@ cJSON *ct_decision_to_json(const ct_decision *d)
     if (d->actor) cJSON_AddItemToObject(o, "actor", cJSON_Duplicate(d->actor, 1));
     if (d->target) cJSON_AddItemToObject(o, "target", cJSON_Duplicate(d->target, 1));
     if (d->credential) cJSON_AddItemToObject(o, "credential", cJSON_Duplicate(d->credential, 1));
-    if (d->based_on) {
-        cJSON_AddStringToObject(o, "based_on", d->based_on);
-        if (d->has_prev) {
-            cJSON *p = cJSON_AddObjectToObject(o, "previous");
-            cJSON_AddStringToObject(p, "analyst", d->prev_analyst ? d->prev_analyst : "");
-            cJSON_AddStringToObject(p, "status", ct_decision_status_word(d->prev_status));
-            ct_time_fmt(d->prev_at, t);
-            cJSON_AddStringToObject(p, "at", t);
-        } else {
-            cJSON_AddNullToObject(o, "previous");
-        }
+    /* "previous" is written whenever there is one, with or without
+     * "based_on" (a file may hold one without the other: it was read back
+     * with has_prev and would lose it here); null only after a based_on */
+    if (d->based_on) cJSON_AddStringToObject(o, "based_on", d->based_on);
+    if (d->has_prev) {
+        cJSON *p = cJSON_AddObjectToObject(o, "previous");
+        cJSON_AddStringToObject(p, "analyst", d->prev_analyst ? d->prev_analyst : "");
+        cJSON_AddStringToObject(p, "status", ct_decision_status_word(d->prev_status));
+        ct_time_fmt(d->prev_at, t);
+        cJSON_AddStringToObject(p, "at", t);
+    } else if (d->based_on) {
+        cJSON_AddNullToObject(o, "previous");
     }
     return o;
 }

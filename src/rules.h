@@ -85,6 +85,12 @@ int ct_rules_import(const char *ndjson_path, const char *root, size_t *imported,
 int ct_rules_export(const ct_ruleset *rs, FILE *out);
 /* Pretty JSON with stable key order and a trailing newline, as files in the repo are written. */
 char *ct_json_pretty(const cJSON *v);
+/* NULL when v reads back from ct_json_pretty's text as it is; else a copy
+ * (cJSON_Delete it) that does: each byte of invalid UTF-8 in a string or key
+ * U+FFFD, a number that is not finite null. The readers of repo files
+ * (decisions, exceptions) parse this, so what they hold is what they write:
+ * parse -> write -> parse gives the same thing. */
+cJSON *ct_json_written_copy(const cJSON *v);
 /* Read (beneath the root, no symlink, size-limited: repofs.h) and parse a repo
  * file; NULL with "cannot read: ..." / "not valid JSON" in err. */
 cJSON *ct_json_load(const ct_repofs *fs, const char *rel, ct_sbuf *err);

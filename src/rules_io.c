@@ -1,5 +1,6 @@
 /* rules_io: Kibana rule import/export and the repo's JSON file style. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,63 @@ char *ct_json_pretty(const cJSON *v)
     char *s = ct_sbuf_detach(&b);
     ct_sbuf_free(&b); /* detach re-initialises b: free its new buffer (leaked per call) */
     return s;
+}
+
+/* What ct_json_pretty cannot write back as it is: a string or key holding
+ * invalid UTF-8 (written \ufffd), a number that is not finite (cJSON prints
+ * null). */
+static int str_lossy(const char *s)
+{
+    return s && ct_san_utf8_bad(s, strlen(s)) > 0;
+}
+
+static int lossy(const cJSON *v)
+{
+    if (str_lossy(v->string)) return 1;
+    if (cJSON_IsString(v)) return str_lossy(v->valuestring);
+    if (cJSON_IsNumber(v)) return !isfinite(v->valuedouble);
+    for (const cJSON *c = v->child; c; c = c->next)
+        if (lossy(c)) return 1;
+    return 0;
+}
+
+static char *fixed(const char *s)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_utf8_fix(s, strlen(s), &b);
+    char *r = cJSON_malloc(b.len + 1); /* the tree's allocator (cJSON's hooks) */
+    if (!r) abort(); /* as ct_xmalloc: allocation failure is not recoverable */
+    memcpy(r, b.buf, b.len + 1);
+    ct_sbuf_free(&b);
+    return r;
+}
+
+static void unlossy(cJSON *v)
+{
+    if (str_lossy(v->string)) {
+        char *k = fixed(v->string);
+        if (!(v->type & cJSON_StringIsConst)) cJSON_free(v->string);
+        v->string = k;
+        v->type &= ~cJSON_StringIsConst;
+    }
+    if (cJSON_IsString(v) && str_lossy(v->valuestring)) {
+        char *s = fixed(v->valuestring);
+        cJSON_free(v->valuestring);
+        v->valuestring = s;
+    }
+    if (cJSON_IsNumber(v) && !isfinite(v->valuedouble))
+        v->type = cJSON_NULL | (v->type & cJSON_StringIsConst);
+    for (cJSON *c = v->child; c; c = c->next) unlossy(c);
+}
+
+cJSON *ct_json_written_copy(const cJSON *v)
+{
+    if (!v || !lossy(v)) return NULL;
+    cJSON *c = cJSON_Duplicate(v, 1);
+    if (!c) abort();
+    unlossy(c);
+    return c;
 }
 
 cJSON *ct_json_load(const ct_repofs *fs, const char *rel, ct_sbuf *err)

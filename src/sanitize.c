@@ -274,3 +274,32 @@ void ct_san_json_text(const char *json, size_t n, int flags, ct_sbuf *out)
         i += len;
     }
 }
+
+size_t ct_san_utf8_bad(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t bad = 0;
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        size_t len = p[i] < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+        if (!len) { bad++; len = 1; }
+        i += len;
+    }
+    return bad;
+}
+
+void ct_san_utf8_fix(const char *s, size_t n, ct_sbuf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        size_t len = p[i] < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+        if (len) {
+            ct_sbuf_addn(out, s + i, len);
+            i += len;
+        } else {
+            ct_sbuf_add(out, "\xef\xbf\xbd"); /* U+FFFD */
+            i++;
+        }
+    }
+}

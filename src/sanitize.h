@@ -81,6 +81,13 @@ int ct_san_cpwidth(const char *s, size_t n, size_t *len);
  * out. */
 void ct_san_json_text(const char *json, size_t n, int flags, ct_sbuf *out);
 
+/* The bytes of invalid UTF-8 in s (n bytes): each one ct_san_json_text writes
+ * as \ufffd (same decoder, same resynchronisation). 0: valid UTF-8. */
+size_t ct_san_utf8_bad(const char *s, size_t n);
+/* Append s with each of those bytes replaced by U+FFFD: the string a JSON
+ * file written through ct_san_json_text reads back as. */
+void ct_san_utf8_fix(const char *s, size_t n, ct_sbuf *out);
+
 /* Is the code point one ct_san_display escapes (outside an emoji variation
  * sequence)? For code that builds its own escapes (json.c). */
 int ct_san_cp_escaped(uint32_t cp);

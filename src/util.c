@@ -200,7 +200,12 @@ int ct_time_parse(const char *s, size_t n, int64_t *ms_out)
     }
     if (i != n) return -1;
     int64_t days = days_from_civil(Y, (unsigned)M, (unsigned)D);
-    *ms_out = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms) - off;
+    int64_t t = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms) - off;
+    /* an offset can carry 0000-01-01 or 9999-12-31 into year -1 or 10000,
+     * which ct_time_fmt cannot write as a time this reads back */
+    if (t < days_from_civil(0, 1, 1) * 86400000 || t >= days_from_civil(10000, 1, 1) * 86400000)
+        return -1;
+    *ms_out = t;
     return 0;
 }
 

@@ -34,7 +34,9 @@ char *ct_sbuf_detach(ct_sbuf *b); /* caller frees; b is re-initialised */
 
 /* Time: milliseconds since the epoch, UTC. Parses ISO 8601 with or without
  * fraction (any digits), 'Z', +hh:mm offset or " UTC" (BigQuery), 'T' or ' '
- * separator, and the date-only form. Returns 0 on success, -1 when s is not a time. */
+ * separator, and the date-only form. Returns 0 on success, -1 when s is not a time
+ * (also when an offset takes it out of years 0000-9999: ct_time_fmt writes
+ * every time this accepts, and this reads it back to the same ms). */
 int ct_time_parse(const char *s, size_t n, int64_t *ms_out);
 /* Writes "2022-01-22T18:15:02.516Z" (24 chars + NUL). */
 void ct_time_fmt(int64_t ms, char out[32]);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "sanitize.h"
 
 static char *disp(const char *s, size_t n, int flags)
@@ -393,6 +395,44 @@ static void test_truncate(void **st)
     ct_sbuf_free(&b);
 }
 
+/* ct_san_utf8_fix turns invalid UTF-8 into U+FFFD exactly as a JSON file
+ * written through ct_san_json_text reads back (the readers of repo files rely
+ * on it: decisions and exceptions hold what they write) */
+static void test_utf8_fix_as_json_text(void **st)
+{
+    (void)st;
+    static const struct { const char *in, *want; size_t bad; } cases[] = {
+        {"plain \xc3\xa9 \xe2\x80\xae ok", "plain \xc3\xa9 \xe2\x80\xae ok", 0},
+        {"\xff\xff\xff\x95.0.1", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.0.1", 4},
+        {"m\xc3", "m\xef\xbf\xbd", 1},                       /* truncated at the end */
+        {"\xe0\x80\xaf", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 3}, /* overlong '/' */
+        {"\xed\xa0\x80x", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx", 3}, /* UTF-16 surrogate */
+        {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 4}, /* > U+10FFFF */
+        {"a\xe2\x82\x19", "a\xef\xbf\xbd\xef\xbf\xbd\x19", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i].in;
+        assert_int_equal(ct_san_utf8_bad(in, strlen(in)), cases[i].bad);
+        ct_sbuf fix, js;
+        ct_sbuf_init(&fix);
+        ct_sbuf_init(&js);
+        ct_san_utf8_fix(in, strlen(in), &fix);
+        assert_string_equal(fix.buf, cases[i].want);
+        /* the same string through cJSON's printer and ct_san_json_text, parsed back */
+        cJSON *s = cJSON_CreateString(in);
+        char *printed = cJSON_PrintUnformatted(s);
+        ct_san_json_text(printed, strlen(printed), 0, &js);
+        cJSON *back = cJSON_Parse(js.buf);
+        assert_non_null(back);
+        assert_string_equal(back->valuestring, fix.buf);
+        cJSON_Delete(back);
+        free(printed);
+        cJSON_Delete(s);
+        ct_sbuf_free(&fix);
+        ct_sbuf_free(&js);
+    }
+}
+
 int main(void)
 {
     if (!setlocale(LC_ALL, "C.UTF-8")) setlocale(LC_ALL, "C.utf8");
@@ -405,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_ucd_escaped),
         cmocka_unit_test(test_ascii),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_utf8_fix_as_json_text),
         cmocka_unit_test(test_large_linear),
         cmocka_unit_test(test_filename),
         cmocka_unit_test(test_width),
