@@ -120,7 +120,7 @@ static int parse_entry(const cJSON *j, int depth, ct_exc_entry *e, ct_sbuf *err)
     return 0;
 }
 
-int ct_exc_from_json(const cJSON *j, ct_exc_item *out, ct_sbuf *err)
+static int from_json(const cJSON *j, ct_exc_item *out, ct_sbuf *err)
 {
     memset(out, 0, sizeof *out);
     out->expire = CT_TIME_NONE;
@@ -224,6 +224,17 @@ int ct_exc_from_json(const cJSON *j, ct_exc_item *out, ct_sbuf *err)
 fail:
     ct_exc_item_free(out);
     return -1;
+}
+
+/* What is read is what ct_exc_to_file writes back (invalid UTF-8 becomes
+ * U+FFFD here, not only on the next write): the item compiled from a file
+ * is the one compiled from the file credtriage writes of it. */
+int ct_exc_from_json(const cJSON *j, ct_exc_item *out, ct_sbuf *err)
+{
+    cJSON *w = ct_json_written_copy(j);
+    int rc = from_json(w ? w : j, out, err);
+    cJSON_Delete(w);
+    return rc;
 }
 
 /* ---- serializing ---------------------------------------------------------- */

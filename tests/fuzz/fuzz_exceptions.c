@@ -45,7 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memset(&it2, 0, sizeof it2);
             ct_sbuf_reset(&err);
             FZ_CHECK(ct_exc_from_json(back, &it2, &err) == 0);
-            FZ_CHECK(!strcmp(it.query, it2.query));
+            FZ_CHECK(!strcmp(it.query, it2.query) && it.expire == it2.expire);
+            char *file2 = ct_exc_to_file(&it2);
+            FZ_CHECK(!strcmp(file, file2)); /* the file is a fixed point */
+            free(file2);
             ct_exc_item_free(&it2);
             cJSON_Delete(back);
             free(file);

@@ -277,6 +277,37 @@ static void test_json_round_trip_stable_bytes(void **st)
     ct_exc_item_free(&b);
 }
 
+/* The fuzz_exceptions finding (tests/fuzz/regressions/exceptions/
+ * invalid-utf8-match-any): a value with invalid UTF-8 was compiled from its
+ * raw bytes, but the file credtriage writes holds U+FFFD for each such byte,
+ * so the item read back from its own file compiled to another query. The
+ * item now reads as it is written: same query, same bytes, from the first
+ * parse on. */
+static void test_invalid_utf8_reads_as_written(void **st)
+{
+    (void)st;
+    ct_exc_item a, b;
+    item(HEAD "[{\"field\":\"source.ip\",\"operator\":\"excluded\",\"type\":\"match_any\","
+              "\"value\":[\"\xff\xff\xff\x95.0.1\",\"10.0.0.2\"]}]}", &a);
+    assert_string_equal(a.entries[0].values[0], "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.0.1");
+    assert_string_equal(a.query,
+                        "(not (source.ip:(\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.0.1\" or \"10.0.0.2\")))");
+    char *f1 = ct_exc_to_file(&a);
+    assert_non_null(strstr(f1, "\n        \"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.0.1\",\n"));
+    item(f1, &b);
+    assert_string_equal(a.query, b.query);
+    char *f2 = ct_exc_to_file(&b);
+    assert_string_equal(f1, f2);
+    free(f1);
+    free(f2);
+    ct_exc_item_free(&a);
+    ct_exc_item_free(&b);
+    /* an expire_time an offset takes past 9999 is refused, not written as
+     * "10000-01-01T00:29:59.000Z" (a file that would not load again) */
+    bad_item(HEAD "[{\"field\":\"a\",\"operator\":\"included\",\"type\":\"exists\"}],"
+                  "\"expire_time\":\"9999-12-31T23:29:59-01:00\"}", "expire_time is not an ISO 8601 time");
+}
+
 static void test_hostile_values_stay_data(void **st)
 {
     (void)st;
@@ -484,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_expired_items_do_not_apply),
         cmocka_unit_test(test_invalid_items_refused),
         cmocka_unit_test(test_json_round_trip_stable_bytes),
+        cmocka_unit_test(test_invalid_utf8_reads_as_written),
         cmocka_unit_test(test_hostile_values_stay_data),
         cmocka_unit_test(test_load_dir_reports_and_skips),
         cmocka_unit_test(test_paths_are_sanitized),
