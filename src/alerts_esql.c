@@ -4,7 +4,10 @@
  * document; an aggregating rule's row stands for every event its group
  * counted, kept as the alert's evidence, and the alert sits on the latest of
  * them (when Kibana's rule would have fired). Events are pre-filtered by the
- * rule's datasets and (dataset, action) verdicts (ct_rules_bind). */
+ * rule's datasets and (dataset, action) verdicts (ct_rules_bind), then one by
+ * one by their stored fields and record bytes (ct_esql_may_pass); only the
+ * rest are rebuilt as documents, and the query keeps of each only the
+ * columns it reads (esql_proj.c). */
 #include "alerts.h"
 #include "out.h"
 
@@ -15,7 +18,56 @@
 typedef struct run_ctx {
     const ct_store *st;
     const ct_rule *rule;
+    int raw;          /* the rule reads a verbatim field: look at the record's bytes */
+    char *buf;        /* the record's bytes */
+    size_t cap;
+    uint32_t *cand;   /* the events that pass the pre-filters, in order */
+    size_t ncand, cpos;
 } run_ctx;
+
+/* Fields whose values every normalizer copies from the record as written
+ * (CloudTrail's userIdentity.type and .accessKeyId, or the ECS document's own
+ * field): a value the record's bytes lack is not theirs. Kept short on
+ * purpose: a field wrongly listed here would hide alerts. */
+static const char *const verbatim[] = {
+    "aws.cloudtrail.user_identity.type",
+    "aws.cloudtrail.user_identity.access_key_id",
+};
+
+/* The "credtriage" columns of a rebuilt document, exactly: ct_store_event_json
+ * writes them from these stored fields (and nothing else under that name). */
+static const struct {
+    const char *col;
+    enum ct_ef f;
+    int cred; /* only on a credential addition */
+} stored[] = {
+    {"credtriage.dataset", CT_EF_DATASET, 0},         {"credtriage.action", CT_EF_ACTION, 0},
+    {"credtriage.outcome", CT_EF_OUTCOME, 0},         {"credtriage.actor.id", CT_EF_ACTOR_ID, 0},
+    {"credtriage.actor.alt_id", CT_EF_ACTOR_ID2, 0},  {"credtriage.actor.name", CT_EF_ACTOR_NAME, 0},
+    {"credtriage.actor.type", CT_EF_ACTOR_TYPE, 0},   {"credtriage.actor.ip", CT_EF_ACTOR_IP, 0},
+    {"credtriage.actor.user_agent", CT_EF_ACTOR_UA, 0}, {"credtriage.target.id", CT_EF_TARGET_ID, 0},
+    {"credtriage.target.alt_id", CT_EF_TARGET_ID2, 0}, {"credtriage.target.name", CT_EF_TARGET_NAME, 0},
+    {"credtriage.target.type", CT_EF_TARGET_TYPE, 0}, {"credtriage.target.app_id", CT_EF_TARGET_APP_ID, 0},
+    {"credtriage.credential.id", CT_EF_CRED_ID, 1},   {"credtriage.credential.type", CT_EF_CRED_TYPE, 1},
+    {"credtriage.credential.name", CT_EF_CRED_NAME, 1}, {"credtriage.credential.end", CT_EF_CRED_END, 1},
+    {"credtriage.credential_used", CT_EF_CRED_USED, 0}, {"credtriage.client_app", CT_EF_CLIENT_APP, 0},
+    {"credtriage.resource", CT_EF_RESOURCE, 0},       {"credtriage.named", CT_EF_NAMED, 0},
+    {"credtriage.change_id", CT_EF_CHANGE_ID, 0},
+};
+
+/* Can event i pass the rule's leading WHERE commands, judging by its stored
+ * fields and its record's bytes? Saves rebuilding the documents that cannot. */
+static int may_pass(run_ctx *c, size_t i, const ct_event *e)
+{
+    ct_esql_fact f[CT_ARRAY_LEN(stored)];
+    for (size_t k = 0; k < CT_ARRAY_LEN(stored); k++) {
+        f[k].field = stored[k].col;
+        f[k].value = stored[k].cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, stored[k].f);
+    }
+    size_t len = 0;
+    const char *raw = c->raw ? ct_store_record(c->st, i, &c->buf, &c->cap, &len) : NULL;
+    return ct_esql_may_pass(c->rule->esql, f, CT_ARRAY_LEN(f), raw, len, verbatim, CT_ARRAY_LEN(verbatim));
+}
 
 static cJSON *get_doc(void *ctx, size_t i)
 {
@@ -32,13 +84,27 @@ static void put_doc(void *ctx, size_t i, cJSON *doc)
 
 /* The event's dataset, or NULL to leave it out: an alert document, or an
  * event the rule's pre-filter rules out. */
+static int candidate(run_ctx *c, size_t i)
+{
+    const ct_event *e = &c->st->ev[i];
+    if (e->flags & CT_EVF_ALERT) return 0;
+    if (!ct_rule_may_match(c->rule, e)) return 0;
+    return ct_esql_selects(c->rule->esql, ct_event_str(c->st, e, CT_EF_DATASET)) && may_pass(c, i, e);
+}
+
 static const char *dataset_of(void *ctx, size_t i)
 {
-    const run_ctx *c = ctx;
-    const ct_event *e = &c->st->ev[i];
-    if (e->flags & CT_EVF_ALERT) return NULL;
-    if (!ct_rule_may_match(c->rule, e)) return NULL;
-    return ct_event_str(c->st, e, CT_EF_DATASET);
+    run_ctx *c = ctx;
+    while (c->cpos < c->ncand && c->cand[c->cpos] < i) c->cpos++;
+    if (c->cpos == c->ncand || c->cand[c->cpos] != i) return NULL;
+    return ct_event_str(c->st, &c->st->ev[i], CT_EF_DATASET);
+}
+
+/* Does column (a name or a `*` pattern) cover field? */
+static int covers(const char *col, const char *field)
+{
+    size_t n = strcspn(col, "*");
+    return col[n] ? !strncmp(col, field, n) : !strcmp(col, field);
 }
 
 /* Stable id: the rule and its row's events (their record ids, else bytes). */
@@ -77,10 +143,23 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
     for (size_t ri = 0; ri < rs->n; ri++) {
         const ct_rule *r = &rs->v[ri];
         if (!r->esql || r->match_none) continue;
-        run_ctx c = {st, r};
+        run_ctx c = {.st = st, .rule = r};
+        const char *const *cols;
+        size_t ncols;
+        int proj = ct_esql_columns(r->esql, &cols, &ncols);
+        for (size_t k = 0; k < ncols; k++)
+            for (size_t v = 0; v < CT_ARRAY_LEN(verbatim); v++)
+                if (covers(cols[k], verbatim[v])) c.raw = 1;
+        if (!proj) c.raw = 1; /* reads anything */
+        c.cand = ct_xmalloc((st->nev + 1) * sizeof *c.cand);
+        for (size_t i = 0; i < st->nev; i++)
+            if (candidate(&c, i)) c.cand[c.ncand++] = (uint32_t)i;
+        free(c.buf);
         ct_esql_result res;
         char err[512];
-        if (ct_esql_run(r->esql, st->nev, get_doc, put_doc, dataset_of, &c, now, &res, err, sizeof err) < 0) {
+        int rc = ct_esql_run(r->esql, st->nev, get_doc, put_doc, dataset_of, &c, now, &res, err, sizeof err);
+        free(c.cand);
+        if (rc < 0) {
             if (diag) diag(dctx, r->path, 0, err);
             else ct_out_printf(stderr, "%s: %s\n", r->path, err);
             continue;

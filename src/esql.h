@@ -75,9 +75,24 @@ int ct_esql_datasets(const ct_esql *q, const char *const **v, size_t *n);
 int ct_esql_columns(ct_esql *q, const char *const **names, size_t *n);
 
 /* Pre-filter: 0 when no document whose fields[i] equal values[i] (exact
- * strings; NULL: the field is absent) can pass the query's leading WHERE
- * commands, whatever its other fields; 1 when one might. */
+ * strings; NULL: not known) can pass the query's leading WHERE commands,
+ * whatever its other fields; 1 when one might. */
 int ct_esql_may_match(const ct_esql *q, const char *const *fields, const char *const *values, size_t n);
+
+/* What is known of one document before it is built: field holds exactly the
+ * one string value, or (value NULL) is absent. */
+typedef struct ct_esql_fact {
+    const char *field;
+    const char *value;
+} ct_esql_fact;
+
+/* The same, per document: 0 when a document with these facts cannot pass
+ * the leading WHERE commands. raw (rawlen bytes, or NULL) is its record: each
+ * of the verbatim fields, wherever it is set, holds only values written
+ * there as they are (or \u-escaped), so it cannot equal a plain literal
+ * that raw lacks. */
+int ct_esql_may_pass(const ct_esql *q, const ct_esql_fact *facts, size_t n, const char *raw, size_t rawlen,
+                     const char *const *verbatim, size_t nverbatim);
 
 /* Run q over documents 0..n-1: get(ctx, i) returns document i (or NULL to
  * skip it; the caller owns it and frees it in put(ctx, i, doc) once the

@@ -130,6 +130,26 @@ int ct_store_norm(const ct_store *st, size_t i, ct_norm *out)
     return ct_normalize_take(rec, out, err, sizeof err); /* consumes rec */
 }
 
+const char *ct_store_record(const ct_store *st, size_t i, char **buf, size_t *cap, size_t *len)
+{
+    const ct_event *e = &st->ev[i];
+    const ct_input *in = &st->srcs[e->src].in;
+    if (e->len + 1 > *cap) {
+        *cap = e->len + 1 > 2 * *cap ? e->len + 1 : 2 * *cap;
+        free(*buf);
+        *buf = ct_xmalloc(*cap);
+    }
+    if (in->fd >= 0) {
+        ct_input_copy(in, e->off, e->len, *buf);
+    } else {
+        memcpy(*buf, in->data + e->off, e->len);
+        release_record(in, e->off, e->len);
+    }
+    (*buf)[e->len] = 0;
+    *len = e->len;
+    return *buf;
+}
+
 void ct_event_fields(const ct_store *st, size_t i, ct_fields *f)
 {
     const ct_event *e = &st->ev[i];
@@ -152,6 +172,12 @@ cJSON *ct_store_event_json(const ct_store *st, size_t i)
     ct_fields f;
     ct_event_fields(st, i, &f);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "credtriage");
+    /* the namespace is the store's alone: a flat "credtriage.x" key a record
+     * kept (beside a scalar "credtriage") would read as one of its columns */
+    for (cJSON *k = doc->child, *next; k; k = next) {
+        next = k->next;
+        if (k->string && !strncmp(k->string, "credtriage.", 11)) cJSON_Delete(cJSON_DetachItemViaPointer(doc, k));
+    }
     cJSON_AddItemToObject(doc, "credtriage",
                           ct_fields_to_json(&f, ct_event_file(st, &st->ev[i]), st->ev[i].line));
     ct_norm_free(&n);

@@ -108,6 +108,9 @@ static inline const char *ct_event_str(const ct_store *st, const ct_event *e, en
 const char *ct_event_file(const ct_store *st, const ct_event *e);
 /* The original bytes of event i. */
 const char *ct_event_raw(const ct_store *st, size_t i, size_t *len);
+/* A copy of event i's bytes in *buf (grown as needed, *cap its size; NUL
+ * added), without keeping the file's pages resident; returns *buf. */
+const char *ct_store_record(const ct_store *st, size_t i, char **buf, size_t *cap, size_t *len);
 /* A stable hash of event i's content (its bytes, JSON whitespace outside
  * strings ignored): what tells apart records sharing an id. */
 uint64_t ct_store_content_hash(const ct_store *st, size_t i);

@@ -650,10 +650,41 @@ static void test_pool_merge_take(void **state)
     ct_pool_free(&dst);
 }
 
+/* The "credtriage" columns of a rebuilt document are the store's alone: a
+ * record's own flat "credtriage.x" keys (kept beside a scalar "credtriage")
+ * are dropped, so scan's pre-filter may read those columns from the store. */
+static void test_credtriage_namespace_is_the_stores(void **state)
+{
+    (void)state;
+    const char *doc = "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"azure.signinlogs\","
+                      "\"action\":\"Sign-in activity\",\"outcome\":\"success\"},\"credtriage\":5,"
+                      "\"credtriage.credential_used\":\"forged\",\"credtriage.actor\":{\"id\":\"forged\"},"
+                      "\"user\":{\"id\":\"u1\"}}\n";
+    char *path = tmpfile_with(doc, strlen(doc), 0);
+    ct_store st;
+    ct_store_init(&st);
+    assert_int_equal(ct_store_load(&st, path), 0);
+    assert_int_equal(st.nev, 1);
+    cJSON *j = ct_store_event_json(&st, 0);
+    assert_non_null(j);
+    char keys[256] = "";
+    for (const cJSON *k = j->child; k; k = k->next)
+        if (!strncmp(k->string, "credtriage", 10)) snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s;", k->string);
+    assert_string_equal(keys, "credtriage;");
+    const cJSON *ct = cJSON_GetObjectItemCaseSensitive(j, "credtriage");
+    assert_null(cJSON_GetObjectItemCaseSensitive(ct, "credential_used"));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ct, "actor"), "id")->valuestring, "u1");
+    cJSON_Delete(j);
+    ct_store_free(&st);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sniff_shapes),
+        cmocka_unit_test(test_credtriage_namespace_is_the_stores),
         cmocka_unit_test(test_every_shape_loads_two_events),
         cmocka_unit_test(test_line_numbers),
         cmocka_unit_test(test_bad_records_skipped_rest_loads),
