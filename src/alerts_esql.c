@@ -23,6 +23,8 @@ typedef struct run_ctx {
     size_t cap;
     uint32_t *cand;   /* the events that pass the pre-filters, in order */
     size_t ncand, cpos;
+    uint8_t facts[32]; /* the stored[] columns the query reads */
+    size_t nfacts;
 } run_ctx;
 
 /* Fields whose values every normalizer copies from the record as written
@@ -59,14 +61,16 @@ static const struct {
  * fields and its record's bytes? Saves rebuilding the documents that cannot. */
 static int may_pass(run_ctx *c, size_t i, const ct_event *e)
 {
+    if (!c->nfacts && !c->raw) return 1; /* the query reads none of them */
     ct_esql_fact f[CT_ARRAY_LEN(stored)];
-    for (size_t k = 0; k < CT_ARRAY_LEN(stored); k++) {
-        f[k].field = stored[k].col;
-        f[k].value = stored[k].cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, stored[k].f);
+    for (size_t k = 0; k < c->nfacts; k++) {
+        size_t s = c->facts[k];
+        f[k].field = stored[s].col;
+        f[k].value = stored[s].cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, stored[s].f);
     }
     size_t len = 0;
     const char *raw = c->raw ? ct_store_record(c->st, i, &c->buf, &c->cap, &len) : NULL;
-    return ct_esql_may_pass(c->rule->esql, f, CT_ARRAY_LEN(f), raw, len, verbatim, CT_ARRAY_LEN(verbatim));
+    return ct_esql_may_pass(c->rule->esql, f, c->nfacts, raw, len, verbatim, CT_ARRAY_LEN(verbatim));
 }
 
 static cJSON *get_doc(void *ctx, size_t i)
@@ -150,6 +154,11 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
         for (size_t k = 0; k < ncols; k++)
             for (size_t v = 0; v < CT_ARRAY_LEN(verbatim); v++)
                 if (covers(cols[k], verbatim[v])) c.raw = 1;
+        for (size_t s = 0; s < CT_ARRAY_LEN(stored); s++) {
+            int reads = !proj;
+            for (size_t k = 0; k < ncols && !reads; k++) reads = covers(cols[k], stored[s].col);
+            if (reads) c.facts[c.nfacts++] = (uint8_t)s;
+        }
         if (!proj) c.raw = 1; /* reads anything */
         c.cand = ct_xmalloc((st->nev + 1) * sizeof *c.cand);
         for (size_t i = 0; i < st->nev; i++)

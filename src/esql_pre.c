@@ -54,8 +54,7 @@ static int lacks(const known *k, const esql_expr *e, const char *lit, size_t n)
     if (!k->raw || e->kind != EX_FIELD || !plain(lit, n)) return 0;
     int verbatim = 0;
     for (size_t i = 0; i < k->nverbatim && !verbatim; i++) verbatim = !strcmp(e->name, k->verbatim[i]);
-    /* an escaped letter (\u0041) hides the value from a byte search */
-    return verbatim && !memmem(k->raw, k->rawlen, lit, n) && !memmem(k->raw, k->rawlen, "\\u", 2);
+    return verbatim && !memmem(k->raw, k->rawlen, lit, n);
 }
 
 static int eq_str(const char *x, const esql_expr *lit, int ci)
@@ -172,6 +171,8 @@ static int may_pass(const ct_esql *q, const known *k)
 int ct_esql_may_pass(const ct_esql *q, const ct_esql_fact *facts, size_t n, const char *raw, size_t rawlen,
                      const char *const *verbatim, size_t nverbatim)
 {
+    /* an escaped letter (\u0041) hides a value from a byte search */
+    if (raw && memmem(raw, rawlen, "\\u", 2)) raw = NULL;
     known k = {facts, n, raw, rawlen, verbatim, nverbatim};
     return may_pass(q, &k);
 }
