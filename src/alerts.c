@@ -374,6 +374,7 @@ cJSON *ct_alert_json(const ct_store *st, const ct_alert *a)
     cJSON *ev = cJSON_AddObjectToObject(o, "event");
     cJSON_AddStringToObject(ev, "file", ct_event_file(st, &st->ev[a->event]));
     cJSON_AddNumberToObject(ev, "line", st->ev[a->event].line);
+    if (st->ev[a->event].rec) cJSON_AddNumberToObject(ev, "record", st->ev[a->event].rec);
     if (a->esql_row) { /* an ES|QL rule's alert: its row and the events it stands for */
         cJSON_AddItemToObject(o, "esql_row", cJSON_Duplicate(a->esql_row, 1));
         cJSON *evs = cJSON_AddArrayToObject(o, "evidence");
@@ -381,6 +382,7 @@ cJSON *ct_alert_json(const ct_store *st, const ct_alert *a)
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "file", ct_event_file(st, &st->ev[a->evidence[k]]));
             cJSON_AddNumberToObject(e, "line", st->ev[a->evidence[k]].line);
+            if (st->ev[a->evidence[k]].rec) cJSON_AddNumberToObject(e, "record", st->ev[a->evidence[k]].rec);
             cJSON_AddItemToArray(evs, e);
         }
     }

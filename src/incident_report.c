@@ -231,7 +231,8 @@ static void report_md(ct_session *s, const ct_incident *inc, ct_sbuf *out)
         md(out, a->rule_name ? a->rule_name : a->rule_id);
         ct_sbuf_addf(out, ": %s (", ct_status_name(a->status));
         md(out, ct_event_file(st, &st->ev[a->event]));
-        ct_sbuf_addf(out, ":%u)\n", st->ev[a->event].line);
+        char place[64];
+        ct_sbuf_addf(out, "%s)\n", ct_event_place(&st->ev[a->event], place));
     }
     md_decisions(s, inc, out);
 }
@@ -264,6 +265,7 @@ static cJSON *report_json(ct_session *s, const ct_incident *inc)
         cJSON *src = cJSON_AddObjectToObject(x, "source");
         cJSON_AddStringToObject(src, "file", ct_event_file(st, &st->ev[ev]));
         cJSON_AddNumberToObject(src, "line", st->ev[ev].line);
+        if (st->ev[ev].rec) cJSON_AddNumberToObject(src, "record", st->ev[ev].rec);
         cJSON_AddItemToArray(tj, x);
     }
     free(tl);

@@ -76,6 +76,13 @@ const char *ct_event_file(const ct_store *st, const ct_event *e)
     return st->srcs[e->src].in.name;
 }
 
+const char *ct_event_place(const ct_event *e, char buf[64])
+{
+    if (e->rec) snprintf(buf, 64, ": record %u (line %u)", e->rec, e->line);
+    else snprintf(buf, 64, ":%u", e->line);
+    return buf;
+}
+
 const char *ct_event_raw(const ct_store *st, size_t i, size_t *len)
 {
     const ct_event *e = &st->ev[i];
@@ -178,8 +185,10 @@ cJSON *ct_store_event_json(const ct_store *st, size_t i)
         next = k->next;
         if (k->string && !strncmp(k->string, "credtriage.", 11)) cJSON_Delete(cJSON_DetachItemViaPointer(doc, k));
     }
-    cJSON_AddItemToObject(doc, "credtriage",
-                          ct_fields_to_json(&f, ct_event_file(st, &st->ev[i]), st->ev[i].line));
+    cJSON *ct = ct_fields_to_json(&f, ct_event_file(st, &st->ev[i]), st->ev[i].line);
+    cJSON *src = cJSON_GetObjectItemCaseSensitive(ct, "source");
+    if (st->ev[i].rec && src) cJSON_AddNumberToObject(src, "record", st->ev[i].rec);
+    cJSON_AddItemToObject(doc, "credtriage", ct);
     ct_norm_free(&n);
     return doc;
 }

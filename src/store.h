@@ -39,6 +39,9 @@ typedef struct ct_event {
     uint8_t kind;         /* ct_kind */
     uint8_t flags;        /* CT_EVF_* */
     uint32_t rules;       /* with CT_EVF_EVALED: bit r set when rule r matched at load */
+    uint32_t rec;         /* 0: its line locates it; else the record's number in its file
+                           * (1-based), for records sharing a line (a one-line
+                           * {"Records":[...]}): "FILE: record 17 (line 1)" */
     uint32_t s[CT_EF__COUNT];
 } ct_event;
 
@@ -106,6 +109,9 @@ static inline const char *ct_event_str(const ct_store *st, const ct_event *e, en
     return ct_pool_str(&st->pool, e->s[f]);
 }
 const char *ct_event_file(const ct_store *st, const ct_event *e);
+/* What follows the file name to locate the record: ":LINE", or
+ * ": record N (line L)" when records share the line. */
+const char *ct_event_place(const ct_event *e, char buf[64]);
 /* The original bytes of event i. */
 const char *ct_event_raw(const ct_store *st, size_t i, size_t *len);
 /* A copy of event i's bytes in *buf (grown as needed, *cap its size; NUL

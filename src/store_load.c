@@ -22,6 +22,7 @@
 
 typedef struct diag_rec {
     uint64_t line;
+    uint64_t rec;             /* the record's number in the piece when records share its line */
     char *msg;
 } diag_rec;
 
@@ -50,6 +51,12 @@ typedef struct worker {
     size_t pfrom, pto;        /* the bytes this worker's progress stands for */
     size_t max_record;        /* CREDTRIAGE_MAX_RECORD */
     int split;                /* spans are NDJSON lines, which may hold more than one record */
+    /* records sharing a line are numbered (ct_event.rec): records so far in
+     * this piece, the one being read (0: its line locates it), and what the
+     * previous one left, to number it too once the next shares its line */
+    uint64_t nrec, cur_rec, prev_line;
+    size_t prev_ev0, prev_ev1, prev_d0, prev_d1;
+    int prev_shared;
 } worker;
 
 #define RELEASE_STEP (8u << 20)
@@ -61,6 +68,7 @@ static void worker_diag(worker *w, uint64_t line, const char *msg)
         w->diags = ct_xrealloc(w->diags, w->diags_cap * sizeof *w->diags);
     }
     w->diags[w->ndiags].line = line;
+    w->diags[w->ndiags].rec = w->cur_rec;
     w->diags[w->ndiags].msg = ct_xstrdup(msg);
     w->ndiags++;
 }
@@ -82,6 +90,7 @@ static ct_event *worker_push(worker *w, uint64_t dh)
     w->dh[w->nev] = dh;
     ct_event *e = &w->ev[w->nev++];
     memset(e, 0, sizeof *e);
+    e->rec = w->cur_rec > UINT32_MAX ? UINT32_MAX : (uint32_t)w->cur_rec;
     return e;
 }
 
@@ -176,9 +185,10 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p, int vali
     ct_norm_free(&n);
 }
 
-static int on_record(void *vctx, const ct_span *sp)
+static int on_record(void *vctx, const ct_span *sp);
+
+static int read_record(worker *w, const ct_span *sp)
 {
-    worker *w = vctx;
     const char *p = w->in->data + sp->off;
     w->stats.records++;
     if (sp->len > w->max_record) {
@@ -250,6 +260,33 @@ static int on_record(void *vctx, const ct_span *sp)
     return 0;
 }
 
+/* Every record: numbered when it shares its line with another (the one
+ * before it is numbered then too), so a one-line CloudTrail file's records
+ * are located by number, not all as line 1. */
+static int on_record(void *vctx, const ct_span *sp)
+{
+    worker *w = vctx;
+    uint64_t ord = w->nrec + 1;
+    int shared = w->nrec && sp->line == w->prev_line;
+    size_t ev0 = w->nev, d0 = w->ndiags;
+    w->cur_rec = shared ? ord : 0;
+    int rc = read_record(w, sp);
+    w->cur_rec = 0; /* the walker's own diagnostics between records: by line */
+    if (w->nrec != ord - 1) return rc; /* a line of several records: numbered inside */
+    w->nrec = ord;
+    if (shared && !w->prev_shared) {
+        for (size_t i = w->prev_ev0; i < w->prev_ev1; i++) w->ev[i].rec = (uint32_t)(ord - 1 > UINT32_MAX ? UINT32_MAX : ord - 1);
+        for (size_t i = w->prev_d0; i < w->prev_d1; i++) w->diags[i].rec = ord - 1;
+    }
+    w->prev_line = sp->line;
+    w->prev_ev0 = ev0;
+    w->prev_ev1 = w->nev;
+    w->prev_d0 = d0;
+    w->prev_d1 = w->ndiags;
+    w->prev_shared = shared;
+    return rc;
+}
+
 static void worker_init(worker *w, const ct_store *st, const ct_input *in, uint32_t src,
                         size_t from, size_t to)
 {
@@ -304,8 +341,8 @@ static void drop_copied(const void *p, size_t from, size_t to)
 }
 
 /* Append w's events to the store in order; line_base is added to NDJSON
- * piece-relative line numbers. */
-static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t line_base)
+ * piece-relative line numbers, rec_base to record numbers. */
+static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t line_base, uint64_t rec_base)
 {
     uint32_t *map = NULL;
     if (st->pool.nstrs == 0) {
@@ -317,8 +354,19 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         ct_pool_reserve_ids(&st->pool, w->pool.nstrs);
         ct_pool_merge_take(&st->pool, &w->pool, map);
     }
-    for (size_t i = 0; i < w->ndiags; i++)
-        st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
+    for (size_t i = 0; i < w->ndiags; i++) {
+        if (!w->diags[i].rec) {
+            st->diag(st->diag_ctx, file, w->diags[i].line + line_base, w->diags[i].msg);
+            continue;
+        }
+        /* "FILE: record N (line L): msg", as ct_event_place locates events */
+        ct_sbuf m;
+        ct_sbuf_init(&m);
+        ct_sbuf_addf(&m, "record %llu (line %llu): %s", (unsigned long long)(w->diags[i].rec + rec_base),
+                     (unsigned long long)(w->diags[i].line + line_base), w->diags[i].msg);
+        st->diag(st->diag_ctx, file, 0, m.buf);
+        ct_sbuf_free(&m);
+    }
     ct_store_dedupe_reserve(st, w->nev);
     if (st->nev == 0 && w->nev) {
         /* the first events: take the worker's array (compacted in place
@@ -346,6 +394,10 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         if (line_base) {
             uint64_t l = (uint64_t)e->line + line_base;
             e->line = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
+        }
+        if (e->rec && rec_base) {
+            uint64_t r = (uint64_t)e->rec + rec_base;
+            e->rec = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
         }
         /* the source's place: the record's bytes are read when its id repeats */
         if (w->dh[i] && ct_store_dedupe(st, st->nev, w->dh[i])) {
@@ -390,9 +442,10 @@ static size_t load_threads(size_t len)
 }
 
 /* NDJSON bytes [from, to) (line starts) in nt pieces on as many threads,
- * merged in order; *line_base is the line number of from, and advances. */
+ * merged in order; *line_base is the line number of from, and advances;
+ * *rec_base the records before from, likewise. */
 static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t from, size_t to,
-                       uint64_t *line_base)
+                       uint64_t *line_base, uint64_t *rec_base)
 {
     size_t nt = load_threads(to - from);
     size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
@@ -414,8 +467,9 @@ static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t f
         if (started[k]) pthread_join(tids[k], NULL);
     st_lock(st);
     for (size_t k = 0; k < nt; k++) {
-        worker_merge(st, &ws[k], pin->name, *line_base);
+        worker_merge(st, &ws[k], pin->name, *line_base, *rec_base);
         *line_base += ws[k].lines;
+        *rec_base += ws[k].nrec;
         worker_free(&ws[k]);
     }
     st_unlock(st);
@@ -481,11 +535,11 @@ static int job_finish(ct_store *st, file_job *j)
     if (fmt == CT_FMT_EMPTY) st->diag(st->diag_ctx, pin->name, 0, "empty file: no records");
     st_unlock(st);
     if (is_big(st, j)) {
-        uint64_t base = 1;
+        uint64_t base = 1, rbase = 0;
         size_t step = st->step_bytes ? st->step_bytes : pin->len;
         for (size_t from = 0; from < pin->len;) {
             size_t to = pin->len - from > step ? ct_input_line_after(pin, from + step - 1) : pin->len;
-            load_lines(st, pin, idx, from, to, &base);
+            load_lines(st, pin, idx, from, to, &base, &rbase);
             if (st->progress && to < pin->len) st->progress(st->progress_ctx, to, pin->len);
             if (st->on_events) st->on_events(st->hook_ctx);
             from = to;
@@ -502,7 +556,7 @@ static int job_finish(ct_store *st, file_job *j)
             for (size_t i = 0; i < w->nev; i++) w->ev[i].src = idx;
         }
         st_lock(st);
-        worker_merge(st, w, pin->name, 0);
+        worker_merge(st, w, pin->name, 0, 0);
         st_unlock(st);
         worker_free(w);
         if (st->on_events) st->on_events(st->hook_ctx);

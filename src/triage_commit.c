@@ -47,7 +47,8 @@ void ct_triage__alert_body(const ct_session *s, const ct_alert *a, ct_sbuf *out)
     }
     ct_sbuf_add(out, "Event: ");
     ct_san_line(ct_event_file(&s->store, e), 0, out);
-    ct_sbuf_addf(out, ":%u\n", e->line);
+    char place[64];
+    ct_sbuf_addf(out, "%s\n", ct_event_place(e, place));
 }
 
 void ct_triage__note_block(const char *label, const char *note, ct_sbuf *out)

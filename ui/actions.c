@@ -138,8 +138,9 @@ void ui_event_text(size_t ev, ui_text *t)
 {
     const ct_event *e = &ui.s.store.ev[ev];
     ui_line *l = ui_text_line(t, 0, -1);
-    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), "Raw record  %s:%u", ct_event_file(&ui.s.store, e),
-                 e->line);
+    char place[64];
+    ui_line_addf(l, UI_BOLD | UI_COLOR(UI_C_HEAD), "Raw record  %s%s", ct_event_file(&ui.s.store, e),
+                 ct_event_place(e, place));
     size_t len = 0;
     const char *raw = ct_event_raw(&ui.s.store, ev, &len);
     if (raw) add_json_block(t, raw, len);

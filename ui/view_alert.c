@@ -412,7 +412,8 @@ static void draw_header(detail *d, int y, int w)
     ct_sbuf_reset(&b);
     char tb[32];
     ui_fmt_time(a->ts, 1, tb);
-    ct_sbuf_addf(&b, "%s UTC   %s:%u", tb, ct_event_file(st, e), e->line);
+    char place[64];
+    ct_sbuf_addf(&b, "%s UTC   %s%s", tb, ct_event_file(st, e), ct_event_place(e, place));
     if (a->suppressed_by) ct_sbuf_addf(&b, "   suppressed by exception %s", a->suppressed_by);
     else if (a->decision_by) ct_sbuf_addf(&b, "   decided by %s", a->decision_by);
     ui_put(y + 1, 1, 6, "when", UI_DIM, 1);

@@ -214,7 +214,8 @@ static void print_summary(const ct_session *s, const ct_alert *a)
     putchar('\n');
     label("record");
     put_safe(ct_event_file(st, &st->ev[e]));
-    ct_out_printf(stdout, ":%u\n", (unsigned)st->ev[e].line);
+    char place[64];
+    ct_out_printf(stdout, "%s\n", ct_event_place(&st->ev[e], place));
     /* the same change through other exports: counted and shown once */
     size_t m[16];
     size_t nm = s->corr ? ct_changes_members(ct_corr_changes(s->corr), e, m, 16) : 0;
@@ -224,7 +225,7 @@ static void print_summary(const ct_session *s, const ct_alert *a)
             if (m[i] == e) continue;
             fputs(k++ ? ", " : "", stdout);
             put_safe(ct_event_file(st, &st->ev[m[i]]));
-            ct_out_printf(stdout, ":%u", (unsigned)st->ev[m[i]].line);
+            ct_out_printf(stdout, "%s", ct_event_place(&st->ev[m[i]], place));
         }
         putchar('\n');
     }

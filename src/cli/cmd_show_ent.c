@@ -45,6 +45,7 @@ cJSON *ct_show_sources_json(const ct_session *s, size_t ev)
         cJSON_AddStringToObject(o, "kind", e->flags & CT_EVF_ALERT ? "elastic-alert" : ct_kind_name((ct_kind)e->kind));
         cJSON_AddStringToObject(o, "file", ct_event_file(&s->store, e));
         cJSON_AddNumberToObject(o, "line", e->line);
+        if (e->rec) cJSON_AddNumberToObject(o, "record", e->rec);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
@@ -71,6 +72,7 @@ cJSON *ct_show_identity_json(const ct_session *s, uint32_t ident)
         cJSON_AddStringToObject(l, "why", ct_link_why_name(links[i].why));
         cJSON_AddStringToObject(l, "file", ct_event_file(&s->store, e));
         cJSON_AddNumberToObject(l, "line", e->line);
+        if (e->rec) cJSON_AddNumberToObject(l, "record", e->rec);
         cJSON_AddItemToArray(a, l);
     }
     return o;
@@ -112,7 +114,8 @@ void ct_show_identity_text(const ct_session *s, const char *label, uint32_t iden
         put(links[i].b);
         ct_out_printf(stdout, ": %s (", ct_link_why_name(links[i].why));
         put(ct_event_file(&s->store, e));
-        ct_out_printf(stdout, ":%u)\n", (unsigned)e->line);
+        char place[64];
+        ct_out_printf(stdout, "%s)\n", ct_event_place(e, place));
     }
     if (n > MAX_IDS) ct_out_printf(stdout, "  %-11s   ... (%zu joins)\n", "", n);
 }
