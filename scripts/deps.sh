@@ -7,7 +7,8 @@
 #                              with them)
 #   sh scripts/deps.sh test    the demo's, plus cmocka, git, tmux, jq, valgrind, clang
 #                              with its sanitizer/libFuzzer runtime (gcc's ASan/UBSan
-#                              runtimes come with gcc)
+#                              runtimes come with gcc), ssh and lighttpd (team tests),
+#                              locales (an ISO-8859-1 locale for console_locale.sh)
 #   sh scripts/deps.sh bench   the demo's, plus jq, GNU time and tmux
 #   sh scripts/deps.sh list SET   print a set
 #
@@ -16,7 +17,7 @@
 # named with the command to run as root, and the exit status is 1.
 set -u
 DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev libpcre2-dev"
-TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd lighttpd-mod-openssl openssl"
+TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd lighttpd-mod-openssl openssl locales"
 BENCH="$DEMO jq time tmux"
 
 set_of() {

@@ -65,7 +65,11 @@ static size_t cp_at(const unsigned char *p, size_t n, uint32_t *cp)
     return len;
 }
 
-void ct_out_conv(const char *s, size_t n, ct_sbuf *out)
+/* Each non-ASCII code point of sanitized UTF-8 as the terminal charset has it
+ * (iconv; refused when it would give a control byte: C0, DEL or 0x80-0x9F),
+ * else "<U+XXXX>". as_utf8: write the representable ones as their UTF-8 (the
+ * text the console measures and cuts), else in the charset's bytes. */
+static void conv(const char *s, size_t n, int as_utf8, ct_sbuf *out)
 {
     term_init();
     if (term.utf8) {
@@ -95,10 +99,21 @@ void ct_out_conv(const char *s, size_t n, ct_sbuf *out)
                 }
             }
         }
-        if (got) ct_sbuf_addn(out, buf, got);
+        if (got && as_utf8) ct_sbuf_addn(out, s + j, len);
+        else if (got) ct_sbuf_addn(out, buf, got);
         else ct_sbuf_addf(out, "<U+%04X>", (unsigned)cp);
         i = j + len;
     }
+}
+
+void ct_out_conv(const char *s, size_t n, ct_sbuf *out)
+{
+    conv(s, n, 0, out);
+}
+
+void ct_out_repr(const char *s, size_t n, ct_sbuf *out)
+{
+    conv(s, n, 1, out);
 }
 
 /* One hostile string: sanitized on one line, at most prec bytes read (prec < 0:

@@ -46,5 +46,9 @@ int ct_out_block(FILE *f, const char *s, size_t n);
 int ct_out_json(FILE *f, const char *json, size_t n, int nl);
 /* Sanitized UTF-8 (the sanitizer's output) to the terminal charset: appends. */
 void ct_out_conv(const char *s, size_t n, ct_sbuf *out);
+/* The same text still in UTF-8, with what the terminal charset cannot show
+ * already "<U+XXXX>": what ct_out_conv will write, in columns ct_san_width
+ * counts (the console measures and cuts this, then converts). Appends. */
+void ct_out_repr(const char *s, size_t n, ct_sbuf *out);
 
 #endif

@@ -1,15 +1,14 @@
 /* draw: styled text lines, sanitized drawing, severity/status labels, the
- * sparkline, inline text fields, drafts and $EDITOR. Every string drawn on the
- * terminal goes through ui_put, which sanitizes it (ct_san_display) first. */
-#include <errno.h>
+ * sparkline and inline text fields (drafts and $EDITOR: drafts.c). Every string drawn on the
+ * terminal goes through ui_put, which makes it the console's text first
+ * (ui_term_text: sanitized, no variation selector, what the charset cannot
+ * show as <U+XXXX>) and converts it to the terminal charset last. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <wchar.h>
+#include "out.h"
 #include "sanitize.h"
 #include "ui_int.h"
 
@@ -39,20 +38,79 @@ attr_t ui_attr(int a)
     return r;
 }
 
+void ui_term_textn(const char *s, size_t n, int flags, ct_sbuf *out)
+{
+    ct_sbuf san;
+    ct_sbuf_init(&san);
+    ct_san_display(s ? s : "", s ? n : 0, flags, &san);
+    /* The sanitizer keeps U+FE0E / U+FE0F only right after an emoji's base.
+     * ncurses counts such a pair with wcwidth (the base's width: U+2764 is 1),
+     * a terminal that honours U+FE0F draws 2: the pair's width is not agreed
+     * on, so the console draws the base alone, in its default presentation,
+     * whose width every side takes from the same tables. */
+    if (memmem(san.buf, san.len, "\xef\xb8", 2)) {
+        size_t o = 0;
+        for (size_t i = 0; i < san.len; i++) {
+            if (i + 2 < san.len && (unsigned char)san.buf[i] == 0xef && (unsigned char)san.buf[i + 1] == 0xb8
+                && ((unsigned char)san.buf[i + 2] == 0x8e || (unsigned char)san.buf[i + 2] == 0x8f)) {
+                i += 2;
+                continue;
+            }
+            san.buf[o++] = san.buf[i];
+        }
+        san.len = o;
+        san.buf[o] = 0;
+    }
+    if (ui.utf8) ct_sbuf_addn(out, san.buf, san.len);
+    else ct_out_repr(san.buf, san.len, out); /* <U+XXXX> for what the charset lacks */
+    ct_sbuf_free(&san);
+}
+
+void ui_term_text(const char *s, int flags, ct_sbuf *out)
+{
+    ui_term_textn(s, s ? strlen(s) : 0, flags, out);
+}
+
+void ui_term_raw(const char *s, ct_sbuf *out)
+{
+    size_t n = s ? strlen(s) : 0, i = 0;
+    while (i < n) {
+        size_t len;
+        (void)ct_san_cpwidth(s + i, n - i, &len);
+        const unsigned char *u = (const unsigned char *)s + i;
+        size_t keep = len;
+        /* an emoji and its selector (what ct_san_cpwidth takes as one): the base alone */
+        if (len >= 4 && u[len - 3] == 0xef && u[len - 2] == 0xb8 && (u[len - 1] == 0x8e || u[len - 1] == 0x8f))
+            keep = len - 3;
+        if (ui.utf8 || u[0] < 0x80 || len == 1) ct_sbuf_addn(out, s + i, keep); /* invalid bytes: the renderer's \xNN */
+        else ct_out_repr(s + i, keep, out);
+        i += len;
+    }
+}
+
 int ui_put(int y, int x, int w, const char *s, int attr, int pad)
 {
     if (w <= 0 || y < 0 || y >= LINES || x >= COLS) return 0;
     if (x + w > COLS) w = COLS - x;
-    ct_sbuf cut;
+    ct_sbuf t, cut;
+    ct_sbuf_init(&t);
     ct_sbuf_init(&cut);
-    ct_san_line(s, w, &cut);
+    ui_term_text(s, 0, &t);
+    ct_san_truncate(t.buf, w, &cut);
     int used = ct_san_width(cut.buf);
+    if (!ui.utf8) { /* the charset's bytes: never C3 9B for U+00DB (0x9B is CSI) */
+        ct_sbuf_reset(&t);
+        ct_out_conv(cut.buf, cut.len, &t);
+        ct_sbuf_reset(&cut);
+        ct_sbuf_addn(&cut, t.buf, t.len);
+    }
     attr_t a = ui_attr(attr);
     attron(a);
     mvaddnstr(y, x, cut.buf, (int)cut.len);
     if (pad)
         for (int i = used; i < w; i++) addch(' ');
     attroff(a);
+    ct_sbuf_free(&t);
     ct_sbuf_free(&cut);
     return pad ? w : used;
 }
@@ -61,7 +119,7 @@ int ui_wrap(const char *s, int w, int indent, ct_sbuf *out, int max)
 {
     ct_sbuf san;
     ct_sbuf_init(&san);
-    ct_san_displayz(s, 0, &san);
+    ui_term_text(s, 0, &san);
     const char *p = san.buf;
     int n = 0;
     if (w < 8) w = 8;
@@ -220,7 +278,7 @@ void ui_line_add(ui_line *l, const char *s, int attr)
 {
     ct_sbuf b;
     ct_sbuf_init(&b);
-    ct_san_displayz(s, 0, &b);
+    ui_term_text(s, 0, &b);
     l->segs = ct_xrealloc(l->segs, (l->n + 1) * sizeof *l->segs);
     l->segs[l->n].text = ct_sbuf_detach(&b);
     l->segs[l->n].attr = attr;
@@ -503,18 +561,20 @@ int ui_field_key(ui_field *f, int key)
 void ui_field_draw(ui_field *f, int y, int x, int w, int focused)
 {
     if (w < 4) return;
-    /* show the end of long text so the cursor stays visible */
+    /* show the end of long text so the cursor stays visible; columns as drawn */
     ct_sbuf san;
     ct_sbuf_init(&san);
-    ct_san_display(f->text.buf, f->pos, 0, &san);
+    ui_term_textn(f->text.buf, f->pos, 0, &san);
     int before = ct_san_width(san.buf);
     const char *start = f->text.buf;
     size_t skip = 0;
     while (before > w - 2 && skip < f->pos) {
         size_t len;
-        int cw = ct_san_cpwidth(start + skip, f->pos - skip, &len);
+        (void)ct_san_cpwidth(start + skip, f->pos - skip, &len);
         skip += len;
-        before -= cw;
+        ct_sbuf_reset(&san);
+        ui_term_textn(start + skip, f->pos - skip, 0, &san);
+        before = ct_san_width(san.buf);
     }
     ui_fill(y, x, w, UI_UL);
     ui_put(y, x, w, f->text.buf + skip, UI_UL | (focused ? UI_BOLD : 0), 0);
@@ -524,125 +584,4 @@ void ui_field_draw(ui_field *f, int y, int x, int w, int focused)
         move(y, cx);
     }
     ct_sbuf_free(&san);
-}
-
-/* ---- drafts ---- */
-/* <alert id>.<repo>.<form>.txt: the same alert id in two rules repos (two
- * tenants, a test repo) keeps two drafts; the repo part hashes its real path. */
-static int draft_path(const char *alert_id, const char *form, ct_sbuf *out, int mkdir_it)
-{
-    const char *x = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (x && *x == '/') ct_sbuf_addf(out, "%s/credtriage/drafts", x);
-    else if (home && *home) ct_sbuf_addf(out, "%s/.local/state/credtriage/drafts", home);
-    else return -1;
-    if (mkdir_it && ct_mkdirs(out->buf, 0700) < 0) return -1;
-    const char *repo = ui.s.repo_dir ? ui.s.repo_dir : "";
-    char *real = realpath(repo, NULL);
-    const char *key = real ? real : repo;
-    ct_sbuf_addc(out, '/');
-    ct_san_filename(alert_id, out);
-    ct_sbuf_addf(out, ".%016llx.", (unsigned long long)ct_hash64(key, strlen(key)));
-    free(real);
-    ct_san_filename(form, out);
-    ct_sbuf_add(out, ".txt");
-    return 0;
-}
-
-void ui_draft_save(const char *alert_id, const char *form, const char *text)
-{
-    ct_sbuf p;
-    ct_sbuf_init(&p);
-    if (!text || !*text) {
-        ct_sbuf_free(&p);
-        return;
-    }
-    if (draft_path(alert_id, form, &p, 1) == 0) (void)ct_write_file_atomic(p.buf, text, strlen(text));
-    ct_sbuf_free(&p);
-}
-
-char *ui_draft_load(const char *alert_id, const char *form, char note[128])
-{
-    ct_sbuf p;
-    ct_sbuf_init(&p);
-    char *data = NULL;
-    size_t len;
-    note[0] = 0;
-    if (draft_path(alert_id, form, &p, 0) == 0 && ct_read_file(p.buf, &data, &len) == 0 && !len) {
-        free(data);
-        data = NULL;
-    }
-    struct stat sb;
-    if (data && stat(p.buf, &sb) == 0) {
-        char t[32];
-        ui_fmt_time((int64_t)sb.st_mtime * 1000, 1, t);
-        snprintf(note, 128, "restored draft of %s UTC (this rules repo); Ctrl-U clears", t);
-    } else if (data) snprintf(note, 128, "restored draft (this rules repo); Ctrl-U clears");
-    ct_sbuf_free(&p);
-    return data;
-}
-
-void ui_draft_remove(const char *alert_id, const char *form)
-{
-    ct_sbuf p;
-    ct_sbuf_init(&p);
-    if (draft_path(alert_id, form, &p, 0) == 0) unlink(p.buf);
-    ct_sbuf_free(&p);
-}
-
-/* ---- $EDITOR, the way git commit does it ---- */
-int ui_edit_external(ct_sbuf *text)
-{
-    const char *ed = getenv("VISUAL");
-    if (!ed || !*ed) ed = getenv("EDITOR");
-    if (!ed || !*ed) ed = "vi";
-    const char *tmpdir = getenv("TMPDIR");
-    ct_sbuf path;
-    ct_sbuf_init(&path);
-    ct_sbuf_addf(&path, "%s/credtriage-note-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemp(path.buf);
-    if (fd < 0) {
-        ct_sbuf_free(&path);
-        return -1;
-    }
-    size_t off = 0;
-    while (off < text->len) {
-        ssize_t w = write(fd, text->buf + off, text->len - off);
-        if (w <= 0) break;
-        off += (size_t)w;
-    }
-    close(fd);
-    def_prog_mode();
-    endwin();
-    int rc = -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("CT_EDITOR", ed, 1);
-        execl("/bin/sh", "sh", "-c", "$CT_EDITOR \"$1\"", "sh", path.buf, (char *)NULL);
-        _exit(127);
-    }
-    if (pid > 0) {
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) rc = 0;
-    }
-    /* back from the editor: the terminal's contents are the editor's (or the
-     * shell's), and its size may have changed: repaint every cell of the form */
-    reset_prog_mode();
-    refresh();
-    clearok(curscr, TRUE);
-    ui_redraw();
-    if (rc == 0) {
-        char *data;
-        size_t len;
-        if (ct_read_file(path.buf, &data, &len) == 0) {
-            while (len && (data[len - 1] == '\n' || data[len - 1] == ' ')) len--;
-            ct_sbuf_reset(text);
-            ct_sbuf_addn(text, data, len);
-            free(data);
-        } else rc = -1;
-    }
-    unlink(path.buf);
-    ct_sbuf_free(&path);
-    return rc;
 }

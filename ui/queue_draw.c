@@ -57,7 +57,7 @@ static void fit_rule(const char *s, int w, ct_sbuf *out)
 {
     ct_sbuf b;
     ct_sbuf_init(&b);
-    ct_san_displayz(s ? s : "", 0, &b);
+    ui_term_text(s, 0, &b);
     for (size_t i = 0; i < CT_ARRAY_LEN(abbrev) && ct_san_width(b.buf) > w; i++)
         replace_all(&b, abbrev[i][0], abbrev[i][1]);
     if (ct_san_width(b.buf) <= w || w < 9) {

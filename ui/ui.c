@@ -4,7 +4,6 @@
  * (CREDTRIAGE_TRACE), and hang-up handling (drafts kept, terminal restored).
  * The status line is in status.c. */
 #include <errno.h>
-#include <langinfo.h>
 #include <limits.h>
 #include <signal.h>
 #include <pthread.h>
@@ -560,8 +559,7 @@ static void init_colors(void)
 
 static void start_curses(void)
 {
-    const char *cs = nl_langinfo(CODESET);
-    ui.utf8 = cs && (ct_strcaseeq(cs, "UTF-8") || ct_strcaseeq(cs, "utf8"));
+    ui.utf8 = ct_out_utf8(); /* the charset out.c converts to: one answer for both */
     if (!getenv("ESCDELAY")) set_escdelay(25);
     initscr();
     curses_on = 1;

@@ -91,6 +91,17 @@ void ui_search_highlight(int y, int h, int w); /* mark the matches drawn on thos
 void ui_search_off(void);                       /* :nohlsearch */
 
 /* ---- drawing ---- */
+/* The console's text for s (raw, hostile): sanitized (flags as ct_san_display),
+ * an emoji's variation selector dropped (ncurses and the terminal would not
+ * agree on its width), and, when the terminal charset is not UTF-8, every code
+ * point it cannot show as "<U+XXXX>". Still UTF-8, measured by ct_san_width;
+ * ui_put converts it to the charset's bytes. Appends. */
+void ui_term_text(const char *s, int flags, ct_sbuf *out);
+void ui_term_textn(const char *s, size_t n, int flags, ct_sbuf *out);
+/* For text a core renderer lays out and sanitizes itself (a guide's markdown):
+ * the same but for the sanitizing (an emoji's selector dropped, what the
+ * charset lacks as "<U+XXXX>"), so that its widths are the console's. */
+void ui_term_raw(const char *s, ct_sbuf *out);
 attr_t ui_attr(int attr);
 /* Draw s (any text: it is sanitized) at y,x within w columns, padded with
  * spaces when pad. Returns the columns used. */

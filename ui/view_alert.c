@@ -146,7 +146,12 @@ static void build_guide(detail *d, int w)
     }
     if (!d->guide_md) d->guide_md = ui_alert_fill(d->a, md);
     ct_guide_doc doc;
-    if (ct_guide_render(d->guide_md, w - 2, &doc) < 0) {
+    ct_sbuf md_term; /* wrapped in the console's columns */
+    ct_sbuf_init(&md_term);
+    ui_term_raw(d->guide_md, &md_term);
+    int rc = ct_guide_render(md_term.buf, w - 2, &doc);
+    ct_sbuf_free(&md_term);
+    if (rc < 0) {
         ui_text_add_block(t, d->guide_md, strlen(d->guide_md), 0, 0, -1);
         return;
     }

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <signal.h>
 #include <unistd.h>
+#include "out.h"
 #include "sanitize.h"
 #include "ui_int.h"
 
@@ -331,6 +332,13 @@ void ui_pipe_view(void)
     ct_sbuf text;
     ct_sbuf_init(&text);
     v->ops->text(v, &text);
+    if (!ui.utf8) { /* the view's text is the console's (sanitized) UTF-8: the pager gets the charset's bytes */
+        ct_sbuf conv;
+        ct_sbuf_init(&conv);
+        ct_out_conv(text.buf, text.len, &conv);
+        ct_sbuf_free(&text);
+        text = conv;
+    }
     const char *pager = getenv("PAGER");
     if (!pager || !*pager) pager = "less";
     def_prog_mode();

@@ -78,6 +78,39 @@ static void test_charset(void **st)
     EQ("\xc3\x9b", "%s", "\xc3\x9b");
 }
 
+/* ct_out_repr: what ct_out_conv will print, still in UTF-8 (the console
+ * measures and cuts it before converting) */
+static void repr_is(const char *in, const char *want_repr, const char *want_conv)
+{
+    ct_sbuf r, c;
+    ct_sbuf_init(&r);
+    ct_sbuf_init(&c);
+    ct_out_repr(in, strlen(in), &r);
+    assert_string_equal(r.buf, want_repr);
+    ct_out_conv(r.buf, r.len, &c); /* nothing left for the conversion to escape */
+    assert_string_equal(c.buf, want_conv);
+    ct_sbuf_reset(&c);
+    ct_out_conv(in, strlen(in), &c); /* the same bytes as converting at once */
+    assert_string_equal(c.buf, want_conv);
+    ct_sbuf_free(&r);
+    ct_sbuf_free(&c);
+}
+
+static void test_repr(void **st)
+{
+    (void)st;
+    const char *in = "\xc3\x9b caf\xc3\xa9 \xe2\x9d\xa4 \xe2\x82\xac \xc2\x9b";
+    ct_out_set_charset("UTF-8");
+    repr_is(in, in, in);
+    ct_out_set_charset("ANSI_X3.4-1968");
+    repr_is(in, "<U+00DB> caf<U+00E9> <U+2764> <U+20AC> <U+009B>", "<U+00DB> caf<U+00E9> <U+2764> <U+20AC> <U+009B>");
+    ct_out_set_charset("ISO-8859-1");
+    repr_is(in, "\xc3\x9b caf\xc3\xa9 <U+2764> <U+20AC> <U+009B>", "\xdb caf\xe9 <U+2764> <U+20AC> <U+009B>");
+    ct_out_set_charset("ISO-8859-15");
+    repr_is(in, "\xc3\x9b caf\xc3\xa9 <U+2764> \xe2\x82\xac <U+009B>", "\xdb caf\xe9 <U+2764> \xa4 <U+009B>");
+    ct_out_set_charset(NULL);
+}
+
 static void test_files(void **st)
 {
     (void)st;
@@ -105,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_format_utf8),
         cmocka_unit_test(test_charset),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_repr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
