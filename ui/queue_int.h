@@ -53,6 +53,7 @@ typedef struct queue {
     size_t nshown, nincs; /* alerts the filter keeps, incident headers: counted by rebuild */
     int moved;          /* the analyst moved the cursor */
     int inc_shown;      /* the rows have shown incidents */
+    int settled;        /* a rebuild ran after the load ended */
 } queue;
 
 extern const char *const ui_queue_sort_names[SORT__COUNT];

@@ -117,6 +117,16 @@ static void rebuild(queue *q)
         old_cur = 0;
         q->top = 0;
     }
+    /* while loading, alerts arrive in file order and are sorted in steps:
+     * until the analyst moves, the cursor stays on the top row (not on
+     * whichever alert the first frame happened to show first), up to and
+     * including the first rebuild after the load */
+    if (!q->moved && !q->settled) {
+        keep[0] = 0;
+        old_cur = 0;
+        q->top = 0;
+    }
+    if (!ui.loading) q->settled = 1;
     q->inc_shown |= incidents_on(q);
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);

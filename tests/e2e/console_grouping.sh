@@ -9,6 +9,18 @@
 CT_WAIT_LOADING=1 # these tests look at the console while it loads / groups
 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
 
+# a slow load (files read in 20 kB steps): the alerts arrive in file order, yet
+# with no key pressed the cursor ends on the top row, the newest alert, not on
+# whichever alert the first frame showed first (it stayed on carol's before)
+ct_start CREDTRIAGE_LOAD_STEP=20000 CREDTRIAGE_LOAD_PAUSE_MS=150 CREDTRIAGE_GROUP_PAUSE_MS=4000 --
+ct_wait "Alert queue [open] 30 of 31 (grouping incidents…)" 20
+ct_screen | sed -n 3p | grep -q '^ *11-08 06:00 MED  open Entra ID App Cred Added' || ct_fail "the first row is not the newest alert"
+ct_screen | sed -n 20p | grep -q '^ Entra ID Application Credential Added  (MED open, alert 726e1ba23b4b697d)' \
+    || ct_fail "after a slow load the cursor is not on the top row"
+ct_keys Q
+ct_wait_exit
+[ "$CT_EXIT" = 0 ] || ct_fail "exit status $CT_EXIT"
+
 ct_start CREDTRIAGE_GROUP_PAUSE_MS=4000 --
 ct_wait "Alert queue [open] 30 of 31 (grouping incidents…)" 10
 ct_wait "grouping incidents 0%" 2

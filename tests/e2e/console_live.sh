@@ -12,6 +12,8 @@ X=$(echo "$ids" | sed -n 1p); Y=$(echo "$ids" | sed -n 2p); Z=$(echo "$ids" | se
 [ -n "$Z" ] || ct_fail "no alerts in $F"
 
 ct_start
+# the load ended: a decision committed while it runs is read with the statuses, not announced
+ct_wait "Alert queue"
 ct_wait "Test Analyst"
 ct_wait "  supp "
 A0=$(ct_screen | grep -o "  ack [0-9]*  " | grep -o "[0-9]*")
