@@ -272,6 +272,12 @@ static int describe_conflict(ct_session *s, const ct_sync_report *rep, const cha
     return 1;
 }
 
+static void sync_fs_report(void *ctx, const char *rel, const char *msg)
+{
+    (void)ctx;
+    ct_out_printf(stderr, "sync: warning: %s: %s\n", rel, msg);
+}
+
 int ct_cmd_sync(int argc, char **argv)
 {
     ct_session_opts o = {0};
@@ -317,6 +323,21 @@ int ct_cmd_sync(int argc, char **argv)
         if (ct_repo_history(s.repo, NULL, 0, 1, &ci, &nc, &err) == 0 && nc) head = ci[0].id;
         ct_out_printf(stdout, "%s sync: fetched %zu, rebased %zu, pushed %zu\n", head, rep.fetched, rep.rebased, rep.pushed);
         ct_commit_info_free(ci, nc);
+        /* what a teammate pushed and git checked out as it is: a link where
+         * credtriage reads or writes is never followed; say so now, not at
+         * the next decision */
+        ct_repofs fs;
+        ct_sbuf ferr;
+        ct_sbuf_init(&ferr);
+        if (ct_repofs_open(&fs, s.rules_root, NULL, &ferr) == 0) {
+            if (ct_repofs_audit(&fs, sync_fs_report, NULL)) {
+                ct_out_printf(stderr, "sync: credtriage will not read or write through these; remove them "
+                                      "(git rm) or ask who pushed them; credtriage check lists them\n");
+                rc = CT_EXIT_FINDINGS;
+            }
+            ct_repofs_close(&fs);
+        }
+        ct_sbuf_free(&ferr);
     }
     ct_sync_report_free(&rep);
     ct_sbuf_free(&err);
