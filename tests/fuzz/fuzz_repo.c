@@ -55,8 +55,10 @@ static int plant_dirs(const char *path)
 
 static void plant_file(const char *path, const void *data, size_t n)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
-    if (fd < 0) return; /* a directory or a link of the same name: skipped */
+    /* O_NONBLOCK: a FIFO of the same name planted before would block the
+     * harness itself (no reader); it fails with ENXIO instead */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (fd < 0) return; /* a directory, a link or a FIFO of the same name: skipped */
     if (write(fd, data, n) < 0) { /* nothing to do */ }
     close(fd);
 }
