@@ -110,18 +110,12 @@ static void rebuild(queue *q)
     memcpy(keep, q->cur_id, sizeof keep);
     size_t old_cur = q->cur;
     ui_queue_incidents(q);
-    /* the incidents' first showing (after the load, or grouped on their
-     * thread): on the top one, unless the analyst has moved meanwhile */
-    if (incidents_on(q) && !q->inc_shown && !q->moved) {
-        keep[0] = 0;
-        old_cur = 0;
-        q->top = 0;
-    }
-    /* while loading, alerts arrive in file order and are sorted in steps:
-     * until the analyst moves, the cursor stays on the top row (not on
-     * whichever alert the first frame happened to show first), up to and
-     * including the first rebuild after the load */
-    if (!q->moved && !q->settled) {
+    /* until the analyst moves, the cursor stays on the top row: while
+     * loading (alerts arrive in file order and are sorted in steps, so not
+     * on whichever alert the first frame showed first), up to and including
+     * the first rebuild after the load, and at the incidents' first showing
+     * (after the load, or grouped on their thread) */
+    if (!q->moved && (!q->settled || (incidents_on(q) && !q->inc_shown))) {
         keep[0] = 0;
         old_cur = 0;
         q->top = 0;
