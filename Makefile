@@ -7,7 +7,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
 CC         ?= cc
-PKGS       := ncursesw libcjson libgit2 libssh2 md4c zlib libpcre2-8
+PKGS       := ncursesw libcjson libgit2 libssh2 md4c zlib libpcre2-8 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -119,7 +119,7 @@ fuzz:
 fuzz-smoke:
 	@sh tests/fuzz/run.sh smoke $(FUZZ_SMOKE_SECONDS)
 # A subset under valgrind (definite leaks and memory errors fail), on the plain build.
-VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules test_entity
+VALGRIND_TESTS := test_store test_kql test_sanitize test_guide test_rules test_entity test_gitstore_tls
 valgrind: $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	@sh tests/fuzz/valgrind.sh $(BIN) $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 

@@ -16,7 +16,7 @@
 # log goes to $TMPDIR/credtriage-apt.log). Not root, the missing packages are
 # named with the command to run as root, and the exit status is 1.
 set -u
-DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev libpcre2-dev"
+DEMO="make gcc libc6-dev pkg-config libncurses-dev libcjson-dev libgit2-dev libssh2-1-dev libmd4c-dev zlib1g-dev libpcre2-dev libssl-dev"
 TEST="$DEMO libcmocka-dev git tmux jq valgrind clang libclang-rt-dev openssh-client openssh-server lighttpd lighttpd-mod-openssl openssl locales"
 BENCH="$DEMO jq time tmux"
 

@@ -54,6 +54,8 @@ void ct_repo__cred_free(ct_repo__cred *c)
     ct_sbuf_free(&c->why);
     ct_sbuf_free(&c->remote_says);
     ct_sbuf_free(&c->ca);
+    free(c->ca_file);
+    free(c->ca_dir);
 }
 
 void ct_repo__cred_begin(ct_repo__cred *c)
@@ -182,17 +184,30 @@ int ct_repo__tls_setup(ct_repo__cred *c, ct_sbuf *err)
     ct_sbuf_reset(&c->ca);
     if (file || dir) ct_sbuf_addf(&c->ca, "the CAs of %s (%s)", file ? src_file : src_dir, file ? file : dir);
     else ct_sbuf_add(&c->ca, "this machine's CAs");
-    free(file);
-    free(dir);
+    free(c->ca_file);
+    free(c->ca_dir);
+    c->ca_file = file;
+    c->ca_dir = dir;
     return rc;
+}
+
+/* host[:port] as the analyst would write it: an IPv6 address in brackets */
+static void tls_where(const ct_repo__cred *c, const char *host, ct_sbuf *where)
+{
+    unsigned char ip[16];
+    char canon[64];
+    int len = ct_repo__tls_host_ip(host, ip, canon);
+    if (len == 16) ct_sbuf_addf(where, "[%s]", canon);
+    else if (len == 4) ct_sbuf_add(where, canon);
+    else ct_san_line(host, 0, where);
+    if (c->u.port > 0) ct_sbuf_addf(where, ":%d", c->u.port);
 }
 
 static int tls_refused(ct_repo__cred *c, const char *host)
 {
     ct_sbuf where;
     ct_sbuf_init(&where);
-    ct_san_line(host, 0, &where);
-    if (c->u.port > 0) ct_sbuf_addf(&where, ":%d", c->u.port);
+    tls_where(c, host, &where);
     c->refused = 1;
     ct_sbuf_addf(&c->why,
                  "the HTTPS certificate of %s is not trusted: it is not signed by %s, or it is not "
@@ -207,10 +222,42 @@ static int tls_refused(ct_repo__cred *c, const char *host)
     return GIT_ECERTIFICATE;
 }
 
+/* a trusted certificate, reached by an address it does not name */
+static int tls_refused_ip(ct_repo__cred *c, const char *host, const char *names)
+{
+    char canon[64];
+    unsigned char ip[16];
+    ct_repo__tls_host_ip(host, ip, canon);
+    ct_sbuf where;
+    ct_sbuf_init(&where);
+    tls_where(c, host, &where);
+    c->refused = 1;
+    ct_sbuf_addf(&c->why,
+                 "the HTTPS certificate of %s is signed by %s but not issued for the address %s: it "
+                 "names %s, and an address matches only an IP address in the certificate's "
+                 "subjectAltName (RFC 6125), never a DNS name or the common name; the connection was "
+                 "refused and nothing was sent. Connect with a name the certificate has, or ask the "
+                 "server's administrator for a certificate with IP:%s",
+                 where.buf, c->ca.len ? c->ca.buf : "this machine's CAs", canon, names, canon);
+    ct_sbuf_free(&where);
+    git_error_set_str(GIT_ERROR_SSL, c->why.buf);
+    return GIT_ECERTIFICATE;
+}
+
 static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
 {
     ct_repo__cred *c = payload;
-    if (cert->cert_type == GIT_CERT_X509) return valid ? 0 : tls_refused(c, host);
+    if (cert->cert_type == GIT_CERT_X509) {
+        unsigned char ip[16];
+        if (!ct_repo__tls_host_ip(host, ip, NULL)) return valid ? 0 : tls_refused(c, host);
+        const git_cert_x509 *x = (const git_cert_x509 *)cert;
+        ct_sbuf names;
+        ct_sbuf_init(&names);
+        int v = ct_repo__tls_check_ip(x->data, x->len, host, valid, c->ca_file, c->ca_dir, &names);
+        int rc = v == 1 ? 0 : v == 0 ? tls_refused_ip(c, host, names.buf) : tls_refused(c, host);
+        ct_sbuf_free(&names);
+        return rc;
+    }
     if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) return valid ? 0 : GIT_PASSTHROUGH;
     const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
     ct_sbuf label, fp;
@@ -391,9 +438,12 @@ static int ssh_cred(ct_repo__cred *c, git_credential **out, const char *user)
 
 static void cred_request(const ct_repo__cred *c, ct_sbuf *in)
 {
+    /* git writes the host as in the URL: an IPv6 address in brackets */
+    const char *h = c->u.host ? c->u.host : "";
     ct_sbuf_addf(in, "protocol=%s\n", c->u.scheme);
-    if (c->u.port > 0) ct_sbuf_addf(in, "host=%s:%d\n", c->u.host, c->u.port);
-    else ct_sbuf_addf(in, "host=%s\n", c->u.host);
+    ct_sbuf_addf(in, strchr(h, ':') ? "host=[%s]" : "host=%s", h);
+    if (c->u.port > 0) ct_sbuf_addf(in, ":%d", c->u.port);
+    ct_sbuf_addc(in, '\n');
     if (c->u.path && c->u.path[0] == '/' && c->u.path[1]) ct_sbuf_addf(in, "path=%s\n", c->u.path + 1);
 }
 
@@ -428,7 +478,8 @@ static int http_cred(ct_repo__cred *c, git_credential **out, const char *user_fr
 {
     ct_sbuf where;
     ct_sbuf_init(&where);
-    ct_sbuf_addf(&where, "%s://%s", c->u.scheme, c->u.host ? c->u.host : "?");
+    ct_sbuf_addf(&where, c->u.host && strchr(c->u.host, ':') ? "%s://[%s]" : "%s://%s", c->u.scheme,
+                 c->u.host ? c->u.host : "?");
     if (c->u.port > 0) ct_sbuf_addf(&where, ":%d", c->u.port);
     if (c->attempt++ > 0 && c->h_user) { /* asked again: the server refused them */
         cred_feedback(c, "reject");

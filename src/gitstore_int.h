@@ -101,11 +101,23 @@ typedef struct ct_repo__cred {
     ct_sbuf why;          /* the explanation of a refusal */
     ct_sbuf remote_says;  /* the server's side-band messages */
     ct_sbuf ca;           /* HTTPS: the CAs trusted, for messages */
+    char *ca_file, *ca_dir; /* HTTPS: those CAs (NULL: the system's) */
     void *push_state;     /* gitstore_sync.c's, during a push */
 } ct_repo__cred;
 /* HTTPS: trust the CAs git is told to (GIT_SSL_CAINFO, http.sslCAInfo,
  * SSL_CERT_FILE; the CA directory likewise), else the system's. -1 with err. */
 int ct_repo__tls_setup(ct_repo__cred *c, ct_sbuf *err);
+/* gitstore_tls.c: an address as a host ("10.0.0.5", "::1", "[::1]"): its 4 or
+ * 16 bytes (canon, if given, its usual text); 0 for a DNS name */
+int ct_repo__tls_host_ip(const char *host, unsigned char out[16], char canon[64]);
+/* RFC 6125 for a host that is an address: the DER certificate matches only
+ * through an iPAddress subjectAltName equal to it (never a dNSName or the CN);
+ * valid is libgit2's verdict, and when it is 0 the chain and date are checked
+ * again against cafile/cadir (NULL: the system's CAs). 1 trusted for the
+ * address; 0 trusted chain but not issued for it (names gets the certificate's
+ * names); -1 not trusted */
+int ct_repo__tls_check_ip(const unsigned char *der, size_t len, const char *host, int valid,
+                          const char *cafile, const char *cadir, ct_sbuf *names);
 /* -1 with err when the ssh configuration cannot be read */
 int ct_repo__cred_init(ct_repo__cred *c, ct_repo *r, const char *url, ct_sbuf *err);
 void ct_repo__cred_free(ct_repo__cred *c);

@@ -6,9 +6,11 @@
 #                    $TMP/sshd/authorized_keys (team_authorize FILE.pub)
 #   team_httpd       lighttpd in front of git http-backend with basic auth
 #                    (user alice, password $HTTP_PASS); sets HTTP_PORT
-#   team_httpd tls   the same over HTTPS (mod_openssl), with a certificate for
-#                    localhost signed by a test CA made now (team_tls_certs):
-#                    $TMP/tls/ca.pem; sets HTTPS_PORT
+#   team_httpd tls   the same over HTTPS (mod_openssl), on 127.0.0.1 and [::1],
+#                    with a certificate for localhost, 127.0.0.1 and ::1 signed
+#                    by a test CA made now (team_tls_certs): $TMP/tls/ca.pem;
+#                    sets HTTPS_PORT
+#   team_tls_cert, team_tls_serve   other certificates, served by openssl s_server
 #   team_bare NAME   a bare repo served by both: $TMP/srv/NAME.git
 TEAM_PIDS=""
 HTTP_PASS=s3cret-Pw
@@ -78,20 +80,62 @@ team_authorize() { cat "$1" >> "$TMP/sshd/authorized_keys"; }
 # known_hosts line for the test server
 team_known_host() { echo "[127.0.0.1]:$SSH_PORT $SSH_HOSTKEY_PUB"; }
 
-# a test CA and a certificate it signs for the name localhost (and nothing
-# else: not for 127.0.0.1, which tests a certificate for another name), made
-# now. A DNS name: libgit2's TLS (mbedTLS 2.28 on Debian 12) matches no IP
-# address subjectAltName.
+# a test CA and the server's certificate it signs, made now: for the name
+# localhost and the addresses 127.0.0.1 and ::1 (IP subjectAltNames, matched by
+# credtriage itself: libgit2's mbedTLS 2.28 matches DNS names only)
 team_tls_certs() {
     command -v openssl >/dev/null || { echo "team_lib: openssl is required" >&2; return 1; }
     mkdir -p "$TMP/tls"
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=credtriage test CA" \
         -keyout "$TMP/tls/ca.key" -out "$TMP/tls/ca.pem" 2>/dev/null || return 1
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-        -keyout "$TMP/tls/server.key" -out "$TMP/tls/server.csr" 2>/dev/null || return 1
-    printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$TMP/tls/ext"
-    openssl x509 -req -in "$TMP/tls/server.csr" -CA "$TMP/tls/ca.pem" -CAkey "$TMP/tls/ca.key" \
-        -CAcreateserial -days 2 -extfile "$TMP/tls/ext" -out "$TMP/tls/server.pem" 2>/dev/null || return 1
+    team_tls_cert server /CN=localhost 'DNS:localhost, IP:127.0.0.1, IP:::1'
+}
+
+# team_tls_cert NAME SUBJECT SAN [self]: $TMP/tls/NAME.pem/.key signed by the
+# test CA (self: self-signed); SAN empty: no subjectAltName at all
+team_tls_cert() {
+    printf 'extendedKeyUsage=serverAuth\n' > "$TMP/tls/$1.ext"
+    [ -n "$3" ] && printf 'subjectAltName=%s\n' "$3" >> "$TMP/tls/$1.ext"
+    if [ "${4:-}" = self ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "$2" -keyout "$TMP/tls/$1.key" \
+            -out "$TMP/tls/$1.pem" -extensions v3 -config /dev/stdin 2>/dev/null <<CNF || return 1
+[req]
+distinguished_name = dn
+[dn]
+[v3]
+$(cat "$TMP/tls/$1.ext")
+CNF
+        return 0
+    fi
+    openssl req -newkey rsa:2048 -nodes -subj "$2" \
+        -keyout "$TMP/tls/$1.key" -out "$TMP/tls/$1.csr" 2>/dev/null || return 1
+    openssl x509 -req -in "$TMP/tls/$1.csr" -CA "$TMP/tls/ca.pem" -CAkey "$TMP/tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$TMP/tls/$1.ext" -out "$TMP/tls/$1.pem" 2>/dev/null
+}
+
+# team_tls_serve NAME ADDR: openssl s_server with $TMP/tls/NAME.pem on ADDR
+# (127.0.0.1 or [::1]) and a free port: TLS_PORT. Enough for a certificate
+# check (it speaks no git).
+team_tls_serve() {
+    tries=0
+    while [ $tries -lt 5 ]; do
+        port=$(team_port 50000)
+        : > "$TMP/tls/$1.$port.out"
+        openssl s_server -www -accept "$2:$port" -cert "$TMP/tls/$1.pem" -key "$TMP/tls/$1.key" \
+            >"$TMP/tls/$1.$port.out" 2>&1 </dev/null &
+        pid=$!
+        TEAM_PIDS="$TEAM_PIDS $pid"
+        n=0
+        while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
+            if grep -q '^ACCEPT' "$TMP/tls/$1.$port.out"; then TLS_PORT=$port; return 0; fi
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill "$pid" 2>/dev/null
+        tries=$((tries + 1))
+    done
+    echo "team_lib: openssl s_server did not start on $2" >&2
+    return 1
 }
 
 team_httpd() { # [tls]
@@ -133,6 +177,11 @@ CFG
 ssl.engine = "enable"
 ssl.pemfile = "$TMP/tls/server.pem"
 ssl.privkey = "$TMP/tls/server.key"
+\$SERVER["socket"] == "[::1]:$port" {
+    ssl.engine = "enable"
+    ssl.pemfile = "$TMP/tls/server.pem"
+    ssl.privkey = "$TMP/tls/server.key"
+}
 CFG
         "$LIGHTTPD" -D -f "$d/lighttpd.conf" 2>>"$d/stderr" &
         pid=$!
