@@ -74,12 +74,9 @@ int ct_repo_default_dir(ct_sbuf *out)
         ct_sbuf_addf(out, "%s/credtriage/rules", e);
         return 0;
     }
-    e = getenv("HOME");
-    if (e && *e) {
-        ct_sbuf_addf(out, "%s/.local/share/credtriage/rules", e);
-        return 0;
-    }
-    return -1;
+    if (ct_home_dir(out, NULL) < 0) return -1;
+    ct_sbuf_add(out, "/.local/share/credtriage/rules");
+    return 0;
 }
 
 const char *ct_repo_workdir(const ct_repo *r)

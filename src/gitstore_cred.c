@@ -70,17 +70,16 @@ void ct_repo__cred_begin(ct_repo__cred *c)
     c->remote_says.buf[0] = 0;
 }
 
-static char *home_path(const char *rel)
+/* ~/rel (ct_home_dir); NULL when there is no home directory, the reason in err */
+static char *home_path(const char *rel, ct_sbuf *err)
 {
-    const char *home = getenv("HOME");
-    if (!home || !*home) {
-        struct passwd *pw = getpwuid(getuid());
-        home = pw ? pw->pw_dir : "/";
-    }
     ct_sbuf b;
     ct_sbuf_init(&b);
-    ct_sbuf_addf(&b, "%s/%s", home, rel);
-    char *s = ct_sbuf_detach(&b);
+    char *s = NULL;
+    if (ct_home_dir(&b, err) == 0) {
+        ct_sbuf_addf(&b, "/%s", rel);
+        s = ct_sbuf_detach(&b);
+    }
     ct_sbuf_free(&b); /* detach leaves a fresh buffer behind */
     return s;
 }
@@ -277,15 +276,22 @@ static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
         b64(hk->hash_sha256, 32, 0, &fp);
     }
     int verdict = LIBSSH2_KNOWNHOST_CHECK_FAILURE;
-    char *user_kh = c->ssh.known_hosts ? ct_xstrdup(c->ssh.known_hosts) : home_path(".ssh/known_hosts");
-    if (kh_type) {
+    ct_sbuf no_home;
+    ct_sbuf_init(&no_home);
+    char *user_kh = c->ssh.known_hosts ? ct_xstrdup(c->ssh.known_hosts) : home_path(".ssh/known_hosts", &no_home);
+    if (kh_type && user_kh) {
         verdict = check_file(user_kh, host, c->u.port, hk, kh_type);
         if (verdict == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND)
             verdict = check_file("/etc/ssh/ssh_known_hosts", host, c->u.port, hk, kh_type);
     }
     int rc = 0;
     c->refused = 1;
-    if (verdict == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
+    if (!user_kh) {
+        ct_sbuf_addf(&c->why,
+                     "cannot check the SSH host key of %s against ~/.ssh/known_hosts: %s; the "
+                     "connection was refused",
+                     label.buf, no_home.buf);
+    } else if (verdict == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
         c->refused = 0;
     } else if (verdict == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
         ct_sbuf_addf(&c->why,
@@ -318,6 +324,7 @@ static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
         rc = GIT_ECERTIFICATE;
     }
     free(user_kh);
+    ct_sbuf_free(&no_home);
     ct_sbuf_free(&label);
     ct_sbuf_free(&fp);
     ct_sbuf_free(&safe_host);
@@ -378,10 +385,12 @@ static void tried(ct_repo__cred *c, const char *what)
 /* a path as the analyst wrote it: $HOME shown as ~ */
 static void tilde(const char *path, ct_sbuf *out)
 {
-    const char *home = getenv("HOME");
-    size_t hl = home ? strlen(home) : 0;
-    if (hl > 1 && !strncmp(path, home, hl) && path[hl] == '/') ct_sbuf_addf(out, "~%s", path + hl);
+    ct_sbuf home;
+    ct_sbuf_init(&home);
+    size_t hl = ct_home_dir(&home, NULL) == 0 ? home.len : 0;
+    if (hl > 1 && !strncmp(path, home.buf, hl) && path[hl] == '/') ct_sbuf_addf(out, "~%s", path + hl);
     else ct_sbuf_add(out, path);
+    ct_sbuf_free(&home);
 }
 
 /* The keys to offer, as ssh(1) offers them: the agent's (unless
@@ -400,8 +409,10 @@ static int ssh_cred(ct_repo__cred *c, git_credential **out, const char *user)
             return git_credential_ssh_key_from_agent(out, user);
         }
         if ((size_t)step - 1 >= nkeys) break;
-        char *priv = c->ssh.nidentity ? ct_xstrdup(c->ssh.identity[step - 1]) : home_path(keys[step - 1]);
-        if (access(priv, R_OK) < 0) {
+        /* no home directory: no default key to offer (the remote's ssh
+         * configuration could not be read either, which is said first) */
+        char *priv = c->ssh.nidentity ? ct_xstrdup(c->ssh.identity[step - 1]) : home_path(keys[step - 1], NULL);
+        if (!priv || access(priv, R_OK) < 0) {
             free(priv);
             continue;
         }

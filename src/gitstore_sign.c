@@ -12,17 +12,17 @@
 #include "proc.h"
 #include "sanitize.h"
 
-static char *expand_home(const char *p)
+/* ~/ in user.signingkey, as git expands it (ct_home_dir); NULL when there is
+ * no home directory, the reason in err */
+static char *expand_home(const char *p, ct_sbuf *err)
 {
     ct_sbuf b;
     ct_sbuf_init(&b);
-    if (p[0] == '~' && p[1] == '/') {
-        const char *home = getenv("HOME");
-        ct_sbuf_addf(&b, "%s%s", home ? home : "", p + 1);
-    } else {
-        ct_sbuf_add(&b, p);
+    char *s = NULL;
+    if (p[0] != '~' || p[1] != '/' || ct_home_dir(&b, err) == 0) {
+        ct_sbuf_add(&b, p[0] == '~' && p[1] == '/' ? p + 1 : p);
+        s = ct_sbuf_detach(&b);
     }
-    char *s = ct_sbuf_detach(&b);
     ct_sbuf_free(&b); /* detach leaves a fresh buffer behind */
     return s;
 }
@@ -116,7 +116,16 @@ static int sign_buffer(ct_repo *r, const sign_cfg *c, const git_signature *commi
             argv[6] = tmpl;
             argv[7] = "-U";
         } else {
-            key = expand_home(k);
+            ct_sbuf why;
+            ct_sbuf_init(&why);
+            key = expand_home(k, &why);
+            if (!key) {
+                ct_sbuf_add(err, "cannot sign the commit: user.signingkey ");
+                ct_san_line(k, 200, err);
+                ct_sbuf_addf(err, ": %s", why.buf);
+            }
+            ct_sbuf_free(&why);
+            if (!key) goto out;
             if (access(key, R_OK) < 0) {
                 ct_sbuf_add(err, "cannot sign the commit: user.signingkey ");
                 ct_san_line(key, 200, err);

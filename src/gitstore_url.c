@@ -101,12 +101,6 @@ bad:
 
 /* ---- where an SSH remote really is ------------------------------------------ */
 
-static const char *home_dir(void)
-{
-    const char *h = getenv("HOME");
-    return h && *h ? h : "/";
-}
-
 int ct_repo__url_resolve(const char *url, ct_repo_url *u, ct_ssh_host *ssh, char **conn_url, ct_sbuf *err)
 {
     memset(ssh, 0, sizeof *ssh);
@@ -118,7 +112,16 @@ int ct_repo__url_resolve(const char *url, ct_repo_url *u, ct_ssh_host *ssh, char
     }
     ct_sbuf user_cfg;
     ct_sbuf_init(&user_cfg);
-    ct_sbuf_addf(&user_cfg, "%s/.ssh/config", home_dir());
+    ct_sbuf why;
+    ct_sbuf_init(&why);
+    int home = ct_home_dir(&user_cfg, &why);
+    if (home < 0) ct_sbuf_addf(err, "cannot read ~/.ssh/config for %s: %s", u->host, why.buf);
+    ct_sbuf_free(&why);
+    if (home < 0) {
+        ct_sbuf_free(&user_cfg);
+        return -1;
+    }
+    ct_sbuf_add(&user_cfg, "/.ssh/config");
     const char *files[] = {user_cfg.buf, "/etc/ssh/ssh_config"};
     int rc = ct_ssh_config_lookup(files, 2, u->host, u->user, ssh, err);
     ct_sbuf_free(&user_cfg);

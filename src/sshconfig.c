@@ -139,8 +139,16 @@ static int include(parse *ps, const char *file, size_t line, char **args, size_t
         ct_sbuf pat;
         ct_sbuf_init(&pat);
         if (args[i][0] == '~' && args[i][1] == '/') {
-            const char *home = getenv("HOME");
-            ct_sbuf_addf(&pat, "%s%s", home ? home : "", args[i] + 1);
+            ct_sbuf why;
+            ct_sbuf_init(&why);
+            int rc = ct_home_dir(&pat, &why);
+            if (rc < 0) ct_sbuf_addf(ps->err, "%s:%zu: Include %s: %s", file, line, args[i], why.buf);
+            ct_sbuf_free(&why);
+            if (rc < 0) {
+                ct_sbuf_free(&pat);
+                return -1;
+            }
+            ct_sbuf_add(&pat, args[i] + 1);
         } else if (args[i][0] == '/') {
             ct_sbuf_add(&pat, args[i]);
         } else {
@@ -239,14 +247,6 @@ static int read_file(parse *ps, const char *path, int depth, int active)
     return ok;
 }
 
-static const char *home_dir(void)
-{
-    const char *h = getenv("HOME");
-    if (h && *h) return h;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_dir : "/";
-}
-
 static const char *local_user(void)
 {
     const char *u = getenv("USER");
@@ -255,16 +255,21 @@ static const char *local_user(void)
     return pw ? pw->pw_name : "";
 }
 
-/* ~ and %-tokens of a path (ssh_config(5) TOKENS) */
-static char *expand(const char *s, const char *host, const char *ruser, int port)
+/* ~ and %-tokens of a path (ssh_config(5) TOKENS); NULL when it needs the
+ * home directory and there is none (the reason in err, after what) */
+static char *expand(const char *s, const char *host, const char *ruser, int port, const char *what,
+                    ct_sbuf *err)
 {
-    ct_sbuf b;
+    ct_sbuf b, why;
     ct_sbuf_init(&b);
+    ct_sbuf_init(&why);
+    const char *orig = s;
+    int ok = 1;
     if (s[0] == '~' && (s[1] == '/' || !s[1])) {
-        ct_sbuf_add(&b, home_dir());
+        ok = ct_home_dir(&b, &why) == 0;
         s++;
     }
-    for (; *s; s++) {
+    for (; ok && *s; s++) {
         if (*s != '%' || !s[1]) {
             ct_sbuf_addc(&b, *s);
             continue;
@@ -274,14 +279,25 @@ static char *expand(const char *s, const char *host, const char *ruser, int port
         case 'h': ct_sbuf_add(&b, host); break;
         case 'r': ct_sbuf_add(&b, ruser); break;
         case 'u': ct_sbuf_add(&b, local_user()); break;
-        case 'd': ct_sbuf_add(&b, home_dir()); break;
+        case 'd': ok = ct_home_dir(&b, &why) == 0; break;
         case 'p': ct_sbuf_addf(&b, "%d", port > 0 ? port : 22); break;
         default: ct_sbuf_addc(&b, '%'), ct_sbuf_addc(&b, *s); break;
         }
     }
-    char *r = ct_sbuf_detach(&b);
+    char *r = NULL;
+    if (ok) r = ct_sbuf_detach(&b);
+    else ct_sbuf_addf(err, "%s %s: %s", what, orig, why.buf);
     ct_sbuf_free(&b);
+    ct_sbuf_free(&why);
     return r;
+}
+
+/* expand, freeing s */
+static char *expand_free(char *s, const char *host, const char *ruser, int port, const char *what, ct_sbuf *err)
+{
+    char *x = expand(s, host, ruser, port, what, err);
+    free(s);
+    return x;
 }
 
 int ct_ssh_config_lookup(const char *const *files, size_t nfiles, const char *host, const char *user,
@@ -304,22 +320,18 @@ int ct_ssh_config_lookup(const char *const *files, size_t nfiles, const char *ho
     }
     if (out->identities_only < 0) out->identities_only = 0;
     /* HostName's %h is the name as given; the paths' %h the host connected to */
-    if (out->hostname) {
-        char *h = expand(out->hostname, host, "", out->port);
-        free(out->hostname);
-        out->hostname = h;
-    }
+    if (out->hostname && !(out->hostname = expand_free(out->hostname, host, "", out->port, "HostName", err)))
+        goto bad;
     const char *real = out->hostname ? out->hostname : host;
     const char *ruser = user && *user ? user : out->user ? out->user : local_user();
-    for (size_t i = 0; i < out->nidentity; i++) {
-        char *x = expand(out->identity[i], real, ruser, out->port);
-        free(out->identity[i]);
-        out->identity[i] = x;
-    }
-    if (out->known_hosts) {
-        char *x = expand(out->known_hosts, real, ruser, out->port);
-        free(out->known_hosts);
-        out->known_hosts = x;
-    }
+    for (size_t i = 0; i < out->nidentity; i++)
+        if (!(out->identity[i] = expand_free(out->identity[i], real, ruser, out->port, "IdentityFile", err)))
+            goto bad;
+    if (out->known_hosts &&
+        !(out->known_hosts = expand_free(out->known_hosts, real, ruser, out->port, "UserKnownHostsFile", err)))
+        goto bad;
     return 0;
+bad:
+    ct_ssh_host_free(out);
+    return -1;
 }

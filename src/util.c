@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,4 +437,38 @@ size_t ct_threads(void)
     const char *env = getenv("CREDTRIAGE_THREADS");
     long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 16 ? 16 : (size_t)n;
+}
+
+int ct_home_dir_of(const char *home_env, unsigned uid, ct_sbuf *out, ct_sbuf *err)
+{
+    if (home_env && home_env[0] == '/') {
+        ct_sbuf_add(out, home_env);
+        return 0;
+    }
+    long max = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t cap = max > 0 ? (size_t)max : 4096;
+    for (;;) {
+        char *buf = ct_xmalloc(cap);
+        struct passwd pw, *found = NULL;
+        int rc = getpwuid_r((uid_t)uid, &pw, buf, cap, &found);
+        if (rc == ERANGE && cap < (1u << 20)) {
+            free(buf);
+            cap *= 2;
+            continue;
+        }
+        int ok = !rc && found && pw.pw_dir && pw.pw_dir[0] == '/';
+        if (ok) ct_sbuf_add(out, pw.pw_dir);
+        free(buf);
+        if (ok) return 0;
+        break;
+    }
+    if (err)
+        ct_sbuf_addf(err, "no home directory: $HOME is %s and user id %u has no home in the password database",
+                     !home_env ? "not set" : !*home_env ? "empty" : "not an absolute path", uid);
+    return -1;
+}
+
+int ct_home_dir(ct_sbuf *out, ct_sbuf *err)
+{
+    return ct_home_dir_of(getenv("HOME"), (unsigned)getuid(), out, err);
 }

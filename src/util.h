@@ -110,6 +110,17 @@ char **ct_list_dir(const char *dir, size_t *n);
 /* Frees n strings and the array holding them. */
 void ct_strv_free(char **v, size_t n);
 
+/* The user's home directory: the one rule for every ~ credtriage expands or
+ * shows (the default rules repo, ~/.ssh/config and its Includes, known_hosts and
+ * keys, user.signingkey, drafts). $HOME when it is an absolute path; else (unset,
+ * empty or relative) the password database's entry for the real user id
+ * (getpwuid_r), as ssh does. Appends it to out and returns 0; -1 when there is
+ * neither, with the reason appended to err (may be NULL) and out unchanged:
+ * never "" or "/" in its place. ct_home_dir_of is the same rule for a given
+ * $HOME value (NULL: unset) and user id. */
+int ct_home_dir(ct_sbuf *out, ct_sbuf *err);
+int ct_home_dir_of(const char *home_env, unsigned uid, ct_sbuf *out, ct_sbuf *err);
+
 /* How many threads parallel work may use: $CREDTRIAGE_THREADS, else the
  * online cores; 1 to 16. */
 size_t ct_threads(void);

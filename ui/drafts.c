@@ -16,9 +16,8 @@
 static int draft_path(const char *alert_id, const char *form, ct_sbuf *out, int mkdir_it)
 {
     const char *x = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
     if (x && *x == '/') ct_sbuf_addf(out, "%s/credtriage/drafts", x);
-    else if (home && *home) ct_sbuf_addf(out, "%s/.local/state/credtriage/drafts", home);
+    else if (ct_home_dir(out, NULL) == 0) ct_sbuf_add(out, "/.local/state/credtriage/drafts");
     else return -1;
     if (mkdir_it && ct_mkdirs(out->buf, 0700) < 0) return -1;
     const char *repo = ui.s.repo_dir ? ui.s.repo_dir : "";

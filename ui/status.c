@@ -49,10 +49,12 @@ void ui_status_draw(int y, int w)
     ct_sbuf_init(&r);
     ct_sbuf_init(&l);
     const char *dir = ui.s.repo_dir;
-    const char *home = getenv("HOME");
-    if (dir && home && *home && !strncmp(dir, home, strlen(home)) && dir[strlen(home)] == '/')
-        ct_sbuf_addf(&path, "~%s", dir + strlen(home));
+    ct_sbuf home;
+    ct_sbuf_init(&home);
+    if (dir && ct_home_dir(&home, NULL) == 0 && !strncmp(dir, home.buf, home.len) && dir[home.len] == '/')
+        ct_sbuf_addf(&path, "~%s", dir + home.len);
     else ct_sbuf_add(&path, dir ? dir : "(no repo)");
+    ct_sbuf_free(&home);
     if (ui.s.repo && ui.branch) {
         ct_sbuf_addf(&br, " [%s", ui.branch);
         if (ui.has_upstream) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,32 @@ static void test_first_wins(void **st)
     ct_ssh_host_free(&h);
 }
 
+/* ~ and %d follow ct_home_dir: a relative or unset HOME means the password
+ * database's home (before: "rel/.ssh/k", or "/.ssh/k" from an Include's ~) */
+static void test_home_rule(void **st)
+{
+    (void)st;
+    put(".ssh/config", "Host team\n"
+                       "    IdentityFile ~/.ssh/k\n"
+                       "    UserKnownHostsFile %d/kh\n");
+    struct passwd *pw = getpwuid(getuid());
+    assert_non_null(pw);
+    char *want_k = fmt("%s/.ssh/k", pw->pw_dir), *want_kh = fmt("%s/kh", pw->pw_dir);
+    const char *homes[] = {"rel", "", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        if (homes[i]) setenv("HOME", homes[i], 1);
+        else unsetenv("HOME");
+        ct_ssh_host h;
+        lookup(".ssh/config", "team", &h);
+        assert_int_equal(h.nidentity, 1);
+        assert_string_equal(h.identity[0], want_k);
+        assert_string_equal(h.known_hosts, want_kh);
+        ct_ssh_host_free(&h);
+    }
+    setenv("HOME", dir, 1);
+    free(want_k), free(want_kh);
+}
+
 static void test_include_and_match(void **st)
 {
     (void)st;
@@ -207,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match),
         cmocka_unit_test_setup_teardown(test_first_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_home_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_include_and_match, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
     };
