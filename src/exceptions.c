@@ -162,6 +162,25 @@ static int entry_ok(const ct_exc_entry *e, ct_sbuf *err)
     return 0;
 }
 
+/* s as the repo file holds it: invalid UTF-8 as U+FFFD */
+static void written_str(char **s)
+{
+    if (!*s || !ct_san_utf8_bad(*s, strlen(*s))) return;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_san_utf8_fix(*s, strlen(*s), &b);
+    free(*s);
+    *s = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b);
+}
+
+static void written_entry(ct_exc_entry *e)
+{
+    written_str(&e->field);
+    for (size_t i = 0; i < e->nvalues; i++) written_str(&e->values[i]);
+    for (size_t i = 0; i < e->nsub; i++) written_entry(&e->sub[i]);
+}
+
 int ct_exc_compile(ct_exc_item *it, ct_sbuf *err)
 {
     free(it->query);
@@ -176,6 +195,7 @@ int ct_exc_compile(ct_exc_item *it, ct_sbuf *err)
     ct_sbuf q;
     ct_sbuf_init(&q);
     for (size_t i = 0; i < it->nentries; i++) {
+        written_entry(&it->entries[i]);
         if (entry_ok(&it->entries[i], err) < 0) {
             ct_sbuf_free(&q);
             return -1;
@@ -232,10 +252,18 @@ int ct_exc_expired(const ct_exc_item *it, int64_t now_ms)
     return it->expire != CT_TIME_NONE && it->expire <= now_ms;
 }
 
-int ct_exc_match(const ct_exc_item *it, const cJSON *doc, int64_t now_ms)
+static int match_written(const ct_exc_item *it, const cJSON *doc, int64_t now_ms)
 {
     if (!it->kql || ct_exc_expired(it, now_ms)) return 0;
     return ct_kql_match(it->kql, doc);
+}
+
+int ct_exc_match(const ct_exc_item *it, const cJSON *doc, int64_t now_ms)
+{
+    cJSON *w = ct_json_written_copy(doc); /* NULL: doc is already in that form */
+    int m = match_written(it, w ? w : doc, now_ms);
+    cJSON_Delete(w);
+    return m;
 }
 
 void ct_exc_path(const char *stem, const char *item_id, ct_sbuf *out)
@@ -262,8 +290,11 @@ int ct_exc_for_rule(const ct_exc_item *it, const char *rule_id, const char *stem
 const ct_exc_item *ct_exc_set_match(const ct_exc_set *s, const char *rule_id, const char *stem,
                                     const cJSON *doc, int64_t now_ms)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (ct_exc_for_rule(&s->v[i], rule_id, stem) && ct_exc_match(&s->v[i], doc, now_ms))
-            return &s->v[i];
-    return NULL;
+    cJSON *w = ct_json_written_copy(doc); /* once for every item (ct_exc_match) */
+    const ct_exc_item *found = NULL;
+    for (size_t i = 0; i < s->n && !found; i++)
+        if (ct_exc_for_rule(&s->v[i], rule_id, stem) && match_written(&s->v[i], w ? w : doc, now_ms))
+            found = &s->v[i];
+    cJSON_Delete(w);
+    return found;
 }

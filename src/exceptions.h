@@ -76,7 +76,10 @@ cJSON *ct_exc_to_json(const ct_exc_item *it);
 /* Pretty JSON with a trailing newline (malloc'd). */
 char *ct_exc_to_file(const ct_exc_item *it);
 /* (Re)build it->query and it->kql from the entries. 0, or -1 + reason
- * (no entries, an empty field, a value-less match...). */
+ * (no entries, an empty field, a value-less match...). The entries' fields and
+ * values are first put in the form the repo file holds (invalid UTF-8 as
+ * U+FFFD, ct_json_written_copy's rule), so an item built from an event matches
+ * as the one read back from its file does. */
 int ct_exc_compile(ct_exc_item *it, ct_sbuf *err);
 /* One entry as KQL, appended to out. */
 void ct_exc_entry_kql(const ct_exc_entry *e, ct_sbuf *out);
@@ -85,7 +88,10 @@ void ct_exc_entry_kql(const ct_exc_entry *e, ct_sbuf *out);
 void ct_exc_entry_describe(const ct_exc_entry *e, ct_sbuf *out);
 
 int ct_exc_expired(const ct_exc_item *it, int64_t now_ms);
-/* 1 when doc matches the item and it has not expired at now_ms. */
+/* 1 when doc matches the item and it has not expired at now_ms. doc's strings
+ * are compared in the written form (invalid UTF-8 as U+FFFD), as the item's
+ * are: an exception on a value holding invalid UTF-8 still matches the raw
+ * event after the repo round trip. doc itself is not changed. */
 int ct_exc_match(const ct_exc_item *it, const cJSON *doc, int64_t now_ms);
 
 /* The items of a repo. */

@@ -50,9 +50,9 @@ static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
 
 static ct_sbuf g_diag;
 
-static void open_s(ct_session *s, const char *repo, const char *analyst)
+static void open_file(ct_session *s, const char *repo, const char *analyst, const char *file, size_t nalerts)
 {
-    static char *files[] = {FIXTURE};
+    char *files[] = {(char *)file};
     ct_session_opts o = {0};
     o.repo_dir = repo;
     o.analyst = analyst;
@@ -67,8 +67,13 @@ static void open_s(ct_session *s, const char *repo, const char *analyst)
     if (rc) fprintf(stderr, "session: %s\n", err.buf);
     assert_int_equal(rc, 0);
     assert_non_null(s->repo);
-    assert_int_equal(s->alerts.n, 4);
+    assert_int_equal(s->alerts.n, nalerts);
     ct_sbuf_free(&err);
+}
+
+static void open_s(ct_session *s, const char *repo, const char *analyst)
+{
+    open_file(s, repo, analyst, FIXTURE, 4);
 }
 
 /* Each test's start: a new rules repo, seeded, and a session on it as ANALYST
@@ -622,6 +627,93 @@ static void test_invalid_files_skipped_rest_applies(void **st)
     free(repo);
 }
 
+/* Every alert's id, status and suppressing exception, one line each, in the
+ * session's order. */
+static char *statuses(ct_session *s)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    for (size_t i = 0; i < s->alerts.n; i++) {
+        const ct_alert *a = &s->alerts.v[i];
+        const char *rid = ct_event_str(&s->store, &s->store.ev[a->event], CT_EF_RECORD_ID);
+        const char *key = rid ? strstr(rid, "aaaa") : NULL; /* "Directory_aaaa0001-..." */
+        ct_sbuf_addf(&b, "%.8s %s %s\n", key ? key : "?", ct_status_name(a->status),
+                     a->suppressed_by ? a->suppressed_by : "-");
+    }
+    char *r = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b);
+    return r;
+}
+
+/* An exception on a value holding invalid UTF-8: the repo file holds U+FFFD
+ * (what the writer makes of it) while the event keeps its raw bytes; it must
+ * suppress the same alerts before and after it is read back (it stopped
+ * matching after a reload). svc-deploy's display name becomes
+ * "svc-dep\xffloy\xc3" in records aaaa0001-0002; aaaa0003 is megan's. */
+static void test_fp_on_invalid_utf8_survives_reload(void **st)
+{
+    (void)st;
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(ct_read_file(FIXTURE, &data, &len), 0);
+    ct_sbuf bad;
+    ct_sbuf_init(&bad);
+    const char *from = "\"displayName\": \"svc-deploy\"", *p = data;
+    int lines = 0;
+    for (const char *q; lines < 3 && (q = strstr(p, from)) && q < strchr(p, '\n');) {
+        ct_sbuf_addn(&bad, p, (size_t)(q - p));
+        ct_sbuf_add(&bad, "\"displayName\": \"svc-dep\xffloy\xc3\"");
+        p = q + strlen(from);
+        const char *nl = strchr(p, '\n');
+        ct_sbuf_addn(&bad, p, (size_t)(nl + 1 - p));
+        p = nl + 1;
+        lines++;
+    }
+    const char *nl = strchr(p, '\n'); /* aaaa0003: as it is */
+    ct_sbuf_addn(&bad, p, (size_t)(nl + 1 - p));
+    assert_int_equal(lines, 2);
+    char *file = fmt("%s/badutf8.ndjson", g_root);
+    assert_int_equal(ct_write_file_atomic(file, bad.buf, bad.len), 0);
+    free(data);
+    ct_sbuf_free(&bad);
+
+    ct_session s;
+    char *repo = fmt("%s/repo%d", g_root, ++g_n);
+    open_file(&s, repo, ANALYST, file, 3);
+    ct_alert *a = alert_of(&s, "aaaa0001");
+    size_t n;
+    static const char *const keep[] = {"actor", NULL};
+    ct_exc_candidate *c = cands(&s, a, &n, keep);
+    assert_string_equal(cand(c, n, "actor")->value, "svc-dep\xffloy\xc3"); /* the raw bytes */
+    ct_fp_request rq = {a, c, n, "svc-deploy's rotation", CT_TIME_NONE, 0, 0};
+    char oid[41] = "";
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    int rc = ct_triage_fp(&s, &rq, oid, &err);
+    if (rc) fprintf(stderr, "%s\n", err.buf);
+    assert_int_equal(rc, 0);
+    ct_exc_candidates_free(c, n);
+    const char *item = alert_of(&s, "aaaa0002")->suppressed_by;
+    assert_non_null(item);
+    char *want = fmt("aaaa0001 false_positive %s\naaaa0002 suppressed %s\naaaa0003 open -\n", item, item);
+    char *before = statuses(&s);
+    ct_session_close(&s);
+    /* the file holds the written form */
+    char *exc = out("git -C %s show HEAD:$(git -C %s show --format= --name-only HEAD | grep ^exceptions/) "
+                    "| grep '\"value\"'", repo, repo);
+    assert_string_equal(exc, "      \"value\": \"svc-dep\xef\xbf\xbdloy\xef\xbf\xbd\"\n");
+    /* read back: the same alerts, the same statuses */
+    open_file(&s, repo, ANALYST, file, 3);
+    char *after = statuses(&s);
+    assert_string_equal(before, want);
+    assert_string_equal(after, want);
+    ct_session_close(&s);
+    free(exc), free(before), free(after), free(want);
+    ct_sbuf_free(&err);
+    free(repo);
+    free(file);
+}
+
 static int setup(void **st)
 {
     (void)st;
@@ -657,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_missing_identity_is_a_clear_error),
         cmocka_unit_test(test_hostile_actor_name_never_raw_in_commit),
         cmocka_unit_test(test_invalid_files_skipped_rest_applies),
+        cmocka_unit_test(test_fp_on_invalid_utf8_survives_reload),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
