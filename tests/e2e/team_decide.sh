@@ -6,25 +6,18 @@
 # deciding the same alert differently in two clones never end, after sync,
 # with one decision silently replacing the other.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "team_decide.sh: jq is required" >&2; exit 1; }
+. tests/e2e/team_lib.sh
+team_need team_decide.sh jq git
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
-export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
+team_env
+export HOME="$TMP/home"
 mkdir -p "$HOME"
-A='Alice Analyst <alice@example.com>'
-B='Bob Builder <bob@example.com>'
-F=samples/entra-audit.ndjson
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 status_of() { "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status + "|" + (.decision.analyst // .decision_by // "")'; }
-"$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
-X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 1p)
-Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+X=$(team_alert 1)
+Y=$(team_alert 2)
+[ -n "$X" ] && [ -n "$Y" ] || { echo "team_decide.sh: no alerts in $F" >&2; exit 1; }
 R="$TMP/r"
 dec() { jq -r "$2" "$R"/decisions/*/*/"$1".json; }
 

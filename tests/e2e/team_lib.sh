@@ -1,6 +1,17 @@
-# Sourced by tests/e2e/team*.sh: real git servers on 127.0.0.1 only, started
-# and stopped by the test. Needs $TMP. Every process started here is killed
-# by team_stop (call it from the caller's trap).
+# Sourced by tests/e2e/team*.sh: what every team test shares, and real git
+# servers on 127.0.0.1 only, started and stopped by the test. Needs $TMP and
+# $BIN. Every process started here is killed by team_stop (call it from the
+# caller's trap).
+#   team_need SCRIPT CMD...  exits 1 naming the first CMD missing
+#   team_env         git without the system config or a terminal prompt, and
+#                    none of the caller's identity, agent, askpass or CAs
+#   A, B, F          the two analysts and the log file decided on; fail: 0
+#   check DESC CMD...  runs CMD; if it fails, prints "FAIL: DESC" and sets fail=1
+#                    (the script ends with exit $fail)
+#   team_home NAME   a fresh HOME $TMP/NAME with a private ~/.ssh; prints it
+#   team_status REPO ID HOME   the status of alert ID in REPO, as HOME sees it
+#   team_alert N     the Nth "Entra ID Application Credential Added" alert of $F
+#                    (scanned once, with a scratch HOME, into $TMP/scan.json)
 #   team_sshd        sshd (openssh-server) on a free high port with a test host
 #                    key; sets SSH_PORT, SSH_HOSTKEY_PUB; authorized keys in
 #                    $TMP/sshd/authorized_keys (team_authorize FILE.pub)
@@ -14,6 +25,45 @@
 #   team_bare NAME   a bare repo served by both: $TMP/srv/NAME.git
 TEAM_PIDS=""
 HTTP_PASS=s3cret-Pw
+A='Alice Analyst <alice@example.com>'
+B='Bob Builder <bob@example.com>'
+F=samples/entra-audit.ndjson
+fail=0
+
+team_need() { # script, commands
+    s=$1; shift
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || { echo "$s: $c is required" >&2; exit 1; }
+    done
+}
+
+team_env() {
+    export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+    unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL \
+        SSH_AUTH_SOCK GIT_ASKPASS SSH_ASKPASS SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO GIT_SSL_CAPATH
+}
+
+check() {
+    d=$1; shift
+    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
+}
+
+team_home() { # name
+    mkdir -p "$TMP/$1/.ssh"
+    chmod 700 "$TMP/$1/.ssh"
+    echo "$TMP/$1"
+}
+
+team_status() { # repo, alert id, HOME
+    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
+}
+
+team_alert() { # n
+    if [ ! -s "$TMP/scan.json" ]; then
+        HOME=$(team_home scratch) "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || return 1
+    fi
+    jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n "$1p"
+}
 
 team_stop() {
     for p in $TEAM_PIDS; do kill "$p" 2>/dev/null; done

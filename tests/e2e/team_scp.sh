@@ -9,34 +9,14 @@
 # name is not offered; a host key missing from the UserKnownHostsFile is
 # refused naming the resolved [127.0.0.1]:port; a bad config line is named.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-for c in jq git ssh-keygen; do
-    command -v $c >/dev/null 2>&1 || { echo "team_scp.sh: $c is required" >&2; exit 1; }
-done
-TMP=$(mktemp -d) || exit 1
 . tests/e2e/team_lib.sh
+team_need team_scp.sh jq git ssh-keygen
+TMP=$(mktemp -d) || exit 1
 trap 'team_stop; rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL SSH_AUTH_SOCK GIT_ASKPASS SSH_ASKPASS
-A='Alice Analyst <alice@example.com>'
-B='Bob Builder <bob@example.com>'
-F=samples/entra-audit.ndjson
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
-home() { # name: a fresh HOME
-    mkdir -p "$TMP/$1/.ssh"
-    chmod 700 "$TMP/$1/.ssh"
-    echo "$TMP/$1"
-}
-status_of() { # repo, alert id, HOME
-    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
-}
-HOME=$(home scratch) "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
-X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
-Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+team_env
+X=$(team_alert 1)
+Y=$(team_alert 2)
 [ -n "$X" ] && [ -n "$Y" ] || { echo "team_scp.sh: no alerts in $F" >&2; exit 1; }
 
 team_sshd || exit 1
@@ -44,7 +24,7 @@ team_bare team
 ME=$(id -un)
 
 # --- A: alias "teamserver" with its own key name and known_hosts file; no agent, no default key ----
-HA=$(home a)
+HA=$(team_home a)
 ssh-keygen -q -t ed25519 -N '' -C alice -f "$HA/.ssh/team_ed25519"
 team_authorize "$HA/.ssh/team_ed25519.pub"
 team_known_host > "$HA/.ssh/known_hosts.team"
@@ -73,7 +53,7 @@ check "sshd accepted A's IdentityFile and no other key, as $ME" test \
     "ED25519 $(ssh-keygen -lf "$HA/.ssh/team_ed25519.pub" | cut -d' ' -f2)"
 
 # --- B: user@alias:path, the alias giving only HostName and Port; B's key the default one ---------
-HB=$(home b)
+HB=$(team_home b)
 ssh-keygen -q -t ed25519 -N '' -C bob -f "$HB/.ssh/id_ed25519"
 team_authorize "$HB/.ssh/id_ed25519.pub"
 team_known_host > "$HB/.ssh/known_hosts"
@@ -84,16 +64,16 @@ git -C "$RB" remote set-url origin "$ME@rules:$TMP/srv/team.git"
 HOME=$HA "$BIN" ack "$X" --note "expected rotation" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a2.out" 2>"$TMP/a2.err"
 check "A pushed 1: $(cat "$TMP/a2.out")" test "$(cut -d' ' -f2- "$TMP/a2.out")" = "sync: fetched 0, rebased 0, pushed 1"
-check "before B's sync, B sees X open" test "$(status_of "$RB" "$X" "$HB")" = open
+check "before B's sync, B sees X open" test "$(team_status "$RB" "$X" "$HB")" = open
 HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b1.out" 2>"$TMP/b1.err"
 check "B's sync through user@alias exits 0: $(cat "$TMP/b1.err")" test $? -eq 0
 check "B fetched 1: $(cat "$TMP/b1.out")" test "$(cut -d' ' -f2- "$TMP/b1.out")" = "sync: fetched 1, rebased 0, pushed 0"
-check "after B's sync, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "after B's sync, B sees X acknowledged" test "$(team_status "$RB" "$X" "$HB")" = acknowledged
 check "on the server, A is the author of X's ack" test \
     "$(git -C "$TMP/srv/team.git" log -1 --format='%an <%ae>' "$BR")" = "$A"
 
 # --- IdentitiesOnly: a key the config does not name is not offered --------------------------------
-HC=$(home c)
+HC=$(team_home c)
 cp "$HB/.ssh/id_ed25519" "$HB/.ssh/id_ed25519.pub" "$HC/.ssh/" # authorized, but not the IdentityFile
 cp "$HA/.ssh/known_hosts.team" "$HC/.ssh/"
 sed "s|~/.ssh/team_ed25519|~/.ssh/not_there|" "$HA/.ssh/config" > "$HC/.ssh/config"
@@ -110,7 +90,7 @@ check "it says which keys the config names: $(cat "$TMP/c1.err")" test "$(head -
     "credtriage sync: cannot fetch from 'origin': SSH authentication as '$ME' failed at 127.0.0.1: none of the IdentityFiles that ~/.ssh/config names for it can be read. Load your key into the agent (ssh-add), or ask the server's administrator to add your public key"
 
 # --- the host key is checked for the resolved [127.0.0.1]:port, in the UserKnownHostsFile -----------
-HD=$(home d)
+HD=$(team_home d)
 cp "$HA/.ssh/team_ed25519" "$HA/.ssh/team_ed25519.pub" "$HA/.ssh/config" "$HD/.ssh/"
 team_known_host > "$HD/.ssh/known_hosts" # the default file: not the one the config names
 HOME=$HD "$BIN" sync --repo "$RC" --analyst "$B" >"$TMP/d1.out" 2>"$TMP/d1.err"

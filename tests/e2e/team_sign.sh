@@ -5,28 +5,19 @@
 # with gpg.format=openpgp (gpg); a signature that cannot be made refuses the
 # decision with the reason and leaves nothing behind.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-for c in jq git ssh-keygen gpg; do
-    command -v $c >/dev/null 2>&1 || { echo "team_sign.sh: $c is required" >&2; exit 1; }
-done
+. tests/e2e/team_lib.sh
+team_need team_sign.sh jq git ssh-keygen gpg
 TMP=$(mktemp -d) || exit 1
 trap 'gpgconf --kill all >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
-export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1 GNUPGHOME="$TMP/gnupg"
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL SSH_AUTH_SOCK
+team_env
+export HOME="$TMP/home" GNUPGHOME="$TMP/gnupg"
 mkdir -p "$HOME/.ssh" "$GNUPGHOME"
 chmod 700 "$GNUPGHOME"
-A='Alice Analyst <alice@example.com>'
-F=samples/entra-audit.ndjson
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 verify() { git -C "$1" verify-commit "$2" >/dev/null 2>&1; }
-status_of() { "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'; }
-"$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
-X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 1p)
-Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+X=$(team_alert 1)
+Y=$(team_alert 2)
+[ -n "$X" ] && [ -n "$Y" ] || { echo "team_sign.sh: no alerts in $F" >&2; exit 1; }
 
 # --- ssh signing -------------------------------------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C alice -f "$HOME/.ssh/id_ed25519"
@@ -49,7 +40,7 @@ eval "$(ssh-agent -s)" >/dev/null
 ssh-add -q "$HOME/.ssh/id_ed25519" 2>/dev/null
 git config --global user.signingkey "$(cat "$HOME/.ssh/id_ed25519.pub")"
 "$BIN" ack "$Y" --note "agent" "$F" --repo "$R" --analyst "$A" >/dev/null 2>"$TMP/ack2.err"
-check "a literal key with the agent: signed: $(cat "$TMP/ack2.err")" test "$(status_of "$R" "$Y")" = acknowledged
+check "a literal key with the agent: signed: $(cat "$TMP/ack2.err")" test "$(team_status "$R" "$Y" "$HOME")" = acknowledged
 check "a literal key with the agent: verified" verify "$R" HEAD
 kill "$SSH_AGENT_PID" 2>/dev/null
 unset SSH_AUTH_SOCK SSH_AGENT_PID
@@ -82,7 +73,7 @@ check "unsignable: the reason: $(cat "$TMP/bad.err")" grep -q "cannot sign the c
 check "unsignable: no commit" test "$(git -C "$R" rev-parse HEAD)" = "$HEAD0"
 check "unsignable: the work tree and index are clean" test -z "$(git -C "$R" status --porcelain)"
 check "unsignable: no journal left" test ! -e "$R/.git/credtriage-journal"
-check "unsignable: the alert is still open" test "$(status_of "$R" "$X")" = open
+check "unsignable: the alert is still open" test "$(team_status "$R" "$X" "$HOME")" = open
 printf 'not a key\n' > "$HOME/.ssh/broken"
 git config --global user.signingkey "~/.ssh/broken"
 "$BIN" ack "$X" "$F" --repo "$R" --analyst "$A" >/dev/null 2>"$TMP/bad2.err"

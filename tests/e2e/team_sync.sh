@@ -8,35 +8,15 @@
 # a wrong key, a wrong password, a closed port and a protected branch each
 # say so.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-for c in jq git ssh-keygen ssh-agent ssh-add; do
-    command -v $c >/dev/null 2>&1 || { echo "team_sync.sh: $c is required" >&2; exit 1; }
-done
-TMP=$(mktemp -d) || exit 1
 . tests/e2e/team_lib.sh
+team_need team_sync.sh jq git ssh-keygen ssh-agent ssh-add
+TMP=$(mktemp -d) || exit 1
 trap 'team_stop; [ -n "${AGENT_PID:-}" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL SSH_AUTH_SOCK GIT_ASKPASS SSH_ASKPASS
-A='Alice Analyst <alice@example.com>'
-B='Bob Builder <bob@example.com>'
-F=samples/entra-audit.ndjson
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
-home() { # name: a fresh HOME
-    mkdir -p "$TMP/$1/.ssh"
-    chmod 700 "$TMP/$1/.ssh"
-    echo "$TMP/$1"
-}
-status_of() { # repo, alert id, HOME
-    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
-}
-HOME=$(home scratch) "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
-X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
-Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
-Z=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 3p)
+team_env
+X=$(team_alert 1)
+Y=$(team_alert 2)
+Z=$(team_alert 3)
 [ -n "$X" ] && [ -n "$Y" ] && [ -n "$Z" ] || { echo "team_sync.sh: no alerts in $F" >&2; exit 1; }
 
 team_sshd || exit 1
@@ -47,7 +27,7 @@ ME=$(id -un)
 SSH_URL="ssh://$ME@127.0.0.1:$SSH_PORT$TMP/srv/team.git"
 
 # --- A: repo, key in an ssh-agent, the host known ------------------------------------------
-HA=$(home a)
+HA=$(team_home a)
 ssh-keygen -q -t ed25519 -N '' -C alice -f "$TMP/alice_key"
 team_authorize "$TMP/alice_key.pub"
 team_known_host > "$HA/.ssh/known_hosts"
@@ -62,7 +42,7 @@ BR=$(git -C "$RA" symbolic-ref --short HEAD)
 check "the server has A's branch" test "$(git -C "$TMP/srv/team.git" rev-parse "$BR" 2>/dev/null)" = "$(git -C "$RA" rev-parse HEAD)"
 
 # --- B: a clone, a default key in ~/.ssh, no agent --------------------------------------------
-HB=$(home b)
+HB=$(team_home b)
 ssh-keygen -q -t ed25519 -N '' -C bob -f "$HB/.ssh/id_ed25519"
 team_authorize "$HB/.ssh/id_ed25519.pub"
 team_known_host > "$HB/.ssh/known_hosts"
@@ -75,17 +55,17 @@ HOME=$HA "$BIN" ack "$X" --note "expected rotation" "$F" --repo "$RA" --analyst 
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a2.out" 2>"$TMP/a2.err"
 check "A's sync exits 0" test $? -eq 0
 check "A pushed 1: $(cat "$TMP/a2.out")" test "$(cut -d' ' -f2- "$TMP/a2.out")" = "sync: fetched 0, rebased 0, pushed 1"
-check "before B's sync, B sees X open" test "$(status_of "$RB" "$X" "$HB")" = open
+check "before B's sync, B sees X open" test "$(team_status "$RB" "$X" "$HB")" = open
 env -u SSH_AUTH_SOCK HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b1.out" 2>"$TMP/b1.err"
 check "B's sync over SSH (default key) exits 0: $(cat "$TMP/b1.err")" test $? -eq 0
 check "B fetched 1: $(cat "$TMP/b1.out")" test "$(cut -d' ' -f2- "$TMP/b1.out")" = "sync: fetched 1, rebased 0, pushed 0"
-check "after B's sync, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "after B's sync, B sees X acknowledged" test "$(team_status "$RB" "$X" "$HB")" = acknowledged
 check "on the server, A is the author of X's ack" test \
     "$(git -C "$TMP/srv/team.git" log -1 --format='%an <%ae>|%s' "$BR" | cut -c1-38)" = "Alice Analyst <alice@example.com>|ack:"
 check "B's decision file names A" test "$(jq -r .analyst "$RB"/decisions/*/*/"$X".json)" = "$A"
 
 # --- refusals: the host key, the key, the network, a protected branch -------------------------
-HC=$(home c)
+HC=$(team_home c)
 cp "$HB/.ssh/id_ed25519" "$HB/.ssh/id_ed25519.pub" "$HC/.ssh/"
 HOME=$HA "$BIN" reopen "$X" --note "again" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
@@ -138,7 +118,7 @@ check "unprotected again: B's sync pushes: $(cat "$TMP/p2.err")" test "$(cut -d'
 
 # --- HTTP: basic auth from git's credential helper ----------------------------------------------
 HTTP_URL="http://127.0.0.1:$HTTP_PORT/git/web.git"
-HD=$(home d)
+HD=$(team_home d)
 RD="$TMP/rd"
 HOME=$HD "$BIN" ack "$Y" --note "web seed" "$F" --repo "$RD" --analyst "$A" >/dev/null 2>&1
 git -C "$RD" remote add origin "$HTTP_URL"
@@ -150,7 +130,7 @@ HOME=$HD git config --global credential.helper store
 printf 'http://alice:%s@127.0.0.1:%s\n' "$HTTP_PASS" "$HTTP_PORT" > "$HD/.git-credentials"
 HOME=$HD "$BIN" sync --repo "$RD" --analyst "$A" >"$TMP/h1.out" 2>"$TMP/h1.err"
 check "A's sync over HTTP exits 0: $(cat "$TMP/h1.err")" test $? -eq 0
-HE=$(home e)
+HE=$(team_home e)
 HOME=$HE git config --global credential.helper store
 printf 'http://alice:%s@127.0.0.1:%s\n' "$HTTP_PASS" "$HTTP_PORT" > "$HE/.git-credentials"
 RE="$TMP/re"
@@ -161,7 +141,7 @@ HOME=$HD "$BIN" sync --repo "$RD" --analyst "$A" >"$TMP/h2.out" 2>"$TMP/h2.err"
 check "A pushed 1 over HTTP: $(cat "$TMP/h2.out")" test "$(cut -d' ' -f2- "$TMP/h2.out")" = "sync: fetched 0, rebased 0, pushed 1"
 HOME=$HE "$BIN" sync --repo "$RE" --analyst "$B" >"$TMP/h3.out" 2>"$TMP/h3.err"
 check "B's sync over HTTP exits 0: $(cat "$TMP/h3.err")" test $? -eq 0
-check "after B's sync over HTTP, B sees X acknowledged" test "$(status_of "$RE" "$X" "$HE")" = acknowledged
+check "after B's sync over HTTP, B sees X acknowledged" test "$(team_status "$RE" "$X" "$HE")" = acknowledged
 check "on the HTTP server, A is the author" test "$(git -C "$TMP/srv/web.git" log -1 --format='%an' "$BR")" = "Alice Analyst"
 check "the server saw the user authenticated" grep -q " alice \[" "$TMP/httpd/access.log"
 printf 'http://alice:wrong@127.0.0.1:%s\n' "$HTTP_PORT" > "$HE/.git-credentials"

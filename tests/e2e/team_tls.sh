@@ -10,37 +10,20 @@
 # has the address only as a DNS name or CN, another address, or no trusted
 # signature, is refused for it (openssl s_server serving each).
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-for c in jq git openssl; do
-    command -v $c >/dev/null 2>&1 || { echo "team_tls.sh: $c is required" >&2; exit 1; }
-done
-TMP=$(mktemp -d) || exit 1
 . tests/e2e/team_lib.sh
+team_need team_tls.sh jq git openssl
+TMP=$(mktemp -d) || exit 1
 trap 'team_stop; rm -rf "$TMP"' EXIT
 trap 'exit 1' HUP INT TERM
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL \
-    GIT_ASKPASS SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO GIT_SSL_CAPATH
-A='Alice Analyst <alice@example.com>'
-B='Bob Builder <bob@example.com>'
-F=samples/entra-audit.ndjson
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
+team_env
 home() { # name: a fresh HOME whose git credential helper has alice's password for the server
     mkdir -p "$TMP/$1"
     HOME="$TMP/$1" git config --global credential.helper store
     printf 'https://alice:%s@localhost:%s\n' "$HTTP_PASS" "$HTTPS_PORT" > "$TMP/$1/.git-credentials"
     echo "$TMP/$1"
 }
-status_of() { # repo, alert id, HOME
-    HOME=$3 "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'
-}
-mkdir -p "$TMP/scratch"
-HOME="$TMP/scratch" "$BIN" scan --json "$F" >"$TMP/scan.json" 2>/dev/null || exit 1
-X=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | head -n 1)
-Y=$(jq -r 'select(.rule_name == "Entra ID Application Credential Added") | .id' "$TMP/scan.json" | sed -n 2p)
+X=$(team_alert 1)
+Y=$(team_alert 2)
 [ -n "$X" ] && [ -n "$Y" ] || { echo "team_tls.sh: no alerts in $F" >&2; exit 1; }
 
 team_httpd tls || exit 1
@@ -79,11 +62,11 @@ git -C "$RB" remote set-url origin "$URL"
 HOME=$HA "$BIN" ack "$X" --note "expected rotation" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >"$TMP/a2.out" 2>"$TMP/a2.err"
 check "A pushed 1: $(cat "$TMP/a2.out") $(cat "$TMP/a2.err")" test "$(cut -d' ' -f2- "$TMP/a2.out")" = "sync: fetched 0, rebased 0, pushed 1"
-check "before B's sync, B sees X open" test "$(status_of "$RB" "$X" "$HB")" = open
+check "before B's sync, B sees X open" test "$(team_status "$RB" "$X" "$HB")" = open
 SSL_CERT_FILE="$TMP/tls/ca.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b1.out" 2>"$TMP/b1.err"
 check "B's sync over HTTPS exits 0: $(cat "$TMP/b1.err")" test $? -eq 0
 check "B fetched 1: $(cat "$TMP/b1.out")" test "$(cut -d' ' -f2- "$TMP/b1.out")" = "sync: fetched 1, rebased 0, pushed 0"
-check "after B's sync, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "after B's sync, B sees X acknowledged" test "$(team_status "$RB" "$X" "$HB")" = acknowledged
 check "on the server, A is the author of X's ack" test "$(git -C "$TMP/srv/tls.git" log -1 --format='%an <%ae>|%s' "$BR" | cut -c1-38)" = "$A|ack:"
 
 # --- by address: an IP subjectAltName matches the address exactly (RFC 6125) ---------------------------
@@ -97,14 +80,14 @@ HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
 SSL_CERT_FILE="$TMP/tls/ca.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b2.out" 2>"$TMP/b2.err"
 check "https://127.0.0.1, the certificate has IP:127.0.0.1: exit 0: $(cat "$TMP/b2.err")" test $? -eq 0
 check "https://127.0.0.1: fetched 1: $(cat "$TMP/b2.out")" test "$(cut -d' ' -f2- "$TMP/b2.out")" = "sync: fetched 1, rebased 0, pushed 0"
-check "after it, B sees X open again" test "$(status_of "$RB" "$X" "$HB")" = open
+check "after it, B sees X open again" test "$(team_status "$RB" "$X" "$HB")" = open
 git -C "$RB" remote set-url origin "https://[::1]:$HTTPS_PORT/git/tls.git"
 HOME=$HA "$BIN" ack "$X" --note "rotation, checked" "$F" --repo "$RA" --analyst "$A" >/dev/null 2>&1
 HOME=$HA "$BIN" sync --repo "$RA" --analyst "$A" >/dev/null 2>&1
 SSL_CERT_FILE="$TMP/tls/ca.pem" HOME=$HB "$BIN" sync --repo "$RB" --analyst "$B" >"$TMP/b3.out" 2>"$TMP/b3.err"
 check "https://[::1], the certificate has IP:::1: exit 0: $(cat "$TMP/b3.err")" test $? -eq 0
 check "https://[::1]: fetched 1: $(cat "$TMP/b3.out")" test "$(cut -d' ' -f2- "$TMP/b3.out")" = "sync: fetched 1, rebased 0, pushed 0"
-check "after it, B sees X acknowledged" test "$(status_of "$RB" "$X" "$HB")" = acknowledged
+check "after it, B sees X acknowledged" test "$(team_status "$RB" "$X" "$HB")" = acknowledged
 
 # certificates that must not be accepted for an address, served by openssl s_server
 refused() { # name, address as in a URL, expected first line (with PORT for the port)
