@@ -9,8 +9,11 @@ ct_lib_main() {
 if [ -z "$CT_LIB_SOURCED" ]; then ct_lib_main; exit $?; fi
 
 CT=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ct-console.XXXXXX")
+# CT_TMUX_OPTIONAL=1: the caller has checks without the console and skips its
+# console part itself when tmux is missing
+[ -n "$CT_TMUX_OPTIONAL" ] || command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
+# CT_TMPDIR: where $TMP goes (a test whose screen wraps on its length pins it)
+TMP=$(mktemp -d "${CT_TMPDIR:-${TMPDIR:-/tmp}}/ct-console.XXXXXX")
 SOCK="ct-$(basename "$0" .sh)-$$"
 ANALYST='Test Analyst <test@example.com>'
 SAMPLES="samples/cloudtrail.json.gz samples/elastic-alerts.json samples/entra-audit.ndjson samples/entra-signins.json samples/eventbridge.ndjson samples/gcp-audit.ndjson samples/graph-directoryaudits.json samples/m365-audit.ndjson samples/sentinel-auditlogs.json"
@@ -25,27 +28,64 @@ ct_cleanup() {
 trap ct_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# ct_start [ENV=VALUE...] -- [ARGS]: start the console on the samples in window "ct".
-ct_start() {
-    envs=""
-    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs '$1'"; shift; done
-    [ "$1" = "--" ] && shift
+# ct_launch COLS ROWS ARGS: run "$CT ARGS" (shell words, quoted by the caller)
+# in window "ct" of COLSxROWS; its exit status goes to $TMP/exit, its pid to
+# $TMP/pid.
+ct_launch() {
+    cols=$1 rows=$2
+    shift 2
     # CT_PIPE=FILE: hold the start until the raw output stream is piped to FILE
     go=""
     [ -n "$CT_PIPE" ] && { rm -f "$TMP/go"; go="while [ ! -e '$TMP/go' ]; do sleep 0.05; done;"; }
-    cmd="cd '$PWD' && $go sh -c 'echo \$\$ > \"\$0\"; exec \"\$@\"' '$TMP/pid' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $envs '$CT' --repo '$TMP/repo' --analyst '$ANALYST' $* $SAMPLES"
+    cmd="cd '$PWD' && $go sh -c 'echo \$\$ > \"\$0\"; exec \"\$@\"' '$TMP/pid' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC $*"
     printf '%s\n' "$cmd; echo \"EXIT=\$?\" > '$TMP/exit'" > "$TMP/run.sh"
     rm -f "$TMP/exit"
     if tmux -L "$SOCK" has-session -t ct 2>/dev/null; then
         # again in the same terminal (a fresh server right after kill-server can race)
         tmux -L "$SOCK" respawn-pane -k -t ct "sh '$TMP/run.sh'; sleep 600"
     else
-        tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 80 -y 24 "sh '$TMP/run.sh'; sleep 600"
+        tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x "$cols" -y "$rows" "sh '$TMP/run.sh'; sleep 600"
     fi
     if [ -n "$CT_PIPE" ]; then
         tmux -L "$SOCK" pipe-pane -t ct "cat >> '$CT_PIPE'"
         touch "$TMP/go"
     fi
+}
+
+# ct_start [ENV=VALUE...] -- [ARGS]: start the console on the samples in window "ct".
+ct_start() {
+    envs=""
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs '$1'"; shift; done
+    [ "$1" = "--" ] && shift
+    ct_launch 80 24 "$envs '$CT' --repo '$TMP/repo' --analyst '$ANALYST' $* $SAMPLES"
+}
+
+# A fresh account's environment, for tests that run credtriage without --repo
+# or --analyst (batch commands too): git's global config, the XDG data (the
+# default rules repo: $TMP/data/credtriage/rules) under $TMP, no system git
+# config, no $CREDTRIAGE_REPO.
+ct_fresh_env() {
+    export XDG_CONFIG_HOME="$HOME" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1 \
+        LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=xterm-256color
+    unset CREDTRIAGE_REPO
+}
+
+# ct_start_fresh COLS ROWS FILE...: the console on FILEs alone (no --repo,
+# --analyst or samples) in a COLSxROWS window, under ct_fresh_env.
+ct_start_fresh() {
+    cols=$1 rows=$2
+    shift 2
+    ct_fresh_env
+    files=""
+    for f in "$@"; do files="$files '$f'"; done
+    ct_launch "$cols" "$rows" "'$CT'$files"
+}
+
+# ct_quit: Q, and the console exits 0.
+ct_quit() {
+    ct_keys Q
+    ct_wait_exit
+    [ "$CT_EXIT" = 0 ] || ct_fail "exit $CT_EXIT"
 }
 
 ct_screen() {

@@ -4,15 +4,9 @@
 # scan's diagnostics, scan --json, events --json, show and the console's D view
 # and alert view say "FILE: record N (line 1)". Built from records of
 # samples/cloudtrail.json.gz (0, 1 and 111) and a Defender XDR row as record 3.
-CT=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
 command -v jq >/dev/null || { echo "record_place.sh: jq is required" >&2; exit 1; }
-TMP=$(mktemp -d /tmp/ct-rec.XXXXXX)
-SOCK="ct-rec-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/home"
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1 \
-    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=xterm-256color
-unset CREDTRIAGE_REPO
+CT_TMUX_OPTIONAL=1 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
+ct_fresh_env
 fail=0
 check() { d=$1; shift; if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi; }
 F="$TMP/ct.json.gz"
@@ -37,32 +31,18 @@ check "show: the record line" test "$("$CT" show "$ID" "$F" 2>/dev/null | grep '
 check "NDJSON: no record number" test "$(cat "$TMP/keys")" = '["file","line"]'
 
 if command -v tmux >/dev/null; then
-    cat >"$TMP/run.sh" <<EOS
-cd '$PWD' && '$CT' '$F'
-echo "EXIT=\$?" > '$TMP/exit'
-EOS
-    tmux -L "$SOCK" -f /dev/null new-session -d -s ct -x 260 -y 30 "sh '$TMP/run.sh'; sleep 600"
-    wait_for() { # text
-        i=0
-        while [ $i -lt 100 ]; do
-            tmux -L "$SOCK" capture-pane -p -t ct | grep -qF "$1" && return 0
-            sleep 0.1; i=$((i + 1))
-        done
-        echo "FAIL: never saw '$1'; screen:" >&2
-        tmux -L "$SOCK" capture-pane -p -t ct >&2
-        exit 1
-    }
-    wait_for "Alert queue [open]"
-    tmux -L "$SOCK" send-keys -t ct D
-    wait_for "Load diagnostics"
-    check "D: the diagnostic names record 3" test "$(tmux -L "$SOCK" capture-pane -p -t ct | grep -F "$F" | sed 's/^ *//; s/ *$//')" = "$DIAG"
-    tmux -L "$SOCK" send-keys -t ct q
-    wait_for "Alert queue [open]"
-    tmux -L "$SOCK" send-keys -t ct : ; tmux -L "$SOCK" send-keys -t ct -l "open $ID"; tmux -L "$SOCK" send-keys -t ct Enter
-    wait_for "$F: record 4 (line 1)"
-    check "alert view: when line" test "$(tmux -L "$SOCK" capture-pane -p -t ct | grep -c "2026-11-07 16:24:09 UTC   $F: record 4 (line 1)")" -eq 1
-    tmux -L "$SOCK" send-keys -t ct Q
-    i=0; while [ ! -e "$TMP/exit" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    check "console exit 0" grep -q "EXIT=0" "$TMP/exit"
+    ct_start_fresh 260 30 "$F"
+    ct_wait "Alert queue [open]"
+    ct_keys D
+    ct_wait "Load diagnostics"
+    check "D: the diagnostic names record 3" test "$(ct_screen | grep -F "$F" | sed 's/^ *//; s/ *$//')" = "$DIAG"
+    ct_keys q
+    ct_wait "Alert queue [open]"
+    ct_keys : ; ct_type "open $ID"; ct_keys Enter
+    ct_wait "$F: record 4 (line 1)"
+    check "alert view: when line" test "$(ct_screen | grep -c "2026-11-07 16:24:09 UTC   $F: record 4 (line 1)")" -eq 1
+    ct_keys Q
+    ct_wait_exit
+    check "console exit 0" test "$CT_EXIT" = 0
 fi
 exit $fail
