@@ -223,6 +223,7 @@ esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r)
             {"integer", "to_integer"}, {"int", "to_integer"}, {"double", "to_double"}, {"ip", "to_ip"},
             {"datetime", "to_datetime"}, {"date", "to_datetime"}, {"boolean", "to_boolean"},
             {"bool", "to_boolean"}, {"date_period", "to_dateperiod"}, {"time_duration", "to_timeduration"},
+            {"geo_point", "to_geopoint"},
         };
         for (size_t i = 0; i < CT_ARRAY_LEN(casts); i++)
             if (!strcmp(casts[i].t, e->name)) {

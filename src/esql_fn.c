@@ -19,7 +19,7 @@ enum {
     F_DATE_DIFF, F_NOW, F_ROUND, F_ABS, F_TO_LONG, F_TO_INTEGER, F_TO_DOUBLE, F_TO_IP, F_TO_DATETIME,
     F_TO_BOOLEAN, F_CIDR_MATCH, F_MV_COUNT, F_MV_FIRST, F_MV_LAST, F_MV_MIN, F_MV_MAX, F_MV_DEDUPE,
     F_MV_CONCAT, F_MV_SUM, F_MV_CONTAINS, F_MV_SLICE, F_GREATEST, F_LEAST, F_TO_KEYWORD, F_TO_DATEPERIOD,
-    F_TO_TIMEDURATION,
+    F_TO_TIMEDURATION, F_TO_GEOPOINT, F_ST_X, F_ST_Y, F_ST_DISTANCE, F_JSON_EXTRACT, F_FROM_BASE64, F_TO_BASE64,
 };
 
 static const struct { const char *name; int id; } fns[] = {
@@ -35,10 +35,12 @@ static const struct { const char *name; int id; } fns[] = {
     {"mv_min", F_MV_MIN}, {"mv_max", F_MV_MAX}, {"mv_dedupe", F_MV_DEDUPE}, {"mv_concat", F_MV_CONCAT},
     {"mv_sum", F_MV_SUM}, {"mv_contains", F_MV_CONTAINS}, {"mv_slice", F_MV_SLICE}, {"greatest", F_GREATEST},
     {"least", F_LEAST}, {"to_keyword", F_TO_KEYWORD}, {"to_dateperiod", F_TO_DATEPERIOD},
-    {"to_timeduration", F_TO_TIMEDURATION},
+    {"to_timeduration", F_TO_TIMEDURATION}, {"to_geopoint", F_TO_GEOPOINT}, {"st_x", F_ST_X}, {"st_y", F_ST_Y},
+    {"st_distance", F_ST_DISTANCE}, {"json_extract", F_JSON_EXTRACT}, {"from_base64", F_FROM_BASE64},
+    {"to_base64", F_TO_BASE64},
 };
 
-static const char *const aggs[] = {"count", "count_distinct", "min", "max", "values", "sum", "avg"};
+static const char *const aggs[] = {"count", "count_distinct", "min", "max", "values", "sum", "avg", "first", "last"};
 
 int esql_fn_id(const char *name)
 {
@@ -245,6 +247,50 @@ static esql_val replace(esql_ctx *c, esql_expr *call, const esql_sc *s, const es
     return esql_null();
 }
 
+/* ---- spatial functions (esql_geo.c: the values and the distance) ---- */
+
+static int as_point(const esql_sc *a, esql_sc *out)
+{
+    if (a->t == EV_GEO) {
+        *out = *a;
+        return 0;
+    }
+    return a->t == EV_STR ? esql_geo_parse_wkt(a->s, a->n, out) : -1;
+}
+
+static int geo_call(esql_ctx *c, const char *fn, esql_val *a, size_t n, esql_val *out)
+{
+    if (!strcmp(fn, "to_geopoint")) {
+        esql_val r = {0, esql_alloc(c, (a[0].n + 1) * sizeof(esql_sc))};
+        for (size_t i = 0; i < a[0].n; i++) /* each value; one that is no point is dropped (a warning there) */
+            if (as_point(&a[0].v[i], &r.v[r.n]) == 0) r.n++;
+        *out = r;
+        return 0;
+    }
+    if (!strcmp(fn, "st_x") || !strcmp(fn, "st_y")) {
+        esql_sc p;
+        *out = esql_null();
+        if (a[0].n == 1 && as_point(&a[0].v[0], &p) == 0)
+            *out = esql_dbl(c, fn[3] == 'x' ? p.d : esql_geo_y(&p));
+        return 0;
+    }
+    if (!strcmp(fn, "st_distance")) {
+        *out = esql_null();
+        if (n != 2 || !a[0].n || !a[1].n) return 0;
+        double best = INFINITY;
+        for (size_t i = 0; i < a[0].n; i++)
+            for (size_t k = 0; k < a[1].n; k++) {
+                esql_sc p, q;
+                if (as_point(&a[0].v[i], &p) < 0 || as_point(&a[1].v[k], &q) < 0) return 0;
+                double d = esql_geo_distance(&p, &q);
+                if (d < best) best = d;
+            }
+        *out = esql_dbl(c, best);
+        return 0;
+    }
+    return -1;
+}
+
 esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
 {
     if (!call->fn) call->fn = esql_fn_id(call->name);
@@ -255,12 +301,17 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         {F_REPLACE, 3, 3}, {F_SPLIT, 2, 2}, {F_LOCATE, 2, 3}, {F_DATE_TRUNC, 2, 2}, {F_DATE_DIFF, 3, 3},
         {F_NOW, 0, 0}, {F_ROUND, 1, 2}, {F_TO_DATEPERIOD, 1, 1}, {F_TO_TIMEDURATION, 1, 1}, {F_ABS, 1, 1}, {F_CIDR_MATCH, 2, 64}, {F_MV_COUNT, 1, 1},
         {F_MV_CONTAINS, 2, 2}, {F_MV_SLICE, 2, 3}, {F_MV_CONCAT, 2, 2}, {F_CONCAT, 1, 64}, {F_COALESCE, 1, 64},
+        {F_TO_GEOPOINT, 1, 1}, {F_ST_X, 1, 1}, {F_ST_Y, 1, 1}, {F_ST_DISTANCE, 2, 2},
+        {F_JSON_EXTRACT, 2, 2}, {F_FROM_BASE64, 1, 1}, {F_TO_BASE64, 1, 1},
     };
     for (size_t i = 0; i < CT_ARRAY_LEN(arity); i++)
         if (arity[i].id == id && (n < (size_t)arity[i].min || n > (size_t)arity[i].max)) {
             esql_fail(c, "function %s: wrong number of arguments (%zu)", call->name, n);
             return esql_null();
         }
+    esql_val geo;
+    if (id >= F_TO_GEOPOINT && id <= F_ST_DISTANCE && geo_call(c, call->name, a, n, &geo) == 0) return geo;
+    if (id >= F_JSON_EXTRACT && id <= F_TO_BASE64 && esql_json_call(c, call, a, n, &geo) == 0) return geo;
     switch (id) {
     case F_COALESCE:
         for (size_t i = 0; i < n; i++)

@@ -6,6 +6,7 @@
 #define CT_ESQL_INT_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 #include "esql.h"
 
@@ -154,6 +155,8 @@ typedef struct esql_cmd {
 struct ct_esql {
     esql_cmd *cmds;
     size_t ncmds;
+    char *text;        /* the query as parsed (positions of run-time errors) */
+    size_t textlen;
     char **ds;         /* FROM's exact datasets (logs-D-*), see ct_esql_datasets */
     size_t nds;
     int ds_exact;
@@ -172,10 +175,12 @@ struct ct_esql {
 const char *esql_cmd_name(int kind);
 
 /* ---- evaluation (esql_val.c -> esql_fn.c -> esql_eval.c -> esql_stats.c -> esql_run.c) ---- */
-enum { EV_NULL, EV_BOOL, EV_LONG, EV_DBL, EV_STR, EV_DATE, EV_SPAN };
+enum { EV_NULL, EV_BOOL, EV_LONG, EV_DBL, EV_STR, EV_DATE, EV_SPAN, EV_GEO };
 
 /* One scalar: i (bool, long, date ms, span ms), d (double; span: months), s/n
- * (string; span: 1 for a DATE_PERIOD, 0 for a TIME_DURATION). */
+ * (string; span: 1 for a DATE_PERIOD, 0 for a TIME_DURATION). A geo_point
+ * (EV_GEO) is d = x (longitude) and the bits of y (latitude) in i: see
+ * esql_geo_point / esql_geo_y. */
 typedef struct esql_sc {
     int t;
     int64_t i;
@@ -279,6 +284,44 @@ int esql_re_match(void *re, const char *s, size_t n);
 int esql_fn_id(const char *name);
 int esql_fn_is_agg(const char *name);
 esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *args, size_t nargs);
+
+/* esql_check.c: what Elasticsearch's verifier refuses before any row is
+ * read: a function it does not know ("line L:C: Unknown function [f]"), an
+ * aggregate outside STATS or inside another, an aggregate's wrong arity. 0,
+ * or -1 with c->err set. */
+int esql_check(esql_ctx *c, const ct_esql *q);
+
+/* esql_geo.c: geo_point values and the spatial functions (TO_GEOPOINT,
+ * ST_X, ST_Y, ST_DISTANCE as Elasticsearch computes them). */
+static inline esql_sc esql_geo_point(double x, double y)
+{
+    esql_sc s = {.t = EV_GEO, .d = x};
+    memcpy(&s.i, &y, sizeof y);
+    return s;
+}
+static inline double esql_geo_y(const esql_sc *s)
+{
+    double y;
+    memcpy(&y, &s->i, sizeof y);
+    return y;
+}
+/* "POINT (x y)" (WKT, case-insensitive, spaces optional): 0 with *out, or -1. */
+int esql_geo_parse_wkt(const char *s, size_t n, esql_sc *out);
+/* A geo_point field of a document: {"lat":..,"lon":..}, "lat,lon", WKT, or [lon, lat]: 0 or -1. */
+int esql_geo_from_json(const cJSON *j, esql_sc *out);
+/* Is name an ECS geo_point field (*.geo.location)? */
+int esql_geo_field(const char *name, size_t n);
+/* A double as Java's Double.toString writes it (the shortest digits that
+ * read back to it; 1.0E7 notation outside [1e-3, 1e7)), into buf (>= 32). */
+void esql_java_double(double d, char *buf, size_t size);
+/* "POINT (x y)" of a geo_point, into buf (>= 80). */
+void esql_geo_wkt(const esql_sc *p, char *buf, size_t size);
+/* ST_DISTANCE of two geo_points, in meters, as Elasticsearch: Lucene's
+ * SloppyMath.haversinMeters of the points quantized to Lucene's encoding. */
+double esql_geo_distance(const esql_sc *p, const esql_sc *q);
+
+/* esql_json.c: JSON_EXTRACT, FROM_BASE64, TO_BASE64; -1 when call is none of them. */
+int esql_json_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n, esql_val *out);
 
 /* esql_eval.c */
 esql_val esql_eval(esql_ctx *c, esql_expr *e, const esql_row *r);

@@ -68,6 +68,7 @@ void ct_esql_free(ct_esql *q)
         free(c->gtypes);
     }
     free(q->cmds);
+    free(q->text);
     ct_strv_free(q->ds, q->nds);
     ct_strv_free(q->cols, q->ncols);
     ct_strv_free(q->late, q->nlate);
@@ -524,7 +525,11 @@ ct_esql *ct_esql_parse(const char *query, char *err, size_t errlen)
         break;
     }
     if (!ok && !p.err) esql_error(&p, p.pos, "syntax error");
-    if (ok) from_datasets(q);
+    if (ok) {
+        from_datasets(q);
+        q->text = ct_xstrndup(p.s, p.n);
+        q->textlen = p.n;
+    }
     if (!ok) {
         if (err && errlen) snprintf(err, errlen, "%s", p.err);
         ct_esql_free(q);

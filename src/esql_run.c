@@ -288,7 +288,7 @@ static void sort_rows(esql_ctx *c, const esql_cmd *cmd, rows *rs)
     free(v);
 }
 
-static void meta(esql_ctx *c, const esql_cmd *from, const char *ds, esql_row *r)
+static void meta(esql_ctx *c, const esql_cmd *from, const char *ds, const char *src, esql_row *r)
 {
     for (size_t i = 0; i < from->nmeta; i++) {
         const char *m = from->meta[i];
@@ -299,6 +299,8 @@ static void meta(esql_ctx *c, const esql_cmd *from, const char *ds, esql_row *r)
             char idx[512];
             snprintf(idx, sizeof idx, ".ds-logs-%s-default", ds ? ds : "unknown");
             esql_row_set(c, r, m, esql_str(c, idx, strlen(idx)));
+        } else if (!strcmp(m, "_source") && src) { /* the document as JSON text (JSON_EXTRACT reads it) */
+            esql_row_set(c, r, m, esql_str(c, src, strlen(src)));
         } else if (!strcmp(m, "_version")) {
             esql_row_set(c, r, m, esql_long(c, 1));
         } else {
@@ -315,6 +317,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     if (err && errlen) err[0] = 0;
     esql_ctx c = {.now = now_ms};
     rows rs = {0};
+    esql_check(&c, q);
     for (size_t k = 0; k < q->ncmds && !c.err; k++) {
         int kind = q->cmds[k].kind;
         if (kind == EC_ENRICH || kind == EC_LOOKUP_JOIN || kind == EC_COMPLETION || kind == EC_SHOW)
@@ -344,6 +347,9 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         if (!doc) continue;
         size_t mark = esql_mark(&c), before = rs.n;
         esql_row r = {.doc = doc};
+        char *src = NULL;
+        for (size_t k = 0; k < from->nmeta && !src; k++)
+            if (!strcmp(from->meta[k], "_source")) src = cJSON_PrintUnformatted(doc);
         if (project) { /* the row keeps the columns the query reads, not the document */
             esql_row_project(&c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
             put(ctx, i, doc);
@@ -352,7 +358,8 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         r.ev = esql_alloc(&c, sizeof *r.ev);
         r.ev[0] = (uint32_t)i;
         r.nev = 1;
-        meta(&c, from, ds, &r);
+        meta(&c, from, ds, src, &r);
+        free(src);
         flow(&c, q, 1, end, &r, &rs);
         int needed = 0;
         for (size_t k = before; k < rs.n; k++) {

@@ -1,15 +1,22 @@
 /* esql STATS ... BY and INLINE STATS: rows grouped by the BY values (a
  * multi-valued key puts the row in the group of each of its values, a null
- * key is a group of its own), the aggregates COUNT, COUNT_DISTINCT, MIN, MAX,
- * SUM, AVG and VALUES over every value of their argument (each with its own
- * WHERE), and expressions over aggregates (ROUND(AVG(x), 2)). A group's row
- * stands for the events of all its rows (its evidence). */
+ * key is a group of its own), the aggregates COUNT (COUNT() and COUNT(*) count
+ * rows), COUNT_DISTINCT, MIN, MAX, SUM, AVG and VALUES over every value of
+ * their argument (each with its own WHERE), FIRST/LAST(field, sort), and
+ * expressions over aggregates (ROUND(AVG(x), 2)). A group's row stands for
+ * the events of all its rows (its evidence).
+ *
+ * FIRST and LAST as Elasticsearch's (First.java, stats_first_last.csv-spec):
+ * the field's value, whole (null or multi-valued as it is), on the row whose
+ * sort value is least (FIRST) or greatest (LAST); a multi-valued sort value
+ * counts by its least (FIRST) or greatest (LAST) value; rows without a sort
+ * value count only when no row has one; on ties the first row read wins. */
 #include "esql_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { A_COUNT, A_COUNT_DISTINCT, A_MIN, A_MAX, A_SUM, A_AVG, A_VALUES };
+enum { A_COUNT, A_COUNT_DISTINCT, A_MIN, A_MAX, A_SUM, A_AVG, A_VALUES, A_FIRST, A_LAST };
 
 typedef struct agg {
     esql_expr *call;
@@ -25,6 +32,8 @@ typedef struct state {
     int have;
     esql_sc *set; /* distinct values: COUNT_DISTINCT, VALUES */
     size_t nset, capset;
+    int knull;    /* FIRST/LAST: the row taken had no sort value (best is its sort value) */
+    esql_val fv;  /* FIRST/LAST: the field's value on that row */
 } state;
 
 typedef struct group {
@@ -51,15 +60,23 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
 {
     if (!e) return;
     if (e->kind == EX_CALL && esql_fn_is_agg(e->name)) {
-        static const char *const names[] = {"count", "count_distinct", "min", "max", "sum", "avg", "values"};
+        static const char *const names[] = {"count", "count_distinct", "min", "max", "sum", "avg", "values",
+                                            "first", "last"};
         int kind = 0;
         for (size_t i = 0; i < CT_ARRAY_LEN(names); i++)
             if (!strcmp(names[i], e->name)) kind = (int)i;
-        if (e->nkids != 1) {
-            esql_fail(c, "aggregate %s takes one argument", e->name);
+        size_t want = kind == A_FIRST || kind == A_LAST ? 2 : 1;
+        if (e->nkids != want && !(kind == A_COUNT && e->nkids == 0)) {
+            esql_fail(c, "aggregate %s takes %s", e->name, want == 2 ? "two arguments" : "one argument");
+            return;
+        }
+        if (!e->nkids) { /* COUNT(): the rows, as COUNT(*) */
+            *v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
+            (*v)[(*n)++] = (agg){e, kind, filter};
             return;
         }
         const esql_expr *in = inner_agg(e->kids[0]);
+        if (!in && want == 2) in = inner_agg(e->kids[1]);
         if (in) {
             esql_fail(c, "aggregate [%s] inside aggregate [%s]", in->name, e->name);
             return;
@@ -90,11 +107,33 @@ static int set_add(esql_ctx *c, state *s, const esql_sc *v)
     return 1;
 }
 
+static void first_last(esql_ctx *c, const agg *a, state *s, const esql_row *r)
+{
+    int want = a->kind == A_FIRST ? -1 : 1;
+    esql_val k = esql_eval(c, a->call->kids[1], r);
+    const esql_sc *key = NULL;
+    for (size_t i = 0; i < k.n; i++)
+        if (!key || esql_cmp(&k.v[i], key) == want) key = &k.v[i];
+    int take = !s->have || (s->knull && key) || (key && !s->knull && esql_cmp(key, &s->best) == want);
+    if (!take) return;
+    esql_val v = esql_eval(c, a->call->kids[0], r);
+    s->fv.n = v.n;
+    s->fv.v = v.n ? esql_keep_alloc(c, v.n * sizeof *v.v) : NULL;
+    for (size_t i = 0; i < v.n; i++) s->fv.v[i] = esql_keep_sc(c, v.v[i]);
+    s->have = 1;
+    s->knull = !key;
+    if (key) s->best = esql_keep_sc(c, *key);
+}
+
 static void feed(esql_ctx *c, const agg *a, state *s, const esql_row *r)
 {
     if (a->filter && !esql_true(c, a->filter, r)) return;
-    if (a->call->kids[0]->kind == EX_STAR) {
+    if (!a->call->nkids || a->call->kids[0]->kind == EX_STAR) {
         s->count++;
+        return;
+    }
+    if (a->kind == A_FIRST || a->kind == A_LAST) {
+        first_last(c, a, s, r);
         return;
     }
     esql_val v = esql_eval(c, a->call->kids[0], r);
@@ -152,6 +191,8 @@ static esql_val result(esql_ctx *c, const agg *a, state *s)
         if (!s->have) return esql_null();
         return s->all_long ? esql_long(c, s->isum) : esql_dbl(c, s->dsum);
     case A_AVG: return s->count ? esql_dbl(c, s->dsum / (double)s->count) : esql_null();
+    case A_FIRST:
+    case A_LAST: return s->have ? s->fv : esql_null();
     default:
         if (!s->nset) return esql_null();
         qsort(s->set, s->nset, sizeof *s->set, cmp_sc); /* a stable order for the output */

@@ -177,6 +177,18 @@ static void leaf(esql_ctx *c, const cJSON *j, int is_date, vbuf *out)
     /* objects and nulls are no values of a column */
 }
 
+/* A geo_point field: one point, or an array of points (a pair of numbers is one) */
+static void geo_leaf(esql_ctx *c, const cJSON *j, vbuf *out)
+{
+    esql_sc p;
+    if (esql_geo_from_json(j, &p) == 0) {
+        vb_push(c, out, p);
+    } else if (cJSON_IsArray(j)) {
+        for (const cJSON *k = j->child; k; k = k->next)
+            if (esql_geo_from_json(k, &p) == 0) vb_push(c, out, p);
+    }
+}
+
 /* Every split of name into keys: obj["a"]["b.c"], obj["a.b"]["c"], ... */
 static void walk(esql_ctx *c, const cJSON *j, const char *name, int is_date, vbuf *out, int depth)
 {
@@ -192,7 +204,8 @@ static void walk(esql_ctx *c, const cJSON *j, const char *name, int is_date, vbu
         size_t kl = strlen(k->string);
         if (kl > nl || memcmp(k->string, name, kl)) continue;
         if (kl == nl) {
-            if (!cJSON_IsObject(k)) leaf(c, k, is_date, out);
+            if (is_date == 2) geo_leaf(c, k, out);
+            else if (!cJSON_IsObject(k)) leaf(c, k, is_date, out);
         } else if (name[kl] == '.') {
             walk(c, k, name + kl + 1, is_date, out, depth + 1);
         }
@@ -202,7 +215,7 @@ static void walk(esql_ctx *c, const cJSON *j, const char *name, int is_date, vbu
 esql_val esql_doc_field(esql_ctx *c, const cJSON *doc, const char *name)
 {
     vbuf b = {0};
-    if (doc) walk(c, doc, name, date_field(name), &b, 0);
+    if (doc) walk(c, doc, name, esql_geo_field(name, strlen(name)) ? 2 : date_field(name), &b, 0);
     return (esql_val){b.n, b.v};
 }
 
@@ -218,7 +231,7 @@ static void names_walk(esql_ctx *c, const cJSON *j, ct_sbuf *path, nbuf *out, in
         for (const cJSON *k = j->child; k; k = k->next) names_walk(c, k, path, out, depth + 1);
         return;
     }
-    if (!cJSON_IsObject(j)) {
+    if (!cJSON_IsObject(j) || esql_geo_field(path->buf ? path->buf : "", path->len)) { /* a geo_point is one column */
         if (cJSON_IsNull(j) || !path->len) return;
         for (size_t i = 0; i < out->n; i++)
             if (!strcmp(out->v[i], path->buf)) return;
@@ -390,6 +403,7 @@ int esql_cmp(const esql_sc *a, const esql_sc *b)
     }
     if (a->t != b->t) return 2;
     if (a->t == EV_DATE || a->t == EV_BOOL || a->t == EV_SPAN) return a->i < b->i ? -1 : a->i > b->i;
+    if (a->t == EV_GEO) return a->d == b->d && a->i == b->i ? 0 : 2; /* points are equal or not, never ordered */
     return 2;
 }
 
@@ -403,6 +417,7 @@ uint64_t esql_sc_hash(const esql_sc *a)
     uint64_t h = ct_hash64(&a->t, sizeof a->t);
     switch (a->t) {
     case EV_STR: return ct_hash64_more(h, a->s, a->n);
+    case EV_GEO: return ct_hash64_more(ct_hash64_more(h, &a->i, sizeof a->i), &a->d, sizeof a->d);
     case EV_DBL: {
         if (a->d == floor(a->d) && fabs(a->d) < 9.2e18) { /* equal to a long: hash as one */
             int64_t i = (int64_t)a->d;
@@ -417,16 +432,14 @@ uint64_t esql_sc_hash(const esql_sc *a)
 
 esql_sc esql_to_str(esql_ctx *c, const esql_sc *a)
 {
-    char buf[64];
+    char buf[96];
     const char *s = buf;
     switch (a->t) {
     case EV_STR: return *a;
     case EV_BOOL: s = a->i ? "true" : "false"; break;
     case EV_LONG: snprintf(buf, sizeof buf, "%lld", (long long)a->i); break;
-    case EV_DBL:
-        snprintf(buf, sizeof buf, "%.17g", a->d);
-        if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
-        break;
+    case EV_DBL: esql_java_double(a->d, buf, sizeof buf); break;
+    case EV_GEO: esql_geo_wkt(a, buf, sizeof buf); break;
     case EV_DATE: ct_time_fmt(a->i, buf); break;
     case EV_SPAN: snprintf(buf, sizeof buf, "%lldms", (long long)a->i); break;
     default: s = ""; break;
@@ -437,12 +450,13 @@ esql_sc esql_to_str(esql_ctx *c, const esql_sc *a)
 
 static cJSON *sc_json(const esql_sc *a)
 {
-    char buf[64];
+    char buf[96];
     switch (a->t) {
     case EV_BOOL: return cJSON_CreateBool((int)a->i);
     case EV_LONG: return cJSON_CreateNumber((double)a->i);
     case EV_DBL: return cJSON_CreateNumber(a->d);
     case EV_DATE: ct_time_fmt(a->i, buf); return cJSON_CreateString(buf);
+    case EV_GEO: esql_geo_wkt(a, buf, sizeof buf); return cJSON_CreateString(buf);
     case EV_STR: {
         char *t = ct_xstrndup(a->s, a->n); /* a NUL inside ends the text */
         cJSON *j = cJSON_CreateString(t);

@@ -130,10 +130,12 @@ static const struct {
      "| dissect user.name \"%{first}l%{rest}\" | grok source.ip \"%{IP:addr} %{INT:x:int}\" | keep Esql.key_id, first, rest, addr",
      "{\"Esql.key_id\":\"AKIAABCDEFGHIJKLMNOP\",\"first\":\"A\",\"rest\":\"ice\",\"addr\":null} #ev=0\n"},
     /* refusals */
-    {"from logs-* | eval x = no_such_fn(1)", "ERROR: Unknown function [no_such_fn]"},
+    {"from logs-* | eval x = no_such_fn(1)", "ERROR: line 1:24: Unknown function [no_such_fn]"},
+    /* refused before any row is read, as Elasticsearch's verifier: no row reaches the call */
+    {"from logs-* | where event.action == \"none\" | eval x = no_such_fn(1)", "ERROR: line 1:55: Unknown function [no_such_fn]"},
     {"from logs-* | enrich policy", "ERROR: ENRICH needs an Elasticsearch cluster: not run locally"},
     {"from logs-* | where grok_me == 1 | stats x = values(count(*))", "ERROR: aggregate [count] inside aggregate [values]"},
-    {"row a = 1 | eval x = count(*)", "ERROR: aggregate function [count] used outside STATS"},
+    {"row a = 1 | eval x = count(*)", "ERROR: line 1:22: aggregate function [count] not allowed outside STATS command"},
 };
 
 static void test_cases(void **state)
@@ -212,7 +214,7 @@ static const struct {
     {"row a = date_trunc(1 month + 1 day, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
     {"row a = to_dateperiod(\"1 hour\")", "ERROR: Cannot parse [1 hour] to DATE_PERIOD"},
     /* ES|QL has no DATE_ADD (Elasticsearch SQL's): date + span is how it adds */
-    {"row a = date_add(\"month\", 1, now())", "ERROR: Unknown function [date_add]"},
+    {"row a = date_add(\"month\", 1, now())", "ERROR: line 1:9: Unknown function [date_add]"},
     {"row a = date_diff(\"fortnights\", now(), now())",
      "ERROR: A value of [YEAR, QUARTER, MONTH, DAYOFYEAR, DAY, WEEK, WEEKDAY, HOUR, MINUTE, SECOND, MILLISECOND, "
      "MICROSECOND, NANOSECOND] or their aliases is required; received [fortnights]"},
@@ -239,6 +241,73 @@ static const char *sds(void *ctx, size_t i)
 {
     const ct_store *st = ctx;
     return ct_event_str(st, &st->ev[i], CT_EF_DATASET);
+}
+
+/* The functions the cloud rules of detection-rules call (#19), with
+ * Elasticsearch's answers: FIRST/LAST are its stats_first_last.csv-spec
+ * cases (x-pack/plugin/esql/qa/testFixtures), the distance is its docs'
+ * ST_DISTANCE example (Copenhagen airport to city, 7339.573896618216 m: cJSON
+ * prints the same double with 17 digits), FROM_BASE64 its docs' "elastic". */
+#define FL_ROWS                                                                                                        \
+    "row row = [\"2025-11-25T00:00:00.000Z | alpha | \", \"2025-11-25T00:00:01.000Z | alpha | 2\", "                  \
+    "\"2025-11-25T00:00:02.000Z | bravo | \", \"2025-11-25T00:00:03.000Z | alpha | 4\", "                             \
+    "\"2025-11-25T00:00:04.000Z | bravo | 5\", \"2025-11-25T00:00:05.000Z | charlie | 6\", "                          \
+    "\"2025-11-25T00:00:06.000Z | delta | \"] | mv_expand row | dissect row \"\"\"%{@timestamp} | %{name} | %{number}\"\"\" " \
+    "| keep @timestamp, name, number | eval @timestamp = to_datetime(@timestamp), name = trim(name), number = to_long(number) "
+static const struct {
+    const char *q, *want;
+} cloud[] = {
+    {FL_ROWS "| stats first_val = first(number, @timestamp)", "{\"first_val\":null} #ev=\n"},
+    {FL_ROWS "| stats last_val = last(number, @timestamp) by name | sort name",
+     "{\"last_val\":4,\"name\":\"alpha\"} #ev=\n{\"last_val\":5,\"name\":\"bravo\"} #ev=\n"
+     "{\"last_val\":6,\"name\":\"charlie\"} #ev=\n{\"last_val\":null,\"name\":\"delta\"} #ev=\n"},
+    {FL_ROWS "| stats first_val = first(@timestamp, number), last_val = last(@timestamp, number)",
+     "{\"first_val\":\"2025-11-25T00:00:01.000Z\",\"last_val\":\"2025-11-25T00:00:05.000Z\"} #ev=\n"},
+    /* a multi-valued field comes out whole; a multi-valued sort key counts by its least (first) / greatest (last) */
+    {"row k = [1, 2, 3] | mv_expand k | eval v = case(k == 2, [7, 8], k), s = case(k == 3, [0, 9], k) "
+     "| stats f = first(v, s), l = last(v, s), c = count()",
+     "{\"f\":3,\"l\":3,\"c\":3} #ev=\n"},
+    {"from logs-aws.cloudtrail-* | stats f = first(user.name, @timestamp), l = last(user.name, @timestamp), "
+     "n = count() by event.action",
+     "{\"f\":\"Alice\",\"l\":\"carol\",\"n\":2,\"event.action\":\"CreateAccessKey\"} #ev=0,1\n"},
+    {"row a = to_geopoint(\"POINT(12.6493508684508 55.6285017221528)\"), b = to_geopoint(\"POINT(12.5683 55.6761)\") "
+     "| eval d = st_distance(a, b), z = st_distance(a, a), x = st_x(a), y = st_y(b), s = to_string(b)",
+     "{\"a\":\"POINT (12.6493508684508 55.6285017221528)\",\"b\":\"POINT (12.5683 55.6761)\",\"d\":7339.5738966182162,"
+     "\"z\":0,\"x\":12.6493508684508,\"y\":55.6761,\"s\":\"POINT (12.5683 55.6761)\"} #ev=\n"},
+    /* what is no point (or off the globe) is dropped; multi-valued: the least distance; ST_X of several: null */
+    {"row a = to_geopoint([\"POINT(0 0)\", \"POINT (10 0)\", \"nonsense\", \"POINT(0 91)\"]), b = \"POINT(11 0)\"::geo_point "
+     "| eval d = st_distance(a, b) < st_distance(a, \"POINT(0 0)\"::geo_point) + 111200, n = mv_count(a), x = st_x(a), "
+     "e = st_distance(a, null)",
+     "{\"a\":[\"POINT (0.0 0.0)\",\"POINT (10.0 0.0)\"],\"b\":\"POINT (11.0 0.0)\",\"d\":true,\"n\":2,\"x\":null,\"e\":null} #ev=\n"},
+    {"row j = \"{\\\"a\\\":{\\\"b\\\":[1,{\\\"c\\\":\\\"x\\\"}],\\\"d.e\\\":true,\\\"n\\\":null}}\" | eval p1 = json_extract(j, \"a.b[1].c\"), "
+     "p2 = json_extract(j, \"$.a.b\"), p3 = json_extract(j, \"[\\\"a\\\"][ 'b' ][0]\"), p4 = json_extract(j, \"a['d.e']\"), "
+     "p5 = json_extract(j, \"a.n\"), p6 = json_extract(j, \"a.zz\"), p7 = json_extract(j, \"a.b[5]\"), "
+     "p8 = json_extract(\"not json\", \"a\"), p9 = json_extract(j, \"$\") | drop j",
+     "{\"p1\":\"x\",\"p2\":\"[1,{\\\"c\\\":\\\"x\\\"}]\",\"p3\":\"1\",\"p4\":\"true\",\"p5\":null,\"p6\":null,\"p7\":null,"
+     "\"p8\":null,\"p9\":\"{\\\"a\\\":{\\\"b\\\":[1,{\\\"c\\\":\\\"x\\\"}],\\\"d.e\\\":true,\\\"n\\\":null}}\"} #ev=\n"},
+    {"row j = \"{}\" | eval x = json_extract(j, \"a..b\")", "ERROR: json_extract: invalid path [a..b]: consecutive dots"},
+    {"from logs-aws.cloudtrail-* metadata _source | eval t = json_extract(_source, \"user.target.name\"), "
+     "k = json_extract(_source, \"tags\") | keep t, k",
+     "{\"t\":\"bob\",\"k\":\"[\\\"x\\\",\\\"y\\\"]\"} #ev=0\n{\"t\":\"carol\",\"k\":null} #ev=1\n"},
+    {"row a = from_base64(\"ZWxhc3RpYw==\"), b = to_base64(\"elastic\"), c = from_base64(\"ZWxhc3RpYw\"), "
+     "d = from_base64(\"ZWxhc3RpYw=\"), e = from_base64(\"ZWxh c3RpYw==\"), f = from_base64(\"Zg==\")",
+     "{\"a\":\"elastic\",\"b\":\"ZWxhc3RpYw==\",\"c\":\"elastic\",\"d\":null,\"e\":null,\"f\":\"f\"} #ev=\n"},
+    /* doubles as text: Java's Double.toString */
+    {"row a = to_string(1.0E7), b = to_string(0.0001), c = to_string(0.001), d = to_string(123.456), "
+     "e = to_string(1234567.0), f = to_string(-2.5), g = to_string(100.0)",
+     "{\"a\":\"1.0E7\",\"b\":\"1.0E-4\",\"c\":\"0.001\",\"d\":\"123.456\",\"e\":\"1234567.0\",\"f\":\"-2.5\",\"g\":\"100.0\"} #ev=\n"},
+};
+#undef FL_ROWS
+
+static void test_cloud_functions(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CT_ARRAY_LEN(cloud); i++) {
+        char *got = run(cloud[i].q);
+        if (strcmp(got, cloud[i].want)) fprintf(stderr, "query: %s\n got: %s\nwant: %s\n", cloud[i].q, got, cloud[i].want);
+        assert_string_equal(got, cloud[i].want);
+        free(got);
+    }
 }
 
 /* Elastic's rule text, unchanged (tests/fixtures/esql/detection-rules-queries.ndjson). */
@@ -299,6 +368,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_cloud_functions),
         cmocka_unit_test(test_stratus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
