@@ -19,22 +19,27 @@ static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, e
     return v ? v : ct_event_str(st, e, id);
 }
 
-/* "<rule name>: <alert id> actor=... target=..." */
-static void alert_line(const ct_session *s, const ct_alert *a, ct_sbuf *out)
+void ct_triage_alert_parties(const ct_session *s, const ct_alert *a, int cols, ct_sbuf *out)
 {
     const ct_event *e = &s->store.ev[a->event];
-    ct_san_line(a->rule_name ? a->rule_name : (a->rule_id ? a->rule_id : "unknown rule"), 80, out);
-    ct_sbuf_addf(out, ": %s", a->id);
     const char *actor = ent(&s->store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID);
     const char *target = ent(&s->store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID);
     if (actor) {
         ct_sbuf_add(out, " actor=");
-        ct_san_line(actor, 48, out);
+        ct_san_line(actor, cols, out);
     }
     if (target) {
         ct_sbuf_add(out, " target=");
-        ct_san_line(target, 48, out);
+        ct_san_line(target, cols, out);
     }
+}
+
+/* "<rule name>: <alert id> actor=... target=..." */
+static void alert_line(const ct_session *s, const ct_alert *a, ct_sbuf *out)
+{
+    ct_san_line(a->rule_name ? a->rule_name : (a->rule_id ? a->rule_id : "unknown rule"), 80, out);
+    ct_sbuf_addf(out, ": %s", a->id);
+    ct_triage_alert_parties(s, a, 48, out);
 }
 
 /* One decision for the alerts v[0..n), all in ONE commit: one decision file

@@ -85,6 +85,12 @@ int ct_triage_fp_many(ct_session *s, const ct_fp_many_request *rq, char oid[41],
 
 int ct_triage_revert(ct_session *s, const char *commit, char oid[41], ct_sbuf *err);
 
+/* An alert's parties as a decision's commit subject and the decision
+ * commands' done lines name them: " actor=A target=T", each the event's name,
+ * else its id (neither: left out), sanitized to one line and cut at cols
+ * columns (<= 0: whole). Appended to out. */
+void ct_triage_alert_parties(const ct_session *s, const ct_alert *a, int cols, ct_sbuf *out);
+
 /* triage_team.c: a note appended to the alert's thread (one new file, one
  * commit); the alert assigned to "Name <email>" (to NULL: the analyst; "":
  * nobody). notes.h reads them back. The _many forms: the same for several

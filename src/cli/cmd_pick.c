@@ -145,20 +145,8 @@ void ct_pick_done(const char *oid, const char *summary)
 
 void ct_pick_alert_summary(const ct_session *s, const ct_alert *a, ct_sbuf *out)
 {
-    const ct_event *e = &s->store.ev[a->event];
-    const char *actor = ct_event_str(&s->store, e, CT_EF_ACTOR_NAME);
-    if (!actor) actor = ct_event_str(&s->store, e, CT_EF_ACTOR_ID);
-    const char *target = ct_event_str(&s->store, e, CT_EF_TARGET_NAME);
-    if (!target) target = ct_event_str(&s->store, e, CT_EF_TARGET_ID);
     ct_sbuf_addf(out, "alert %s (", a->id);
     ct_san_displayz(a->rule_name ? a->rule_name : a->rule_id, 0, out);
     ct_sbuf_addc(out, ')');
-    if (actor) {
-        ct_sbuf_add(out, " actor=");
-        ct_san_displayz(actor, 0, out);
-    }
-    if (target) {
-        ct_sbuf_add(out, " target=");
-        ct_san_displayz(target, 0, out);
-    }
+    ct_triage_alert_parties(s, a, 0, out);
 }

@@ -115,6 +115,8 @@ ct ack "$MEGAN" --note "looking" "$F" --analyst "$AN" >"$TMP/ack.out" 2>"$TMP/ac
 check "ack exits 0" test $? -eq 0
 check "ack subject" test "$(git -C "$REPO" log -1 --format=%s)" = \
     "ack: $RULE: $MEGAN actor=megan.bowen@contoso.com target=payroll-sync"
+check "ack's done line: $(cat "$TMP/ack.out")" test "$(cat "$TMP/ack.out")" = \
+    "$(head_id) ack: alert $MEGAN ($RULE) actor=megan.bowen@contoso.com target=payroll-sync -> acknowledged"
 check "ack: acknowledged" test "$(jq -r .status "$REPO/decisions/2026/11/$MEGAN.json")" = acknowledged
 ct remediate "$MEGAN" --list-steps "$F" >"$TMP/steps.out" 2>&1
 check "remediate --list-steps shows the guide's filled steps" grep -q "az ad app credential delete --id c724bcae-60b1-428b-b737-9617dce992f7" "$TMP/steps.out"
