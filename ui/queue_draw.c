@@ -1,7 +1,9 @@
 /* queue_draw: the queue's lines for the terminal's width. 80 columns: time,
  * severity, status, the rule (abbreviated, then cut in the middle so "AWS IAM
- * Access Key Created" and "... for Another User" stay apart), actor, target;
- * from 100 the correlated-events count; from 130 the assignee (the team's
+ * Access Key Created" and "... for Another User" stay apart), actor, target,
+ * and who has it in three columns ("BB" for Bob Builder; the detail lines
+ * name them in full); from 100 the correlated-events count; from 130 the
+ * assignee's name (the team's
  * assignment, else who decided, else who took it in Elastic); from 160 the
  * actor's IP, its country, whether the new credential was used. Incidents show their
  * score, severity, status, alerts and entities, and a line of their reasons.
@@ -190,6 +192,41 @@ static const char *assignee_of(queue *q, size_t i)
     return who;
 }
 
+/* who has it, in the 80-column queue's three columns: the initials of the
+ * first and last words of the name ("Bob Builder" BB, "Anne-Marie de la Cruz"
+ * AC, "megan.bowen" MB), else the first three characters of a one-word name
+ * ("alice" ali); of an address, its local part. The detail lines have it whole. */
+static void who_short(const char *who, char out[32])
+{
+    static const char sep[] = " ._";
+    const char *end = who + strlen(who), *at = strchr(who, '@');
+    if (!strchr(who, ' ') && at && at > who) end = at;
+    const char *first = NULL, *last = NULL;
+    for (const char *p = who; p < end;) {
+        while (p < end && strchr(sep, *p)) p++;
+        if (p >= end) break;
+        if (!first) first = p;
+        else last = p;
+        while (p < end && !strchr(sep, *p)) p++;
+    }
+    size_t o = 0;
+    for (int k = 0; first && first < end && !strchr(sep, *first) && k < (last ? 1 : 3); k++) {
+        size_t n = 1; /* a whole character */
+        while (first + n < end && ((unsigned char)first[n] & 0xC0) == 0x80) n++;
+        memcpy(out + o, first, n);
+        if (last && n == 1 && *first >= 'a' && *first <= 'z') out[o] = (char)(*first - 'a' + 'A');
+        o += n, first += n;
+    }
+    if (last) {
+        size_t n = 1;
+        while (last + n < end && ((unsigned char)last[n] & 0xC0) == 0x80) n++;
+        memcpy(out + o, last, n);
+        if (n == 1 && *last >= 'a' && *last <= 'z') out[o] = (char)(*last - 'a' + 'A');
+        o += n;
+    }
+    out[o] = 0;
+}
+
 static qwide *wide_of(queue *q, size_t i)
 {
     qwide *x = wide_slot(q, i);
@@ -219,7 +256,7 @@ void ui_queue_free_wide(queue *q)
 
 /* ---- layout ---- */
 typedef struct cols {
-    int full, corr, asg, wide;
+    int full, corr, asg, wide, who;
     int tw, rw, aw, gw, iw;
 } cols;
 
@@ -231,9 +268,11 @@ static cols layout(int w, int indent)
     c.corr = w >= 100;
     c.asg = w >= 130;
     c.wide = w >= 160;
+    c.who = !c.asg;
     c.tw = c.full ? 19 : 11;
     int fixed = 2 + indent + c.tw + 1 + 5 + 5 + (c.corr ? 5 : 0);
     if (c.asg) fixed += 17;              /* assignee */
+    if (c.who) fixed += 4;               /* who has it, 3 columns */
     if (c.wide) fixed += 16 + 3 + 5;     /* IP, country, used? */
     int rest = w - fixed;
     c.rw = rest * (c.wide ? 40 : 48) / 100;
@@ -260,6 +299,7 @@ static void draw_colheads(int y, int w, int indent)
         x += ui_put(y, x, 5, "used", ha, 1);
     }
     if (c.asg) ui_put(y, x, 17, "assignee", ha, 1);
+    if (c.who) ui_put(y, x, 3, "who", ha, 1);
 }
 
 static void draw_alert(queue *q, const qrow *row, int y, int w, int indent, int base)
@@ -306,6 +346,12 @@ static void draw_alert(queue *q, const qrow *row, int y, int w, int indent, int 
     if (c.asg) {
         const char *who = assignee_of(q, row->alert);
         ui_put(y, x, w - x, who ? who : "-", base, 0);
+    } else if (c.who) {
+        const char *who = assignee_of(q, row->alert);
+        char sh[32] = "-";
+        if (who) who_short(who, sh);
+        x += ui_put(y, x, 1, " ", base, 1);
+        ui_put(y, x, 3, sh, base, 1);
     }
 }
 
@@ -413,6 +459,8 @@ static void detail(queue *q, int y, int w)
         ct_sbuf_add(&l[1], ui.utf8 ? " \u2192 " : " -> ");
         ct_sbuf_add(&l[1], ui_queue_target(row->alert));
         if (tt) ct_sbuf_addf(&l[1], " (%s)", tt);
+        const char *who = assignee_of(q, row->alert); /* first: the 80-column queue has it in 3 columns */
+        if (who) ct_sbuf_addf(&l[2], "%s has it; ", who);
         const char *ct = ct_event_str(st, e, CT_EF_CRED_TYPE), *cid = ct_event_str(st, e, CT_EF_CRED_ID);
         if (ct || cid) ct_sbuf_addf(&l[2], "%s %s; ", ct ? ct : "credential", cid ? cid : "");
         if (ui.s.corr) {

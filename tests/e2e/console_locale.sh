@@ -139,9 +139,9 @@ raw_common() {
 run_console C
 HC=$(i=0; while [ $i -lt 40 ]; do printf '<U+2764>'; i=$((i + 1)); done)
 row queue 3 '-  15 LOW  open 3 alerts  heartHx -> smileSSx U, smile<U+~  AWS IAM Ac~y Created'
-row queue 5 '    05-22 09:12 LOW  open AWS IAM Acce~ Key Created heartHx        smileSSx U'
-row queue 6 '    05-22 09:13 LOW  open AWS IAM Acce~ Key Created heart<U+2764>x smile<U+1F60~'
-row queue 7 '    05-22 09:14 LOW  open AWS IAM Acce~ Key Created a\x1b]0;pwn\x~ x<U+009B>31m~'
+row queue 5 '    05-22 09:12 LOW  open AWS IAM Acce~Key Created heartHx       smileSSx U  -'
+row queue 6 '    05-22 09:13 LOW  open AWS IAM Acce~Key Created heart<U+2764~ smile<U+1F~ -'
+row queue 7 '    05-22 09:14 LOW  open AWS IAM Acce~Key Created a\x1b]0;pwn\~ x<U+009B>3~ -'
 row guide 4 ' who   heart<U+2764>x (iam_user) from 192.0.2.61'
 row guide 5 ' what  CreateAccessKey on smile<U+1F600>x <U+00DB> (iam_user) [success]'
 row guide 10 ' osc x\x1b]0;pwn\x07 cls \x1b[2J csi <U+009B>31m rlo <U+202E>evil'
@@ -168,10 +168,10 @@ run_console C.UTF-8
 H=$(printf '\342\235\244') S=$(printf '\360\237\230\200') U=$(printf '\303\233')
 HU=$(i=0; while [ $i -lt 40 ]; do printf '%s' "$H"; i=$((i + 1)); done)
 row queue 3 "$(printf '\342\226\276')  15 LOW  open 3 alerts  heartHx $(printf '\342\206\222') smileSSx U, smile${S}x ~  AWS IAM Ac$(printf '\342\200\246')y Created"
-row queue 5 "    05-22 09:12 LOW  open AWS IAM Acce$(printf '\342\200\246') Key Created heartHx        smileSSx U"
+row queue 5 "    05-22 09:12 LOW  open AWS IAM Acce$(printf '\342\200\246')Key Created heartHx       smileSSx U  -"
 # the same columns as the ASCII row above: heart 1 column, the wide emoji 2
-row queue 6 "    05-22 09:13 LOW  open AWS IAM Acce$(printf '\342\200\246') Key Created heart${H}x        smile${S}x ${U}"
-row queue 7 "    05-22 09:14 LOW  open AWS IAM Acce$(printf '\342\200\246') Key Created a\\x1b]0;pwn\\x~ x<U+009B>31m~"
+row queue 6 "    05-22 09:13 LOW  open AWS IAM Acce$(printf '\342\200\246')Key Created heart${H}x       smile${S}x ${U}  -"
+row queue 7 "    05-22 09:14 LOW  open AWS IAM Acce$(printf '\342\200\246')Key Created a\\x1b]0;pwn\\~ x<U+009B>3~ -"
 row guide 4 " who   heart${H}x (iam_user) from 192.0.2.61"
 row guide 5 " what  CreateAccessKey on smile${S}x ${U} (iam_user) [success]"
 row guide 10 ' osc x\x1b]0;pwn\x07 cls \x1b[2J csi <U+009B>31m rlo <U+202E>evil'
@@ -198,7 +198,7 @@ if localedef -i en_US -f ISO-8859-1 "$LOC/en_US.ISO-8859-1" >/dev/null 2>&1 &&
     [ "$(LOCPATH=$LOC LC_ALL=en_US.ISO-8859-1 locale charmap 2>/dev/null)" = ISO-8859-1 ]; then
     run_console en_US.ISO-8859-1 "$LOC"
     # tmux reads the pane as UTF-8 and drops the lone 0xDB: rows without it
-    row queue 6 '    05-22 09:13 LOW  open AWS IAM Acce~ Key Created heart<U+2764>x smile<U+1F60~'
+    row queue 6 '    05-22 09:13 LOW  open AWS IAM Acce~Key Created heart<U+2764~ smile<U+1F~ -'
     row guide 10 ' osc x\x1b]0;pwn\x07 cls \x1b[2J csi <U+009B>31m rlo <U+202E>evil'
     row rawview2 8 '      "userName": "x<U+009B>31m <U+202E>evil z<U+200B>w pay<U+034F>roll",'
     raw_common

@@ -2,8 +2,9 @@
 # Console (issue #18, part 5): A assigns, c adds a note, with forms like f and
 # r, committed by the same core functions as `credtriage assign` / `note`
 # (one commit for an incident's alerts); the help lists the keys; the alert
-# view's pane 4 shows the assignee and the note thread; from 130 columns the
-# queue has an assignee column read from assignments/; a console left open
+# view's pane 4 shows the assignee and the note thread; the queue shows who
+# has each alert, from assignments/: initials in 3 columns below 130 columns
+# (80 included), the name from 130, in full in the detail lines; a console left open
 # shows another analyst's assignment and note within 10 s without a key press.
 # Screen rows are compared whole (trailing blanks cut).
 CT_LIB_SOURCED=1 . "$(dirname "$0")/console_lib.sh"
@@ -164,10 +165,26 @@ ct_wait "unassigned $X: commit "
 expect_row 6 "    2026-11-05 02:14:07 MED  open    2 Entra ID Application Credential Added    megan.bowen@contoso.~ payroll-sync          -"
 [ "$(jq -r '.assignee' "$(asg_file $X)")" = "" ] || ct_fail "unassigned file: $(cat "$(asg_file $X)")"
 
-# --- width: no assignee column below 130 columns, one from 130 ----------------------------------------
+# --- width: below 130 columns who has it in 3 columns (initials), its name from 130 -------------------------
 tmux -L "$SOCK" resize-window -t ct -x 129 -y 30
 ct_wait_gone "assignee"
-expect_row 2 "    time                sev  stat corr rule                                        actor                   target"
+expect_row 2 "    time                sev  stat corr rule                                      actor                  target                who"
+expect_row 5 "    2026-11-05 01:58:41 LOW  open    7 Entra ID Owner Added to an App/SP         megan.bowen@contoso.c~ hr-portal             TA"
+expect_row 6 "    2026-11-05 02:14:07 MED  open    2 Entra ID Application Credential Added     megan.bowen@contoso.c~ payroll-sync          -"
+expect_row 10 "    2026-11-06 15:43:55 MED  open    2 Entra ID SP Credentials Added             nestor.wilke@contoso.~ contoso-reporting-co~ OT"
+# 80 columns: every column kept, narrower; the detail lines name who has the selected alert in full
+tmux -L "$SOCK" resize-window -t ct -x 80 -y 30
+ct_wait "    time        sev  stat rule"
+expect_row 2 "    time        sev  stat rule                     actor         target      who"
+expect_row 5 "    11-05 01:58 LOW  open Entra ID Own…o an App/SP megan.bowen@~ hr-portal   TA"
+expect_row 6 "    11-05 02:14 MED  open Entra ID App Cred Added  megan.bowen@~ payroll-sy~ -"
+expect_row 10 "    11-06 15:43 MED  open Entra ID SP Creds Added  nestor.wilke~ contoso-re~ OT"
+ct_keys k
+ct_wait "Test Analyst has it; "
+expect_row 28 " Test Analyst has it; 7 correlated events; INC-8db28f3a187b score 40"
+ct_keys j
+ct_wait_gone "Test Analyst has it; "
+expect_row 28 " password 585b147d-24da-405f-ac14-b9cb08fe581f; 2 correlated events; INC-8db28~"
 tmux -L "$SOCK" resize-window -t ct -x 130 -y 30
 ct_wait "assignee"
 expect_row 2 "    time                sev  stat corr rule                                actor               target             assignee"
