@@ -146,11 +146,13 @@ static int cmp_pair(const void *pa, const void *pb)
     return a->y < b->y ? -1 : a->y > b->y;
 }
 
-/* Marks hubs in F->hub (indexed by entity number): identities with more than
- * CT_INCIDENT_HUB_PEERS distinct counterparts over all alerts. */
+/* Marks hubs in F->hub (indexed by entity number, their number of distinct
+ * counterparts): identities with more than CT_INCIDENT_HUB_PEERS of them over
+ * all alerts. Each incident names the ones among its entities (shared_peers),
+ * so an analyst sees why a burst of one actor is several incidents. */
 static void hubs(ct_incident_facts *F, uint32_t nid)
 {
-    F->hub = ct_xcalloc((size_t)nid + 1, 1);
+    F->hub = ct_xcalloc((size_t)nid + 1, sizeof *F->hub);
     pair *p = ct_xmalloc((2 * F->n + 1) * sizeof *p);
     size_t m = 0;
     for (size_t i = 0; i < F->n; i++) {
@@ -166,14 +168,14 @@ static void hubs(ct_incident_facts *F, uint32_t nid)
             if (e == j || p[e].y != p[e - 1].y) peers++;
             e++;
         }
-        if (peers > CT_INCIDENT_HUB_PEERS) F->hub[p[j].x] = 1;
+        if (peers > CT_INCIDENT_HUB_PEERS) F->hub[p[j].x] = (uint32_t)peers;
         j = e;
     }
     free(p);
     for (size_t i = 0; i < F->n; i++) {
         ct_alert_facts *f = &F->a[i];
-        f->actor_hub = f->actor && F->hub[f->actor];
-        f->target_hub = f->target && F->hub[f->target];
+        f->actor_hub = f->actor && F->hub[f->actor] > 0;
+        f->target_hub = f->target && F->hub[f->target] > 0;
     }
 }
 
@@ -246,7 +248,7 @@ static void entity_add(ct_incident *inc, size_t *cap, const ct_entities *E, size
         if (ref.ident ? x->ident == ref.ident : (x->id && ref.id && !strcmp(x->id, ref.id))) return;
     }
     if (inc->nentities == *cap) inc->entities = ct_xrealloc(inc->entities, (*cap = *cap ? 2 * *cap : 8) * sizeof *inc->entities);
-    inc->entities[inc->nentities++] = (ct_incident_entity){r, ref.kind, ref.ident, ref.id, ref.name};
+    inc->entities[inc->nentities++] = (ct_incident_entity){r, ref.kind, ref.ident, ref.id, ref.name, 0};
 }
 
 static void entities_fill(ct_incident *inc, const ct_alerts *alerts, const ct_corr *c)
@@ -320,6 +322,10 @@ int ct_incidents_group(const ct_store *st, const ct_alerts *alerts, const ct_cor
     for (size_t k = 0; k < out->n && !stopped; k++) {
         ct_incident *inc = &out->v[k];
         entities_fill(inc, alerts, c);
+        for (size_t j = 0; j < inc->nentities; j++) {
+            ct_incident_entity *e = &inc->entities[j];
+            if (e->ident && (e->role == CT_ROLE_ACTOR || e->role == CT_ROLE_TARGET)) e->shared_peers = F.hub[e->ident];
+        }
         ct_incident_score(inc, &F, st, alerts, c, window_ms);
         if (ctl && !(k & 255)) {
             atomic_store(&ctl->done, k);

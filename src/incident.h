@@ -85,6 +85,9 @@ typedef struct ct_incident_entity {
     ct_ent_kind kind;
     uint32_t ident;          /* entity.h number (0: not numbered) */
     const char *id, *name;   /* as the record writes them (store strings, raw) */
+    uint32_t shared_peers;   /* an actor or target with alerts involving more than
+                                CT_INCIDENT_HUB_PEERS others: how many (a shared
+                                identity, not used to join alerts); else 0 */
 } ct_incident_entity;
 
 typedef struct ct_incident {

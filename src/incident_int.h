@@ -20,7 +20,7 @@ typedef struct ct_alert_facts {
 typedef struct ct_incident_facts {
     ct_alert_facts *a;
     size_t n;
-    unsigned char *hub;        /* by entity number */
+    uint32_t *hub;             /* by entity number: its distinct counterparts when a shared identity, else 0 */
     unsigned char *asked;      /* by event: its change was scored in the incident at hand */
     ct_corr_scratch *scratch;  /* the correlation lists of the change at hand */
 } ct_incident_facts;

@@ -53,6 +53,7 @@ cJSON *ct_incident_json(const ct_store *st, const ct_alerts *alerts, const ct_in
         cJSON_AddStringToObject(x, "kind", ct_ent_kind_name(e->kind));
         add_str(x, "id", e->id);
         add_str(x, "name", e->name);
+        if (e->shared_peers) cJSON_AddNumberToObject(x, "shared_with", e->shared_peers);
         cJSON_AddItemToArray(en, x);
     }
     cJSON *rs = cJSON_AddArrayToObject(o, "reasons");

@@ -187,6 +187,10 @@ static void report_md(ct_session *s, const ct_incident *inc, ct_sbuf *out)
             md(out, e->id);
             ct_sbuf_add(out, ")");
         }
+        if (e->shared_peers)
+            ct_sbuf_addf(out, ": a shared identity, with alerts involving %u others (more than %d), so alerts "
+                              "are not joined into this incident through it",
+                         (unsigned)e->shared_peers, CT_INCIDENT_HUB_PEERS);
         ct_sbuf_add(out, "\n");
     }
     ct_sbuf_add(out, "\n## Timeline\n\n");

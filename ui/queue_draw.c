@@ -405,6 +405,13 @@ static void draw_inc(queue *q, const qrow *row, int y, int w, int base)
 
 static void reasons_text(const ct_incident *in, ct_sbuf *b)
 {
+    /* first, why one actor's burst may be several incidents */
+    for (size_t k = 0; k < in->nentities; k++) {
+        const ct_incident_entity *e = &in->entities[k];
+        if (!e->shared_peers) continue;
+        ct_sbuf_addf(b, "%s is a shared identity (alerts with %u others, more than %d): not joined through it; ",
+                     e->name ? e->name : e->id ? e->id : "?", (unsigned)e->shared_peers, CT_INCIDENT_HUB_PEERS);
+    }
     for (size_t k = 0; k < in->nreasons; k++) {
         if (k) ct_sbuf_add(b, "; ");
         ct_sbuf_addf(b, "%+d %s", in->reasons[k].points, in->reasons[k].text);

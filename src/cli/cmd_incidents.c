@@ -50,6 +50,14 @@ static void print_text(const ct_session *s, const ct_incident *inc)
         }
         if (!first) ct_out_printf(stdout, "\n");
     }
+    for (size_t j = 0; j < inc->nentities; j++) {
+        const ct_incident_entity *e = &inc->entities[j];
+        if (!e->shared_peers) continue;
+        ct_out_printf(stdout, "    shared identity: ");
+        print_san(ent_name(e));
+        ct_out_printf(stdout, " has alerts with %u others (more than %d), so alerts are not joined through it\n",
+                      (unsigned)e->shared_peers, CT_INCIDENT_HUB_PEERS);
+    }
     for (size_t j = 0; j < inc->nreasons; j++) {
         ct_out_printf(stdout, "    %+4d ", inc->reasons[j].points);
         print_san(inc->reasons[j].text);

@@ -145,4 +145,33 @@ eq "the Markdown's sections" "$(grep '^## ' "$TMP/rep.md" | tr '\n' ' ')" \
     "## Summary ## Evidence ## Entities ## Timeline ## Alerts ## Decisions "
 "$BIN" report INC-ffffffff "$@" --repo "$REPO" >/dev/null 2>&1
 check "report of an unknown incident exits 5" test $? -eq 5
+
+# --- the shared-identity limit (CT_INCIDENT_HUB_PEERS = 8), said where it splits ---------------------
+# one IAM user making keys for N users, a minute apart (CloudTrail as AWS writes it)
+burst() { # N FILE
+    k=0
+    while [ $k -lt "$1" ]; do
+        printf '{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAAUTOMATION","arn":"arn:aws:iam::111122223333:user/automation","accountId":"111122223333","accessKeyId":"AKIAAUTOMATION00001","userName":"automation"},"eventTime":"2026-11-06T14:0%d:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userAgent":"aws-cli/2.13","requestParameters":{"userName":"u%d"},"responseElements":{"accessKey":{"accessKeyId":"AKIAUSER%d0000000000","status":"Active","userName":"u%d","createDate":"Nov 6, 2026 2:0%d:00 PM"}},"eventID":"0000000%d-1111-2222-3333-444444444444","eventType":"AwsApiCall","recipientAccountId":"111122223333"}\n' $k $k $k $k $k $k
+        k=$((k + 1))
+    done > "$2"
+}
+burst 8 "$TMP/burst8.ndjson"
+burst 9 "$TMP/burst9.ndjson"
+"$BIN" incidents --json "$TMP/burst8.ndjson" >"$TMP/b8.json" 2>/dev/null
+eq "8 counterparts (the limit): one incident of the 16 alerts, no shared identity" \
+    "$(jq -c '[(.alerts | length), ([.entities[] | select(has("shared_with"))] | length)]' "$TMP/b8.json")" '[16,0]'
+"$BIN" incidents --json "$TMP/burst9.ndjson" >"$TMP/b9.json" 2>/dev/null
+eq "9 counterparts: 9 incidents, each naming automation as shared with 9" \
+    "$(jq -s -c '[length, ([.[] | .entities[] | select(has("shared_with")) | [.role, .name, .shared_with]] | unique)]' "$TMP/b9.json")" \
+    '[9,[["actor","automation",9]]]'
+"$BIN" incidents "$TMP/burst9.ndjson" 2>/dev/null | sed -n '/^INC-.* 2026-11-06T14:08:00 /,/^INC-/p' >"$TMP/b9.txt"
+eq "the text output says why, under the entities" "$(sed -n 2,6p "$TMP/b9.txt")" "    actors: automation
+    targets: u8
+    credentials: AKIAUSER80000000000
+    shared identity: automation has alerts with 9 others (more than 8), so alerts are not joined through it
+     +15 high rule: AWS IAM User Created Access Keys For Another User"
+"$BIN" report "$(jq -r 'select(.alerts[0].timestamp | startswith("2026-11-06T14:08")) | .id' "$TMP/b9.json")" \
+    "$TMP/burst9.ndjson" -o "$TMP/b9.md" 2>/dev/null
+eq "the report says it beside the actor" "$(grep '^- actor' "$TMP/b9.md")" \
+    "- actor (aws_iam_user): automation (arn:aws:iam::111122223333:user/automation): a shared identity, with alerts involving 9 others (more than 8), so alerts are not joined into this incident through it"
 exit $fail

@@ -204,7 +204,9 @@ static void done(ct_store *st, ct_alerts *al, ct_corr *c, ct_incidents *in)
 }
 
 /* A shared automation account creating keys for 10 users in one hour is
- * one hub: its alerts do not chain through it (each stays with its own story). */
+ * one hub: its alerts do not chain through it (each stays with its own story),
+ * and each incident names it as a shared identity with its 10 counterparts.
+ * With 8 users (the limit, CT_INCIDENT_HUB_PEERS) it is no hub: one incident. */
 static void test_hub_not_chained(void **state)
 {
     (void)state;
@@ -225,6 +227,49 @@ static void test_hub_not_chained(void **state)
     build(&st, &al, &c, &in);
     assert_int_equal(al.n, 10);
     assert_int_equal(in.n, 10);
+    for (size_t k = 0; k < in.n; k++) {
+        assert_int_equal(in.v[k].nalerts, 1);
+        size_t shared = 0;
+        for (size_t j = 0; j < in.v[k].nentities; j++) {
+            const ct_incident_entity *e = &in.v[k].entities[j];
+            if (!e->shared_peers) continue;
+            shared++;
+            assert_int_equal(e->role, CT_ROLE_ACTOR);
+            assert_string_equal(e->name, "automation");
+            assert_int_equal(e->shared_peers, 10);
+        }
+        assert_int_equal(shared, 1);
+        cJSON *j = ct_incident_json(&st, &al, &in.v[k]);
+        char *txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "entities"), 0));
+        assert_string_equal(txt, "{\"role\":\"actor\",\"kind\":\"aws_iam_user\",\"id\":\"arn:aws:iam::1:user/automation\","
+                                 "\"name\":\"automation\",\"shared_with\":10}");
+        free(txt);
+        cJSON_Delete(j);
+    }
+    done(&st, &al, c, &in);
+}
+
+static void test_hub_limit(void **state)
+{
+    (void)state;
+    ct_store st;
+    ct_store_init(&st);
+    static const char *const users[8] = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7"};
+    static const char *const keys[8] = {"AKIA0", "AKIA1", "AKIA2", "AKIA3", "AKIA4", "AKIA5", "AKIA6", "AKIA7"};
+    for (int k = 0; k < 8; k++)
+        add(&st, (spec){.ts = T0 + k * MIN, .dataset = "aws.cloudtrail", .action = "CreateAccessKey",
+                        .record_id = keys[k], .actor_id = "arn:aws:iam::1:user/automation",
+                        .actor_name = "automation", .actor_type = "iam_user", .ip = "192.0.2.1",
+                        .target_id = users[k], .target_name = users[k], .target_type = "iam_user",
+                        .cred_id = keys[k], .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+    ct_alerts al;
+    ct_corr *c;
+    ct_incidents in;
+    build(&st, &al, &c, &in);
+    assert_int_equal(al.n, 8);
+    assert_int_equal(in.n, 1);
+    assert_int_equal(in.v[0].nalerts, 8);
+    for (size_t j = 0; j < in.v[0].nentities; j++) assert_int_equal(in.v[0].entities[j].shared_peers, 0);
     done(&st, &al, c, &in);
 }
 
@@ -333,6 +378,7 @@ int main(void)
     };
     const struct CMUnitTest built[] = {
         cmocka_unit_test(test_hub_not_chained),
+        cmocka_unit_test(test_hub_limit),
         cmocka_unit_test(test_links_and_gaps),
         cmocka_unit_test(test_routine),
     };
