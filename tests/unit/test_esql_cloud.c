@@ -69,6 +69,7 @@ static void test_cloud_queries_run(void **state)
     glob_t g;
     assert_int_equal(glob("tests/fixtures/rules/*.pos.ndjson", 0, NULL, &g), 0);
     glob("tests/fixtures/esql/cloud/*.ndjson", GLOB_APPEND, NULL, &g);
+    glob("tests/fixtures/esql/cloud/*.json", GLOB_APPEND, NULL, &g);
     for (size_t i = 0; i < g.gl_pathc; i++) ct_store_load(&st, g.gl_pathv[i]);
     globfree(&g);
     assert_true(st.nev >= 36);
