@@ -29,9 +29,25 @@ extern const char *ct_prog;
  * line when verbose; returns CT_EXIT_OK or CT_EXIT_INPUT (some file missing). */
 int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary);
 void ct_cli_summary(const ct_store *st, FILE *out);
-/* --strict: rc, or CT_EXIT_SKIPPED when rc is CT_EXIT_OK and a record was
- * skipped or not recognized (each has its FILE:LINE diagnostic). */
-int ct_cli_strict_rc(const ct_store *st, int rc);
+/* --strict, one option with one meaning for every command that reads logs
+ * (events, scan, query, esql, incidents, report, show, ack, fp, remediate,
+ * reopen, note, assign): a record skipped (malformed) or not recognized, each
+ * with its FILE:LINE diagnostic, makes the command exit CT_EXIT_SKIPPED after
+ * its output; a command about to write to the rules repo writes nothing.
+ * Every option table lists CT_CLI_STRICT_OPT and hands 'S' to
+ * ct_cli_strict_opt (ct_cli_session_opt does); every load reports its counts
+ * (ct_cli_load, ct_cli_open_session, ct_cli_strict_note); main.c ends every
+ * command through ct_cli_strict_end. */
+#define CT_CLI_STRICT_OPT {"strict", no_argument, NULL, 'S'}
+#define CT_CLI_STRICT_HELP "  --strict     exit 6 when any record was skipped (malformed) or not recognized\n"
+int ct_cli_strict_opt(int c);                  /* 1 if c is 'S' (--strict), now set */
+void ct_cli_strict_note(const ct_store *st);   /* a load's skipped and unrecognized records */
+/* before a write: CT_EXIT_SKIPPED (said on stderr, nothing written) under
+ * --strict when a load lost records, else CT_EXIT_OK */
+int ct_cli_strict_refuse(const char *cmd);
+/* rc, or CT_EXIT_SKIPPED (said on stderr) when rc is CT_EXIT_OK, --strict was
+ * given and a load lost records */
+int ct_cli_strict_end(int rc);
 int ct_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a cJSON value as one line to stdout. */
 void ct_cli_print_json_line(const cJSON *v);

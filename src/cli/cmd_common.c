@@ -43,11 +43,46 @@ void ct_cli_summary(const ct_store *st, FILE *out)
     ct_out_printf(out, "%s\n", first ? "" : ")");
 }
 
-int ct_cli_strict_rc(const ct_store *st, int rc)
+/* ---- --strict (cli.h) ---- */
+static int strict;
+static size_t strict_skipped, strict_unrecognized;
+
+int ct_cli_strict_opt(int c)
 {
-    if (rc != CT_EXIT_OK || !(st->stats.skipped || st->stats.unrecognized)) return rc;
-    ct_out_printf(stderr, "%s: --strict: %zu record%s skipped, %zu unrecognized (see the lines above)\n", ct_prog,
-                  st->stats.skipped, st->stats.skipped == 1 ? "" : "s", st->stats.unrecognized);
+    if (c != 'S') return 0;
+    strict = 1;
+    return 1;
+}
+
+void ct_cli_strict_note(const ct_store *st)
+{
+    strict_skipped += st->stats.skipped;
+    strict_unrecognized += st->stats.unrecognized;
+}
+
+static void strict_say(const char *cmd, const char *then)
+{
+    ct_out_printf(stderr, "%s%s%s: --strict: %zu record%s skipped, %zu unrecognized (see the lines above)%s\n",
+                  ct_prog, cmd ? " " : "", cmd ? cmd : "", strict_skipped, strict_skipped == 1 ? "" : "s",
+                  strict_unrecognized, then);
+}
+
+int ct_cli_strict_refuse(const char *cmd)
+{
+    if (!strict || !(strict_skipped || strict_unrecognized)) return CT_EXIT_OK;
+    ct_sbuf then;
+    ct_sbuf_init(&then);
+    ct_sbuf_addf(&then, "; %s refused", cmd);
+    strict_say(cmd, then.buf);
+    ct_sbuf_free(&then);
+    strict_skipped = strict_unrecognized = 0; /* said once */
+    return CT_EXIT_SKIPPED;
+}
+
+int ct_cli_strict_end(int rc)
+{
+    if (rc != CT_EXIT_OK || !strict || !(strict_skipped || strict_unrecognized)) return rc;
+    strict_say(NULL, "");
     return CT_EXIT_SKIPPED;
 }
 
@@ -55,6 +90,7 @@ int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
 {
     int failed = ct_store_load_all(st, files, nfiles);
     if (summary) ct_cli_summary(st, stderr);
+    ct_cli_strict_note(st);
     return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
 }
 
@@ -117,6 +153,7 @@ void ct_cli_print_json_line(const cJSON *v)
 int ct_cli_session_opt(int c, const char *arg, struct ct_session_opts *o)
 {
     switch (c) {
+    case 'S': return ct_cli_strict_opt(c) ? c : 0;
     case 'R': o->repo_dir = arg; return c;
     case 'A': o->analyst = arg; return c;
     case 'P': o->replace_others = 1; return c;
@@ -148,6 +185,7 @@ int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session
         return CT_EXIT_REPO;
     }
     ct_sbuf_free(&err);
+    ct_cli_strict_note(&s->store);
     if (need_repo && !s->repo) {
         /* ct_session_open succeeds without a repo (scan runs on the shipped
          * rules), so a command that needs one refuses here. */
@@ -159,7 +197,10 @@ int ct_cli_open_session(const char *cmd, struct ct_session *s, struct ct_session
         ct_session_close(s);
         return CT_EXIT_REPO;
     }
-    return 0;
+    /* a session with a repo to write to: under --strict, lost records refuse it here */
+    int rc = need_repo ? ct_cli_strict_refuse(cmd) : CT_EXIT_OK;
+    if (rc) ct_session_close(s);
+    return rc;
 }
 
 /* ---- fp: the --entry / --exclude arguments (cli.h) ---- */

@@ -55,17 +55,19 @@ static int run(ct_esql *q, char *const *files, int nfiles)
 int ct_cmd_esql(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"explain", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"explain", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     int explain = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "eh", opts, NULL)) != -1) {
         if (c == 'e') explain = 1;
+        else if (ct_cli_strict_opt(c)) continue;
         else if (c == 'h') {
-            printf("usage: credtriage esql [--explain] 'QUERY' FILE...\n"
+            printf("usage: credtriage esql [--explain] [--strict] 'QUERY' FILE...\n"
                    "Run an ES|QL query over the normalized events of the files (FROM's index\n"
                    "patterns pick the datasets) and print the result rows as NDJSON.\n"
                    "--explain prints the parsed plan, one command a line. A syntax error exits 2\n"
-                   "with \"line L:C: ...\" as Elasticsearch reports it.\n");
+                   "with \"line L:C: ...\" as Elasticsearch reports it.\n"
+                   CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else return ct_cli_usage_error("esql", "bad option");
     }

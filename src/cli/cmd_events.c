@@ -10,17 +10,17 @@ int ct_cmd_events(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {"strict", no_argument, NULL, 'S'}, {0, 0, 0, 0}};
-    int json = 0, strict = 0, c;
+        CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
+    int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
-        else if (c == 'S') strict = 1;
+        else if (ct_cli_strict_opt(c)) continue;
         else if (c == 'h') {
             ct_out_printf(stdout, "usage: credtriage events [--json] [--strict] FILE...\n"
                    "Print every event normalized to ECS with its extracted entities.\n"
-                   "  --json     one line per event: the ECS document plus a \"credtriage\" object\n"
-                   "  --strict   exit 6 when any record was skipped (malformed) or not recognized\n");
+                   "  --json       one line per event: the ECS document plus a \"credtriage\" object\n"
+                   CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else return ct_cli_usage_error("events", "unknown option");
     }
@@ -54,7 +54,6 @@ int ct_cmd_events(int argc, char **argv)
         ct_cli_print_cell(cred, 36);
         putchar('\n');
     }
-    if (strict) rc = ct_cli_strict_rc(&st, rc);
     ct_store_free(&st);
     return rc;
 }

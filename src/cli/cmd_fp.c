@@ -138,7 +138,7 @@ int ct_cmd_fp(int argc, char **argv)
         case 'h':
             ct_out_printf(stdout, "usage: credtriage fp ALERT_ID|INCIDENT_ID... --entry FIELD[=VALUE]... [--exclude FIELD[=VALUE]]...\n"
                    "         --reason TEXT [--expires DATE|30d] [--force] [--close-matching] [--dry-run]\n"
-                   "         [--repo DIR] [--analyst ID] FILE...\n"
+                   "         [--repo DIR] [--analyst ID] [--strict] FILE...\n"
                    "Mark an alert a false positive by adding a rule exception (a Kibana exception\n"
                    "list item) that keeps matching alerts of this rule suppressed, and commit it with\n"
                    "the alert's decision in one commit. Several alerts (or an incident id, all of\n"
@@ -152,7 +152,9 @@ int ct_cmd_fp(int argc, char **argv)
                    "  --expires DATE           the exception stops applying then (default: never)\n"
                    "  --force                  allow an exception that suppresses every loaded alert of its rule\n"
                    "  --close-matching         also mark every other open alert it matches false positive\n"
-                   "  --dry-run                print the candidates and what it would suppress; write nothing\n");
+                   "  --dry-run                print the candidates and what it would suppress; write nothing\n"
+                   "  --strict                 exit 6 when any record was skipped (malformed) or not\n"
+                   "                           recognized (and refuses: nothing is written)\n");
             free(args);
             return CT_EXIT_OK;
         default:

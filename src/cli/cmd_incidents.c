@@ -79,7 +79,7 @@ int ct_cmd_incidents(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},        {"repo", required_argument, NULL, 'R'},
         {"analyst", required_argument, NULL, 'A'}, {"window", required_argument, NULL, 'W'},
         {"all", no_argument, NULL, 'a'},          {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
+        CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     ct_session_opts o = {0};
     int json = 0, all = 0, c;
     optind = 1;
@@ -87,13 +87,14 @@ int ct_cmd_incidents(int argc, char **argv)
         if (c == 'j') json = 1;
         else if (c == 'a') all = 1;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage incidents [--json] [--all] [--window DUR] [--repo DIR] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage incidents [--json] [--all] [--window DUR] [--repo DIR] [--strict] FILE...\n"
                    "Fold the alerts into incidents (one change seen by several sources or rules;\n"
                    "alerts linked by a created credential or an identity) and rank them by a score\n"
                    "from named evidence factors (docs/INCIDENTS.md). Incidents whose alerts are all\n"
                    "suppressed are listed only with --all.\n"
                    "  --json   one line per incident: id, score, severity, status, first_seen,\n"
-                   "           last_seen, lead_alert, alerts, entities, reasons, links\n");
+                   "           last_seen, lead_alert, alerts, entities, reasons, links\n"
+                   CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else {
             int r = ct_cli_session_opt(c, optarg, &o);
@@ -146,7 +147,7 @@ int ct_cmd_report(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"repo", required_argument, NULL, 'R'},   {"analyst", required_argument, NULL, 'A'},
         {"window", required_argument, NULL, 'W'}, {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
+        CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     ct_session_opts o = {0};
     ct_report_format fmt = CT_REPORT_MD;
     const char *outpath = NULL;
@@ -160,10 +161,11 @@ int ct_cmd_report(int argc, char **argv)
         } else if (c == 'o') outpath = optarg;
         else if (c == 'h') {
             ct_out_printf(stdout,
-                          "usage: credtriage report INCIDENT_ID [--format md|json] [-o FILE] [--repo DIR] FILE...\n"
+                          "usage: credtriage report INCIDENT_ID [--format md|json] [-o FILE] [--repo DIR] [--strict] FILE...\n"
                           "The case report of one incident (its id from `credtriage incidents`; an alert id\n"
                           "names its incident): summary, evidence, entities, timeline, alerts, and the\n"
-                          "decisions with the commits that made them. Markdown by default; -o writes FILE.\n");
+                          "decisions with the commits that made them. Markdown by default; -o writes FILE.\n"
+                          CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else {
             int r = ct_cli_session_opt(c, optarg, &o);

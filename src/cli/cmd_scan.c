@@ -21,16 +21,15 @@ int ct_cmd_scan(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},      {"all", no_argument, NULL, 'a'},
         {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'},
         {"status", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-        {"strict", no_argument, NULL, 'S'}, {0, 0, 0, 0}};
+        CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     ct_session_opts o = {0};
-    int json = 0, all = 0, strict = 0, c;
+    int json = 0, all = 0, c;
     const char *only = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jahs:", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
         else if (c == 'a') all = 1;
         else if (c == 's') only = optarg;
-        else if (c == 'S') strict = 1;
         else if (c == 'h') {
             ct_out_printf(stdout, "usage: credtriage scan [--json] [--all] [--status S] [--strict] [--repo DIR] FILE...\n"
                    "Run the detection rules over the events, merge imported Elastic alerts, and\n"
@@ -40,7 +39,7 @@ int ct_cmd_scan(int argc, char **argv)
                    "               timestamp, actor, target, credential, status, origin, event\n"
                    "  --status S   only alerts with status S (open, acknowledged, false_positive,\n"
                    "               remediated, suppressed)\n"
-                   "  --strict     exit 6 when any record was skipped (malformed) or not recognized\n"
+                   CT_CLI_STRICT_HELP
                    "               (each is reported as FILE:LINE: reason on stderr)\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error("scan", "bad option");
@@ -62,6 +61,7 @@ int ct_cmd_scan(int argc, char **argv)
         return CT_EXIT_REPO;
     }
     ct_cli_summary(&s.store, stderr);
+    ct_cli_strict_note(&s.store);
     if (!json)
         ct_out_printf(stdout, "%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
                "TARGET", "STATUS");
@@ -99,7 +99,6 @@ int ct_cmd_scan(int argc, char **argv)
             !all && !only && counts[CT_STATUS_SUPPRESSED] ? " (suppressed not listed: --all)" : "");
     (void)shown;
     int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
-    if (strict) rc = ct_cli_strict_rc(&s.store, rc);
     ct_sbuf_free(&err);
     ct_session_close(&s);
     return rc;
@@ -108,17 +107,19 @@ int ct_cmd_scan(int argc, char **argv)
 int ct_cmd_query(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"explain", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"explain", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     int explain = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "eh", opts, NULL)) != -1) {
         if (c == 'e') explain = 1;
+        else if (ct_cli_strict_opt(c)) continue;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage query [--explain] 'KQL' FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage query [--explain] [--strict] 'KQL' FILE...\n"
                    "Print the events matching a Kibana Query Language query, as NDJSON (the lines\n"
                    "of `events --json`). --explain prints the parsed query in canonical form:\n"
                    "(all) (and A B ...) (or A B ...) (not A) (is FIELD VALUE) (exists FIELD)\n"
-                   "(range FIELD lt|lte|gt|gte VALUE) (nested FIELD A)\n");
+                   "(range FIELD lt|lte|gt|gte VALUE) (nested FIELD A)\n"
+                   CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else return ct_cli_usage_error("query", "bad option");
     }

@@ -451,14 +451,14 @@ int ct_cmd_show(int argc, char **argv)
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},         {"window", required_argument, NULL, 'W'},
         {"repo", required_argument, NULL, 'R'},   {"analyst", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+        {"help", no_argument, NULL, 'h'},         CT_CLI_STRICT_OPT, {0, 0, 0, 0}};
     ct_session_opts o = {0};
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage show [--json] [--window DUR] [--repo DIR] ALERT_ID FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage show [--json] [--window DUR] [--repo DIR] [--strict] ALERT_ID FILE...\n"
                    "One alert with its context: summary, the investigation guide filled with the\n"
                    "alert's values, within the window: the same target (its changes, its own\n"
                    "sign-ins and calls), the same actor, every use of the added credential, related\n"
@@ -470,7 +470,8 @@ int ct_cmd_show(int argc, char **argv)
                    "                 identities\n"
                    "  --window DUR   correlation window each side of the alert (30m, 1h, 3d, 2w;\n"
                    "                 default 7d)\n"
-                   "  --repo DIR     the rules repo (default $CREDTRIAGE_REPO, else the default dir)\n");
+                   "  --repo DIR     the rules repo (default $CREDTRIAGE_REPO, else the default dir)\n"
+                   CT_CLI_STRICT_HELP);
             return CT_EXIT_OK;
         } else {
             int r = ct_cli_session_opt(c, optarg, &o);
@@ -498,6 +499,7 @@ int ct_cmd_show(int argc, char **argv)
         return CT_EXIT_REPO;
     }
     ct_sbuf_free(&err);
+    ct_cli_strict_note(&s.store);
     int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
     ct_alert *a = ct_alerts_find(&s.alerts, id);
     if (!a) {

@@ -12,12 +12,14 @@
 static const struct option note_opts[] = {{"repo", required_argument, NULL, 'R'},
                                           {"analyst", required_argument, NULL, 'A'},
                                           {"help", no_argument, NULL, 'h'},
+                                          CT_CLI_STRICT_OPT,
                                           {0, 0, 0, 0}};
 static const struct option assign_opts[] = {{"to", required_argument, NULL, 't'},
                                             {"none", no_argument, NULL, 'N'},
                                             {"repo", required_argument, NULL, 'R'},
                                             {"analyst", required_argument, NULL, 'A'},
                                             {"help", no_argument, NULL, 'h'},
+                                            CT_CLI_STRICT_OPT,
                                             {0, 0, 0, 0}};
 
 /* open the session on files, find the alert; 0 or an exit code */
@@ -60,10 +62,11 @@ int ct_cmd_note(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", note_opts, NULL)) != -1) {
         if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage note ALERT_ID TEXT [--repo DIR] [--analyst ID] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage note ALERT_ID TEXT [--repo DIR] [--analyst ID] [--strict] FILE...\n"
                                   "Append a note to the alert's thread: one new file\n"
                                   "notes/YYYY/MM/<alert id>/<time>-<hash>.json, committed as the analyst.\n"
-                                  "Notes are never changed or removed; show and the console list them.\n");
+                                  "Notes are never changed or removed; show and the console list them.\n"
+                                  CT_CLI_STRICT_HELP "               (and refuses: nothing is written)\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) {
             return ct_cli_usage_error("note", "bad option");
@@ -97,9 +100,11 @@ int ct_cmd_assign(int argc, char **argv)
         if (c == 't') to = optarg;
         else if (c == 'N') none = 1;
         else if (c == 'h') {
-            ct_out_printf(stdout, "usage: credtriage assign ALERT_ID [--to 'Name <email>' | --none] [--repo DIR] [--analyst ID] FILE...\n"
+            ct_out_printf(stdout, "usage: credtriage assign ALERT_ID [--to 'Name <email>' | --none] [--repo DIR] [--analyst ID]\n"
+                                  "         [--strict] FILE...\n"
                                   "Assign the alert (to yourself without --to; --none: to nobody). Writes\n"
-                                  "assignments/YYYY/MM/<alert id>.json, committed as the analyst.\n");
+                                  "assignments/YYYY/MM/<alert id>.json, committed as the analyst.\n"
+                                  CT_CLI_STRICT_HELP "               (and refuses: nothing is written)\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) {
             return ct_cli_usage_error("assign", "bad option");

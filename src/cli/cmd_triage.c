@@ -26,15 +26,19 @@ static int simple_decision(int argc, char **argv, const char *cmd)
         if (c == 'n') note = optarg;
         else if (c == 'h') {
             if (reopen)
-                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
+                ct_out_printf(stdout, "usage: credtriage reopen ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID]\n"
+                       "         [--strict] FILE...\n"
                        "Reopen alerts: each decision file says open again (it then wins over an\n"
                        "exception that matches it). ONE commit however many alerts are named (an\n"
-                       "incident id names all of its alerts); those already open are left out.\n");
+                       "incident id names all of its alerts); those already open are left out.\n"
+                       CT_CLI_STRICT_HELP "               (and refuses: nothing is written)\n");
             else
-                ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID] FILE...\n"
+                ct_out_printf(stdout, "usage: credtriage ack ALERT_ID|INCIDENT_ID... [--note TEXT] [--replace] [--repo DIR] [--analyst ID]\n"
+                       "         [--strict] FILE...\n"
                        "Acknowledge alerts: someone is on it. Writes each alert's decision file\n"
                        "decisions/YYYY/MM/<alert id>.json and commits them as the analyst, in ONE commit\n"
-                       "however many alerts are named (an incident id names all of its alerts).\n");
+                       "however many alerts are named (an incident id names all of its alerts).\n"
+                       CT_CLI_STRICT_HELP "               (and refuses: nothing is written)\n");
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) return ct_cli_usage_error(cmd, "bad option");
     }
@@ -147,12 +151,13 @@ int ct_cmd_remediate(int argc, char **argv)
             }
         } else if (c == 'h') {
             ct_out_printf(stdout, "usage: credtriage remediate ALERT_ID|INCIDENT_ID... [--step N]... [--note TEXT] [--repo DIR]\n"
-                   "         [--analyst ID] FILE...\n"
+                   "         [--analyst ID] [--strict] FILE...\n"
                    "       credtriage remediate ALERT_ID --list-steps FILE...\n"
                    "Mark alerts remediated with the response steps of the rule's guide that were\n"
                    "done (numbers as --list-steps shows them), a note, or both: at least one of\n"
                    "--step and --note. ONE commit however many alerts are named (an incident id\n"
-                   "names all of its alerts; the steps are numbered in the first alert's guide).\n");
+                   "names all of its alerts; the steps are numbered in the first alert's guide).\n"
+                   CT_CLI_STRICT_HELP "               (and refuses: nothing is written)\n");
             free(steps);
             return CT_EXIT_OK;
         } else if (ct_cli_session_opt(c, optarg, &o) <= 0) {

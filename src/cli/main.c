@@ -53,6 +53,8 @@ static void usage(FILE *out)
             "  --repo DIR         the rules repo (default $CREDTRIAGE_REPO, else\n"
             "                     $XDG_DATA_HOME/credtriage/rules)\n"
             "  --analyst ID       'Name <email>' for commits (default: git config user.name/email)\n"
+            "  --strict           a command reading logs exits 6 when a record was skipped\n"
+            "                     (malformed) or not recognized; one that writes, writes nothing\n"
             "  -h, --help         help (also: %s COMMAND --help)\n"
             "  -V, --version      version\n\n"
             "exit status:\n"
@@ -91,7 +93,7 @@ int main(int argc, char **argv)
             return CT_EXIT_OK;
         }
         const ct_cmd *c = find_cmd(argv[1]);
-        if (c) return c->run(argc - 1, argv + 1);
+        if (c) return ct_cli_strict_end(c->run(argc - 1, argv + 1));
     }
     if (argc < 2) {
         usage(stderr);

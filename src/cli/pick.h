@@ -9,7 +9,7 @@
 #include "session.h"
 
 #define COMMON_OPTS {"repo", required_argument, NULL, 'R'}, {"analyst", required_argument, NULL, 'A'}, \
-                    {"replace", no_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'}
+                    {"replace", no_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'}, CT_CLI_STRICT_OPT
 
 /* the alerts the ids name (an incident's: all of its alerts), each once */
 typedef struct ct_picked {
