@@ -483,7 +483,7 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         /* a span of the right kind, or a string that spells one; anything else is an error there */
         int want = id == F_TO_DATEPERIOD;
         esql_sc sp;
-        if (x->t == EV_SPAN && (int)x->n == want) return *a;
+        if (x->t == EV_SPAN && (int)(x->n & 1) == want) return *a;
         if (x->t == EV_STR && esql_span_parse(x->s, x->n, want, &sp) == 0) return esql_one(c, sp);
         esql_sc t = esql_to_str(c, x);
         esql_fail(c, "Cannot parse [%.*s] to %s", (int)(t.n > 60 ? 60 : t.n), t.s, want ? "DATE_PERIOD" : "TIME_DURATION");

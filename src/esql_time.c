@@ -17,14 +17,27 @@
  *    toward zero; its own unit names (DateDiff.Part), an int result (null
  *    when out of range).
  * A span is an esql_sc of type EV_SPAN: i milliseconds (a period's days
- * count 86,400,000 each: UTC has no daylight saving), d months, n 1 for a
- * DATE_PERIOD and 0 for a TIME_DURATION. */
+ * count 86,400,000 each: UTC has no daylight saving), d months in all, n
+ * bit 0: 1 for a DATE_PERIOD, 0 for a TIME_DURATION; n bits 32-63: a
+ * period's years (a Java int), kept apart as java.time.Period keeps them:
+ * `1 year + 1 month` is P1Y1M (two units, which DATE_TRUNC refuses) while
+ * `13 months` is P13M. */
 #include "esql_int.h"
 
 #include <ctype.h>
 #include <string.h>
 
 #define DAY_MS 86400000LL
+
+static size_t span_n(int period, int64_t years)
+{
+    return (size_t)period | (size_t)(uint32_t)(int32_t)years << 32;
+}
+
+static int64_t span_years(const esql_sc *s)
+{
+    return (int32_t)(uint32_t)(s->n >> 32);
+}
 
 /* ---- the proleptic Gregorian calendar (days since 1970-01-01) ---- */
 
@@ -105,7 +118,7 @@ int esql_span_make(const char *unit, size_t n, int64_t count, esql_sc *out)
         {"week", 7 * DAY_MS, 0, 1}, {"weeks", 7 * DAY_MS, 0, 1}, {"w", 7 * DAY_MS, 0, 1},
         {"month", 0, 1, 1}, {"months", 0, 1, 1}, {"mo", 0, 1, 1},
         {"quarter", 0, 3, 1}, {"quarters", 0, 3, 1}, {"q", 0, 3, 1},
-        {"year", 0, 12, 1}, {"years", 0, 12, 1}, {"yr", 0, 12, 1}, {"y", 0, 12, 1},
+        {"year", 0, 12, 2}, {"years", 0, 12, 2}, {"yr", 0, 12, 2}, {"y", 0, 12, 2},
     };
     for (size_t i = 0; i < CT_ARRAY_LEN(units); i++) {
         if (strlen(units[i].u) != n || !ct_strncaseeq(units[i].u, unit, n)) continue;
@@ -115,7 +128,7 @@ int esql_span_make(const char *unit, size_t n, int64_t count, esql_sc *out)
         if (__builtin_mul_overflow(units[i].ms, count, &ms) || __builtin_mul_overflow((int64_t)units[i].months, count, &mo))
             return -1;
         if (units[i].months && (mo > INT32_MAX || mo < INT32_MIN)) return -1;
-        *out = (esql_sc){.t = EV_SPAN, .i = ms, .d = (double)mo, .n = (size_t)units[i].period};
+        *out = (esql_sc){.t = EV_SPAN, .i = ms, .d = (double)mo, .n = span_n(units[i].period != 0, units[i].period == 2 ? count : 0)};
         return 0;
     }
     return -2;
@@ -147,7 +160,7 @@ int esql_span_parse(const char *s, size_t n, int want, esql_sc *out)
     if (neg) count = -count;
     if (count > INT32_MAX) return -1;
     if (esql_span_make(s + u0, e - u0, count, out) < 0) return -1;
-    if (want >= 0 && (int)out->n != want) return -1;
+    if (want >= 0 && (int)(out->n & 1) != want) return -1;
     return 0;
 }
 
@@ -159,7 +172,7 @@ int esql_span_arith(esql_ctx *c, int op, const esql_sc *a, const esql_sc *b, esq
     *out = esql_null();
     if (op != EOP_ADD && op != EOP_SUB) return 1;
     if (a->t == EV_SPAN && b->t == EV_SPAN) {
-        if (a->n != b->n) {
+        if ((a->n & 1) != (b->n & 1)) {
             esql_fail(c, "a DATE_PERIOD and a TIME_DURATION cannot be combined (%s)", op == EOP_ADD ? "+" : "-");
             return 1;
         }
@@ -167,7 +180,9 @@ int esql_span_arith(esql_ctx *c, int op, const esql_sc *a, const esql_sc *b, esq
         int bad = op == EOP_ADD ? __builtin_add_overflow(a->i, b->i, &ms) : __builtin_sub_overflow(a->i, b->i, &ms);
         bad |= op == EOP_ADD ? __builtin_add_overflow((int64_t)a->d, (int64_t)b->d, &mo)
                              : __builtin_sub_overflow((int64_t)a->d, (int64_t)b->d, &mo);
-        if (!bad) *out = esql_one(c, (esql_sc){.t = EV_SPAN, .i = ms, .d = (double)mo, .n = a->n});
+        int64_t y = op == EOP_ADD ? span_years(a) + span_years(b) : span_years(a) - span_years(b);
+        bad |= y > INT32_MAX || y < INT32_MIN;
+        if (!bad) *out = esql_one(c, (esql_sc){.t = EV_SPAN, .i = ms, .d = (double)mo, .n = span_n((int)(a->n & 1), y)});
         return 1;
     }
     const esql_sc *d = a->t == EV_SPAN ? b : a, *s = a->t == EV_SPAN ? a : b;
@@ -182,7 +197,8 @@ int esql_span_arith(esql_ctx *c, int op, const esql_sc *a, const esql_sc *b, esq
 esql_val esql_span_neg(esql_ctx *c, const esql_sc *s)
 {
     if (s->i == INT64_MIN) return esql_null();
-    return esql_one(c, (esql_sc){.t = EV_SPAN, .i = -s->i, .d = -s->d, .n = s->n});
+    if (span_years(s) == INT32_MIN) return esql_null();
+    return esql_one(c, (esql_sc){.t = EV_SPAN, .i = -s->i, .d = -s->d, .n = span_n((int)(s->n & 1), -span_years(s))});
 }
 
 /* ---- DATE_TRUNC ---- */
@@ -201,12 +217,14 @@ esql_val esql_date_trunc(esql_ctx *c, const esql_sc *span, const esql_sc *d)
         esql_fail(c, "DATE_TRUNC: the interval must be a DATE_PERIOD or a TIME_DURATION");
         return esql_null();
     }
-    int64_t months = (int64_t)sp.d, ms = sp.i;
-    if (months < 0 || ms < 0 || (months == 0 && ms == 0)) {
+    /* a Period's units, years, months and days, each its own (DateTrunc.createRounding):
+     * negative if any is (Period.isNegative), refused if more than one is set */
+    int64_t months = (int64_t)sp.d, ms = sp.i, years = span_years(&sp), mon_part = months - 12 * years;
+    if (months < 0 || ms < 0 || years < 0 || mon_part < 0 || (months == 0 && ms == 0)) {
         esql_fail(c, "DATE_TRUNC: Zero or negative time interval is not supported");
         return esql_null();
     }
-    if (months && ms) {
+    if ((sp.n & 1) && (years != 0) + (mon_part != 0) + (ms != 0) > 1) {
         esql_fail(c, "DATE_TRUNC: Time interval with multiple periods is not supported");
         return esql_null();
     }
@@ -230,7 +248,7 @@ esql_val esql_date_trunc(esql_ctx *c, const esql_sc *span, const esql_sc *d)
         int64_t ny = floordiv(idx, 12);
         return esql_date(c, days_from_civil(ny, (int)(idx - ny * 12) + 1, 1) * DAY_MS);
     }
-    if (sp.n && ms == 7 * DAY_MS) /* one week: Monday 00:00 (1970-01-01 was a Thursday) */
+    if ((sp.n & 1) && ms == 7 * DAY_MS) /* one week: Monday 00:00 (1970-01-01 was a Thursday) */
         return esql_date(c, floordiv(t + 3 * DAY_MS, 7 * DAY_MS) * 7 * DAY_MS - 3 * DAY_MS);
     return esql_date(c, floordiv(t, ms) * ms);
 }

@@ -212,6 +212,17 @@ static const struct {
     {"row a = date_trunc(\"month\", now())", "ERROR: DATE_TRUNC: cannot parse [month] to DATE_PERIOD or TIME_DURATION"},
     {"row a = date_trunc(0 hours, now())", "ERROR: DATE_TRUNC: Zero or negative time interval is not supported"},
     {"row a = date_trunc(1 month + 1 day, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
+    /* a period keeps years, months and days apart, as java.time.Period: 1 year + 1 month is P1Y1M (two
+     * units: refused), 13 months is P13M, 1 week + 1 day is P8D; any negative unit is "negative" */
+    {"row a = date_trunc(1 year + 1 month, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
+    {"row a = date_trunc(1 quarter + 1 year, now())", "ERROR: DATE_TRUNC: Time interval with multiple periods is not supported"},
+    {"row a = date_trunc(1 year - 1 month, now())", "ERROR: DATE_TRUNC: Zero or negative time interval is not supported"},
+    {"row a = date_trunc(1 year - 1 year, now())", "ERROR: DATE_TRUNC: Zero or negative time interval is not supported"},
+    {"row t = " D("2024-05-17T10:59:00Z") " | eval a = date_trunc(13 months, t), b = date_trunc(1 year + 1 month - 1 month, t), "
+     "c = date_trunc(1 week + 1 day, t), d = date_trunc(1 hour + 30 minutes, t), e = " D("2024-01-31T00:00:00Z") " + (1 year + 1 month) "
+     "| keep a, b, c, d, e",
+     "{\"a\":\"2023-08-01T00:00:00.000Z\",\"b\":\"2024-01-01T00:00:00.000Z\",\"c\":\"2024-05-13T00:00:00.000Z\","
+     "\"d\":\"2024-05-17T10:30:00.000Z\",\"e\":\"2025-02-28T00:00:00.000Z\"} #ev=\n"},
     {"row a = to_dateperiod(\"1 hour\")", "ERROR: Cannot parse [1 hour] to DATE_PERIOD"},
     /* ES|QL has no DATE_ADD (Elasticsearch SQL's): date + span is how it adds */
     {"row a = date_add(\"month\", 1, now())", "ERROR: line 1:9: Unknown function [date_add]"},
