@@ -181,17 +181,6 @@ static void hubs(ct_incident_facts *F, uint32_t nid)
 
 /* ---- facts per alert ---- */
 
-static uint32_t role_of(const ct_corr *c, size_t ev, ct_role r)
-{
-    const ct_entities *E = ct_corr_entities(c);
-    uint32_t k = ct_entities_of(E, ev, r);
-    if (!k) {
-        size_t cn = ct_changes_canon(ct_corr_changes(c), ev);
-        if (cn != ev) k = ct_entities_of(E, cn, r);
-    }
-    return k;
-}
-
 static void facts_fill(ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts, const ct_corr *c)
 {
     F->n = alerts->n;
@@ -204,10 +193,10 @@ static void facts_fill(ct_incident_facts *F, const ct_store *st, const ct_alerts
         f->ok = 1;
         if (f->ts == CT_TIME_NONE) f->ts = st->ev[a->event].ts;
         f->canon = ct_changes_canon(ct_corr_changes(c), a->event);
-        f->actor = role_of(c, a->event, CT_ROLE_ACTOR);
-        f->target = role_of(c, a->event, CT_ROLE_TARGET);
-        f->made = role_of(c, a->event, CT_ROLE_CRED_MADE);
-        f->used = role_of(c, a->event, CT_ROLE_CRED_USED);
+        f->actor = ct_incident__role_of(c, a->event, CT_ROLE_ACTOR);
+        f->target = ct_incident__role_of(c, a->event, CT_ROLE_TARGET);
+        f->made = ct_incident__role_of(c, a->event, CT_ROLE_CRED_MADE);
+        f->used = ct_incident__role_of(c, a->event, CT_ROLE_CRED_USED);
         f->ident_links = 1;
     }
     hubs(F, ct_entities_count(ct_corr_entities(c)));

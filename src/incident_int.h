@@ -26,6 +26,9 @@ typedef struct ct_incident_facts {
 } ct_incident_facts;
 
 /* incident_score.c */
+/* The entity in role r of event ev, else of the event standing for its change
+ * (an export of the change that names it); 0: none. */
+uint32_t ct_incident__role_of(const ct_corr *c, size_t ev, ct_role r);
 void ct_incident_routine(ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts, const ct_corr *c);
 void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts,
                        const ct_corr *c, int64_t window_ms);

@@ -151,7 +151,7 @@ static const char *name_of(const ct_store *st, size_t ev, enum ct_ef name, enum 
     return s && *s ? s : (str(st, ev, id) ? str(st, ev, id) : "?");
 }
 
-static uint32_t role_of(const ct_corr *c, size_t ev, ct_role r)
+uint32_t ct_incident__role_of(const ct_corr *c, size_t ev, ct_role r)
 {
     const ct_entities *E = ct_corr_entities(c);
     uint32_t k = ct_entities_of(E, ev, r);
@@ -209,7 +209,7 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
     for (size_t j = 0; j < nt; j++) {
         size_t x = sc->v[j];
         const ct_event *e = &st->ev[x];
-        if (role_of(c, x, CT_ROLE_ACTOR) != target) continue;
+        if (ct_incident__role_of(c, x, CT_ROLE_ACTOR) != target) continue;
         nbase_ev++;
         uint32_t ip = e->s[CT_EF_ACTOR_IP];
         if (ip && nb < 64 && !has_ip(base, nb, ip)) base[nb++] = ip;
