@@ -285,11 +285,6 @@ int ct_repofs_read(const ct_repofs *fs, const char *rel, size_t max, char **out,
     return 0;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **ct_repofs_list(const ct_repofs *fs, const char *rel, size_t *n, int **kinds, ct_sbuf *err)
 {
     *n = 0;
@@ -307,18 +302,7 @@ char **ct_repofs_list(const ct_repofs *fs, const char *rel, size_t *n, int **kin
         close(fd);
         return NULL;
     }
-    char **v = NULL;
-    size_t cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = ct_xrealloc(v, cap * sizeof *v);
-        }
-        v[(*n)++] = ct_xstrdup(de->d_name);
-    }
-    if (*n) qsort(v, *n, sizeof *v, cmp_entry);
+    char **v = ct_dir_names(d, n);
     if (kinds && *n) {
         *kinds = ct_xcalloc(*n, sizeof **kinds);
         for (size_t i = 0; i < *n; i++) {

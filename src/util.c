@@ -403,11 +403,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **ct_list_dir(const char *dir, size_t *n)
+char **ct_dir_names(DIR *d, size_t *n)
 {
     *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) return NULL;
     char **v = NULL;
     size_t cap = 0;
     struct dirent *de;
@@ -419,10 +417,19 @@ char **ct_list_dir(const char *dir, size_t *n)
         }
         v[(*n)++] = ct_xstrdup(de->d_name);
     }
-    closedir(d);
     /* Sorted so that loading (and what is built from it) does not depend on
      * the file system's directory order. */
     if (*n) qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+char **ct_list_dir(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char **v = ct_dir_names(d, n);
+    closedir(d);
     return v;
 }
 

@@ -1,6 +1,7 @@
 /* util: allocation that cannot fail silently, growable strings, time, hashing. */
 #ifndef CT_UTIL_H
 #define CT_UTIL_H
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -107,6 +108,9 @@ int ct_mkdirs(const char *path, unsigned mode);
 /* Names in dir, sorted (strcmp), without "." entries (also hidden files);
  * NULL with *n = 0 when dir cannot be read. Free with ct_strv_free. */
 char **ct_list_dir(const char *dir, size_t *n);
+/* The same for a directory already open (read to its end, left open): NULL
+ * with *n = 0 when it has no such name. */
+char **ct_dir_names(DIR *d, size_t *n);
 /* Frees n strings and the array holding them. */
 void ct_strv_free(char **v, size_t n);
 
