@@ -186,13 +186,5 @@ int ct_triage__commit_at(ct_session *s, const ct_repo_file *files, size_t n, con
 int ct_triage__commit(ct_session *s, const ct_repo_file *files, size_t n, const char *msg, char oid[41],
                         ct_sbuf *err)
 {
-    char tmp[41] = "";
-    if (ct_repo_commit_files(s->repo, files, n, msg, s->analyst, tmp, err) < 0) return -1;
-    if (oid) memcpy(oid, tmp, 41);
-    ct_sbuf aerr;
-    ct_sbuf_init(&aerr);
-    int rc = ct_triage_apply(s, &aerr);
-    if (rc < 0) ct_sbuf_add(err, aerr.buf);
-    ct_sbuf_free(&aerr);
-    return rc;
+    return ct_triage__commit_at(s, files, n, msg, NULL, oid, err); /* NULL: never -2 */
 }
