@@ -15,33 +15,7 @@
 #include "norm.h"
 
 #define FIX "tests/fixtures/norm/cloud/"
-
-static cJSON *load(const char *name)
-{
-    char path[256], *buf;
-    size_t len;
-    snprintf(path, sizeof path, FIX "%s", name);
-    assert_int_equal(ct_read_file(path, &buf, &len), 0);
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
-    assert_non_null(j);
-    return j;
-}
-
-static void norm_file(const char *name, ct_norm *n)
-{
-    cJSON *rec = load(name);
-    char err[256] = "";
-    assert_int_equal(ct_normalize(rec, n, err, sizeof err), 0);
-    cJSON_Delete(rec); /* the norm must not borrow from the record */
-    assert_non_null(n->doc);
-}
-
-static const char *or_null(const char *s)
-{
-    return s ? s : "(null)";
-}
-#define STR(a, b) assert_string_equal(or_null(a), (b))
+#include "normutil.h"
 
 static void test_ct_create_access_key_other_user(void **st)
 {

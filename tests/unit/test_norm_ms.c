@@ -15,18 +15,7 @@
 #include "norm_ms.h"
 
 #define FIX "tests/fixtures/norm/ms/"
-
-static cJSON *load(const char *name)
-{
-    char path[256], *data;
-    size_t len;
-    snprintf(path, sizeof path, FIX "%s", name);
-    assert_int_equal(ct_read_file(path, &data, &len), 0);
-    cJSON *j = cJSON_Parse(data);
-    free(data);
-    assert_non_null(j);
-    return j;
-}
+#include "normutil.h"
 
 /* Normalise the fixture's record (the first item of a Graph {"value": []}). */
 static void norm_fixture(const char *name, ct_norm *n, ct_kind want)

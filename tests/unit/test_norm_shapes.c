@@ -20,34 +20,8 @@
 #include "store.h"
 
 #define FIX "tests/fixtures/norm/shapes/"
+#include "normutil.h"
 
-static cJSON *load(const char *name)
-{
-    char path[256], *buf;
-    size_t len;
-    snprintf(path, sizeof path, FIX "%s", name);
-    assert_int_equal(ct_read_file(path, &buf, &len), 0);
-    cJSON *j = cJSON_ParseWithLength(buf, len);
-    free(buf);
-    assert_non_null(j);
-    return j;
-}
-
-/* Normalize the record of a file (its first line when it holds several). */
-static void norm_file(const char *name, ct_norm *n)
-{
-    cJSON *rec = load(name);
-    char err[256] = "";
-    assert_int_equal(ct_normalize(rec, n, err, sizeof err), 0);
-    cJSON_Delete(rec); /* the norm must not borrow from the record */
-    assert_non_null(n->doc);
-}
-
-static const char *or_null(const char *s)
-{
-    return s ? s : "(null)";
-}
-#define STR(a, b) assert_string_equal(or_null(a), (b))
 #define NUL(a) assert_null(a)
 
 static void ts_is(const ct_fields *f, const char *want)
