@@ -7,23 +7,14 @@
 # a real SIGKILL in the middle of a run, and two processes committing 200
 # decisions each at the same time.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "faults.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "faults.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
+. tests/e2e/e2e_lib.sh
+e2e_need faults.sh jq git
+e2e_isolate
 chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME"
 AN='Test Analyst <test@example.com>'
 F=samples/entra-audit.ndjson
 cp "$F" "$TMP/in.ndjson" && chmod 644 "$TMP/in.ndjson"
 F=$TMP/in.ndjson
-fail=0
-check() { # description, then a command that must succeed
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 fsck() { git -C "$1" fsck --strict --no-progress >/dev/null 2>&1; }
 ncommits() { git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0; }
 # status_of REPO ID: the alert's status as the tool reads it back

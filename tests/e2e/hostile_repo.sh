@@ -15,13 +15,10 @@
 #      sanitized): refused before anything is written, the repo stays usable;
 # and `git fsck --strict` is clean at the end.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "hostile_repo.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "hostile_repo.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
+. tests/e2e/e2e_lib.sh
+e2e_need hostile_repo.sh jq git
+e2e_isolate
 chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
 unset CREDTRIAGE_MAX_REPO_FILE CREDTRIAGE_MAX_RECORD CREDTRIAGE_MAX_INFLATE CREDTRIAGE_MAX_INFLATE_RATIO
 mkdir -p "$HOME/.aws"
 AN='Test Analyst <test@example.com>'
@@ -29,11 +26,6 @@ F=samples/entra-audit.ndjson
 RULE="Entra ID Application Credential Added"
 STEM=entra_app_credential_added
 R=$TMP/repo
-fail=0
-check() { # description, then a command that must succeed
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 fsck() { git -C "$1" fsck --strict --no-progress >/dev/null 2>&1; }
 ncommits() { git -C "$R" rev-list --count HEAD; }
 status_of() { "$BIN" scan --json --all --repo "$R" "$F" 2>/dev/null | jq -r --arg i "$1" 'select(.id == $i) | .status'; }

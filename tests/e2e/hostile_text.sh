@@ -12,19 +12,13 @@
 # --analyst or git user.name is refused. The byte patterns below are written
 # from the Unicode code charts, not from the sanitizer's tables.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "hostile_text.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "hostile_text.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
+. tests/e2e/e2e_lib.sh
+e2e_need hostile_text.sh jq git
+e2e_isolate
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME"
 AN='Test Analyst <test@example.com>'
 R=$TMP/repo
 FIX=tests/fixtures/rules/aws_iam_access_key_created.pos.ndjson
-fail=0
-check() { d=$1; shift; if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi; }
 
 # C0 but LF, DEL; C1 as UTF-8 (C2 80-9F); bidi controls (U+061C, U+200E/F,
 # U+202A-E, U+2066-9); invisible and format characters: U+00AD, U+034F,

@@ -3,23 +3,14 @@
 # jq on exact sets; one decision for many alerts (fp on several ids, ack and
 # remediate on an incident id) as ONE commit, judged with the real git.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "incidents.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "incidents.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME"
+. tests/e2e/e2e_lib.sh
+e2e_need incidents.sh jq git
+e2e_isolate
 REPO="$TMP/repo"
 AN='Test Analyst <test@example.com>'
 set -- samples/cloudtrail.json.gz samples/elastic-alerts.json samples/entra-audit.ndjson \
     samples/entra-signins.json samples/eventbridge.ndjson samples/gcp-audit.ndjson \
     samples/graph-directoryaudits.json samples/m365-audit.ndjson samples/sentinel-auditlogs.json
-fail=0
-check() { # description, then a command that must succeed
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 eq() { # description, got, want
     if [ "$2" = "$3" ]; then :; else printf 'FAIL: %s\n  got:  %s\n  want: %s\n' "$1" "$2" "$3" >&2; fail=1; fi
 }

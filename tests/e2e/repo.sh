@@ -2,24 +2,15 @@
 # credtriage history / revert / exceptions import|export|list / check / sync,
 # and a held index.lock, with the real binary, git and jq. Temp repos only.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "repo.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "repo.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME"
+. tests/e2e/e2e_lib.sh
+e2e_need repo.sh jq git
+e2e_isolate
 AN='Test Analyst <test@example.com>'
 BOB='Bob Reviewer <bob@example.com>'
 F=samples/entra-audit.ndjson
 KIB=tests/fixtures/triage/kibana-export.ndjson
 RULE="Entra ID Application Credential Added"
 STEM=entra_app_credential_added
-fail=0
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 fsck() { git -C "$1" fsck --strict --no-progress >/dev/null 2>&1; }
 status_of() { # repo, alert id
     "$BIN" scan --json --all "$F" --repo "$1" 2>/dev/null | jq -r --arg i "$2" 'select(.id == $i) | .status'

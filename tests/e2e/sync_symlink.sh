@@ -6,18 +6,15 @@
 # the exact message, exits 1, and the next ack is refused naming the link,
 # still writing nothing outside.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v git >/dev/null 2>&1 || { echo "sync_symlink.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
+. tests/e2e/e2e_lib.sh
+e2e_need sync_symlink.sh git
+e2e_isolate
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME" "$TMP/outside"
+mkdir -p "$TMP/outside"
 printf 'keep\n' >"$TMP/outside/secret"
 AN='Test Analyst <test@example.com>'
 R=$TMP/victim
 F=samples/entra-audit.ndjson
-fail=0
 bad() { echo "FAIL (sync_symlink.sh): $*" >&2; fail=1; }
 
 CREDTRIAGE_DATADIR=$PWD "$BIN" rules list --repo "$R" --analyst "$AN" >/dev/null 2>&1 || { echo "no repo" >&2; exit 1; }

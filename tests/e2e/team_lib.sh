@@ -28,24 +28,13 @@ HTTP_PASS=s3cret-Pw
 A='Alice Analyst <alice@example.com>'
 B='Bob Builder <bob@example.com>'
 F=samples/entra-audit.ndjson
-fail=0
-
-team_need() { # script, commands
-    s=$1; shift
-    for c in "$@"; do
-        command -v "$c" >/dev/null 2>&1 || { echo "$s: $c is required" >&2; exit 1; }
-    done
-}
+. tests/e2e/e2e_lib.sh # check, fail
+team_need() { e2e_need "$@"; }
 
 team_env() {
     export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
     unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL \
         SSH_AUTH_SOCK GIT_ASKPASS SSH_ASKPASS SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO GIT_SSL_CAPATH
-}
-
-check() {
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
 }
 
 team_home() { # name

@@ -3,25 +3,15 @@
 # temp rules repo, judged with the real git and jq. Story 2 of samples/README.md:
 # svc-deploy (SP 4aee31e3-...) rotates ci-pipeline's secret four times.
 BIN=${CREDTRIAGE_BIN:?set CREDTRIAGE_BIN}
-command -v jq >/dev/null 2>&1 || { echo "triage.sh: jq is required" >&2; exit 1; }
-command -v git >/dev/null 2>&1 || { echo "triage.sh: git is required" >&2; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-# no identity from the machine: only --analyst
-export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" GIT_CONFIG_NOSYSTEM=1
-unset CREDTRIAGE_REPO GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
-mkdir -p "$HOME"
+. tests/e2e/e2e_lib.sh
+e2e_need triage.sh jq git
+e2e_isolate
 REPO="$TMP/repo"
 AN='Test Analyst <test@example.com>'
 F=samples/entra-audit.ndjson
 SP=4aee31e3-956a-4cd6-a8b8-745918ed9d01
 CI=45aef66d-0ecd-462a-9e44-3763b81104c5
 RULE="Entra ID Application Credential Added"
-fail=0
-check() { # description, then a command that must succeed
-    d=$1; shift
-    if "$@"; then :; else echo "FAIL: $d" >&2; fail=1; fi
-}
 ct() { "$BIN" "$@" --repo "$REPO"; }
 head_id() { git -C "$REPO" rev-parse HEAD; }
 fsck() { git -C "$REPO" fsck --strict --no-progress >/dev/null 2>&1; }
