@@ -91,6 +91,24 @@ static void md_time(ct_sbuf *out, int64_t ts)
     ct_sbuf_add(out, ts == CT_TIME_NONE ? "?" : t);
 }
 
+/* The commits that touched the alert's decision file, newest first (*ci: free
+ * with ct_commit_info_free); 0 when none or when the history cannot be read
+ * (the report then shows no commits for it). */
+static size_t decision_commits(ct_session *s, const ct_alert *a, ct_commit_info **ci)
+{
+    ct_sbuf path, err;
+    ct_sbuf_init(&path);
+    ct_sbuf_init(&err);
+    ct_decision_path(a->id, a->ts, &path);
+    const char *pre[1] = {path.buf};
+    size_t nci = 0;
+    *ci = NULL;
+    if (ct_repo_history(s->repo, pre, 1, 0, ci, &nci, &err) < 0) nci = 0;
+    ct_sbuf_free(&err);
+    ct_sbuf_free(&path);
+    return nci;
+}
+
 static void md_decisions(ct_session *s, const ct_incident *inc, ct_sbuf *out)
 {
     ct_sbuf_add(out, "\n## Decisions\n\n");
@@ -128,27 +146,18 @@ static void md_decisions(ct_session *s, const ct_incident *inc, ct_sbuf *out)
             }
         }
         ct_sbuf_add(out, "\n");
-        ct_sbuf path;
-        ct_sbuf_init(&path);
-        ct_decision_path(a->id, a->ts, &path);
-        const char *pre[1] = {path.buf};
         ct_commit_info *ci = NULL;
-        size_t nci = 0;
-        ct_sbuf err;
-        ct_sbuf_init(&err);
-        if (ct_repo_history(s->repo, pre, 1, 0, &ci, &nci, &err) == 0)
-            for (size_t k = 0; k < nci; k++) {
-                ct_sbuf_addf(out, "  - commit `%.12s` ", ci[k].id);
-                md_time(out, ci[k].time_ms);
-                ct_sbuf_add(out, " ");
-                md(out, ci[k].author_name);
-                ct_sbuf_add(out, ": ");
-                md(out, ci[k].summary);
-                ct_sbuf_add(out, "\n");
-            }
+        size_t nci = decision_commits(s, a, &ci);
+        for (size_t k = 0; k < nci; k++) {
+            ct_sbuf_addf(out, "  - commit `%.12s` ", ci[k].id);
+            md_time(out, ci[k].time_ms);
+            ct_sbuf_add(out, " ");
+            md(out, ci[k].author_name);
+            ct_sbuf_add(out, ": ");
+            md(out, ci[k].summary);
+            ct_sbuf_add(out, "\n");
+        }
         ct_commit_info_free(ci, nci);
-        ct_sbuf_free(&err);
-        ct_sbuf_free(&path);
     }
 }
 
@@ -281,29 +290,20 @@ static cJSON *report_json(ct_session *s, const ct_incident *inc)
         cJSON_DeleteItemFromObject(x, "alert_id");
         cJSON_AddStringToObject(x, "alert", a->id);
         cJSON_AddStringToObject(x, "status_now", ct_status_name(a->status));
-        ct_sbuf path;
-        ct_sbuf_init(&path);
-        ct_decision_path(a->id, a->ts, &path);
-        const char *pre[1] = {path.buf};
         ct_commit_info *ci = NULL;
-        size_t nci = 0;
-        ct_sbuf err;
-        ct_sbuf_init(&err);
+        size_t nci = decision_commits(s, a, &ci);
         cJSON *cj = cJSON_AddArrayToObject(x, "commits");
-        if (ct_repo_history(s->repo, pre, 1, 0, &ci, &nci, &err) == 0)
-            for (size_t k = 0; k < nci; k++) {
-                cJSON *c = cJSON_CreateObject();
-                char t[32];
-                ct_time_fmt(ci[k].time_ms, t);
-                cJSON_AddStringToObject(c, "id", ci[k].id);
-                cJSON_AddStringToObject(c, "author", ci[k].author_name ? ci[k].author_name : "");
-                cJSON_AddStringToObject(c, "time", t);
-                cJSON_AddStringToObject(c, "summary", ci[k].summary ? ci[k].summary : "");
-                cJSON_AddItemToArray(cj, c);
-            }
+        for (size_t k = 0; k < nci; k++) {
+            cJSON *c = cJSON_CreateObject();
+            char t[32];
+            ct_time_fmt(ci[k].time_ms, t);
+            cJSON_AddStringToObject(c, "id", ci[k].id);
+            cJSON_AddStringToObject(c, "author", ci[k].author_name ? ci[k].author_name : "");
+            cJSON_AddStringToObject(c, "time", t);
+            cJSON_AddStringToObject(c, "summary", ci[k].summary ? ci[k].summary : "");
+            cJSON_AddItemToArray(cj, c);
+        }
         ct_commit_info_free(ci, nci);
-        ct_sbuf_free(&err);
-        ct_sbuf_free(&path);
         if (d || cJSON_GetArraySize(cj)) cJSON_AddItemToArray(dj, x);
         else cJSON_Delete(x);
     }
