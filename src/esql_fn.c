@@ -93,6 +93,17 @@ static double dbl(const esql_sc *a)
     return a->t == EV_LONG || a->t == EV_DATE || a->t == EV_BOOL ? (double)a->i : a->d;
 }
 
+/* A keyword read as a number, whole (TO_LONG, TO_DOUBLE): -1 unless it is one
+ * finite number with nothing after it. */
+static int str_num(const esql_sc *a, double *d)
+{
+    char *t = ct_xstrndup(a->s, a->n), *end;
+    *d = strtod(t, &end);
+    int ok = end != t && !*end && isfinite(*d);
+    free(t);
+    return ok ? 0 : -1;
+}
+
 static esql_val mv(esql_ctx *c, size_t n)
 {
     esql_val v = {n, n ? esql_alloc(c, n * sizeof(esql_sc)) : NULL};
@@ -121,11 +132,8 @@ static int convert(esql_ctx *c, int id, const esql_sc *a, esql_sc *out)
     case F_TO_LONG:
     case F_TO_INTEGER:
         if (a->t == EV_STR) {
-            char *t = ct_xstrndup(a->s, a->n), *end;
-            double d = strtod(t, &end);
-            int ok = end != t && !*end && isfinite(d);
-            free(t);
-            if (!ok) return -1;
+            double d;
+            if (str_num(a, &d) < 0) return -1;
             *out = (esql_sc){.t = EV_LONG, .i = (int64_t)d, .d = trunc(d)};
         } else {
             double d = dbl(a);
@@ -135,11 +143,8 @@ static int convert(esql_ctx *c, int id, const esql_sc *a, esql_sc *out)
         return 0;
     case F_TO_DOUBLE:
         if (a->t == EV_STR) {
-            char *t = ct_xstrndup(a->s, a->n), *end;
-            double d = strtod(t, &end);
-            int ok = end != t && !*end && isfinite(d);
-            free(t);
-            if (!ok) return -1;
+            double d;
+            if (str_num(a, &d) < 0) return -1;
             *out = (esql_sc){.t = EV_DBL, .d = d};
         } else {
             *out = (esql_sc){.t = EV_DBL, .d = dbl(a)};
