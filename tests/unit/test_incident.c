@@ -207,20 +207,27 @@ static void done(ct_store *st, ct_alerts *al, ct_corr *c, ct_incidents *in)
  * one hub: its alerts do not chain through it (each stays with its own story),
  * and each incident names it as a shared identity with its 10 counterparts.
  * With 8 users (the limit, CT_INCIDENT_HUB_PEERS) it is no hub: one incident. */
+/* The shared automation account creates a key for users u0..u<n-1>, a minute apart. */
+static void automation_keys(ct_store *st, int n)
+{
+    static const char *const users[10] = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"};
+    static const char *const keys[10] = {"AKIA0", "AKIA1", "AKIA2", "AKIA3", "AKIA4",
+                                         "AKIA5", "AKIA6", "AKIA7", "AKIA8", "AKIA9"};
+    assert_true(n <= 10);
+    for (int k = 0; k < n; k++)
+        add(st, (spec){.ts = T0 + k * MIN, .dataset = "aws.cloudtrail", .action = "CreateAccessKey",
+                       .record_id = keys[k], .actor_id = "arn:aws:iam::1:user/automation",
+                       .actor_name = "automation", .actor_type = "iam_user", .ip = "192.0.2.1",
+                       .target_id = users[k], .target_name = users[k], .target_type = "iam_user",
+                       .cred_id = keys[k], .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+}
+
 static void test_hub_not_chained(void **state)
 {
     (void)state;
     ct_store st;
     ct_store_init(&st);
-    static const char *const users[10] = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"};
-    static const char *const keys[10] = {"AKIA0", "AKIA1", "AKIA2", "AKIA3", "AKIA4",
-                                         "AKIA5", "AKIA6", "AKIA7", "AKIA8", "AKIA9"};
-    for (int k = 0; k < 10; k++)
-        add(&st, (spec){.ts = T0 + k * MIN, .dataset = "aws.cloudtrail", .action = "CreateAccessKey",
-                        .record_id = keys[k], .actor_id = "arn:aws:iam::1:user/automation",
-                        .actor_name = "automation", .actor_type = "iam_user", .ip = "192.0.2.1",
-                        .target_id = users[k], .target_name = users[k], .target_type = "iam_user",
-                        .cred_id = keys[k], .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+    automation_keys(&st, 10);
     ct_alerts al;
     ct_corr *c;
     ct_incidents in;
@@ -254,14 +261,7 @@ static void test_hub_limit(void **state)
     (void)state;
     ct_store st;
     ct_store_init(&st);
-    static const char *const users[8] = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7"};
-    static const char *const keys[8] = {"AKIA0", "AKIA1", "AKIA2", "AKIA3", "AKIA4", "AKIA5", "AKIA6", "AKIA7"};
-    for (int k = 0; k < 8; k++)
-        add(&st, (spec){.ts = T0 + k * MIN, .dataset = "aws.cloudtrail", .action = "CreateAccessKey",
-                        .record_id = keys[k], .actor_id = "arn:aws:iam::1:user/automation",
-                        .actor_name = "automation", .actor_type = "iam_user", .ip = "192.0.2.1",
-                        .target_id = users[k], .target_name = users[k], .target_type = "iam_user",
-                        .cred_id = keys[k], .cred_type = "access_key", .flags = CT_EVF_CRED_ADD});
+    automation_keys(&st, 8);
     ct_alerts al;
     ct_corr *c;
     ct_incidents in;
