@@ -93,6 +93,15 @@ ct_screen() {
     echo "(the tmux server is gone)"
 }
 ct_keys() { tmux -L "$SOCK" send-keys -t ct "$@"; }
+# ct_row N: row N of the screen, trailing blanks cut
+ct_row() { ct_screen | sed -n "$1p" | sed 's/ *$//'; }
+# ct_expect_row N TEXT: row N is exactly TEXT, else the test fails showing both
+ct_expect_row() {
+    got=$(ct_row "$1")
+    [ "$got" = "$2" ] || ct_fail "row $1:
+ got  '$got'
+ want '$2'"
+}
 # literal text, not key names
 ct_type() { tmux -L "$SOCK" send-keys -t ct -l "$1"; }
 

@@ -11,19 +11,12 @@ while [ $k -lt 9 ]; do # automation makes a key for u0..u8, a minute apart
     k=$((k + 1))
 done > "$TMP/burst.ndjson"
 SAMPLES="$TMP/burst.ndjson"
-row() { ct_screen | sed -n "$1p" | sed 's/ *$//'; }
-expect_row() { # N TEXT
-    got=$(row "$1")
-    [ "$got" = "$2" ] || ct_fail "row $1:
- got  '$got'
- want '$2'"
-}
 ct_start --
 ct_wait "Alert queue [open] 18 of 18, 9 incidents"
-expect_row 3 "▾  25 HIGH open 2 alerts  automation → u8  AWS IAM User Creat…s For Another User"
-expect_row 4 "    automation is a shared identity (alerts with 9 others, more than 8): not jo~"
-expect_row 20 " INC-4667590efa33  score 25 HIGH open, 2 alerts, 11-06 14:08 .. 14:08"
-expect_row 21 " automation is a shared identity (alerts with 9 others, more than 8): not"
-expect_row 22 " joined through it; +15 high rule: AWS IAM User Created Access Keys For Anothe~"
+ct_expect_row 3 "▾  25 HIGH open 2 alerts  automation → u8  AWS IAM User Creat…s For Another User"
+ct_expect_row 4 "    automation is a shared identity (alerts with 9 others, more than 8): not jo~"
+ct_expect_row 20 " INC-4667590efa33  score 25 HIGH open, 2 alerts, 11-06 14:08 .. 14:08"
+ct_expect_row 21 " automation is a shared identity (alerts with 9 others, more than 8): not"
+ct_expect_row 22 " joined through it; +15 high rule: AWS IAM User Created Access Keys For Anothe~"
 ct_quit
 exit 0
