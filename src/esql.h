@@ -12,7 +12,8 @@
  * ENRICH, LOOKUP JOIN, COMPLETION (parsed; ENRICH, LOOKUP JOIN and COMPLETION
  * need a cluster and are refused when run).
  * Syntax errors read as Elasticsearch's: "line L:C: mismatched input 'X'
- * expecting ...", column 1-based in characters.
+ * expecting ...", or "extraneous input 'X' expecting <EOF>" for one token too
+ * many at the end, column 1-based in characters.
  *
  * A ct_esql is immutable after parsing except for the evaluator's caches
  * (function ids, compiled patterns), filled on first use: run one query on

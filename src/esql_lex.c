@@ -324,6 +324,16 @@ void esql_expected(esql_lexer *p, const char *what)
     }
     size_t len = t->end - t->pos;
     if (len > 40) len = 40;
+    /* Where the statement could end here, ANTLR's sync defers and the error
+     * comes at singleStatement's match(EOF); its single-token deletion then
+     * calls a last token before the end "extraneous input 'X' expecting
+     * <EOF>" (DefaultErrorStrategy.reportUnwantedToken). */
+    esql_lexer rest = {.s = p->s, .n = p->n, .pos = t->end};
+    esql_skip(&rest);
+    if (strstr(what, "<EOF>") && rest.pos >= rest.n) {
+        esql_error(p, t->pos, "extraneous input '%.*s' expecting <EOF>", (int)len, p->s + t->pos);
+        return;
+    }
     esql_error(p, t->pos, "mismatched input '%.*s' expecting %s", (int)len, p->s + t->pos, what);
 }
 

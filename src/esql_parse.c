@@ -519,6 +519,9 @@ ct_esql *ct_esql_parse(const char *query, char *err, size_t errlen)
         if (esql_accept(&p, ET_PIPE)) continue;
         if (esql_peek(&p)->type == ET_EOF) {
             ok = 1;
+        } else if (c->kind == EC_KEEP || c->kind == EC_DROP || c->kind == EC_RENAME) {
+            /* a name pattern could go on: qualifiedNamePatterns's ',' and '.' */
+            esql_expected(&p, "{<EOF>, '|', ',', '.'}");
         } else {
             esql_expected(&p, "{<EOF>, '|'}");
         }
