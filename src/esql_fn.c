@@ -20,6 +20,7 @@ enum {
     F_TO_BOOLEAN, F_CIDR_MATCH, F_MV_COUNT, F_MV_FIRST, F_MV_LAST, F_MV_MIN, F_MV_MAX, F_MV_DEDUPE,
     F_MV_CONCAT, F_MV_SUM, F_MV_CONTAINS, F_MV_SLICE, F_GREATEST, F_LEAST, F_TO_KEYWORD, F_TO_DATEPERIOD,
     F_TO_TIMEDURATION, F_TO_GEOPOINT, F_ST_X, F_ST_Y, F_ST_DISTANCE, F_JSON_EXTRACT, F_FROM_BASE64, F_TO_BASE64,
+    F_URL_DECODE, F_CONTAINS, F_SPACE, F_MV_INTERSECTION,
 };
 
 static const struct { const char *name; int id; } fns[] = {
@@ -37,10 +38,11 @@ static const struct { const char *name; int id; } fns[] = {
     {"least", F_LEAST}, {"to_keyword", F_TO_KEYWORD}, {"to_dateperiod", F_TO_DATEPERIOD},
     {"to_timeduration", F_TO_TIMEDURATION}, {"to_geopoint", F_TO_GEOPOINT}, {"st_x", F_ST_X}, {"st_y", F_ST_Y},
     {"st_distance", F_ST_DISTANCE}, {"json_extract", F_JSON_EXTRACT}, {"from_base64", F_FROM_BASE64},
-    {"to_base64", F_TO_BASE64},
+    {"to_base64", F_TO_BASE64}, {"url_decode", F_URL_DECODE}, {"contains", F_CONTAINS}, {"space", F_SPACE},
+    {"mv_intersection", F_MV_INTERSECTION},
 };
 
-static const char *const aggs[] = {"count", "count_distinct", "min", "max", "values", "sum", "avg", "first", "last"};
+static const char *const aggs[] = {"count", "count_distinct", "min", "max", "values", "sum", "avg", "first", "last", "top"};
 
 int esql_fn_id(const char *name)
 {
@@ -308,6 +310,7 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         {F_MV_CONTAINS, 2, 2}, {F_MV_SLICE, 2, 3}, {F_MV_CONCAT, 2, 2}, {F_CONCAT, 1, 64}, {F_COALESCE, 1, 64},
         {F_TO_GEOPOINT, 1, 1}, {F_ST_X, 1, 1}, {F_ST_Y, 1, 1}, {F_ST_DISTANCE, 2, 2},
         {F_JSON_EXTRACT, 2, 2}, {F_FROM_BASE64, 1, 1}, {F_TO_BASE64, 1, 1},
+        {F_URL_DECODE, 1, 1}, {F_CONTAINS, 2, 2}, {F_SPACE, 1, 1}, {F_MV_INTERSECTION, 2, 2},
     };
     for (size_t i = 0; i < CT_ARRAY_LEN(arity); i++)
         if (arity[i].id == id && (n < (size_t)arity[i].min || n > (size_t)arity[i].max)) {
@@ -316,7 +319,7 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
         }
     esql_val geo;
     if (id >= F_TO_GEOPOINT && id <= F_ST_DISTANCE && geo_call(c, call->name, a, n, &geo) == 0) return geo;
-    if (id >= F_JSON_EXTRACT && id <= F_TO_BASE64 && esql_json_call(c, call, a, n, &geo) == 0) return geo;
+    if (id >= F_JSON_EXTRACT && id <= F_SPACE && esql_json_call(c, call, a, n, &geo) == 0) return geo;
     switch (id) {
     case F_COALESCE:
         for (size_t i = 0; i < n; i++)
@@ -392,6 +395,18 @@ esql_val esql_fn_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n)
             if (i == a[0].n) return esql_bool(c, 0);
         }
         return esql_bool(c, 1);
+    }
+    case F_MV_INTERSECTION: { /* the first's values, each once, that the second has too; none: null */
+        esql_val r = mv(c, a[0].n);
+        size_t k = 0;
+        for (size_t i = 0; i < a[0].n; i++) {
+            size_t j = 0, d = 0;
+            while (j < a[1].n && !esql_sc_eq(&a[1].v[j], &a[0].v[i])) j++;
+            while (d < k && !esql_sc_eq(&r.v[d], &a[0].v[i])) d++;
+            if (j < a[1].n && d == k) r.v[k++] = a[0].v[i];
+        }
+        r.n = k;
+        return k ? r : esql_null();
     }
     case F_MV_SLICE: {
         if (!a[0].n || a[1].n != 1 || (n > 2 && a[2].n != 1)) return esql_null();

@@ -1,4 +1,5 @@
-/* esql json: JSON_EXTRACT and FROM_BASE64 / TO_BASE64, as Elasticsearch's
+/* esql json: JSON_EXTRACT, FROM_BASE64 / TO_BASE64 and the other text
+ * functions the detection rules call (URL_DECODE, CONTAINS, SPACE), as Elasticsearch's
  * (x-pack/plugin/esql .../scalar/string/JsonExtract.java and JsonPath.java;
  * .../FromBase64.java), for the GKE "CSR for a privileged identity" and the
  * SageMaker lifecycle-script rules.
@@ -163,10 +164,50 @@ static esql_val to_base64(esql_ctx *c, const esql_sc *x)
     return esql_str(c, out, o);
 }
 
+/* java.net.URLDecoder.decode(s, UTF_8): '+' is a space, %XX a byte; a bad
+ * escape is an error there (null and a warning) */
+static esql_val url_decode(esql_ctx *c, const esql_sc *x)
+{
+    char *out = esql_alloc(c, x->n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        char ch = x->s[i];
+        if (ch == '+') {
+            out[o++] = ' ';
+        } else if (ch == '%') {
+            if (i + 2 >= x->n) return esql_null();
+            if (!isxdigit((unsigned char)x->s[i + 1]) || !isxdigit((unsigned char)x->s[i + 2])) return esql_null();
+            char h[3] = {x->s[i + 1], x->s[i + 2], 0};
+            out[o++] = (char)strtol(h, NULL, 16);
+            i += 2;
+        } else {
+            out[o++] = ch;
+        }
+    }
+    return esql_str(c, out, o);
+}
+
 int esql_json_call(esql_ctx *c, esql_expr *call, esql_val *a, size_t n, esql_val *out)
 {
     const char *fn = call->name;
     *out = esql_null();
+    if (!strcmp(fn, "url_decode")) {
+        if (n == 1 && a[0].n == 1 && a[0].v[0].t == EV_STR) *out = url_decode(c, &a[0].v[0]);
+        return 0;
+    }
+    if (!strcmp(fn, "contains")) {
+        if (n == 2 && a[0].n == 1 && a[1].n == 1 && a[0].v[0].t == EV_STR && a[1].v[0].t == EV_STR)
+            *out = esql_bool(c, !a[1].v[0].n || memmem(a[0].v[0].s, a[0].v[0].n, a[1].v[0].s, a[1].v[0].n) != NULL);
+        return 0;
+    }
+    if (!strcmp(fn, "space")) { /* 0 .. 1 MB of spaces (Space.java's limit); else null */
+        if (n == 1 && a[0].n == 1 && a[0].v[0].t == EV_LONG && a[0].v[0].i >= 0 && a[0].v[0].i <= 1048576) {
+            char *sp = esql_alloc(c, (size_t)a[0].v[0].i + 1);
+            memset(sp, ' ', (size_t)a[0].v[0].i);
+            *out = esql_str(c, sp, (size_t)a[0].v[0].i);
+        }
+        return 0;
+    }
     if (!strcmp(fn, "from_base64") || !strcmp(fn, "to_base64")) {
         if (n == 1 && a[0].n == 1 && a[0].v[0].t == EV_STR)
             *out = fn[0] == 'f' ? from_base64(c, &a[0].v[0]) : to_base64(c, &a[0].v[0]);

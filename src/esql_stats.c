@@ -15,8 +15,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-enum { A_COUNT, A_COUNT_DISTINCT, A_MIN, A_MAX, A_SUM, A_AVG, A_VALUES, A_FIRST, A_LAST };
+enum { A_COUNT, A_COUNT_DISTINCT, A_MIN, A_MAX, A_SUM, A_AVG, A_VALUES, A_FIRST, A_LAST, A_TOP };
 
 typedef struct agg {
     esql_expr *call;
@@ -61,13 +62,18 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
     if (!e) return;
     if (e->kind == EX_CALL && esql_fn_is_agg(e->name)) {
         static const char *const names[] = {"count", "count_distinct", "min", "max", "sum", "avg", "values",
-                                            "first", "last"};
+                                            "first", "last", "top"};
         int kind = 0;
         for (size_t i = 0; i < CT_ARRAY_LEN(names); i++)
             if (!strcmp(names[i], e->name)) kind = (int)i;
-        size_t want = kind == A_FIRST || kind == A_LAST ? 2 : 1;
+        size_t want = kind == A_FIRST || kind == A_LAST ? 2 : kind == A_TOP ? 3 : 1;
         if (e->nkids != want && !(kind == A_COUNT && e->nkids == 0)) {
-            esql_fail(c, "aggregate %s takes %s", e->name, want == 2 ? "two arguments" : "one argument");
+            esql_fail(c, "aggregate %s takes %s", e->name, want == 3 ? "three arguments" : want == 2 ? "two arguments" : "one argument");
+            return;
+        }
+        if (kind == A_TOP && (e->kids[1]->kind != EX_INT || e->kids[1]->ival < 1 || e->kids[2]->kind != EX_STR ||
+                              (strcasecmp(e->kids[2]->name, "asc") && strcasecmp(e->kids[2]->name, "desc")))) {
+            esql_fail(c, "TOP(field, limit, order): the limit must be a positive integer and the order \"asc\" or \"desc\"");
             return;
         }
         if (!e->nkids) { /* COUNT(): the rows, as COUNT(*) */
@@ -107,6 +113,19 @@ static int set_add(esql_ctx *c, state *s, const esql_sc *v)
     return 1;
 }
 
+/* TOP keeps every value, repeats too */
+static void set_push(esql_ctx *c, state *s, const esql_sc *v)
+{
+    if (s->nset == s->capset) {
+        size_t cap = s->capset ? s->capset * 2 : 4;
+        esql_sc *nv = esql_keep_alloc(c, cap * sizeof *nv);
+        if (s->nset) memcpy(nv, s->set, s->nset * sizeof *nv);
+        s->set = nv;
+        s->capset = cap;
+    }
+    s->set[s->nset++] = esql_keep_sc(c, *v);
+}
+
 static void first_last(esql_ctx *c, const agg *a, state *s, const esql_row *r)
 {
     int want = a->kind == A_FIRST ? -1 : 1;
@@ -143,6 +162,7 @@ static void feed(esql_ctx *c, const agg *a, state *s, const esql_row *r)
         case A_COUNT: s->count++; break;
         case A_COUNT_DISTINCT:
         case A_VALUES: set_add(c, s, x); break;
+        case A_TOP: set_push(c, s, x); break;
         case A_MIN:
         case A_MAX: {
             int r2 = s->have ? esql_cmp(x, &s->best) : 0;
@@ -193,6 +213,18 @@ static esql_val result(esql_ctx *c, const agg *a, state *s)
     case A_AVG: return s->count ? esql_dbl(c, s->dsum / (double)s->count) : esql_null();
     case A_FIRST:
     case A_LAST: return s->have ? s->fv : esql_null();
+    case A_TOP: {
+        if (!s->nset) return esql_null();
+        qsort(s->set, s->nset, sizeof *s->set, cmp_sc);
+        if (!strcasecmp(a->call->kids[2]->name, "desc"))
+            for (size_t i = 0, j = s->nset - 1; i < j; i++, j--) {
+                esql_sc t = s->set[i];
+                s->set[i] = s->set[j];
+                s->set[j] = t;
+            }
+        size_t lim = (size_t)a->call->kids[1]->ival;
+        return (esql_val){s->nset < lim ? s->nset : lim, s->set};
+    }
     default:
         if (!s->nset) return esql_null();
         qsort(s->set, s->nset, sizeof *s->set, cmp_sc); /* a stable order for the output */

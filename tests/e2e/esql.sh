@@ -38,6 +38,20 @@ jq -r '"q " + (.query | @sh)' tests/fixtures/esql/detection-rules-queries.ndjson
 . "$TMP/queries.sh"
 check "explain: all 212 detection-rules queries accepted ($ok of $n)" test "$n" -eq 212 -a "$ok" -eq 212
 
+# ... and through the evaluator (a document of no rule's dataset): Elasticsearch's
+# verifier refuses an unknown function before any row, so does ours; every query
+# runs but the 7 that need the cluster's LLM (COMPLETION)
+printf '{"@timestamp":"2024-01-01T00:00:00Z","event":{"dataset":"x"}}\n' >"$TMP/one.ndjson"
+r() {
+    if "$BIN" esql "$1" "$TMP/one.ndjson" >/dev/null 2>"$TMP/err"; then :; else
+        sed -n 's/^credtriage esql: //p' "$TMP/err" | head -1 >>"$TMP/refused"; fi
+}
+: >"$TMP/refused"
+sed 's/^q /r /' "$TMP/queries.sh" >"$TMP/run.sh"
+. "$TMP/run.sh"
+check "run: all 212 but the 7 COMPLETION rules ($(sort -u "$TMP/refused" | head -3))" test \
+    "$(sort "$TMP/refused" | uniq -c | sed 's/^ *//')" = "7 COMPLETION needs an Elasticsearch cluster: not run locally"
+
 # Elastic's "IAM user created access keys for another user", unchanged, on a real
 # Stratus Red Team detonation: exactly one row; none on an unrelated detonation
 Q=$(jq -r 'select(.path | endswith("persistence_iam_user_created_access_keys_for_another_user.toml")) | .query' tests/fixtures/esql/detection-rules-queries.ndjson)

@@ -303,6 +303,16 @@ static const struct {
     {"row a = from_base64(\"ZWxhc3RpYw==\"), b = to_base64(\"elastic\"), c = from_base64(\"ZWxhc3RpYw\"), "
      "d = from_base64(\"ZWxhc3RpYw=\"), e = from_base64(\"ZWxh c3RpYw==\"), f = from_base64(\"Zg==\")",
      "{\"a\":\"elastic\",\"b\":\"ZWxhc3RpYw==\",\"c\":\"elastic\",\"d\":null,\"e\":null,\"f\":\"f\"} #ev=\n"},
+    /* the text and multi-value functions of the non-cloud rules (URL_DECODE: java.net.URLDecoder;
+     * MV_INTERSECTION: ES docs' [1..5] and [2..6]); TOP keeps repeats */
+    {"row a = url_decode(\"https%3A%2F%2Fexample.com%2F%3Fq%3Da+b\"), b = url_decode(\"bad%zz\"), c = url_decode(\"%4\"), "
+     "d = contains(\"alpn-h2\", \"alpn\"), e = contains(\"x\", \"y\"), f = length(space(3)), "
+     "g = mv_intersection([1, 2, 3, 4, 5], [2, 3, 4, 5, 6]), h = mv_intersection([true, false, false, false], [false]), "
+     "i = mv_intersection([1], [2])",
+     "{\"a\":\"https://example.com/?q=a b\",\"b\":null,\"c\":null,\"d\":true,\"e\":false,\"f\":3,\"g\":[2,3,4,5],"
+     "\"h\":false,\"i\":null} #ev=\n"},
+    {"row a = [3, 1, 2, 3, 5] | mv_expand a | stats t = top(a, 3, \"asc\"), d = top(a, 2, \"desc\"), u = top(a, 10, \"asc\")",
+     "{\"t\":[1,2,3],\"d\":[5,3],\"u\":[1,2,3,3,5]} #ev=\n"},
     /* doubles as text: Java's Double.toString */
     {"row a = to_string(1.0E7), b = to_string(0.0001), c = to_string(0.001), d = to_string(123.456), "
      "e = to_string(1234567.0), f = to_string(-2.5), g = to_string(100.0)",
