@@ -59,10 +59,9 @@ static void sort_hashed(hashed *v, size_t n)
     free(tmp);
 }
 
-static uint64_t str_hash(uint64_t h, const ct_pool *p, uint32_t sid, int fold)
+static uint64_t str_hash(uint64_t h, const char *s, int fold)
 {
-    const char *s = p->strs[sid];
-    size_t len = p->lens[sid];
+    size_t len = strlen(s);
     if (!fold) return ct_hash_mix(h, s, len);
     char buf[128];
     if (len > sizeof buf) return ct_hash_mix(h, s, len);
@@ -70,12 +69,13 @@ static uint64_t str_hash(uint64_t h, const ct_pool *p, uint32_t sid, int fold)
     return ct_hash_mix(h, buf, len);
 }
 
-static int same_str(const ct_pool *p, uint32_t a, uint32_t b, int fold)
+/* (the grouping keys: record and change ids, never NULL here) */
+static int same_str(const char *a, const char *b, int fold)
 {
     if (a == b) return 1;
-    if (p->lens[a] != p->lens[b]) return 0;
-    return fold ? ct_strncaseeq(p->strs[a], p->strs[b], p->lens[a])
-                : !memcmp(p->strs[a], p->strs[b], p->lens[a]);
+    size_t la = strlen(a);
+    if (strlen(b) != la) return 0;
+    return fold ? ct_strncaseeq(a, b, la) : !memcmp(a, b, la);
 }
 
 static int64_t dt(const ct_event *a, const ct_event *b)
@@ -99,17 +99,17 @@ static int is_o365(const ct_pool *p, uint32_t ds)
 
 /* The id a record is grouped by in pass 1: its own, or for an alert
  * document its source event's (norm_alert.c keeps it as the change id). */
-static uint32_t record_key(const ct_event *e)
+static const char *record_key(const ct_store *st, const ct_event *e)
 {
-    return e->flags & CT_EVF_ALERT ? e->s[CT_EF_CHANGE_ID] : e->s[CT_EF_RECORD_ID];
+    return e->flags & CT_EVF_ALERT ? ct_event_str(st, e, CT_EF_CHANGE_ID) : ct_event_rid(st, e);
 }
 
 /* pass 1: the same record seen through several exports */
 static int same_record(const ct_store *st, const ct_entities *E, size_t i, size_t j)
 {
     const ct_event *a = &st->ev[i], *b = &st->ev[j];
-    if (a->s[CT_EF_DATASET] != b->s[CT_EF_DATASET] || a->s[CT_EF_ACTION] != b->s[CT_EF_ACTION] ||
-        !same_str(&st->pool, record_key(a), record_key(b), 0))
+    if (a->si[CT_EF_DATASET] != b->si[CT_EF_DATASET] || a->si[CT_EF_ACTION] != b->si[CT_EF_ACTION] ||
+        !same_str(record_key(st, a), record_key(st, b), 0))
         return 0;
     /* an alert document carries its source event's id; its own time is the alert's */
     if ((a->flags | b->flags) & CT_EVF_ALERT) return 1;
@@ -122,9 +122,9 @@ static int same_record(const ct_store *st, const ct_entities *E, size_t i, size_
 static int same_change(const ct_store *st, const ct_entities *E, size_t i, size_t j)
 {
     const ct_event *a = &st->ev[i], *b = &st->ev[j];
-    if (is_o365(&st->pool, a->s[CT_EF_DATASET]) == is_o365(&st->pool, b->s[CT_EF_DATASET])) return 0;
-    if (a->s[CT_EF_ACTION] != b->s[CT_EF_ACTION] ||
-        !same_str(&st->pool, a->s[CT_EF_CHANGE_ID], b->s[CT_EF_CHANGE_ID], 1))
+    if (is_o365(&st->pool, a->si[CT_EF_DATASET]) == is_o365(&st->pool, b->si[CT_EF_DATASET])) return 0;
+    if (a->si[CT_EF_ACTION] != b->si[CT_EF_ACTION] ||
+        !same_str(ct_event_str(st, a, CT_EF_CHANGE_ID), ct_event_str(st, b, CT_EF_CHANGE_ID), 1))
         return 0;
     if (dt(a, b) >= SAME_TIME_MS) return 0;
     uint32_t ta = ct_entities_of(E, i, CT_ROLE_TARGET), tb = ct_entities_of(E, j, CT_ROLE_TARGET);
@@ -133,28 +133,28 @@ static int same_change(const ct_store *st, const ct_entities *E, size_t i, size_
 }
 
 /* the string an event is grouped by in a pass (0: none) */
-static uint32_t key_of(const ct_event *e, enum ct_ef key)
+static const char *key_of(const ct_store *st, const ct_event *e, enum ct_ef key)
 {
-    if (key == CT_EF_RECORD_ID) return record_key(e);
-    return e->flags & CT_EVF_ALERT ? 0 : e->s[key];
+    if (key == CT_EF_RECORD_ID) return record_key(st, e);
+    return e->flags & CT_EVF_ALERT ? NULL : ct_event_str(st, e, key);
 }
 
 static void group(const ct_store *st, const ct_entities *E, uint32_t *parent, enum ct_ef key,
                   int (*same)(const ct_store *, const ct_entities *, size_t, size_t))
 {
     size_t n = 0;
-    for (size_t i = 0; i < st->nev; i++) n += key_of(&st->ev[i], key) != 0;
+    for (size_t i = 0; i < st->nev; i++) n += key_of(st, &st->ev[i], key) != NULL;
     if (n < 2) return;
     hashed *v = ct_xmalloc(n * sizeof *v);
     n = 0;
     for (size_t i = 0; i < st->nev; i++) {
         const ct_event *e = &st->ev[i];
-        uint32_t k = key_of(e, key);
+        const char *k = key_of(st, e, key);
         if (!k) continue;
-        uint64_t h = str_hash(CT_HASH_SEED, &st->pool, k, key == CT_EF_CHANGE_ID);
-        h = ct_hash_mix(h, (const char *)&e->s[CT_EF_ACTION], sizeof e->s[CT_EF_ACTION]);
+        uint64_t h = str_hash(CT_HASH_SEED, k, key == CT_EF_CHANGE_ID);
+        h = ct_hash_mix(h, (const char *)&e->si[CT_EF_ACTION], sizeof e->si[CT_EF_ACTION]);
         if (key == CT_EF_RECORD_ID)
-            h = ct_hash_mix(h, (const char *)&e->s[CT_EF_DATASET], sizeof e->s[CT_EF_DATASET]);
+            h = ct_hash_mix(h, (const char *)&e->si[CT_EF_DATASET], sizeof e->si[CT_EF_DATASET]);
         v[n++] = (hashed){ct_hash_end(h), (uint32_t)i, 0};
     }
     sort_hashed(v, n);

@@ -159,8 +159,8 @@ static void usage_fill(const ct_corr *c, slice s, ct_cred_usage *u)
         const ct_event *e = &st->ev[s.v[j]];
         if (!u->n) u->first_use = e->ts;
         u->events[u->n++] = s.v[j];
-        if (failure && e->s[CT_EF_OUTCOME] == failure) u->failures++;
-        uint32_t ip = e->s[CT_EF_ACTOR_IP], ua = e->s[CT_EF_ACTOR_UA];
+        if (failure && e->si[CT_EF_OUTCOME] == failure) u->failures++;
+        uint32_t ip = ct_event_sid(st, e, CT_EF_ACTOR_IP), ua = ct_event_sid(st, e, CT_EF_ACTOR_UA);
         if (ip && idset_add(&ips, ip)) u->ips[u->nips++] = ct_xstrdup(ct_pool_str(&st->pool, ip));
         if (ua && idset_add(&uas, ua)) u->user_agents[u->nuas++] = ct_xstrdup(ct_pool_str(&st->pool, ua));
     }

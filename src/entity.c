@@ -235,7 +235,7 @@ static void union_keys(ct_entities *E, uint32_t a, uint32_t b, size_t ev, ct_lin
 
 static int family(ct_entities *E, const ct_event *e)
 {
-    uint32_t ds = e->s[CT_EF_DATASET];
+    uint32_t ds = e->si[CT_EF_DATASET];
     for (size_t i = 0; i < E->nds; i++)
         if (E->ds_sid[i] == ds) return E->ds_fam[i];
     const char *s = ct_pool_str(&E->st->pool, ds);
@@ -262,9 +262,10 @@ static void party_keys(ct_entities *E, int fam, const ct_event *e, const enum ct
                        enum ct_ef name, size_t ev, party *p)
 {
     memset(p, 0, sizeof *p);
+    const ct_store *st = E->st;
     int names = fam == FAM_MS || fam == FAM_GEN;
     for (size_t i = 0; i < nids; i++) {
-        uint32_t sid = e->s[ids[i]];
+        uint32_t sid = ct_event_sid(st, e, ids[i]);
         if (!sid || sid >= E->nfold) continue;
         int upn = names && has_at(E, sid);
         uint32_t k = key_of(E, fam, upn ? CLS_NAME : CLS_ID, sid, ev);
@@ -276,7 +277,8 @@ static void party_keys(ct_entities *E, int fam, const ct_event *e, const enum ct
             p->id[p->nid++] = k;
         }
     }
-    if (names && !p->name && e->s[name]) p->name = key_of(E, fam, CLS_NAME, e->s[name], ev);
+    uint32_t nm = names && !p->name ? ct_event_sid(st, e, name) : 0;
+    if (nm) p->name = key_of(E, fam, CLS_NAME, nm, ev);
 }
 
 static const enum ct_ef actor_ids[] = {CT_EF_ACTOR_ID, CT_EF_ACTOR_ID2};
@@ -399,9 +401,9 @@ ct_entities *ct_entities_build(const ct_store *st)
                 pairs[npairs++][2] = (uint32_t)i;
             }
         }
-        E->role[CT_ROLE_CRED_USED][i] = key_of(E, fam, CLS_CRED, e->s[CT_EF_CRED_USED], i);
+        E->role[CT_ROLE_CRED_USED][i] = key_of(E, fam, CLS_CRED, ct_event_sid(st, e, CT_EF_CRED_USED), i);
         if (e->flags & CT_EVF_CRED_ADD)
-            E->role[CT_ROLE_CRED_MADE][i] = key_of(E, fam, CLS_CRED, e->s[CT_EF_CRED_ID], i);
+            E->role[CT_ROLE_CRED_MADE][i] = key_of(E, fam, CLS_CRED, ct_event_sid(st, e, CT_EF_CRED_ID), i);
     }
 
     /* 2. a name joins the one identity it is stated with, if one (judged on

@@ -211,7 +211,7 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
         const ct_event *e = &st->ev[x];
         if (ct_incident__role_of(c, x, CT_ROLE_ACTOR) != target) continue;
         nbase_ev++;
-        uint32_t ip = e->s[CT_EF_ACTOR_IP];
+        uint32_t ip = ct_event_sid(st, e, CT_EF_ACTOR_IP);
         if (ip && nb < 64 && !has_ip(base, nb, ip)) base[nb++] = ip;
     }
     if (!nbase_ev) return; /* nothing to compare with: a new app has no usual address */
@@ -220,7 +220,7 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
     uint32_t seen[64];
     size_t ns = 0;
     for (size_t j = first; j < un; j++) {
-        uint32_t ip = st->ev[uev[j]].s[CT_EF_ACTOR_IP];
+        uint32_t ip = ct_event_sid(st, &st->ev[uev[j]], CT_EF_ACTOR_IP);
         if (!ip || has_ip(base, nb, ip) || has_ip(seen, ns, ip) || ns == 64) continue;
         seen[ns++] = ip;
         const char *s = ct_pool_str(&st->pool, ip);
@@ -249,7 +249,7 @@ static void actor_factors(found *fd, const ct_store *st, const size_t *same_acto
                           size_t ev, int64_t ts)
 {
     const char *who = name_of(st, ev, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID);
-    uint32_t ip = st->ev[ev].s[CT_EF_ACTOR_IP];
+    uint32_t ip = ct_event_sid(st, &st->ev[ev], CT_EF_ACTOR_IP);
     int64_t ip_first = CT_TIME_NONE;
     size_t other_days = 0, near = 0, older = 0, ip_older = 0;
     int tod = (int)(((ts % DAY_MS) + DAY_MS) % DAY_MS / MIN_MS);
@@ -257,7 +257,7 @@ static void actor_factors(found *fd, const ct_store *st, const size_t *same_acto
         size_t x = same_actor[j];
         const ct_event *e = &st->ev[x];
         if (e->ts == CT_TIME_NONE) continue;
-        if (e->ts < ts && e->ts >= ts - DAY_MS && e->s[CT_EF_NAMED] && e->s[CT_EF_ACTION]) {
+        if (e->ts < ts && e->ts >= ts - DAY_MS && ct_event_sid(st, e, CT_EF_NAMED) && e->si[CT_EF_ACTION]) {
             const char *act = str(st, x, CT_EF_ACTION), *named = str(st, x, CT_EF_NAMED);
             if (ct_strncaseeq(act, "Add owner", 9) && names_actor(st, x, named)) {
                 char sp[32];
@@ -275,9 +275,9 @@ static void actor_factors(found *fd, const ct_store *st, const size_t *same_acto
         }
         if (e->ts < ts - DAY_MS) {
             older++;
-            if (ip && e->s[CT_EF_ACTOR_IP] == ip) ip_older++;
+            if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip) ip_older++;
         }
-        if (ip && e->s[CT_EF_ACTOR_IP] == ip && ip_first == CT_TIME_NONE) ip_first = e->ts;
+        if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip && ip_first == CT_TIME_NONE) ip_first = e->ts;
     }
     if (other_days >= 5 && !near)
         put(fd, CT_FACTOR_OFF_HOURS, factors[CT_FACTOR_OFF_HOURS].weight, ai,
@@ -298,8 +298,8 @@ static int stands_for(const ct_store *st, const ct_alert *a, const ct_alert_fact
 {
     if (!f->ok) return 0;
     if (a->event == f->canon) return 1;
-    uint32_t r = st->ev[a->event].s[CT_EF_RECORD_ID];
-    return r && r == st->ev[f->canon].s[CT_EF_RECORD_ID];
+    uint32_t r = ct_event_sid(st, &st->ev[a->event], CT_EF_RECORD_ID);
+    return r && r == ct_event_sid(st, &st->ev[f->canon], CT_EF_RECORD_ID);
 }
 
 void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts,

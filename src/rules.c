@@ -380,7 +380,7 @@ static uint64_t *distinct_pairs(const ct_store *st, size_t *n)
     uint64_t *set = ct_xcalloc(cap, sizeof *set);
     for (size_t i = 0; i < st->nev; i++) {
         const ct_event *e = &st->ev[i];
-        uint64_t key = pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]);
+        uint64_t key = pair_key(e->si[CT_EF_DATASET], e->si[CT_EF_ACTION]);
         size_t k = slot_in(set, cap, key);
         if (set[k]) continue;
         if ((used + 1) * 2 > cap) { /* grow, then find the slot again */
@@ -463,7 +463,7 @@ static void bind_raw(ct_rule *r, ct_store *st)
 
 int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len)
 {
-    if (!r->nraw_groups || e->s[CT_EF_DATASET] != r->raw_dataset) return 1;
+    if (!r->nraw_groups || e->si[CT_EF_DATASET] != r->raw_dataset) return 1;
     if (memmem(raw, len, "\\u", 2)) return 1;
     for (size_t g = 0; g < r->nraw_groups; g++) {
         int any = 0;
@@ -540,12 +540,12 @@ static int in_set(const uint32_t *v, size_t n, uint32_t x)
 int ct_rule_may_match(const ct_rule *r, const ct_event *e)
 {
     if (r->match_none) return 0;
-    if (r->datasets && !in_set(r->datasets, r->ndatasets, e->s[CT_EF_DATASET])) return 0;
+    if (r->datasets && !in_set(r->datasets, r->ndatasets, e->si[CT_EF_DATASET])) return 0;
     /* a document of no known kind may hold the action under any field */
     if (e->kind == CT_KIND_GENERIC) return 1;
-    if (r->actions && !in_set(r->actions, r->nactions, e->s[CT_EF_ACTION])) return 0;
+    if (r->actions && !in_set(r->actions, r->nactions, e->si[CT_EF_ACTION])) return 0;
     if (r->pair_cap) {
-        size_t k = pair_slot(r, pair_key(e->s[CT_EF_DATASET], e->s[CT_EF_ACTION]));
+        size_t k = pair_slot(r, pair_key(e->si[CT_EF_DATASET], e->si[CT_EF_ACTION]));
         if (r->pair_keys[k] && !r->pair_may[k]) return 0;
     }
     return 1;

@@ -31,6 +31,8 @@ void ct_store_free(ct_store *st)
     for (size_t i = 0; i < st->nsrcs; i++) ct_input_close(&st->srcs[i].in);
     free(st->srcs);
     free(st->ev);
+    free(st->sx);
+    free(st->rid);
     ct_store_dedupe_free(st);
     ct_pool_free(&st->pool);
     memset(st, 0, sizeof *st);
@@ -157,6 +159,63 @@ const char *ct_store_record(const ct_store *st, size_t i, char **buf, size_t *ca
     return *buf;
 }
 
+_Static_assert(CT_EF__COUNT - CT_EF_NINLINE - 1 <= 18, "ct_event.more has a bit per packed field");
+_Static_assert(CT_EF_RECORD_ID >= CT_EF_NINLINE, "the record id is kept inline apart");
+
+void ct_event_pack(ct_event *e, const uint32_t ids[CT_EF__COUNT], uint32_t **sx, size_t *n, size_t *cap)
+{
+    for (int k = 0; k < CT_EF_NINLINE; k++) e->si[k] = ids[k];
+    if (*cap - *n < CT_EF__COUNT) {
+        *cap = *cap ? *cap * 2 : 4096;
+        *sx = ct_xrealloc(*sx, *cap * sizeof **sx);
+    }
+    if (*n > UINT32_MAX - CT_EF__COUNT) {
+        /* about 800 million events: far beyond what memory holds anyway */
+        fprintf(stderr, "credtriage: too many events in one session\n");
+        abort();
+    }
+    e->sx = (uint32_t)*n;
+    uint32_t more = 0, bit = 1;
+    for (int k = CT_EF_NINLINE; k < CT_EF__COUNT; k++) {
+        if (k == CT_EF_RECORD_ID) continue;
+        if (ids[k]) {
+            more |= bit;
+            (*sx)[(*n)++] = ids[k];
+        }
+        bit <<= 1;
+    }
+    e->more = more;
+}
+
+uint32_t ct_rid_add(char **rid, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    if (!s || !len) return 0;
+    size_t need = (len + 1 + 3) & ~(size_t)3;
+    if (*n / 4 + need / 4 >= UINT32_MAX) {
+        fprintf(stderr, "credtriage: too many record ids in one session\n");
+        abort();
+    }
+    if (*cap - *n < need) {
+        size_t c = *cap ? *cap * 2 : 65536;
+        while (c - *n < need) c *= 2;
+        *rid = ct_xrealloc(*rid, c);
+        *cap = c;
+    }
+    char *d = *rid + *n;
+    memcpy(d, s, len);
+    memset(d + len, 0, need - len);
+    uint32_t r = (uint32_t)(*n / 4) + 1;
+    *n += need;
+    return r;
+}
+
+void ct_event_set_sids(ct_store *st, ct_event *e, const uint32_t ids[CT_EF__COUNT])
+{
+    ct_event_pack(e, ids, &st->sx, &st->nsx, &st->sx_cap);
+    const char *r = ct_pool_str(&st->pool, ids[CT_EF_RECORD_ID]);
+    e->si[CT_EF_NINLINE] = ct_rid_add(&st->rid, &st->nrid, &st->rid_cap, r, r ? strlen(r) : 0);
+}
+
 void ct_event_fields(const ct_store *st, size_t i, ct_fields *f)
 {
     const ct_event *e = &st->ev[i];
@@ -165,7 +224,7 @@ void ct_event_fields(const ct_store *st, size_t i, ct_fields *f)
     f->alert_original_time = CT_TIME_NONE;
     f->alert_risk_score = -1;
     for (int k = 0; k < CT_EF__COUNT; k++)
-        *(const char **)((char *)f + ef_offset[k]) = ct_pool_str(&st->pool, e->s[k]);
+        *(const char **)((char *)f + ef_offset[k]) = ct_event_str(st, e, (enum ct_ef)k);
     f->is_credential_add = !!(e->flags & CT_EVF_CRED_ADD);
     f->is_signin = !!(e->flags & CT_EVF_SIGNIN);
 }

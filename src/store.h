@@ -30,19 +30,30 @@ enum {
     CT_EVF_SHARED_ID = 16, /* another record of its dataset has its id (store_dedupe.c) */
 };
 
+/* The fields nearly every record has (CT_EF_DATASET .. CT_EF_ACTOR_TYPE, and
+ * the record's id) are kept in the event; each of the others is set in a
+ * few records only, so an event lists the ones it has (`more`, one bit per
+ * field in enum order) and their ids are packed in the store's `sx` array
+ * from `sx` on. Read them with ct_event_sid. 72 bytes an event plus 4 per
+ * field it has beyond those (136 bytes when all 24 were inline). */
+#define CT_EF_NINLINE 6 /* fields 0 .. CT_EF_NINLINE - 1 are inline; CT_EF_RECORD_ID too */
+
 typedef struct ct_event {
     int64_t ts;           /* ms UTC or CT_TIME_NONE */
     uint64_t off;         /* record bytes in the source's data */
     uint32_t len;
     uint32_t src;         /* index into store->srcs */
     uint32_t line;        /* 1-based line of the record's start */
-    uint8_t kind;         /* ct_kind */
-    uint8_t flags;        /* CT_EVF_* */
     uint32_t rules;       /* with CT_EVF_EVALED: bit r set when rule r matched at load */
     uint32_t rec;         /* 0: its line locates it; else the record's number in its file
                            * (1-based), for records sharing a line (a one-line
                            * {"Records":[...]}): "FILE: record 17 (line 1)" */
-    uint32_t s[CT_EF__COUNT];
+    uint32_t si[CT_EF_NINLINE + 1]; /* the inline fields' ids; [CT_EF_NINLINE]: the record
+                           * id's place in the store's rid (ct_event_rid), not a pool id */
+    uint32_t sx;          /* where its packed field ids start in the store's sx */
+    uint32_t more : 18;   /* which packed fields it has (ct_event_sid) */
+    uint32_t flags : 6;   /* CT_EVF_* */
+    uint32_t kind : 8;    /* ct_kind */
 } ct_event;
 
 typedef struct ct_source {
@@ -64,6 +75,13 @@ typedef struct ct_store {
     ct_pool pool;
     ct_event *ev;
     size_t nev, cap;
+    uint32_t *sx;              /* the events' packed field ids (ct_event.sx) */
+    size_t nsx, sx_cap;
+    /* the events' record ids, each NUL-terminated from a multiple of 4 bytes
+     * (ct_event_rid): unique strings that are never looked up, kept out of
+     * the pool and its 20 bytes of arrays per string */
+    char *rid;
+    size_t nrid, rid_cap;
     ct_source *srcs;
     size_t nsrcs;
     ct_load_stats stats;
@@ -104,10 +122,31 @@ int ct_store_load(ct_store *st, const char *path);
  * on each. Returns the number of files that could not be opened. */
 int ct_store_load_all(ct_store *st, char *const *paths, int n);
 
+/* Event e's record id (NULL: none). */
+static inline const char *ct_event_rid(const ct_store *st, const ct_event *e)
+{
+    uint32_t r = e->si[CT_EF_NINLINE];
+    return r ? st->rid + ((size_t)r - 1) * 4 : NULL;
+}
+/* Event e's string id of field f (0: none). For CT_EF_RECORD_ID not a pool
+ * id but a number that only this record's id has (0: none). */
+static inline uint32_t ct_event_sid(const ct_store *st, const ct_event *e, enum ct_ef f)
+{
+    if ((unsigned)f < CT_EF_NINLINE) return e->si[f];
+    if (f == CT_EF_RECORD_ID) return e->si[CT_EF_NINLINE];
+    uint32_t bit = 1u << ((unsigned)f - CT_EF_NINLINE - (f > CT_EF_RECORD_ID));
+    if (!(e->more & bit)) return 0;
+    return st->sx[e->sx + (uint32_t)__builtin_popcount(e->more & (bit - 1))];
+}
 static inline const char *ct_event_str(const ct_store *st, const ct_event *e, enum ct_ef f)
 {
-    return ct_pool_str(&st->pool, e->s[f]);
+    if (f == CT_EF_RECORD_ID) return ct_event_rid(st, e);
+    return ct_pool_str(&st->pool, ct_event_sid(st, e, f));
 }
+/* Give event e (of st, or appended to it next) the pool's string ids ids[f]
+ * of every field f: the packed ones are appended to st->sx, the record id's
+ * string copied to st->rid. */
+void ct_event_set_sids(ct_store *st, ct_event *e, const uint32_t ids[CT_EF__COUNT]);
 const char *ct_event_file(const ct_store *st, const ct_event *e);
 /* What follows the file name to locate the record: ":LINE", or
  * ": record N (line L)" when records share the line. */

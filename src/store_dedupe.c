@@ -49,17 +49,33 @@ static void tab_put(uint64_t *tab, size_t cap, uint64_t ent, uint64_t h)
     tab[j] = ent;
 }
 
+/* The key table's slot for hash piece hp: its 30 bits scaled to the table,
+ * whose size is any number (not a power of two), so the table is sized to
+ * its keys: filled to at most 70% (at 1M keys 11 MB, not the 16 MB of the
+ * next power of two at half full; at 10M 114 MB, not 268 MB). */
+static size_t key_slot(uint64_t hp, size_t cap)
+{
+    return (size_t)(((hp & 0x3fffffffull) * cap) >> 30);
+}
+
 void ct_store_dedupe_reserve(ct_store *st, size_t n)
 {
     if (!st->dd) st->dd = ct_xcalloc(1, sizeof *st->dd);
     struct ct_dedupe *d = st->dd;
-    if ((d->n + n) * 2 <= d->cap) return;
-    size_t cap = d->cap ? d->cap : 4096;
-    while ((d->n + n) * 2 > cap) cap *= 2;
+    size_t need = d->n + n;
+    if (need * 10 <= d->cap * 7) return;
+    /* exact for one big merge, at least 1.5x for many small ones */
+    size_t cap = need * 10 / 7 + 1, grow = d->cap + d->cap / 2;
+    if (cap < grow) cap = grow;
+    if (cap < 4096) cap = 4096;
     uint64_t *tab = ct_xcalloc(cap, sizeof *tab);
     /* the slot comes from the piece of the key's hash kept in the entry */
-    for (size_t i = 0; i < d->cap; i++)
-        if (d->tab[i]) tab_put(tab, cap, d->tab[i], E_PART(d->tab[i]));
+    for (size_t i = 0; i < d->cap; i++) {
+        if (!d->tab[i]) continue;
+        size_t j = key_slot(E_PART(d->tab[i]), cap);
+        while (tab[j]) j = j + 1 == cap ? 0 : j + 1;
+        tab[j] = d->tab[i];
+    }
     free(d->tab);
     d->tab = tab;
     d->cap = cap;
@@ -165,7 +181,8 @@ static void describe(const ct_store *st, size_t i, member *m)
     const char *raw = get_raw(st, i, buf, sizeof buf);
     m->ev = (uint32_t)i;
     m->content = bytes_hash(raw, e->len);
-    m->shape = ct_hash64(&e->kind, 1);
+    uint8_t kind = (uint8_t)e->kind;
+    m->shape = ct_hash64(&kind, 1);
     cJSON *rec = cJSON_ParseWithLength(raw, e->len);
     free_raw(raw, buf, st, i);
     if (!rec) return;
@@ -196,9 +213,10 @@ static int64_t dt(const ct_event *a, const ct_event *b)
     return a->ts > b->ts ? a->ts - b->ts : b->ts - a->ts;
 }
 
-static int agree(const ct_event *a, const ct_event *b, enum ct_ef f)
+static int agree(const ct_store *st, const ct_event *a, const ct_event *b, enum ct_ef f)
 {
-    return !a->s[f] || !b->s[f] || a->s[f] == b->s[f];
+    uint32_t x = ct_event_sid(st, a, f), y = ct_event_sid(st, b, f);
+    return !x || !y || x == y;
 }
 
 /* another export shape of the same record */
@@ -206,17 +224,15 @@ static int same_record_shape(const ct_store *st, const member *a, const member *
 {
     if (a->shape == b->shape) return 0;
     const ct_event *x = &st->ev[a->ev], *y = &st->ev[b->ev];
-    if (x->s[CT_EF_ACTION] != y->s[CT_EF_ACTION] || dt(x, y) > SAME_TIME_MS) return 0;
+    if (x->si[CT_EF_ACTION] != y->si[CT_EF_ACTION] || dt(x, y) > SAME_TIME_MS) return 0;
     if (is_gcp(st, x) && a->content != b->content) return 0; /* its own identity says no */
-    return agree(x, y, CT_EF_ACTOR_ID) && agree(x, y, CT_EF_TARGET_ID) && agree(x, y, CT_EF_CRED_ID);
+    return agree(st, x, y, CT_EF_ACTOR_ID) && agree(st, x, y, CT_EF_TARGET_ID) && agree(st, x, y, CT_EF_CRED_ID);
 }
 
 static int same_key(const ct_store *st, const ct_event *a, const ct_event *b)
 {
-    if (a->s[CT_EF_DATASET] != b->s[CT_EF_DATASET]) return 0;
-    uint32_t x = a->s[CT_EF_RECORD_ID], y = b->s[CT_EF_RECORD_ID];
-    const ct_pool *p = &st->pool;
-    return p->lens[x] == p->lens[y] && !memcmp(p->strs[x], p->strs[y], p->lens[x]);
+    if (a->si[CT_EF_DATASET] != b->si[CT_EF_DATASET]) return 0;
+    return !strcmp(ct_event_rid(st, a), ct_event_rid(st, b));
 }
 
 static uint32_t add_member(struct ct_dedupe *d, const member *m, uint32_t next)
@@ -238,12 +254,12 @@ static uint64_t exact_key(uint64_t key, uint64_t content)
 
 int ct_store_dedupe(ct_store *st, size_t i, uint64_t key)
 {
-    if (!key || !st->ev[i].s[CT_EF_RECORD_ID]) return 0;
+    if (!key || !ct_event_sid(st, &st->ev[i], CT_EF_RECORD_ID)) return 0;
     ct_store_dedupe_reserve(st, 1);
     struct ct_dedupe *d = st->dd;
     uint64_t hp = E_HASH(key);
-    size_t j = hp & (d->cap - 1);
-    for (; d->tab[j]; j = (j + 1) & (d->cap - 1)) {
+    size_t j = key_slot(hp, d->cap);
+    for (; d->tab[j]; j = j + 1 == d->cap ? 0 : j + 1) {
         uint64_t ent = d->tab[j];
         if (E_PART(ent) != hp) continue;
         uint32_t idx = (uint32_t)ent;

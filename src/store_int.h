@@ -13,5 +13,14 @@ void ct_store_dedupe_reserve(ct_store *st, size_t n);
  * stats.shared_ids once per id). */
 int ct_store_dedupe(ct_store *st, size_t i, uint64_t key);
 void ct_store_dedupe_free(ct_store *st);
+/* Event e's field ids but its record id's: the inline ones into e, the
+ * packed ones appended to the array *sx (*n used, *cap allocated), from
+ * e->sx on. */
+void ct_event_pack(ct_event *e, const uint32_t ids[CT_EF__COUNT], uint32_t **sx, size_t *n, size_t *cap);
+
+/* A record id of len bytes appended to the blob *rid (*n used, a multiple
+ * of 4, *cap allocated): what ct_event.si[CT_EF_NINLINE] holds for it (0 for
+ * none: s NULL or empty). */
+uint32_t ct_rid_add(char **rid, size_t *n, size_t *cap, const char *s, size_t len);
 
 #endif

@@ -35,6 +35,10 @@ typedef struct worker {
     ct_event *ev;
     uint64_t *dh;             /* dedupe hash per event, 0 = no record id */
     size_t nev, cap;
+    uint32_t *sx;             /* the events' packed field ids (ct_event.sx) */
+    size_t nsx, sx_cap;
+    char *rid;                /* their record ids (ct_store.rid) */
+    size_t nrid, rid_cap;
     diag_rec *diags;
     size_t ndiags, diags_cap;
     ct_load_stats stats;      /* records, events, alerts, skipped, unrecognized, by_kind */
@@ -163,11 +167,12 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p, int vali
     ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
                                              f->record_id, f->record_id ? strlen(f->record_id) : 0));
     place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
-    for (int i = 0; i < CT_EF__COUNT; i++) {
-        const char *v = ct_fields_get(f, (enum ct_ef)i);
-        e->s[i] = i == CT_EF_RECORD_ID ? ct_pool_add(&w->pool, v, v ? strlen(v) : 0)
-                                       : ct_pool_internz(&w->pool, v);
-    }
+    uint32_t ids[CT_EF__COUNT];
+    for (int i = 0; i < CT_EF__COUNT; i++)
+        ids[i] = i == CT_EF_RECORD_ID ? 0 : ct_pool_internz(&w->pool, ct_fields_get(f, (enum ct_ef)i));
+    ct_event_pack(e, ids, &w->sx, &w->nsx, &w->sx_cap);
+    e->si[CT_EF_NINLINE] = ct_rid_add(&w->rid, &w->nrid, &w->rid_cap, f->record_id,
+                                      f->record_id ? strlen(f->record_id) : 0);
     if (w->eval && n.kind != CT_KIND_ELASTIC_ALERT) {
         e->rules = w->eval(w->eval_ctx, n.doc, f, n.kind);
         e->flags |= CT_EVF_EVALED;
@@ -205,8 +210,8 @@ static int read_record(worker *w, const ct_span *sp)
         ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
                                                  v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
         place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
-        /* a record's own id is unique: stored, not interned (pool.h) */
-        e->s[CT_EF_RECORD_ID] = ct_pool_add(&w->pool, v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n);
+        uint32_t ids[CT_EF__COUNT];
+        ids[CT_EF_RECORD_ID] = 0;
         for (int i = 0; i < CT_EF__COUNT; i++) {
             if (i == CT_EF_RECORD_ID) continue;
             const char *q = v[i].s;
@@ -215,16 +220,20 @@ static int read_record(worker *w, const ct_span *sp)
             int stat = q && (q < p || q >= p + sp->len) &&
                        (q < fx.scratch || q >= fx.scratch + sizeof fx.scratch);
             if (stat && q == w->lit_s[i] && v[i].n == w->lit_n[i]) {
-                e->s[i] = w->lit_id[i];
+                ids[i] = w->lit_id[i];
                 continue;
             }
-            e->s[i] = ct_pool_intern(&w->pool, q, v[i].n);
+            ids[i] = ct_pool_intern(&w->pool, q, v[i].n);
             if (stat) {
                 w->lit_s[i] = q;
                 w->lit_n[i] = v[i].n;
-                w->lit_id[i] = e->s[i];
+                w->lit_id[i] = ids[i];
             }
         }
+        ct_event_pack(e, ids, &w->sx, &w->nsx, &w->sx_cap);
+        /* a record's own id is unique: stored apart, not interned (store.h) */
+        e->si[CT_EF_NINLINE] = ct_rid_add(&w->rid, &w->nrid, &w->rid_cap, v[CT_EF_RECORD_ID].s,
+                                          v[CT_EF_RECORD_ID].n);
         count_kind(w, fx.kind);
     } else if (w->split && !(fx.valid && ct_fast_plain_record(p, sp->len)) &&
                !ct_input_one_record(p, sp->len)) {
@@ -305,9 +314,9 @@ static void worker_init(worker *w, const ct_store *st, const ct_input *in, uint3
     w->pto = in->len;
     w->fast = ct_fast_enabled();
     ct_pool_init(&w->pool);
-    /* about one new string (the record's id) per record of ~1.5 KB: size
-     * the id arrays once instead of doubling them all the way up */
-    if (to - from > (16u << 20)) ct_pool_reserve_ids(&w->pool, (to - from) / 1536);
+    /* up to one new string in three records of ~1.5 KB (their own ids are
+     * kept apart): size the id arrays once instead of doubling them up */
+    if (to - from > (16u << 20)) ct_pool_reserve_ids(&w->pool, (to - from) / 4096);
 }
 
 static void worker_free(worker *w)
@@ -316,6 +325,8 @@ static void worker_free(worker *w)
     free(w->diags);
     free(w->ev);
     free(w->dh);
+    free(w->sx);
+    free(w->rid);
     ct_pool_free(&w->pool);
 }
 
@@ -368,6 +379,59 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         ct_sbuf_free(&m);
     }
     ct_store_dedupe_reserve(st, w->nev);
+    /* the packed field ids: the first worker's taken as they are, the next
+     * ones appended (their events' offsets moved by sx_base below), mapped
+     * to the store's pool, copied pages given back as they go */
+    size_t sx_base = st->nsx;
+    if (st->nsx == 0 && !map) {
+        free(st->sx);
+        st->sx = w->sx;
+        st->nsx = w->nsx;
+        st->sx_cap = w->sx_cap;
+        w->sx = NULL;
+        w->nsx = w->sx_cap = 0;
+    } else if (w->nsx) {
+        if (st->nsx + w->nsx > UINT32_MAX) {
+            fprintf(stderr, "credtriage: too many events in one session\n");
+            abort();
+        }
+        if (st->sx_cap < st->nsx + w->nsx) {
+            size_t need = st->nsx + w->nsx, grow = st->sx_cap + st->sx_cap / 2;
+            st->sx_cap = need > grow ? need : grow;
+            st->sx = ct_xrealloc(st->sx, st->sx_cap * sizeof *st->sx);
+        }
+        for (size_t k = 0; k < w->nsx; k++) {
+            st->sx[st->nsx + k] = map ? map[w->sx[k]] : w->sx[k];
+            if ((k + 1) % 65536 == 0) drop_copied(w->sx, (k + 1 - 65536) * sizeof *w->sx, (k + 1) * sizeof *w->sx);
+        }
+        st->nsx += w->nsx;
+    }
+    /* the record ids likewise (their places moved by rid_base) */
+    size_t rid_base = st->nrid / 4;
+    if (st->nrid == 0) {
+        free(st->rid);
+        st->rid = w->rid;
+        st->nrid = w->nrid;
+        st->rid_cap = w->rid_cap;
+        w->rid = NULL;
+        w->nrid = w->rid_cap = 0;
+    } else if (w->nrid) {
+        if ((st->nrid + w->nrid) / 4 >= UINT32_MAX) {
+            fprintf(stderr, "credtriage: too many record ids in one session\n");
+            abort();
+        }
+        if (st->rid_cap < st->nrid + w->nrid) {
+            size_t need = st->nrid + w->nrid, grow = st->rid_cap + st->rid_cap / 2;
+            st->rid_cap = need > grow ? need : grow;
+            st->rid = ct_xrealloc(st->rid, st->rid_cap);
+        }
+        for (size_t k = 0; k < w->nrid; k += 1u << 20) {
+            size_t n = w->nrid - k < (1u << 20) ? w->nrid - k : 1u << 20;
+            memcpy(st->rid + st->nrid + k, w->rid + k, n);
+            drop_copied(w->rid, k, k + n);
+        }
+        st->nrid += w->nrid;
+    }
     if (st->nev == 0 && w->nev) {
         /* the first events: take the worker's array (compacted in place
          * below) rather than copy it, so two arrays of every event never
@@ -390,7 +454,9 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         if (w->ev && (i + 1) % 32768 == 0)
             drop_copied(w->ev, (i + 1 - 32768) * sizeof *w->ev, (i + 1) * sizeof *w->ev);
         if (map)
-            for (int k = 0; k < CT_EF__COUNT; k++) e->s[k] = map[e->s[k]];
+            for (int k = 0; k < CT_EF_NINLINE; k++) e->si[k] = map[e->si[k]];
+        e->sx += (uint32_t)sx_base;
+        if (e->si[CT_EF_NINLINE]) e->si[CT_EF_NINLINE] += (uint32_t)rid_base;
         if (line_base) {
             uint64_t l = (uint64_t)e->line + line_base;
             e->line = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;

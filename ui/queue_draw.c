@@ -102,14 +102,14 @@ static void country_of(size_t ev, char out[8])
     snprintf(out, 8, "-");
     const char *ip = ct_event_str(st, &st->ev[ev], CT_EF_ACTOR_IP);
     if (!ip) return;
-    uint32_t ipid = st->ev[ev].s[CT_EF_ACTOR_IP]; /* interned: the same string, the same id */
+    uint32_t ipid = ct_event_sid(st, &st->ev[ev], CT_EF_ACTOR_IP); /* interned: the same string, the same id */
     /* the event's own geo, else the first event from the same IP that states one
      * (a sign-in); a bounded number of documents is built */
     int tries = 0;
     for (size_t k = 0; k <= st->nev && tries < 24; k++) {
         size_t i = k == 0 ? ev : k - 1;
         if (k && i == ev) continue;
-        if (st->ev[i].s[CT_EF_ACTOR_IP] != ipid) continue;
+        if (ct_event_sid(st, &st->ev[i], CT_EF_ACTOR_IP) != ipid) continue;
         tries++;
         cJSON *doc = ct_store_event_json(st, i);
         const char *cc = doc ? doc_str(doc, "geo.country_iso_code") : NULL;
@@ -141,7 +141,7 @@ static char *elastic_user(const ct_alert *a)
         if (k && i == a->event) continue;
         const ct_event *y = &st->ev[i];
         int same = 1;
-        for (size_t j = 0; j < CT_ARRAY_LEN(keys) && same; j++) same = x->s[keys[j]] == y->s[keys[j]];
+        for (size_t j = 0; j < CT_ARRAY_LEN(keys) && same; j++) same = ct_event_sid(st, x, keys[j]) == ct_event_sid(st, y, keys[j]);
         if (!same) continue;
         tries++;
         cJSON *doc = ct_store_event_json(st, i);

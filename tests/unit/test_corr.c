@@ -565,35 +565,37 @@ static void test_million_events(void **state)
     for (size_t i = 0; i < N; i++) {
         ct_event *e = &st.ev[st.nev++];
         memset(e, 0, sizeof *e);
+        uint32_t ids[CT_EF__COUNT] = {0};
         e->ts = T0 + (int64_t)(RND() % (uint64_t)span); /* unsorted, as from several files */
-        e->s[CT_EF_ACTOR_IP] = ips[RND() % 256];
+        ids[CT_EF_ACTOR_IP] = ips[RND() % 256];
         if (i % 20 == 0) {
             int u = (int)(RND() % NUSERS);
             e->flags = CT_EVF_CRED_ADD;
-            e->s[CT_EF_DATASET] = ds_audit;
-            e->s[CT_EF_ACTION] = add_action;
-            e->s[CT_EF_ACTOR_ID] = uid[u];
-            e->s[CT_EF_ACTOR_NAME] = upn[u];
-            e->s[CT_EF_TARGET_ID] = sps[RND() % NSP];
-            e->s[CT_EF_CRED_ID] = keys[RND() % NKEYS];
-            e->s[CT_EF_OUTCOME] = ok;
+            ids[CT_EF_DATASET] = ds_audit;
+            ids[CT_EF_ACTION] = add_action;
+            ids[CT_EF_ACTOR_ID] = uid[u];
+            ids[CT_EF_ACTOR_NAME] = upn[u];
+            ids[CT_EF_TARGET_ID] = sps[RND() % NSP];
+            ids[CT_EF_CRED_ID] = keys[RND() % NKEYS];
+            ids[CT_EF_OUTCOME] = ok;
         } else if (i % 2) {
             int u = (int)(RND() % NUSERS);
             e->flags = CT_EVF_SIGNIN;
-            e->s[CT_EF_DATASET] = ds_signin;
-            e->s[CT_EF_ACTION] = signin_action;
-            e->s[CT_EF_ACTOR_ID] = uid[u];
-            e->s[CT_EF_ACTOR_NAME] = upn[u];
-            e->s[CT_EF_CLIENT_APP] = apps[RND() % 5];
-            e->s[CT_EF_OUTCOME] = RND() % 10 ? ok : ko;
+            ids[CT_EF_DATASET] = ds_signin;
+            ids[CT_EF_ACTION] = signin_action;
+            ids[CT_EF_ACTOR_ID] = uid[u];
+            ids[CT_EF_ACTOR_NAME] = upn[u];
+            ids[CT_EF_CLIENT_APP] = apps[RND() % 5];
+            ids[CT_EF_OUTCOME] = RND() % 10 ? ok : ko;
         } else {
             e->flags = CT_EVF_SIGNIN;
-            e->s[CT_EF_DATASET] = ds_signin;
-            e->s[CT_EF_ACTION] = signin_action;
-            e->s[CT_EF_ACTOR_ID] = sps[RND() % NSP];
-            e->s[CT_EF_CRED_USED] = keys[RND() % NKEYS];
-            e->s[CT_EF_OUTCOME] = RND() % 10 ? ok : ko;
+            ids[CT_EF_DATASET] = ds_signin;
+            ids[CT_EF_ACTION] = signin_action;
+            ids[CT_EF_ACTOR_ID] = sps[RND() % NSP];
+            ids[CT_EF_CRED_USED] = keys[RND() % NKEYS];
+            ids[CT_EF_OUTCOME] = RND() % 10 ? ok : ko;
         }
+        ct_event_set_sids(&st, e, ids);
     }
     double t = now_ms();
     ct_corr *c = ct_corr_build(&st);

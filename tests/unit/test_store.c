@@ -680,6 +680,54 @@ static void test_credtriage_namespace_is_the_stores(void **state)
     free(path);
 }
 
+/* Every field of an event reads back what it was given, whichever of them
+ * it has (the inline ones, the record id kept apart, the packed ones). */
+static void test_event_packed_fields(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(ct_event), 72);
+    ct_store st;
+    ct_store_init(&st);
+    enum { N = 300 };
+    static uint32_t want[N][CT_EF__COUNT];
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    char buf[64];
+    st.ev = calloc(N, sizeof *st.ev);
+    st.cap = N;
+    for (size_t i = 0; i < N; i++) {
+        ct_event *e = &st.ev[st.nev++];
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        /* the first 24 events: one field each; then random subsets, all, none */
+        uint32_t mask = i < CT_EF__COUNT ? 1u << i : i == N - 1 ? (1u << CT_EF__COUNT) - 1 : i == N - 2 ? 0 : (uint32_t)r;
+        for (int f = 0; f < CT_EF__COUNT; f++) {
+            snprintf(buf, sizeof buf, "f%d-e%zu", f, i);
+            want[i][f] = mask >> f & 1 ? ct_pool_internz(&st.pool, buf) : 0;
+        }
+        e->kind = (uint8_t)(i % CT_KIND__COUNT);
+        e->flags = CT_EVF_SHARED_ID;
+        ct_event_set_sids(&st, e, want[i]);
+    }
+    for (size_t i = 0; i < N; i++) {
+        const ct_event *e = &st.ev[i];
+        assert_int_equal(e->kind, i % CT_KIND__COUNT);
+        assert_int_equal(e->flags, CT_EVF_SHARED_ID);
+        for (int f = 0; f < CT_EF__COUNT; f++) {
+            const char *got = ct_event_str(&st, e, (enum ct_ef)f);
+            if (!want[i][f]) {
+                assert_null(got);
+                assert_int_equal(ct_event_sid(&st, e, (enum ct_ef)f), 0);
+                continue;
+            }
+            snprintf(buf, sizeof buf, "f%d-e%zu", f, i);
+            assert_non_null(got);
+            assert_string_equal(got, buf);
+            if (f != CT_EF_RECORD_ID) assert_int_equal(ct_event_sid(&st, e, (enum ct_ef)f), want[i][f]);
+            else assert_string_equal(ct_event_rid(&st, e), buf);
+        }
+    }
+    ct_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
         cmocka_unit_test(test_pool_merge_take),
+        cmocka_unit_test(test_event_packed_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
