@@ -21,27 +21,29 @@ typedef enum { CT_ORIGIN_RULE = 0, CT_ORIGIN_ELASTIC } ct_origin;
 /* Severity order for sorting: low < medium < high < critical. */
 int ct_severity_rank(const char *severity);
 
+/* 120 bytes: an alert is its event's index, its rule and the rule's strings
+ * (not copies), a few small fields, and pointers for what few alerts have. */
 typedef struct ct_alert {
     char id[17];             /* 16 hex digits */
-    size_t event;            /* index in store->ev: the matching event, or the alert document */
+    uint8_t status;          /* ct_status */
+    uint8_t origin;          /* ct_origin */
+    uint8_t tagged;          /* UI selection */
+    uint32_t event;          /* index in store->ev: the matching event, or the alert document */
+    int64_t ts;              /* the source event's time (original_time for Elastic alerts) */
     const ct_rule *rule;     /* NULL for an imported alert whose rule is not known here */
     const char *rule_id, *rule_name, *severity; /* owned by the rule or the store pool */
-    int risk_score;
-    int64_t ts;              /* the source event's time (original_time for Elastic alerts) */
-    ct_origin origin;
-    ct_status status;
     const char *elastic_status; /* kibana.alert.workflow_status of an imported alert (or of the
                                    Elastic alert merged into this one) */
     const char *elastic_user;   /* kibana.alert.workflow_user: who acknowledged or closed it there */
     char *suppressed_by;     /* item_id of the exception that suppresses it (owned) */
     char *decision_by;       /* analyst of the latest decision, if any (owned) */
-    int tagged;              /* UI selection */
     /* an ES|QL rule's alert: the row it returned and the events it stands for
      * (for an aggregating rule, every event its group counted; event is the
      * latest of them). NULL / 0 for KQL and imported alerts. (owned) */
     cJSON *esql_row;
     uint32_t *evidence;
-    size_t nevidence;
+    uint32_t nevidence;
+    int32_t risk_score;
 } ct_alert;
 
 typedef struct ct_alerts {
