@@ -414,7 +414,9 @@ uint64_t ct_input_walk_lines(const ct_input *in, size_t from, size_t to, uint64_
                 break;
             }
         }
-        line++;
+        /* a lone CR (old Mac) inside ends a line too, as in streams, so the
+         * lines after it are numbered as an editor shows them */
+        line += 1 + count_lone_cr(p, le, in->data + in->len);
         p = le + 1;
     }
     return line - first_line;

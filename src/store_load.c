@@ -129,6 +129,22 @@ static void place(ct_event *e, const ct_span *sp, uint32_t src, ct_kind kind, in
 
 static void full_path_tree(worker *w, const ct_span *sp, const char *p, int valid);
 
+/* A record of a known kind with no time is loaded, but it sorts nowhere in a
+ * timeline, a correlation window or an incident's gaps: never in silence. */
+static void untimed(worker *w, const ct_span *sp, ct_kind kind, const char *dataset, size_t dsl)
+{
+    char msg[320];
+    if (kind == CT_KIND_ECS)
+        snprintf(msg, sizeof msg, "ECS document%s%.*s%s with no time: none of @timestamp, event.created, "
+                 "event.ingested is a valid date; loaded without a time, so it is in no timeline or window",
+                 dataset ? " (" : "", dataset ? (int)(dsl > 64 ? 64 : dsl) : 0, dataset ? dataset : "",
+                 dataset ? ")" : "");
+    else
+        snprintf(msg, sizeof msg, "%s record with no time: its time field is missing or not a valid date; "
+                 "loaded without a time, so it is in no timeline or window", ct_kind_name(kind));
+    worker_diag(w, sp->line, msg);
+}
+
 /* The record's cJSON trees live in this thread's arena (arena.h): nothing of
  * them outlives the call, the event keeps interned copies. valid: the fast
  * path declined the record after its validator passed it. */
@@ -167,6 +183,8 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p, int vali
     ct_event *e = worker_push(w, dedupe_hash(f->dataset, f->dataset ? strlen(f->dataset) : 0,
                                              f->record_id, f->record_id ? strlen(f->record_id) : 0));
     place(e, sp, w->src, n.kind, f->ts, f->is_credential_add, f->is_signin);
+    if (f->ts == CT_TIME_NONE && n.kind != CT_KIND_GENERIC)
+        untimed(w, sp, n.kind, f->dataset, f->dataset ? strlen(f->dataset) : 0);
     uint32_t ids[CT_EF__COUNT];
     for (int i = 0; i < CT_EF__COUNT; i++)
         ids[i] = i == CT_EF_RECORD_ID ? 0 : ct_pool_internz(&w->pool, ct_fields_get(f, (enum ct_ef)i));
@@ -210,6 +228,8 @@ static int read_record(worker *w, const ct_span *sp)
         ct_event *e = worker_push(w, dedupe_hash(v[CT_EF_DATASET].s, v[CT_EF_DATASET].n,
                                                  v[CT_EF_RECORD_ID].s, v[CT_EF_RECORD_ID].n));
         place(e, sp, w->src, fx.kind, fx.ts, fx.is_credential_add, fx.is_signin);
+        if (fx.ts == CT_TIME_NONE && fx.kind != CT_KIND_GENERIC)
+            untimed(w, sp, fx.kind, v[CT_EF_DATASET].s, v[CT_EF_DATASET].n);
         uint32_t ids[CT_EF__COUNT];
         ids[CT_EF_RECORD_ID] = 0;
         for (int i = 0; i < CT_EF__COUNT; i++) {

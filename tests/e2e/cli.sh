@@ -22,6 +22,27 @@ check "scan --strict names the line" grep -qx "tests/fixtures/input/mixed-bad.nd
 "$BIN" events --strict tests/fixtures/real/unknown/plaso-azure-activity-log.jsonl >/dev/null 2>&1; check "events --strict, unrecognized: 6" test $? -eq 6
 "$BIN" scan --strict samples/entra-audit.ndjson >/dev/null 2>&1; check "scan --strict, all read: 0" test $? -eq 0
 "$BIN" scan tests/fixtures/input/mixed-bad.ndjson >/dev/null 2>&1; check "scan without --strict: 0" test $? -eq 0
+# line numbers under any line ends: a lone CR (old Mac) ends a line as LF and CRLF do, so a
+# diagnostic after CR-only lines names the line an editor shows (they counted LFs only)
+L1=$(sed -n 1p samples/entra-audit.ndjson); L2=$(sed -n 2p samples/entra-audit.ndjson)
+printf '%s\r%s\r{"broken": \r%s\n{"broken2": \n' "$L1" "$L2" "$L1" >"$TMP/cr.ndjson"
+"$BIN" events "$TMP/cr.ndjson" 2>&1 >/dev/null | grep -v '^loaded ' >"$TMP/err"
+check "CR-only lines, then LF: lines 3 and 5: $(cat "$TMP/err")" test "$(cat "$TMP/err")" = "$TMP/cr.ndjson:3: malformed JSON value or garbage; skipped to line 4
+$TMP/cr.ndjson:5: malformed JSON near byte 11 of the record"
+printf '%s\n%s\r{"broken": \r\n%s\r{"broken2": \r%s\r\n{"broken3": \n' "$L1" "$L2" "$L1" "$L2" >"$TMP/cr2.ndjson"
+"$BIN" events "$TMP/cr2.ndjson" 2>&1 >/dev/null | grep -v '^loaded ' >"$TMP/err"
+check "LF, CR, CRLF mixed: lines 3, 5 and 7: $(cat "$TMP/err")" test "$(cat "$TMP/err")" = "$TMP/cr2.ndjson:3: malformed, truncated or trailing non-JSON text (10 bytes) skipped
+$TMP/cr2.ndjson:5: malformed JSON value or garbage; skipped to line 6
+$TMP/cr2.ndjson:7: malformed JSON near byte 11 of the record"
+# an ECS document with no time at all is loaded, and said so with its place
+printf '[{"@timestamp":"2026-11-05T10:00:00Z","event":{"dataset":"azure.auditlogs","action":"x"}},{"event":{"dataset":"gcp.audit","action":"y","created":"not a date"}}]\n' >"$TMP/untimed.json"
+"$BIN" events --json "$TMP/untimed.json" 2>"$TMP/err" | jq -r '.credtriage.timestamp // "-"' >"$TMP/ts"
+check "untimed: both loaded, one without a time" test "$(tr '\n' ' ' <"$TMP/ts")" = "2026-11-05T10:00:00.000Z - "
+check "untimed: the diagnostic names the file and record: $(cat "$TMP/err")" test "$(head -n 1 "$TMP/err")" = \
+    "$TMP/untimed.json: record 2 (line 1): ECS document (gcp.audit) with no time: none of @timestamp, event.created, event.ingested is a valid date; loaded without a time, so it is in no timeline or window"
+"$BIN" events tests/fixtures/norm/shapes/ecs_no_timestamp_no_time.CONSTRUCTED.json 2>&1 >/dev/null | head -n 1 >"$TMP/err"
+check "untimed fixture: FILE:LINE: $(cat "$TMP/err")" test "$(cat "$TMP/err")" = \
+    "tests/fixtures/norm/shapes/ecs_no_timestamp_no_time.CONSTRUCTED.json:1: ECS document (aws.cloudtrail) with no time: none of @timestamp, event.created, event.ingested is a valid date; loaded without a time, so it is in no timeline or window"
 # two exports on one stream (zcat a.gz b.gz | credtriage scan -) read whole
 gzip -dc tests/fixtures/real/stream/two-records-exports.json.gz tests/fixtures/real/stream/two-records-exports.json.gz |
   "$BIN" events --json - 2>"$TMP/err" | jq -r .credtriage.action >"$TMP/acts"
