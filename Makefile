@@ -60,15 +60,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 
 # test_fastscan also compares its fast and full paths over generated records,
 # in raw and in ECS form (tests/bench/gen.c, deterministic), and over the
-# second corpus's Filebeat shapes, heavy and with every field (gen_filebeat)
+# second corpus's Filebeat shapes, normal, heavy and with every field (gen_filebeat);
+# test_esql_fast reads the ES|QL rules' columns of the same files
 GEN_FILES  := $(BUILD)/tests/gen10k.raw.ndjson $(BUILD)/tests/gen10k.ecs.ndjson \
-              $(BUILD)/tests/fbh10k.ndjson $(BUILD)/tests/fbfull5k.ndjson
+              $(BUILD)/tests/fbh10k.ndjson $(BUILD)/tests/fbfull5k.ndjson $(BUILD)/tests/fb5k.ndjson
 GEN_FB_SRC := tests/bench/gen_filebeat.c tests/bench/gen_filebeat_doc.c tests/bench/gen_filebeat_ms.c
 $(BUILD)/tests/gen_filebeat: $(GEN_FB_SRC) tests/bench/gen_filebeat.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $(GEN_FB_SRC)
 $(BUILD)/tests/fbh10k.ndjson: $(BUILD)/tests/gen_filebeat
 	$< -n 10000 --heavy > $@ 2>/dev/null
+$(BUILD)/tests/fb5k.ndjson: $(BUILD)/tests/gen_filebeat
+	$< -n 5000 > $@ 2>/dev/null
 $(BUILD)/tests/fbfull5k.ndjson: $(BUILD)/tests/gen_filebeat
 	$< -n 5000 --full > $@ 2>/dev/null
 $(BUILD)/tests/gen: tests/bench/gen.c

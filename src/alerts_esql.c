@@ -9,6 +9,7 @@
  * rest are rebuilt as documents, and the query keeps of each only the
  * columns it reads (esql_proj.c). */
 #include "alerts.h"
+#include "esql_fast.h"
 #include "out.h"
 
 #include <stdlib.h>
@@ -23,8 +24,9 @@ typedef struct run_ctx {
     size_t cap;
     uint32_t *cand;   /* the events that pass the pre-filters, in order */
     size_t ncand, cpos;
-    uint8_t facts[32]; /* the stored[] columns the query reads */
+    uint8_t facts[32]; /* the ct_esql_stored_cols the query reads */
     size_t nfacts;
+    ct_esql_fast *fast; /* reads the query's columns without a document, when it can */
 } run_ctx;
 
 /* Fields whose values every normalizer copies from the record as written
@@ -36,37 +38,16 @@ static const char *const verbatim[] = {
     "aws.cloudtrail.user_identity.access_key_id",
 };
 
-/* The "credtriage" columns of a rebuilt document, exactly: ct_store_event_json
- * writes them from these stored fields (and nothing else under that name). */
-static const struct {
-    const char *col;
-    enum ct_ef f;
-    int cred; /* only on a credential addition */
-} stored[] = {
-    {"credtriage.dataset", CT_EF_DATASET, 0},         {"credtriage.action", CT_EF_ACTION, 0},
-    {"credtriage.outcome", CT_EF_OUTCOME, 0},         {"credtriage.actor.id", CT_EF_ACTOR_ID, 0},
-    {"credtriage.actor.alt_id", CT_EF_ACTOR_ID2, 0},  {"credtriage.actor.name", CT_EF_ACTOR_NAME, 0},
-    {"credtriage.actor.type", CT_EF_ACTOR_TYPE, 0},   {"credtriage.actor.ip", CT_EF_ACTOR_IP, 0},
-    {"credtriage.actor.user_agent", CT_EF_ACTOR_UA, 0}, {"credtriage.target.id", CT_EF_TARGET_ID, 0},
-    {"credtriage.target.alt_id", CT_EF_TARGET_ID2, 0}, {"credtriage.target.name", CT_EF_TARGET_NAME, 0},
-    {"credtriage.target.type", CT_EF_TARGET_TYPE, 0}, {"credtriage.target.app_id", CT_EF_TARGET_APP_ID, 0},
-    {"credtriage.credential.id", CT_EF_CRED_ID, 1},   {"credtriage.credential.type", CT_EF_CRED_TYPE, 1},
-    {"credtriage.credential.name", CT_EF_CRED_NAME, 1}, {"credtriage.credential.end", CT_EF_CRED_END, 1},
-    {"credtriage.credential_used", CT_EF_CRED_USED, 0}, {"credtriage.client_app", CT_EF_CLIENT_APP, 0},
-    {"credtriage.resource", CT_EF_RESOURCE, 0},       {"credtriage.named", CT_EF_NAMED, 0},
-    {"credtriage.change_id", CT_EF_CHANGE_ID, 0},
-};
-
 /* Can event i pass the rule's leading WHERE commands, judging by its stored
  * fields and its record's bytes? Saves rebuilding the documents that cannot. */
 static int may_pass(run_ctx *c, size_t i, const ct_event *e)
 {
     if (!c->nfacts && !c->raw) return 1; /* the query reads none of them */
-    ct_esql_fact f[CT_ARRAY_LEN(stored)];
+    ct_esql_fact f[32];
     for (size_t k = 0; k < c->nfacts; k++) {
-        size_t s = c->facts[k];
-        f[k].field = stored[s].col;
-        f[k].value = stored[s].cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, stored[s].f);
+        const ct_esql_stored *s = &ct_esql_stored_cols[c->facts[k]];
+        f[k].field = s->col;
+        f[k].value = s->cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, s->f);
     }
     size_t len = 0;
     const char *raw = c->raw ? ct_store_record(c->st, i, &c->buf, &c->cap, &len) : NULL;
@@ -77,6 +58,12 @@ static cJSON *get_doc(void *ctx, size_t i)
 {
     const run_ctx *c = ctx;
     return ct_store_event_json(c->st, i);
+}
+
+static int fill_cols(void *ctx, size_t i, ct_esql_cols *cols)
+{
+    run_ctx *c = ctx;
+    return ct_esql_fast_fill(c->fast, c->st, i, cols);
 }
 
 static void put_doc(void *ctx, size_t i, cJSON *doc)
@@ -154,11 +141,12 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
         for (size_t k = 0; k < ncols; k++)
             for (size_t v = 0; v < CT_ARRAY_LEN(verbatim); v++)
                 if (covers(cols[k], verbatim[v])) c.raw = 1;
-        for (size_t s = 0; s < CT_ARRAY_LEN(stored); s++) {
+        for (size_t s = 0; s < ct_esql_nstored && s < sizeof c.facts; s++) {
             int reads = !proj;
-            for (size_t k = 0; k < ncols && !reads; k++) reads = covers(cols[k], stored[s].col);
+            for (size_t k = 0; k < ncols && !reads; k++) reads = covers(cols[k], ct_esql_stored_cols[s].col);
             if (reads) c.facts[c.nfacts++] = (uint8_t)s;
         }
+        if (proj) c.fast = ct_esql_fast_new(cols, ncols);
         if (!proj) c.raw = 1; /* reads anything */
         c.cand = ct_xmalloc((st->nev + 1) * sizeof *c.cand);
         for (size_t i = 0; i < st->nev; i++)
@@ -166,8 +154,10 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
         free(c.buf);
         ct_esql_result res;
         char err[512];
-        int rc = ct_esql_run(r->esql, st->nev, get_doc, put_doc, dataset_of, &c, now, &res, err, sizeof err);
+        int rc = ct_esql_run_cols(r->esql, st->nev, get_doc, put_doc, dataset_of, fill_cols, &c, now, &res, err,
+                                  sizeof err);
         free(c.cand);
+        ct_esql_fast_free(c.fast);
         if (rc < 0) {
             if (diag) diag(dctx, r->path, 0, err);
             else ct_out_printf(stderr, "%s: %s\n", r->path, err);

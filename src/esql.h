@@ -103,5 +103,23 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                 void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
                 void *ctx, int64_t now_ms, ct_esql_result *out, char *err, size_t errlen);
 void ct_esql_result_free(ct_esql_result *r);
+/* A document's columns without the document: a caller that can read the
+ * query's columns (ct_esql_columns, column k the k-th name) straight from a
+ * record gives, for each column, the leaves the normalized document holds
+ * there, in document order: strings, numbers, bools (an array's elements one
+ * by one; nulls and objects give nothing). */
+typedef struct ct_esql_cols ct_esql_cols;
+void ct_esql_cols_str(ct_esql_cols *s, size_t k, const char *v, size_t n);
+void ct_esql_cols_num(ct_esql_cols *s, size_t k, double d);
+void ct_esql_cols_bool(ct_esql_cols *s, size_t k, int b);
+
+/* ct_esql_run, with fill(ctx, i, cols) asked first for each document of a
+ * projected query (ct_esql_columns gives 1, no pattern among the columns):
+ * 1 when it gave every column of document i (get is not called), 0 when it
+ * cannot (what it gave is dropped and get is asked). fill may be NULL. */
+int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
+                     void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
+                     int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), void *ctx, int64_t now_ms,
+                     ct_esql_result *out, char *err, size_t errlen);
 
 #endif

@@ -277,6 +277,26 @@ int esql_like(const char *pat, size_t plen, const char *s, size_t n);
 int esql_ip_parse(const char *s, size_t n, uint8_t a[16], int *prefix);
 int esql_in_cidr(const esql_sc *ip, const esql_sc *cidr); /* ip inside cidr (or equal to an address) */
 
+/* The scalar leaf() makes of a document's string (a date field's: a date when
+ * it parses) or number; esql_date_field: name is one of the date fields. */
+int esql_date_field(const char *name);
+esql_sc esql_leaf_str(esql_ctx *c, const char *s, size_t n, int is_date);
+esql_sc esql_leaf_num(double d, int is_date);
+
+/* esql_cols.c: a document's projected columns given by the caller
+ * (ct_esql_cols in esql.h): n columns, date[k] when column k is a date field. */
+struct ct_esql_cols {
+    esql_ctx *c;
+    size_t n;
+    esql_val *v;
+    size_t *cap;
+    const unsigned char *date;
+};
+void esql_cols_init(ct_esql_cols *s, esql_ctx *c, size_t n, const unsigned char *date);
+esql_val esql_cols_val(const ct_esql_cols *s, size_t k);
+/* r's base: the given columns (names[k] for column k) as esql_row_project makes it. */
+void esql_cols_row(esql_ctx *c, const ct_esql_cols *s, char *const *names, esql_row *r);
+
 /* esql_fn.c: regular expressions (PCRE2), compiled once per literal pattern */
 void *esql_re_compile(esql_ctx *c, const char *pat, size_t n, int whole);
 int esql_re_match(void *re, const char *s, size_t n);

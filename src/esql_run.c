@@ -313,6 +313,14 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                 void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
                 void *ctx, int64_t now_ms, ct_esql_result *out, char *err, size_t errlen)
 {
+    return ct_esql_run_cols(q, n, get, put, dataset, NULL, ctx, now_ms, out, err, errlen);
+}
+
+int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
+                     void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
+                     int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), void *ctx, int64_t now_ms,
+                     ct_esql_result *out, char *err, size_t errlen)
+{
     memset(out, 0, sizeof *out);
     if (err && errlen) err[0] = 0;
     esql_ctx c = {.now = now_ms};
@@ -331,6 +339,14 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     cJSON **held = NULL; /* documents rows still read */
     size_t nheld = 0, capheld = 0;
     const esql_cmd *from = &q->cmds[0];
+    unsigned char *date = NULL; /* fill: which columns are date fields */
+    int whole = 0; /* a geo_point column or METADATA _source: read from the document */
+    for (size_t k = 0; k < ncols; k++) whole |= esql_geo_field(cols[k], strlen(cols[k]));
+    for (size_t k = 0; from->kind == EC_FROM && k < from->nmeta; k++) whole |= !strcmp(from->meta[k], "_source");
+    if (project && fill && !q->col_patterns && !whole) {
+        date = ct_xcalloc(ncols + 1, 1);
+        for (size_t k = 0; k < ncols; k++) date[k] = (unsigned char)esql_date_field(cols[k]);
+    }
     if (!c.err && from->kind == EC_ROW) {
         esql_row *r = push(&rs);
         for (size_t i = 0; i < from->nas; i++)
@@ -343,14 +359,21 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     for (size_t i = 0; !c.err && from->kind == EC_FROM && i < n; i++) {
         const char *ds = dataset(ctx, i);
         if (!ct_esql_selects(q, ds)) continue;
-        cJSON *doc = get(ctx, i);
-        if (!doc) continue;
         size_t mark = esql_mark(&c), before = rs.n;
-        esql_row r = {.doc = doc};
+        esql_row r = {0};
+        cJSON *doc = NULL;
+        if (date) { /* the columns straight from the record, when the caller can */
+            ct_esql_cols s;
+            esql_cols_init(&s, &c, ncols, date);
+            if (fill(ctx, i, &s)) esql_cols_row(&c, &s, (char *const *)cols, &r);
+            else esql_rewind(&c, mark);
+        }
+        if (!r.base && !(doc = get(ctx, i))) continue;
+        r.doc = doc;
         char *src = NULL;
-        for (size_t k = 0; k < from->nmeta && !src; k++)
+        for (size_t k = 0; doc && k < from->nmeta && !src; k++)
             if (!strcmp(from->meta[k], "_source")) src = cJSON_PrintUnformatted(doc);
-        if (project) { /* the row keeps the columns the query reads, not the document */
+        if (doc && project) { /* the row keeps the columns the query reads, not the document */
             esql_row_project(&c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
             put(ctx, i, doc);
             doc = NULL;
@@ -428,6 +451,7 @@ int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     }
     for (size_t i = 0; i < nheld; i++) put(ctx, (size_t)-1, held[i]);
     free(held);
+    free(date);
     free(rs.v);
     int rc = 0;
     if (c.err) {

@@ -144,7 +144,7 @@ static void vb_push(esql_ctx *c, vbuf *b, esql_sc s)
 }
 
 /* The date fields of ECS documents (typed date in Elastic's mappings). */
-static int date_field(const char *name)
+int esql_date_field(const char *name)
 {
     static const char *const dates[] = {"@timestamp", "event.created", "event.ingested", "event.start",
                                         "event.end", "credtriage.timestamp"};
@@ -153,27 +153,29 @@ static int date_field(const char *name)
     return 0;
 }
 
+esql_sc esql_leaf_str(esql_ctx *c, const char *s, size_t n, int is_date)
+{
+    int64_t ms;
+    if (is_date && ct_time_parse(s, n, &ms) == 0) return (esql_sc){.t = EV_DATE, .i = ms};
+    return (esql_sc){.t = EV_STR, .s = esql_strdup(c, s, n), .n = n};
+}
+
+esql_sc esql_leaf_num(double d, int is_date)
+{
+    if (is_date && d == floor(d)) return (esql_sc){.t = EV_DATE, .i = (int64_t)d};
+    if (d == floor(d) && fabs(d) < 9.2e18) return (esql_sc){.t = EV_LONG, .i = (int64_t)d, .d = d};
+    return (esql_sc){.t = EV_DBL, .d = d};
+}
+
 static void leaf(esql_ctx *c, const cJSON *j, int is_date, vbuf *out)
 {
     if (cJSON_IsArray(j)) {
         for (const cJSON *k = j->child; k; k = k->next) leaf(c, k, is_date, out);
         return;
     }
-    if (cJSON_IsString(j)) {
-        int64_t ms;
-        size_t n = strlen(j->valuestring);
-        if (is_date && ct_time_parse(j->valuestring, n, &ms) == 0)
-            vb_push(c, out, (esql_sc){.t = EV_DATE, .i = ms});
-        else
-            vb_push(c, out, (esql_sc){.t = EV_STR, .s = esql_strdup(c, j->valuestring, n), .n = n});
-    } else if (cJSON_IsNumber(j)) {
-        double d = j->valuedouble;
-        if (is_date && d == floor(d)) vb_push(c, out, (esql_sc){.t = EV_DATE, .i = (int64_t)d});
-        else if (d == floor(d) && fabs(d) < 9.2e18) vb_push(c, out, (esql_sc){.t = EV_LONG, .i = (int64_t)d, .d = d});
-        else vb_push(c, out, (esql_sc){.t = EV_DBL, .d = d});
-    } else if (cJSON_IsBool(j)) {
-        vb_push(c, out, (esql_sc){.t = EV_BOOL, .i = cJSON_IsTrue(j)});
-    }
+    if (cJSON_IsString(j)) vb_push(c, out, esql_leaf_str(c, j->valuestring, strlen(j->valuestring), is_date));
+    else if (cJSON_IsNumber(j)) vb_push(c, out, esql_leaf_num(j->valuedouble, is_date));
+    else if (cJSON_IsBool(j)) vb_push(c, out, (esql_sc){.t = EV_BOOL, .i = cJSON_IsTrue(j)});
     /* objects and nulls are no values of a column */
 }
 
@@ -215,7 +217,7 @@ static void walk(esql_ctx *c, const cJSON *j, const char *name, int is_date, vbu
 esql_val esql_doc_field(esql_ctx *c, const cJSON *doc, const char *name)
 {
     vbuf b = {0};
-    if (doc) walk(c, doc, name, esql_geo_field(name, strlen(name)) ? 2 : date_field(name), &b, 0);
+    if (doc) walk(c, doc, name, esql_geo_field(name, strlen(name)) ? 2 : esql_date_field(name), &b, 0);
     return (esql_val){b.n, b.v};
 }
 

@@ -1,6 +1,7 @@
 /* fastscan_int: what the fastscan modules share (fastscan.c: raw records,
  * fastscan_ecs.c: ECS documents): the strict validator (fastscan_json.c) and
- * the lookups in a record it validated. Internal: only fastscan*.c include it.
+ * the lookups in a record it validated. Internal: only fastscan*.c include it,
+ * and esql_fast.c (the ES|QL columns read from a record's bytes).
  *
  * The lookups assume a validated record: they skip values without checking
  * them again. The tiny ones are static inline here because they run for
