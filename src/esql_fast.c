@@ -10,7 +10,10 @@
  *    the record's bytes, walked as esql_doc_field walks the tree;
  *  - a raw CloudTrail record (norm_aws.c ct_norm_cloudtrail): the columns of
  *    the fields it copies as they are, each from its key; the java-style
- *    strings of requestParameters / responseElements decline unless absent.
+ *    strings of requestParameters / responseElements decline unless absent;
+ *  - a raw Azure sign-in (norm_azure.c signin_to_ecs): the event's id, action
+ *    (folded), outcome (status.error_code), time and address, from the keys
+ *    the record's snake_case folding reads (fastscan.c's shape, exactly).
  * Strings with an escape, records that are not strictly valid JSON (the
  * validator of fastscan_json.c), a key twice where a repaired or copied value
  * is read, and every column not listed here decline. */
@@ -71,16 +74,38 @@ static const struct {
 /* ECS columns norm_ecs.c repairs. */
 enum { EC_WALK, EC_EDS, EC_DDS, EC_ACTION, EC_NO };
 
+/* The raw Azure sign-in columns (signin_to_ecs). */
+enum { SI_NONE = -1, SI_DATASET, SI_ACTION, SI_OUTCOME, SI_ID, SI_TS, SI_IP, SI_ADDRESS };
+static const struct {
+    const char *col;
+    int id;
+} signin_cols[] = {
+    {"event.dataset", SI_DATASET}, {"data_stream.dataset", SI_DATASET}, {"event.action", SI_ACTION},
+    {"event.outcome", SI_OUTCOME}, {"event.id", SI_ID},                 {"@timestamp", SI_TS},
+    {"source.ip", SI_IP},          {"client.ip", SI_IP},                {"source.address", SI_ADDRESS},
+};
+
 typedef struct col {
     const char *name;
     int stored; /* index into ct_esql_stored_cols, or -1 */
     int trail;  /* CT_* */
+    int signin; /* SI_* */
     int ecs;    /* EC_* */
 } col;
+
+/* A column walked in an ECS document: the rest of its name from here. */
+typedef struct want {
+    const char *name;
+    size_t nl, k;
+} want;
+
+#define WANT_MAX 48
 
 struct ct_esql_fast {
     col *c;
     size_t n;
+    want *walk; /* the EC_WALK columns */
+    size_t nwalk;
     int any_stored;
     char *buf; /* the record's bytes */
     size_t cap;
@@ -96,7 +121,10 @@ ct_esql_fast *ct_esql_fast_new(const char *const *cols, size_t n)
         c->name = cols[k];
         c->stored = -1;
         c->trail = CT_NONE;
+        c->signin = SI_NONE;
         c->ecs = EC_WALK;
+        for (size_t t = 0; t < CT_ARRAY_LEN(signin_cols); t++)
+            if (!strcmp(cols[k], signin_cols[t].col)) c->signin = signin_cols[t].id;
         for (size_t s = 0; s < ct_esql_nstored; s++)
             if (!strcmp(cols[k], ct_esql_stored_cols[s].col)) c->stored = (int)s;
         for (size_t t = 0; t < CT_ARRAY_LEN(trail_cols); t++)
@@ -112,8 +140,13 @@ ct_esql_fast *ct_esql_fast_new(const char *const *cols, size_t n)
         if (!strncmp(cols[k], "credtriage", 10)) {
             f->any_stored = 1;
             c->trail = CT_NONE;
+            c->signin = SI_NONE;
         }
     }
+    f->walk = ct_xcalloc(n + 1, sizeof *f->walk);
+    for (size_t k = 0; k < n; k++)
+        if (f->c[k].ecs == EC_WALK && f->c[k].stored < 0)
+            f->walk[f->nwalk++] = (want){cols[k], strlen(cols[k]), k};
     return f;
 }
 
@@ -121,6 +154,7 @@ void ct_esql_fast_free(ct_esql_fast *f)
 {
     if (!f) return;
     free(f->c);
+    free(f->walk);
     free(f->buf);
     free(f);
 }
@@ -181,14 +215,17 @@ static int leaf(span v, const char *e, ct_esql_cols *out, size_t k)
     }
 }
 
-static int walk(span v, const char *e, const char *name, size_t nl, ct_esql_cols *out, size_t k, int depth)
+/* Every column of w at once (n of them): for each member, the leaves of the
+ * columns it ends and, in one descent, those it begins. Each column gets its
+ * leaves in the order esql_doc_field's walk meets them. */
+static int walk(span v, const char *e, const want *w, size_t n, ct_esql_cols *out, int depth)
 {
     if (depth > 64) return 0;
     if (*v.v == '[') {
         ARRAY_EACH(v, e, q, qe)
         {
             span x = {q, qe};
-            if (walk(x, e, name, nl, out, k, depth + 1) < 0) return -1;
+            if (walk(x, e, w, n, out, depth + 1) < 0) return -1;
         }
         return 0;
     }
@@ -196,12 +233,17 @@ static int walk(span v, const char *e, const char *name, size_t nl, ct_esql_cols
     ct_fs_member m;
     OBJ_EACH(v, e, m)
     {
-        if (m.kn > nl || memcmp(m.k, name, m.kn)) continue;
-        if (m.kn == nl) {
-            if (*m.v.v != '{' && leaf(m.v, e, out, k) < 0) return -1;
-        } else if (name[m.kn] == '.') {
-            if (walk(m.v, e, name + m.kn + 1, nl - m.kn - 1, out, k, depth + 1) < 0) return -1;
+        want sub[WANT_MAX];
+        size_t ns = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (m.kn > w[j].nl || (m.kn && m.k[0] != w[j].name[0]) || memcmp(m.k, w[j].name, m.kn)) continue;
+            if (m.kn == w[j].nl) {
+                if (*m.v.v != '{' && leaf(m.v, e, out, w[j].k) < 0) return -1;
+            } else if (w[j].name[m.kn] == '.') {
+                sub[ns++] = (want){w[j].name + m.kn + 1, w[j].nl - m.kn - 1, w[j].k};
+            }
         }
+        if (ns && walk(m.v, e, sub, ns, out, depth + 1) < 0) return -1;
     }
     return 0;
 }
@@ -262,14 +304,16 @@ static int fill_ecs(const ct_esql_fast *f, const ct_store *st, const ct_event *e
                 }
             }
             break;
-        case EC_WALK:
-            if (walk(doc, e, c->name, strlen(c->name), out, k, 0) < 0) return 0;
-            break;
+        case EC_WALK: break; /* below, all at once */
         default: return 0;
         }
     }
-    (void)t[2];
-    return 1;
+    if (f->nwalk > WANT_MAX) { /* one at a time */
+        for (size_t j = 0; j < f->nwalk; j++)
+            if (walk(doc, e, &f->walk[j], 1, out, 0) < 0) return 0;
+        return 1;
+    }
+    return f->nwalk ? walk(doc, e, f->walk, f->nwalk, out, 0) == 0 : 1;
 }
 
 /* ---- raw CloudTrail (norm_aws.c ct_norm_cloudtrail) ---- */
@@ -363,11 +407,94 @@ static int fill_trail(const ct_esql_fast *f, const ct_store *st, const ct_event 
     return 1;
 }
 
+/* ---- raw Azure sign-ins (norm_azure.c signin_to_ecs) ---- */
+
+/* The top-level keys of a diagnostic record, exactly (as fastscan.c's): any
+ * other key declines, so the snake_case copy the document keeps of the record
+ * cannot shadow what is read here. */
+static const char *const az_top[] = {
+    "time", "category", "operationName", "callerIpAddress", "properties", "resourceId",
+    "operationVersion", "tenantId", "resultType", "resultSignature", "resultDescription",
+    "durationMs", "correlationId", "identity", "Level", "location",
+};
+enum { A_TIME, A_CAT, A_OP, A_CALLER, A_PROPS, A__N = 16 };
+static const char *const az_props[] = {"id", "ipaddress", "ip_address", "status"};
+enum { P_ID, P_IP1, P_IP2, P_STATUS, P__N };
+
+static int fill_signin(const ct_esql_fast *f, const ct_store *st, const ct_event *ev, span doc, const char *e,
+                       ct_esql_cols *out)
+{
+    span top[A__N], P[P__N];
+    if (ct_fs_obj_get(doc.v, e, az_top, A__N, top, 0, 1) != GET_OK) return 0;
+    ct_fstr cat, t, op, caller, id = {0}, ip1 = {0}, ip2 = {0};
+    if (text(top[A_CAT], &cat) < 0 || text(top[A_TIME], &t) < 0 || text(top[A_OP], &op) < 0 ||
+        text(top[A_CALLER], &caller) < 0)
+        return 0;
+    if (!cat.s || fcaseeq(cat, "AuditLogs") || cat.n < 10 || !ct_strncaseeq(cat.s + cat.n - 10, "SignInLogs", 10))
+        return 0;
+    if (is_str(top[A_PROPS])) return 0; /* properties as a JSON string: parsed by the full path */
+    int has_ec = 0;
+    long long ec = 0;
+    if (is_obj(top[A_PROPS])) {
+        if (ct_fs_obj_get(top[A_PROPS].v, e, az_props, P__N, P, 1, 0) != GET_OK) return 0;
+        if (text(P[P_ID], &id) < 0 || text(P[P_IP1], &ip1) < 0 || text(P[P_IP2], &ip2) < 0) return 0;
+        if (is_str(P[P_STATUS])) return 0;
+        if (is_obj(P[P_STATUS])) {
+            static const char *const ek[] = {"error_code"};
+            span x;
+            if (ct_fs_obj_get(P[P_STATUS].v, e, ek, 1, &x, 1, 0) != GET_OK) return 0;
+            if ((has_ec = ct_fs_int_val(x, &ec)) < 0) return 0;
+        }
+    }
+    ct_fstr addr = ip1.s ? ip1 : ip2.s ? ip2 : caller;
+    for (size_t k = 0; k < f->n; k++) {
+        const col *c = &f->c[k];
+        if (stored(c, st, ev, k, out)) continue;
+        switch (c->signin) {
+        case SI_DATASET: put(out, k, lit("azure.signinlogs")); break;
+        case SI_ACTION: /* folded, unless folding leaves nothing */
+            if (!op.s) break;
+            if (ct_fs_fold_is_identity(op)) {
+                put(out, k, op);
+            } else {
+                char *s = ct_xstrndup(op.s, op.n);
+                ct_sbuf fb;
+                ct_sbuf_init(&fb);
+                ct_norm_action(s, &fb);
+                if (fb.len) ct_esql_cols_str(out, k, fb.buf, fb.len);
+                else put(out, k, op);
+                ct_sbuf_free(&fb);
+                free(s);
+            }
+            break;
+        case SI_OUTCOME:
+            if (!has_ec || ec >= 0) put(out, k, lit(!has_ec || ec == 0 ? "success" : "failure"));
+            break;
+        case SI_ID: put(out, k, id); break;
+        case SI_TS: {
+            int64_t ms;
+            if (t.s && ct_time_parse(t.s, t.n, &ms) == 0) {
+                char b[32];
+                ct_time_fmt(ms, b);
+                ct_esql_cols_str(out, k, b, strlen(b));
+            }
+            break;
+        }
+        case SI_IP:
+            if (ct_fs_is_ip(addr)) put(out, k, addr);
+            break;
+        case SI_ADDRESS: put(out, k, addr); break;
+        default: return 0;
+        }
+    }
+    return 1;
+}
+
 int ct_esql_fast_fill(ct_esql_fast *f, const ct_store *st, size_t i, ct_esql_cols *out)
 {
     if (!ct_fast_enabled()) return 0;
     const ct_event *ev = &st->ev[i];
-    if (ev->kind != CT_KIND_ECS && ev->kind != CT_KIND_CLOUDTRAIL) return 0;
+    if (ev->kind != CT_KIND_ECS && ev->kind != CT_KIND_CLOUDTRAIL && ev->kind != CT_KIND_AZURE_DIAG) return 0;
     size_t len;
     const char *p = ct_store_record(st, i, &f->buf, &f->cap, &len), *e = p + len;
     int key_dot;
@@ -377,5 +504,7 @@ int ct_esql_fast_fill(ct_esql_fast *f, const ct_store *st, size_t i, ct_esql_col
     span doc = {ws(p, e), e};
     if (!is_obj(doc)) return 0;
     doc.e = skip_val(doc.v, e);
-    return ev->kind == CT_KIND_ECS ? fill_ecs(f, st, ev, doc, e, out) : fill_trail(f, st, ev, doc, e, out);
+    if (ev->kind == CT_KIND_ECS) return fill_ecs(f, st, ev, doc, e, out);
+    if (ev->kind == CT_KIND_CLOUDTRAIL) return fill_trail(f, st, ev, doc, e, out);
+    return fill_signin(f, st, ev, doc, e, out);
 }

@@ -42,6 +42,12 @@ static const char *const wide[] = {
     "event.created", "user.domain", "agent.type", "host.name", "nothing.here",
 };
 
+/* What a raw sign-in gives (and the rules read). */
+static const char *const narrow[] = {
+    "event.dataset", "data_stream.dataset", "event.action", "event.outcome", "event.id", "@timestamp",
+    "source.ip", "client.ip", "source.address", "credtriage.actor.id", "credtriage.credential_used",
+};
+
 typedef struct tally {
     size_t events, filled, declined, compared, mismatches;
     size_t by_kind[CT_KIND__COUNT];
@@ -135,9 +141,9 @@ static void quiet(void *ctx, const char *file, uint64_t line, const char *msg)
 
 static void check_store(tally *t, const ct_store *st, const lists *l, const char *what)
 {
-    ct_esql_fast *f[9];
-    const char *const *cols[9];
-    size_t ncols[9], nl = 0;
+    ct_esql_fast *f[10];
+    const char *const *cols[10];
+    size_t ncols[10], nl = 0;
     for (size_t r = 0; r < l->nq; r++) {
         ct_esql_columns(l->q[r], &cols[nl], &ncols[nl]);
         f[nl] = ct_esql_fast_new(cols[nl], ncols[nl]);
@@ -146,6 +152,10 @@ static void check_store(tally *t, const ct_store *st, const lists *l, const char
     cols[nl] = wide;
     ncols[nl] = CT_ARRAY_LEN(wide);
     f[nl] = ct_esql_fast_new(wide, CT_ARRAY_LEN(wide));
+    nl++;
+    cols[nl] = narrow;
+    ncols[nl] = CT_ARRAY_LEN(narrow);
+    f[nl] = ct_esql_fast_new(narrow, CT_ARRAY_LEN(narrow));
     nl++;
     for (size_t i = 0; i < st->nev; i++) {
         if (st->ev[i].flags & CT_EVF_ALERT) continue;
@@ -187,9 +197,10 @@ static const char *const dirs[] = {
 
 static void report(const char *name, const tally *t)
 {
-    printf("esql_fast %s: %zu events, %zu column sets read fast (ecs %zu, cloudtrail %zu), %zu declined, "
+    printf("esql_fast %s: %zu events, %zu column sets read fast (ecs %zu, cloudtrail %zu, azure %zu), %zu declined, "
            "%zu columns compared, %zu mismatches\n",
-           name, t->events, t->filled, t->by_kind[CT_KIND_ECS], t->by_kind[CT_KIND_CLOUDTRAIL], t->declined,
+           name, t->events, t->filled, t->by_kind[CT_KIND_ECS], t->by_kind[CT_KIND_CLOUDTRAIL],
+           t->by_kind[CT_KIND_AZURE_DIAG], t->declined,
            t->compared, t->mismatches);
     if (t->mismatches) fprintf(stderr, "first mismatch: %s\n", t->first_bad);
 }
@@ -209,6 +220,7 @@ static void test_samples_and_fixtures(void **state)
     report("samples+fixtures", &t);
     assert_int_equal(t.mismatches, 0);
     assert_true(t.by_kind[CT_KIND_CLOUDTRAIL] >= 50);
+    assert_true(t.by_kind[CT_KIND_AZURE_DIAG] >= 50);
     free_lists(&l);
 }
 
@@ -285,34 +297,45 @@ static void test_crafted(void **state)
     (void)state;
     static const struct {
         const char *rec;
-        int fast; /* for the wide list */
+        int wide, narrow; /* read fast for the wide list, the narrow one */
     } recs[] = {
         /* ECS: event.dataset from data_stream.dataset, an en dash folded, multi-values of every type */
         {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"data_stream\":{\"dataset\":\"azure.auditlogs\"},"
          "\"event\":{\"action\":\"Update application \xe2\x80\x93 Certificates and secrets management \"},"
          "\"source\":{\"ip\":[\"1.2.3.4\",\"5.6.7.8\"]},\"tags\":[1,true,null,{\"a\":1},[2,\"x\",false]],"
-         "\"user\":[{\"name\":\"a\"},{\"name\":[\"b\",\"c\"]},{\"name\":{\"x\":1}}]}", 1},
+         "\"user\":[{\"name\":\"a\"},{\"name\":[\"b\",\"c\"]},{\"name\":{\"x\":1}}]}", 1, 1},
         /* ECS: data_stream.dataset from event.dataset; the record's own credtriage is replaced */
         {"{\"@timestamp\":1714557600000,\"event\":{\"dataset\":\"aws.cloudtrail\",\"action\":\"\"},"
-         "\"credtriage\":{\"actor\":{\"id\":\"spoofed\"}},\"source\":{\"address\":\"x\",\"ip\":null}}", 1},
+         "\"credtriage\":{\"actor\":{\"id\":\"spoofed\"}},\"source\":{\"address\":\"x\",\"ip\":null}}", 1, 1},
         /* ECS refusals: a key twice where a repair reads, kibana.*, an escape, a dotted key, a fraction */
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\"},\"event\":{\"dataset\":\"b\"}}", 0},
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"kibana\":{\"x\":1},\"event\":{\"dataset\":\"a\"}}", 0},
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"provider\":\"x\\ty\"}}", 0},
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event.dataset\":\"a\",\"event\":{\"provider\":\"p\"}}", 0},
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"duration\":1.5}}", 0},
-        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"action\":[\"x\"]}}", 0},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\"},\"event\":{\"dataset\":\"b\"}}", 0, 0},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"kibana\":{\"x\":1},\"event\":{\"dataset\":\"a\"}}", 0, 0},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"provider\":\"x\\ty\"}}", 0, 1},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event.dataset\":\"a\",\"event\":{\"provider\":\"p\"}}", 0, 0},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"duration\":1.5}}", 0, 1},
+        {"{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"dataset\":\"a\",\"action\":[\"x\"]}}", 0, 0},
         /* raw CloudTrail: an assumed role's issuer names the user, a failure, a target user */
         {"{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"AssumedRole\",\"userName\":\"u\",\"arn\":\"arn:a\","
          "\"accountId\":\"1\",\"accessKeyId\":\"ASIAX\",\"sessionContext\":{\"sessionIssuer\":{\"userName\":\"role\"}}},"
          "\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\","
          "\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"iam.amazonaws.com\",\"userAgent\":\"ua\","
-         "\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"userName\":\"bob\",\"a.b\":1},\"responseElements\":null}", 0},
+         "\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"userName\":\"bob\",\"a.b\":1},\"responseElements\":null}", 0, 0},
         /* raw CloudTrail refusals: ConsoleLogin, a response object, a type that is no string */
         {"{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"IAMUser\"},\"eventTime\":\"2024-05-01T10:00:00Z\","
-         "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\"}", 0},
+         "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\"}", 0, 0},
         {"{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":7},\"eventTime\":\"2024-05-01T10:00:00Z\","
-         "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"ListUsers\"}", 0},
+         "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"ListUsers\"}", 0, 0},
+        /* raw sign-ins (the narrow list): a folded operation name, a negative error code (no
+         * outcome), an address that is no IP; a failure from ip_address; then refusals: properties as
+         * a string, a key of no sign-in, a status as a string */
+        {"{\"time\":\"2024-05-01T10:00:00.5Z\",\"category\":\"ServicePrincipalSignInLogs\","
+         "\"operationName\":\"Sign-in activity \xe2\x80\x93 x \",\"callerIpAddress\":\"10.0.0.1\","
+         "\"properties\":{\"id\":\"abc\",\"ipAddress\":\"not-an-ip\",\"status\":{\"errorCode\":-1}}}", 0, 1},
+        {"{\"time\":\"2024-05-01T10:00:00Z\",\"category\":\"SignInLogs\",\"operationName\":\"Sign-in activity\","
+         "\"properties\":{\"id\":\"d\",\"ip_address\":\"2001:db8::1\",\"status\":{\"errorCode\":50126}}}", 0, 1},
+        {"{\"time\":\"2024-05-01T10:00:00Z\",\"category\":\"SignInLogs\",\"properties\":\"{}\"}", 0, 0},
+        {"{\"time\":\"2024-05-01T10:00:00Z\",\"category\":\"SignInLogs\",\"other\":1,\"properties\":{}}", 0, 0},
+        {"{\"time\":\"2024-05-01T10:00:00Z\",\"category\":\"SignInLogs\",\"properties\":{\"status\":\"{}\"}}", 0, 0},
     };
     /* (the first CloudTrail record is read fast for the rules' columns, but the
      * wide list reads request_parameters, which only the document has) */
@@ -331,11 +354,15 @@ static void test_crafted(void **state)
     unlink(tmp);
     assert_int_equal(st.nev, CT_ARRAY_LEN(recs));
     ct_esql_fast *f = ct_esql_fast_new(wide, CT_ARRAY_LEN(wide));
+    ct_esql_fast *h = ct_esql_fast_new(narrow, CT_ARRAY_LEN(narrow));
     tally t = {0};
     for (size_t i = 0; i < st.nev; i++) {
         size_t before = t.filled;
         compare(&t, &st, i, f, wide, CT_ARRAY_LEN(wide), "crafted");
-        if ((int)(t.filled - before) != recs[i].fast) fail_msg("record %zu: fast %d", i, !recs[i].fast);
+        size_t mid = t.filled;
+        compare(&t, &st, i, h, narrow, CT_ARRAY_LEN(narrow), "crafted, narrow");
+        if ((int)(mid - before) != recs[i].wide || (int)(t.filled - mid) != recs[i].narrow)
+            fail_msg("record %zu: wide %zu, narrow %zu read fast", i, mid - before, t.filled - mid);
     }
     const char *const *cols;
     size_t n;
@@ -348,6 +375,7 @@ static void test_crafted(void **state)
     assert_int_equal(t.mismatches, 0);
     ct_esql_fast_free(f);
     ct_esql_fast_free(g);
+    ct_esql_fast_free(h);
     ct_store_free(&st);
     free_lists(&l);
 }
