@@ -27,6 +27,8 @@ typedef struct run_ctx {
     uint8_t facts[32]; /* the ct_esql_stored_cols the query reads */
     size_t nfacts;
     ct_esql_fast *fast; /* reads the query's columns without a document, when it can */
+    const char *last_ds; /* the last event's dataset, and whether FROM selects it */
+    int last_sel;
 } run_ctx;
 
 /* Fields whose values every normalizer copies from the record as written
@@ -80,7 +82,12 @@ static int candidate(run_ctx *c, size_t i)
     const ct_event *e = &c->st->ev[i];
     if (e->flags & CT_EVF_ALERT) return 0;
     if (!ct_rule_may_match(c->rule, e)) return 0;
-    return ct_esql_selects(c->rule->esql, ct_event_str(c->st, e, CT_EF_DATASET)) && may_pass(c, i, e);
+    const char *ds = ct_event_str(c->st, e, CT_EF_DATASET);
+    if (ds != c->last_ds) { /* interned: one string per dataset */
+        c->last_ds = ds;
+        c->last_sel = ct_esql_selects(c->rule->esql, ds);
+    }
+    return c->last_sel && may_pass(c, i, e);
 }
 
 static const char *dataset_of(void *ctx, size_t i)

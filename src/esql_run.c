@@ -336,6 +336,8 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     const char *const *cols;
     size_t ncols;
     int project = ct_esql_columns(q, &cols, &ncols);
+    char *last = NULL; /* the last dataset seen, and whether FROM selects it */
+    int selected = 0;
     cJSON **held = NULL; /* documents rows still read */
     size_t nheld = 0, capheld = 0;
     const esql_cmd *from = &q->cmds[0];
@@ -358,7 +360,13 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     }
     for (size_t i = 0; !c.err && from->kind == EC_FROM && i < n; i++) {
         const char *ds = dataset(ctx, i);
-        if (!ct_esql_selects(q, ds)) continue;
+        if (!ds) continue;
+        if (!last || strcmp(ds, last)) { /* datasets come in runs: FROM's patterns matched once a run */
+            free(last);
+            last = ct_xstrdup(ds);
+            selected = ct_esql_selects(q, ds);
+        }
+        if (!selected) continue;
         size_t mark = esql_mark(&c), before = rs.n;
         esql_row r = {0};
         cJSON *doc = NULL;
@@ -452,6 +460,7 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
     for (size_t i = 0; i < nheld; i++) put(ctx, (size_t)-1, held[i]);
     free(held);
     free(date);
+    free(last);
     free(rs.v);
     int rc = 0;
     if (c.err) {

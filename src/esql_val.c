@@ -226,11 +226,30 @@ typedef struct nbuf {
     size_t n, cap;
 } nbuf;
 
-static void names_walk(esql_ctx *c, const cJSON *j, ct_sbuf *path, nbuf *out, int depth)
+/* Could a column whose name starts with path (len bytes; the name itself, or
+ * it and more after a '.') be one of cols (names or `*` patterns)? Only a
+ * necessary condition: what it rules out no column can match. */
+static int may_extend(const char *path, size_t len, char *const *cols, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        const char *col = cols[i];
+        size_t lit = strcspn(col, "*");
+        if (!col[lit]) {
+            if (!strncmp(col, path, len) && (col[len] == '.' || !col[len]) && strlen(col) >= len) return 1;
+        } else if (len >= lit ? !strncmp(col, path, lit) : !strncmp(col, path, len)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* only (nonly of them): descend only where one of these columns may be. */
+static void names_walk(esql_ctx *c, const cJSON *j, ct_sbuf *path, nbuf *out, int depth, char *const *only,
+                       size_t nonly)
 {
     if (depth > 64) return;
     if (cJSON_IsArray(j)) {
-        for (const cJSON *k = j->child; k; k = k->next) names_walk(c, k, path, out, depth + 1);
+        for (const cJSON *k = j->child; k; k = k->next) names_walk(c, k, path, out, depth + 1, only, nonly);
         return;
     }
     if (!cJSON_IsObject(j) || esql_geo_field(path->buf ? path->buf : "", path->len)) { /* a geo_point is one column */
@@ -251,7 +270,7 @@ static void names_walk(esql_ctx *c, const cJSON *j, ct_sbuf *path, nbuf *out, in
         size_t keep = path->len;
         if (keep) ct_sbuf_addc(path, '.');
         ct_sbuf_add(path, k->string ? k->string : "");
-        names_walk(c, k, path, out, depth + 1);
+        if (!only || may_extend(path->buf, path->len, only, nonly)) names_walk(c, k, path, out, depth + 1, only, nonly);
         path->len = keep;
         path->buf[keep] = 0;
     }
@@ -262,7 +281,20 @@ void esql_doc_names(esql_ctx *c, const cJSON *doc, const char ***names, size_t *
     nbuf b = {0};
     ct_sbuf path;
     ct_sbuf_init(&path);
-    if (doc) names_walk(c, doc, &path, &b, 0);
+    if (doc) names_walk(c, doc, &path, &b, 0, NULL, 0);
+    ct_sbuf_free(&path);
+    *names = b.v;
+    *n = b.n;
+}
+
+/* esql_doc_names, of the columns that may be one of cols only. */
+static void doc_names_of(esql_ctx *c, const cJSON *doc, char *const *cols, size_t ncols, const char ***names,
+                         size_t *n)
+{
+    nbuf b = {0};
+    ct_sbuf path;
+    ct_sbuf_init(&path);
+    if (doc) names_walk(c, doc, &path, &b, 0, cols, ncols);
     ct_sbuf_free(&path);
     *names = b.v;
     *n = b.n;
@@ -322,7 +354,7 @@ void esql_row_project(esql_ctx *c, esql_row *r, const cJSON *doc, char *const *c
     } else { /* in document order, as KEEP lists what its patterns match */
         const char **names;
         size_t nn;
-        esql_doc_names(c, doc, &names, &nn);
+        doc_names_of(c, doc, cols, ncols, &names, &nn);
         for (size_t k = 0; k < nn; k++) {
             if (!listed(cols, ncols, names[k])) continue;
             if (n == cap) {
