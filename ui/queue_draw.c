@@ -88,71 +88,6 @@ static void fit_rule(const char *s, int w, ct_sbuf *out)
 }
 
 /* ---- the wide columns' values ---- */
-static const char *doc_str(const cJSON *doc, const char *path)
-{
-    const char *s = ct_json_str(doc, path);
-    if (s) return s;
-    const cJSON *flat = cJSON_GetObjectItemCaseSensitive(doc, path); /* "kibana.alert.x" as one key */
-    return cJSON_IsString(flat) && *flat->valuestring ? flat->valuestring : NULL;
-}
-
-static void country_of(size_t ev, char out[8])
-{
-    const ct_store *st = &ui.s.store;
-    snprintf(out, 8, "-");
-    const char *ip = ct_event_str(st, &st->ev[ev], CT_EF_ACTOR_IP);
-    if (!ip) return;
-    uint32_t ipid = ct_event_sid(st, &st->ev[ev], CT_EF_ACTOR_IP); /* interned: the same string, the same id */
-    /* the event's own geo, else the first event from the same IP that states one
-     * (a sign-in); a bounded number of documents is built */
-    int tries = 0;
-    for (size_t k = 0; k <= st->nev && tries < 24; k++) {
-        size_t i = k == 0 ? ev : k - 1;
-        if (k && i == ev) continue;
-        if (ct_event_sid(st, &st->ev[i], CT_EF_ACTOR_IP) != ipid) continue;
-        tries++;
-        cJSON *doc = ct_store_event_json(st, i);
-        const char *cc = doc ? doc_str(doc, "geo.country_iso_code") : NULL;
-        if (!cc && doc) cc = doc_str(doc, "source.geo.country_iso_code");
-        if (cc) {
-            ct_sbuf b;
-            ct_sbuf_init(&b);
-            ct_san_line(cc, 6, &b);
-            snprintf(out, 8, "%s", b.buf);
-            ct_sbuf_free(&b);
-            cJSON_Delete(doc);
-            return;
-        }
-        cJSON_Delete(doc);
-    }
-}
-
-/* Who took the alert in Elastic (kibana.alert.workflow_user): in the imported
- * alert document, which for an alert we also raised is another event of the
- * store with the same source (the fields the scan merges them on). */
-static char *elastic_user(const ct_alert *a)
-{
-    static const enum ct_ef keys[] = {CT_EF_ACTOR_ID, CT_EF_TARGET_ID, CT_EF_CRED_ID, CT_EF_ACTION};
-    const ct_store *st = &ui.s.store;
-    const ct_event *x = &st->ev[a->event];
-    int tries = 0; /* documents built: bounded, whatever the input */
-    for (size_t k = 0; k <= st->nev && tries < 16; k++) {
-        size_t i = k == 0 ? a->event : k - 1;
-        if (k && i == a->event) continue;
-        const ct_event *y = &st->ev[i];
-        int same = 1;
-        for (size_t j = 0; j < CT_ARRAY_LEN(keys) && same; j++) same = ct_event_sid(st, x, keys[j]) == ct_event_sid(st, y, keys[j]);
-        if (!same) continue;
-        tries++;
-        cJSON *doc = ct_store_event_json(st, i);
-        const char *u = doc ? doc_str(doc, "kibana.alert.workflow_user") : NULL;
-        char *r = u ? ct_xstrdup(u) : NULL;
-        cJSON_Delete(doc);
-        if (r) return r;
-    }
-    return NULL;
-}
-
 static qwide *wide_slot(queue *q, size_t i)
 {
     if (q->nwide != ui.s.alerts.n) {
@@ -179,7 +114,7 @@ static const char *assignee_of(queue *q, size_t i)
     } else if (a->decision_by) {
         who = ct_xstrdup(a->decision_by);
     } else if (a->elastic_status) {
-        who = elastic_user(a);
+        who = ui_queue_elastic_user(a);
     }
     if (who) {
         char *lt = strchr(who, '<');
@@ -242,7 +177,7 @@ static qwide *wide_of(queue *q, size_t i)
         if (ct_corr_q_init(ui.s.corr, a, ui.s.window_ms, &q) == 0)
             snprintf(x->used, sizeof x->used, "%s", ct_corr_q_usage(ui.s.corr, &q, &uev) ? "yes" : "no");
     }
-    country_of(a->event, x->country);
+    ui_queue_country(a->event, x->country);
     return x;
 }
 

@@ -72,6 +72,11 @@ size_t ui_queue_corr_count(queue *q, size_t alert);
 /* the rows' lines of the queue (w wide, h high from y, the detail lines included) */
 void ui_queue_draw(queue *q, int y, int h, int w);
 void ui_queue_free_wide(queue *q);
+/* queue_wide.c: the actor IP's country ("-" none) of event ev; an Elastic
+ * alert's workflow_user (NULL none); read through indexes kept for the session */
+void ui_queue_country(size_t ev, char out[8]);
+char *ui_queue_elastic_user(const ct_alert *a);
+void ui_queue_wide_index_free(void);
 /* every row as plain text, untruncated (| pipes it) */
 void ui_queue_text(queue *q, ct_sbuf *out);
 void ui_queue_rebuild(ui_view *v); /* the rows again (the incidents are ready) */

@@ -531,6 +531,7 @@ static void q_close(ui_view *v)
     for (size_t i = 0; i < q->nfolded; i++) free(q->folded[i]);
     free(q->folded);
     ui_queue_free_wide(q);
+    ui_queue_wide_index_free();
     free(q->rows);
     free(q->corr);
     free(q->rule);
