@@ -342,13 +342,47 @@ void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_
     if (total > PART_BLOCK) malloc_trim(0);
 }
 
-void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+void ct_alerts_number(ct_alerts *a, size_t from)
 {
-    size_t cap = out->n;
+    for (size_t i = from; i < a->n; i++) a->v[i].seq = a->nseq++;
+}
+
+void ct_alerts_sort(ct_alerts *a, size_t from)
+{
+    if (a->n > from + 1) qsort(a->v + from, a->n - from, sizeof *a->v, cmp_alert);
+}
+
+void ct_alerts_merge_tail(ct_alerts *a, size_t from)
+{
+    if (!from || from >= a->n || cmp_alert(&a->v[from - 1], &a->v[from]) <= 0) return;
+    /* the prefix's alerts after the tail's first move up: merge from the end */
+    size_t lo = 0, hi = from; /* the first prefix alert after the tail's first */
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (cmp_alert(&a->v[m], &a->v[from]) <= 0) lo = m + 1;
+        else hi = m;
+    }
+    size_t k = a->n - from;
+    ct_alert *t = ct_xmalloc(k * sizeof *t);
+    memcpy(t, a->v + from, k * sizeof *t);
+    size_t i = from, j = k, w = a->n; /* one past the next to take */
+    while (j > 0) {
+        if (i > lo && cmp_alert(&a->v[i - 1], &t[j - 1]) > 0) a->v[--w] = a->v[--i];
+        else a->v[--w] = t[--j];
+    }
+    free(t);
+}
+
+void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size_t nsorted)
+{
+    size_t cap = out->n, n0 = out->n;
     /* imported alerts intern their strings in the store's pool: one thread */
     for (size_t i = 0; i < st->nev; i++)
         if (st->ev[i].flags & CT_EVF_ALERT) import_elastic(st, rs, i, out, &cap);
-    if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_alert);
+    ct_alerts_number(out, n0);
+    if (nsorted > n0) nsorted = n0;
+    ct_alerts_sort(out, nsorted);
+    ct_alerts_merge_tail(out, nsorted);
     merge_elastic_duplicates(st, out);
 }
 
@@ -357,7 +391,8 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
     ct_scan_events(st, rs, 0, st->nev, out);
     size_t cap = out->n;
     ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
-    ct_scan_finish(st, rs, out);
+    ct_alerts_number(out, 0);
+    ct_scan_finish(st, rs, out, 0);
     return 0;
 }
 

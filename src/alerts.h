@@ -21,13 +21,16 @@ typedef enum { CT_ORIGIN_RULE = 0, CT_ORIGIN_ELASTIC } ct_origin;
 /* Severity order for sorting: low < medium < high < critical. */
 int ct_severity_rank(const char *severity);
 
-/* 120 bytes: an alert is its event's index, its rule and the rule's strings
- * (not copies), a few small fields, and pointers for what few alerts have. */
+/* 128 bytes: an alert is its event's index, its rule and the rule's strings
+ * (not copies), a few small fields (its seq: 8 bytes of the 128), and
+ * pointers for what few alerts have. */
 typedef struct ct_alert {
     char id[17];             /* 16 hex digits */
     uint8_t status;          /* ct_status */
     uint8_t origin;          /* ct_origin */
     uint8_t tagged;          /* UI selection */
+    uint32_t seq;            /* the order it was added to its list in (ct_alerts_number):
+                              * stays with the alert when the list is sorted or merged */
     uint32_t event;          /* index in store->ev: the matching event, or the alert document */
     int64_t ts;              /* the source event's time (original_time for Elastic alerts) */
     const ct_rule *rule;     /* NULL for an imported alert whose rule is not known here */
@@ -49,7 +52,17 @@ typedef struct ct_alert {
 typedef struct ct_alerts {
     ct_alert *v;
     size_t n;
+    uint32_t nseq;           /* seqs given so far: every seq is below it */
 } ct_alerts;
+
+/* Give v[from, n) the next seqs (progressive loading: the console keeps its
+ * order across steps by them). */
+void ct_alerts_number(ct_alerts *a, size_t from);
+/* Sort v[from, n) by time, then id. */
+void ct_alerts_sort(ct_alerts *a, size_t from);
+/* v[0, from) and v[from, n) each in order (time, then id): one ordered list,
+ * moving only the alerts that must move (new alerts come mostly later). */
+void ct_alerts_merge_tail(ct_alerts *a, size_t from);
 
 /* Run every rule over every event (pre-filtered by dataset and action so a
  * document is only rebuilt for events some rule may match), and import the
@@ -59,10 +72,12 @@ int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
  * KQL rule alerts of events [from, to) into out (reset first; unsorted, their
  * statuses open); once every event is loaded, the ES|QL rules' alerts
  * (ct_scan_esql, over the whole store); then, the pieces appended together,
- * import the Elastic alerts, sort, merge duplicates. Same result as ct_scan. */
+ * import the Elastic alerts, sort, merge duplicates. Same result as ct_scan.
+ * ct_scan_finish: out->v[0, nsorted) is in order already (the console keeps
+ * it so), the rest is sorted and merged into it; imported alerts get seqs. */
 void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_t to,
                     ct_alerts *out);
-void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
+void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size_t nsorted);
 /* Evaluate rs's rules while st loads (on the trees the full path builds
  * anyway), so the scan skips rebuilding those records: the same alerts,
  * sooner. Call before loading; rs must outlive st's scans. */

@@ -157,10 +157,10 @@ uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
     return intern_h(p, s, len, pool_hash(s, len));
 }
 
-void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
+void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to)
 {
     map[0] = 0;
-    for (size_t id = 1; id <= src->nstrs; id++) {
+    for (size_t id = from ? from : 1; id < to && id <= src->nstrs; id++) {
         const char *s = src->strs[id];
         uint32_t len = src->lens[id];
         uint64_t h = src->hashes[id];
@@ -170,6 +170,16 @@ void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
          * chunk moves below */
         map[id] = found ? found : append(dst, s, len, h, i);
     }
+}
+
+void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
+{
+    ct_pool_merge_ids(dst, src, map, 1, (size_t)src->nstrs + 1);
+    ct_pool_merge_chunks(dst, src);
+}
+
+void ct_pool_merge_chunks(ct_pool *dst, ct_pool *src)
+{
     /* src's chunks behind dst's current one, which keeps filling */
     if (src->chunks) {
         ct_pool_chunk *last = src->chunks;

@@ -46,5 +46,9 @@ void ct_pool_reserve_ids(ct_pool *p, size_t n);
  * strings: only ct_pool_free it afterwards). map[id] is the dst id of src's
  * id (map has src->nstrs + 1 entries). */
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map);
+/* ct_pool_merge_take in parts (a caller that lets readers in between): src's
+ * ids [from, to) mapped, in id order, then src's bytes handed over last */
+void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to);
+void ct_pool_merge_chunks(ct_pool *dst, ct_pool *src);
 
 #endif

@@ -51,6 +51,7 @@ static void scan_new(ct_session *s)
     ct_rules_bind(&s->rules, &s->store);
     ct_alerts fresh;
     ct_scan_events(&s->store, &s->rules, s->scanned, nev, &fresh);
+    ct_alerts_sort(&fresh, 0); /* here, unlocked: under the lock only a merge */
     s_lock(s);
     size_t from = s->alerts.n;
     if (fresh.n) {
@@ -59,7 +60,11 @@ static void scan_new(ct_session *s)
         s->alerts.n = from + fresh.n;
     }
     s->scanned = nev;
+    ct_alerts_number(&s->alerts, from);
     ct_triage_apply_new(s, from);
+    /* the list stays in order (time, then id) all through the load, so the
+     * finish sorts only what it adds */
+    ct_alerts_merge_tail(&s->alerts, from);
     s_unlock(s);
     free(fresh.v);
 }
@@ -187,14 +192,18 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
         ct_alerts ex = {0};
         size_t excap = 0;
         ct_scan_esql(&s->store, &s->rules, &ex, &excap, NULL, NULL);
+        ct_alerts_sort(&ex, 0);
         s_lock(s);
+        size_t sorted = s->alerts.n;
         if (ex.n) {
             s->alerts.v = ct_xrealloc(s->alerts.v, (s->alerts.n + ex.n) * sizeof *s->alerts.v);
             memcpy(s->alerts.v + s->alerts.n, ex.v, ex.n * sizeof *ex.v);
             s->alerts.n += ex.n;
         }
         free(ex.v);
-        ct_scan_finish(&s->store, &s->rules, &s->alerts);
+        ct_alerts_number(&s->alerts, sorted);
+        ct_alerts_merge_tail(&s->alerts, sorted);
+        ct_scan_finish(&s->store, &s->rules, &s->alerts, s->alerts.n);
         s_unlock(s);
     }
     ct_session_index(s);

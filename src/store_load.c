@@ -371,6 +371,22 @@ static void drop_copied(const void *p, size_t from, size_t to)
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
+static void st_lock(ct_store *st);
+static void st_unlock(ct_store *st);
+
+/* Called with the store's lock held (a console reading it meanwhile): let
+ * the reader in every so often. A step of 500k events took 0.6 s to merge,
+ * and the console's keys waited that long. Readers only look at events below
+ * nev and at strings those use, which stay where they are. */
+#define MERGE_PART 16384
+static void merge_yield(ct_store *st, size_t i)
+{
+    if (st->lock && i && i % MERGE_PART == 0) {
+        st_unlock(st);
+        st_lock(st);
+    }
+}
+
 /* Append w's events to the store in order; line_base is added to NDJSON
  * piece-relative line numbers, rec_base to record numbers. */
 static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t line_base, uint64_t rec_base)
@@ -383,7 +399,12 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
     } else {
         map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
         ct_pool_reserve_ids(&st->pool, w->pool.nstrs);
-        ct_pool_merge_take(&st->pool, &w->pool, map);
+        map[0] = 0; /* no string (and a worker may have none) */
+        for (size_t id = 1; id <= w->pool.nstrs; id += MERGE_PART) {
+            merge_yield(st, id - 1);
+            ct_pool_merge_ids(&st->pool, &w->pool, map, id, id + MERGE_PART);
+        }
+        ct_pool_merge_chunks(&st->pool, &w->pool);
     }
     for (size_t i = 0; i < w->ndiags; i++) {
         if (!w->diags[i].rec) {
@@ -468,6 +489,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         st->ev = ct_xrealloc(st->ev, st->cap * sizeof *st->ev);
     }
     for (size_t i = 0; i < w->nev; i++) {
+        merge_yield(st, i);
         const ct_event *src = w->ev ? &w->ev[i] : &st->ev[i]; /* adopted: compacted in place */
         ct_event *e = &st->ev[st->nev];
         if (e != src) *e = *src;

@@ -99,10 +99,21 @@ static void on_progress(void *ctx, size_t done, size_t total)
     draw_loading(done, total);
 }
 
+static double locked_at, locked_cpu; /* the loader's: how long it holds ui_mu (traces) */
+
 static void hook_lock(void *ctx)
 {
     (void)ctx;
+    /* a mutex is not fair: a loader that lets go and takes it again at once
+     * could keep a key waiting through a whole merge. Let the key go first
+     * (bounded: 10 ms) */
+    for (int i = 0; i < 200 && ui_mu_wanted(); i++) {
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
     pthread_mutex_lock(&ui_mu);
+    locked_at = ui_now_ms();
+    locked_cpu = ui_cpu_ms();
 }
 
 static _Atomic int finishing; /* the loader is in ct_session_finish */
@@ -113,6 +124,8 @@ static void hook_unlock(void *ctx)
     /* finishing sorts and merges the alerts under the lock: the main thread
      * must rebuild its rows (alert indexes) before it draws again */
     if (atomic_load(&finishing)) atomic_fetch_add(&pub_gen, 1);
+    double held = ui_now_ms() - locked_at;
+    if (held >= 1) ui_trace("loader-held %.1f ms cpu=%.1f (%zu alerts)", held, ui_cpu_ms() - locked_cpu, ui.s.alerts.n);
     pthread_mutex_unlock(&ui_mu);
 }
 
@@ -256,7 +269,9 @@ int ui_load_sync(void)
         completed = 1;
         wtimeout(stdscr, 500);
     }
+    double t0 = ui_now_ms(), c0 = ui_cpu_ms();
     ui_refresh_all();
+    ui_trace("publish-rebuild %.1f ms cpu=%.1f (%zu alerts)", ui_now_ms() - t0, ui_cpu_ms() - c0, ui.s.alerts.n);
     return 1;
 }
 

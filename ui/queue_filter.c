@@ -74,15 +74,123 @@ static int cmp_inc(const void *x, const void *y)
     return ia < ib ? -1 : ia > ib; /* the core's order: score, newest, id */
 }
 
-void ui_queue_sort_alerts(queue *q, size_t *idx, size_t n)
+/* ---- the order of every alert, kept from one rebuild to the next ----
+ * While loading, each step's alerts are published and the rows rebuilt: a
+ * sort of all of them (230k) on every step held keys up to 0.8 s. The queue
+ * keeps its order as the alerts' seqs, which stay with an alert when the
+ * session merges new ones in (the indexes move), sorts only the alerts it has
+ * not seen and merges them in: O(new log new + n) a step. The order is
+ * total (ids last), so the result is the full sort's. */
+static const uint32_t *sort_pos; /* seq -> alert index */
+#define NO_POS UINT32_MAX
+
+static int cmp_seq(const void *x, const void *y)
 {
+    return cmp_alerts(sort_pos[*(const uint32_t *)x], sort_pos[*(const uint32_t *)y]);
+}
+
+static unsigned order_key_inc(queue *q)
+{
+    /* scores come from the incidents: their generation is part of the key */
+    return q->sort == SORT_SCORE && q->inc_built ? q->inc_gen + 1 : 0;
+}
+
+/* Newest first (then by id): the session keeps its list by time, then id, so
+ * this order is its runs of equal times taken from the last: no sort at all.
+ * 0 when the list is not in that order. */
+static size_t by_time(queue *q, size_t *idx)
+{
+    const ct_alerts *al = &ui.s.alerts;
+    size_t n = al->n, nv = 0;
+    for (size_t i = 1; i < n; i++) {
+        const ct_alert *a = &al->v[i - 1], *b = &al->v[i];
+        if (a->ts > b->ts || (a->ts == b->ts && strcmp(a->id, b->id) > 0)) return SIZE_MAX;
+    }
+    for (size_t end = n; end > 0;) {
+        size_t start = end - 1;
+        while (start > 0 && al->v[start - 1].ts == al->v[end - 1].ts) start--;
+        for (size_t i = start; i < end; i++)
+            if (ui_queue_visible(q, i)) idx[nv++] = i;
+        end = start;
+    }
+    return nv;
+}
+
+size_t ui_queue_ordered(queue *q, size_t *idx)
+{
+    const ct_alerts *al = &ui.s.alerts;
+    size_t n = al->n, nv = 0;
+    uint32_t ns = al->nseq;
     sort_q = q;
-    qsort(idx, n, sizeof *idx, cmp_idx);
+    /* the order while loading, and the flat list's default: no score yet */
+    if (q->group != GROUP_ACTOR && q->group != GROUP_TARGET &&
+        (q->sort == SORT_TIME || (q->sort == SORT_SCORE && !q->inc_built))) {
+        nv = by_time(q, idx);
+        if (nv != SIZE_MAX) return nv;
+        nv = 0;
+    }
+    uint32_t *pos = ct_xrealloc(q->pos, (ns ? ns : 1) * sizeof *pos);
+    q->pos = pos;
+    memset(pos, 0xff, (size_t)ns * sizeof *pos);
+    int ok = n < NO_POS;
+    for (size_t i = 0; i < n && ok; i++) {
+        uint32_t sq = al->v[i].seq;
+        if (sq >= ns || pos[sq] != NO_POS) ok = 0; /* not numbered: sort them all */
+        else pos[sq] = (uint32_t)i;
+    }
+    if (!ok) {
+        q->ord_ok = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ui_queue_visible(q, i)) idx[nv++] = i;
+        qsort(idx, nv, sizeof *idx, cmp_idx);
+        return nv;
+    }
+    sort_pos = pos;
+    int same = q->ord_ok && q->ord_sort == q->sort && q->ord_group == q->group &&
+               q->ord_inc == order_key_inc(q) && ns >= q->ord_nseq;
+    uint32_t from = same ? q->ord_nseq : 0;
+    size_t nold = same ? q->nord : 0, nf = 0, m = 0;
+    uint32_t *fresh = ct_xmalloc(((size_t)(ns - from) + 1) * sizeof *fresh);
+    for (uint32_t sq = from; sq < ns; sq++)
+        if (pos[sq] != NO_POS) fresh[nf++] = sq;
+    qsort(fresh, nf, sizeof *fresh, cmp_seq);
+    uint32_t *ord = ct_xmalloc((nold + nf + 1) * sizeof *ord);
+    size_t i = 0, j = 0;
+    while (i < nold || j < nf) {
+        if (i < nold && pos[q->ord[i]] == NO_POS) { /* gone (merged into another) */
+            i++;
+            continue;
+        }
+        if (j >= nf || (i < nold && cmp_seq(&q->ord[i], &fresh[j]) <= 0)) ord[m++] = q->ord[i++];
+        else ord[m++] = fresh[j++];
+    }
+    free(fresh);
+    free(q->ord);
+    q->ord = ord;
+    q->nord = m;
+    q->ord_nseq = ns;
+    q->ord_sort = q->sort;
+    q->ord_group = q->group;
+    q->ord_inc = order_key_inc(q);
+    q->ord_ok = 1;
+    for (size_t k = 0; k < m; k++)
+        if (ui_queue_visible(q, pos[ord[k]])) idx[nv++] = pos[ord[k]];
+    return nv;
+}
+
+void ui_queue_free_order(queue *q)
+{
+    free(q->ord);
+    free(q->pos);
+    q->ord = q->pos = NULL;
+    q->nord = 0;
+    q->ord_ok = 0;
 }
 
 void ui_queue_sort_incidents(queue *q, size_t *order, size_t n)
 {
     sort_q = q;
+    if (q->sort == SORT_SCORE) return; /* the core's order, which order keeps (no sort of 200k) */
     qsort(order, n, sizeof *order, cmp_inc);
 }
 

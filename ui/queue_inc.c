@@ -56,6 +56,7 @@ static void adopt(queue *q)
     if (q->inc_built) ct_incidents_free(&q->inc);
     q->inc = job.out;
     q->inc_built = 1;
+    q->inc_gen++;
     q->inc_nalerts = job.alerts.n;
     q->inc_window = job.window;
     ct_incidents_refresh(&q->inc, &ui.s.alerts);

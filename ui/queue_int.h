@@ -54,6 +54,14 @@ typedef struct queue {
     int moved;          /* the analyst moved the cursor */
     int inc_shown;      /* the rows have shown incidents */
     int settled;        /* a rebuild ran after the load ended */
+    unsigned inc_gen;   /* counts the incidents taken (queue_inc.c) */
+    size_t rowcap;
+    /* every alert in the queue's order, as seqs (ui_queue_ordered) */
+    uint32_t *ord, *pos; /* pos: seq -> alert index */
+    size_t nord;
+    uint32_t ord_nseq;
+    int ord_sort, ord_group, ord_ok;
+    unsigned ord_inc;
 } queue;
 
 extern const char *const ui_queue_sort_names[SORT__COUNT];
@@ -64,7 +72,10 @@ const char *ui_queue_target(size_t alert);
 int ui_queue_cmpstr(const char *a, const char *b); /* case-blind, NULL as "" */
 const ct_incident *ui_queue_inc_of(queue *q, size_t alert);
 int ui_queue_visible(queue *q, size_t alert);      /* the filters keep it */
-void ui_queue_sort_alerts(queue *q, size_t *idx, size_t n);
+/* the alerts the filters keep, in the queue's order (sort, group), into idx
+ * (room for every alert); only the alerts added since the last call are sorted */
+size_t ui_queue_ordered(queue *q, size_t *idx);
+void ui_queue_free_order(queue *q);
 void ui_queue_sort_incidents(queue *q, size_t *order, size_t n);
 void ui_queue_filter_cmd(queue *q, const char *cmd, const char *args);
 int ui_queue_row_matches_search(queue *q, const qrow *r);

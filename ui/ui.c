@@ -57,15 +57,25 @@ static double real_ms(void)
 
 double ui_since_start_ms(void) { return ui_now_ms() - t_start; }
 
+/* this thread's CPU time: what a step cost, however busy the machine */
+double ui_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 void ui_trace(const char *fmt, ...)
 {
     if (!trace_fp) return;
     va_list ap;
     va_start(ap, fmt);
+    flockfile(trace_fp); /* the loader traces too: one line at a time */
     vfprintf(trace_fp, fmt, ap);
     va_end(ap);
     fputc('\n', trace_fp);
     fflush(trace_fp);
+    funlockfile(trace_fp);
 }
 
 static void script_load(const char *path)
@@ -284,6 +294,14 @@ static int script_next(void)
 }
 
 pthread_mutex_t ui_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int mu_wanted; /* the main thread waits for ui_mu (a key to act on) */
+
+int ui_mu_wanted(void) { return atomic_load(&mu_wanted); }
+
+/* the last key's times in this process (traces): when it was read, how long
+ * it then waited for ui_mu (the loader holding it) and for what the loader
+ * or the grouping published (the rows rebuilt) before it could act */
+static double key_read_ms, key_lock_ms, key_sync_ms, key_cpu_ms;
 
 int ui_next_key(void)
 {
@@ -313,7 +331,12 @@ int ui_next_key(void)
         double t0 = ui_now_ms();
         pthread_mutex_unlock(&ui_mu);
         int r = wget_wch(stdscr, &wc);
+        double t_read = ui_now_ms(), c_read = ui_cpu_ms();
+        /* the loader lets go of ui_mu often, and waits while this thread wants it */
+        atomic_store(&mu_wanted, 1);
         pthread_mutex_lock(&ui_mu);
+        atomic_store(&mu_wanted, 0);
+        double t_lock = ui_now_ms();
         ui_check_signal();
         /* new alerts or the end of the load: views reload before a key acts */
         char shown[sizeof ui.progress];
@@ -321,6 +344,12 @@ int ui_next_key(void)
         int changed = was_loading && (ui_load_sync() || strcmp(shown, ui.progress));
         /* the incidents: taken before a key acts, as new alerts are */
         if (grouping && ui_incidents_poll()) changed = 1;
+        if (r != ERR) {
+            key_read_ms = t_read;
+            key_cpu_ms = c_read;
+            key_lock_ms = t_lock - t_read;
+            key_sync_ms = ui_now_ms() - t_lock;
+        }
         if (r == ERR) {
             /* a vanished terminal gives ERR at once, again and again */
             if (ui_now_ms() - t0 < (was_loading ? 12 : 50)) {
@@ -652,7 +681,7 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
 
     while (!ui.quit) {
         int key = ui_next_key();
-        double t0 = ui_now_ms();
+        double t0 = ui_now_ms(), c0 = ui_cpu_ms();
         if (ui.quit) break;
         if (key != UI_KEY_TICK) handle_key(key);
         if (ui.quit) break;
@@ -663,8 +692,16 @@ int ct_ui_run(ct_session_opts *opts, const char *prog)
         }
         char kb[16];
         /* at=: when the frame was on the terminal, to compare with when the key was sent */
-        if (key != UI_KEY_TICK)
-            ui_trace("key->frame %.3f ms %s at=%.3f", ui_now_ms() - t0, ui_key_name(key, kb), real_ms());
+        /* key->frame: handling and drawing; read: from the key's reading
+         * to the frame (lock: waiting for the loader, sync: taking what it
+         * published) */
+        if (key != UI_KEY_TICK) {
+            double t1 = ui_now_ms(), c1 = ui_cpu_ms();
+            /* cpu: this thread's CPU time from the reading to the frame */
+            ui_trace("key->frame %.3f ms %s at=%.3f read=%.3f lock=%.3f sync=%.3f cpu=%.3f", t1 - t0,
+                     ui_key_name(key, kb), real_ms(), script_on ? t1 - t0 : t1 - key_read_ms,
+                     script_on ? 0 : key_lock_ms, script_on ? 0 : key_sync_ms, c1 - (script_on ? c0 : key_cpu_ms));
+        }
     }
     if (ui.loading) {
         /* the loader still owns the session: leave without touching it */

@@ -248,8 +248,10 @@ void ui_draft_remove(const char *alert_id, const char *form);
 
 /* ---- the console's main loop (ui.c) as the loader (load.c) uses it ---- */
 extern pthread_mutex_t ui_mu; /* the session's lock: held by the main thread but while it waits */
+int ui_mu_wanted(void); /* the main thread is waiting for ui_mu: the loader lets it go first */
 double ui_now_ms(void);
 double ui_since_start_ms(void); /* since the console started (traces) */
+double ui_cpu_ms(void);         /* the calling thread's CPU time (traces) */
 int ui_too_small(void);
 void ui_draw_too_small(void);
 void ui_check_signal(void);    /* a hang-up or termination: drafts kept, exit */

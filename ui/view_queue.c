@@ -124,14 +124,20 @@ static void rebuild(queue *q)
     q->inc_shown |= incidents_on(q);
     size_t n = ui.s.alerts.n, nv = 0;
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
-    for (size_t i = 0; i < n; i++)
-        if (ui_queue_visible(q, i)) idx[nv++] = i;
-    free(q->rows);
-    q->rows = ct_xmalloc((3 * nv + 1) * sizeof *q->rows);
+    if (incidents_on(q)) {
+        for (size_t i = 0; i < n; i++)
+            if (ui_queue_visible(q, i)) idx[nv++] = i;
+    } else {
+        nv = ui_queue_ordered(q, idx);
+    }
+    if (3 * nv + 1 > q->rowcap) {
+        free(q->rows);
+        q->rowcap = 3 * nv + 1;
+        q->rows = ct_xmalloc(q->rowcap * sizeof *q->rows);
+    }
     q->nrows = 0;
     if (incidents_on(q)) rebuild_incidents(q, idx, nv);
     else {
-        ui_queue_sort_alerts(q, idx, nv);
         int grouped = q->group == GROUP_ACTOR || q->group == GROUP_TARGET, in_folded = 0;
         for (size_t k = 0; k < nv; k++) {
             if (grouped) {
@@ -531,6 +537,7 @@ static void q_close(ui_view *v)
     for (size_t i = 0; i < q->nfolded; i++) free(q->folded[i]);
     free(q->folded);
     ui_queue_free_wide(q);
+    ui_queue_free_order(q);
     ui_queue_wide_index_free();
     free(q->rows);
     free(q->corr);

@@ -166,7 +166,8 @@ for n in $SIZES; do
             echo "incidents  $n $form: $(cat "$OUT/inc.txt")" >>"$EXTRA"
             # the console in tmux: first frame, key (sent) -> frame while loading, while
             # grouping incidents and after (tests/bench/console.sh)
-            echo "console    $n $form: $(sh tests/bench/console.sh "$BIN" "$f" "$OUT/console-$n-$form")" >>"$EXTRA"
+            echo "console    $n $form:" >>"$EXTRA"
+            sh tests/bench/console.sh "$BIN" "$f" "$OUT/console-$n-$form" | sed 's/^/    /' >>"$EXTRA"
         fi
         first=0
     done

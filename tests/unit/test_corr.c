@@ -183,7 +183,7 @@ static void test_target_acts_usage_related(void **state)
     ct_alert v[5] = {mk_alert(&st, A, "00000000000000a0"), mk_alert(&st, B, "00000000000000b0"),
                      mk_alert(&st, C, "00000000000000c0"), mk_alert(&st, D, "00000000000000d0"),
                      mk_alert(&st, E, "00000000000000e0")};
-    ct_alerts alerts = {v, 5};
+    ct_alerts alerts = {v, 5, 0};
     for (int indexed = 0; indexed < 2; indexed++) {
         if (indexed) ct_corr_index_alerts(c, &alerts);
         ct_corr_result r;
@@ -285,7 +285,7 @@ static void test_one_change_one_event(void **state)
     ct_alert v[3] = {mk_alert(&st, R, "0000000000000001"), mk_alert(&st, m, "0000000000000002"),
                      mk_alert(&st, doc, "0000000000000003")};
     v[2].origin = CT_ORIGIN_ELASTIC;
-    ct_alerts alerts = {v, 3};
+    ct_alerts alerts = {v, 3, 0};
     ct_corr_index_alerts(c, &alerts);
     for (int k = 0; k < 3; k++) {
         ct_corr_result r;
@@ -458,7 +458,7 @@ static void test_elastic_alert_alone(void **state)
     ct_corr *c = ct_corr_build(&st);
     ct_alert v[2] = {mk_alert(&st, on_sp, "0000000000000102"), mk_alert(&st, doc, "0000000000000103")};
     v[1].origin = CT_ORIGIN_ELASTIC; /* its document's time is the source event's */
-    ct_alerts alerts = {v, 2};
+    ct_alerts alerts = {v, 2, 0};
     ct_corr_result r;
     assert_int_equal(ct_corr_alert(c, &v[0], &alerts, DAY, &r), 0);
     SET_EQ(r.same_target, r.nsame_target, on_sp, signin);
@@ -605,7 +605,7 @@ static void test_million_events(void **state)
     ct_alert *v = ct_xcalloc(NALERTS, sizeof *v);
     for (size_t i = 0; i < NALERTS; i++) v[i] = mk_alert(&st, i * 20 * 7, "");
     for (size_t i = 0; i < NALERTS; i++) snprintf(v[i].id, sizeof v[i].id, "%016zx", i);
-    ct_alerts alerts = {v, NALERTS};
+    ct_alerts alerts = {v, NALERTS, 0};
     size_t total = 0, related = 0;
     t = now_ms();
     for (size_t i = 0; i < NALERTS; i++) {

@@ -151,6 +151,46 @@ static void same_sessions(ct_session *a, ct_session *b)
     assert_non_null(b->corr);
 }
 
+/* ct_alerts_merge_tail: two ordered runs become one, by time then id, and
+ * each alert keeps its seq */
+static void test_merge_tail(void **state)
+{
+    (void)state;
+    static const struct { int64_t ts; const char *id; } in[] = {
+        {10, "b"}, {20, "a"}, {20, "c"}, {40, "a"},      /* the ordered prefix */
+        {5, "z"}, {20, "b"}, {30, "a"}, {40, "b"}, {50, "a"}, /* the new, ordered */
+    };
+    static const char *const want[] = {"5z", "10b", "20a", "20b", "20c", "30a", "40a", "40b", "50a"};
+    static const uint32_t want_seq[] = {4, 0, 1, 5, 2, 6, 3, 7, 8};
+    ct_alerts a = {0};
+    a.v = calloc(CT_ARRAY_LEN(in), sizeof *a.v);
+    assert_non_null(a.v);
+    for (size_t i = 0; i < CT_ARRAY_LEN(in); i++) {
+        a.v[i].ts = in[i].ts;
+        snprintf(a.v[i].id, sizeof a.v[i].id, "%s", in[i].id);
+    }
+    a.n = 4;
+    ct_alerts_number(&a, 0);
+    a.n = CT_ARRAY_LEN(in);
+    ct_alerts_number(&a, 4);
+    assert_int_equal(a.nseq, 9);
+    ct_alerts_merge_tail(&a, 4);
+    for (size_t i = 0; i < a.n; i++) {
+        char got[32];
+        snprintf(got, sizeof got, "%lld%s", (long long)a.v[i].ts, a.v[i].id);
+        assert_string_equal(got, want[i]);
+        assert_int_equal(a.v[i].seq, want_seq[i]);
+    }
+    /* new alerts all after: nothing moves; an unordered tail is sorted first */
+    a.n = 4;
+    ct_alerts_merge_tail(&a, 2);
+    assert_string_equal(a.v[0].id, "z");
+    a.v[0].ts = 99;
+    ct_alerts_sort(&a, 0);
+    assert_int_equal(a.v[3].ts, 99);
+    free(a.v);
+}
+
 static void test_progressive_equals_plain(void **state)
 {
     (void)state;
@@ -189,6 +229,17 @@ static void test_progressive_equals_plain(void **state)
         if (steps[k] == 300) assert_true(h.publishes > 20);
         assert_true(h.publishes >= 1);
         assert_true(h.locks > h.publishes);
+        /* each alert kept the seq it was given, one each (the console's
+         * order across steps relies on it) */
+        char *seen = calloc(b.alerts.nseq + 1, 1);
+        assert_non_null(seen);
+        assert_true(b.alerts.nseq >= b.alerts.n);
+        for (size_t i = 0; i < b.alerts.n; i++) {
+            assert_true(b.alerts.v[i].seq < b.alerts.nseq);
+            assert_int_equal(seen[b.alerts.v[i].seq], 0);
+            seen[b.alerts.v[i].seq] = 1;
+        }
+        free(seen);
         ct_alert *acked = ct_alerts_find(&b.alerts, ack_id);
         assert_non_null(acked);
         assert_int_equal(acked->status, CT_STATUS_ACKNOWLEDGED);
@@ -274,6 +325,7 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_merge_tail),
         cmocka_unit_test(test_progressive_equals_plain),
         cmocka_unit_test(test_steps_cut_at_lines),
     };
