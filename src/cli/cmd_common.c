@@ -94,24 +94,20 @@ int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
     return failed ? CT_EXIT_INPUT : CT_EXIT_OK;
 }
 
-void ct_cli_print_cell(const char *s, int width)
+/* The cells that are not printable ASCII that fits (rule names cut to their
+ * column, names in other scripts) repeat from row to row: their finished
+ * bytes are kept, by content and width (one thread prints a table). */
+#define CELL_CACHE 64
+#define CELL_KEY_MAX 128
+static struct cell_cache {
+    int width;
+    char key[CELL_KEY_MAX];
+    char *out;
+    size_t len;
+} cells[CELL_CACHE];
+
+static void cell_write(const char *s, int width, ct_sbuf *to)
 {
-    if (!s) s = "-";
-    /* printable ASCII that fits: sanitizing and measuring give it back as it
-     * is, one column a byte (most cells; a scan of 230k alerts prints two
-     * million of them) */
-    size_t n = 0;
-    while (s[n] >= 0x20 && s[n] < 0x7F) n++;
-    if (!s[n] && width > 0 && n <= (size_t)width && ct_out_utf8()) {
-        static const char spaces[] = "                                                                ";
-        fwrite(s, 1, n, stdout);
-        for (size_t pad = (size_t)width - n + 1; pad;) {
-            size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
-            fwrite(spaces, 1, k, stdout);
-            pad -= k;
-        }
-        return;
-    }
     ct_sbuf cut;
     ct_sbuf_init(&cut);
     ct_san_line(s, width, &cut);
@@ -122,15 +118,63 @@ void ct_cli_print_cell(const char *s, int width)
      * 230k alerts prints two million cells; formatting each again cost more
      * than the rules) */
     if (ct_out_utf8()) {
-        fwrite(cut.buf, 1, cut.len, stdout);
+        ct_sbuf_addn(to, cut.buf, cut.len);
     } else {
-        ct_sbuf conv;
-        ct_sbuf_init(&conv);
-        ct_out_conv(cut.buf, cut.len, &conv);
-        fwrite(conv.buf, 1, conv.len, stdout);
-        ct_sbuf_free(&conv);
+        ct_out_conv(cut.buf, cut.len, to);
     }
     ct_sbuf_free(&cut);
+}
+
+void ct_cli_print_cell(const char *s, int width)
+{
+    if (!s) s = "-";
+    /* printable ASCII that fits: sanitizing and measuring give it back as it
+     * is, one column a byte (most cells; a scan of 230k alerts prints two
+     * million of them) */
+    size_t n = 0;
+    uint64_t h = 1469598103934665603ull;
+    while ((unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7F) n++;
+    if (!s[n] && width > 0 && n <= (size_t)width && ct_out_utf8()) {
+        char row[256];
+        if (n + (size_t)width + 1 <= sizeof row) {
+            memcpy(row, s, n);
+            memset(row + n, ' ', (size_t)width - n + 1);
+            fwrite(row, 1, (size_t)width + 1, stdout);
+            return;
+        }
+        static const char spaces[] = "                                                                ";
+        fwrite(s, 1, n, stdout);
+        for (size_t pad = (size_t)width - n + 1; pad;) {
+            size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
+            fwrite(spaces, 1, k, stdout);
+            pad -= k;
+        }
+        return;
+    }
+    n += strlen(s + n);
+    struct cell_cache *c = NULL;
+    if (n < CELL_KEY_MAX) {
+        for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+        h ^= (uint64_t)(unsigned)width * 0x9E3779B97F4A7C15ull;
+        c = &cells[(h ^ h >> 29) % CELL_CACHE];
+        if (c->out && c->width == width && !strcmp(c->key, s)) {
+            fwrite(c->out, 1, c->len, stdout);
+            return;
+        }
+    }
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    cell_write(s, width, &b);
+    fwrite(b.buf, 1, b.len, stdout);
+    if (c) { /* keep it, in place of what was in its slot */
+        free(c->out);
+        c->width = width;
+        memcpy(c->key, s, n + 1);
+        c->out = b.buf;
+        c->len = b.len;
+        return;
+    }
+    ct_sbuf_free(&b);
 }
 
 void ct_cli_print_json_line(const cJSON *v)
