@@ -36,8 +36,10 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *out);
 /* The record's cJSON tree, the same as cJSON_ParseWithLength's, built
  * from the bytes in one pass (fastscan_tree.c); NULL: let cJSON parse it (not
  * strictly valid, a surrogate or \u0000, over 64 KiB, no memory). validated:
- * this thread's last ct_fast_extract was on these very bytes and set valid. */
-cJSON *ct_fast_tree(const char *p, size_t len, int validated);
+ * this thread's last ct_fast_extract was on these very bytes and set valid.
+ * *hints (when not NULL, and a tree is returned) gets the ct_normalize_take_hint
+ * hints the validator proved (CT_NORM_NO_DOTTED_KEYS: no key holds a '.'). */
+cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints);
 
 /* 1: the record ct_fast_extract just declined (valid set, the same bytes) is
  * one plain record, no envelope of others; 0: not known (fastscan.c). */

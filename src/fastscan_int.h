@@ -29,6 +29,7 @@ extern _Thread_local uint16_t ct_fs_ends[CT_FS_ENDS_MAX + 1];
 extern _Thread_local const char *ct_fs_base;
 extern _Thread_local int ct_fs_have_ends;
 extern _Thread_local int ct_fs_valid; /* the record passed ct_fs_validate */
+extern _Thread_local int ct_fs_key_dot; /* and some key of it holds a '.' */
 
 /* Start on the record at p (len bytes): before validating it. */
 static inline void ct_fs_begin(const char *p, size_t len)

@@ -18,7 +18,7 @@ _Thread_local const char *ct_fs_base;
 _Thread_local int ct_fs_have_ends;
 _Thread_local int ct_fs_valid;
 /* some key of the record being validated holds a '.' (ECS unflattens those) */
-static _Thread_local int t_key_dot;
+_Thread_local int ct_fs_key_dot;
 
 /* ---- strict validation ---- */
 
@@ -74,7 +74,7 @@ static const char *v_key(const char *p, const char *e)
             return p + 1;
         }
         if (*p != '.') return NULL;
-        t_key_dot = 1;
+        ct_fs_key_dot = 1;
         p++;
     }
 }
@@ -182,9 +182,9 @@ static const char *v_value(const char *p, const char *e, int depth)
 
 int ct_fs_validate(const char *p, const char *e, int *key_dot)
 {
-    t_key_dot = 0;
+    ct_fs_key_dot = 0;
     const char *end = v_value(ws(p, e), e, 0);
-    *key_dot = t_key_dot;
+    *key_dot = ct_fs_key_dot;
     ct_fs_valid = end && ws(end, e) == e;
     return ct_fs_valid;
 }

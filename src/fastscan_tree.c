@@ -161,7 +161,7 @@ static int fill(cJSON *it, const char *p, const char *e)
     }
 }
 
-cJSON *ct_fast_tree(const char *p, size_t len, int validated)
+cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints)
 {
     const char *e = p + len;
     if (!validated) {
@@ -177,5 +177,6 @@ cJSON *ct_fast_tree(const char *p, size_t len, int validated)
         cJSON_Delete(root);
         return NULL;
     }
+    if (hints) *hints = ct_fs_key_dot ? 0 : CT_NORM_NO_DOTTED_KEYS;
     return root;
 }

@@ -31,10 +31,12 @@ static void fields_reset(ct_fields *f)
     f->alert_risk_score = -1;
 }
 
-static int normalize(const cJSON *rec, cJSON *donor, ct_norm *out, char *err, size_t errlen)
+static int normalize(const cJSON *rec, cJSON *donor, unsigned hints, ct_norm *out, char *err,
+                     size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->donor = donor;
+    out->hints = hints;
     fields_reset(&out->f);
     if (!cJSON_IsObject(rec)) {
         snprintf(err, errlen, "record is not a JSON object");
@@ -58,15 +60,20 @@ static int normalize(const cJSON *rec, cJSON *donor, ct_norm *out, char *err, si
 
 int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
 {
-    return normalize(rec, NULL, out, err, errlen);
+    return normalize(rec, NULL, 0, out, err, errlen);
 }
 
-int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen)
+int ct_normalize_take_hint(cJSON *rec, unsigned hints, ct_norm *out, char *err, size_t errlen)
 {
-    int rc = normalize(rec, rec, out, err, errlen);
+    int rc = normalize(rec, rec, hints, out, err, errlen);
     /* not adopted (or the family failed after adopting: then it is the doc,
      * which ct_norm_free already deleted) */
     if (out->donor == rec) cJSON_Delete(rec);
     out->donor = NULL;
     return rc;
+}
+
+int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen)
+{
+    return ct_normalize_take_hint(rec, 0, out, err, errlen);
 }

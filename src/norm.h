@@ -80,7 +80,12 @@ typedef struct ct_norm {
     cJSON *donor;                /* ct_normalize_take: the record itself, which a family
                                   * whose document is the record (ECS, generic) adopts
                                   * instead of copying it; NULL once adopted */
+    unsigned hints;              /* CT_NORM_*: what the caller knows of the record */
 } ct_norm;
+
+/* No key anywhere in the record holds a '.': unflattening (norm_ecs.c) would
+ * change nothing, and is skipped. */
+#define CT_NORM_NO_DOTTED_KEYS 1u
 
 /* ---- the dispatcher (norm.c) ---- */
 
@@ -91,6 +96,9 @@ int ct_normalize(const cJSON *rec, ct_norm *out, char *err, size_t errlen);
 /* The same, consuming rec (freed here, or adopted as the document): saves
  * copying documents that are ECS already. */
 int ct_normalize_take(cJSON *rec, ct_norm *out, char *err, size_t errlen);
+/* The same, with what the caller knows of rec (CT_NORM_* hints): the result
+ * is the same as ct_normalize_take's, only cheaper. */
+int ct_normalize_take_hint(cJSON *rec, unsigned hints, ct_norm *out, char *err, size_t errlen);
 
 /* ---- the norm object (norm_base.c) ---- */
 

@@ -111,9 +111,10 @@ static void release_record(const ct_input *in, size_t off, size_t len)
 
 /* The fast path's tree builder where it can (the same tree, a fraction of
  * cJSON's cost: fastscan.h), else cJSON; CREDTRIAGE_NOFAST: cJSON only. */
-static cJSON *parse(const char *p, size_t len)
+static cJSON *parse(const char *p, size_t len, unsigned *hints)
 {
-    cJSON *rec = ct_fast_enabled() ? ct_fast_tree(p, len, 0) : NULL;
+    *hints = 0;
+    cJSON *rec = ct_fast_enabled() ? ct_fast_tree(p, len, 0, hints) : NULL;
     return rec ? rec : cJSON_ParseWithLength(p, len);
 }
 
@@ -122,21 +123,22 @@ int ct_store_norm(const ct_store *st, size_t i, ct_norm *out)
     const ct_event *e = &st->ev[i];
     const ct_input *in = &st->srcs[e->src].in;
     cJSON *rec;
+    unsigned hints;
     if (in->fd >= 0) {
         char stackbuf[16384];
         char *buf = e->len <= sizeof stackbuf ? stackbuf : ct_xmalloc(e->len);
         ct_input_copy(in, e->off, e->len, buf);
-        rec = parse(buf, e->len);
+        rec = parse(buf, e->len, &hints);
         if (buf != stackbuf) free(buf);
     } else {
         size_t len;
         const char *raw = ct_event_raw(st, i, &len);
-        rec = parse(raw, len);
+        rec = parse(raw, len, &hints);
         release_record(in, e->off, e->len);
     }
     if (!rec) return -1;
     char err[128];
-    return ct_normalize_take(rec, out, err, sizeof err); /* consumes rec */
+    return ct_normalize_take_hint(rec, hints, out, err, sizeof err); /* consumes rec */
 }
 
 const char *ct_store_record(const ct_store *st, size_t i, char **buf, size_t *cap, size_t *len)

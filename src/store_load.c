@@ -158,7 +158,8 @@ static void full_path(worker *w, const ct_span *sp, const char *p, int valid)
 static void full_path_tree(worker *w, const ct_span *sp, const char *p, int valid)
 {
     /* a record the validator passed: its tree from the bytes, in one pass */
-    cJSON *rec = valid ? ct_fast_tree(p, sp->len, 1) : NULL;
+    unsigned hints = 0;
+    cJSON *rec = valid ? ct_fast_tree(p, sp->len, 1, &hints) : NULL;
     /* the error position from the parse itself: cJSON_GetErrorPtr() is one
      * global, which another loading thread's parse may reset meanwhile */
     const char *at = NULL;
@@ -174,7 +175,7 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p, int vali
     }
     ct_norm n;
     char err[256] = "";
-    int rc = ct_normalize_take(rec, &n, err, sizeof err); /* consumes rec */
+    int rc = ct_normalize_take_hint(rec, hints, &n, err, sizeof err); /* consumes rec */
     if (rc < 0) {
         bad_record(w, sp->line, err[0] ? err : "record could not be normalized");
         return;
@@ -205,6 +206,7 @@ static void full_path_tree(worker *w, const ct_span *sp, const char *p, int vali
         worker_diag(w, sp->line, why.buf);
         ct_sbuf_free(&why);
     }
+    if (ct_arena_holds_all()) n.doc = NULL; /* made in full_path's scope: its end takes the tree */
     ct_norm_free(&n);
 }
 

@@ -6,7 +6,9 @@
  * bytes, number bits, valueint, order and the prev links; and where cJSON
  * fails it must fail too. Both entry points: straight, and right after
  * ct_fast_extract validated the record (as loading uses it). And
- * ct_fast_plain_record: a record it calls plain, input.c must call one record. */
+ * ct_fast_plain_record: a record it calls plain, input.c must call one record.
+ * The hints it gives (no key holds a '.') must be true of cJSON's tree, and
+ * normalizing with them must give the same document and fields as without. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +23,7 @@
 #include "input.h"
 
 typedef struct tally {
-    size_t records, built, after_extract, plain, mismatches;
+    size_t records, built, after_extract, plain, trees, flat, mismatches;
     char first_bad[512];
 } tally;
 
@@ -58,13 +60,48 @@ static const char *diff(const cJSON *a, const cJSON *b)
     return NULL;
 }
 
-static void check_tree(tally *t, cJSON *mine, const char *p, size_t len, const char *where)
+static int any_dotted_key(const cJSON *v)
+{
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next)
+        if ((c->string && strchr(c->string, '.')) || any_dotted_key(c)) return 1;
+    return 0;
+}
+
+/* the record normalized as loading does it (with the hints) and as without */
+static const char *same_norm(const cJSON *mine, unsigned hints, const cJSON *ref)
+{
+    ct_norm a, b;
+    char ea[256] = "", eb[256] = "";
+    int ra = ct_normalize_take_hint(cJSON_Duplicate(mine, 1), hints, &a, ea, sizeof ea);
+    int rb = ct_normalize(ref, &b, eb, sizeof eb);
+    const char *bad = NULL;
+    if (ra != rb || strcmp(ea, eb)) bad = "normalized with hints: another result";
+    else if (ra == 0) {
+        char *da = cJSON_PrintUnformatted(a.doc), *db = cJSON_PrintUnformatted(b.doc);
+        cJSON *fa = ct_fields_to_json(&a.f, NULL, 0), *fb = ct_fields_to_json(&b.f, NULL, 0);
+        char *sa = cJSON_PrintUnformatted(fa), *sb = cJSON_PrintUnformatted(fb);
+        if (a.kind != b.kind || strcmp(da, db)) bad = "normalized with hints: another document";
+        else if (strcmp(sa, sb) || a.f.ts != b.f.ts) bad = "normalized with hints: other fields";
+        cJSON_free(da), cJSON_free(db), cJSON_free(sa), cJSON_free(sb);
+        cJSON_Delete(fa), cJSON_Delete(fb);
+    }
+    if (ra == 0) ct_norm_free(&a);
+    if (rb == 0) ct_norm_free(&b);
+    return bad;
+}
+
+static void check_tree(tally *t, cJSON *mine, unsigned hints, const char *p, size_t len, const char *where)
 {
     cJSON *ref = cJSON_ParseWithLength(p, len);
     if (mine && !ref) mismatch(t, where, "built a tree where cJSON fails");
     else if (mine) {
         const char *d = diff(mine, ref);
         if (d) mismatch(t, where, d);
+        if ((hints & CT_NORM_NO_DOTTED_KEYS) && any_dotted_key(ref)) mismatch(t, where, "no dotted keys, it said");
+        if (!(hints & CT_NORM_NO_DOTTED_KEYS) && !any_dotted_key(ref)) mismatch(t, where, "dotted keys, it said");
+        t->trees++;
+        if (hints & CT_NORM_NO_DOTTED_KEYS) t->flat++;
+        if (!d && (d = same_norm(mine, hints, ref))) mismatch(t, where, d);
     }
     cJSON_Delete(ref);
     cJSON_Delete(mine);
@@ -73,9 +110,10 @@ static void check_tree(tally *t, cJSON *mine, const char *p, size_t len, const c
 static void check_record(tally *t, const char *p, size_t len, const char *where)
 {
     t->records++;
-    cJSON *mine = ct_fast_tree(p, len, 0);
+    unsigned hints = 0;
+    cJSON *mine = ct_fast_tree(p, len, 0, &hints);
     if (mine) t->built++;
-    check_tree(t, mine, p, len, where);
+    check_tree(t, mine, hints, p, len, where);
     ct_fast fx;
     ct_fast_extract(p, len, &fx);
     if (fx.valid) {
@@ -85,9 +123,10 @@ static void check_record(tally *t, const char *p, size_t len, const char *where)
             if (!ct_input_one_record(p, len)) mismatch(t, where, "plain record that input.c would split");
         }
         t->after_extract++;
-        mine = ct_fast_tree(p, len, 1);
+        hints = 0;
+        mine = ct_fast_tree(p, len, 1, &hints);
         if (!mine && len <= 65535) mismatch(t, where, "no tree after a validated extract");
-        check_tree(t, mine, p, len, where);
+        check_tree(t, mine, hints, p, len, where);
     }
 }
 
@@ -148,8 +187,9 @@ static const char *const dirs[] = {
 
 static void report(const tally *t, const char *what)
 {
-    printf("fastscan tree %s: %zu records, %zu built, %zu after an extract (%zu plain), %zu mismatches\n",
-           what, t->records, t->built, t->after_extract, t->plain, t->mismatches);
+    printf("fastscan tree %s: %zu records, %zu built, %zu after an extract (%zu plain), %zu of %zu trees "
+           "without dotted keys, %zu mismatches\n",
+           what, t->records, t->built, t->after_extract, t->plain, t->flat, t->trees, t->mismatches);
     if (t->mismatches) fprintf(stderr, "first mismatch: %s\n", t->first_bad);
 }
 
@@ -163,6 +203,7 @@ static void test_samples_and_fixtures(void **state)
     assert_int_equal(t.mismatches, 0);
     assert_true(t.built >= 800);
     assert_true(t.after_extract >= 800);
+    assert_true(t.flat >= 800 && t.flat < t.trees);
 }
 
 static void test_extra_files(void **state)
