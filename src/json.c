@@ -8,9 +8,12 @@
 #include <string.h>
 #include "util.h"
 
+/* Lookups run for every field of every document the full path reads (~100
+ * a document): the type tests are inline, not calls into libcjson. */
 static const cJSON *child(const cJSON *o, const char *k, size_t klen, int icase)
 {
-    if (cJSON_IsArray(o)) {
+    int type = o->type & 0xFF;
+    if (type == cJSON_Array) {
         char *end;
         char tmp[24];
         if (klen == 0 || klen >= sizeof tmp) return NULL;
@@ -20,7 +23,7 @@ static const cJSON *child(const cJSON *o, const char *k, size_t klen, int icase)
         if (*end || idx < 0) return NULL;
         return cJSON_GetArrayItem(o, (int)idx);
     }
-    if (!cJSON_IsObject(o)) return NULL;
+    if (type != cJSON_Object) return NULL;
     /* no strlen of every key: the first byte, then the bytes up to klen
      * (strncmp stops at a shorter key's NUL; k holds none), then the end */
     if (!icase) {
