@@ -270,7 +270,7 @@ static void *scan_range(void *arg)
             x->origin = CT_ORIGIN_RULE;
             make_id(x, "rule", rule->rule_id, st, i);
         }
-        cJSON_Delete(doc);
+        if (!ct_arena_holds_all()) cJSON_Delete(doc); /* else the scope's end takes it back */
         if (tried) ct_arena_end();
         free(raw);
     }

@@ -54,6 +54,7 @@ static int installed;
 static pthread_key_t key;
 static _Thread_local arena t_arena;
 static _Thread_local int t_registered;
+static _Thread_local size_t t_big; /* blocks given malloc's in this outermost scope */
 
 static int owns(const arena *a, const void *p)
 {
@@ -66,7 +67,11 @@ static int owns(const arena *a, const void *p)
 static void *arena_malloc(size_t n)
 {
     arena *a = &t_arena;
-    if (!a->depth || n > BIG) return malloc(n);
+    if (!a->depth) return malloc(n);
+    if (n > BIG) {
+        t_big++;
+        return malloc(n);
+    }
     n = (n + 15) & ~(size_t)15;
     chunk *c = a->head;
     if (!c || c->cap - c->used < n) {
@@ -141,7 +146,13 @@ int ct_arena_enabled(void)
 
 void ct_arena_begin(void)
 {
-    if (installed) t_arena.depth++;
+    if (!installed) return;
+    if (t_arena.depth++ == 0) t_big = 0;
+}
+
+int ct_arena_holds_all(void)
+{
+    return installed && t_arena.depth > 0 && t_big == 0;
 }
 
 void ct_arena_end(void)

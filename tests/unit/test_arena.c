@@ -62,6 +62,40 @@ static void test_nested(void **st)
 /* A tree made outside any scope is freed inside one, and one made inside
  * the scope is deleted there: both with cJSON_Delete, no double free
  * (checked under valgrind with CT_ARENA=0 and by ASan's build). */
+/* ct_arena_holds_all: only inside a scope, and only while no block of it
+ * went to malloc (a big string); a new outermost scope starts clean. A tree
+ * it holds is left undeleted, and the next scope reuses its memory. */
+static void test_holds_all(void **st)
+{
+    (void)st;
+    assert_int_equal(ct_arena_holds_all(), 0);
+    if (!ct_arena_enabled()) skip();
+    ct_arena_begin();
+    cJSON *a = cJSON_Parse(doc);
+    assert_non_null(a);
+    assert_int_equal(ct_arena_holds_all(), 1);
+    ct_arena_begin(); /* nested: still the same outermost scope */
+    assert_int_equal(ct_arena_holds_all(), 1);
+    size_t big = 20 * 1024;
+    char *s = malloc(big + 1);
+    memset(s, 'x', big);
+    s[big] = 0;
+    cJSON *b = cJSON_CreateString(s); /* its string is over the arena's block size */
+    assert_int_equal(ct_arena_holds_all(), 0);
+    cJSON_Delete(b);
+    free(s);
+    ct_arena_end();
+    assert_int_equal(ct_arena_holds_all(), 0); /* the big block counts until the outermost end */
+    ct_arena_end();
+    assert_int_equal(ct_arena_holds_all(), 0);
+    ct_arena_begin();
+    assert_int_equal(ct_arena_holds_all(), 1);
+    cJSON *c = cJSON_Parse(doc); /* a's memory, never deleted, is reused */
+    assert_ptr_equal(c, a);
+    assert_string_equal(cJSON_GetObjectItem(c, "d")->valuestring, "yy");
+    ct_arena_end();
+}
+
 static void test_mixed(void **st)
 {
     (void)st;
@@ -131,6 +165,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scope_reuses), cmocka_unit_test(test_nested),
+        cmocka_unit_test(test_holds_all),
         cmocka_unit_test(test_mixed),        cmocka_unit_test(test_many_nodes),
         cmocka_unit_test(test_threads),
     };
