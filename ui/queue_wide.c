@@ -135,6 +135,7 @@ static char *read_cc(size_t i)
     }
     cJSON_Delete(doc);
     char *r = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b); /* detach leaves a fresh buffer */
     return r ? r : ct_xstrdup("");
 }
 
@@ -147,6 +148,7 @@ static char *read_user(size_t i)
     if (u) ct_sbuf_addf(&b, "=%s", u);
     cJSON_Delete(doc);
     char *r = ct_sbuf_detach(&b);
+    ct_sbuf_free(&b);
     return r ? r : ct_xstrdup("");
 }
 
