@@ -98,21 +98,6 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
     for (size_t i = 0; i < e->nkids; i++) collect_aggs(c, e->kids[i], filter, v, n);
 }
 
-static int set_add(esql_ctx *c, state *s, const esql_sc *v)
-{
-    for (size_t i = 0; i < s->nset; i++) /* groups are small in rules; linear is enough */
-        if (s->set[i].t == v->t && esql_sc_eq(&s->set[i], v)) return 0;
-    if (s->nset == s->capset) {
-        size_t cap = s->capset ? s->capset * 2 : 4;
-        esql_sc *nv = esql_keep_alloc(c, cap * sizeof *nv);
-        if (s->nset) memcpy(nv, s->set, s->nset * sizeof *nv);
-        s->set = nv;
-        s->capset = cap;
-    }
-    s->set[s->nset++] = esql_keep_sc(c, *v);
-    return 1;
-}
-
 /* TOP keeps every value, repeats too */
 static void set_push(esql_ctx *c, state *s, const esql_sc *v)
 {
@@ -124,6 +109,14 @@ static void set_push(esql_ctx *c, state *s, const esql_sc *v)
         s->capset = cap;
     }
     s->set[s->nset++] = esql_keep_sc(c, *v);
+}
+
+static int set_add(esql_ctx *c, state *s, const esql_sc *v)
+{
+    for (size_t i = 0; i < s->nset; i++) /* groups are small in rules; linear is enough */
+        if (s->set[i].t == v->t && esql_sc_eq(&s->set[i], v)) return 0;
+    set_push(c, s, v);
+    return 1;
 }
 
 static void first_last(esql_ctx *c, const agg *a, state *s, const esql_row *r)
