@@ -290,11 +290,118 @@ static uint32_t eval_at_load(void *ctx, const cJSON *doc, const ct_fields *f, ct
     return bits;
 }
 
+/* Which rules evaluated at load let a (dataset, action) through their
+ * pre-filter: a few hundred pairs in a whole corpus, so each thread keeps
+ * the last answers rather than comparing strings per rule per record. */
+typedef struct pf_slot {
+    uint64_t stamp;
+    uint32_t mask;
+    uint8_t dsn, actn;
+    char ds[46], act[144];
+} pf_slot;
+#define PF_SLOTS 64
+static _Thread_local pf_slot pf_cache[PF_SLOTS];
+
+static uint32_t prefilter_mask(const ct_ruleset *rs, const ct_fstr *ds, const ct_fstr *act, ct_kind kind)
+{
+    char dsb[sizeof pf_cache[0].ds + 1], actb[sizeof pf_cache[0].act + 1];
+    int cached = ds->n < sizeof dsb && act->n < sizeof actb && !(ds->s && memchr(ds->s, 0, ds->n)) &&
+                 !(act->s && memchr(act->s, 0, act->n));
+    if (!cached) return UINT32_MAX; /* judged per rule on the tree's strings below */
+    uint64_t h = ct_hash_end(ct_hash_mix(ct_hash_mix(CT_HASH_SEED, ds->s ? ds->s : "", ds->n),
+                                         act->s ? act->s : "", act->n));
+    pf_slot *sl = &pf_cache[h % PF_SLOTS];
+    if (sl->stamp == rs->stamp && sl->dsn == ds->n && sl->actn == act->n &&
+        (!ds->n || !memcmp(sl->ds, ds->s, ds->n)) && (!act->n || !memcmp(sl->act, act->s, act->n)))
+        return sl->mask;
+    if (ds->n) memcpy(dsb, ds->s, ds->n);
+    dsb[ds->n] = 0;
+    if (act->n) memcpy(actb, act->s, act->n);
+    actb[act->n] = 0;
+    uint32_t mask = 0;
+    for (size_t r = 0; r < rs->n && r < CT_RULES_AT_LOAD; r++)
+        if (rs->v[r].at_load &&
+            ct_rule_may_match_str(&rs->v[r], ds->s ? dsb : NULL, act->s ? actb : NULL, kind) &&
+            ct_rule_pair_may_match_str(&rs->v[r], ds->s ? dsb : NULL, act->s ? actb : NULL))
+            mask |= 1u << r;
+    sl->stamp = rs->stamp;
+    sl->mask = mask;
+    sl->dsn = (uint8_t)ds->n;
+    sl->actn = (uint8_t)act->n;
+    memcpy(sl->ds, dsb, ds->n);
+    memcpy(sl->act, actb, act->n);
+    return mask;
+}
+
+/* The load's hook for an ECS document the fast path took: the rules whose
+ * dataset and action pre-filters let it through are matched on the tree of
+ * its validated bytes, pruned to the fields they read, with ct_norm_ecs's
+ * repairs: what they would see in the full path's document. The raw kinds'
+ * documents are built by their families: left to the scan. */
+int ct_scan_eval_fast(const ct_ruleset *rs, const char *p, size_t len, const ct_fast *fx, uint32_t *bits)
+{
+    *bits = 0;
+    if (fx->kind != CT_KIND_ECS) return 0;
+    uint32_t mask = prefilter_mask(rs, &fx->v[CT_EF_DATASET], &fx->v[CT_EF_ACTION], fx->kind);
+    if (!mask) return 1;
+    if (mask == UINT32_MAX) return 0; /* a dataset or action too long to cache: the scan's */
+    char dsb[sizeof pf_cache[0].ds + 1];
+    const ct_fstr *ds = &fx->v[CT_EF_DATASET];
+    if (ds->s) memcpy(dsb, ds->s, ds->n);
+    dsb[ds->s ? ds->n : 0] = 0;
+    cJSON *doc = NULL;
+    int tried = 0, ok = 1;
+    for (size_t r = 0; r < rs->n && r < CT_RULES_AT_LOAD; r++) {
+        const ct_rule *rule = &rs->v[r];
+        if (!(mask >> r & 1) || !ct_rule_raw_may_match_str(rule, ds->s ? dsb : NULL, p, len)) continue;
+        if (!tried) {
+            tried = 1;
+            ct_arena_begin();
+            doc = ct_fast_tree_pruned(p, len, &rs->load_prune);
+            if (doc) ct_norm_ecs_repair(doc);
+        }
+        if (!doc) {
+            ok = 0;
+            break;
+        }
+        if (ct_kql_match(rule->kql, doc)) *bits |= 1u << r;
+    }
+    if (tried) {
+        if (!ct_arena_holds_all()) cJSON_Delete(doc);
+        ct_arena_end();
+    }
+    return ok;
+}
+
+static int eval_at_load_fast(void *ctx, const char *p, size_t len, const struct ct_fast *fx, uint32_t *bits)
+{
+    return ct_scan_eval_fast(ctx, p, len, fx, bits);
+}
+
+static void prune_add(void *ctx, const char *t, size_t len, size_t lit, int wild)
+{
+    ct_fast_prune *pr = ctx;
+    for (size_t i = 0; i < pr->n; i++)
+        if (pr->v[i].len == len && pr->v[i].wild == wild && !memcmp(pr->v[i].t, t, len)) return;
+    pr->v = ct_xrealloc(pr->v, (pr->n + 1) * sizeof *pr->v);
+    pr->v[pr->n++] = (ct_fast_field){t, len, lit, wild};
+}
+
 void ct_scan_prepare(ct_ruleset *rs, ct_store *st)
 {
     if (getenv("CT_EVAL_AT_LOAD") && !strcmp(getenv("CT_EVAL_AT_LOAD"), "0")) return;
     if (!ct_rules_prepare_load(rs)) return;
+    /* the fields of the rules evaluated at load, and those the repairs
+     * read to fill the two datasets from each other */
+    ct_fast_prune *pr = &rs->load_prune;
+    free(pr->v);
+    memset(pr, 0, sizeof *pr);
+    prune_add(pr, "event.dataset", 13, 13, 0);
+    prune_add(pr, "data_stream.dataset", 19, 19, 0);
+    for (size_t r = 0; r < rs->n && r < CT_RULES_AT_LOAD; r++)
+        if (rs->v[r].at_load && ct_kql_fields(rs->v[r].kql, prune_add, pr)) pr->all = 1;
     st->eval = eval_at_load;
+    st->eval_fast = ct_fast_enabled() ? eval_at_load_fast : NULL;
     st->eval_ctx = rs;
     st->eval_stamp = rs->stamp;
 }

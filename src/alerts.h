@@ -82,6 +82,11 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, si
  * anyway), so the scan skips rebuilding those records: the same alerts,
  * sooner. Call before loading; rs must outlive st's scans. */
 void ct_scan_prepare(ct_ruleset *rs, ct_store *st);
+/* The rule bits of a record the fast path just took (fx, on these bytes), for
+ * the rules prepared by ct_scan_prepare: 1 with *bits set, 0 when left to the
+ * scan (not an ECS document, or a tree that could not be built). The hook
+ * ct_scan_prepare gives the store; public for the equivalence tests. */
+int ct_scan_eval_fast(const ct_ruleset *rs, const char *p, size_t len, const ct_fast *fx, uint32_t *bits);
 void ct_alerts_free(ct_alerts *a);
 /* alerts_esql.c: the ES|QL rules of rs over the whole store, one alert per
  * row (appended to out, *cap its capacity); a rule that fails to run is

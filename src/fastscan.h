@@ -41,6 +41,30 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *out);
  * hints the validator proved (CT_NORM_NO_DOTTED_KEYS: no key holds a '.'). */
 cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints);
 
+/* The fields a set of queries reads, for a pruned tree: a plain dotted name
+ * (wild 0: the value at that path, all of it), or a wildcard name judged by
+ * its literal start t[0..lit) (every field under it). */
+typedef struct ct_fast_field {
+    const char *t;
+    size_t len, lit;
+    int wild;
+} ct_fast_field;
+
+typedef struct ct_fast_prune {
+    ct_fast_field *v;
+    size_t n;
+    int all; /* a query reads free text: every leaf */
+} ct_fast_prune;
+
+/* ct_fast_tree of a record the fast path just passed (this thread's last
+ * ct_fast_extract, on these bytes, set valid), holding only what pr names:
+ * every member on the way to a named field, and the whole value at it
+ * (arrays along the way kept, their elements pruned alike). A KQL query
+ * reading only those fields, and ct_norm_ecs_repair given the fields it
+ * reads, see the same values in it as in the whole tree (test_fastscan_rules).
+ * NULL: build it otherwise (not validated here, over 64 KiB, no memory). */
+cJSON *ct_fast_tree_pruned(const char *p, size_t len, const ct_fast_prune *pr);
+
 /* 1: the record ct_fast_extract just declined (valid set, the same bytes) is
  * one plain record, no envelope of others; 0: not known (fastscan.c). */
 int ct_fast_plain_record(const char *p, size_t len);

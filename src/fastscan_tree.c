@@ -180,3 +180,110 @@ cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints)
     if (hints) *hints = ct_fs_key_dot ? 0 : CT_NORM_NO_DOTTED_KEYS;
     return root;
 }
+
+/* ---- the pruned tree (ct_fast_tree_pruned) ---- */
+
+enum { KEEP_NONE, KEEP_WAY, KEEP_ALL };
+
+/* Does field f need the value at path q (qn bytes, segments joined by '.'):
+ * all of it (q is f or under it; a wildcard's literal start is in q), the
+ * way to something under it (f is under q), or nothing. */
+static int keep_of(const ct_fast_field *f, const char *q, size_t qn)
+{
+    size_t head = f->wild ? f->lit : f->len;
+    if (qn >= head) {
+        if (memcmp(f->t, q, head)) return KEEP_NONE;
+        return f->wild || qn == head || q[head] == '.' ? KEEP_ALL : KEEP_NONE;
+    }
+    return !memcmp(f->t, q, qn) && f->t[qn] == '.' ? KEEP_WAY : KEEP_NONE;
+}
+
+static int keep(const ct_fast_prune *pr, const char *q, size_t qn)
+{
+    int k = KEEP_NONE;
+    for (size_t i = 0; i < pr->n && k != KEEP_ALL; i++) {
+        int r = keep_of(&pr->v[i], q, qn);
+        if (r > k) k = r;
+    }
+    return k;
+}
+
+#define PATH_MAX_LEN 480
+
+static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_prune *pr, char *path,
+                       size_t pn);
+
+/* The element or member value at p (its end ve) as the way to what pr names
+ * under path: an object or array pruned alike, anything else as it is. */
+static int fill_way(cJSON *c, const char *p, const char *ve, const ct_fast_prune *pr, char *path, size_t pn)
+{
+    if (*p == '{' || *p == '[') return fill_pruned(c, p, ve, pr, path, pn);
+    return fill(c, p, ve);
+}
+
+/* The container at p: an object's members each kept by their path, an
+ * array's elements (at the array's own path, as KQL looks through arrays)
+ * each the way on. */
+static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_prune *pr, char *path,
+                       size_t pn)
+{
+    int obj = *p == '{';
+    it->type = obj ? cJSON_Object : cJSON_Array;
+    cJSON *head = NULL, *last = NULL;
+    p = ws(p + 1, e);
+    if (*p == '}' || *p == ']') return 0;
+    for (;;) {
+        const char *ke = NULL, *v = p;
+        int k = KEEP_WAY;
+        size_t qn = pn;
+        if (obj) {
+            ke = val_end(p, e);
+            v = ws(ws(ke, e) + 1, e); /* past ':' */
+            size_t kn = (size_t)(ke - p - 2);
+            if (pn + 1 + kn > PATH_MAX_LEN) {
+                k = KEEP_ALL; /* too long to judge: kept whole */
+            } else {
+                if (pn) path[qn++] = '.';
+                memcpy(path + qn, p + 1, kn);
+                qn += kn;
+                k = keep(pr, path, qn);
+            }
+        }
+        const char *ve = val_end(v, e);
+        if (k != KEEP_NONE) {
+            cJSON *c = node();
+            if (!c) return -1;
+            if (last) {
+                last->next = c;
+                c->prev = last;
+            } else {
+                head = c;
+                it->child = c;
+            }
+            last = c;
+            if (obj && !(c->string = str_of(p, ke))) return -1;
+            if ((k == KEEP_ALL ? fill(c, v, ve) : fill_way(c, v, ve, pr, path, qn)) < 0) return -1;
+        }
+        p = ws(ve, e);
+        if (*p != ',') break;
+        p = ws(p + 1, e);
+    }
+    if (head) head->prev = last;
+    return 0;
+}
+
+cJSON *ct_fast_tree_pruned(const char *p, size_t len, const ct_fast_prune *pr)
+{
+    if (pr->all) return ct_fast_tree(p, len, 1, NULL);
+    const char *e = p + len;
+    if (!ct_fs_valid || !ct_fs_have_ends || ct_fs_base != p) return NULL;
+    const char *v = ws(p, e);
+    cJSON *root = node();
+    if (!root) return NULL;
+    char path[PATH_MAX_LEN + 1];
+    if (fill_way(root, v, val_end(v, e), pr, path, 0) < 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}

@@ -110,4 +110,10 @@ int ct_kql_required_values_as_written(const ct_kql *q, const char *field, char *
  * free text, and for a wildcard field name whose literal start allows it.
  * Lets a caller evaluate q on a document lacking that subtree. Thread-safe. */
 int ct_kql_reads_under(const ct_kql *q, const char *prefix);
+/* Every field q reads, each given to add: its name (len bytes, NUL bytes
+ * possible), the length of its literal start (before a wildcard's first '*';
+ * len for a plain name) and whether it is a wildcard name. Returns 1 when q
+ * also reads free text (every leaf), else 0. */
+typedef void (*ct_kql_field_fn)(void *ctx, const char *name, size_t len, size_t lit, int wild);
+int ct_kql_fields(const ct_kql *q, ct_kql_field_fn add, void *ctx);
 #endif

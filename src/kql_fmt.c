@@ -209,3 +209,36 @@ int ct_kql_reads_under(const ct_kql *q, const char *prefix)
 {
     return q && reads_under(q->root, prefix, strlen(prefix));
 }
+
+static int fields_of(const kql_node *n, ct_kql_field_fn add, void *ctx)
+{
+    if (!n) return 0;
+    switch (n->kind) {
+    case KN_IS:
+    case KN_EXISTS:
+    case KN_RANGE:
+    case KN_NESTED: { /* names inside a nested query are relative to it: its field covers them */
+        const kql_field *f = &n->field;
+        if (f->kind == KF_ANY) return 1;
+        size_t lit = f->len;
+        if (f->kind == KF_WILD && f->wild)
+            for (size_t i = 0; i < f->len; i++)
+                if (f->wild[i]) {
+                    lit = i;
+                    break;
+                }
+        add(ctx, f->text, f->len, lit, f->kind == KF_WILD);
+        return 0;
+    }
+    default: {
+        int any = 0;
+        for (size_t i = 0; i < n->nkids; i++) any |= fields_of(n->kids[i], add, ctx);
+        return any;
+    }
+    }
+}
+
+int ct_kql_fields(const ct_kql *q, ct_kql_field_fn add, void *ctx)
+{
+    return q ? fields_of(q->root, add, ctx) : 0;
+}

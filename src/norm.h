@@ -139,6 +139,16 @@ CT_NORM_FAMILY(azure)      /* norm_azure.c: diagnostic records */
 CT_NORM_FAMILY(graph)      /* norm_graph.c */
 CT_NORM_FAMILY(sentinel)   /* norm_sentinel.c */
 #undef CT_NORM_FAMILY
+/* ct_norm_ecs's repairs after unflattening (norm_ecs.c), on a document in
+ * place: event.dataset and data_stream.dataset filled from each other (or an
+ * alert's original_event), the operation names folded. They read and write
+ * only event.dataset, event.action, data_stream.dataset,
+ * kibana.alert.original_event.{dataset,action},
+ * azure.auditlogs.operation_name,
+ * azure.auditlogs.properties.activity_display_name and o365.audit.Operation:
+ * a document holding only part of a record (fastscan's pruned tree) gets the
+ * same values there as the whole one. */
+void ct_norm_ecs_repair(cJSON *doc);
 
 /* ---- entities (norm_fields.c) ---- */
 

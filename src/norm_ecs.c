@@ -161,6 +161,13 @@ int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     /* a record whose keys the caller saw hold no '.' has nothing to split:
      * the walk over every node cost ~12k instructions a Filebeat document */
     if (!(out->hints & CT_NORM_NO_DOTTED_KEYS)) unflatten(doc, 0);
+    ct_norm_ecs_repair(doc);
+    time_without_timestamp(out);
+    return 0;
+}
+
+void ct_norm_ecs_repair(cJSON *doc)
+{
     /* an alert whose source event fields were not copied: its original_event */
     if (!ct_json_str(doc, "event.dataset"))
         ct_json_copy_str(doc, "event.dataset", doc, "kibana.alert.original_event.dataset");
@@ -174,6 +181,4 @@ int ct_norm_ecs(const cJSON *rec, ct_norm *out, char *err, size_t errlen)
     fold_at(doc, "azure.auditlogs.operation_name");
     fold_at(doc, "azure.auditlogs.properties.activity_display_name");
     fold_at(doc, "o365.audit.Operation");
-    time_without_timestamp(out);
-    return 0;
 }

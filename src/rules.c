@@ -54,6 +54,7 @@ static void rule_free(ct_rule *r)
     free(r->pair_keys);
     free(r->pair_may);
     for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
+    for (size_t g = 0; g < r->nload_raw; g++) ct_strv_free(r->load_raw[g], r->nload_raw_terms[g]);
     ct_strv_free(r->load_ds, r->nload_ds);
     ct_strv_free(r->load_act, r->nload_act);
     cJSON_Delete(r->json);
@@ -67,6 +68,7 @@ void ct_rules_free(ct_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++) rule_free(&rs->v[i]);
     free(rs->v);
     free(rs->root);
+    free(rs->load_prune.v);
     memset(rs, 0, sizeof *rs);
 }
 
@@ -361,15 +363,19 @@ static size_t pair_slot(const ct_rule *r, uint64_t key)
 /* Could an event of this dataset and action match r? Decided once per
  * distinct pair with the one-field evaluator, so wildcard actions
  * (google.iam.admin.v*.CreateServiceAccountKey) filter as well as literals. */
-static int pair_verdict(const ct_rule *r, const ct_store *st, uint32_t ds, uint32_t act)
+int ct_rule_pair_may_match_str(const ct_rule *r, const char *dss, const char *as)
 {
-    const char *dss = ct_pool_str(&st->pool, ds), *as = ct_pool_str(&st->pool, act);
     if (!as) return 1;
     for (size_t f = 0; f < CT_ARRAY_LEN(action_fields); f++) {
         if (action_fields[f].dataset && (!dss || strcmp(dss, action_fields[f].dataset))) continue;
         if (!ct_kql_field_may_match(r->kql, action_fields[f].field, as)) return 0;
     }
     return 1;
+}
+
+static int pair_verdict(const ct_rule *r, const ct_store *st, uint32_t ds, uint32_t act)
+{
+    return ct_rule_pair_may_match_str(r, ct_pool_str(&st->pool, ds), ct_pool_str(&st->pool, act));
 }
 
 /* The distinct (dataset, action) pairs of the store's events, found once
@@ -441,12 +447,11 @@ static int raw_safe(const char *v)
     return 1;
 }
 
-static void bind_raw(ct_rule *r, ct_store *st)
+/* The groups of r's raw pre-filter into terms / nterms (at most 4). */
+static size_t raw_groups(const ct_rule *r, char **terms[4], size_t nterms[4])
 {
-    for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
-    r->nraw_groups = 0;
-    r->raw_dataset = ct_pool_internz(&st->pool, "azure.auditlogs");
-    for (size_t f = 0; f < CT_ARRAY_LEN(verbatim_fields) && r->nraw_groups < 4; f++) {
+    size_t ng = 0;
+    for (size_t f = 0; f < CT_ARRAY_LEN(verbatim_fields) && ng < 4; f++) {
         char **vals;
         size_t n;
         if (!ct_kql_required_values_as_written(r->kql, verbatim_fields[f], &vals, &n)) continue;
@@ -456,22 +461,42 @@ static void bind_raw(ct_rule *r, ct_store *st)
             ct_strv_free(vals, n);
             continue;
         }
-        r->raw_terms[r->nraw_groups] = vals;
-        r->nraw_terms[r->nraw_groups++] = n;
+        terms[ng] = vals;
+        nterms[ng++] = n;
     }
+    return ng;
+}
+
+static void bind_raw(ct_rule *r, ct_store *st)
+{
+    for (size_t g = 0; g < r->nraw_groups; g++) ct_strv_free(r->raw_terms[g], r->nraw_terms[g]);
+    r->raw_dataset = ct_pool_internz(&st->pool, "azure.auditlogs");
+    r->nraw_groups = raw_groups(r, r->raw_terms, r->nraw_terms);
+}
+
+/* every group has a term in raw (no \u escapes there: else 1) */
+static int raw_terms_in(char **const *terms, const size_t *nterms, size_t ng, const char *raw, size_t len)
+{
+    if (ng && memmem(raw, len, "\\u", 2)) return 1;
+    for (size_t g = 0; g < ng; g++) {
+        int any = 0;
+        for (size_t i = 0; i < nterms[g] && !any; i++)
+            any = memmem(raw, len, terms[g][i], strlen(terms[g][i])) != NULL;
+        if (!any) return 0;
+    }
+    return 1;
+}
+
+int ct_rule_raw_may_match_str(const ct_rule *r, const char *dataset, const char *raw, size_t len)
+{
+    if (!r->nload_raw || !dataset || strcmp(dataset, "azure.auditlogs")) return 1;
+    return raw_terms_in(r->load_raw, r->nload_raw_terms, r->nload_raw, raw, len);
 }
 
 int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len)
 {
     if (!r->nraw_groups || e->si[CT_EF_DATASET] != r->raw_dataset) return 1;
-    if (memmem(raw, len, "\\u", 2)) return 1;
-    for (size_t g = 0; g < r->nraw_groups; g++) {
-        int any = 0;
-        for (size_t i = 0; i < r->nraw_terms[g] && !any; i++)
-            any = memmem(raw, len, r->raw_terms[g][i], strlen(r->raw_terms[g][i])) != NULL;
-        if (!any) return 0;
-    }
-    return 1;
+    return raw_terms_in(r->raw_terms, r->nraw_terms, r->nraw_groups, raw, len);
 }
 
 /* An ES|QL rule: its FROM's exact datasets, and a verdict per (dataset,
@@ -564,11 +589,14 @@ size_t ct_rules_prepare_load(ct_ruleset *rs)
         r->load_ds = r->load_act = NULL;
         r->nload_ds = r->nload_act = 0;
         r->load_none = 0;
+        for (size_t g = 0; g < r->nload_raw; g++) ct_strv_free(r->load_raw[g], r->nload_raw_terms[g]);
+        r->nload_raw = 0;
         r->at_load = i < CT_RULES_AT_LOAD && r->kql && !ct_kql_reads_under(r->kql, "credtriage");
         if (!r->at_load) continue;
         r->load_ds = load_values(r->kql, dataset_fields, CT_ARRAY_LEN(dataset_fields),
                                  &r->nload_ds, &r->load_none);
         r->load_act = load_values(r->kql, names, CT_ARRAY_LEN(names), &r->nload_act, &r->load_none);
+        r->nload_raw = raw_groups(r, r->load_raw, r->nload_raw_terms);
         n++;
     }
     return n;

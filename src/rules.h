@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "esql.h"
+#include "fastscan.h"
 #include "kql.h"
 #include "repofs.h"
 #include "store.h"
@@ -44,6 +45,8 @@ typedef struct ct_rule {
     char **load_ds, **load_act; /* NULL: no constraint */
     size_t nload_ds, nload_act;
     int load_none;
+    char **load_raw[4];          /* the raw pre-filter's groups, likewise */
+    size_t nload_raw_terms[4], nload_raw;
 } ct_rule;
 
 typedef struct ct_ruleset {
@@ -51,6 +54,7 @@ typedef struct ct_ruleset {
     size_t n;
     char *root;
     uint64_t stamp;    /* distinct per ct_rules_load: verdicts made with another set are void */
+    ct_fast_prune load_prune; /* the fields the rules evaluated at load read (alerts.c) */
 } ct_ruleset;
 
 /* Load every rules/ * / *.json under root. A bad file is reported through diag
@@ -70,6 +74,13 @@ int ct_rule_may_match(const ct_rule *r, const ct_event *e);
  * pre-filter, when e is not of its dataset, or when the record uses \u
  * escapes (then the bytes prove nothing). */
 int ct_rule_raw_may_match(const ct_rule *r, const ct_event *e, const char *raw, size_t len);
+
+/* The scan's verdict per (dataset, action) pair (ct_rules_bind) for a KQL
+ * rule, from the strings: 0 when no event with them can match. Thread-safe. */
+int ct_rule_pair_may_match_str(const ct_rule *r, const char *dataset, const char *action);
+/* ct_rule_raw_may_match for a rule prepared by ct_rules_prepare_load, by
+ * the record's dataset as a string. Thread-safe. */
+int ct_rule_raw_may_match_str(const ct_rule *r, const char *dataset, const char *raw, size_t len);
 
 /* At most this many rules are evaluated while loading (ct_event.rules). */
 #define CT_RULES_AT_LOAD 32

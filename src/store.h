@@ -71,6 +71,8 @@ typedef struct ct_load_stats {
 typedef void (*ct_diag_fn)(void *ctx, const char *file, uint64_t line, const char *msg);
 typedef void (*ct_progress_fn)(void *ctx, size_t done_bytes, size_t total_bytes);
 
+struct ct_fast; /* fastscan.h */
+
 typedef struct ct_store {
     ct_pool pool;
     ct_event *ev;
@@ -108,6 +110,10 @@ typedef struct ct_store {
      * bits of the matching rules. The ECS document lacks the "credtriage"
      * object, which the hook's rules do not read. */
     uint32_t (*eval)(void *ctx, const cJSON *doc, const ct_fields *f, ct_kind kind);
+    /* The same for a record the fast path took (fastscan.h; p, len its
+     * bytes, fx what it read): 1 with *bits set, 0 when not judged here
+     * (the scan then rebuilds the document where a rule may match). */
+    int (*eval_fast)(void *ctx, const char *p, size_t len, const struct ct_fast *fx, uint32_t *bits);
     void *eval_ctx;
     uint64_t eval_stamp;       /* the rule set's stamp the verdicts belong to */
 } ct_store;

@@ -46,6 +46,7 @@ typedef struct worker {
     size_t released;          /* input released up to here */
     size_t populated;         /* input mapped ahead up to here */
     uint32_t (*eval)(void *, const cJSON *, const ct_fields *, ct_kind); /* ct_store.eval */
+    int (*eval_fast)(void *, const char *, size_t, const struct ct_fast *, uint32_t *);
     void *eval_ctx;
     const char *lit_s[CT_EF__COUNT]; /* last static string per field, and its id */
     uint32_t lit_n[CT_EF__COUNT], lit_id[CT_EF__COUNT];
@@ -257,6 +258,11 @@ static int read_record(worker *w, const ct_span *sp)
         e->si[CT_EF_NINLINE] = ct_rid_add(&w->rid, &w->nrid, &w->rid_cap, v[CT_EF_RECORD_ID].s,
                                           v[CT_EF_RECORD_ID].n);
         count_kind(w, fx.kind);
+        uint32_t bits;
+        if (w->eval_fast && w->eval_fast(w->eval_ctx, p, sp->len, &fx, &bits)) {
+            e->rules = bits;
+            e->flags |= CT_EVF_EVALED;
+        }
     } else if (w->split && !(fx.valid && ct_fast_plain_record(p, sp->len)) &&
                !ct_input_one_record(p, sp->len)) {
         /* a line holding several values, an envelope or an array of
@@ -323,6 +329,7 @@ static void worker_init(worker *w, const ct_store *st, const ct_input *in, uint3
 {
     memset(w, 0, sizeof *w);
     w->eval = st->eval;
+    w->eval_fast = st->eval_fast;
     w->eval_ctx = st->eval_ctx;
     w->in = in;
     w->src = src;

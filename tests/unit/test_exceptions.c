@@ -414,7 +414,7 @@ static void test_export_import_round_trip(void **st)
     rules[1].rule_id = "RID-B";
     rules[1].name = "Rule B";
     rules[1].stem = "rule_b";
-    ct_ruleset rs = {rules, 2, NULL, 0};
+    ct_ruleset rs = {rules, 2, NULL, 0, {NULL, 0, 0}};
     ct_exc_set set = {0};
     set.v = calloc(2, sizeof *set.v);
     item("{\"item_id\":\"b1\",\"rule_id\":\"RID-B\",\"list_id\":\"rule_b-exceptions\",\"name\":\"B one\","
