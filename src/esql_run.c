@@ -349,6 +349,11 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         date = ct_xcalloc(ncols + 1, 1);
         for (size_t k = 0; k < ncols; k++) date[k] = (unsigned char)esql_date_field(cols[k]);
     }
+    /* STATS right after the row-at-a-time commands reads each row as FROM makes
+     * it, in the same order: no row is held (esql_stats_begin) */
+    esql_grouping *feed = NULL;
+    if (!c.err && from->kind == EC_FROM && end < q->ncmds && q->cmds[end].kind == EC_STATS)
+        feed = esql_stats_begin(&c, &q->cmds[end]);
     if (!c.err && from->kind == EC_ROW) {
         esql_row *r = push(&rs);
         for (size_t i = 0; i < from->nas; i++)
@@ -393,6 +398,8 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         free(src);
         flow(&c, q, 1, end, &r, &rs);
         int needed = 0;
+        for (size_t k = before; k < rs.n && feed; k++) esql_stats_add(&c, feed, &rs.v[k], 0);
+        if (feed) rs.n = before;
         for (size_t k = before; k < rs.n; k++) {
             if (!rs.v[k].closed && rs.v[k].doc) needed = 1;
             esql_hold(&c, q, &rs.v[k]);
@@ -410,6 +417,11 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         }
     }
     int limited = 0;
+    if (feed) {
+        esql_stats_end(&c, feed, &rs.v, &rs.n);
+        rs.cap = rs.n;
+        end++;
+    }
     for (size_t k = end; k < q->ncmds && !c.err; k++) {
         esql_cmd *cmd = &q->cmds[k];
         if (cmd->kind == EC_STATS || cmd->kind == EC_INLINESTATS) {
