@@ -103,7 +103,7 @@ static esql_val copy_val(esql_ctx *c, esql_val v)
     if (v.n == 1) {
         esql_sc x = v.v[0];
         if (x.t == EV_STR) x.s = intern(c, x.s, x.n);
-        else x.s = NULL, x.n = 0;
+        else x.s = NULL; /* n stays: a span's kind */
         return (esql_val){1, intern_sc(c, &x)}; /* values are never changed in place */
     }
     esql_sc *sc = esql_alloc(c, v.n * sizeof *sc);
@@ -185,6 +185,20 @@ esql_sc esql_keep_sc(esql_ctx *c, esql_sc s)
     c->keep = c->a;
     c->a = scratch;
     return s;
+}
+
+const esql_sc *esql_keep_scp(esql_ctx *c, const esql_sc *s)
+{
+    if (!c->strs) c->strs = ct_xcalloc(1, sizeof *c->strs);
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    esql_sc x = *s;
+    if (x.t == EV_STR) x.s = intern(c, x.s, x.n);
+    else x.s = NULL;
+    const esql_sc *p = intern_sc(c, &x);
+    c->keep = c->a;
+    c->a = scratch;
+    return p;
 }
 
 void esql_hold_free(esql_ctx *c)

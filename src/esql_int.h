@@ -364,8 +364,6 @@ esql_val esql_date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, cons
 /* esql_grok.c: GROK's pattern (Elasticsearch's grok library subset and
  * (?<name>...) groups) on the row's input; the named columns are set. */
 void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r);
-/* esql_dissect.c: DISSECT's pattern on the row's input; the named columns are set. */
-void esql_dissect(esql_ctx *c, const esql_cmd *cmd, esql_row *r);
 /* Compile cmd's pattern (cmd->re, groups, gtypes); 0 or -1 (c->err set). */
 int esql_grok_compile(esql_ctx *c, esql_cmd *cmd);
 
@@ -386,7 +384,21 @@ void esql_hold_free(esql_ctx *c);
 void *esql_keep_alloc(esql_ctx *c, size_t n);
 esql_sc esql_keep_sc(esql_ctx *c, esql_sc s);
 
+/* A scalar interned in the keep arena (its string too; s is NULL for other
+ * types): equal scalars, field for field, are one pointer for the run. */
+const esql_sc *esql_keep_scp(esql_ctx *c, const esql_sc *s);
+
 /* esql_stats.c: STATS / INLINE STATS over rows (rows replaced by the groups). */
 int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows);
+/* The same one row at a time, in the rows' order: begin, add row ri (a STATS
+ * row's evidence is copied; its values may be rewound after), end (as
+ * esql_stats on the rows given; an INLINE STATS's rows are the ones added, in
+ * order). An error of the STATS is kept until end and given back there only if
+ * c has none by then: a FROM that feeds rows as they come reports the error
+ * it would have met first when running the commands one after the other. */
+typedef struct esql_grouping esql_grouping;
+esql_grouping *esql_stats_begin(esql_ctx *c, const esql_cmd *cmd);
+void esql_stats_add(esql_ctx *c, esql_grouping *s, const esql_row *r, size_t ri);
+int esql_stats_end(esql_ctx *c, esql_grouping *s, esql_row **rows, size_t *nrows);
 
 #endif

@@ -19,33 +19,85 @@
 
 enum { A_COUNT, A_COUNT_DISTINCT, A_MIN, A_MAX, A_SUM, A_AVG, A_VALUES, A_FIRST, A_LAST, A_TOP };
 
+/* Each aggregate's state has its own size, at its offset in its group: a group
+ * of the ES|QL rules is a few dozen bytes, not a fixed union per aggregate.
+ * Scalars kept across rows are pointers to the run's interned scalars
+ * (esql_keep_scp): a value seen in many groups is stored once. */
 typedef struct agg {
     esql_expr *call;
     int kind;
     esql_expr *filter;
+    size_t off; /* of its state in a group's state block */
 } agg;
 
-typedef struct state {
+/* COUNT_DISTINCT, VALUES (distinct) and TOP (every value): one value held
+ * inline until a second one comes; then an array that doubles. */
+typedef struct set_st {
+    uint32_t n, cap; /* cap 0: the value, if any, is `one` */
+    union {
+        const esql_sc *one;
+        const esql_sc **many;
+    } u;
+} set_st;
+
+typedef struct sum_st { /* SUM, AVG */
     int64_t count, isum;
     double dsum;
-    int all_long;
-    esql_sc best;
-    int have;
-    esql_sc *set; /* distinct values: COUNT_DISTINCT, VALUES */
-    size_t nset, capset;
-    int knull;    /* FIRST/LAST: the row taken had no sort value (best is its sort value) */
-    esql_val fv;  /* FIRST/LAST: the field's value on that row */
-} state;
+    int all_long, have;
+} sum_st;
 
+typedef struct fl_st { /* FIRST, LAST */
+    const esql_sc *best; /* the sort value of the row taken (NULL: it had none) */
+    int have;
+    esql_val fv;         /* the field's value on that row */
+} fl_st;
+
+/* MIN, MAX: const esql_sc * (NULL: no value yet); COUNT: int64_t */
+
+static size_t state_size(int kind, int rows)
+{
+    if (rows) return sizeof(int64_t); /* COUNT(*), COUNT() */
+    switch (kind) {
+    case A_COUNT: return sizeof(int64_t);
+    case A_MIN:
+    case A_MAX: return sizeof(const esql_sc *);
+    case A_SUM:
+    case A_AVG: return sizeof(sum_st);
+    case A_FIRST:
+    case A_LAST: return sizeof(fl_st);
+    default: return sizeof(set_st); /* COUNT_DISTINCT, VALUES, TOP */
+    }
+}
+
+/* A group: its BY values (interned; NULL for a null key), then its states. */
 typedef struct group {
-    esql_sc *key;  /* nby scalars; t == EV_NULL for a null key */
-    uint64_t hash;
-    state *st;     /* naggs */
-    uint32_t *ev;
-    size_t nev, capev;
-    esql_row *first; /* INLINE STATS: not used; the first row for its columns */
     struct group *next;
+    uint64_t hash;
+    uint32_t *ev;    /* the events of its rows (STATS) */
+    uint32_t nev, capev;
+    uint32_t ev1;    /* the first row's event, before ev grows */
+    const esql_sc *key[];
 } group;
+
+static unsigned char *states(const group *g, size_t nby)
+{
+    return (unsigned char *)g + sizeof *g + ((nby * sizeof g->key[0] + 15) & ~(size_t)15);
+}
+
+struct esql_grouping {
+    const esql_cmd *cmd;
+    agg *aggs;
+    size_t naggs, nby, stbytes;
+    group **buckets;
+    size_t nb;
+    group **order;
+    size_t ngroups, caporder;
+    group **rowgroups; /* INLINE STATS: the group of each row (of its first key combination) */
+    size_t caprg;
+    esql_val *keys;
+    const esql_sc **key; /* the key being looked up (scratch) */
+    char *err;         /* the first error, given back at the end (see esql_stats_add) */
+};
 
 static const esql_expr *inner_agg(const esql_expr *e)
 {
@@ -78,7 +130,7 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
         }
         if (!e->nkids) { /* COUNT(): the rows, as COUNT(*) */
             *v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
-            (*v)[(*n)++] = (agg){e, kind, filter};
+            (*v)[(*n)++] = (agg){e, kind, filter, 0};
             return;
         }
         const esql_expr *in = inner_agg(e->kids[0]);
@@ -92,81 +144,103 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
             return;
         }
         *v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
-        (*v)[(*n)++] = (agg){e, kind, filter};
+        (*v)[(*n)++] = (agg){e, kind, filter, 0};
         return;
     }
     for (size_t i = 0; i < e->nkids; i++) collect_aggs(c, e->kids[i], filter, v, n);
 }
 
+static const esql_sc *const *set_elems(const set_st *s)
+{
+    return s->cap ? s->u.many : &s->u.one;
+}
+
 /* TOP keeps every value, repeats too */
-static void set_push(esql_ctx *c, state *s, const esql_sc *v)
+static void set_push(esql_ctx *c, set_st *s, const esql_sc *v)
 {
-    if (s->nset == s->capset) {
-        size_t cap = s->capset ? s->capset * 2 : 4;
-        esql_sc *nv = esql_keep_alloc(c, cap * sizeof *nv);
-        if (s->nset) memcpy(nv, s->set, s->nset * sizeof *nv);
-        s->set = nv;
-        s->capset = cap;
+    const esql_sc *p = esql_keep_scp(c, v);
+    if (!s->n) {
+        s->u.one = p;
+        s->n = 1;
+        return;
     }
-    s->set[s->nset++] = esql_keep_sc(c, *v);
+    if (s->n == 1 && !s->cap) { /* the inline value moves into an array */
+        const esql_sc **nv = esql_keep_alloc(c, 4 * sizeof *nv);
+        nv[0] = s->u.one;
+        s->u.many = nv;
+        s->cap = 4;
+    } else if (s->n == s->cap) {
+        const esql_sc **nv = esql_keep_alloc(c, 2 * (size_t)s->cap * sizeof *nv);
+        memcpy(nv, s->u.many, s->n * sizeof *nv);
+        s->u.many = nv;
+        s->cap *= 2;
+    }
+    s->u.many[s->n++] = p;
 }
 
-static int set_add(esql_ctx *c, state *s, const esql_sc *v)
+static void set_add(esql_ctx *c, set_st *s, const esql_sc *v)
 {
-    for (size_t i = 0; i < s->nset; i++) /* groups are small in rules; linear is enough */
-        if (s->set[i].t == v->t && esql_sc_eq(&s->set[i], v)) return 0;
+    const esql_sc *const *e = set_elems(s);
+    for (size_t i = 0; i < s->n; i++) /* groups are small in rules; linear is enough */
+        if (e[i]->t == v->t && esql_sc_eq(e[i], v)) return;
     set_push(c, s, v);
-    return 1;
 }
 
-static void first_last(esql_ctx *c, const agg *a, state *s, const esql_row *r)
+static void first_last(esql_ctx *c, const agg *a, fl_st *s, const esql_row *r)
 {
     int want = a->kind == A_FIRST ? -1 : 1;
     esql_val k = esql_eval(c, a->call->kids[1], r);
     const esql_sc *key = NULL;
     for (size_t i = 0; i < k.n; i++)
         if (!key || esql_cmp(&k.v[i], key) == want) key = &k.v[i];
-    int take = !s->have || (s->knull && key) || (key && !s->knull && esql_cmp(key, &s->best) == want);
+    int take = !s->have || (!s->best && key) || (key && s->best && esql_cmp(key, s->best) == want);
     if (!take) return;
     esql_val v = esql_eval(c, a->call->kids[0], r);
     s->fv.n = v.n;
-    s->fv.v = v.n ? esql_keep_alloc(c, v.n * sizeof *v.v) : NULL;
-    for (size_t i = 0; i < v.n; i++) s->fv.v[i] = esql_keep_sc(c, v.v[i]);
+    if (v.n == 1) {
+        s->fv.v = (esql_sc *)esql_keep_scp(c, &v.v[0]); /* values are never changed in place */
+    } else {
+        s->fv.v = v.n ? esql_keep_alloc(c, v.n * sizeof *v.v) : NULL;
+        for (size_t i = 0; i < v.n; i++) s->fv.v[i] = esql_keep_sc(c, v.v[i]);
+    }
     s->have = 1;
-    s->knull = !key;
-    if (key) s->best = esql_keep_sc(c, *key);
+    s->best = key ? esql_keep_scp(c, key) : NULL;
 }
 
-static void feed(esql_ctx *c, const agg *a, state *s, const esql_row *r)
+static int counts_rows(const agg *a)
+{
+    return !a->call->nkids || a->call->kids[0]->kind == EX_STAR;
+}
+
+static void feed(esql_ctx *c, const agg *a, unsigned char *st, const esql_row *r)
 {
     if (a->filter && !esql_true(c, a->filter, r)) return;
-    if (!a->call->nkids || a->call->kids[0]->kind == EX_STAR) {
-        s->count++;
+    if (counts_rows(a)) {
+        (*(int64_t *)st)++;
         return;
     }
     if (a->kind == A_FIRST || a->kind == A_LAST) {
-        first_last(c, a, s, r);
+        first_last(c, a, (fl_st *)st, r);
         return;
     }
     esql_val v = esql_eval(c, a->call->kids[0], r);
     for (size_t i = 0; i < v.n; i++) {
         const esql_sc *x = &v.v[i];
         switch (a->kind) {
-        case A_COUNT: s->count++; break;
+        case A_COUNT: (*(int64_t *)st)++; break;
         case A_COUNT_DISTINCT:
-        case A_VALUES: set_add(c, s, x); break;
-        case A_TOP: set_push(c, s, x); break;
+        case A_VALUES: set_add(c, (set_st *)st, x); break;
+        case A_TOP: set_push(c, (set_st *)st, x); break;
         case A_MIN:
         case A_MAX: {
-            int r2 = s->have ? esql_cmp(x, &s->best) : 0;
-            if (!s->have || (a->kind == A_MIN ? r2 == -1 : r2 == 1)) {
-                s->best = esql_keep_sc(c, *x);
-                s->have = 1;
-            }
+            const esql_sc **best = (const esql_sc **)st;
+            int r2 = *best ? esql_cmp(x, *best) : 0;
+            if (!*best || (a->kind == A_MIN ? r2 == -1 : r2 == 1)) *best = esql_keep_scp(c, x);
             break;
         }
         case A_SUM:
-        case A_AVG:
+        case A_AVG: {
+            sum_st *s = (sum_st *)st;
             if (x->t != EV_LONG && x->t != EV_DBL) {
                 esql_fail(c, "%s of a non-numeric value", a->call->name);
                 return;
@@ -183,6 +257,7 @@ static void feed(esql_ctx *c, const agg *a, state *s, const esql_row *r)
             }
             break;
         }
+        }
     }
 }
 
@@ -193,35 +268,61 @@ static int cmp_sc(const void *pa, const void *pb)
     return r;
 }
 
-static esql_val result(esql_ctx *c, const agg *a, state *s)
+/* A set's values as one sorted array (in the scratch arena; one value: the
+ * interned one itself). */
+static esql_val set_sorted(esql_ctx *c, const set_st *s)
 {
+    const esql_sc *const *e = set_elems(s);
+    if (s->n == 1) return (esql_val){1, (esql_sc *)e[0]};
+    esql_sc *v = esql_alloc(c, s->n * sizeof *v);
+    for (size_t i = 0; i < s->n; i++) v[i] = *e[i];
+    qsort(v, s->n, sizeof *v, cmp_sc);
+    return (esql_val){s->n, v};
+}
+
+static esql_val result(esql_ctx *c, const agg *a, const unsigned char *st)
+{
+    if (counts_rows(a)) return esql_long(c, *(const int64_t *)st);
     switch (a->kind) {
-    case A_COUNT: return esql_long(c, s->count);
-    case A_COUNT_DISTINCT: return esql_long(c, (int64_t)s->nset);
+    case A_COUNT: return esql_long(c, *(const int64_t *)st);
+    case A_COUNT_DISTINCT: return esql_long(c, (int64_t)((const set_st *)st)->n);
     case A_MIN:
-    case A_MAX: return s->have ? esql_one(c, s->best) : esql_null();
-    case A_SUM:
+    case A_MAX: {
+        const esql_sc *best = *(const esql_sc *const *)st;
+        return best ? (esql_val){1, (esql_sc *)best} : esql_null();
+    }
+    case A_SUM: {
+        const sum_st *s = (const sum_st *)st;
         if (!s->have) return esql_null();
         return s->all_long ? esql_long(c, s->isum) : esql_dbl(c, s->dsum);
-    case A_AVG: return s->count ? esql_dbl(c, s->dsum / (double)s->count) : esql_null();
+    }
+    case A_AVG: {
+        const sum_st *s = (const sum_st *)st;
+        return s->count ? esql_dbl(c, s->dsum / (double)s->count) : esql_null();
+    }
     case A_FIRST:
-    case A_LAST: return s->have ? s->fv : esql_null();
+    case A_LAST: {
+        const fl_st *s = (const fl_st *)st;
+        return s->have ? s->fv : esql_null();
+    }
     case A_TOP: {
-        if (!s->nset) return esql_null();
-        qsort(s->set, s->nset, sizeof *s->set, cmp_sc);
-        if (!strcasecmp(a->call->kids[2]->name, "desc"))
-            for (size_t i = 0, j = s->nset - 1; i < j; i++, j--) {
-                esql_sc t = s->set[i];
-                s->set[i] = s->set[j];
-                s->set[j] = t;
+        const set_st *s = (const set_st *)st;
+        if (!s->n) return esql_null();
+        esql_val v = set_sorted(c, s);
+        if (v.n > 1 && !strcasecmp(a->call->kids[2]->name, "desc"))
+            for (size_t i = 0, j = v.n - 1; i < j; i++, j--) {
+                esql_sc t = v.v[i];
+                v.v[i] = v.v[j];
+                v.v[j] = t;
             }
         size_t lim = (size_t)a->call->kids[1]->ival;
-        return (esql_val){s->nset < lim ? s->nset : lim, s->set};
+        if (v.n > lim) v.n = lim;
+        return v;
     }
-    default:
-        if (!s->nset) return esql_null();
-        qsort(s->set, s->nset, sizeof *s->set, cmp_sc); /* a stable order for the output */
-        return (esql_val){s->nset, s->set};
+    default: { /* VALUES: a stable order for the output */
+        const set_st *s = (const set_st *)st;
+        return s->n ? set_sorted(c, s) : esql_null();
+    }
     }
 }
 
@@ -234,15 +335,22 @@ static char *col_name(const esql_assign *a)
 
 static void ev_add(esql_ctx *c, group *g, const esql_row *r)
 {
+    if (!r->nev) return;
+    if (!g->nev && r->nev == 1) { /* most groups of a rule stand for one event */
+        g->ev1 = r->ev[0];
+        g->ev = &g->ev1;
+        g->nev = g->capev = 1;
+        return;
+    }
     if (g->nev + r->nev > g->capev) {
         size_t cap = (g->capev + r->nev) * 2;
         uint32_t *nv = esql_keep_alloc(c, cap * sizeof *nv);
         if (g->nev) memcpy(nv, g->ev, g->nev * sizeof *nv);
         g->ev = nv;
-        g->capev = cap;
+        g->capev = (uint32_t)cap;
     }
-    if (r->nev) memcpy(g->ev + g->nev, r->ev, r->nev * sizeof *r->ev);
-    g->nev += r->nev;
+    memcpy(g->ev + g->nev, r->ev, r->nev * sizeof *r->ev);
+    g->nev += (uint32_t)r->nev;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -251,96 +359,152 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
+static group *new_group(esql_ctx *c, esql_grouping *s, uint64_t h, int keep)
 {
-    agg *aggs = NULL;
-    size_t naggs = 0;
-    for (size_t i = 0; i < cmd->nas; i++) collect_aggs(c, cmd->as[i].e, cmd->as[i].where, &aggs, &naggs);
-    size_t nby = cmd->nby, nb = 1024;
-    group **buckets = ct_xcalloc(nb, sizeof *buckets);
-    group **order = NULL, **rowgroups = NULL;
-    size_t ngroups = 0, caporder = 0;
-    size_t *rowcnt = cmd->kind == EC_INLINESTATS ? ct_xcalloc(*nrows + 1, sizeof *rowcnt) : NULL;
-    if (cmd->kind == EC_INLINESTATS) rowgroups = ct_xcalloc(*nrows + 1, sizeof *rowgroups);
-    esql_val *keys = esql_alloc(c, (nby + 1) * sizeof *keys);
-    esql_sc *key = esql_alloc(c, (nby + 1) * sizeof *key);
-    for (size_t ri = 0; ri < *nrows && !c->err; ri++) {
-        esql_row *r = &(*rows)[ri];
-        /* what the row's evaluation leaves behind goes at its end; what the
-         * groups keep is in the keep arena */
-        size_t mark = esql_mark(c);
-        size_t combos = 1;
+    size_t n = (size_t)(states(NULL, s->nby) - (unsigned char *)NULL) + s->stbytes;
+    group *g = keep ? esql_keep_alloc(c, n) : esql_alloc(c, n);
+    memset(g, 0, n);
+    g->hash = h;
+    if (s->ngroups == s->caporder) {
+        s->caporder = s->caporder ? s->caporder * 2 : 64;
+        s->order = ct_xrealloc(s->order, s->caporder * sizeof *s->order);
+    }
+    s->order[s->ngroups++] = g;
+    return g;
+}
+
+/* The group table doubles at one group a bucket on average (the order of
+ * groups is their order of creation, kept apart). */
+static void grow_buckets(esql_grouping *s)
+{
+    size_t nb = s->nb * 2;
+    group **b = ct_xcalloc(nb, sizeof *b);
+    for (size_t i = 0; i < s->ngroups; i++) {
+        group *g = s->order[i];
+        g->next = b[g->hash & (nb - 1)];
+        b[g->hash & (nb - 1)] = g;
+    }
+    free(s->buckets);
+    s->buckets = b;
+    s->nb = nb;
+}
+
+esql_grouping *esql_stats_begin(esql_ctx *c, const esql_cmd *cmd)
+{
+    esql_grouping *s = ct_xcalloc(1, sizeof *s);
+    s->cmd = cmd;
+    char *outer = c->err; /* an error of this STATS is its own until the end */
+    c->err = NULL;
+    for (size_t i = 0; i < cmd->nas; i++) collect_aggs(c, cmd->as[i].e, cmd->as[i].where, &s->aggs, &s->naggs);
+    for (size_t a = 0; a < s->naggs; a++) {
+        s->aggs[a].off = s->stbytes;
+        s->stbytes += state_size(s->aggs[a].kind, counts_rows(&s->aggs[a]));
+    }
+    s->err = c->err;
+    c->err = outer;
+    s->nby = cmd->nby;
+    s->nb = 1024;
+    s->buckets = ct_xcalloc(s->nb, sizeof *s->buckets);
+    s->keys = ct_xcalloc(s->nby + 1, sizeof *s->keys);
+    s->key = ct_xcalloc(s->nby + 1, sizeof *s->key);
+    return s;
+}
+
+void esql_stats_add(esql_ctx *c, esql_grouping *s, const esql_row *r, size_t ri)
+{
+    if (s->err) return; /* the rows after the first error are not read, as in one pass */
+    char *outer = c->err;
+    c->err = NULL;
+    const esql_cmd *cmd = s->cmd;
+    size_t nby = s->nby;
+    /* what the row's evaluation leaves behind goes at its end; what the
+     * groups keep is in the keep arena */
+    size_t mark = esql_mark(c);
+    size_t combos = 1;
+    for (size_t k = 0; k < nby; k++) {
+        s->keys[k] = esql_eval(c, cmd->by[k].e, r);
+        combos *= s->keys[k].n ? s->keys[k].n : 1;
+    }
+    if (combos > 4096) combos = 4096;
+    for (size_t combo = 0; combo < combos && !c->err; combo++) {
+        size_t rest = combo;
+        uint64_t h = 0x9E3779B97F4A7C15ull;
+        const esql_sc **key = s->key;
         for (size_t k = 0; k < nby; k++) {
-            keys[k] = esql_eval(c, cmd->by[k].e, r);
-            combos *= keys[k].n ? keys[k].n : 1;
+            size_t m = s->keys[k].n ? s->keys[k].n : 1;
+            key[k] = s->keys[k].n ? &s->keys[k].v[rest % m] : NULL;
+            if (key[k] && key[k]->t == EV_NULL) key[k] = NULL;
+            rest /= m;
+            h = h * 31 + (!key[k] ? 7 : esql_sc_hash(key[k]));
         }
-        if (combos > 4096) combos = 4096;
-        for (size_t combo = 0; combo < combos; combo++) {
-            size_t rest = combo;
-            uint64_t h = 0x9E3779B97F4A7C15ull;
-            for (size_t k = 0; k < nby; k++) {
-                size_t m = keys[k].n ? keys[k].n : 1;
-                key[k] = keys[k].n ? keys[k].v[rest % m] : (esql_sc){.t = EV_NULL};
-                rest /= m;
-                h = h * 31 + (key[k].t == EV_NULL ? 7 : esql_sc_hash(&key[k]));
-            }
-            group **slot = &buckets[h & (nb - 1)], *g = *slot;
-            for (; g; g = g->next) {
-                if (g->hash != h) continue;
-                size_t k = 0;
-                while (k < nby && (g->key[k].t == EV_NULL ? key[k].t == EV_NULL
-                                                          : key[k].t != EV_NULL && g->key[k].t == key[k].t &&
-                                                                esql_sc_eq(&g->key[k], &key[k])))
-                    k++;
-                if (k == nby) break;
-            }
-            if (!g) {
-                g = esql_keep_alloc(c, sizeof *g);
-                memset(g, 0, sizeof *g);
-                g->key = esql_keep_alloc(c, (nby + 1) * sizeof *g->key);
-                for (size_t k = 0; k < nby; k++) g->key[k] = esql_keep_sc(c, key[k]);
-                g->hash = h;
-                g->st = esql_keep_alloc(c, (naggs + 1) * sizeof *g->st);
-                memset(g->st, 0, (naggs + 1) * sizeof *g->st);
-                g->next = *slot;
-                *slot = g;
-                if (ngroups == caporder) {
-                    caporder = caporder ? caporder * 2 : 64;
-                    order = ct_xrealloc(order, caporder * sizeof *order);
-                }
-                order[ngroups++] = g;
-            }
-            for (size_t a = 0; a < naggs; a++) feed(c, &aggs[a], &g->st[a], r);
-            if (cmd->kind == EC_STATS) ev_add(c, g, r); /* INLINE STATS rows keep their own */
-            if (rowgroups && combo == 0) rowgroups[ri] = g;
+        group **slot = &s->buckets[h & (s->nb - 1)], *g = *slot;
+        for (; g; g = g->next) {
+            if (g->hash != h) continue;
+            size_t k = 0;
+            while (k < nby && (!g->key[k] ? !key[k]
+                                          : key[k] && (g->key[k] == key[k] || (g->key[k]->t == key[k]->t &&
+                                                                               esql_sc_eq(g->key[k], key[k])))))
+                k++;
+            if (k == nby) break;
         }
-        esql_rewind(c, mark);
+        if (!g) {
+            g = new_group(c, s, h, 1);
+            for (size_t k = 0; k < nby; k++) g->key[k] = key[k] ? esql_keep_scp(c, key[k]) : NULL;
+            g->next = *slot;
+            *slot = g;
+            if (s->ngroups > s->nb) grow_buckets(s);
+        }
+        unsigned char *st = states(g, nby);
+        for (size_t a = 0; a < s->naggs; a++) feed(c, &s->aggs[a], st + s->aggs[a].off, r);
+        if (cmd->kind == EC_STATS) ev_add(c, g, r); /* INLINE STATS rows keep their own */
+        if (cmd->kind == EC_INLINESTATS && combo == 0) {
+            if (ri >= s->caprg) {
+                size_t cap = s->caprg ? s->caprg * 2 : 1024;
+                while (cap <= ri) cap *= 2;
+                s->rowgroups = ct_xrealloc(s->rowgroups, cap * sizeof *s->rowgroups);
+                memset(s->rowgroups + s->caprg, 0, (cap - s->caprg) * sizeof *s->rowgroups);
+                s->caprg = cap;
+            }
+            s->rowgroups[ri] = g;
+        }
     }
+    esql_rewind(c, mark);
+    s->err = c->err;
+    c->err = outer;
+}
+
+/* The aggregates' values of group g, for the aggregate nodes of the output expressions. */
+static void results(esql_ctx *c, esql_grouping *s, const group *g)
+{
+    const unsigned char *st = states(g, s->nby);
+    for (size_t a = 0; a < s->naggs; a++) c->agg_vals[a] = result(c, &s->aggs[a], st + s->aggs[a].off);
+    c->nagg = s->naggs;
+}
+
+int esql_stats_end(esql_ctx *c, esql_grouping *s, esql_row **rows, size_t *nrows)
+{
+    const esql_cmd *cmd = s->cmd;
+    size_t nby = s->nby, naggs = s->naggs;
+    if (s->err && !c->err) c->err = s->err;
+    else free(s->err);
     /* no BY and no rows: one row of empty aggregates, as Elasticsearch */
-    if (!nby && !ngroups && cmd->kind == EC_STATS) {
-        group *g = esql_alloc(c, sizeof *g);
-        memset(g, 0, sizeof *g);
-        g->st = esql_alloc(c, (naggs + 1) * sizeof *g->st);
-        memset(g->st, 0, (naggs + 1) * sizeof *g->st);
-        order = ct_xrealloc(order, sizeof *order);
-        order[ngroups++] = g;
-    }
+    if (!nby && !s->ngroups && cmd->kind == EC_STATS) new_group(c, s, 0, 0);
     c->agg_nodes = esql_alloc(c, (naggs + 1) * sizeof *c->agg_nodes);
     c->agg_vals = esql_alloc(c, (naggs + 1) * sizeof *c->agg_vals);
-    for (size_t a = 0; a < naggs; a++) c->agg_nodes[a] = aggs[a].call;
-    int rc = c->err ? -1 : 0;
-    if (!rc && cmd->kind == EC_STATS) {
-        esql_row *out = ct_xcalloc(ngroups + 1, sizeof *out);
-        for (size_t gi = 0; gi < ngroups && !c->err; gi++) {
-            group *g = order[gi];
-            for (size_t a = 0; a < naggs; a++) c->agg_vals[a] = result(c, &aggs[a], &g->st[a]);
-            c->nagg = naggs;
+    for (size_t a = 0; a < naggs; a++) c->agg_nodes[a] = s->aggs[a].call;
+    if (!c->err && cmd->kind == EC_STATS) {
+        esql_row *out = ct_xcalloc(s->ngroups + 1, sizeof *out);
+        for (size_t gi = 0; gi < s->ngroups && !c->err; gi++) {
+            group *g = s->order[gi];
+            results(c, s, g);
             esql_row *o = &out[gi];
             o->closed = 1;
+            o->capcols = cmd->nas + nby; /* every column, set once (a repeated name replaces) */
+            o->cols = esql_alloc(c, (o->capcols + 1) * sizeof *o->cols);
             for (size_t i = 0; i < cmd->nas; i++) esql_row_set(c, o, col_name(&cmd->as[i]), esql_eval(c, cmd->as[i].e, o));
             for (size_t k = 0; k < nby; k++)
-                esql_row_set(c, o, col_name(&cmd->by[k]), g->key[k].t == EV_NULL ? esql_null() : esql_one(c, g->key[k]));
-            if (g->nev) qsort(g->ev, g->nev, sizeof *g->ev, cmp_u32);
+                esql_row_set(c, o, col_name(&cmd->by[k]), g->key[k] ? (esql_val){1, (esql_sc *)g->key[k]} : esql_null());
+            if (g->nev > 1) qsort(g->ev, g->nev, sizeof *g->ev, cmp_u32);
             size_t w = 0;
             for (size_t i = 0; i < g->nev; i++)
                 if (!w || g->ev[w - 1] != g->ev[i]) g->ev[w++] = g->ev[i];
@@ -350,23 +514,31 @@ int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
         }
         free(*rows);
         *rows = out;
-        *nrows = ngroups;
-    } else if (!rc) { /* INLINE STATS: each row gains its group's aggregates */
-        for (size_t ri = 0; ri < *nrows && !c->err; ri++) {
-            group *g = rowgroups[ri];
+        *nrows = s->ngroups;
+    } else if (!c->err) { /* INLINE STATS: each row gains its group's aggregates */
+        for (size_t ri = 0; ri < *nrows && ri < s->caprg && !c->err; ri++) {
+            group *g = s->rowgroups[ri];
             if (!g) continue;
-            for (size_t a = 0; a < naggs; a++) c->agg_vals[a] = result(c, &aggs[a], &g->st[a]);
-            c->nagg = naggs;
+            results(c, s, g);
             esql_row *r = &(*rows)[ri];
             for (size_t i = 0; i < cmd->nas; i++) esql_row_set(c, r, col_name(&cmd->as[i]), esql_eval(c, cmd->as[i].e, r));
             c->nagg = 0;
         }
     }
     c->nagg = 0;
-    free(buckets);
-    free(order);
-    free(rowgroups);
-    free(rowcnt);
-    free(aggs);
+    free(s->buckets);
+    free(s->order);
+    free(s->rowgroups);
+    free(s->keys);
+    free(s->key);
+    free(s->aggs);
+    free(s);
     return c->err ? -1 : 0;
+}
+
+int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
+{
+    esql_grouping *s = esql_stats_begin(c, cmd);
+    for (size_t ri = 0; ri < *nrows && !c->err && !s->err; ri++) esql_stats_add(c, s, &(*rows)[ri], ri);
+    return esql_stats_end(c, s, rows, nrows);
 }
