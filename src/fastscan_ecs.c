@@ -15,25 +15,15 @@
 
 #include <string.h>
 
-/* a string as ct_json_str gives it, simple escapes decoded */
-#define D(span_, dst) do { if (ct_fs_sdec((span_), o, (dst)) < 0) return 0; } while (0)
-#define GET(obj_, names_, out_) \
-    do { if (ct_fs_obj_get((obj_).v, e, names_, CT_ARRAY_LEN(names_), out_, 0, 0) != GET_OK) return 0; } while (0)
 
 static const char *const e_top[] = {"@timestamp", "event", "data_stream", "ecs", "user", "source",
-                                    "client", "user_agent", "azure", "aws", "gcp",
+                                    "client", "user_agent", "azure", "aws", "gcp", "cloud",
                                     /* what makes an alert, or a wrapper of one */
                                     "kibana", "signal", "_source", "value"};
-enum { E_TS, E_EVENT, E_DS, E_ECS, E_USER, E_SOURCE, E_CLIENT, E_UA, E_AZURE, E_AWS, E_GCP,
+enum { E_TS, E_EVENT, E_DS, E_ECS, E_USER, E_SOURCE, E_CLIENT, E_UA, E_AZURE, E_AWS, E_GCP, E_CLOUD,
        E_ALERT, E__N = E_ALERT + 4 };
 
-/* What ct_fields_from_ecs and the extractors read outside the dataset's object. */
-typedef struct doc {
-    const char *e;
-    span azure, aws, gcp;
-    ct_fstr user_id, user_email, user_name, user_target_name, user_target_id;
-    ct_fstr source_ip, source_address, client_ip, client_user_email, ua;
-} doc;
+typedef ct_fs_doc doc;
 
 static int read_common(const span *top, const char *e, ct_fast *o, doc *d)
 {
@@ -42,6 +32,7 @@ static int read_common(const span *top, const char *e, ct_fast *o, doc *d)
     d->azure = top[E_AZURE];
     d->aws = top[E_AWS];
     d->gcp = top[E_GCP];
+    d->cloud = top[E_CLOUD];
     if (is_obj(top[E_USER])) {
         static const char *const k[] = {"id", "email", "name", "target"};
         span U[4];
@@ -334,106 +325,6 @@ static int ecs_audit(const doc *d, ct_fast *o)
     return 1;
 }
 
-/* ---- aws.cloudtrail (ct_extract_cloudtrail) ---- */
-
-static int ecs_cloudtrail(const doc *d, ct_fast *o)
-{
-    const char *e = d->e;
-    ct_fstr *v = o->v;
-    ct_fstr action = v[CT_EF_ACTION];
-    /* the extractor's special cases: credentials, console sign-ins */
-    static const char *const special[] = {"ConsoleLogin", "CreateAccessKey", "CreateLoginProfile",
-                                          "UpdateLoginProfile", "GetFederationToken",
-                                          "CreateKeyPair", "ImportKeyPair"};
-    for (size_t i = 0; i < CT_ARRAY_LEN(special); i++)
-        if (feq(action, special[i])) return 0;
-    static const char *const kc[] = {"cloudtrail"};
-    span ctl, C[2] = {{NULL, NULL}, {NULL, NULL}};
-    if (ct_fs_path_get(d->aws, e, kc, 1, &ctl) != GET_OK) return 0;
-    if (is_obj(ctl)) {
-        static const char *const k[] = {"user_identity", "flattened"};
-        GET(ctl, k, C);
-    }
-    ct_fstr type = {0}, arn = {0}, invoked = {0}, akid = {0}, req_user = {0};
-    if (is_obj(C[0])) {
-        static const char *const k[] = {"type", "arn", "invoked_by", "access_key_id"};
-        span U[4];
-        GET(C[0], k, U);
-        D(U[0], &type);
-        D(U[1], &arn);
-        D(U[2], &invoked);
-        D(U[3], &akid);
-    }
-    static const char *const kr[] = {"request_parameters", "userName"};
-    span ru;
-    if (ct_fs_path_get(C[1], e, kr, 2, &ru) != GET_OK) return 0;
-    D(ru, &req_user);
-
-    v[CT_EF_ACTOR_TYPE] = lit(ct_fs_aws_actor_type(type, arn));
-    v[CT_EF_ACTOR_ID] = arn.s ? arn : d->user_id;
-    if (ct_fs_aws_is_root(type, arn)) v[CT_EF_ACTOR_NAME] = lit("root");
-    else if (feq(type, "AWSService")) v[CT_EF_ACTOR_NAME] = invoked;
-    else v[CT_EF_ACTOR_NAME] = d->user_name;
-    v[CT_EF_ACTOR_NAME] = ct_fs_role_session(type, arn, v[CT_EF_ACTOR_NAME]);
-    if (!v[CT_EF_ACTOR_ID].s && feq(type, "AWSService")) v[CT_EF_ACTOR_ID] = v[CT_EF_ACTOR_NAME];
-    v[CT_EF_ACTOR_IP] = d->source_ip;
-    v[CT_EF_ACTOR_UA] = d->ua;
-    v[CT_EF_CRED_USED] = akid;
-    if (type.s && !feq(type, "AWSService") && (akid.s || arn.s || d->user_id.s)) o->is_signin = 1;
-    if (!req_user.s) req_user = d->user_target_name;
-    if (req_user.s) return 0; /* a named IAM user: the full path qualifies it by account */
-    if (arn.s && d->user_id.s && !(arn.n == d->user_id.n && !memcmp(arn.s, d->user_id.s, arn.n)))
-        v[CT_EF_ACTOR_ID2] = d->user_id;
-    return 1;
-}
-
-/* ---- gcp.audit (ct_extract_gcp) ---- */
-
-static int ecs_gcp(const doc *d, ct_fast *o)
-{
-    const char *e = d->e;
-    ct_fstr *v = o->v;
-    /* credential methods take the full path */
-    if (fhas(v[CT_EF_ACTION], "ServiceAccountKey") || fhas(v[CT_EF_ACTION], "ImportSshPublicKey")) return 0;
-    static const char *const ka[] = {"audit"};
-    span au, G[2] = {{NULL, NULL}, {NULL, NULL}};
-    ct_fstr rname = {0};
-    if (ct_fs_path_get(d->gcp, e, ka, 1, &au) != GET_OK) return 0;
-    if (is_obj(au)) {
-        static const char *const k[] = {"authentication_info", "request_metadata", "resource_name"};
-        span G3[3];
-        GET(au, k, G3);
-        G[0] = G3[0];
-        G[1] = G3[1];
-        D(G3[2], &rname);
-    }
-    ct_fstr email = {0}, keyname = {0}, ip = {0}, ua = {0};
-    if (is_obj(G[0])) {
-        static const char *const k[] = {"principal_email", "service_account_key_name"};
-        span A[2];
-        GET(G[0], k, A);
-        D(A[0], &email);
-        D(A[1], &keyname);
-    }
-    if (is_obj(G[1])) {
-        static const char *const k[] = {"caller_ip", "caller_supplied_user_agent"};
-        span R[2];
-        GET(G[1], k, R);
-        D(R[0], &ip);
-        D(R[1], &ua);
-    }
-    if (d->client_user_email.s) email = d->client_user_email;
-    ct_fs_gcp_principal(o, email, keyname);
-    v[CT_EF_ACTOR_IP] = d->source_ip.s ? d->source_ip : ip;
-    v[CT_EF_ACTOR_UA] = d->ua.s ? d->ua : ua;
-    ct_fs_gcp_sa_of(rname, &v[CT_EF_TARGET_ID]); /* norm_gcp.c ct_extract_gcp */
-    if (v[CT_EF_TARGET_ID].s) {
-        v[CT_EF_TARGET_NAME] = v[CT_EF_TARGET_ID];
-        v[CT_EF_TARGET_TYPE] = lit("service_account");
-    }
-    return 1;
-}
-
 /* ---- the document ---- */
 
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o)
@@ -494,8 +385,8 @@ int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o)
     switch (k) {
     case 0: ok = ecs_signin(&d, o); break;
     case 1: ok = ecs_audit(&d, o); break;
-    case 2: ok = ecs_cloudtrail(&d, o); break;
-    case 3: ok = ecs_gcp(&d, o); break;
+    case 2: ok = ct_fs_ecs_cloudtrail(&d, o); break;
+    case 3: ok = ct_fs_ecs_gcp(&d, o); break;
     case 4: return 0; /* o365.audit: its extractor is not mirrored */
     default: break;   /* no extractor: the generic fields only */
     }

@@ -268,5 +268,24 @@ int ct_fs_ecs(const char *p, const char *e, ct_fast *o);
 int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o);
 
 #define S(span_, dst) do { if (sval((span_), (dst)) < 0) return 0; } while (0)
+/* a string as ct_json_str gives it, simple escapes decoded (o: the ct_fast) */
+#define D(span_, dst) do { if (ct_fs_sdec((span_), o, (dst)) < 0) return 0; } while (0)
+/* the members names_ of the object obj_ (e: the record's end) */
+#define GET(obj_, names_, out_) \
+    do { if (ct_fs_obj_get((obj_).v, e, names_, CT_ARRAY_LEN(names_), out_, 0, 0) != GET_OK) return 0; } while (0)
+
+/* An ECS document as fastscan_ecs.c read it: what ct_fields_from_ecs and the
+ * extractors read outside the dataset's object. */
+typedef struct ct_fs_doc {
+    const char *e;
+    span azure, aws, gcp, cloud;
+    ct_fstr user_id, user_email, user_name, user_target_name, user_target_id;
+    ct_fstr source_ip, source_address, client_ip, client_user_email, ua;
+} ct_fs_doc;
+/* The aws.cloudtrail and gcp.audit extractors (fastscan_ecs_cloud.c): o->v
+ * holds the generic fields (dataset, action, outcome, record id); 1 with the
+ * rest filled as ct_extract_cloudtrail / ct_extract_gcp would, 0 decline. */
+int ct_fs_ecs_cloudtrail(const ct_fs_doc *d, ct_fast *o);
+int ct_fs_ecs_gcp(const ct_fs_doc *d, ct_fast *o);
 
 #endif
