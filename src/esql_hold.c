@@ -152,16 +152,19 @@ void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
     }
     esql_arena scratch = c->a;
     c->a = c->keep;
-    esql_col *cols = esql_alloc(c, (nb + nc) * sizeof *cols + r->nev * sizeof *r->ev + 1);
+    /* room for the columns INLINE STATS and EVAL add later: set in place, not copied */
+    size_t room = q->late_all ? 0 : q->late_defs;
+    esql_col *cols = esql_alloc(c, (nb + nc + room) * sizeof *cols + r->nev * sizeof *r->ev + 1);
     for (size_t i = 0; i < nb + nc; i++) cols[i] = copy_col(c, pick[i]);
-    uint32_t *ev = (uint32_t *)(cols + nb + nc);
+    uint32_t *ev = (uint32_t *)(cols + nb + nc + room);
     if (r->nev) memcpy(ev, r->ev, r->nev * sizeof *ev);
     c->keep = c->a;
     c->a = scratch;
     r->base = cols;
     r->nbase = nb;
     r->cols = cols + nb;
-    r->ncols = r->capcols = nc;
+    r->ncols = nc;
+    r->capcols = nc + room;
     r->ev = ev;
 }
 

@@ -169,6 +169,7 @@ struct ct_esql {
     size_t nlate;
     int late_all;      /* ... or they read every column (rows open to the end) */
     int late_patterns; /* some of late are KEEP patterns */
+    size_t late_defs;  /* columns the commands after the row-at-a-time ones may add (a held row's room) */
     int projected;     /* cols, col_patterns and whole_doc are known */
 };
 
@@ -400,5 +401,16 @@ typedef struct esql_grouping esql_grouping;
 esql_grouping *esql_stats_begin(esql_ctx *c, const esql_cmd *cmd);
 void esql_stats_add(esql_ctx *c, esql_grouping *s, const esql_row *r, size_t ri);
 int esql_stats_end(esql_ctx *c, esql_grouping *s, esql_row **rows, size_t *nrows);
+/* begin and every row added */
+esql_grouping *esql_stats_group(esql_ctx *c, const esql_cmd *cmd, const esql_row *rows, size_t nrows);
+/* A STATS's rows one at a time, in order, each given to each(ctx, row), which
+ * returns whether it kept the row (a row not kept is rewound): the commands
+ * after STATS run on a group's row before the next is made. 0; or -1 and
+ * nothing kept when an error came up (or there was one): then esql_stats_end
+ * makes every row first, as one command after another, and gives the error
+ * that comes first that way. The grouping stays for esql_stats_end or
+ * esql_stats_free. */
+int esql_stats_emit(esql_ctx *c, esql_grouping *s, int (*each)(void *ctx, esql_row *r), void *ctx);
+void esql_stats_free(esql_grouping *s);
 
 #endif

@@ -35,6 +35,7 @@ static int in(char *const *v, size_t n, const char *s)
 static void define(walk *w, const char *name)
 {
     if (!name || in(w->defined, w->ndefined, name)) return;
+    if (w->late) w->q->late_defs++;
     if (w->ndefined == w->capdefined) {
         w->capdefined = w->capdefined ? w->capdefined * 2 : 16;
         w->defined = ct_xrealloc(w->defined, w->capdefined * sizeof *w->defined);

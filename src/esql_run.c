@@ -239,6 +239,22 @@ static void flow(esql_ctx *c, ct_esql *q, size_t k, size_t end, esql_row *r, row
     if (!c->err) *push(out) = *r;
 }
 
+/* esql_stats_emit's callback: a STATS row through the commands [from, to) */
+typedef struct fused {
+    esql_ctx *c;
+    ct_esql *q;
+    size_t from, to;
+    rows next;
+} fused;
+
+static int fused_row(void *ctx, esql_row *r)
+{
+    fused *f = ctx;
+    size_t before = f->next.n;
+    flow(f->c, f->q, f->from, f->to, r, &f->next);
+    return f->next.n > before;
+}
+
 typedef struct sortkey {
     esql_row row;
     esql_val *k;
@@ -417,15 +433,24 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
         }
     }
     int limited = 0;
-    if (feed) {
-        esql_stats_end(&c, feed, &rs.v, &rs.n);
-        rs.cap = rs.n;
-        end++;
-    }
     for (size_t k = end; k < q->ncmds && !c.err; k++) {
         esql_cmd *cmd = &q->cmds[k];
         if (cmd->kind == EC_STATS || cmd->kind == EC_INLINESTATS) {
-            esql_stats(&c, cmd, &rs.v, &rs.n);
+            esql_grouping *g = k == end && feed ? feed : esql_stats_group(&c, cmd, rs.v, rs.n);
+            feed = NULL;
+            /* the row-at-a-time commands after STATS on each group's row as it is made */
+            size_t to = k + 1;
+            while (to < q->ncmds && esql_streaming(q->cmds[to].kind)) to++;
+            fused f = {&c, q, k + 1, to, {0}};
+            if (to > k + 1 && !esql_stats_emit(&c, g, fused_row, &f)) {
+                esql_stats_free(g);
+                free(rs.v);
+                rs = f.next;
+                k = to - 1;
+                continue;
+            }
+            free(f.next.v);
+            esql_stats_end(&c, g, &rs.v, &rs.n);
             rs.cap = rs.n;
         } else if (cmd->kind == EC_SORT) {
             sort_rows(&c, cmd, &rs);
@@ -437,13 +462,15 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
             for (size_t i = 0; i < rs.n && !c.err; i++) {
                 size_t mark = esql_mark(&c), before = next.n;
                 flow(&c, q, k, k + 1, &rs.v[i], &next);
-                if (next.n == before) esql_rewind(&c, mark); /* a row dropped leaves nothing */
+                /* a row dropped leaves nothing; a WHERE changes no row it keeps */
+                if (next.n == before || cmd->kind == EC_WHERE) esql_rewind(&c, mark);
             }
             free(rs.v);
             rs = next;
         }
     }
     (void)limited;
+    if (feed) esql_stats_free(feed); /* an error stopped FROM */
     if (rs.n > 1000) rs.n = 1000; /* Elasticsearch's implicit LIMIT 1000 */
     if (!c.err) {
         out->v = ct_xcalloc(rs.n + 1, sizeof *out->v);

@@ -481,37 +481,80 @@ static void results(esql_ctx *c, esql_grouping *s, const group *g)
     c->nagg = s->naggs;
 }
 
+/* Group g's row into o (its columns in the scratch arena). */
+static void group_row(esql_ctx *c, esql_grouping *s, group *g, esql_row *o)
+{
+    const esql_cmd *cmd = s->cmd;
+    size_t nby = s->nby;
+    results(c, s, g);
+    o->closed = 1;
+    o->capcols = cmd->nas + nby; /* every column, set once (a repeated name replaces) */
+    o->cols = esql_alloc(c, (o->capcols + 1) * sizeof *o->cols);
+    for (size_t i = 0; i < cmd->nas; i++) esql_row_set(c, o, col_name(&cmd->as[i]), esql_eval(c, cmd->as[i].e, o));
+    for (size_t k = 0; k < nby; k++)
+        esql_row_set(c, o, col_name(&cmd->by[k]), g->key[k] ? (esql_val){1, (esql_sc *)g->key[k]} : esql_null());
+    if (g->nev > 1) qsort(g->ev, g->nev, sizeof *g->ev, cmp_u32);
+    size_t w = 0;
+    for (size_t i = 0; i < g->nev; i++)
+        if (!w || g->ev[w - 1] != g->ev[i]) g->ev[w++] = g->ev[i];
+    g->nev = (uint32_t)w; /* (the same again if the rows are made twice) */
+    o->ev = g->ev;
+    o->nev = w;
+    c->nagg = 0;
+}
+
+static void agg_nodes(esql_ctx *c, const esql_grouping *s)
+{
+    c->agg_nodes = esql_alloc(c, (s->naggs + 1) * sizeof *c->agg_nodes);
+    c->agg_vals = esql_alloc(c, (s->naggs + 1) * sizeof *c->agg_vals);
+    for (size_t a = 0; a < s->naggs; a++) c->agg_nodes[a] = s->aggs[a].call;
+}
+
+int esql_stats_emit(esql_ctx *c, esql_grouping *s, int (*each)(void *ctx, esql_row *r), void *ctx)
+{
+    if (c->err || s->err || s->cmd->kind != EC_STATS) return -1;
+    /* no BY and no rows: one row of empty aggregates, as Elasticsearch (kept: the rows may be made twice) */
+    if (!s->nby && !s->ngroups) new_group(c, s, 0, 1);
+    size_t start = esql_mark(c);
+    agg_nodes(c, s);
+    for (size_t gi = 0; gi < s->ngroups && !c->err; gi++) {
+        size_t mark = esql_mark(c);
+        esql_row o = {0};
+        group_row(c, s, s->order[gi], &o);
+        if (!c->err && !each(ctx, &o) && !c->err) esql_rewind(c, mark); /* a row dropped leaves nothing */
+    }
+    c->nagg = 0;
+    if (!c->err) return 0;
+    /* an error: the caller makes every row first and runs the commands after
+     * one at a time, which tells which error comes first */
+    free(c->err);
+    c->err = NULL;
+    esql_rewind(c, start);
+    return -1;
+}
+
+void esql_stats_free(esql_grouping *s)
+{
+    free(s->err);
+    free(s->buckets);
+    free(s->order);
+    free(s->rowgroups);
+    free(s->keys);
+    free(s->key);
+    free(s->aggs);
+    free(s);
+}
+
 int esql_stats_end(esql_ctx *c, esql_grouping *s, esql_row **rows, size_t *nrows)
 {
     const esql_cmd *cmd = s->cmd;
-    size_t nby = s->nby, naggs = s->naggs;
-    if (s->err && !c->err) c->err = s->err;
-    else free(s->err);
+    if (s->err && !c->err) c->err = s->err, s->err = NULL;
     /* no BY and no rows: one row of empty aggregates, as Elasticsearch */
-    if (!nby && !s->ngroups && cmd->kind == EC_STATS) new_group(c, s, 0, 0);
-    c->agg_nodes = esql_alloc(c, (naggs + 1) * sizeof *c->agg_nodes);
-    c->agg_vals = esql_alloc(c, (naggs + 1) * sizeof *c->agg_vals);
-    for (size_t a = 0; a < naggs; a++) c->agg_nodes[a] = s->aggs[a].call;
+    if (!s->nby && !s->ngroups && cmd->kind == EC_STATS) new_group(c, s, 0, 0);
+    agg_nodes(c, s);
     if (!c->err && cmd->kind == EC_STATS) {
         esql_row *out = ct_xcalloc(s->ngroups + 1, sizeof *out);
-        for (size_t gi = 0; gi < s->ngroups && !c->err; gi++) {
-            group *g = s->order[gi];
-            results(c, s, g);
-            esql_row *o = &out[gi];
-            o->closed = 1;
-            o->capcols = cmd->nas + nby; /* every column, set once (a repeated name replaces) */
-            o->cols = esql_alloc(c, (o->capcols + 1) * sizeof *o->cols);
-            for (size_t i = 0; i < cmd->nas; i++) esql_row_set(c, o, col_name(&cmd->as[i]), esql_eval(c, cmd->as[i].e, o));
-            for (size_t k = 0; k < nby; k++)
-                esql_row_set(c, o, col_name(&cmd->by[k]), g->key[k] ? (esql_val){1, (esql_sc *)g->key[k]} : esql_null());
-            if (g->nev > 1) qsort(g->ev, g->nev, sizeof *g->ev, cmp_u32);
-            size_t w = 0;
-            for (size_t i = 0; i < g->nev; i++)
-                if (!w || g->ev[w - 1] != g->ev[i]) g->ev[w++] = g->ev[i];
-            o->ev = g->ev;
-            o->nev = w;
-            c->nagg = 0;
-        }
+        for (size_t gi = 0; gi < s->ngroups && !c->err; gi++) group_row(c, s, s->order[gi], &out[gi]);
         free(*rows);
         *rows = out;
         *nrows = s->ngroups;
@@ -526,19 +569,18 @@ int esql_stats_end(esql_ctx *c, esql_grouping *s, esql_row **rows, size_t *nrows
         }
     }
     c->nagg = 0;
-    free(s->buckets);
-    free(s->order);
-    free(s->rowgroups);
-    free(s->keys);
-    free(s->key);
-    free(s->aggs);
-    free(s);
+    esql_stats_free(s);
     return c->err ? -1 : 0;
+}
+
+esql_grouping *esql_stats_group(esql_ctx *c, const esql_cmd *cmd, const esql_row *rows, size_t nrows)
+{
+    esql_grouping *s = esql_stats_begin(c, cmd);
+    for (size_t ri = 0; ri < nrows && !c->err && !s->err; ri++) esql_stats_add(c, s, &rows[ri], ri);
+    return s;
 }
 
 int esql_stats(esql_ctx *c, const esql_cmd *cmd, esql_row **rows, size_t *nrows)
 {
-    esql_grouping *s = esql_stats_begin(c, cmd);
-    for (size_t ri = 0; ri < *nrows && !c->err && !s->err; ri++) esql_stats_add(c, s, &(*rows)[ri], ri);
-    return esql_stats_end(c, s, rows, nrows);
+    return esql_stats_end(c, esql_stats_group(c, cmd, *rows, *nrows), rows, nrows);
 }

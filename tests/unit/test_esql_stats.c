@@ -145,6 +145,34 @@ static void test_sets(void **state)
     docs_free(&d);
 }
 
+/* the commands after STATS run on each group's row as it is made: the same
+ * rows, and the same first error as when every row is made first and each
+ * command runs over all of them in turn */
+static void test_after_stats(void **state)
+{
+    (void)state;
+    docs d = {0};
+    sets_docs(&d);
+    expect_both(&d, "STATS n = COUNT(*), vs = VALUES(v) BY k | WHERE n > 1 | EVAL m = n * 2 | MV_EXPAND vs | WHERE vs != 3 | LIMIT 4",
+                "{\"n\":8,\"k\":\"c\",\"m\":16,\"vs\":0} #ev=4,5,6,7,8,9,10,11\n" /* b's strings: != 3 is null */
+                "{\"n\":8,\"k\":\"c\",\"m\":16,\"vs\":1} #ev=4,5,6,7,8,9,10,11\n"
+                "{\"n\":8,\"k\":\"c\",\"m\":16,\"vs\":2} #ev=4,5,6,7,8,9,10,11\n"
+                "{\"n\":8,\"k\":\"c\",\"m\":16,\"vs\":4} #ev=4,5,6,7,8,9,10,11\n");
+    expect_both(&d, "STATS n = COUNT(*) BY k | WHERE n > 100", "");
+    expect_both(&d, "STATS n = COUNT(*) | KEEP n", "{\"n\":13} #ev=0,1,2,3,4,5,6,7,8,9,10,11,12\n");
+    /* STATS' own error on the third group comes before the next command's on the first */
+    expect_both(&d, "STATS n = COUNT(*), p = CASE(MIN(k) == \"c\", TO_DATEPERIOD(MIN(k)), null) BY k "
+                "| EVAL e = CASE(k == \"a\", TO_DATEPERIOD(k), null)",
+                "ERROR: Cannot parse [c] to DATE_PERIOD");
+    /* the first command's error on the second group before the second command's on the first */
+    expect_both(&d, "STATS n = COUNT(*) BY k | EVAL e = CASE(k == \"b\", TO_DATEPERIOD(k), null) "
+                "| EVAL f = CASE(k == \"a\", TO_DATEPERIOD(k), null)",
+                "ERROR: Cannot parse [b] to DATE_PERIOD");
+    expect_both(&d, "STATS n = COUNT(*) BY k | WHERE k != \"a\" | EVAL f = CASE(k == \"z\", TO_DATEPERIOD(k), null) | KEEP n",
+                "ERROR: Cannot parse [z] to DATE_PERIOD");
+    docs_free(&d);
+}
+
 /* a set of 1000 distinct values, each seen twice */
 static void test_big_set(void **state)
 {
@@ -293,7 +321,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sets),        cmocka_unit_test(test_big_set),    cmocka_unit_test(test_min_max),
         cmocka_unit_test(test_sum_avg),     cmocka_unit_test(test_first_last_top), cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_many_groups), cmocka_unit_test(test_after_stats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
