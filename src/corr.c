@@ -249,20 +249,26 @@ static uint32_t alert_entity(const ct_corr *c, uint32_t ev, int which)
     return t == a ? 0 : t; /* filed once */
 }
 
+/* the alert index, built apart from the index it goes in (ct_corr_alerts_build) */
+struct ct_corr_alerts {
+    const ct_alert *v;
+    size_t n;
+    ct_post party, used;
+};
+
 /* an alert under its actor and its target: two builds merged into one list */
-static void alert_party_build(ct_corr *c, const ord *o, size_t n)
+static void alert_party_build(const ct_corr *c, const ord *o, size_t n, size_t nalerts, ct_post *p)
 {
     ct_post pa, pt;
     post_build(&pa, c, c->nid, o, n, alert_entity, AL_ACTOR);
     post_build(&pt, c, c->nid, o, n, alert_entity, AL_TARGET);
-    ct_post *p = &c->alert_party;
     p->start = ct_xcalloc((size_t)c->nid + 2, sizeof *p->start);
     for (uint32_t k = 1; k <= c->nid; k++)
         p->start[k + 1] = p->start[k] + (pa.start[k + 1] - pa.start[k]) + (pt.start[k + 1] - pt.start[k]);
     size_t total = p->start[c->nid + 1];
     p->items = ct_xmalloc((total ? total : 1) * sizeof *p->items);
     /* positions in o[] give the order: merge by them */
-    uint32_t *pos = ct_xmalloc((c->ai_n ? c->ai_n : 1) * sizeof *pos);
+    uint32_t *pos = ct_xmalloc((nalerts ? nalerts : 1) * sizeof *pos);
     for (size_t j = 0; j < n; j++) pos[o[j].key] = (uint32_t)j;
     for (uint32_t k = 1; k <= c->nid; k++) {
         uint32_t i = pa.start[k], ie = pa.start[k + 1], t = pt.start[k], te = pt.start[k + 1];
@@ -277,13 +283,10 @@ static void alert_party_build(ct_corr *c, const ord *o, size_t n)
     post_free(&pt);
 }
 
-void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts)
+ct_corr_alerts *ct_corr_alerts_build(const ct_corr *c, const ct_alerts *alerts)
 {
-    post_free(&c->alert_party);
-    post_free(&c->alert_used);
-    c->ai_v = NULL;
-    c->ai_n = 0;
-    if (!alerts || alerts->n >= UINT32_MAX) return;
+    ct_corr_alerts *x = ct_xcalloc(1, sizeof *x);
+    if (!alerts || alerts->n >= UINT32_MAX) return x;
     ord *o = ct_xmalloc((alerts->n ? alerts->n : 1) * sizeof *o);
     size_t m = 0;
     for (size_t j = 0; j < alerts->n; j++) {
@@ -292,9 +295,26 @@ void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts)
         o[m++] = (ord){ct_corr_alert_ts(c, a), (uint32_t)j, (uint32_t)a->event};
     }
     sort_ord(o, m);
-    c->ai_v = alerts->v;
-    c->ai_n = alerts->n;
-    alert_party_build(c, o, m);
-    post_build(&c->alert_used, c, c->nid, o, m, alert_entity, AL_USED);
+    x->v = alerts->v;
+    x->n = alerts->n;
+    alert_party_build(c, o, m, alerts->n, &x->party);
+    post_build(&x->used, c, c->nid, o, m, alert_entity, AL_USED);
     free(o);
+    return x;
+}
+
+void ct_corr_alerts_set(ct_corr *c, ct_corr_alerts *x)
+{
+    post_free(&c->alert_party);
+    post_free(&c->alert_used);
+    c->ai_v = x->v;
+    c->ai_n = x->n;
+    c->alert_party = x->party;
+    c->alert_used = x->used;
+    free(x);
+}
+
+void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts)
+{
+    ct_corr_alerts_set(c, ct_corr_alerts_build(c, alerts));
 }

@@ -71,6 +71,11 @@ void ct_corr_result_free(ct_corr_result *r);
  * array with the same count (else it walks them all); call again after
  * alerts are added, removed or moved. */
 void ct_corr_index_alerts(ct_corr *c, const ct_alerts *alerts);
+/* The same in two parts: built apart, reading c and the alerts only (the
+ * console's loader, without its lock), then put in place (with it). */
+typedef struct ct_corr_alerts ct_corr_alerts;
+ct_corr_alerts *ct_corr_alerts_build(const ct_corr *c, const ct_alerts *alerts);
+void ct_corr_alerts_set(ct_corr *c, ct_corr_alerts *x);
 /* The number of distinct changes in same_target, same_actor and the usage,
  * the alert's own included: what the console's queue shows for every alert
  * (no allocation; at most the size of those lists). */
@@ -93,6 +98,9 @@ int ct_corr_q_init(const ct_corr *c, const ct_alert *a, int64_t window_ms, ct_co
 size_t ct_corr_q_usage(const ct_corr *c, const ct_corr_q *q, const uint32_t **ev);
 /* same_actor, into b->v */
 size_t ct_corr_q_same_actor(const ct_corr *c, const ct_corr_q *q, ct_corr_scratch *b);
+/* every change entity k acted in, in (time, event) order (a change filed
+ * twice is there twice, side by side): what same_actor takes its window of */
+size_t ct_corr_acts_of(const ct_corr *c, uint32_t k, const uint32_t **v);
 /* the events of same_target whose time is before `before`, in its order, into b->v */
 size_t ct_corr_q_same_target_before(const ct_corr *c, const ct_corr_q *q, int64_t before, ct_corr_scratch *b);
 /* actor_changed_target_before */

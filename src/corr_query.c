@@ -375,6 +375,13 @@ static size_t merge1(const ct_corr *c, slice s, size_t self, int64_t self_ts, si
     return n;
 }
 
+size_t ct_corr_acts_of(const ct_corr *c, uint32_t k, const uint32_t **v)
+{
+    slice s = window(c, &c->acts, k, INT64_MIN + 1, INT64_MAX, NULL);
+    *v = s.v;
+    return s.n;
+}
+
 size_t ct_corr_q_same_actor(const ct_corr *c, const ct_corr_q *q, ct_corr_scratch *b)
 {
     slice s[1] = {window(c, &c->acts, q->actor, q->from, q->to, NULL)};

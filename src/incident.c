@@ -271,6 +271,7 @@ int ct_incidents_group(const ct_store *st, const ct_alerts *alerts, const ct_cor
     ct_incident_facts F = {0};
     facts_fill(&F, st, alerts, c);
     ct_incident_routine(&F, st, alerts, c); /* routine pairs link by change and credential only */
+    ct_incident_actors(&F, st, alerts, c, window_ms);
     size_t n = F.n;
     uf u = {ct_xmalloc((n ? n : 1) * sizeof(size_t)), NULL, 0, 0};
     for (size_t i = 0; i < n; i++) u.p[i] = i;

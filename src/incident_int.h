@@ -17,7 +17,19 @@ typedef struct ct_alert_facts {
     int64_t routine_period;    /* their median interval */
 } ct_alert_facts;
 
+/* The actor's own activity around an alert's change, as read from the
+ * correlation's same_actor list (incident_actor.c, one sweep per actor). */
+typedef struct ct_actor_facts {
+    int ok;                    /* found (the alert has a time and its change a query) */
+    uint32_t owner;            /* the first event where the actor made themself owner in the 24 h before, + 1; 0: none */
+    uint32_t other_days;       /* events more than 12 h from the change */
+    int near;                  /* one of them within an hour of its time of day */
+    uint32_t older, ip_older;  /* events more than a day before; of those, from the change's address */
+    int64_t ip_first;          /* the time of the first event from the change's address (CT_TIME_NONE: none) */
+} ct_actor_facts;
+
 typedef struct ct_incident_facts {
+    ct_actor_facts *act;       /* by alert */
     ct_alert_facts *a;
     size_t n;
     uint32_t *hub;             /* by entity number: its distinct counterparts when a shared identity, else 0 */
@@ -33,5 +45,8 @@ void ct_incident_routine(ct_incident_facts *F, const ct_store *st, const ct_aler
 void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts,
                        const ct_corr *c, int64_t window_ms);
 void ct_incident_facts_free(ct_incident_facts *F);
+/* incident_actor.c: F->act for every alert */
+void ct_incident_actors(ct_incident_facts *F, const ct_store *st, const ct_alerts *alerts, const ct_corr *c,
+                        int64_t window_ms);
 
 #endif

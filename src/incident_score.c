@@ -36,6 +36,7 @@ const ct_factor_info *ct_incident_factor_info(ct_factor f)
 void ct_incident_facts_free(ct_incident_facts *F)
 {
     free(F->a);
+    free(F->act);
     free(F->hub);
     free(F->asked);
     if (F->scratch) free(F->scratch->v);
@@ -234,61 +235,32 @@ static void usage_factors(found *fd, const ct_store *st, const ct_corr *c, const
             nbase_ev, nbase_ev == 1 ? "" : "s");
 }
 
-static int names_actor(const ct_store *st, size_t ev, const char *who)
+/* The actor's own activity: owner first, hours, address (F->act, one sweep
+ * per actor: incident_actor.c). */
+static void actor_factors(found *fd, const ct_store *st, const ct_actor_facts *A, size_t ai, size_t ev, int64_t ts)
 {
-    static const enum ct_ef ids[] = {CT_EF_ACTOR_ID, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID2};
-    for (int k = 0; k < 3; k++) {
-        const char *s = str(st, ev, ids[k]);
-        if (s && *s && ct_strcaseeq(s, who)) return 1;
-    }
-    return 0;
-}
-
-/* The actor's own activity: owner first, hours, address. */
-static void actor_factors(found *fd, const ct_store *st, const size_t *same_actor, size_t nsame_actor, size_t ai,
-                          size_t ev, int64_t ts)
-{
+    if (!A->ok) return;
     const char *who = name_of(st, ev, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID);
     uint32_t ip = ct_event_sid(st, &st->ev[ev], CT_EF_ACTOR_IP);
-    int64_t ip_first = CT_TIME_NONE;
-    size_t other_days = 0, near = 0, older = 0, ip_older = 0;
     int tod = (int)(((ts % DAY_MS) + DAY_MS) % DAY_MS / MIN_MS);
-    for (size_t j = 0; j < nsame_actor; j++) {
-        size_t x = same_actor[j];
-        const ct_event *e = &st->ev[x];
-        if (e->ts == CT_TIME_NONE) continue;
-        if (e->ts < ts && e->ts >= ts - DAY_MS && ct_event_sid(st, e, CT_EF_NAMED) && e->si[CT_EF_ACTION]) {
-            const char *act = str(st, x, CT_EF_ACTION), *named = str(st, x, CT_EF_NAMED);
-            if (ct_strncaseeq(act, "Add owner", 9) && names_actor(st, x, named)) {
-                char sp[32];
-                span(ts - e->ts, sp, sizeof sp);
-                put(fd, CT_FACTOR_OWNER_FIRST, factors[CT_FACTOR_OWNER_FIRST].weight, ai,
-                    "%s added themself as owner of %s %s before", who,
-                    name_of(st, x, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), sp);
-            }
-        }
-        if (e->ts < ts - 12 * HOUR_MS || e->ts > ts + 12 * HOUR_MS) {
-            other_days++;
-            int t = (int)(((e->ts % DAY_MS) + DAY_MS) % DAY_MS / MIN_MS), d = abs(t - tod);
-            if (d > 720) d = 1440 - d;
-            if (d <= 60) near++;
-        }
-        if (e->ts < ts - DAY_MS) {
-            older++;
-            if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip) ip_older++;
-        }
-        if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip && ip_first == CT_TIME_NONE) ip_first = e->ts;
+    if (A->owner) {
+        size_t x = A->owner - 1;
+        char sp[32];
+        span(ts - st->ev[x].ts, sp, sizeof sp);
+        put(fd, CT_FACTOR_OWNER_FIRST, factors[CT_FACTOR_OWNER_FIRST].weight, ai,
+            "%s added themself as owner of %s %s before", who, name_of(st, x, CT_EF_TARGET_NAME, CT_EF_TARGET_ID),
+            sp);
     }
-    if (other_days >= 5 && !near)
+    if (A->other_days >= 5 && !A->near)
         put(fd, CT_FACTOR_OFF_HOURS, factors[CT_FACTOR_OFF_HOURS].weight, ai,
             "%02d:%02d UTC, outside %s's hours (none of %zu events on other days within 1 h of it)", tod / 60,
-            tod % 60, who, other_days);
-    if (ip && older >= 3 && !ip_older && ip_first != CT_TIME_NONE) {
+            tod % 60, who, (size_t)A->other_days);
+    if (ip && A->older >= 3 && !A->ip_older && A->ip_first != CT_TIME_NONE) {
         char sp[32];
-        span(ts - ip_first, sp, sizeof sp);
+        span(ts - A->ip_first, sp, sizeof sp);
         put(fd, CT_FACTOR_ACTOR_NEW_IP, factors[CT_FACTOR_ACTOR_NEW_IP].weight, ai,
             "%s acted from %s, first seen for them %s before (%zu older events elsewhere)", who,
-            ct_pool_str(&st->pool, ip), sp, older);
+            ct_pool_str(&st->pool, ip), sp, (size_t)A->older);
     }
 }
 
@@ -335,8 +307,7 @@ void ct_incident_score(ct_incident *inc, const ct_incident_facts *F, const ct_st
             const uint32_t *uev;
             size_t un = ct_corr_q_usage(c, &q, &uev);
             usage_factors(&fd, st, c, &q, uev, un, F->scratch, ai, ev, ts);
-            size_t na = ct_corr_q_same_actor(c, &q, F->scratch);
-            actor_factors(&fd, st, F->scratch->v, na, ai, ev, ts);
+            actor_factors(&fd, st, &F->act[ai], ai, ev, ts);
         }
         if ((st->ev[ev].flags & CT_EVF_CRED_ADD) && q.actor && q.target && q.actor != q.target &&
             !ct_corr_q_changed_before(c, &q))

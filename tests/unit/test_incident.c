@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "evspec.h"
 #include "incident.h"
+#include "incident_int.h"
 #include "session.h"
 
 static const char *sample_files[] = {
@@ -368,6 +370,123 @@ static void test_samples_parts(void **state)
     free(sc.v);
 }
 
+/* The actor factors' facts from one sweep per actor (incident_actor.c) are
+ * what a walk of each alert's same_actor list finds (the way they were read
+ * before), for every sample alert, at the default window, a day, 10 h (less
+ * than the 12 h "other days" band) and 1 h. */
+static int names_actor_ref(const ct_store *st, size_t ev, const char *who)
+{
+    static const enum ct_ef ids[] = {CT_EF_ACTOR_ID, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID2};
+    for (int k = 0; k < 3; k++) {
+        const char *x = ct_event_str(st, &st->ev[ev], ids[k]);
+        if (x && *x && ct_strcaseeq(x, who)) return 1;
+    }
+    return 0;
+}
+
+static void actor_walk(const ct_store *st, const size_t *v, size_t n, size_t ev, int64_t ts, ct_actor_facts *R)
+{
+    const int64_t H = 3600 * 1000LL, D = 24 * H;
+    uint32_t ip = ct_event_sid(st, &st->ev[ev], CT_EF_ACTOR_IP);
+    int tod = (int)(((ts % D) + D) % D / 60000);
+    memset(R, 0, sizeof *R);
+    R->ok = 1;
+    R->ip_first = CT_TIME_NONE;
+    for (size_t j = 0; j < n; j++) {
+        size_t x = v[j];
+        const ct_event *e = &st->ev[x];
+        if (e->ts == CT_TIME_NONE) continue;
+        if (!R->owner && e->ts < ts && e->ts >= ts - D && ct_event_sid(st, e, CT_EF_NAMED) && e->si[CT_EF_ACTION]) {
+            const char *act = ct_event_str(st, e, CT_EF_ACTION), *named = ct_event_str(st, e, CT_EF_NAMED);
+            if (ct_strncaseeq(act, "Add owner", 9) && names_actor_ref(st, x, named)) R->owner = (uint32_t)x + 1;
+        }
+        if (e->ts < ts - 12 * H || e->ts > ts + 12 * H) {
+            R->other_days++;
+            int t = (int)(((e->ts % D) + D) % D / 60000), d = abs(t - tod);
+            if (d > 720) d = 1440 - d;
+            if (d <= 60) R->near = 1;
+        }
+        if (e->ts < ts - D) {
+            R->older++;
+            if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip) R->ip_older++;
+        }
+        if (ip && ct_event_sid(st, e, CT_EF_ACTOR_IP) == ip && R->ip_first == CT_TIME_NONE) R->ip_first = e->ts;
+    }
+}
+
+/* counts: alerts asked, events counted around them, owners added first */
+static void sweep_vs_walk(const ct_session *S, size_t *asked, size_t *counted, size_t *owners)
+{
+    const ct_corr *c = S->corr;
+    const int64_t windows[] = {-1, 24 * 3600 * 1000LL, 10 * 3600 * 1000LL, 3600 * 1000LL};
+    ct_corr_scratch sc = {0};
+    *asked = *counted = *owners = 0;
+    for (size_t w = 0; w < 4; w++) {
+        ct_incident_facts F = {0};
+        F.n = S->alerts.n;
+        F.a = calloc(F.n ? F.n : 1, sizeof *F.a);
+        assert_non_null(F.a);
+        for (size_t i = 0; i < F.n; i++) {
+            const ct_alert *a = &S->alerts.v[i];
+            if (a->event >= S->store.nev) continue;
+            F.a[i].ok = 1;
+            F.a[i].ts = a->ts != CT_TIME_NONE ? a->ts : S->store.ev[a->event].ts;
+            F.a[i].canon = ct_changes_canon(ct_corr_changes(c), a->event);
+        }
+        ct_incident_actors(&F, &S->store, &S->alerts, c, windows[w]);
+        for (size_t i = 0; i < F.n; i++) {
+            ct_corr_q q;
+            int want = F.a[i].ok && F.a[i].ts != CT_TIME_NONE &&
+                       ct_corr_q_init(c, &S->alerts.v[i], windows[w], &q) == 0;
+            assert_int_equal(F.act[i].ok, want);
+            if (!want) continue;
+            ct_actor_facts R;
+            actor_walk(&S->store, sc.v, ct_corr_q_same_actor(c, &q, &sc), F.a[i].canon, F.a[i].ts, &R);
+            assert_int_equal(F.act[i].owner, R.owner);
+            assert_int_equal(F.act[i].other_days, R.other_days);
+            assert_int_equal(F.act[i].near, R.near);
+            assert_int_equal(F.act[i].older, R.older);
+            assert_int_equal(F.act[i].ip_older, R.ip_older);
+            assert_int_equal(F.act[i].ip_first, R.ip_first);
+            (*asked)++;
+            *counted += R.other_days + R.older;
+            *owners += R.owner != 0;
+        }
+        free(F.a);
+        free(F.act);
+    }
+    free(sc.v);
+}
+
+static void test_samples_actor_sweep(void **state)
+{
+    (void)state;
+    size_t asked, counted, owners;
+    sweep_vs_walk(&g_s, &asked, &counted, &owners);
+    /* what the samples exercise: 31 alerts at 4 windows, the events around
+     * them, an owner added first (8 times) */
+    assert_int_equal(asked, 124);
+    assert_int_equal(counted, 351);
+    assert_int_equal(owners, 8);
+    /* and a generated week of many actors (make unit builds it): the windows
+     * slide over thousands of events per actor */
+    char *files[] = {"build/tests/gen10k.raw.ndjson"};
+    ct_session_opts o = {0};
+    o.no_repo = 1;
+    o.files = files;
+    o.nfiles = 1;
+    ct_sbuf err;
+    ct_sbuf_init(&err);
+    ct_session g;
+    assert_int_equal(ct_session_open(&g, &o, &err), 0);
+    ct_sbuf_free(&err);
+    assert_int_equal(g.missing_files, 0);
+    sweep_vs_walk(&g, &asked, &counted, &owners);
+    assert_int_equal(asked, 4 * 271);
+    assert_int_equal(counted, 3638);
+    ct_session_close(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest samples[] = {
@@ -375,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_samples_factors),
         cmocka_unit_test(test_samples_json),
         cmocka_unit_test(test_samples_parts),
+        cmocka_unit_test(test_samples_actor_sweep),
     };
     const struct CMUnitTest built[] = {
         cmocka_unit_test(test_hub_not_chained),
