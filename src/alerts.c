@@ -459,9 +459,10 @@ void ct_alerts_sort(ct_alerts *a, size_t from)
     if (a->n > from + 1) qsort(a->v + from, a->n - from, sizeof *a->v, cmp_alert);
 }
 
-void ct_alerts_merge_tail(ct_alerts *a, size_t from)
+size_t ct_alerts_merge_tail(ct_alerts *a, size_t from)
 {
-    if (!from || from >= a->n || cmp_alert(&a->v[from - 1], &a->v[from]) <= 0) return;
+    if (from >= a->n) return a->n;
+    if (!from || cmp_alert(&a->v[from - 1], &a->v[from]) <= 0) return from;
     /* the prefix's alerts after the tail's first move up: merge from the end */
     size_t lo = 0, hi = from; /* the first prefix alert after the tail's first */
     while (lo < hi) {
@@ -478,6 +479,7 @@ void ct_alerts_merge_tail(ct_alerts *a, size_t from)
         else a->v[--w] = t[--j];
     }
     free(t);
+    return lo;
 }
 
 void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size_t nsorted)

@@ -61,8 +61,9 @@ void ct_alerts_number(ct_alerts *a, size_t from);
 /* Sort v[from, n) by time, then id. */
 void ct_alerts_sort(ct_alerts *a, size_t from);
 /* v[0, from) and v[from, n) each in order (time, then id): one ordered list,
- * moving only the alerts that must move (new alerts come mostly later). */
-void ct_alerts_merge_tail(ct_alerts *a, size_t from);
+ * moving only the alerts that must move (new alerts come mostly later).
+ * Returns the first index whose alert changed (v[0, it) stayed where it was). */
+size_t ct_alerts_merge_tail(ct_alerts *a, size_t from);
 
 /* Run every rule over every event (pre-filtered by dataset and action so a
  * document is only rebuilt for events some rule may match), and import the

@@ -41,6 +41,13 @@ static void s_unlock(ct_session *s)
     if (s->unlock) s->unlock(s->hook_ctx);
 }
 
+/* Under the lock: the alerts from index i on changed (moved, added, another
+ * status), those below stayed as they were: a reader rebuilds only the rest. */
+static void changed(ct_session *s, size_t i)
+{
+    if (i < s->changed_from) s->changed_from = i;
+}
+
 /* Rule alerts of the events not scanned yet, appended (progressive loading).
  * The scan only reads the store, which only this thread changes: it runs
  * unlocked; appending and giving statuses is under the lock. */
@@ -64,7 +71,7 @@ static void scan_new(ct_session *s)
     ct_triage_apply_new(s, from);
     /* the list stays in order (time, then id) all through the load, so the
      * finish sorts only what it adds */
-    ct_alerts_merge_tail(&s->alerts, from);
+    changed(s, ct_alerts_merge_tail(&s->alerts, from));
     s_unlock(s);
     free(fresh.v);
 }
@@ -178,6 +185,8 @@ int ct_session_add_files(ct_session *s, char *const *paths, int n)
     return missing;
 }
 
+#define FINISH_PART 4096
+
 int ct_session_finish(ct_session *s, ct_sbuf *err)
 {
     if (!s->store.step_bytes) {
@@ -202,17 +211,49 @@ int ct_session_finish(ct_session *s, ct_sbuf *err)
         }
         free(ex.v);
         ct_alerts_number(&s->alerts, sorted);
-        ct_alerts_merge_tail(&s->alerts, sorted);
-        ct_scan_finish(&s->store, &s->rules, &s->alerts, s->alerts.n);
+        changed(s, ct_alerts_merge_tail(&s->alerts, sorted));
         s_unlock(s);
+        /* Elastic's alert documents, imported, sorted in and merged with
+         * ours: all of the list may move (none to import: nothing to do) */
+        size_t ndocs = 0;
+        for (size_t i = 0; i < s->store.nev; i++) ndocs += (s->store.ev[i].flags & CT_EVF_ALERT) != 0;
+        if (ndocs) {
+            s_lock(s);
+            ct_scan_finish(&s->store, &s->rules, &s->alerts, s->alerts.n);
+            changed(s, 0);
+            s_unlock(s);
+        }
     }
     ct_session_index(s);
+    /* the statuses again (the repo as it is now), in parts: the lock is let
+     * go between them, as the store's merge does (alerts may have
+     * exceptions to match, each against its document) */
     s_lock(s);
-    int rc = ct_triage_apply(s, err);
-    /* the alerts are final (statuses change later, never order or count) */
-    if (s->corr) ct_corr_index_alerts(s->corr, &s->alerts);
+    ct_triage_reload(s);
     s_unlock(s);
-    return rc;
+    uint8_t was[FINISH_PART];
+    for (size_t from = 0; from < s->alerts.n; from += FINISH_PART) {
+        s_lock(s);
+        size_t to = s->alerts.n - from > FINISH_PART ? from + FINISH_PART : s->alerts.n;
+        for (size_t i = from; i < to; i++) was[i - from] = s->alerts.v[i].status;
+        ct_triage_apply_range(s, from, to);
+        for (size_t i = from; i < to; i++)
+            if (was[i - from] != s->alerts.v[i].status) {
+                changed(s, i);
+                break;
+            }
+        s_unlock(s);
+    }
+    /* the alerts are final (statuses change later, never order or count):
+     * their index is built unlocked (it reads no status), put in locked */
+    if (s->corr) {
+        ct_corr_alerts *x = ct_corr_alerts_build(s->corr, &s->alerts);
+        s_lock(s);
+        ct_corr_alerts_set(s->corr, x);
+        s_unlock(s);
+    }
+    (void)err;
+    return 0;
 }
 
 int ct_session_open(ct_session *s, const ct_session_opts *o, ct_sbuf *err)

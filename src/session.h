@@ -70,6 +70,10 @@ typedef struct ct_session {
     int seen_on_screen;
     /* progressive loading */
     size_t scanned;            /* events [0, scanned) have their rule alerts in alerts */
+    /* alerts [0, changed_from) are the same alerts at the same places with the
+     * same statuses since the reader last set it to alerts.n (both under the
+     * lock): a console rebuilds only the rows of the rest */
+    size_t changed_from;
     void (*lock)(void *ctx), (*unlock)(void *ctx);
     void *hook_ctx;
 } ct_session;

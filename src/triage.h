@@ -14,6 +14,11 @@ int ct_triage_apply(ct_session *s, ct_sbuf *err);
 /* The same for the alerts from index `from` on (progressive loading appends
  * them); loads exceptions and decisions only when not loaded yet. */
 void ct_triage_apply_new(ct_session *s, size_t from);
+/* ct_triage_apply in parts (the console's loader lets the screen in between):
+ * the repo's exceptions and decisions read again, then the statuses of the
+ * alerts [from, to). */
+void ct_triage_reload(ct_session *s);
+void ct_triage_apply_range(ct_session *s, size_t from, size_t to);
 void ct_triage_state_free(struct ct_triage_state *t);
 
 int ct_triage_ack(ct_session *s, ct_alert *a, const char *note, char oid[41], ct_sbuf *err);

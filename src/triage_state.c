@@ -117,10 +117,11 @@ static void load_state(ct_session *s)
     }
 }
 
-static void apply_from(ct_session *s, size_t from)
+static void apply_range(ct_session *s, size_t from, size_t to)
 {
     struct ct_triage_state *t = s->triage;
-    for (size_t i = from; i < s->alerts.n; i++) {
+    if (to > s->alerts.n) to = s->alerts.n;
+    for (size_t i = from; i < to; i++) {
         ct_alert *a = &s->alerts.v[i];
         free(a->suppressed_by);
         free(a->decision_by);
@@ -151,12 +152,23 @@ int ct_triage_apply(ct_session *s, ct_sbuf *err)
 {
     (void)err;
     load_state(s);
-    apply_from(s, 0);
+    apply_range(s, 0, s->alerts.n);
     return 0;
 }
 
 void ct_triage_apply_new(ct_session *s, size_t from)
 {
     if (!s->triage) load_state(s);
-    apply_from(s, from);
+    apply_range(s, from, s->alerts.n);
+}
+
+void ct_triage_reload(ct_session *s)
+{
+    load_state(s);
+}
+
+void ct_triage_apply_range(ct_session *s, size_t from, size_t to)
+{
+    if (!s->triage) load_state(s);
+    apply_range(s, from, to);
 }

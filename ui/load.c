@@ -136,7 +136,9 @@ static long load_pause_ms; /* $CREDTRIAGE_LOAD_PAUSE_MS: slow storage, for tests
 static void hook_events(void *ctx)
 {
     (void)ctx;
-    if (!ct_session_scan_new(&ui.s)) return;
+    int pub = ct_session_scan_new(&ui.s);
+    ui_queue_wide_follow(hook_lock, hook_unlock, NULL);
+    if (!pub) return;
     atomic_fetch_add(&pub_gen, 1);
     if (load_pause_ms > 0) {
         struct timespec ts = {load_pause_ms / 1000, (load_pause_ms % 1000) * 1000000L};
@@ -245,8 +247,11 @@ int ui_load_sync(void)
     double frac = load_fraction(fi, atomic_load(&prog_done), atomic_load(&prog_total));
     snprintf(ui.progress, sizeof ui.progress, "loading %d%%, %zu alert%s so far", (int)(frac * 100),
              ui.s.alerts.n, ui.s.alerts.n == 1 ? "" : "s");
-    if (g == seen_gen && !done) return 0;
+    /* changed_from: what the loader changed, even before it says so (pub_gen) */
+    if (g == seen_gen && !done && ui.s.changed_from >= ui.s.alerts.n) return 0;
     seen_gen = g;
+    size_t from = ui.s.changed_from; /* what the loader changed since the last look */
+    ui.s.changed_from = ui.s.alerts.n;
     if (done) {
         if (loading_in_thread) {
             /* the loader may wait for ui_mu on its way out */
@@ -270,8 +275,15 @@ int ui_load_sync(void)
         wtimeout(stdscr, 500);
     }
     double t0 = ui_now_ms(), c0 = ui_cpu_ms();
-    ui_refresh_all();
-    ui_trace("publish-rebuild %.1f ms cpu=%.1f (%zu alerts)", ui_now_ms() - t0, ui_cpu_ms() - c0, ui.s.alerts.n);
+    /* the views again; the queue only its rows from the first changed alert on */
+    ui.gen++;
+    ui.s.replace_others = 0; /* as ui_refresh_all: :replace is for the next decision only */
+    for (int i = 0; i < ui.nstack; i++) {
+        if (ui.stack[i]->ops == &ui_queue_ops) ui_queue_published(ui.stack[i], from);
+        else if (ui.stack[i]->ops->reload) ui.stack[i]->ops->reload(ui.stack[i]);
+    }
+    ui_trace("publish-rebuild %.1f ms cpu=%.1f (%zu alerts, from %zu)", ui_now_ms() - t0, ui_cpu_ms() - c0,
+             ui.s.alerts.n, from);
     return 1;
 }
 

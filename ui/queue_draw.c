@@ -124,6 +124,7 @@ static const char *assignee_of(queue *q, size_t i)
         }
     }
     x->assignee = who;
+    q->nasg += who != NULL;
     return who;
 }
 
@@ -183,7 +184,8 @@ static qwide *wide_of(queue *q, size_t i)
 
 void ui_queue_free_wide(queue *q)
 {
-    for (size_t i = 0; i < q->nwide; i++) free(q->wide[i].assignee);
+    for (size_t i = 0; q->nasg && i < q->nwide; i++) free(q->wide[i].assignee);
+    q->nasg = 0; /* none held: no walk over every alert's slot (230k) */
     free(q->wide);
     q->wide = NULL;
     q->nwide = 0;
@@ -320,7 +322,7 @@ static void draw_inc(queue *q, const qrow *row, int y, int w, int base)
     x += ui_put(y, x, 5, ui_sev_label(in->severity), base | ui_sev_attr(in->severity), 1);
     x += ui_put(y, x, 5, ui_status_short(in->status), base | (in->status == CT_STATUS_OPEN ? UI_BOLD : UI_DIM), 1);
     if (row->count == in->nalerts) snprintf(b, sizeof b, "%zu alert%s", in->nalerts, in->nalerts == 1 ? "" : "s");
-    else snprintf(b, sizeof b, "%zu of %zu alerts", row->count, in->nalerts);
+    else snprintf(b, sizeof b, "%zu of %zu alerts", (size_t)row->count, in->nalerts);
     x += ui_put(y, x, (int)strlen(b) + 2, b, base, 1);
     if (c.full) x += ui_put(y, x, 18, in->id, base | UI_DIM, 1);
     ct_sbuf e;
@@ -412,7 +414,7 @@ static void detail(queue *q, int y, int w)
         const ct_incident *in = q->inc_built ? ct_incidents_of_alert(&q->inc, row->alert) : NULL;
         if (in) ct_sbuf_addf(&l[2], "; %s score %d", in->id, in->score);
     } else {
-        ct_sbuf_addf(&l[0], "%s: %s  (%zu alert%s)", ui_queue_group_names[q->group], row->label, row->count,
+        ct_sbuf_addf(&l[0], "%s: %s  (%zu alert%s)", ui_queue_group_names[q->group], ui_queue_row_label(q, row), (size_t)row->count,
                      row->count == 1 ? "" : "s");
         ct_sbuf_add(&l[1], "Enter or z folds / unfolds; t tags the group; a, f, r act on its alerts");
     }
@@ -464,8 +466,8 @@ void ui_queue_draw(queue *q, int y, int h, int w)
             ct_sbuf_init(&b);
             ct_sbuf_addf(&b, "%s %s: ", row->folded ? (ui.utf8 ? "\u25b8" : "+") : (ui.utf8 ? "\u25be" : "-"),
                          ui_queue_group_names[q->group]);
-            ct_sbuf_add(&b, row->label);
-            ct_sbuf_addf(&b, "  (%zu alert%s)", row->count, row->count == 1 ? "" : "s");
+            ct_sbuf_add(&b, ui_queue_row_label(q, row));
+            ct_sbuf_addf(&b, "  (%zu alert%s)", (size_t)row->count, row->count == 1 ? "" : "s");
             ui_put(y + r, 0, w, b.buf, base | UI_BOLD | UI_COLOR(UI_C_HEAD), 0);
             ct_sbuf_free(&b);
         } else draw_alert(q, row, y + r, w, incidents ? 2 : 0, base);
@@ -489,7 +491,7 @@ void ui_queue_text(queue *q, ct_sbuf *out)
             ct_sbuf_add(&l, "    ");
             reasons_text(&q->inc.v[row->inc], &l);
         } else if (row->kind == ROW_GROUP) {
-            ct_sbuf_addf(&l, "%s: %s  (%zu alert%s)", ui_queue_group_names[q->group], row->label, row->count,
+            ct_sbuf_addf(&l, "%s: %s  (%zu alert%s)", ui_queue_group_names[q->group], ui_queue_row_label(q, row), (size_t)row->count,
                          row->count == 1 ? "" : "s");
         } else {
             const ct_alert *a = &ui.s.alerts.v[row->alert];

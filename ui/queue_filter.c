@@ -12,6 +12,12 @@
 const char *ui_queue_actor(size_t i) { return ui_alert_actor(&ui.s.alerts.v[i]); }
 const char *ui_queue_target(size_t i) { return ui_alert_target(&ui.s.alerts.v[i]); }
 
+const char *ui_queue_row_label(const queue *q, const qrow *r)
+{
+    const char *g = q->group == GROUP_ACTOR ? ui_queue_actor(r->alert) : ui_queue_target(r->alert);
+    return g ? g : "(unknown)";
+}
+
 int ui_queue_cmpstr(const char *a, const char *b)
 {
     if (!a) a = "";
@@ -323,6 +329,6 @@ int ui_queue_row_matches_search(queue *q, const qrow *r)
             for (size_t j = 0; j < in->nalerts; j++)
                 if (alert_matches_search(in->alerts[j])) return 1;
     }
-    if (r->kind == ROW_GROUP) return ui_search_match(r->label, NULL, NULL);
+    if (r->kind == ROW_GROUP) return ui_search_match(ui_queue_row_label(q, r), NULL, NULL);
     return 0;
 }

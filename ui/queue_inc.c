@@ -101,11 +101,16 @@ int ui_queue_grouping(void)
     return job.running;
 }
 
-int ui_incidents_poll(void)
+int ui_queue_grouped(void)
+{
+    return job.running && atomic_load(&job.done);
+}
+
+int ui_incidents_poll(int take)
 {
     if (!job.running) return 0;
     size_t done = atomic_load(&job.ctl.done), total = atomic_load(&job.ctl.total);
-    if (!atomic_load(&job.done)) {
+    if (!atomic_load(&job.done) || !take) {
         char prev[sizeof ui.progress];
         memcpy(prev, ui.progress, sizeof prev);
         snprintf(ui.progress, sizeof ui.progress, "grouping incidents %d%%",
@@ -114,7 +119,9 @@ int ui_incidents_poll(void)
     }
     ui.progress[0] = 0;
     /* the queue, at the bottom of the stack, takes the result and regroups */
+    double t0 = ui_now_ms(), c0 = ui_cpu_ms();
     if (ui.nstack && ui.stack[0]->ops == &ui_queue_ops) ui_queue_rebuild(ui.stack[0]);
+    ui_trace("incidents-taken %.1f ms cpu=%.1f", ui_now_ms() - t0, ui_cpu_ms() - c0);
     return 1;
 }
 

@@ -11,13 +11,13 @@ enum { GROUP_INCIDENT, GROUP_ACTOR, GROUP_TARGET, GROUP_NONE, GROUP__COUNT };
 enum { ROW_ALERT, ROW_GROUP, ROW_INC, ROW_REASONS };
 #define FILTER_ALL (-1)
 
+/* 16 bytes: a queue has a row per alert (230k), and more with incidents */
 typedef struct qrow {
-    int kind;
-    size_t alert;       /* ROW_ALERT: alert index; ROW_GROUP: the group's first alert */
-    size_t inc;         /* ROW_INC, ROW_REASONS, and an alert of an incident: incident index */
-    const char *label;  /* ROW_GROUP: the actor / target */
-    size_t count;       /* alerts shown under a header */
-    int folded;
+    uint32_t alert;     /* ROW_ALERT: alert index; ROW_GROUP: the group's first alert */
+    uint32_t inc;       /* ROW_INC, ROW_REASONS, and an alert of an incident: incident index */
+    uint32_t count;     /* alerts shown under a header */
+    uint8_t kind;
+    uint8_t folded;
 } qrow;
 
 /* what the wide layout shows per alert, computed once when first drawn */
@@ -41,7 +41,7 @@ typedef struct queue {
     size_t *corr;       /* cached ct_corr_count per alert, SIZE_MAX = not yet */
     size_t ncorr;
     qwide *wide;
-    size_t nwide;
+    size_t nwide, nasg; /* nasg: assignee strings held in wide */
     size_t ntagged;
     char cur_id[21];    /* the alert or incident under the cursor at the last draw */
     ct_incidents inc;
@@ -55,7 +55,9 @@ typedef struct queue {
     int inc_shown;      /* the rows have shown incidents */
     int settled;        /* a rebuild ran after the load ended */
     unsigned inc_gen;   /* counts the incidents taken (queue_inc.c) */
-    size_t rowcap;
+    qrow *rowbuf;       /* rows = rowbuf + rowoff: the list by time grows at its front */
+    size_t rowcap, rowoff;
+    int flat;           /* the rows are the list by time (flat_splice), no headers */
     /* every alert in the queue's order, as seqs (ui_queue_ordered) */
     uint32_t *ord, *pos; /* pos: seq -> alert index */
     size_t nord;
@@ -72,6 +74,7 @@ const char *ui_queue_target(size_t alert);
 int ui_queue_cmpstr(const char *a, const char *b); /* case-blind, NULL as "" */
 const ct_incident *ui_queue_inc_of(queue *q, size_t alert);
 int ui_queue_visible(queue *q, size_t alert);      /* the filters keep it */
+const char *ui_queue_row_label(const queue *q, const qrow *r); /* ROW_GROUP: its actor / target */
 /* the alerts the filters keep, in the queue's order (sort, group), into idx
  * (room for every alert); only the alerts added since the last call are sorted */
 size_t ui_queue_ordered(queue *q, size_t *idx);
@@ -91,6 +94,13 @@ void ui_queue_wide_index_free(void);
 /* every row as plain text, untruncated (| pipes it) */
 void ui_queue_text(queue *q, ct_sbuf *out);
 void ui_queue_rebuild(ui_view *v); /* the rows again (the incidents are ready) */
+/* queue_rows.c: the list by time (no incidents yet, sort by time or score,
+ * no actor/target groups), made again in part after a load step */
+int ui_queue_flat_view(queue *q);
+int ui_queue_in_order(size_t from); /* the session's list in order (time, id) over [from, n) */
+/* rows [0, r) give way to those of alerts [start, n) (start begins a time) */
+void ui_queue_flat_splice(queue *q, size_t start, size_t r);
+int ui_queue_flat_published(queue *q, size_t from); /* 0: not the list by time */
 /* queue_inc.c: the incidents grouped on a thread of their own. Starts the
  * grouping when the load has ended and q has none for these alerts and this
  * window, takes a finished one, refreshes the statuses of those shown. */

@@ -88,11 +88,12 @@ static bucket *find(windex *x, const uint32_t k[NKEY], int add)
     return b;
 }
 
-/* the events loaded since, into their keys' lists (the store only grows) */
-static void extend(windex *x)
+/* the events loaded since, up to `to`, into their keys' lists (the store only grows) */
+static void extend_to(windex *x, size_t to)
 {
     const ct_store *st = &ui.s.store;
-    for (size_t i = x->upto; i < st->nev; i++) {
+    if (to > st->nev) to = st->nev;
+    for (size_t i = x->upto; i < to; i++) {
         uint32_t k[NKEY];
         event_key(x, &st->ev[i], k);
         if (x->nkey == 1 && !k[0]) continue; /* no IP */
@@ -109,7 +110,29 @@ static void extend(windex *x)
         }
         b->ev[b->n++] = (uint32_t)i;
     }
-    x->upto = st->nev;
+    if (to > x->upto) x->upto = to;
+}
+
+static void extend(windex *x)
+{
+    extend_to(x, ui.s.store.nev);
+}
+
+/* The loader's, after each load step, without ui_mu: the step's events into
+ * the actor IPs' lists, in parts under ui_mu. Done at the next frame instead,
+ * a step's 500k events cost that frame (a key's) up to 10 ms. Only once the
+ * wide queue has asked for a country (a narrow one never builds it). */
+#define FOLLOW_PART 16384
+void ui_queue_wide_follow(void (*lock)(void *), void (*unlock)(void *), void *ctx)
+{
+    for (;;) {
+        lock(ctx);
+        size_t nev = ui.s.store.nev, to = by_ip.upto + FOLLOW_PART;
+        int more = by_ip.nb && by_ip.upto < nev;
+        if (more) extend_to(&by_ip, to < nev ? to : nev);
+        unlock(ctx);
+        if (!more) return;
+    }
 }
 
 static const char *doc_str(const cJSON *doc, const char *path)

@@ -315,7 +315,7 @@ int ui_next_key(void)
             pthread_mutex_lock(&ui_mu);
             ui_check_signal();
             if (ui_load_sync()) ui_redraw();
-            if (!ui.loading && ui_incidents_poll()) ui_redraw();
+            if (!ui.loading && ui_incidents_poll(1)) ui_redraw();
         }
         return script_next();
     }
@@ -342,8 +342,19 @@ int ui_next_key(void)
         char shown[sizeof ui.progress];
         memcpy(shown, ui.progress, sizeof shown);
         int changed = was_loading && (ui_load_sync() || strcmp(shown, ui.progress));
-        /* the incidents: taken before a key acts, as new alerts are */
-        if (grouping && ui_incidents_poll()) changed = 1;
+        /* the incidents: taken between keys (regrouping 230k alerts' rows is
+         * tens of ms, which the key that came first would wait for), unless
+         * keys keep coming for a second after they were ready */
+        static double ready_at;
+        if (grouping && ui_queue_grouped()) {
+            if (!ready_at) ready_at = t_lock;
+            if (r == ERR || t_lock - ready_at > 1000) {
+                if (ui_incidents_poll(1)) changed = 1;
+                ready_at = 0;
+            }
+        } else if (grouping && ui_incidents_poll(0)) {
+            changed = 1;
+        }
         if (r != ERR) {
             key_read_ms = t_read;
             key_cpu_ms = c_read;

@@ -277,9 +277,16 @@ void ui_load_free(void);
 
 /* ---- incidents grouped on a thread (queue_inc.c) ---- */
 int ui_queue_grouping(void);  /* 1 while the incidents are being grouped */
-/* Main thread: the grouping's progress into ui.progress; when it has ended,
- * the queue takes the incidents. 1 if the screen should be drawn again. */
-int ui_incidents_poll(void);
+int ui_queue_grouped(void);   /* 1 when the grouping has ended and its incidents wait to be taken */
+/* Main thread: the grouping's progress into ui.progress; when it has ended
+ * and take, the queue takes the incidents. 1 if the screen should be drawn again. */
+int ui_incidents_poll(int take);
+/* the load published: alerts [0, from) are unchanged, the queue's rows are
+ * made again for the rest (ui_load_sync, with ui_mu held) */
+void ui_queue_published(ui_view *v, size_t from);
+/* the loader's, after a load step: the wide queue's index of the actor IPs
+ * follows the store, in parts under the lock (queue_wide.c) */
+void ui_queue_wide_follow(void (*lock)(void *), void (*unlock)(void *), void *ctx);
 
 /* ---- watching the rules repo (watch.c) ---- */
 /* From the key loop when nothing was pressed: 1 if the repo changed (HEAD

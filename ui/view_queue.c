@@ -53,7 +53,7 @@ static void set_folded(queue *q, const char *key, int on)
 static const char *row_key(queue *q, const qrow *r)
 {
     if (r->kind == ROW_INC || r->kind == ROW_REASONS) return q->inc.v[r->inc].id;
-    if (r->kind == ROW_GROUP) return r->label;
+    if (r->kind == ROW_GROUP) return ui_queue_row_label(q, r);
     return NULL;
 }
 
@@ -62,8 +62,8 @@ static qrow *add_row(queue *q, int kind, size_t alert, size_t inc)
     qrow *r = &q->rows[q->nrows++];
     memset(r, 0, sizeof *r);
     r->kind = kind;
-    r->alert = alert;
-    r->inc = inc;
+    r->alert = (uint32_t)alert;
+    r->inc = (uint32_t)inc;
     return r;
 }
 
@@ -92,7 +92,7 @@ static void rebuild_incidents(queue *q, const size_t *idx, size_t nv)
     for (size_t o = 0; o < no; o++) {
         const ct_incident *in = &q->inc.v[order[o]];
         qrow *h = add_row(q, ROW_INC, in->lead, order[o]);
-        h->count = shown[order[o]];
+        h->count = (uint32_t)shown[order[o]];
         h->folded = is_folded(q, in->id);
         if (h->folded) continue;
         if (in->nreasons) add_row(q, ROW_REASONS, in->lead, order[o]);
@@ -104,12 +104,32 @@ static void rebuild_incidents(queue *q, const size_t *idx, size_t nv)
     free(shown);
 }
 
+static void rebuild_rows(queue *q);
+
+/* The load published (ui_load_sync): alerts [0, from) are as they were (same
+ * place, same status), the rest moved, came or changed. */
+void ui_queue_published(ui_view *v, size_t from)
+{
+    queue *q = Q(v);
+    free(q->corr); /* by alert index: they moved */
+    q->corr = NULL;
+    q->ncorr = 0;
+    ui_queue_free_wide(q); /* a country may be known now */
+    ui_queue_incidents(q);
+    if (!ui_queue_flat_published(q, from)) rebuild_rows(q);
+}
+
 static void rebuild(queue *q)
+{
+    ui_queue_incidents(q);
+    rebuild_rows(q);
+}
+
+static void rebuild_rows(queue *q)
 {
     char keep[sizeof q->cur_id];
     memcpy(keep, q->cur_id, sizeof keep);
     size_t old_cur = q->cur;
-    ui_queue_incidents(q);
     /* until the analyst moves, the cursor stays on the top row: while
      * loading (alerts arrive in file order and are sorted in steps, so not
      * on whichever alert the first frame showed first), up to and including
@@ -123,6 +143,11 @@ static void rebuild(queue *q)
     if (!ui.loading) q->settled = 1;
     q->inc_shown |= incidents_on(q);
     size_t n = ui.s.alerts.n, nv = 0;
+    if (ui_queue_flat_view(q) && ui_queue_in_order(0)) {
+        ui_queue_flat_splice(q, 0, q->nrows);
+        nv = q->nrows;
+        goto cursor;
+    }
     size_t *idx = ct_xmalloc((n ? n : 1) * sizeof *idx);
     if (incidents_on(q)) {
         for (size_t i = 0; i < n; i++)
@@ -131,10 +156,13 @@ static void rebuild(queue *q)
         nv = ui_queue_ordered(q, idx);
     }
     if (3 * nv + 1 > q->rowcap) {
-        free(q->rows);
+        free(q->rowbuf);
         q->rowcap = 3 * nv + 1;
-        q->rows = ct_xmalloc(q->rowcap * sizeof *q->rows);
+        q->rowbuf = ct_xmalloc(q->rowcap * sizeof *q->rowbuf);
     }
+    q->rows = q->rowbuf;
+    q->rowoff = 0;
+    q->flat = 0;
     q->nrows = 0;
     if (incidents_on(q)) rebuild_incidents(q, idx, nv);
     else {
@@ -145,13 +173,13 @@ static void rebuild(queue *q)
                 const char *pg = k ? (q->group == GROUP_ACTOR ? ui_queue_actor(idx[k - 1]) : ui_queue_target(idx[k - 1])) : NULL;
                 if (!k || ui_queue_cmpstr(g, pg)) {
                     qrow *h = add_row(q, ROW_GROUP, idx[k], 0);
-                    h->label = g ? g : "(unknown)";
+
                     for (size_t m = k; m < nv; m++) {
                         const char *gm = q->group == GROUP_ACTOR ? ui_queue_actor(idx[m]) : ui_queue_target(idx[m]);
                         if (ui_queue_cmpstr(gm, g)) break;
                         h->count++;
                     }
-                    in_folded = h->folded = is_folded(q, h->label);
+                    in_folded = h->folded = is_folded(q, ui_queue_row_label(q, h));
                 }
                 if (in_folded) continue;
             }
@@ -163,6 +191,7 @@ static void rebuild(queue *q)
     q->nshown = nv;
     q->nincs = 0;
     for (size_t r = 0; r < q->nrows; r++) q->nincs += q->rows[r].kind == ROW_INC;
+cursor:
     /* stay on the same alert or incident; if it left the filter, on the same row */
     q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
     for (size_t r = 0; keep[0] && r < q->nrows; r++)
@@ -231,7 +260,7 @@ static size_t alerts_under(queue *q, const qrow *r, ct_alert **v)
             if (ui_queue_visible(q, in->alerts[j])) v[n++] = &ui.s.alerts.v[in->alerts[j]];
     } else {
         for (size_t i = 0; i < ui.s.alerts.n; i++)
-            if (ui_queue_visible(q, i) && !ui_queue_cmpstr(q->group == GROUP_ACTOR ? ui_queue_actor(i) : ui_queue_target(i), r->label))
+            if (ui_queue_visible(q, i) && !ui_queue_cmpstr(q->group == GROUP_ACTOR ? ui_queue_actor(i) : ui_queue_target(i), ui_queue_row_label(q, r)))
                 v[n++] = &ui.s.alerts.v[i];
     }
     return n;
@@ -539,7 +568,7 @@ static void q_close(ui_view *v)
     ui_queue_free_wide(q);
     ui_queue_free_order(q);
     ui_queue_wide_index_free();
-    free(q->rows);
+    free(q->rowbuf);
     free(q->corr);
     free(q->rule);
     free(q->text);

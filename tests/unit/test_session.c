@@ -60,6 +60,11 @@ typedef struct hooks {
     int locked, max_depth;
     size_t locks, publishes, last_n, bad;
     ct_session *s;
+    /* what a reader saw at its last look: alerts below changed_from must
+     * still be those (same id, same place, same status) */
+    char (*ids)[17];
+    uint8_t *st;
+    size_t nseen, looks, unchanged;
 } hooks;
 
 static void h_lock(void *ctx)
@@ -72,6 +77,23 @@ static void h_lock(void *ctx)
 static void h_unlock(void *ctx)
 {
     hooks *h = ctx;
+    /* a reader's look, as the console's ui_load_sync takes one under the lock */
+    const ct_alerts *al = &h->s->alerts;
+    size_t keep = h->s->changed_from < h->nseen ? h->s->changed_from : h->nseen;
+    for (size_t i = 0; i < keep; i++)
+        if (strcmp(al->v[i].id, h->ids[i]) || al->v[i].status != h->st[i]) h->bad++;
+    h->unchanged += keep;
+    h->looks++;
+    h->ids = realloc(h->ids, (al->n + 1) * sizeof *h->ids);
+    h->st = realloc(h->st, al->n + 1);
+    assert_non_null(h->ids);
+    assert_non_null(h->st);
+    for (size_t i = 0; i < al->n; i++) {
+        memcpy(h->ids[i], al->v[i].id, sizeof h->ids[i]);
+        h->st[i] = al->v[i].status;
+    }
+    h->nseen = al->n;
+    h->s->changed_from = al->n;
     h->locked--;
 }
 
@@ -174,7 +196,7 @@ static void test_merge_tail(void **state)
     a.n = CT_ARRAY_LEN(in);
     ct_alerts_number(&a, 4);
     assert_int_equal(a.nseq, 9);
-    ct_alerts_merge_tail(&a, 4);
+    assert_int_equal(ct_alerts_merge_tail(&a, 4), 0); /* 5z goes first: every alert changed place */
     for (size_t i = 0; i < a.n; i++) {
         char got[32];
         snprintf(got, sizeof got, "%lld%s", (long long)a.v[i].ts, a.v[i].id);
@@ -183,7 +205,8 @@ static void test_merge_tail(void **state)
     }
     /* new alerts all after: nothing moves; an unordered tail is sorted first */
     a.n = 4;
-    ct_alerts_merge_tail(&a, 2);
+    assert_int_equal(ct_alerts_merge_tail(&a, 2), 2);
+    assert_int_equal(ct_alerts_merge_tail(&a, 4), 4); /* nothing new */
     assert_string_equal(a.v[0].id, "z");
     a.v[0].ts = 99;
     ct_alerts_sort(&a, 0);
@@ -229,6 +252,11 @@ static void test_progressive_equals_plain(void **state)
         if (steps[k] == 300) assert_true(h.publishes > 20);
         assert_true(h.publishes >= 1);
         assert_true(h.locks > h.publishes);
+        /* every look found what changed_from kept as it was; and it kept some */
+        assert_true(h.looks >= h.publishes);
+        assert_true(h.unchanged > 0);
+        free(h.ids);
+        free(h.st);
         /* each alert kept the seq it was given, one each (the console's
          * order across steps relies on it) */
         char *seen = calloc(b.alerts.nseq + 1, 1);
