@@ -58,7 +58,7 @@ void esql_cols_row(esql_ctx *c, const ct_esql_cols *s, char *const *names, esql_
     esql_col *b = esql_alloc(c, (s->n + 1) * sizeof *b);
     size_t n = 0;
     for (size_t k = 0; k < s->n; k++)
-        if (s->v[k].n) b[n++] = (esql_col){names[k], s->v[k], 0}; /* absent ones are null anyway */
+        if (s->v[k].n) b[n++] = esql_col_make(names[k], s->v[k], 0); /* absent ones are null anyway */
     r->doc = NULL;
     r->base = b;
     r->nbase = n;

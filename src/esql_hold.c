@@ -10,13 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct istr {
-    const char *s;
-    size_t n;
-} istr;
+/* An interned string's length is the 4 bytes before it: a slot of the table
+ * is its pointer alone. */
+static size_t ilen(const char *s)
+{
+    uint32_t n;
+    memcpy(&n, s - sizeof n, sizeof n);
+    return n;
+}
 
 struct esql_strs {
-    istr *v;
+    const char **v;
     size_t cap, n;
     const esql_sc **sc; /* single values, each stored once (by content) */
     size_t sccap, scn;
@@ -27,7 +31,7 @@ struct esql_strs {
 static size_t slot(const struct esql_strs *t, const char *s, size_t n)
 {
     size_t i = (size_t)ct_hash64(s, n) & (t->cap - 1);
-    while (t->v[i].s && (t->v[i].n != n || memcmp(t->v[i].s, s, n))) i = (i + 1) & (t->cap - 1);
+    while (t->v[i] && (ilen(t->v[i]) != n || memcmp(t->v[i], s, n))) i = (i + 1) & (t->cap - 1);
     return i;
 }
 
@@ -41,16 +45,21 @@ static const char *intern(esql_ctx *c, const char *s, size_t n)
         g.cap = t->cap ? t->cap * 2 : 1024;
         g.v = ct_xcalloc(g.cap, sizeof *g.v);
         for (size_t i = 0; i < t->cap; i++)
-            if (t->v[i].s) g.v[slot(&g, t->v[i].s, t->v[i].n)] = t->v[i];
+            if (t->v[i]) g.v[slot(&g, t->v[i], ilen(t->v[i]))] = t->v[i];
         free(t->v);
         *t = g;
     }
     size_t i = slot(t, s, n);
-    if (!t->v[i].s) {
-        t->v[i] = (istr){esql_strdup(c, s, n), n};
+    if (!t->v[i]) {
+        uint32_t n32 = (uint32_t)n;
+        char *d = esql_alloc(c, sizeof n32 + n + 1);
+        memcpy(d, &n32, sizeof n32);
+        if (n) memcpy(d + sizeof n32, s, n);
+        d[sizeof n32 + n] = 0;
+        t->v[i] = d + sizeof n32;
         t->n++;
     }
-    return t->v[i].s;
+    return t->v[i];
 }
 
 static uint64_t sc_key(const esql_sc *x)
@@ -116,7 +125,7 @@ static esql_val copy_val(esql_ctx *c, esql_val v)
 
 static esql_col copy_col(esql_ctx *c, const esql_col *k)
 {
-    return (esql_col){intern(c, k->name, strlen(k->name)), copy_val(c, k->v), k->hidden};
+    return esql_col_make(intern(c, k->name, strlen(k->name)), copy_val(c, esql_col_v(k)), (int)k->hidden);
 }
 
 static int listed(char *const *names, size_t n, const char *name)
@@ -147,7 +156,7 @@ void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
         if (!all && !k->hidden && !listed(q->late, q->nlate, k->name)) continue;
         /* a null column reads as an absent one, unless it hides the document's or a
          * later pattern lists it */
-        if (!all && !k->hidden && !k->v.n && !q->late_patterns && !in_base(pick, nb, k->name)) continue;
+        if (!all && !k->hidden && !k->n && !q->late_patterns && !in_base(pick, nb, k->name)) continue;
         pick[nb + nc++] = k;
     }
     esql_arena scratch = c->a;

@@ -202,11 +202,24 @@ typedef struct esql_arena {
     size_t used, bytes;
 } esql_arena;
 
+/* 24 bytes (a held row has one per column it keeps): the value as its
+ * scalars and their count; esql_col_v and esql_col_make convert. */
 typedef struct esql_col {
     const char *name;  /* in the arena */
-    esql_val v;
-    int hidden;        /* dropped (name may be a pattern) */
+    esql_sc *sv;       /* the value's scalars */
+    uint32_t n;        /* how many (0: null) */
+    uint32_t hidden;   /* dropped (name may be a pattern) */
 } esql_col;
+
+static inline esql_val esql_col_v(const esql_col *k)
+{
+    return (esql_val){k->n, k->sv};
+}
+
+static inline esql_col esql_col_make(const char *name, esql_val v, int hidden)
+{
+    return (esql_col){name, v.v, (uint32_t)v.n, (uint32_t)hidden};
+}
 
 /* A row: the document it came from (until STATS or KEEP closes it), or the
  * columns the query reads of it (base), its own columns, and the events it

@@ -169,7 +169,7 @@ static void keep(esql_ctx *c, const esql_cmd *cmd, esql_row *r)
             }
         for (size_t k = 0; k < r->ncols; k++)
             if (!r->cols[k].hidden && esql_pattern_match(p, r->cols[k].name) && !esql_row_has(&nr, r->cols[k].name))
-                esql_row_set(c, &nr, r->cols[k].name, r->cols[k].v);
+                esql_row_set(c, &nr, r->cols[k].name, esql_col_v(&r->cols[k]));
     }
     *r = nr;
 }
@@ -488,7 +488,10 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                     }
             }
             for (size_t k = 0; k < r->ncols; k++)
-                if (!r->cols[k].hidden) cJSON_AddItemToObject(o, r->cols[k].name, esql_val_json(&r->cols[k].v));
+                if (!r->cols[k].hidden) {
+                esql_val v = esql_col_v(&r->cols[k]);
+                cJSON_AddItemToObject(o, r->cols[k].name, esql_val_json(&v));
+            }
             out->v[i].row = o;
             out->v[i].ev = ct_xmalloc((r->nev + 1) * sizeof *r->ev);
             if (r->nev) memcpy(out->v[i].ev, r->ev, r->nev * sizeof *r->ev); /* r->ev is NULL when empty */

@@ -30,15 +30,14 @@ typedef struct agg {
     size_t off; /* of its state in a group's state block */
 } agg;
 
-/* COUNT_DISTINCT, VALUES (distinct) and TOP (every value): one value held
- * inline until a second one comes; then an array that doubles. */
-typedef struct set_st {
-    uint32_t n, cap; /* cap 0: the value, if any, is `one` */
-    union {
-        const esql_sc *one;
-        const esql_sc **many;
-    } u;
-} set_st;
+/* COUNT_DISTINCT, VALUES (distinct) and TOP (every value): one word. 0: no
+ * value; the interned scalar's pointer: one value; a block's pointer with the
+ * low bit set: more (the arena's 8-byte granules leave the low bits 0). */
+typedef uintptr_t set_st;
+typedef struct set_blk {
+    uint32_t n, cap;
+    const esql_sc *v[]; /* doubles as it fills */
+} set_blk;
 
 typedef struct sum_st { /* SUM, AVG */
     int64_t count, isum;
@@ -73,15 +72,22 @@ static size_t state_size(int kind, int rows)
 typedef struct group {
     struct group *next;
     uint64_t hash;
-    uint32_t *ev;    /* the events of its rows (STATS) */
+    union {          /* the events of its rows (STATS) */
+        uint32_t one; /* capev 0: the one event, if any */
+        uint32_t *many;
+    } ev;
     uint32_t nev, capev;
-    uint32_t ev1;    /* the first row's event, before ev grows */
     const esql_sc *key[];
 } group;
 
+static uint32_t *group_ev(group *g)
+{
+    return g->capev ? g->ev.many : &g->ev.one;
+}
+
 static unsigned char *states(const group *g, size_t nby)
 {
-    return (unsigned char *)g + sizeof *g + ((nby * sizeof g->key[0] + 15) & ~(size_t)15);
+    return (unsigned char *)g + sizeof *g + nby * sizeof g->key[0];
 }
 
 struct esql_grouping {
@@ -150,38 +156,56 @@ static void collect_aggs(esql_ctx *c, esql_expr *e, esql_expr *filter, agg **v, 
     for (size_t i = 0; i < e->nkids; i++) collect_aggs(c, e->kids[i], filter, v, n);
 }
 
+static set_blk *set_block(const set_st *s)
+{
+    return (*s & 1) ? (set_blk *)(*s & ~(uintptr_t)1) : NULL;
+}
+
+static size_t set_n(const set_st *s)
+{
+    const set_blk *b = set_block(s);
+    return b ? b->n : *s != 0;
+}
+
+/* The values, in the order they came (one value: the word itself is its array). */
 static const esql_sc *const *set_elems(const set_st *s)
 {
-    return s->cap ? s->u.many : &s->u.one;
+    const set_blk *b = set_block(s);
+    return b ? b->v : (const esql_sc *const *)s;
+}
+
+static set_blk *set_grow(esql_ctx *c, const set_blk *old, uint32_t n, uint32_t cap)
+{
+    set_blk *b = esql_keep_alloc(c, sizeof *b + cap * sizeof b->v[0]);
+    b->n = n;
+    b->cap = cap;
+    if (old) memcpy(b->v, old->v, n * sizeof b->v[0]);
+    return b;
 }
 
 /* TOP keeps every value, repeats too */
 static void set_push(esql_ctx *c, set_st *s, const esql_sc *v)
 {
     const esql_sc *p = esql_keep_scp(c, v);
-    if (!s->n) {
-        s->u.one = p;
-        s->n = 1;
+    if (!*s) {
+        *s = (uintptr_t)p;
         return;
     }
-    if (s->n == 1 && !s->cap) { /* the inline value moves into an array */
-        const esql_sc **nv = esql_keep_alloc(c, 4 * sizeof *nv);
-        nv[0] = s->u.one;
-        s->u.many = nv;
-        s->cap = 4;
-    } else if (s->n == s->cap) {
-        const esql_sc **nv = esql_keep_alloc(c, 2 * (size_t)s->cap * sizeof *nv);
-        memcpy(nv, s->u.many, s->n * sizeof *nv);
-        s->u.many = nv;
-        s->cap *= 2;
+    set_blk *b = set_block(s);
+    if (!b) { /* the one value moves into a block */
+        b = set_grow(c, NULL, 1, 4);
+        b->v[0] = (const esql_sc *)*s;
+    } else if (b->n == b->cap) {
+        b = set_grow(c, b, b->n, 2 * b->cap);
     }
-    s->u.many[s->n++] = p;
+    b->v[b->n++] = p;
+    *s = (uintptr_t)b | 1;
 }
 
 static void set_add(esql_ctx *c, set_st *s, const esql_sc *v)
 {
     const esql_sc *const *e = set_elems(s);
-    for (size_t i = 0; i < s->n; i++) /* groups are small in rules; linear is enough */
+    for (size_t i = 0, n = set_n(s); i < n; i++) /* groups are small in rules; linear is enough */
         if (e[i]->t == v->t && esql_sc_eq(e[i], v)) return;
     set_push(c, s, v);
 }
@@ -273,11 +297,12 @@ static int cmp_sc(const void *pa, const void *pb)
 static esql_val set_sorted(esql_ctx *c, const set_st *s)
 {
     const esql_sc *const *e = set_elems(s);
-    if (s->n == 1) return (esql_val){1, (esql_sc *)e[0]};
-    esql_sc *v = esql_alloc(c, s->n * sizeof *v);
-    for (size_t i = 0; i < s->n; i++) v[i] = *e[i];
-    qsort(v, s->n, sizeof *v, cmp_sc);
-    return (esql_val){s->n, v};
+    size_t n = set_n(s);
+    if (n == 1) return (esql_val){1, (esql_sc *)e[0]};
+    esql_sc *v = esql_alloc(c, n * sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = *e[i];
+    qsort(v, n, sizeof *v, cmp_sc);
+    return (esql_val){n, v};
 }
 
 static esql_val result(esql_ctx *c, const agg *a, const unsigned char *st)
@@ -285,7 +310,7 @@ static esql_val result(esql_ctx *c, const agg *a, const unsigned char *st)
     if (counts_rows(a)) return esql_long(c, *(const int64_t *)st);
     switch (a->kind) {
     case A_COUNT: return esql_long(c, *(const int64_t *)st);
-    case A_COUNT_DISTINCT: return esql_long(c, (int64_t)((const set_st *)st)->n);
+    case A_COUNT_DISTINCT: return esql_long(c, (int64_t)set_n((const set_st *)st));
     case A_MIN:
     case A_MAX: {
         const esql_sc *best = *(const esql_sc *const *)st;
@@ -307,7 +332,7 @@ static esql_val result(esql_ctx *c, const agg *a, const unsigned char *st)
     }
     case A_TOP: {
         const set_st *s = (const set_st *)st;
-        if (!s->n) return esql_null();
+        if (!*s) return esql_null();
         esql_val v = set_sorted(c, s);
         if (v.n > 1 && !strcasecmp(a->call->kids[2]->name, "desc"))
             for (size_t i = 0, j = v.n - 1; i < j; i++, j--) {
@@ -321,7 +346,7 @@ static esql_val result(esql_ctx *c, const agg *a, const unsigned char *st)
     }
     default: { /* VALUES: a stable order for the output */
         const set_st *s = (const set_st *)st;
-        return s->n ? set_sorted(c, s) : esql_null();
+        return *s ? set_sorted(c, s) : esql_null();
     }
     }
 }
@@ -337,19 +362,18 @@ static void ev_add(esql_ctx *c, group *g, const esql_row *r)
 {
     if (!r->nev) return;
     if (!g->nev && r->nev == 1) { /* most groups of a rule stand for one event */
-        g->ev1 = r->ev[0];
-        g->ev = &g->ev1;
-        g->nev = g->capev = 1;
+        g->ev.one = r->ev[0];
+        g->nev = 1;
         return;
     }
-    if (g->nev + r->nev > g->capev) {
-        size_t cap = (g->capev + r->nev) * 2;
+    if (g->nev + r->nev > (g->capev ? g->capev : 1)) {
+        size_t cap = ((g->capev ? g->capev : 1) + r->nev) * 2;
         uint32_t *nv = esql_keep_alloc(c, cap * sizeof *nv);
-        if (g->nev) memcpy(nv, g->ev, g->nev * sizeof *nv);
-        g->ev = nv;
+        if (g->nev) memcpy(nv, group_ev(g), g->nev * sizeof *nv);
+        g->ev.many = nv;
         g->capev = (uint32_t)cap;
     }
-    memcpy(g->ev + g->nev, r->ev, r->nev * sizeof *r->ev);
+    memcpy(group_ev(g) + g->nev, r->ev, r->nev * sizeof *r->ev);
     g->nev += (uint32_t)r->nev;
 }
 
@@ -493,12 +517,13 @@ static void group_row(esql_ctx *c, esql_grouping *s, group *g, esql_row *o)
     for (size_t i = 0; i < cmd->nas; i++) esql_row_set(c, o, col_name(&cmd->as[i]), esql_eval(c, cmd->as[i].e, o));
     for (size_t k = 0; k < nby; k++)
         esql_row_set(c, o, col_name(&cmd->by[k]), g->key[k] ? (esql_val){1, (esql_sc *)g->key[k]} : esql_null());
-    if (g->nev > 1) qsort(g->ev, g->nev, sizeof *g->ev, cmp_u32);
+    uint32_t *ev = group_ev(g);
+    if (g->nev > 1) qsort(ev, g->nev, sizeof *ev, cmp_u32);
     size_t w = 0;
     for (size_t i = 0; i < g->nev; i++)
-        if (!w || g->ev[w - 1] != g->ev[i]) g->ev[w++] = g->ev[i];
+        if (!w || ev[w - 1] != ev[i]) ev[w++] = ev[i];
     g->nev = (uint32_t)w; /* (the same again if the rows are made twice) */
-    o->ev = g->ev;
+    o->ev = w ? ev : NULL;
     o->nev = w;
     c->nagg = 0;
 }

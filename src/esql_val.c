@@ -14,9 +14,11 @@ struct esql_chunk {
     max_align_t data[];
 };
 
+/* 8-byte granules: nothing in the arena needs more (the widest members are
+ * 8-byte scalars and pointers), and a scalar takes 40 bytes, not 48. */
 void *esql_alloc(esql_ctx *c, size_t n)
 {
-    n = (n + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7;
     esql_chunk *h = c->a.head;
     if (!h || h->size - h->used < n) {
         size_t sz = n > 65536 ? n : 65536;
@@ -327,11 +329,11 @@ static const esql_col *own(const esql_row *r, const char *name)
 esql_val esql_row_get(esql_ctx *c, const esql_row *r, const char *name)
 {
     const esql_col *k = own(r, name);
-    if (k) return k->hidden ? esql_null() : k->v;
+    if (k) return k->hidden ? esql_null() : esql_col_v(k);
     if (r->closed) return esql_null();
     if (r->doc) return esql_doc_field(c, r->doc, name);
     for (size_t i = 0; i < r->nbase; i++) /* projected: a column not there is null */
-        if (!strcmp(r->base[i].name, name)) return r->base[i].v;
+        if (!strcmp(r->base[i].name, name)) return esql_col_v(&r->base[i]);
     return esql_null();
 }
 
@@ -349,7 +351,7 @@ void esql_row_project(esql_ctx *c, esql_row *r, const cJSON *doc, char *const *c
     if (!patterns) { /* each named column once; absent ones are null anyway */
         for (size_t i = 0; i < ncols; i++) {
             esql_val v = esql_doc_field(c, doc, cols[i]);
-            if (v.n) b[n++] = (esql_col){cols[i], v, 0};
+            if (v.n) b[n++] = esql_col_make(cols[i], v, 0);
         }
     } else { /* in document order, as KEEP lists what its patterns match */
         const char **names;
@@ -363,7 +365,7 @@ void esql_row_project(esql_ctx *c, esql_row *r, const cJSON *doc, char *const *c
                 b = nb;
                 cap *= 2;
             }
-            b[n++] = (esql_col){names[k], esql_doc_field(c, doc, names[k]), 0};
+            b[n++] = esql_col_make(names[k], esql_doc_field(c, doc, names[k]), 0);
         }
     }
     r->doc = NULL;
@@ -404,7 +406,7 @@ void esql_row_set(esql_ctx *c, esql_row *r, const char *name, esql_val v)
         r->cols = nc;
         r->capcols = cap;
     }
-    r->cols[r->ncols++] = (esql_col){name, v, 0};
+    r->cols[r->ncols++] = esql_col_make(name, v, 0);
 }
 
 /* ---- comparison ---- */
