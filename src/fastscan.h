@@ -27,7 +27,7 @@ typedef struct ct_fast {
     int valid; /* the record passed the strict validator (declined or not): see ct_fast_tree */
     /* decoded or derived strings some fields point into (not cleared per record) */
     size_t scratch_used;
-    char scratch[1024];
+    char scratch[4096];
 } ct_fast;
 
 /* 1: out holds the record's fields; 0: take the full path. */

@@ -1,17 +1,19 @@
 /* fastscan_ecs: the fields of documents that are ECS already (Filebeat /
  * Elastic Agent output) of the hot datasets, straight from the bytes. Mirrors
  * what the full path does with such a document: norm_ecs.c ct_norm_ecs, then
- * norm_fields.c ct_fields_from_ecs with the dataset's extractor
- * (norm_azure_extract.c, norm_aws.c, norm_gcp.c) and the generic fallbacks.
+ * norm_fields.c ct_fields_from_ecs with the dataset's extractor (the sign-ins
+ * here, the audit logs in fastscan_ecs_audit.c, CloudTrail and GCP in
+ * fastscan_ecs_cloud.c) and the generic fallbacks. event.action is folded as
+ * ct_norm_action folds it (Entra's en dash and trailing space).
  *
  * Declined (the caller then takes the full path): anything that could be an
  * Elastic alert (norm_alert.c reads kibana / signal / _source / value);
  * documents ct_norm_ecs would change where a field is read (a dotted key
- * anywhere is unflattened, an event.action that ct_norm_action folds, an
- * `event` that is not an object is replaced); o365.audit; credential
- * operations (rare, and rules look at them anyway); and, where a field is
- * read, duplicate keys, \u escapes and values of unexpected types. */
+ * anywhere is unflattened, an `event` that is not an object is replaced);
+ * o365.audit; what an extractor declines; and, where a field is read,
+ * duplicate keys, \u escapes and values of unexpected types. */
 #include "fastscan_int.h"
+#include "norm.h"
 
 #include <string.h>
 
@@ -150,182 +152,36 @@ static int ecs_signin(const doc *d, ct_fast *o)
     return 1;
 }
 
-/* ---- azure.auditlogs (ct_extract_azure_audit) ---- */
-
-static const char *const al_props[] = {"id", "result", "initiated_by", "initiatedBy",
-                                       "additional_details", "additionalDetails", "userAgent",
-                                       "user_agent", "target_resources", "correlation_id",
-                                       "correlationId"};
-enum { AL_ID, AL_RESULT, AL_IB, AL_IB2, AL_AD, AL_AD2, AL_UA, AL_UA2, AL_TR, AL_CORR, AL_CORR2, AL__N };
-static const char *const al_user[] = {"id", "objectId", "userPrincipalName", "user_principal_name",
-                                      "displayName", "display_name", "ipAddress", "ip_address"};
-static const char *const al_app[] = {"servicePrincipalId", "service_principal_id", "appId", "app_id",
-                                     "displayName", "display_name", "servicePrincipalName",
-                                     "service_principal_name"};
-static const char *const al_target[] = {"id", "display_name", "user_principal_name", "type",
-                                        "modified_properties", "modifiedProperties"};
-enum { AT_ID, AT_DN, AT_UPN, AT_TYPE, AT_MODS, AT_MODS2, AT__N };
-static const char *const al_mod[] = {"display_name", "displayName", "new_value", "newValue"};
-
-/* str2 with decoding */
-static int dec2(span a, span b, ct_fast *o, ct_fstr *out)
-{
-    if (ct_fs_sdec(a, o, out) < 0) return -1;
-    if (!out->s && ct_fs_sdec(b, o, out) < 0) return -1;
-    return 0;
-}
-#define D2(a_, b_, dst) do { if (dec2((a_), (b_), o, (dst)) < 0) return 0; } while (0)
-
-/* One modified property: credential diffs and the properties that state an
- * appId mapping decline (norm_azure_extract.c reads those); the first
- * TargetId.ServicePrincipalNames gives *app. */
-static int audit_mod(span m, const char *e, ct_fast *o, ct_fstr *app)
-{
-    if (!is_obj(m)) return 1;
-    span M[4];
-    ct_fstr name, nv;
-    GET(m, al_mod, M);
-    D2(M[0], M[1], &name);
-    if (!name.s) return 1;
-    if (feq(name, "KeyDescription") || feq(name, "FederatedIdentityCredentials") || feq(name, "AppId") ||
-        feq(name, "AppPrincipalId") || feq(name, "Application.AppId") || feq(name, "Application.ObjectID"))
-        return 0;
-    if (app->s || !feq(name, "TargetId.ServicePrincipalNames")) return 1;
-    D2(M[2], M[3], &nv);
-    if (ct_fs_unquote(nv, app) < 0) return 0;
-    if (app->s) { /* ct_norm_ms_first_spn */
-        uint32_t n = 0;
-        while (n < app->n && app->s[n] != ';') n++;
-        while (n && app->s[n - 1] == ' ') n--;
-        app->n = n;
-        if (!n) app->s = NULL;
-    }
-    return 1;
-}
-
-/* The one target resource: is it an application / service principal, and its
- * modified properties. */
-static int audit_target(span t, const char *e, ct_fast *o, int *typed, ct_fstr *app)
-{
-    if (!is_obj(t)) return 1;
-    span T[AT__N];
-    ct_fstr ty;
-    GET(t, al_target, T);
-    D(T[AT_TYPE], &ty);
-    *typed = fcaseeq(ty, "Application") || fcaseeq(ty, "ServicePrincipal");
-    span mps = T[AT_MODS].v ? T[AT_MODS] : T[AT_MODS2];
-    if (is_arr(mps)) {
-        ARRAY_EACH(mps, e, q, qe) {
-            span m = {q, qe};
-            if (!audit_mod(m, e, o, app)) return 0;
-        }
-    } else if (is_obj(mps)) {
-        ct_fs_member m;
-        OBJ_EACH(mps, e, m)
-            if (!audit_mod(m.v, e, o, app)) return 0;
-    }
-    return 1;
-}
-
-static int ecs_audit(const doc *d, ct_fast *o)
-{
-    const char *e = d->e;
-    span al, P[AL__N];
-    memset(P, 0, sizeof P);
-    ct_fstr ident = {0};
-    if (!azure_obj(d, "auditlogs", &al)) return 0;
-    if (is_obj(al)) {
-        static const char *const k[] = {"properties", "identity"};
-        span L[2];
-        GET(al, k, L);
-        D(L[1], &ident);
-        if (is_obj(L[0])) GET(L[0], al_props, P);
-    }
-    ct_fstr *v = o->v;
-    /* credential operations are rare: the full path reads their key lists */
-    if (fcaseeq(v[CT_EF_ACTION], "Add service principal credentials")) return 0;
-    ct_fstr rid, res, corr = {0};
-    D(P[AL_ID], &rid);
-    D(P[AL_RESULT], &res);
-    span acorr;
-    static const char *const kcorr[] = {"correlation_id"};
-    if (ct_fs_path_get(d->azure, e, kcorr, 1, &acorr) != GET_OK) return 0;
-    D(acorr, &corr);
-    if (!corr.s) D2(P[AL_CORR], P[AL_CORR2], &corr);
-
-    /* actor: initiated_by (present, whatever its type) else initiatedBy */
-    ct_fstr uid = {0}, upn = {0}, udn = {0}, uip = {0}, spid = {0}, appid = {0}, adn = {0}, aspn = {0};
-    span ib = P[AL_IB].v ? P[AL_IB] : P[AL_IB2];
-    if (is_obj(ib)) {
-        static const char *const k[] = {"user", "app"};
-        span IB[2];
-        GET(ib, k, IB);
-        if (is_obj(IB[0])) {
-            span U[8];
-            GET(IB[0], al_user, U);
-            D2(U[0], U[1], &uid);
-            D2(U[2], U[3], &upn);
-            D2(U[4], U[5], &udn);
-            D2(U[6], U[7], &uip);
-        }
-        if (is_obj(IB[1])) {
-            span A[8];
-            GET(IB[1], al_app, A);
-            D2(A[0], A[1], &spid);
-            D2(A[2], A[3], &appid);
-            D2(A[4], A[5], &adn);
-            D2(A[6], A[7], &aspn);
-        }
-    }
-    span ad = P[AL_AD].v ? P[AL_AD] : P[AL_AD2];
-    ct_fstr ua, kv_app;
-    if (ct_fs_kv_find(ad, e, "User-Agent", 1, o, &ua) < 0) return 0;
-    if (!ua.s) D2(P[AL_UA], P[AL_UA2], &ua);
-    if (ct_fs_kv_find(ad, e, "AppId", 1, o, &kv_app) < 0) return 0;
-
-    /* one target resource at most (two or more name another identity: full
-     * path); its modified properties are looked at */
-    span trs = P[AL_TR], t0 = {NULL, NULL};
-    ct_fstr mod_app = {0};
-    int typed = 0, ntargets = 0;
-    if (is_arr(trs)) {
-        ARRAY_EACH(trs, e, q, qe) {
-            span t = {q, qe};
-            if (++ntargets > 1) return 0;
-            t0 = t;
-            if (!audit_target(t, e, o, &typed, &mod_app)) return 0;
-        }
-    } else if (is_obj(trs)) {
-        ct_fs_member m;
-        OBJ_EACH(trs, e, m) {
-            if (++ntargets > 1) return 0;
-            if (!audit_target(m.v, e, o, &typed, &mod_app)) return 0;
-            /* resource "0", or the application / service principal */
-            if (typed || (m.kn == 1 && m.k[0] == '0')) t0 = m.v;
-        }
-    }
-    ct_fstr tid = {0}, tname = {0}, ttype = {0};
-    if (is_obj(t0)) {
-        span T[AT__N];
-        ct_fstr ty;
-        GET(t0, al_target, T);
-        D(T[AT_ID], &tid);
-        D2(T[AT_DN], T[AT_UPN], &tname);
-        D(T[AT_TYPE], &ty);
-        if (ct_fs_object_type(ty, o, &ttype) < 0) return 0;
-    }
-    ct_fstr app = {0};
-    if (typed) app = mod_app.s ? mod_app : kv_app; /* norm_azure_extract.c target_app_id */
-
-    if (rid.s) v[CT_EF_RECORD_ID] = rid;
-    if (!v[CT_EF_OUTCOME].s) v[CT_EF_OUTCOME] = lit(ct_fs_outcome_word(res));
-    ct_fs_audit au = {uid, upn, udn, uip, spid, appid, adn, aspn, ident,
-                      ua, tid, tname, ttype, app, corr};
-    ct_fs_audit_entities(v, &au);
-    return 1;
-}
-
 /* ---- the document ---- */
+
+/* event.action as ct_norm_ecs folds it and ct_fields_from_ecs reads it
+ * (ct_norm_action: dashes, spaces, a trailing '.'), into o->scratch; -1
+ * decline (a NUL in it, no room) */
+static int fold_action(ct_fast *o, ct_fstr *a)
+{
+    char buf[512];
+    if (a->n >= sizeof buf || memchr(a->s, 0, a->n)) return -1;
+    memcpy(buf, a->s, a->n);
+    buf[a->n] = 0;
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_norm_action(buf, &b);
+    int rc = 0;
+    if (!b.len) {
+        a->s = NULL;
+        a->n = 0;
+    } else if (o->scratch_used + b.len > sizeof o->scratch) {
+        rc = -1;
+    } else {
+        char *d = o->scratch + o->scratch_used;
+        memcpy(d, b.buf, b.len);
+        o->scratch_used += b.len;
+        a->s = d;
+        a->n = (uint32_t)b.len;
+    }
+    ct_sbuf_free(&b);
+    return rc;
+}
 
 int ct_fs_ecs(const char *p, const char *e, ct_fast *o)
 {
@@ -362,7 +218,7 @@ int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o)
     D(EV[1], &action);
     D(EV[2], &outcome);
     D(EV[3], &evid);
-    if (!ct_fs_fold_is_identity(action)) return 0;
+    if (!ct_fs_fold_is_identity(action) && fold_action(o, &action) < 0) return 0;
     doc d;
     if (!read_common(top, e, o, &d)) return 0;
 
@@ -384,7 +240,7 @@ int ct_fs_ecs_valid(const char *p, const char *e, ct_fast *o)
     int ok = 1;
     switch (k) {
     case 0: ok = ecs_signin(&d, o); break;
-    case 1: ok = ecs_audit(&d, o); break;
+    case 1: ok = ct_fs_ecs_audit(&d, o); break;
     case 2: ok = ct_fs_ecs_cloudtrail(&d, o); break;
     case 3: ok = ct_fs_ecs_gcp(&d, o); break;
     case 4: return 0; /* o365.audit: its extractor is not mirrored */

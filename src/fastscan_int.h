@@ -287,5 +287,7 @@ typedef struct ct_fs_doc {
  * rest filled as ct_extract_cloudtrail / ct_extract_gcp would, 0 decline. */
 int ct_fs_ecs_cloudtrail(const ct_fs_doc *d, ct_fast *o);
 int ct_fs_ecs_gcp(const ct_fs_doc *d, ct_fast *o);
+/* The same for azure.auditlogs (fastscan_ecs_audit.c, ct_extract_azure_audit). */
+int ct_fs_ecs_audit(const ct_fs_doc *d, ct_fast *o);
 
 #endif
