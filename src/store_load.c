@@ -451,6 +451,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
             st->sx = ct_xrealloc(st->sx, st->sx_cap * sizeof *st->sx);
         }
         for (size_t k = 0; k < w->nsx; k++) {
+            merge_yield(st, k); /* readers look only below nsx */
             st->sx[st->nsx + k] = map ? map[w->sx[k]] : w->sx[k];
             if ((k + 1) % 65536 == 0) drop_copied(w->sx, (k + 1 - 65536) * sizeof *w->sx, (k + 1) * sizeof *w->sx);
         }
@@ -476,6 +477,7 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
             st->rid = ct_xrealloc(st->rid, st->rid_cap);
         }
         for (size_t k = 0; k < w->nrid; k += 1u << 20) {
+            merge_yield(st, k ? MERGE_PART : 0); /* readers look only below nrid */
             size_t n = w->nrid - k < (1u << 20) ? w->nrid - k : 1u << 20;
             memcpy(st->rid + st->nrid + k, w->rid + k, n);
             drop_copied(w->rid, k, k + n);
@@ -582,6 +584,11 @@ static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t f
         if (!started[k]) worker_run(&ws[k]);
     for (size_t k = 1; k < nt; k++)
         if (started[k]) pthread_join(tids[k], NULL);
+    /* the duplicate table grown for the whole step before the lock: its
+     * rehash is O(events loaded), and only this thread reads it */
+    size_t step_nev = 0;
+    for (size_t k = 0; k < nt; k++) step_nev += ws[k].nev;
+    ct_store_dedupe_reserve(st, step_nev);
     st_lock(st);
     for (size_t k = 0; k < nt; k++) {
         worker_merge(st, &ws[k], pin->name, *line_base, *rec_base);

@@ -124,6 +124,7 @@ static void hook_unlock(void *ctx)
     /* finishing sorts and merges the alerts under the lock: the main thread
      * must rebuild its rows (alert indexes) before it draws again */
     if (atomic_load(&finishing)) atomic_fetch_add(&pub_gen, 1);
+    ui_queue_wide_catch_up(); /* the events merged meanwhile, not at the next frame */
     double held = ui_now_ms() - locked_at;
     if (held >= 1) ui_trace("loader-held %.1f ms cpu=%.1f (%zu alerts)", held, ui_cpu_ms() - locked_cpu, ui.s.alerts.n);
     pthread_mutex_unlock(&ui_mu);
@@ -136,9 +137,7 @@ static long load_pause_ms; /* $CREDTRIAGE_LOAD_PAUSE_MS: slow storage, for tests
 static void hook_events(void *ctx)
 {
     (void)ctx;
-    int pub = ct_session_scan_new(&ui.s);
-    ui_queue_wide_follow(hook_lock, hook_unlock, NULL);
-    if (!pub) return;
+    if (!ct_session_scan_new(&ui.s)) return;
     atomic_fetch_add(&pub_gen, 1);
     if (load_pause_ms > 0) {
         struct timespec ts = {load_pause_ms / 1000, (load_pause_ms % 1000) * 1000000L};

@@ -55,6 +55,8 @@ typedef struct queue {
     int inc_shown;      /* the rows have shown incidents */
     int settled;        /* a rebuild ran after the load ended */
     unsigned inc_gen;   /* counts the incidents taken (queue_inc.c) */
+    int inc_fresh;      /* their statuses were read from the alerts at ui.gen inc_status_gen */
+    unsigned inc_status_gen;
     qrow *rowbuf;       /* rows = rowbuf + rowoff: the list by time grows at its front */
     size_t rowcap, rowoff;
     int flat;           /* the rows are the list by time (flat_splice), no headers */

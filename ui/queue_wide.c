@@ -88,12 +88,11 @@ static bucket *find(windex *x, const uint32_t k[NKEY], int add)
     return b;
 }
 
-/* the events loaded since, up to `to`, into their keys' lists (the store only grows) */
-static void extend_to(windex *x, size_t to)
+/* the events loaded since, into their keys' lists (the store only grows) */
+static void extend(windex *x)
 {
     const ct_store *st = &ui.s.store;
-    if (to > st->nev) to = st->nev;
-    for (size_t i = x->upto; i < to; i++) {
+    for (size_t i = x->upto; i < st->nev; i++) {
         uint32_t k[NKEY];
         event_key(x, &st->ev[i], k);
         if (x->nkey == 1 && !k[0]) continue; /* no IP */
@@ -110,29 +109,17 @@ static void extend_to(windex *x, size_t to)
         }
         b->ev[b->n++] = (uint32_t)i;
     }
-    if (to > x->upto) x->upto = to;
+    x->upto = st->nev;
 }
 
-static void extend(windex *x)
+/* The loader's, each time it lets ui_mu go (the store merges a step in parts
+ * of 16k events): the events merged since, into the actor IPs' lists. Left
+ * to the next frame, a step's 500k events cost that frame (a key's) up to
+ * 10 ms. Only once the wide queue has asked for a country (a narrow one
+ * never builds the index). */
+void ui_queue_wide_catch_up(void)
 {
-    extend_to(x, ui.s.store.nev);
-}
-
-/* The loader's, after each load step, without ui_mu: the step's events into
- * the actor IPs' lists, in parts under ui_mu. Done at the next frame instead,
- * a step's 500k events cost that frame (a key's) up to 10 ms. Only once the
- * wide queue has asked for a country (a narrow one never builds it). */
-#define FOLLOW_PART 16384
-void ui_queue_wide_follow(void (*lock)(void *), void (*unlock)(void *), void *ctx)
-{
-    for (;;) {
-        lock(ctx);
-        size_t nev = ui.s.store.nev, to = by_ip.upto + FOLLOW_PART;
-        int more = by_ip.nb && by_ip.upto < nev;
-        if (more) extend_to(&by_ip, to < nev ? to : nev);
-        unlock(ctx);
-        if (!more) return;
-    }
+    if (by_ip.nb) extend(&by_ip);
 }
 
 static const char *doc_str(const cJSON *doc, const char *path)

@@ -284,9 +284,9 @@ int ui_incidents_poll(int take);
 /* the load published: alerts [0, from) are unchanged, the queue's rows are
  * made again for the rest (ui_load_sync, with ui_mu held) */
 void ui_queue_published(ui_view *v, size_t from);
-/* the loader's, after a load step: the wide queue's index of the actor IPs
- * follows the store, in parts under the lock (queue_wide.c) */
-void ui_queue_wide_follow(void (*lock)(void *), void (*unlock)(void *), void *ctx);
+/* the loader's, with ui_mu held, before it lets go: the wide queue's index
+ * of the actor IPs follows the store (queue_wide.c) */
+void ui_queue_wide_catch_up(void);
 
 /* ---- watching the rules repo (watch.c) ---- */
 /* From the key loop when nothing was pressed: 1 if the repo changed (HEAD

@@ -415,33 +415,33 @@ static void actor_walk(const ct_store *st, const size_t *v, size_t n, size_t ev,
 }
 
 /* counts: alerts asked, events counted around them, owners added first */
-static void sweep_vs_walk(const ct_session *S, size_t *asked, size_t *counted, size_t *owners)
+static void sweep_vs_walk(const ct_store *st, const ct_alerts *al, const ct_corr *c, size_t *asked, size_t *counted,
+                          size_t *owners)
 {
-    const ct_corr *c = S->corr;
     const int64_t windows[] = {-1, 24 * 3600 * 1000LL, 10 * 3600 * 1000LL, 3600 * 1000LL};
     ct_corr_scratch sc = {0};
     *asked = *counted = *owners = 0;
     for (size_t w = 0; w < 4; w++) {
         ct_incident_facts F = {0};
-        F.n = S->alerts.n;
+        F.n = al->n;
         F.a = calloc(F.n ? F.n : 1, sizeof *F.a);
         assert_non_null(F.a);
         for (size_t i = 0; i < F.n; i++) {
-            const ct_alert *a = &S->alerts.v[i];
-            if (a->event >= S->store.nev) continue;
+            const ct_alert *a = &al->v[i];
+            if (a->event >= st->nev) continue;
             F.a[i].ok = 1;
-            F.a[i].ts = a->ts != CT_TIME_NONE ? a->ts : S->store.ev[a->event].ts;
+            F.a[i].ts = a->ts != CT_TIME_NONE ? a->ts : st->ev[a->event].ts;
             F.a[i].canon = ct_changes_canon(ct_corr_changes(c), a->event);
         }
-        ct_incident_actors(&F, &S->store, &S->alerts, c, windows[w]);
+        ct_incident_actors(&F, st, al, c, windows[w]);
         for (size_t i = 0; i < F.n; i++) {
             ct_corr_q q;
             int want = F.a[i].ok && F.a[i].ts != CT_TIME_NONE &&
-                       ct_corr_q_init(c, &S->alerts.v[i], windows[w], &q) == 0;
+                       ct_corr_q_init(c, &al->v[i], windows[w], &q) == 0;
             assert_int_equal(F.act[i].ok, want);
             if (!want) continue;
             ct_actor_facts R;
-            actor_walk(&S->store, sc.v, ct_corr_q_same_actor(c, &q, &sc), F.a[i].canon, F.a[i].ts, &R);
+            actor_walk(st, sc.v, ct_corr_q_same_actor(c, &q, &sc), F.a[i].canon, F.a[i].ts, &R);
             assert_int_equal(F.act[i].owner, R.owner);
             assert_int_equal(F.act[i].other_days, R.other_days);
             assert_int_equal(F.act[i].near, R.near);
@@ -462,7 +462,7 @@ static void test_samples_actor_sweep(void **state)
 {
     (void)state;
     size_t asked, counted, owners;
-    sweep_vs_walk(&g_s, &asked, &counted, &owners);
+    sweep_vs_walk(&g_s.store, &g_s.alerts, g_s.corr, &asked, &counted, &owners);
     /* what the samples exercise: 31 alerts at 4 windows, the events around
      * them, an owner added first (8 times) */
     assert_int_equal(asked, 124);
@@ -481,10 +481,37 @@ static void test_samples_actor_sweep(void **state)
     assert_int_equal(ct_session_open(&g, &o, &err), 0);
     ct_sbuf_free(&err);
     assert_int_equal(g.missing_files, 0);
-    sweep_vs_walk(&g, &asked, &counted, &owners);
+    sweep_vs_walk(&g.store, &g.alerts, g.corr, &asked, &counted, &owners);
     assert_int_equal(asked, 4 * 271);
     assert_int_equal(counted, 3638);
     ct_session_close(&g);
+}
+
+/* The sweep at its bounds, by hand: one actor's keys exactly 12 h and a day
+ * from others and 1 ms inside or outside, at 60 and 61 minutes of the time
+ * of day on other days, from two addresses; every one an alert, so the
+ * windows slide over all of them. */
+static void test_actor_sweep_bounds(void **state)
+{
+    (void)state;
+    static const int64_t at[] = {0, -12 * HOUR, -12 * HOUR - 1, 12 * HOUR, 12 * HOUR + 1, -DAY, -DAY - 1,
+                                 -2 * DAY + 60 * MIN, -3 * DAY - 61 * MIN, -4 * DAY + 59 * MIN, -5 * DAY,
+                                 -6 * DAY - 1, 7 * DAY, 7 * DAY + 1, 3 * DAY + 60 * MIN};
+    static const char *const keys[] = {"K00", "K01", "K02", "K03", "K04", "K05", "K06", "K07",
+                                       "K08", "K09", "K10", "K11", "K12", "K13", "K14"};
+    ct_store st;
+    ct_store_init(&st);
+    for (size_t k = 0; k < CT_ARRAY_LEN(at); k++)
+        add_key(&st, T0 + at[k], "ops", k % 3 ? "app" : "app2", keys[k], k % 4 ? "192.0.2.7" : "198.51.100.9");
+    ct_alerts al;
+    ct_corr *c;
+    ct_incidents in;
+    build(&st, &al, &c, &in);
+    size_t asked, counted, owners;
+    sweep_vs_walk(&st, &al, c, &asked, &counted, &owners);
+    assert_int_equal(asked, 4 * CT_ARRAY_LEN(at));
+    assert_true(counted > 0);
+    done(&st, &al, c, &in);
 }
 
 int main(void)
@@ -501,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_hub_limit),
         cmocka_unit_test(test_links_and_gaps),
         cmocka_unit_test(test_routine),
+        cmocka_unit_test(test_actor_sweep_bounds),
     };
     int rc = cmocka_run_group_tests_name("incident samples", samples, setup_samples, teardown_samples);
     return rc | cmocka_run_group_tests_name("incident built", built, NULL, NULL);
