@@ -4,10 +4,13 @@
  * document; an aggregating rule's row stands for every event its group
  * counted, kept as the alert's evidence, and the alert sits on the latest of
  * them (when Kibana's rule would have fired). Events are pre-filtered by the
- * rule's datasets and (dataset, action) verdicts (ct_rules_bind), then one by
- * one by their stored fields and record bytes (ct_esql_may_pass); only the
- * rest are rebuilt as documents, and the query keeps of each only the
- * columns it reads (esql_proj.c). */
+ * rule's datasets and (dataset, action) verdicts (ct_rules_bind) and their
+ * stored fields (ct_esql_may_pass); the query's columns are then read from
+ * the record without a document (esql_fast.c), where the query's own WHEREs
+ * test exact values; a record that reader declines is judged by its bytes too
+ * before it is rebuilt as a document, of which the query keeps only the
+ * columns it reads (esql_proj.c). The store is read in parts, one per thread
+ * (ct_esql_run_split), each with its own reader. */
 #include "alerts.h"
 #include "esql_fast.h"
 #include "out.h"
@@ -22,8 +25,6 @@ typedef struct run_ctx {
     int raw;          /* the rule reads a verbatim field: look at the record's bytes */
     char *buf;        /* the record's bytes */
     size_t cap;
-    uint32_t *cand;   /* the events that pass the pre-filters, in order */
-    size_t ncand, cpos;
     uint8_t facts[32]; /* the ct_esql_stored_cols the query reads */
     size_t nfacts;
     ct_esql_fast *fast; /* reads the query's columns without a document, when it can */
@@ -41,10 +42,11 @@ static const char *const verbatim[] = {
 };
 
 /* Can event i pass the rule's leading WHERE commands, judging by its stored
- * fields and its record's bytes? Saves rebuilding the documents that cannot. */
-static int may_pass(run_ctx *c, size_t i, const ct_event *e)
+ * fields and, with raw, its record's bytes? Saves reading the record (or
+ * rebuilding the document) of those that cannot. */
+static int may_pass(run_ctx *c, size_t i, const ct_event *e, int raw)
 {
-    if (!c->nfacts && !c->raw) return 1; /* the query reads none of them */
+    if (!c->nfacts && !raw) return 1; /* the query reads none of them */
     ct_esql_fact f[32];
     for (size_t k = 0; k < c->nfacts; k++) {
         const ct_esql_stored *s = &ct_esql_stored_cols[c->facts[k]];
@@ -52,16 +54,21 @@ static int may_pass(run_ctx *c, size_t i, const ct_event *e)
         f[k].value = s->cred && !(e->flags & CT_EVF_CRED_ADD) ? NULL : ct_event_str(c->st, e, s->f);
     }
     size_t len = 0;
-    const char *raw = c->raw ? ct_store_record(c->st, i, &c->buf, &c->cap, &len) : NULL;
-    return ct_esql_may_pass(c->rule->esql, f, c->nfacts, raw, len, verbatim, CT_ARRAY_LEN(verbatim));
+    const char *p = raw ? ct_store_record(c->st, i, &c->buf, &c->cap, &len) : NULL;
+    return ct_esql_may_pass(c->rule->esql, f, c->nfacts, p, len, verbatim, CT_ARRAY_LEN(verbatim));
 }
 
+/* The document of a candidate the fast reader could not read: unless it
+ * cannot pass the leading WHEREs (judging by its stored fields and bytes). */
 static cJSON *get_doc(void *ctx, size_t i)
 {
-    const run_ctx *c = ctx;
+    run_ctx *c = ctx;
+    if (c->raw && !may_pass(c, i, &c->st->ev[i], 1)) return NULL;
     return ct_store_event_json(c->st, i);
 }
 
+/* The columns, read without the document: the query's own WHEREs then test
+ * exact values, no pre-filter needed. */
 static int fill_cols(void *ctx, size_t i, ct_esql_cols *cols)
 {
     run_ctx *c = ctx;
@@ -75,27 +82,32 @@ static void put_doc(void *ctx, size_t i, cJSON *doc)
     cJSON_Delete(doc);
 }
 
-/* The event's dataset, or NULL to leave it out: an alert document, or an
- * event the rule's pre-filter rules out. */
-static int candidate(run_ctx *c, size_t i)
+/* A candidate's dataset, or NULL to leave the event out: an alert document,
+ * or an event the rule's (dataset, action) verdicts or FROM rule out. */
+static const char *dataset_of(void *ctx, size_t i)
 {
+    run_ctx *c = ctx;
     const ct_event *e = &c->st->ev[i];
-    if (e->flags & CT_EVF_ALERT) return 0;
-    if (!ct_rule_may_match(c->rule, e)) return 0;
+    if (e->flags & CT_EVF_ALERT) return NULL;
+    if (!ct_rule_may_match(c->rule, e)) return NULL;
     const char *ds = ct_event_str(c->st, e, CT_EF_DATASET);
     if (ds != c->last_ds) { /* interned: one string per dataset */
         c->last_ds = ds;
         c->last_sel = ct_esql_selects(c->rule->esql, ds);
     }
-    return c->last_sel && may_pass(c, i, e);
+    return c->last_sel && may_pass(c, i, e, 0) ? ds : NULL;
 }
 
-static const char *dataset_of(void *ctx, size_t i)
+#define ESQL_PARTS 8
+
+/* How many parts the events are read in: one per thread, a part of at
+ * least 2,048 events. */
+static size_t esql_parts(size_t nev)
 {
-    run_ctx *c = ctx;
-    while (c->cpos < c->ncand && c->cand[c->cpos] < i) c->cpos++;
-    if (c->cpos == c->ncand || c->cand[c->cpos] != i) return NULL;
-    return ct_event_str(c->st, &c->st->ev[i], CT_EF_DATASET);
+    size_t n = ct_threads();
+    if (n > ESQL_PARTS) n = ESQL_PARTS;
+    while (n > 1 && nev / n < 2048) n--;
+    return n ? n : 1;
 }
 
 /* Does column (a name or a `*` pattern) cover field? */
@@ -153,18 +165,26 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
             for (size_t k = 0; k < ncols && !reads; k++) reads = covers(cols[k], ct_esql_stored_cols[s].col);
             if (reads) c.facts[c.nfacts++] = (uint8_t)s;
         }
-        if (proj) c.fast = ct_esql_fast_new(cols, ncols);
         if (!proj) c.raw = 1; /* reads anything */
-        c.cand = ct_xmalloc((st->nev + 1) * sizeof *c.cand);
-        for (size_t i = 0; i < st->nev; i++)
-            if (candidate(&c, i)) c.cand[c.ncand++] = (uint32_t)i;
-        free(c.buf);
+        /* the events in parts, one per thread, each with its own reader */
+        size_t np = esql_parts(st->nev), bounds[ESQL_PARTS + 1];
+        run_ctx pc[ESQL_PARTS];
+        void *ctxs[ESQL_PARTS];
+        for (size_t k = 0; k < np; k++) {
+            pc[k] = c;
+            pc[k].fast = proj ? ct_esql_fast_new(cols, ncols) : NULL;
+            ctxs[k] = &pc[k];
+            bounds[k] = st->nev * k / np;
+        }
+        bounds[np] = st->nev;
         ct_esql_result res;
         char err[512];
-        int rc = ct_esql_run_cols(r->esql, st->nev, get_doc, put_doc, dataset_of, fill_cols, &c, now, &res, err,
-                                  sizeof err);
-        free(c.cand);
-        ct_esql_fast_free(c.fast);
+        int rc = ct_esql_run_split(r->esql, np, bounds, ctxs, get_doc, put_doc, dataset_of, fill_cols, now, &res,
+                                   err, sizeof err);
+        for (size_t k = 0; k < np; k++) {
+            free(pc[k].buf);
+            ct_esql_fast_free(pc[k].fast);
+        }
         if (rc < 0) {
             if (diag) diag(dctx, r->path, 0, err);
             else ct_out_printf(stderr, "%s: %s\n", r->path, err);

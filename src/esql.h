@@ -17,7 +17,7 @@
  *
  * A ct_esql is immutable after parsing except for the evaluator's caches
  * (function ids, compiled patterns), filled on first use: run one query on
- * one thread at a time. */
+ * one thread at a time (ct_esql_run_split reads on other threads with copies). */
 #ifndef CT_ESQL_H
 #define CT_ESQL_H
 #include <cjson/cJSON.h>
@@ -121,5 +121,20 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                      void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
                      int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), void *ctx, int64_t now_ms,
                      ct_esql_result *out, char *err, size_t errlen);
+
+/* ct_esql_run_cols over documents [bounds[0], bounds[nparts]) read in nparts
+ * parts at once, part k ([bounds[k], bounds[k+1])) on a thread of its own
+ * with its own ctxs[k] (the callbacks are called with it, from that thread).
+ * Each part runs the commands up to the first one that needs every row
+ * (STATS, SORT, LIMIT) on its own copy of q; the rows then go on in document
+ * order on the calling thread, so the result is the one read in one go
+ * (also the first run-time error in document order). A query whose rows keep
+ * their documents (ct_esql_columns gives 0) or a ROW source: one part, with
+ * ctxs[0]. */
+int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *const *ctxs,
+                      cJSON *(*get)(void *ctx, size_t i), void (*put)(void *ctx, size_t i, cJSON *doc),
+                      const char *(*dataset)(void *ctx, size_t i),
+                      int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), int64_t now_ms, ct_esql_result *out,
+                      char *err, size_t errlen);
 
 #endif

@@ -378,6 +378,8 @@ esql_val esql_date_diff(esql_ctx *c, const esql_sc *unit, const esql_sc *a, cons
 /* esql_grok.c: GROK's pattern (Elasticsearch's grok library subset and
  * (?<name>...) groups) on the row's input; the named columns are set. */
 void esql_grok(esql_ctx *c, esql_cmd *cmd, esql_row *r);
+/* esql_dissect.c: DISSECT's pattern on the row's input; the named columns are set. */
+void esql_dissect(esql_ctx *c, const esql_cmd *cmd, esql_row *r);
 /* Compile cmd's pattern (cmd->re, groups, gtypes); 0 or -1 (c->err set). */
 int esql_grok_compile(esql_ctx *c, esql_cmd *cmd);
 

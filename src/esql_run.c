@@ -4,6 +4,7 @@
  * WHERE drops costs its arena back at once (ct_esql_run in esql.h). */
 #include "esql_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,110 +39,6 @@ int ct_esql_selects(const ct_esql *q, const char *dataset)
         if (esql_pattern_match(p, idx) || esql_pattern_match(p, "filebeat-credtriage")) in = !ex;
     }
     return in;
-}
-
-/* ---- DISSECT ---- */
-
-typedef struct dkey {
-    const char *name;
-    size_t nlen;
-    int skip, append, pad;
-    const char *delim; /* the literal after it */
-    size_t dlen;
-} dkey;
-
-/* Parse "lit%{key}lit%{key}..." into keys; returns count, -1 on a bad pattern. */
-static int dissect_parse(esql_ctx *c, const char *p, size_t n, const char **lead, size_t *leadn, dkey **out)
-{
-    dkey *k = esql_alloc(c, (n / 3 + 2) * sizeof *k);
-    int nk = 0;
-    size_t i = 0;
-    const char *o = strstr(p, "%{");
-    *lead = p;
-    *leadn = o ? (size_t)(o - p) : n;
-    i = *leadn;
-    while (i < n) {
-        if (strncmp(p + i, "%{", 2)) return -1;
-        const char *e = memchr(p + i, '}', n - i);
-        if (!e) return -1;
-        const char *nm = p + i + 2;
-        size_t nl = (size_t)(e - nm);
-        dkey *d = &k[nk++];
-        memset(d, 0, sizeof *d);
-        if (nl && (*nm == '?' || *nm == '&')) d->skip = *nm == '?', nm++, nl--;
-        if (nl && *nm == '+') d->append = 1, nm++, nl--;
-        if (nl >= 2 && !memcmp(nm + nl - 2, "->", 2)) d->pad = 1, nl -= 2;
-        if (!nl) d->skip = 1;
-        d->name = esql_strdup(c, nm, nl);
-        d->nlen = nl;
-        i = (size_t)(e - p) + 1;
-        const char *nx = strstr(p + i, "%{");
-        size_t end = nx ? (size_t)(nx - p) : n;
-        d->delim = p + i;
-        d->dlen = end - i;
-        i = end;
-    }
-    *out = k;
-    return nk;
-}
-
-static void dissect(esql_ctx *c, const esql_cmd *cmd, esql_row *r)
-{
-    const char *lead;
-    size_t leadn;
-    dkey *k;
-    int nk = dissect_parse(c, cmd->pattern, cmd->patlen, &lead, &leadn, &k);
-    if (nk < 0) {
-        esql_fail(c, "Invalid pattern for dissect: [%s]", cmd->pattern);
-        return;
-    }
-    esql_val in = esql_eval(c, cmd->cond, r);
-    const char **vals = esql_alloc(c, (size_t)(nk + 1) * sizeof *vals);
-    size_t *lens = esql_alloc(c, (size_t)(nk + 1) * sizeof *lens);
-    int ok = in.n == 1 && in.v[0].t == EV_STR;
-    const char *s = ok ? in.v[0].s : NULL;
-    size_t n = ok ? in.v[0].n : 0, pos = 0;
-    if (ok && (leadn > n || memcmp(s, lead, leadn))) ok = 0;
-    pos = leadn;
-    for (int i = 0; ok && i < nk; i++) {
-        size_t end;
-        if (!k[i].dlen) {
-            end = i == nk - 1 ? n : pos; /* no delimiter: the rest, or nothing */
-        } else {
-            const char *hit = memmem(s + pos, n - pos, k[i].delim, k[i].dlen);
-            if (!hit) {
-                ok = 0;
-                break;
-            }
-            end = (size_t)(hit - s);
-        }
-        vals[i] = s + pos;
-        lens[i] = end - pos;
-        pos = end + k[i].dlen;
-        if (k[i].pad)
-            while (k[i].dlen && pos + k[i].dlen <= n && !memcmp(s + pos, k[i].delim, k[i].dlen)) pos += k[i].dlen;
-    }
-    for (int i = 0; i < nk; i++) {
-        if (k[i].skip) continue;
-        if (!ok) {
-            esql_row_set(c, r, k[i].name, esql_null());
-            continue;
-        }
-        if (k[i].append) {
-            esql_val prev = esql_row_get(c, r, k[i].name);
-            if (prev.n == 1 && prev.v[0].t == EV_STR) {
-                ct_sbuf b;
-                ct_sbuf_init(&b);
-                ct_sbuf_addn(&b, prev.v[0].s, prev.v[0].n);
-                ct_sbuf_add(&b, cmd->sep ? cmd->sep : "");
-                ct_sbuf_addn(&b, vals[i], lens[i]);
-                esql_row_set(c, r, k[i].name, esql_str(c, b.buf, b.len));
-                ct_sbuf_free(&b);
-                continue;
-            }
-        }
-        esql_row_set(c, r, k[i].name, esql_str(c, vals[i], lens[i]));
-    }
 }
 
 /* ---- KEEP / DROP / RENAME ---- */
@@ -219,7 +116,7 @@ static void flow(esql_ctx *c, ct_esql *q, size_t k, size_t end, esql_row *r, row
         case EC_KEEP: keep(c, cmd, r); break;
         case EC_DROP: drop(c, cmd, r); break;
         case EC_RENAME: rename_cols(c, cmd, r); break;
-        case EC_DISSECT: dissect(c, cmd, r); break;
+        case EC_DISSECT: esql_dissect(c, cmd, r); break;
         case EC_GROK: esql_grok(c, cmd, r); break;
         case EC_MV_EXPAND: {
             esql_val v = esql_row_get(c, r, cmd->names[0]);
@@ -325,6 +222,222 @@ static void meta(esql_ctx *c, const esql_cmd *from, const char *ds, const char *
     }
 }
 
+/* The caller's reader of the documents (ct_esql_run_split in esql.h). */
+typedef struct source {
+    cJSON *(*get)(void *ctx, size_t i);
+    void (*put)(void *ctx, size_t i, cJSON *doc);
+    const char *(*dataset)(void *ctx, size_t i);
+    int (*fill)(void *ctx, size_t i, ct_esql_cols *cols);
+} source;
+
+/* One part of the documents, [from, to), read on a thread of its own up to
+ * the first command that needs every row; its rows are held in its own
+ * context's keep arena until the query ends. q is the query or, on the other
+ * threads, a copy of it parsed from the same text: the evaluator's caches
+ * (function ids, compiled patterns, GROK's match data) are per copy. */
+typedef struct part {
+    ct_esql *q;
+    esql_ctx c;
+    esql_grouping *feed; /* part 0: the STATS right after the streaming commands, fed as rows come */
+    int first;
+    rows rs;
+    cJSON **held; /* documents rows still read */
+    size_t nheld, capheld;
+    size_t from, to;
+    void *ctx;
+    const source *src;
+} part;
+
+/* The query's commands before FROM reads anything: what Elasticsearch's
+ * verifier refuses, and the commands that need a cluster. */
+static void refuse(esql_ctx *c, ct_esql *q)
+{
+    esql_check(c, q);
+    for (size_t k = 0; k < q->ncmds && !c->err; k++) {
+        int kind = q->cmds[k].kind;
+        if (kind == EC_ENRICH || kind == EC_LOOKUP_JOIN || kind == EC_COMPLETION || kind == EC_SHOW)
+            esql_fail(c, "%s needs an Elasticsearch cluster: not run locally", esql_cmd_name(kind));
+    }
+}
+
+/* The streaming commands after the source: [1, end). */
+static size_t streaming_end(const ct_esql *q)
+{
+    size_t end = 1;
+    while (end < q->ncmds && esql_streaming(q->cmds[end].kind)) end++;
+    return end;
+}
+
+static void part_rows(part *p)
+{
+    esql_ctx *c = &p->c;
+    ct_esql *q = p->q;
+    const source *s = p->src;
+    refuse(c, q);
+    size_t end = streaming_end(q);
+    const char *const *cols;
+    size_t ncols;
+    int project = ct_esql_columns(q, &cols, &ncols);
+    char *last = NULL; /* the last dataset seen, and whether FROM selects it */
+    int selected = 0;
+    const esql_cmd *from = &q->cmds[0];
+    unsigned char *date = NULL; /* fill: which columns are date fields */
+    int whole = 0; /* a geo_point column or METADATA _source: read from the document */
+    for (size_t k = 0; k < ncols; k++) whole |= esql_geo_field(cols[k], strlen(cols[k]));
+    for (size_t k = 0; from->kind == EC_FROM && k < from->nmeta; k++) whole |= !strcmp(from->meta[k], "_source");
+    if (project && s->fill && !q->col_patterns && !whole) {
+        date = ct_xcalloc(ncols + 1, 1);
+        for (size_t k = 0; k < ncols; k++) date[k] = (unsigned char)esql_date_field(cols[k]);
+    }
+    /* STATS right after the row-at-a-time commands reads each row as FROM makes
+     * it, in the same order: no row is held (esql_stats_begin). The first part
+     * feeds it; the others hold their rows until it is their turn. */
+    if (p->first && !c->err && from->kind == EC_FROM && end < q->ncmds && q->cmds[end].kind == EC_STATS)
+        p->feed = esql_stats_begin(c, &q->cmds[end]);
+    if (!c->err && from->kind == EC_ROW) { /* (one part) */
+        esql_row *r = push(&p->rs);
+        for (size_t i = 0; i < from->nas; i++)
+            esql_row_set(c, r, from->as[i].name ? from->as[i].name : from->as[i].text, esql_eval(c, from->as[i].e, r));
+        r->closed = 1;
+        esql_row one = *r;
+        p->rs.n = 0;
+        flow(c, q, 1, end, &one, &p->rs);
+    }
+    for (size_t i = p->from; !c->err && from->kind == EC_FROM && i < p->to; i++) {
+        const char *ds = s->dataset(p->ctx, i);
+        if (!ds) continue;
+        if (!last || strcmp(ds, last)) { /* datasets come in runs: FROM's patterns matched once a run */
+            free(last);
+            last = ct_xstrdup(ds);
+            selected = ct_esql_selects(q, ds);
+        }
+        if (!selected) continue;
+        size_t mark = esql_mark(c), before = p->rs.n;
+        esql_row r = {0};
+        cJSON *doc = NULL;
+        if (date) { /* the columns straight from the record, when the caller can */
+            ct_esql_cols cs;
+            esql_cols_init(&cs, c, ncols, date);
+            if (s->fill(p->ctx, i, &cs)) esql_cols_row(c, &cs, (char *const *)cols, &r);
+            else esql_rewind(c, mark);
+        }
+        if (!r.base && !(doc = s->get(p->ctx, i))) continue;
+        r.doc = doc;
+        char *src = NULL;
+        for (size_t k = 0; doc && k < from->nmeta && !src; k++)
+            if (!strcmp(from->meta[k], "_source")) src = cJSON_PrintUnformatted(doc);
+        if (doc && project) { /* the row keeps the columns the query reads, not the document */
+            esql_row_project(c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
+            s->put(p->ctx, i, doc);
+            doc = NULL;
+        }
+        r.ev = esql_alloc(c, sizeof *r.ev);
+        r.ev[0] = (uint32_t)i;
+        r.nev = 1;
+        meta(c, from, ds, src, &r);
+        free(src);
+        flow(c, q, 1, end, &r, &p->rs);
+        int needed = 0;
+        for (size_t k = before; k < p->rs.n && p->feed; k++) esql_stats_add(c, p->feed, &p->rs.v[k], 0);
+        if (p->feed) p->rs.n = before;
+        for (size_t k = before; k < p->rs.n; k++) {
+            if (!p->rs.v[k].closed && p->rs.v[k].doc) needed = 1;
+            esql_hold(c, q, &p->rs.v[k]);
+        }
+        esql_rewind(c, mark);
+        if (!doc) continue;
+        if (needed) {
+            if (p->nheld == p->capheld) {
+                p->capheld = p->capheld ? p->capheld * 2 : 64;
+                p->held = ct_xrealloc(p->held, p->capheld * sizeof *p->held);
+            }
+            p->held[p->nheld++] = doc;
+        } else {
+            s->put(p->ctx, i, doc);
+        }
+    }
+    free(date);
+    free(last);
+}
+
+static void *part_main(void *arg)
+{
+    part_rows(arg);
+    return NULL;
+}
+
+/* The commands from end on, over every row, on part 0's context (a STATS
+ * at end was fed as rows came: feed). */
+static void rest(esql_ctx *c, ct_esql *q, size_t end, esql_grouping *feed, rows *rs)
+{
+    for (size_t k = end; k < q->ncmds && !c->err; k++) {
+        esql_cmd *cmd = &q->cmds[k];
+        if (cmd->kind == EC_STATS || cmd->kind == EC_INLINESTATS) {
+            esql_grouping *g = k == end && feed ? feed : esql_stats_group(c, cmd, rs->v, rs->n);
+            feed = NULL;
+            /* the row-at-a-time commands after STATS on each group's row as it is made */
+            size_t to = k + 1;
+            while (to < q->ncmds && esql_streaming(q->cmds[to].kind)) to++;
+            fused f = {c, q, k + 1, to, {0}};
+            if (to > k + 1 && !esql_stats_emit(c, g, fused_row, &f)) {
+                esql_stats_free(g);
+                free(rs->v);
+                *rs = f.next;
+                k = to - 1;
+                continue;
+            }
+            free(f.next.v);
+            esql_stats_end(c, g, &rs->v, &rs->n);
+            rs->cap = rs->n;
+        } else if (cmd->kind == EC_SORT) {
+            sort_rows(c, cmd, rs);
+        } else if (cmd->kind == EC_LIMIT) {
+            if ((size_t)cmd->limit < rs->n) rs->n = (size_t)cmd->limit;
+        } else {
+            rows next = {0};
+            for (size_t i = 0; i < rs->n && !c->err; i++) {
+                size_t mark = esql_mark(c), before = next.n;
+                flow(c, q, k, k + 1, &rs->v[i], &next);
+                /* a row dropped leaves nothing; a WHERE changes no row it keeps */
+                if (next.n == before || cmd->kind == EC_WHERE) esql_rewind(c, mark);
+            }
+            free(rs->v);
+            *rs = next;
+        }
+    }
+    if (feed) esql_stats_free(feed); /* an error stopped FROM */
+}
+
+static void output(esql_ctx *c, rows *rs, ct_esql_result *out)
+{
+    if (rs->n > 1000) rs->n = 1000; /* Elasticsearch's implicit LIMIT 1000 */
+    out->v = ct_xcalloc(rs->n + 1, sizeof *out->v);
+    for (size_t i = 0; i < rs->n; i++) {
+        esql_row *r = &rs->v[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!r->closed) {
+            const char **names;
+            size_t nn;
+            esql_row_doc_names(c, r, &names, &nn);
+            for (size_t k = 0; k < nn; k++)
+                if (!esql_row_has(r, names[k]) && esql_row_get(c, r, names[k]).n) {
+                    esql_val v = esql_row_get(c, r, names[k]);
+                    cJSON_AddItemToObject(o, names[k], esql_val_json(&v));
+                }
+        }
+        for (size_t k = 0; k < r->ncols; k++)
+            if (!r->cols[k].hidden) {
+                esql_val v = esql_col_v(&r->cols[k]);
+                cJSON_AddItemToObject(o, r->cols[k].name, esql_val_json(&v));
+            }
+        out->v[i].row = o;
+        out->v[i].ev = ct_xmalloc((r->nev + 1) * sizeof *r->ev);
+        if (r->nev) memcpy(out->v[i].ev, r->ev, r->nev * sizeof *r->ev); /* r->ev is NULL when empty */
+        out->v[i].nev = r->nev;
+    }
+    out->n = rs->n;
+}
+
 int ct_esql_run(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                 void (*put)(void *ctx, size_t i, cJSON *doc), const char *(*dataset)(void *ctx, size_t i),
                 void *ctx, int64_t now_ms, ct_esql_result *out, char *err, size_t errlen)
@@ -337,181 +450,77 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                      int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), void *ctx, int64_t now_ms,
                      ct_esql_result *out, char *err, size_t errlen)
 {
+    size_t bounds[2] = {0, n};
+    return ct_esql_run_split(q, 1, bounds, &ctx, get, put, dataset, fill, now_ms, out, err, errlen);
+}
+
+#define PARTS_MAX 16
+
+int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *const *ctxs,
+                      cJSON *(*get)(void *ctx, size_t i), void (*put)(void *ctx, size_t i, cJSON *doc),
+                      const char *(*dataset)(void *ctx, size_t i),
+                      int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), int64_t now_ms, ct_esql_result *out,
+                      char *err, size_t errlen)
+{
     memset(out, 0, sizeof *out);
     if (err && errlen) err[0] = 0;
-    esql_ctx c = {.now = now_ms};
-    rows rs = {0};
-    esql_check(&c, q);
-    for (size_t k = 0; k < q->ncmds && !c.err; k++) {
-        int kind = q->cmds[k].kind;
-        if (kind == EC_ENRICH || kind == EC_LOOKUP_JOIN || kind == EC_COMPLETION || kind == EC_SHOW)
-            esql_fail(&c, "%s needs an Elasticsearch cluster: not run locally", esql_cmd_name(kind));
-    }
-    size_t end = 1;
-    while (end < q->ncmds && esql_streaming(q->cmds[end].kind)) end++;
     const char *const *cols;
     size_t ncols;
-    int project = ct_esql_columns(q, &cols, &ncols);
-    char *last = NULL; /* the last dataset seen, and whether FROM selects it */
-    int selected = 0;
-    cJSON **held = NULL; /* documents rows still read */
-    size_t nheld = 0, capheld = 0;
-    const esql_cmd *from = &q->cmds[0];
-    unsigned char *date = NULL; /* fill: which columns are date fields */
-    int whole = 0; /* a geo_point column or METADATA _source: read from the document */
-    for (size_t k = 0; k < ncols; k++) whole |= esql_geo_field(cols[k], strlen(cols[k]));
-    for (size_t k = 0; from->kind == EC_FROM && k < from->nmeta; k++) whole |= !strcmp(from->meta[k], "_source");
-    if (project && fill && !q->col_patterns && !whole) {
-        date = ct_xcalloc(ncols + 1, 1);
-        for (size_t k = 0; k < ncols; k++) date[k] = (unsigned char)esql_date_field(cols[k]);
+    size_t lo = bounds[0], hi = bounds[nparts ? nparts : 1];
+    /* rows that keep their documents, or a ROW source: one part, in order */
+    if (!nparts || nparts > PARTS_MAX || q->cmds[0].kind != EC_FROM || !ct_esql_columns(q, &cols, &ncols))
+        nparts = 1;
+    source src = {get, put, dataset, fill};
+    part p[PARTS_MAX];
+    pthread_t tid[PARTS_MAX];
+    int started[PARTS_MAX] = {0};
+    memset(p, 0, sizeof p);
+    for (size_t k = 0; k < nparts; k++) {
+        p[k] = (part){.q = q, .c = {.now = now_ms}, .first = !k, .from = nparts == 1 ? lo : bounds[k],
+                      .to = nparts == 1 ? hi : bounds[k + 1], .ctx = ctxs[k], .src = &src};
+        if (k && !(p[k].q = ct_esql_parse(q->text, NULL, 0))) p[k].q = q; /* parsed once already */
     }
-    /* STATS right after the row-at-a-time commands reads each row as FROM makes
-     * it, in the same order: no row is held (esql_stats_begin) */
-    esql_grouping *feed = NULL;
-    if (!c.err && from->kind == EC_FROM && end < q->ncmds && q->cmds[end].kind == EC_STATS)
-        feed = esql_stats_begin(&c, &q->cmds[end]);
-    if (!c.err && from->kind == EC_ROW) {
-        esql_row *r = push(&rs);
-        for (size_t i = 0; i < from->nas; i++)
-            esql_row_set(&c, r, from->as[i].name ? from->as[i].name : from->as[i].text, esql_eval(&c, from->as[i].e, r));
-        r->closed = 1;
-        esql_row one = *r;
-        rs.n = 0;
-        flow(&c, q, 1, end, &one, &rs);
+    for (size_t k = 1; k < nparts; k++) {
+        if (p[k].q == q) continue; /* no copy: run it here after part 0 */
+        started[k] = pthread_create(&tid[k], NULL, part_main, &p[k]) == 0;
     }
-    for (size_t i = 0; !c.err && from->kind == EC_FROM && i < n; i++) {
-        const char *ds = dataset(ctx, i);
-        if (!ds) continue;
-        if (!last || strcmp(ds, last)) { /* datasets come in runs: FROM's patterns matched once a run */
-            free(last);
-            last = ct_xstrdup(ds);
-            selected = ct_esql_selects(q, ds);
-        }
-        if (!selected) continue;
-        size_t mark = esql_mark(&c), before = rs.n;
-        esql_row r = {0};
-        cJSON *doc = NULL;
-        if (date) { /* the columns straight from the record, when the caller can */
-            ct_esql_cols s;
-            esql_cols_init(&s, &c, ncols, date);
-            if (fill(ctx, i, &s)) esql_cols_row(&c, &s, (char *const *)cols, &r);
-            else esql_rewind(&c, mark);
-        }
-        if (!r.base && !(doc = get(ctx, i))) continue;
-        r.doc = doc;
-        char *src = NULL;
-        for (size_t k = 0; doc && k < from->nmeta && !src; k++)
-            if (!strcmp(from->meta[k], "_source")) src = cJSON_PrintUnformatted(doc);
-        if (doc && project) { /* the row keeps the columns the query reads, not the document */
-            esql_row_project(&c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
-            put(ctx, i, doc);
-            doc = NULL;
-        }
-        r.ev = esql_alloc(&c, sizeof *r.ev);
-        r.ev[0] = (uint32_t)i;
-        r.nev = 1;
-        meta(&c, from, ds, src, &r);
-        free(src);
-        flow(&c, q, 1, end, &r, &rs);
-        int needed = 0;
-        for (size_t k = before; k < rs.n && feed; k++) esql_stats_add(&c, feed, &rs.v[k], 0);
-        if (feed) rs.n = before;
-        for (size_t k = before; k < rs.n; k++) {
-            if (!rs.v[k].closed && rs.v[k].doc) needed = 1;
-            esql_hold(&c, q, &rs.v[k]);
-        }
-        esql_rewind(&c, mark);
-        if (!doc) continue;
-        if (needed) {
-            if (nheld == capheld) {
-                capheld = capheld ? capheld * 2 : 64;
-                held = ct_xrealloc(held, capheld * sizeof *held);
-            }
-            held[nheld++] = doc;
-        } else {
-            put(ctx, i, doc);
-        }
+    part_rows(&p[0]);
+    for (size_t k = 1; k < nparts; k++) {
+        if (started[k]) pthread_join(tid[k], NULL);
+        else part_rows(&p[k]);
     }
-    int limited = 0;
-    for (size_t k = end; k < q->ncmds && !c.err; k++) {
-        esql_cmd *cmd = &q->cmds[k];
-        if (cmd->kind == EC_STATS || cmd->kind == EC_INLINESTATS) {
-            esql_grouping *g = k == end && feed ? feed : esql_stats_group(&c, cmd, rs.v, rs.n);
-            feed = NULL;
-            /* the row-at-a-time commands after STATS on each group's row as it is made */
-            size_t to = k + 1;
-            while (to < q->ncmds && esql_streaming(q->cmds[to].kind)) to++;
-            fused f = {&c, q, k + 1, to, {0}};
-            if (to > k + 1 && !esql_stats_emit(&c, g, fused_row, &f)) {
-                esql_stats_free(g);
-                free(rs.v);
-                rs = f.next;
-                k = to - 1;
-                continue;
-            }
-            free(f.next.v);
-            esql_stats_end(&c, g, &rs.v, &rs.n);
-            rs.cap = rs.n;
-        } else if (cmd->kind == EC_SORT) {
-            sort_rows(&c, cmd, &rs);
-        } else if (cmd->kind == EC_LIMIT) {
-            if ((size_t)cmd->limit < rs.n) rs.n = (size_t)cmd->limit;
-            limited = 1;
-        } else {
-            rows next = {0};
-            for (size_t i = 0; i < rs.n && !c.err; i++) {
-                size_t mark = esql_mark(&c), before = next.n;
-                flow(&c, q, k, k + 1, &rs.v[i], &next);
-                /* a row dropped leaves nothing; a WHERE changes no row it keeps */
-                if (next.n == before || cmd->kind == EC_WHERE) esql_rewind(&c, mark);
-            }
-            free(rs.v);
-            rs = next;
+    /* the first error in document order is the run's, as when read in one go */
+    esql_ctx *c = &p[0].c;
+    for (size_t k = 1; k < nparts && !c->err; k++)
+        if (p[k].c.err) c->err = ct_xstrdup(p[k].c.err);
+    rows rs = p[0].rs;
+    for (size_t k = 1; k < nparts && !c->err; k++) {
+        for (size_t i = 0; i < p[k].rs.n && p[0].feed; i++) esql_stats_add(c, p[0].feed, &p[k].rs.v[i], 0);
+        if (!p[k].rs.n || p[0].feed) continue;
+        if (rs.n + p[k].rs.n > rs.cap) {
+            rs.cap = rs.n + p[k].rs.n;
+            rs.v = ct_xrealloc(rs.v, rs.cap * sizeof *rs.v);
         }
+        memcpy(rs.v + rs.n, p[k].rs.v, p[k].rs.n * sizeof *rs.v);
+        rs.n += p[k].rs.n;
     }
-    (void)limited;
-    if (feed) esql_stats_free(feed); /* an error stopped FROM */
-    if (rs.n > 1000) rs.n = 1000; /* Elasticsearch's implicit LIMIT 1000 */
-    if (!c.err) {
-        out->v = ct_xcalloc(rs.n + 1, sizeof *out->v);
-        for (size_t i = 0; i < rs.n; i++) {
-            esql_row *r = &rs.v[i];
-            cJSON *o = cJSON_CreateObject();
-            if (!r->closed) {
-                const char **names;
-                size_t nn;
-                esql_row_doc_names(&c, r, &names, &nn);
-                for (size_t k = 0; k < nn; k++)
-                    if (!esql_row_has(r, names[k]) && esql_row_get(&c, r, names[k]).n) {
-                        esql_val v = esql_row_get(&c, r, names[k]);
-                        cJSON_AddItemToObject(o, names[k], esql_val_json(&v));
-                    }
-            }
-            for (size_t k = 0; k < r->ncols; k++)
-                if (!r->cols[k].hidden) {
-                esql_val v = esql_col_v(&r->cols[k]);
-                cJSON_AddItemToObject(o, r->cols[k].name, esql_val_json(&v));
-            }
-            out->v[i].row = o;
-            out->v[i].ev = ct_xmalloc((r->nev + 1) * sizeof *r->ev);
-            if (r->nev) memcpy(out->v[i].ev, r->ev, r->nev * sizeof *r->ev); /* r->ev is NULL when empty */
-            out->v[i].nev = r->nev;
-        }
-        out->n = rs.n;
-    }
-    for (size_t i = 0; i < nheld; i++) put(ctx, (size_t)-1, held[i]);
-    free(held);
-    free(date);
-    free(last);
+    rest(c, q, streaming_end(q), p[0].feed, &rs);
+    if (!c->err) output(c, &rs, out);
     free(rs.v);
     int rc = 0;
-    if (c.err) {
-        if (err && errlen) snprintf(err, errlen, "%s", c.err);
-        free(c.err);
+    if (c->err) {
+        if (err && errlen) snprintf(err, errlen, "%s", c->err);
         rc = -1;
     }
-    esql_arena_free(&c);
-    esql_hold_free(&c);
+    for (size_t k = 0; k < nparts; k++) {
+        for (size_t i = 0; i < p[k].nheld; i++) put(p[k].ctx, (size_t)-1, p[k].held[i]);
+        free(p[k].held);
+        if (k) free(p[k].rs.v);
+        free(p[k].c.err);
+        esql_arena_free(&p[k].c);
+        esql_hold_free(&p[k].c);
+        if (p[k].q != q) ct_esql_free(p[k].q);
+    }
     return rc;
 }
 

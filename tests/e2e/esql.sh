@@ -74,4 +74,36 @@ HOME="$TMP/home" CREDTRIAGE_DATADIR=$PWD "$BIN" scan --json tests/fixtures/real/
 check "scan: no for-another-user alert on unrelated detonations" test "$(jq -c --arg a "$A" 'select(.rule_id == $a)' "$TMP/alerts" | wc -l)" -eq 0
 "$BIN" esql 'from logs-* | enrich x' tests/fixtures/real/aws/stratus-cloudtrail-stop.json >/dev/null 2>"$TMP/err"
 check "run: ENRICH refused, exit 2" test $? -eq 2
+# The ES|QL rules read the events in parts on threads (ct_esql_run_split): the
+# alerts are the same bytes whatever the thread count. A generated corpus
+# (raw CloudTrail and heavy Filebeat, 12k each: two parts of more than 2,048
+# events with 2 threads, three with 3) and an IAM user creating its own key in
+# the first part and using it in the second: the self-created-key rule's one
+# group spans the parts.
+CC=${CC:-cc}
+$CC -O2 -std=c11 -o "$TMP/gen" tests/bench/gen.c
+$CC -O2 -std=c11 -o "$TMP/gen_filebeat" tests/bench/gen_filebeat.c tests/bench/gen_filebeat_doc.c tests/bench/gen_filebeat_ms.c
+"$TMP/gen" -n 12000 >"$TMP/raw.ndjson"
+"$TMP/gen_filebeat" -n 12000 --heavy >"$TMP/fbh.ndjson" 2>/dev/null
+ui='"type":"IAMUser","principalId":"AIDA28B92B56EE6009999","arn":"arn:aws:iam::111122223333:user/selfmade","accountId":"111122223333","userName":"selfmade"'
+tail='"recipientAccountId":"111122223333","eventCategory":"Management"}'
+{
+    echo '{"eventVersion":"1.09","userIdentity":{'"$ui"',"accessKeyId":"AKIAOLDKEYFORTEST001"},"eventTime":"2026-11-02T00:44:19Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.77","userAgent":"aws-cli/2.15.0","requestParameters":{},"responseElements":{"accessKey":{"accessKeyId":"AKIANEWKEYFORTEST001","status":"Active","userName":"selfmade"}},"eventID":"9f3aa694-8008-499d-ab0a-0df8ba84f1b6",'"$tail"
+    head -6000 "$TMP/raw.ndjson"
+    echo '{"eventVersion":"1.09","userIdentity":{'"$ui"',"accessKeyId":"AKIANEWKEYFORTEST001"},"eventTime":"2026-11-02T00:59:01Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.201","userAgent":"curl/8.4.0","requestParameters":null,"responseElements":null,"eventID":"9f3aa694-8008-499d-ab0a-0df8ba84f1c1",'"$tail"
+    tail -n +6001 "$TMP/raw.ndjson"
+} >"$TMP/mix.ndjson"
+for t in 1 2 3; do
+    HOME="$TMP/home" CREDTRIAGE_DATADIR=$PWD CREDTRIAGE_THREADS=$t "$BIN" scan --json "$TMP/mix.ndjson" "$TMP/fbh.ndjson" \
+        >"$TMP/threads$t" 2>"$TMP/err"
+    check "threads $t: scan exit 0 ($(tail -1 "$TMP/err"))" test $? -eq 0
+done
+check "threads: 2 threads give 1 thread's alerts, byte for byte" cmp -s "$TMP/threads1" "$TMP/threads2"
+check "threads: 3 threads too" cmp -s "$TMP/threads1" "$TMP/threads3"
+per_rule() { jq -r '.rule_id' "$1" | grep -xE '696015ef-718e-40ff-ac4a-cc2ba88dbeeb|dfb7dc0b-2caf-4186-9b59-5752bc59bc19|3f6c2a9e-8b1d-4c57-9e20-7a4d1b6c5e83' | sort | uniq -c | sed 's/^ *//' | tr '\n' ' '; }
+check "threads: the ES|QL rules' alerts ($(per_rule "$TMP/threads2"))" test "$(per_rule "$TMP/threads2")" = \
+    "159 3f6c2a9e-8b1d-4c57-9e20-7a4d1b6c5e83 199 696015ef-718e-40ff-ac4a-cc2ba88dbeeb 1 dfb7dc0b-2caf-4186-9b59-5752bc59bc19 "
+check "threads: the self-created key's alert, on the use, with both events" test \
+    "$(jq -c 'select(.rule_id == "dfb7dc0b-2caf-4186-9b59-5752bc59bc19") | [.actor.name, .timestamp, [.evidence[].line], .esql_row."Esql_priv.aws_cloudtrail_access_key_id_correlation"]' "$TMP/threads2")" = \
+    '["selfmade","2026-11-02T00:59:01.000Z",[1,6002],"AKIANEWKEYFORTEST001"]'
 exit $fail

@@ -37,8 +37,10 @@ static const char *dataset(void *ctx, size_t i)
     return esql_seed_dataset(i);
 }
 
-/* The rows as NDJSON, each with its evidence as "#ev=i,j"; "ERROR: ..." on error. */
-static char *run(const char *query)
+/* The rows as NDJSON, each with its evidence as "#ev=i,j"; "ERROR: ..." on
+ * error; the documents read in nparts parts at bounds (ct_esql_run_split), or
+ * in one go (nparts 0). */
+static char *run_parts(const char *query, size_t nparts, const size_t *bounds)
 {
     char err[512];
     ct_esql *q = ct_esql_parse(query, err, sizeof err);
@@ -48,7 +50,11 @@ static char *run(const char *query)
         ct_sbuf_addf(&b, "PARSE: %s", err);
     } else {
         ct_esql_result r;
-        if (ct_esql_run(q, ESQL_SEED_NDOCS, get, put, dataset, NULL, 1722400000000, &r, err, sizeof err) < 0) {
+        void *ctxs[8] = {0};
+        int rc = nparts ? ct_esql_run_split(q, nparts, bounds, ctxs, get, put, dataset, NULL, 1722400000000, &r, err,
+                                            sizeof err)
+                        : ct_esql_run(q, ESQL_SEED_NDOCS, get, put, dataset, NULL, 1722400000000, &r, err, sizeof err);
+        if (rc < 0) {
             ct_sbuf_addf(&b, "ERROR: %s", err);
         } else {
             for (size_t i = 0; i < r.n; i++) {
@@ -66,6 +72,11 @@ static char *run(const char *query)
     char *s = ct_sbuf_detach(&b);
     ct_sbuf_free(&b);
     return s;
+}
+
+static char *run(const char *query)
+{
+    return run_parts(query, 0, NULL);
 }
 
 static const struct {
@@ -147,6 +158,39 @@ static void test_cases(void **state)
         assert_string_equal(got, cases[i].want);
         free(got);
     }
+}
+
+/* Read in parts on threads (ct_esql_run_split), every query gives the rows
+ * (and errors) it gives read in one go: two parts cut at every document,
+ * three and four parts at a spread of cuts, empty parts included. */
+static void test_split(void **state)
+{
+    (void)state;
+    size_t n = ESQL_SEED_NDOCS, runs = 0;
+    for (size_t i = 0; i < CT_ARRAY_LEN(cases); i++) {
+        size_t b[5];
+        for (size_t cut = 0; cut <= n; cut++) {
+            b[0] = 0, b[1] = cut, b[2] = n;
+            char *got = run_parts(cases[i].q, 2, b);
+            if (strcmp(got, cases[i].want)) fprintf(stderr, "query: %s cut %zu\n got: %s\nwant: %s\n", cases[i].q, cut, got, cases[i].want);
+            assert_string_equal(got, cases[i].want);
+            free(got);
+            runs++;
+        }
+        for (size_t a = 0; a <= n; a += 2)
+            for (size_t c = a; c <= n; c += 3) {
+                b[0] = 0, b[1] = a, b[2] = c, b[3] = n;
+                char *got = run_parts(cases[i].q, 3, b);
+                assert_string_equal(got, cases[i].want);
+                free(got);
+                b[0] = 0, b[1] = a / 2, b[2] = a, b[3] = c, b[4] = n;
+                got = run_parts(cases[i].q, 4, b);
+                assert_string_equal(got, cases[i].want);
+                free(got);
+                runs += 2;
+            }
+    }
+    assert_true(runs > CT_ARRAY_LEN(cases) * (n + 1));
 }
 
 /* Calendar spans, against java.time's answers in UTC (esql_time.c names the
@@ -388,6 +432,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_split),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_cloud_functions),
         cmocka_unit_test(test_stratus),
