@@ -342,6 +342,33 @@ int ct_incidents_group(const ct_store *st, const ct_alerts *alerts, const ct_cor
 
 void ct_incidents_refresh(ct_incidents *in, const ct_alerts *alerts)
 {
+    size_t ni = in->n;
+    if (in->nalerts == alerts->n && ni < UINT32_MAX && alerts->n < UINT32_MAX) {
+        /* in alert order, each status read once where it lies: incident by
+         * incident (score order) each alert was a cache miss, 230k of them */
+        uint32_t *lead = ct_xmalloc((ni ? ni : 1) * sizeof *lead);
+        uint8_t *st = ct_xmalloc(ni ? ni : 1), *open = ct_xcalloc(ni ? ni : 1, 1), *mixed = ct_xcalloc(ni ? ni : 1, 1);
+        for (size_t k = 0; k < ni; k++) lead[k] = (uint32_t)in->v[k].lead;
+        for (size_t i = 0; i < alerts->n; i++) {
+            size_t k = in->of_alert[i];
+            if (lead[k] == i) st[k] = alerts->v[i].status;
+        }
+        for (size_t i = 0; i < alerts->n; i++) {
+            size_t k = in->of_alert[i];
+            ct_status s = alerts->v[i].status;
+            if (s == CT_STATUS_OPEN) open[k] = 1;
+            else if (s != st[k]) mixed[k] = 1;
+        }
+        for (size_t k = 0; k < ni; k++) {
+            in->v[k].status = open[k] ? CT_STATUS_OPEN : (ct_status)st[k];
+            in->v[k].mixed = open[k] ? 0 : mixed[k];
+        }
+        free(lead);
+        free(st);
+        free(open);
+        free(mixed);
+        return;
+    }
     for (size_t k = 0; k < in->n; k++) {
         ct_incident *inc = &in->v[k];
         inc->mixed = 0;

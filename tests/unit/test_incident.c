@@ -414,6 +414,46 @@ static void actor_walk(const ct_store *st, const size_t *v, size_t n, size_t ev,
     }
 }
 
+/* The incidents' statuses, read in alert order (ct_incidents_refresh), are
+ * what each incident's own alerts give (open if any is, else the lead's,
+ * mixed when the closed ones differ), whatever the statuses: every pattern
+ * of the five statuses over the sample alerts' first 5, a few rounds. */
+static void test_samples_refresh(void **state)
+{
+    (void)state;
+    uint8_t *keep = malloc(g_s.alerts.n);
+    assert_non_null(keep);
+    for (size_t i = 0; i < g_s.alerts.n; i++) keep[i] = g_s.alerts.v[i].status;
+    size_t mixed = 0, open = 0;
+    for (unsigned round = 0; round < 3125; round += 7) {
+        for (size_t i = 0; i < g_s.alerts.n; i++) {
+            unsigned x = round, d = (unsigned)(i % 5);
+            while (d--) x /= 5;
+            g_s.alerts.v[i].status = (uint8_t)((x + i / 5) % CT_STATUS__COUNT);
+        }
+        ct_incidents_refresh(&g_in, &g_s.alerts);
+        for (size_t k = 0; k < g_in.n; k++) {
+            const ct_incident *in = &g_in.v[k];
+            ct_status st = g_s.alerts.v[in->lead].status;
+            int any_open = 0, mix = 0;
+            for (size_t j = 0; j < in->nalerts; j++) {
+                ct_status x = g_s.alerts.v[in->alerts[j]].status;
+                if (x == CT_STATUS_OPEN) any_open = 1;
+                else if (x != st) mix = 1;
+            }
+            assert_int_equal(in->status, any_open ? CT_STATUS_OPEN : st);
+            assert_int_equal(in->mixed, any_open ? 0 : mix);
+            mixed += in->mixed;
+            open += in->status == CT_STATUS_OPEN;
+        }
+    }
+    assert_true(mixed > 0);
+    assert_true(open > 0);
+    for (size_t i = 0; i < g_s.alerts.n; i++) g_s.alerts.v[i].status = keep[i];
+    ct_incidents_refresh(&g_in, &g_s.alerts);
+    free(keep);
+}
+
 /* counts: alerts asked, events counted around them, owners added first */
 static void sweep_vs_walk(const ct_store *st, const ct_alerts *al, const ct_corr *c, size_t *asked, size_t *counted,
                           size_t *owners)
@@ -522,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_samples_json),
         cmocka_unit_test(test_samples_parts),
         cmocka_unit_test(test_samples_actor_sweep),
+        cmocka_unit_test(test_samples_refresh),
     };
     const struct CMUnitTest built[] = {
         cmocka_unit_test(test_hub_not_chained),

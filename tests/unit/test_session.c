@@ -310,6 +310,9 @@ static void test_steps_cut_at_lines(void **state)
     same_sessions(&a, &b);
     assert_string_equal(da.buf, db.buf);
     assert_int_equal(b.store.ev[199].line, 200);
+    assert_int_equal(h.bad, 0); /* and every look found the alerts below changed_from as it saw them */
+    free(h.ids);
+    free(h.st);
     ct_session_close(&a);
     ct_session_close(&b);
     ct_sbuf_free(&da);
