@@ -378,13 +378,18 @@ static int eval_at_load_fast(void *ctx, const char *p, size_t len, const struct 
     return ct_scan_eval_fast(ctx, p, len, fx, bits);
 }
 
-static void prune_add(void *ctx, const char *t, size_t len, size_t lit, int wild)
+static void prune_add(void *ctx, const char *t, size_t len, size_t lit, const unsigned char *wild, int leaves)
 {
     ct_fast_prune *pr = ctx;
-    for (size_t i = 0; i < pr->n; i++)
-        if (pr->v[i].len == len && pr->v[i].wild == wild && !memcmp(pr->v[i].t, t, len)) return;
+    if (!wild) leaves = 0;
+    for (size_t i = 0; i < pr->n; i++) {
+        const ct_fast_field *f = &pr->v[i];
+        if (f->len == len && f->lit == lit && !f->mask == !wild && f->leaves == leaves &&
+            !memcmp(f->t, t, len) && (!wild || !memcmp(f->mask, wild, len)))
+            return;
+    }
     pr->v = ct_xrealloc(pr->v, (pr->n + 1) * sizeof *pr->v);
-    pr->v[pr->n++] = (ct_fast_field){t, len, lit, wild};
+    pr->v[pr->n++] = (ct_fast_field){t, len, lit, wild, leaves};
 }
 
 void ct_scan_prepare(ct_ruleset *rs, ct_store *st)
@@ -396,8 +401,8 @@ void ct_scan_prepare(ct_ruleset *rs, ct_store *st)
     ct_fast_prune *pr = &rs->load_prune;
     free(pr->v);
     memset(pr, 0, sizeof *pr);
-    prune_add(pr, "event.dataset", 13, 13, 0);
-    prune_add(pr, "data_stream.dataset", 19, 19, 0);
+    prune_add(pr, "event.dataset", 13, 13, NULL, 0);
+    prune_add(pr, "data_stream.dataset", 19, 19, NULL, 0);
     for (size_t r = 0; r < rs->n && r < CT_RULES_AT_LOAD; r++)
         if (rs->v[r].at_load && ct_kql_fields(rs->v[r].kql, prune_add, pr)) pr->all = 1;
     st->eval = eval_at_load;

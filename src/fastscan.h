@@ -42,12 +42,15 @@ int ct_fast_extract(const char *p, size_t len, ct_fast *out);
 cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints);
 
 /* The fields a set of queries reads, for a pruned tree: a plain dotted name
- * (wild 0: the value at that path, all of it), or a wildcard name judged by
- * its literal start t[0..lit) (every field under it). */
+ * (mask NULL: the value at that path, all of it), or a wildcard name (mask:
+ * its '*' marks, kql.h) with its literal start t[0..lit): with leaves, the
+ * leaves under that start whose path it matches (ct_kql_wild_match), else
+ * every value under that start. */
 typedef struct ct_fast_field {
     const char *t;
     size_t len, lit;
-    int wild;
+    const unsigned char *mask;
+    int leaves;
 } ct_fast_field;
 
 typedef struct ct_fast_prune {

@@ -1,5 +1,6 @@
 /* fastscan_int: what the fastscan modules share (fastscan.c: raw records,
- * fastscan_ecs.c: ECS documents): the strict validator (fastscan_json.c) and
+ * fastscan_ecs*.c: ECS documents): the strict validator (fastscan_json.c),
+ * the helpers of the fields (fastscan_fields.c) and
  * the lookups in a record it validated. Internal: only fastscan*.c include it,
  * and esql_fast.c (the ES|QL columns read from a record's bytes).
  *

@@ -15,6 +15,7 @@
  * treat them as cJSON's own. What the validator declines (surrogates, \u0000,
  * depth over 64, records of 64 KiB and more) is left to cJSON: NULL. */
 #include "fastscan_int.h"
+#include "kql.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -185,47 +186,57 @@ cJSON *ct_fast_tree(const char *p, size_t len, int validated, unsigned *hints)
 
 enum { KEEP_NONE, KEEP_WAY, KEEP_ALL };
 
-/* Does field f need the value at path q (qn bytes, segments joined by '.'):
- * all of it (q is f or under it; a wildcard's literal start is in q), the
- * way to something under it (f is under q), or nothing. */
-static int keep_of(const ct_fast_field *f, const char *q, size_t qn)
+/* Does field f need the value at path q (qn bytes, segments joined by '.';
+ * scalar: the value is no object or array): all of it (q is f or under it; a
+ * wildcard's literal start is in q), the way to something under it, or
+ * nothing. A wildcard read by its leaves keeps a scalar only where its path
+ * matches, and goes on into every container under its literal start. */
+static int keep_of(const ct_fast_field *f, const char *q, size_t qn, int scalar)
 {
-    size_t head = f->wild ? f->lit : f->len;
-    if (qn >= head) {
-        if (memcmp(f->t, q, head)) return KEEP_NONE;
-        return f->wild || qn == head || q[head] == '.' ? KEEP_ALL : KEEP_NONE;
+    size_t head = f->mask ? f->lit : f->len;
+    if (qn < head) {
+        if (memcmp(f->t, q, qn)) return KEEP_NONE;
+        return f->t[qn] == '.' || (f->leaves && !scalar) ? KEEP_WAY : KEEP_NONE;
     }
-    return !memcmp(f->t, q, qn) && f->t[qn] == '.' ? KEEP_WAY : KEEP_NONE;
+    if (memcmp(f->t, q, head)) return KEEP_NONE;
+    if (f->leaves) {
+        if (!scalar) return KEEP_WAY;
+        return ct_kql_wild_match(f->t, f->mask, f->len, q, qn) ? KEEP_ALL : KEEP_NONE;
+    }
+    return f->mask || qn == head || q[head] == '.' ? KEEP_ALL : KEEP_NONE;
 }
 
-static int keep(const ct_fast_prune *pr, const char *q, size_t qn)
-{
-    int k = KEEP_NONE;
-    for (size_t i = 0; i < pr->n && k != KEEP_ALL; i++) {
-        int r = keep_of(&pr->v[i], q, qn);
-        if (r > k) k = r;
-    }
-    return k;
-}
+/* The fields still on the way at a container (indexes into pr->v). */
+typedef struct alive {
+    uint8_t i[64];
+    size_t n;
+} alive;
 
 #define PATH_MAX_LEN 480
 
 static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_prune *pr, char *path,
-                       size_t pn);
+                       size_t pn, const alive *al);
 
-/* The element or member value at p (its end ve) as the way to what pr names
- * under path: an object or array pruned alike, anything else as it is. */
-static int fill_way(cJSON *c, const char *p, const char *ve, const ct_fast_prune *pr, char *path, size_t pn)
+static cJSON *link_node(cJSON *it, cJSON **head, cJSON **last)
 {
-    if (*p == '{' || *p == '[') return fill_pruned(c, p, ve, pr, path, pn);
-    return fill(c, p, ve);
+    cJSON *c = node();
+    if (!c) return NULL;
+    if (*last) {
+        (*last)->next = c;
+        c->prev = *last;
+    } else {
+        *head = c;
+        it->child = c;
+    }
+    *last = c;
+    return c;
 }
 
-/* The container at p: an object's members each kept by their path, an
- * array's elements (at the array's own path, as KQL looks through arrays)
- * each the way on. */
+/* The container at p: an object's members each kept by their path for the
+ * fields in al, an array's elements at the array's own path (KQL looks
+ * through arrays): containers pruned alike, scalars kept. */
 static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_prune *pr, char *path,
-                       size_t pn)
+                       size_t pn, const alive *al)
 {
     int obj = *p == '{';
     it->type = obj ? cJSON_Object : cJSON_Array;
@@ -234,11 +245,15 @@ static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_pr
     if (*p == '}' || *p == ']') return 0;
     for (;;) {
         const char *ke = NULL, *v = p;
-        int k = KEEP_WAY;
-        size_t qn = pn;
         if (obj) {
             ke = val_end(p, e);
             v = ws(ws(ke, e) + 1, e); /* past ':' */
+        }
+        const char *ve = val_end(v, e);
+        int scalar = *v != '{' && *v != '[', k = KEEP_WAY;
+        size_t qn = pn;
+        alive next = *al;
+        if (obj) {
             size_t kn = (size_t)(ke - p - 2);
             if (pn + 1 + kn > PATH_MAX_LEN) {
                 k = KEEP_ALL; /* too long to judge: kept whole */
@@ -246,23 +261,26 @@ static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_pr
                 if (pn) path[qn++] = '.';
                 memcpy(path + qn, p + 1, kn);
                 qn += kn;
-                k = keep(pr, path, qn);
+                k = KEEP_NONE;
+                next.n = 0;
+                for (size_t j = 0; j < al->n && k != KEEP_ALL; j++) {
+                    const ct_fast_field *f = &pr->v[al->i[j]];
+                    /* the first byte of the key against the field's there */
+                    size_t at = pn ? pn + 1 : 0;
+                    size_t head = f->mask ? f->lit : f->len;
+                    if (kn && at < head && f->t[at] != p[1]) continue;
+                    int r = keep_of(f, path, qn, scalar);
+                    if (r > k) k = r;
+                    if (r == KEEP_WAY) next.i[next.n++] = al->i[j];
+                }
             }
         }
-        const char *ve = val_end(v, e);
         if (k != KEEP_NONE) {
-            cJSON *c = node();
+            cJSON *c = link_node(it, &head, &last);
             if (!c) return -1;
-            if (last) {
-                last->next = c;
-                c->prev = last;
-            } else {
-                head = c;
-                it->child = c;
-            }
-            last = c;
             if (obj && !(c->string = str_of(p, ke))) return -1;
-            if ((k == KEEP_ALL ? fill(c, v, ve) : fill_way(c, v, ve, pr, path, qn)) < 0) return -1;
+            int rc = k == KEEP_ALL || scalar ? fill(c, v, ve) : fill_pruned(c, v, ve, pr, path, qn, &next);
+            if (rc < 0) return -1;
         }
         p = ws(ve, e);
         if (*p != ',') break;
@@ -274,14 +292,19 @@ static int fill_pruned(cJSON *it, const char *p, const char *e, const ct_fast_pr
 
 cJSON *ct_fast_tree_pruned(const char *p, size_t len, const ct_fast_prune *pr)
 {
-    if (pr->all) return ct_fast_tree(p, len, 1, NULL);
+    if (pr->all || pr->n > 64) return ct_fast_tree(p, len, 1, NULL);
     const char *e = p + len;
     if (!ct_fs_valid || !ct_fs_have_ends || ct_fs_base != p) return NULL;
     const char *v = ws(p, e);
     cJSON *root = node();
     if (!root) return NULL;
     char path[PATH_MAX_LEN + 1];
-    if (fill_way(root, v, val_end(v, e), pr, path, 0) < 0) {
+    alive al;
+    al.n = pr->n;
+    for (size_t j = 0; j < pr->n; j++) al.i[j] = (uint8_t)j;
+    int rc = *v == '{' || *v == '[' ? fill_pruned(root, v, val_end(v, e), pr, path, 0, &al)
+                                    : fill(root, v, val_end(v, e));
+    if (rc < 0) {
         cJSON_Delete(root);
         return NULL;
     }

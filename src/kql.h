@@ -112,8 +112,15 @@ int ct_kql_required_values_as_written(const ct_kql *q, const char *field, char *
 int ct_kql_reads_under(const ct_kql *q, const char *prefix);
 /* Every field q reads, each given to add: its name (len bytes, NUL bytes
  * possible), the length of its literal start (before a wildcard's first '*';
- * len for a plain name) and whether it is a wildcard name. Returns 1 when q
- * also reads free text (every leaf), else 0. */
-typedef void (*ct_kql_field_fn)(void *ctx, const char *name, size_t len, size_t lit, int wild);
+ * len for a plain name), its wildcard marks (NULL for a plain name: see
+ * ct_kql_wild_match) and, for a wildcard name, whether only the leaves
+ * (strings, numbers, booleans, nulls) whose full dotted path it matches are
+ * read (1: a term, exists, range; 0: a nested query, which reads objects).
+ * Returns 1 when q also reads free text (every leaf), else 0. */
+typedef void (*ct_kql_field_fn)(void *ctx, const char *name, size_t len, size_t lit,
+                                const unsigned char *wild, int leaves);
 int ct_kql_fields(const ct_kql *q, ct_kql_field_fn add, void *ctx);
+/* Does the dotted path s match the wildcard name pat (plen bytes, wild[i]
+ * set where pat[i] is a '*'; NULL: none) as the evaluator matches leaves? */
+int ct_kql_wild_match(const char *pat, const unsigned char *wild, size_t plen, const char *s, size_t slen);
 #endif

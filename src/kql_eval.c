@@ -201,6 +201,11 @@ static int range_match(int op, const kql_val *v, const cJSON *leaf)
     return cmp_ok(op, c);
 }
 
+int ct_kql_wild_match(const char *pat, const unsigned char *wild, size_t plen, const char *s, size_t slen)
+{
+    return kql_wild_match(pat, wild, plen, s, slen);
+}
+
 /* ---------- document walking ---------- */
 
 typedef int (*visit_fn)(void *ctx, const cJSON *v);

@@ -227,7 +227,7 @@ static int fields_of(const kql_node *n, ct_kql_field_fn add, void *ctx)
                     lit = i;
                     break;
                 }
-        add(ctx, f->text, f->len, lit, f->kind == KF_WILD);
+        add(ctx, f->text, f->len, lit, f->kind == KF_WILD ? f->wild : NULL, n->kind != KN_NESTED);
         return 0;
     }
     default: {

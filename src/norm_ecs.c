@@ -98,10 +98,24 @@ static void unflatten(cJSON *v, int depth)
 
 /* ---- folding ---- */
 
+/* s is printable ASCII with single spaces between words and no trailing
+ * '.': ct_norm_action leaves it as it is (the usual case, no copy made) */
+static int folds_to_itself(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (*p == ' ') return 0;
+    for (; *p; p++) {
+        if (*p < 0x20 || *p > 0x7E) return 0;
+        if (*p == ' ' && (p[1] == ' ' || !p[1])) return 0;
+        if (*p == '.' && !p[1]) return 0;
+    }
+    return 1;
+}
+
 static void fold_at(cJSON *doc, const char *path)
 {
     const cJSON *v = ct_json_get(doc, path);
-    if (!cJSON_IsString(v)) return;
+    if (!cJSON_IsString(v) || folds_to_itself(v->valuestring)) return;
     ct_sbuf b;
     ct_sbuf_init(&b);
     ct_norm_action(v->valuestring, &b);
