@@ -19,11 +19,23 @@ static size_t ilen(const char *s)
     return n;
 }
 
+/* A column name's verdict against the late list, and its kept copy: the
+ * same few names come with every row (the plan's and the projection's
+ * strings), so each is matched against the list's patterns once a run. */
+typedef struct late_memo {
+    const char *name; /* the pointer the row had (checked against kept: an arena's may be reused) */
+    const char *kept; /* interned in the keep arena */
+    int listed;
+} late_memo;
+
+#define MEMO_N 64
+
 struct esql_strs {
     const char **v;
     size_t cap, n;
     const esql_sc **sc; /* single values, each stored once (by content) */
     size_t sccap, scn;
+    late_memo memo[MEMO_N];
 };
 
 #define INTERN_MAX 256 /* longer strings are rarely repeated: copied as they are */
@@ -123,16 +135,26 @@ static esql_val copy_val(esql_ctx *c, esql_val v)
     return (esql_val){v.n, sc};
 }
 
-static esql_col copy_col(esql_ctx *c, const esql_col *k)
-{
-    return esql_col_make(intern(c, k->name, strlen(k->name)), copy_val(c, esql_col_v(k)), (int)k->hidden);
-}
-
 static int listed(char *const *names, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (esql_pattern_match(names[i], name)) return 1;
     return 0;
+}
+
+/* name's memo (its verdict and kept copy), made on first sight. */
+static const late_memo *late(esql_ctx *c, const ct_esql *q, const char *name)
+{
+    late_memo *m = &c->strs->memo[((uintptr_t)name >> 3) % MEMO_N];
+    if (m->name == name && !strcmp(m->kept, name)) return m;
+    esql_arena scratch = c->a;
+    c->a = c->keep;
+    m->kept = intern(c, name, strlen(name));
+    c->keep = c->a;
+    c->a = scratch;
+    m->name = name;
+    m->listed = listed(q->late, q->nlate, name);
+    return m;
 }
 
 static int in_base(const esql_col *const *b, size_t n, const char *name)
@@ -148,15 +170,20 @@ void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
     if (!c->strs) c->strs = ct_xcalloc(1, sizeof *c->strs);
     /* what to keep, chosen on the scratch arena; then one block in the keep arena */
     const esql_col **pick = esql_alloc(c, (r->nbase + r->ncols + 1) * sizeof *pick);
+    const char **kept = esql_alloc(c, (r->nbase + r->ncols + 1) * sizeof *kept);
     size_t nb = 0, nc = 0;
-    for (size_t i = 0; i < r->nbase; i++)
-        if (all || listed(q->late, q->nlate, r->base[i].name)) pick[nb++] = &r->base[i];
+    for (size_t i = 0; i < r->nbase; i++) {
+        const late_memo *m = late(c, q, r->base[i].name);
+        if (all || m->listed) kept[nb] = m->kept, pick[nb++] = &r->base[i];
+    }
     for (size_t i = 0; i < r->ncols; i++) { /* a dropped column still hides the document's */
         const esql_col *k = &r->cols[i];
-        if (!all && !k->hidden && !listed(q->late, q->nlate, k->name)) continue;
+        const late_memo *m = late(c, q, k->name);
+        if (!all && !k->hidden && !m->listed) continue;
         /* a null column reads as an absent one, unless it hides the document's or a
          * later pattern lists it */
         if (!all && !k->hidden && !k->n && !q->late_patterns && !in_base(pick, nb, k->name)) continue;
+        kept[nb + nc] = m->kept;
         pick[nb + nc++] = k;
     }
     esql_arena scratch = c->a;
@@ -164,7 +191,7 @@ void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
     /* room for the columns INLINE STATS and EVAL add later: set in place, not copied */
     size_t room = q->late_all ? 0 : q->late_defs;
     esql_col *cols = esql_alloc(c, (nb + nc + room) * sizeof *cols + r->nev * sizeof *r->ev + 1);
-    for (size_t i = 0; i < nb + nc; i++) cols[i] = copy_col(c, pick[i]);
+    for (size_t i = 0; i < nb + nc; i++) cols[i] = esql_col_make(kept[i], copy_val(c, esql_col_v(pick[i])), (int)pick[i]->hidden);
     uint32_t *ev = (uint32_t *)(cols + nb + nc + room);
     if (r->nev) memcpy(ev, r->ev, r->nev * sizeof *ev);
     c->keep = c->a;
