@@ -52,7 +52,7 @@ static const char *intern(esql_ctx *c, const char *s, size_t n)
 {
     if (n > INTERN_MAX) return esql_strdup(c, s, n);
     struct esql_strs *t = c->strs;
-    if (2 * (t->n + 1) > t->cap) {
+    if (4 * (t->n + 1) > 3 * t->cap) { /* linear probing stays short at 3/4 */
         struct esql_strs g = *t;
         g.cap = t->cap ? t->cap * 2 : 1024;
         g.v = ct_xcalloc(g.cap, sizeof *g.v);
@@ -99,7 +99,7 @@ static size_t sc_slot(const esql_sc *const *v, size_t cap, const esql_sc *x)
 static esql_sc *intern_sc(esql_ctx *c, const esql_sc *x)
 {
     struct esql_strs *t = c->strs;
-    if (2 * (t->scn + 1) > t->sccap) {
+    if (4 * (t->scn + 1) > 3 * t->sccap) {
         size_t cap = t->sccap ? t->sccap * 2 : 1024;
         const esql_sc **g = ct_xcalloc(cap, sizeof *g);
         for (size_t i = 0; i < t->sccap; i++)

@@ -224,15 +224,13 @@ static inline esql_col esql_col_make(const char *name, esql_val v, int hidden)
 /* A row: the document it came from (until STATS or KEEP closes it), or the
  * columns the query reads of it (base), its own columns, and the events it
  * stands for (its evidence). */
-typedef struct esql_row {
+typedef struct esql_row { /* 56 bytes: rows held until STATS are many */
     const cJSON *doc;
     const esql_col *base; /* without doc: the document's projected columns, in document order */
-    size_t nbase;
-    int closed;
     esql_col *cols;
-    size_t ncols, capcols;
     uint32_t *ev;
-    size_t nev;
+    uint32_t nbase, ncols, capcols, nev;
+    int closed;
 } esql_row;
 
 typedef struct esql_ctx {

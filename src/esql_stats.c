@@ -103,6 +103,7 @@ struct esql_grouping {
     esql_val *keys;
     const esql_sc **key; /* the key being looked up (scratch) */
     char *err;         /* the first error, given back at the end (see esql_stats_add) */
+    esql_arena ga;     /* the groups (group_alloc) */
 };
 
 static const esql_expr *inner_agg(const esql_expr *e)
@@ -174,9 +175,22 @@ static const esql_sc *const *set_elems(const set_st *s)
     return b ? b->v : (const esql_sc *const *)s;
 }
 
-static set_blk *set_grow(esql_ctx *c, const set_blk *old, uint32_t n, uint32_t cap)
+/* Memory of the groups (headers, keys, states, sets, events): an arena of the
+ * STATS' own, freed with it (what rows keep of a group is interned in the
+ * keep arena or copied). */
+static void *group_alloc(esql_ctx *c, esql_grouping *gr, size_t n)
 {
-    set_blk *b = esql_keep_alloc(c, sizeof *b + cap * sizeof b->v[0]);
+    esql_arena scratch = c->a;
+    c->a = gr->ga;
+    void *p = esql_alloc(c, n);
+    gr->ga = c->a;
+    c->a = scratch;
+    return p;
+}
+
+static set_blk *set_grow(esql_ctx *c, esql_grouping *gr, const set_blk *old, uint32_t n, uint32_t cap)
+{
+    set_blk *b = group_alloc(c, gr, sizeof *b + cap * sizeof b->v[0]);
     b->n = n;
     b->cap = cap;
     if (old) memcpy(b->v, old->v, n * sizeof b->v[0]);
@@ -184,7 +198,7 @@ static set_blk *set_grow(esql_ctx *c, const set_blk *old, uint32_t n, uint32_t c
 }
 
 /* TOP keeps every value, repeats too */
-static void set_push(esql_ctx *c, set_st *s, const esql_sc *v)
+static void set_push(esql_ctx *c, esql_grouping *gr, set_st *s, const esql_sc *v)
 {
     const esql_sc *p = esql_keep_scp(c, v);
     if (!*s) {
@@ -193,21 +207,21 @@ static void set_push(esql_ctx *c, set_st *s, const esql_sc *v)
     }
     set_blk *b = set_block(s);
     if (!b) { /* the one value moves into a block */
-        b = set_grow(c, NULL, 1, 4);
+        b = set_grow(c, gr, NULL, 1, 4);
         b->v[0] = (const esql_sc *)*s;
     } else if (b->n == b->cap) {
-        b = set_grow(c, b, b->n, 2 * b->cap);
+        b = set_grow(c, gr, b, b->n, 2 * b->cap);
     }
     b->v[b->n++] = p;
     *s = (uintptr_t)b | 1;
 }
 
-static void set_add(esql_ctx *c, set_st *s, const esql_sc *v)
+static void set_add(esql_ctx *c, esql_grouping *gr, set_st *s, const esql_sc *v)
 {
     const esql_sc *const *e = set_elems(s);
     for (size_t i = 0, n = set_n(s); i < n; i++) /* groups are small in rules; linear is enough */
         if (e[i]->t == v->t && esql_sc_eq(e[i], v)) return;
-    set_push(c, s, v);
+    set_push(c, gr, s, v);
 }
 
 static void first_last(esql_ctx *c, const agg *a, fl_st *s, const esql_row *r)
@@ -236,7 +250,7 @@ static int counts_rows(const agg *a)
     return !a->call->nkids || a->call->kids[0]->kind == EX_STAR;
 }
 
-static void feed(esql_ctx *c, const agg *a, unsigned char *st, const esql_row *r)
+static void feed(esql_ctx *c, esql_grouping *gr, const agg *a, unsigned char *st, const esql_row *r)
 {
     if (a->filter && !esql_true(c, a->filter, r)) return;
     if (counts_rows(a)) {
@@ -253,8 +267,8 @@ static void feed(esql_ctx *c, const agg *a, unsigned char *st, const esql_row *r
         switch (a->kind) {
         case A_COUNT: (*(int64_t *)st)++; break;
         case A_COUNT_DISTINCT:
-        case A_VALUES: set_add(c, (set_st *)st, x); break;
-        case A_TOP: set_push(c, (set_st *)st, x); break;
+        case A_VALUES: set_add(c, gr, (set_st *)st, x); break;
+        case A_TOP: set_push(c, gr, (set_st *)st, x); break;
         case A_MIN:
         case A_MAX: {
             const esql_sc **best = (const esql_sc **)st;
@@ -358,7 +372,7 @@ static char *col_name(const esql_assign *a)
     return a->text;
 }
 
-static void ev_add(esql_ctx *c, group *g, const esql_row *r)
+static void ev_add(esql_ctx *c, esql_grouping *gr, group *g, const esql_row *r)
 {
     if (!r->nev) return;
     if (!g->nev && r->nev == 1) { /* most groups of a rule stand for one event */
@@ -368,7 +382,7 @@ static void ev_add(esql_ctx *c, group *g, const esql_row *r)
     }
     if (g->nev + r->nev > (g->capev ? g->capev : 1)) {
         size_t cap = ((g->capev ? g->capev : 1) + r->nev) * 2;
-        uint32_t *nv = esql_keep_alloc(c, cap * sizeof *nv);
+        uint32_t *nv = group_alloc(c, gr, cap * sizeof *nv);
         if (g->nev) memcpy(nv, group_ev(g), g->nev * sizeof *nv);
         g->ev.many = nv;
         g->capev = (uint32_t)cap;
@@ -386,7 +400,7 @@ static int cmp_u32(const void *a, const void *b)
 static group *new_group(esql_ctx *c, esql_grouping *s, uint64_t h, int keep)
 {
     size_t n = (size_t)(states(NULL, s->nby) - (unsigned char *)NULL) + s->stbytes;
-    group *g = keep ? esql_keep_alloc(c, n) : esql_alloc(c, n);
+    group *g = keep ? group_alloc(c, s, n) : esql_alloc(c, n);
     memset(g, 0, n);
     g->hash = h;
     if (s->ngroups == s->caporder) {
@@ -479,8 +493,8 @@ void esql_stats_add(esql_ctx *c, esql_grouping *s, const esql_row *r, size_t ri)
             if (s->ngroups > s->nb) grow_buckets(s);
         }
         unsigned char *st = states(g, nby);
-        for (size_t a = 0; a < s->naggs; a++) feed(c, &s->aggs[a], st + s->aggs[a].off, r);
-        if (cmd->kind == EC_STATS) ev_add(c, g, r); /* INLINE STATS rows keep their own */
+        for (size_t a = 0; a < s->naggs; a++) feed(c, s, &s->aggs[a], st + s->aggs[a].off, r);
+        if (cmd->kind == EC_STATS) ev_add(c, s, g, r); /* INLINE STATS rows keep their own */
         if (cmd->kind == EC_INLINESTATS && combo == 0) {
             if (ri >= s->caprg) {
                 size_t cap = s->caprg ? s->caprg * 2 : 1024;
@@ -523,7 +537,8 @@ static void group_row(esql_ctx *c, esql_grouping *s, group *g, esql_row *o)
     for (size_t i = 0; i < g->nev; i++)
         if (!w || ev[w - 1] != ev[i]) ev[w++] = ev[i];
     g->nev = (uint32_t)w; /* (the same again if the rows are made twice) */
-    o->ev = w ? ev : NULL;
+    o->ev = w ? esql_alloc(c, w * sizeof *o->ev) : NULL; /* the groups' memory goes with the STATS */
+    if (w) memcpy(o->ev, ev, w * sizeof *o->ev);
     o->nev = w;
     c->nagg = 0;
 }
@@ -560,6 +575,8 @@ int esql_stats_emit(esql_ctx *c, esql_grouping *s, int (*each)(void *ctx, esql_r
 
 void esql_stats_free(esql_grouping *s)
 {
+    esql_ctx x = {.a = s->ga};
+    esql_arena_free(&x);
     free(s->err);
     free(s->buckets);
     free(s->order);
