@@ -3,8 +3,6 @@
 
 #include "arena.h"
 
-#include <malloc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -65,38 +63,11 @@ static ct_alert *push(ct_alerts *a, size_t *cap)
     return x;
 }
 
-/* An alert id: the hash as 16 lower-case hex digits. */
-static void hex_id(uint64_t h, char id[17])
+void ct_alert_hex_id(uint64_t h, char id[17])
 {
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 16; i++) id[i] = hex[(h >> (60 - 4 * i)) & 15];
     id[16] = 0;
-}
-
-/* Stable id: the rule and the event's own identity (its record id, with its
- * content when other records share that id, else its bytes), so the same input gives the same id on every run and machine. */
-static void make_id(ct_alert *x, const char *kind, const char *rule_id, const ct_store *st,
-                    size_t ev)
-{
-    const ct_event *e = &st->ev[ev];
-    uint64_t h = ct_hash64(kind, strlen(kind) + 1);
-    h = ct_hash64_more(h, rule_id, strlen(rule_id) + 1);
-    const char *rid = ct_event_str(st, e, CT_EF_RECORD_ID);
-    const char *ds = ct_event_str(st, e, CT_EF_DATASET);
-    if (rid) {
-        if (ds) h = ct_hash64_more(h, ds, strlen(ds) + 1);
-        h = ct_hash64_more(h, rid, strlen(rid));
-        /* an id that different records share tells none of them apart */
-        if (e->flags & CT_EVF_SHARED_ID) {
-            uint64_t c = ct_store_content_hash(st, ev);
-            h = ct_hash64_more(h, &c, sizeof c);
-        }
-    } else {
-        size_t len;
-        const char *raw = ct_event_raw(st, ev, &len);
-        h = ct_hash64_more(h, raw, len);
-    }
-    hex_id(h, x->id);
 }
 
 static int cmp_alert(const void *pa, const void *pb)
@@ -147,7 +118,7 @@ static void import_elastic(const ct_store *st, const ct_ruleset *rs, size_t i, c
         const char *raw = ct_event_raw(st, i, &len);
         h = ct_hash64_more(h, raw, len);
     }
-    hex_id(h, x->id);
+    ct_alert_hex_id(h, x->id);
     ct_norm_free(&n);
     ct_arena_end();
 }
@@ -193,88 +164,6 @@ static void merge_elastic_duplicates(const ct_store *st, ct_alerts *out)
         if (!dup[i]) out->v[w++] = out->v[i];
     out->n = w;
     free(dup);
-}
-
-/* One thread's alerts, in blocks: no array doubled and copied as it grows
- * (whose freed copies stayed resident: about 100 bytes per alert at 230k). */
-#define PART_BLOCK 4096
-
-typedef struct scan_part {
-    const ct_store *st;
-    const ct_ruleset *rs;
-    size_t from, to;
-    ct_alert **blk;
-    size_t n, nblk, blk_cap;
-} scan_part;
-
-static ct_alert *part_push(scan_part *p)
-{
-    if (p->n == p->nblk * PART_BLOCK) {
-        if (p->nblk == p->blk_cap) {
-            p->blk_cap = p->blk_cap ? p->blk_cap * 2 : 16;
-            p->blk = ct_xrealloc(p->blk, p->blk_cap * sizeof *p->blk);
-        }
-        p->blk[p->nblk++] = ct_xmalloc(PART_BLOCK * sizeof **p->blk);
-    }
-    ct_alert *x = &p->blk[p->n / PART_BLOCK][p->n % PART_BLOCK];
-    p->n++;
-    memset(x, 0, sizeof *x);
-    return x;
-}
-
-/* Rules over events [from, to). Reads the store only (documents are rebuilt
- * from the original bytes), so parts run on separate threads. */
-static void *scan_range(void *arg)
-{
-    scan_part *p = arg;
-    const ct_store *st = p->st;
-    for (size_t i = p->from; i < p->to; i++) {
-        const ct_event *e = &st->ev[i];
-        if (e->flags & CT_EVF_ALERT) continue;
-        cJSON *doc = NULL;
-        int tried = 0;
-        char *raw = NULL; /* read only for a rule with a raw pre-filter */
-        /* verdicts the load made with this very rule set */
-        int pre = (e->flags & CT_EVF_EVALED) && st->eval_ctx == p->rs &&
-                  st->eval_stamp == p->rs->stamp;
-        for (size_t r = 0; r < p->rs->n; r++) {
-            const ct_rule *rule = &p->rs->v[r];
-            if (!rule->kql) continue; /* ES|QL rules: ct_scan_esql, over the whole store */
-            if (pre && rule->at_load) {
-                if (!((e->rules >> r) & 1)) continue;
-            } else {
-                if (!ct_rule_may_match(rule, e)) continue;
-                if (rule->nraw_groups) {
-                    if (!raw) {
-                        raw = ct_xmalloc(e->len + 1);
-                        ct_input_copy(&st->srcs[e->src].in, e->off, e->len, raw);
-                    }
-                    if (!ct_rule_raw_may_match(rule, e, raw, e->len)) continue;
-                }
-                if (!tried) {
-                    tried = 1;
-                    ct_arena_begin(); /* the rebuilt tree is dropped below */
-                    doc = ct_store_event_json(st, i);
-                }
-                if (!doc) break;
-                if (!ct_kql_match(rule->kql, doc)) continue;
-            }
-            ct_alert *x = part_push(p);
-            x->event = i;
-            x->rule = rule;
-            x->rule_id = rule->rule_id;
-            x->rule_name = rule->name;
-            x->severity = rule->severity;
-            x->risk_score = rule->risk_score;
-            x->ts = e->ts;
-            x->origin = CT_ORIGIN_RULE;
-            make_id(x, "rule", rule->rule_id, st, i);
-        }
-        if (!ct_arena_holds_all()) cJSON_Delete(doc); /* else the scope's end takes it back */
-        if (tried) ct_arena_end();
-        free(raw);
-    }
-    return NULL;
 }
 
 /* The load's hook (store.h): rule bits for one record's ECS tree. */
@@ -411,57 +300,9 @@ void ct_scan_prepare(ct_ruleset *rs, ct_store *st)
     st->eval_stamp = rs->stamp;
 }
 
-static size_t scan_threads(size_t nev)
-{
-    return nev < 50000 ? 1 : ct_threads(); /* below that, not worth a thread */
-}
-
-void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_t to,
-                    ct_alerts *out)
-{
-    memset(out, 0, sizeof *out);
-    size_t n = to > from ? to - from : 0;
-    size_t nt = scan_threads(n);
-    scan_part parts[16];
-    pthread_t tids[16];
-    for (size_t t = 0; t < nt; t++) {
-        parts[t] = (scan_part){st, rs, from + n * t / nt, from + n * (t + 1) / nt, NULL, 0, 0, 0};
-        if (t > 0 && pthread_create(&tids[t], NULL, scan_range, &parts[t]) != 0) {
-            scan_range(&parts[t]); /* no thread: do it here */
-            tids[t] = 0;
-        }
-    }
-    scan_range(&parts[0]);
-    size_t total = 0;
-    for (size_t t = 0; t < nt; t++) {
-        if (t > 0 && tids[t]) pthread_join(tids[t], NULL);
-        total += parts[t].n;
-    }
-    /* one array of the exact size; each block freed once copied, so the
-     * alerts are never all held twice */
-    out->v = total ? ct_xmalloc(total * sizeof *out->v) : NULL;
-    for (size_t t = 0; t < nt; t++) {
-        for (size_t b = 0; b < parts[t].nblk; b++) {
-            size_t k = parts[t].n - b * PART_BLOCK < PART_BLOCK ? parts[t].n - b * PART_BLOCK : PART_BLOCK;
-            memcpy(out->v + out->n, parts[t].blk[b], k * sizeof *out->v);
-            out->n += k;
-            free(parts[t].blk[b]);
-        }
-        free(parts[t].blk);
-    }
-    /* the freed blocks lie in the malloc arenas of the threads that made
-     * them: give their pages back, or the copy costs its size twice */
-    if (total > PART_BLOCK) malloc_trim(0);
-}
-
 void ct_alerts_number(ct_alerts *a, size_t from)
 {
     for (size_t i = from; i < a->n; i++) a->v[i].seq = a->nseq++;
-}
-
-void ct_alerts_sort(ct_alerts *a, size_t from)
-{
-    if (a->n > from + 1) qsort(a->v + from, a->n - from, sizeof *a->v, cmp_alert);
 }
 
 size_t ct_alerts_merge_tail(ct_alerts *a, size_t from)
@@ -503,10 +344,10 @@ void ct_scan_finish(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, si
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
 {
     ct_scan_events(st, rs, 0, st->nev, out);
-    size_t cap = out->n;
+    size_t cap = out->n, sorted = out->n;
     ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
     ct_alerts_number(out, 0);
-    ct_scan_finish(st, rs, out, 0);
+    ct_scan_finish(st, rs, out, sorted);
     return 0;
 }
 

@@ -58,8 +58,12 @@ typedef struct ct_alerts {
 /* Give v[from, n) the next seqs (progressive loading: the console keeps its
  * order across steps by them). */
 void ct_alerts_number(ct_alerts *a, size_t from);
-/* Sort v[from, n) by time, then id. */
+/* Sort v[from, n) by time, then id; alerts equal in both keep their order. */
 void ct_alerts_sort(ct_alerts *a, size_t from);
+/* The same on v[0, n), on this thread only (the scan's chunks). */
+void ct_alerts_sort_run(ct_alert *v, size_t n);
+/* An alert id: the hash as 16 lower-case hex digits. */
+void ct_alert_hex_id(uint64_t h, char id[17]);
 /* v[0, from) and v[from, n) each in order (time, then id): one ordered list,
  * moving only the alerts that must move (new alerts come mostly later).
  * Returns the first index whose alert changed (v[0, it) stayed where it was). */
@@ -70,8 +74,8 @@ size_t ct_alerts_merge_tail(ct_alerts *a, size_t from);
  * Elastic alert documents of the store. Sorted by time, then id. */
 int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out);
 /* The parts of ct_scan, for a store that grows (progressive loading): the
- * KQL rule alerts of events [from, to) into out (reset first; unsorted, their
- * statuses open); once every event is loaded, the ES|QL rules' alerts
+ * KQL rule alerts of events [from, to) into out (reset first; sorted by time,
+ * then id, alerts equal in both in event order; their statuses open); once every event is loaded, the ES|QL rules' alerts
  * (ct_scan_esql, over the whole store); then, the pieces appended together,
  * import the Elastic alerts, sort, merge duplicates. Same result as ct_scan.
  * ct_scan_finish: out->v[0, nsorted) is in order already (the console keeps

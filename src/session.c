@@ -57,8 +57,7 @@ static void scan_new(ct_session *s)
     if (s->scanned >= nev) return;
     ct_rules_bind(&s->rules, &s->store);
     ct_alerts fresh;
-    ct_scan_events(&s->store, &s->rules, s->scanned, nev, &fresh);
-    ct_alerts_sort(&fresh, 0); /* here, unlocked: under the lock only a merge */
+    ct_scan_events(&s->store, &s->rules, s->scanned, nev, &fresh); /* sorted, unlocked: under the lock only a merge */
     s_lock(s);
     size_t from = s->alerts.n;
     if (fresh.n) {
