@@ -172,6 +172,19 @@ void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t f
     }
 }
 
+void ct_pool_merge_copy(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to)
+{
+    map[0] = 0;
+    for (size_t id = from ? from : 1; id < to && id <= src->nstrs; id++) {
+        const char *s = src->strs[id];
+        uint32_t len = src->lens[id];
+        uint64_t h = src->hashes[id];
+        size_t i = 0;
+        uint32_t found = h ? lookup(dst, s, len, h, &i) : 0;
+        map[id] = found ? found : append(dst, store_bytes(dst, s, len), len, h, i);
+    }
+}
+
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
 {
     ct_pool_merge_ids(dst, src, map, 1, (size_t)src->nstrs + 1);

@@ -50,5 +50,10 @@ void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map);
  * ids [from, to) mapped, in id order, then src's bytes handed over last */
 void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to);
 void ct_pool_merge_chunks(ct_pool *dst, ct_pool *src);
+/* The same as ct_pool_merge_ids, but the strings new to dst are copied into
+ * dst's chunks and src keeps its own: only what dst lacks is kept twice
+ * until src is freed, never a string dst has (a loader merging many small
+ * pieces, each repeating the common strings, would keep every repeat). */
+void ct_pool_merge_copy(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to);
 
 #endif

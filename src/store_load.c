@@ -275,11 +275,14 @@ static int read_record(worker *w, const ct_span *sp)
     } else {
         full_path(w, sp, p, fx.valid);
     }
-    /* the bytes ahead: mapped in steps; behind us: parsed, let them go */
+    /* the bytes ahead: mapped in steps, never past this piece's end (the
+     * next piece's thread may have walked and let go of them already);
+     * behind us: parsed, let them go */
     if (sp->off + sp->len + RELEASE_STEP / 2 > w->populated && w->populated < w->to) {
         size_t from = w->populated > sp->off ? w->populated : sp->off;
-        ct_input_populate(w->in, from, RELEASE_STEP);
-        w->populated = from + RELEASE_STEP;
+        size_t n = w->to - from < RELEASE_STEP ? w->to - from : RELEASE_STEP;
+        ct_input_populate(w->in, from, n);
+        w->populated = from + n;
     }
     if (sp->off > w->released + RELEASE_STEP) {
         ct_input_release(w->in, w->released, sp->off - w->released);
@@ -409,11 +412,12 @@ static void worker_merge(ct_store *st, worker *w, const char *file, uint64_t lin
         map = ct_xmalloc((w->pool.nstrs + 1) * sizeof *map);
         ct_pool_reserve_ids(&st->pool, w->pool.nstrs);
         map[0] = 0; /* no string (and a worker may have none) */
+        /* the new strings copied: a piece's pool repeats the strings
+         * common to every piece (taking its bytes kept every repeat) */
         for (size_t id = 1; id <= w->pool.nstrs; id += MERGE_PART) {
             merge_yield(st, id - 1);
-            ct_pool_merge_ids(&st->pool, &w->pool, map, id, id + MERGE_PART);
+            ct_pool_merge_copy(&st->pool, &w->pool, map, id, id + MERGE_PART);
         }
-        ct_pool_merge_chunks(&st->pool, &w->pool);
     }
     for (size_t i = 0; i < w->ndiags; i++) {
         if (!w->diags[i].rec) {
@@ -560,47 +564,150 @@ static size_t load_threads(size_t len)
     return len < (4u << 20) ? 1 : ct_threads();
 }
 
-/* NDJSON bytes [from, to) (line starts) in nt pieces on as many threads,
- * merged in order; *line_base is the line number of from, and advances;
- * *rec_base the records before from, likewise. */
+/* NDJSON bytes [from, to) (line starts) in chunks that the threads take in
+ * turn: a thread done early takes the next chunk, so none waits on the other
+ * at the end (one piece per thread left a core idle for up to 10% of the
+ * load). Chunks shrink towards the end (a quarter of what is left per
+ * thread, 1-32 MB) so the last ones are short. Each chunk is merged into the
+ * store as soon as every chunk before it is, by the thread that finished it
+ * (or the one merging already), while the other thread goes on loading: the
+ * merge overlaps the load instead of following it, and a merged chunk's
+ * memory goes at once. The merge is in chunk order, each chunk with its own
+ * pool, so ids, lines, diagnostics and duplicates come out as one worker
+ * over the whole range gives them. *line_base is the line number of from,
+ * and advances; *rec_base the records before from, likewise. */
+#define CHUNK_MIN (1u << 20)
+#define CHUNK_MAX (32u << 20)
+
+typedef struct chunk_job {
+    ct_store *st;
+    const ct_input *pin;
+    uint32_t idx;
+    size_t to, nt;
+    pthread_mutex_t mu;       /* guards what follows */
+    size_t cursor;            /* the next chunk's first byte */
+    worker **w;               /* carved chunks (NULL once merged) */
+    unsigned char *done;      /* walked, waiting for the chunks before it */
+    size_t nchunks, cap, merged, merged_to;
+    int merging;              /* a thread is merging (outside mu) */
+    uint64_t line_base, rec_base;
+} chunk_job;
+
+/* The next chunk, or NULL when none is left. */
+static worker *chunk_take(chunk_job *j)
+{
+    pthread_mutex_lock(&j->mu);
+    worker *w = NULL;
+    if (j->cursor < j->to) {
+        size_t rem = j->to - j->cursor, want = j->nt > 1 ? rem / (j->nt * 4) : rem;
+        if (want < CHUNK_MIN) want = CHUNK_MIN;
+        if (j->nt > 1 && want > CHUNK_MAX) want = CHUNK_MAX;
+        size_t end = rem > want ? ct_input_line_after(j->pin, j->cursor + want - 1) : j->to;
+        if (end > j->to) end = j->to;
+        if (j->nchunks == j->cap) {
+            j->cap = j->cap ? j->cap * 2 : 64;
+            j->w = ct_xrealloc(j->w, j->cap * sizeof *j->w);
+            j->done = ct_xrealloc(j->done, j->cap);
+        }
+        w = ct_xmalloc(sizeof *w);
+        worker_init(w, j->st, j->pin, j->idx, j->cursor, end);
+        j->w[j->nchunks] = w;
+        j->done[j->nchunks++] = 0;
+        j->cursor = end;
+    }
+    pthread_mutex_unlock(&j->mu);
+    return w;
+}
+
+/* Chunk w is walked: merge it and every walked chunk after it, in order,
+ * unless a chunk before it is not walked yet (its thread merges then) or
+ * another thread is merging (it takes this one too before it stops). */
+static void chunk_done(chunk_job *j, worker *w)
+{
+    pthread_mutex_lock(&j->mu);
+    for (size_t c = j->merged; c < j->nchunks; c++)
+        if (j->w[c] == w) j->done[c] = 1;
+    if (!j->merging) {
+        j->merging = 1;
+        while (j->merged < j->nchunks && j->done[j->merged]) {
+            worker *m = j->w[j->merged];
+            pthread_mutex_unlock(&j->mu);
+            /* the duplicate table grown before the lock (only the merging
+             * thread reads it; its rehash is O(events)): for the whole step
+             * at the first chunk, by its events per byte, then as needed */
+            size_t want = m->nev;
+            if (!j->merged && m->to > m->from)
+                want = (size_t)((double)m->nev * 1.05 * (double)(j->to - m->from) / (double)(m->to - m->from));
+            ct_store_dedupe_reserve(j->st, want);
+            st_lock(j->st);
+            worker_merge(j->st, m, j->pin->name, j->line_base, j->rec_base);
+            st_unlock(j->st);
+            j->line_base += m->lines;
+            j->rec_base += m->nrec;
+            size_t end = m->to;
+            worker_free(m);
+            free(m);
+            pthread_mutex_lock(&j->mu);
+            j->w[j->merged++] = NULL;
+            j->merged_to = end;
+        }
+        j->merging = 0;
+    }
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void *chunk_run(void *arg)
+{
+    chunk_job *j = arg;
+    worker *w;
+    while ((w = chunk_take(j))) {
+        worker_run(w);
+        chunk_done(j, w);
+    }
+    return NULL;
+}
+
 static void load_lines(ct_store *st, const ct_input *pin, uint32_t idx, size_t from, size_t to,
                        uint64_t *line_base, uint64_t *rec_base)
 {
-    size_t nt = load_threads(to - from);
-    size_t *cuts = ct_xmalloc((nt + 1) * sizeof *cuts);
-    ct_input_split_range(pin, from, to, nt, cuts);
-    worker *ws = ct_xcalloc(nt, sizeof *ws);
-    pthread_t *tids = ct_xcalloc(nt, sizeof *tids);
-    int *started = ct_xcalloc(nt, sizeof *started);
-    for (size_t k = 0; k < nt; k++) worker_init(&ws[k], st, pin, idx, cuts[k], cuts[k + 1]);
-    ws[0].st = st;
-    ws[0].pfrom = from;
-    ws[0].pto = to;
-    for (size_t k = 1; k < nt; k++)
-        started[k] = pthread_create(&tids[k], NULL, worker_run, &ws[k]) == 0;
-    worker_run(&ws[0]);
-    /* a piece whose thread could not start runs here */
-    for (size_t k = 1; k < nt; k++)
-        if (!started[k]) worker_run(&ws[k]);
-    for (size_t k = 1; k < nt; k++)
-        if (started[k]) pthread_join(tids[k], NULL);
-    /* the duplicate table grown for the whole step before the lock: its
-     * rehash is O(events loaded), and only this thread reads it */
-    size_t step_nev = 0;
-    for (size_t k = 0; k < nt; k++) step_nev += ws[k].nev;
-    ct_store_dedupe_reserve(st, step_nev);
-    st_lock(st);
-    for (size_t k = 0; k < nt; k++) {
-        worker_merge(st, &ws[k], pin->name, *line_base, *rec_base);
-        *line_base += ws[k].lines;
-        *rec_base += ws[k].nrec;
-        worker_free(&ws[k]);
+    chunk_job j;
+    memset(&j, 0, sizeof j);
+    j.st = st;
+    j.pin = pin;
+    j.idx = idx;
+    j.to = to;
+    j.nt = load_threads(to - from);
+    j.cursor = from;
+    j.merged_to = from;
+    j.line_base = *line_base;
+    j.rec_base = *rec_base;
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_t *tids = ct_xcalloc(j.nt, sizeof *tids);
+    int *started = ct_xcalloc(j.nt, sizeof *started);
+    for (size_t k = 1; k < j.nt; k++) started[k] = pthread_create(&tids[k], NULL, chunk_run, &j) == 0;
+    /* this thread loads too (alone when no helper started); progress is
+     * told from here only, the thread the caller's hook expects */
+    worker *w;
+    while ((w = chunk_take(&j))) {
+        worker_run(w);
+        chunk_done(&j, w);
+        if (st->progress) {
+            pthread_mutex_lock(&j.mu);
+            size_t done = j.merged_to;
+            pthread_mutex_unlock(&j.mu);
+            st->progress(st->progress_ctx, done, pin->len);
+        }
     }
-    st_unlock(st);
+    for (size_t k = 1; k < j.nt; k++)
+        if (started[k]) pthread_join(tids[k], NULL);
+    /* every chunk was merged by the thread that finished last */
+    *line_base = j.line_base;
+    *rec_base = j.rec_base;
+    pthread_mutex_destroy(&j.mu);
+    free(j.w);
+    free(j.done);
     free(started);
     free(tids);
-    free(ws);
-    free(cuts);
 }
 
 /* One file's load: opened, sniffed and (when small) walked into a worker,

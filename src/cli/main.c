@@ -1,6 +1,7 @@
 /* credtriage: one main, sub-commands dispatched from a table. With no
  * sub-command the interactive console opens on the FILE operands. */
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,12 @@ static const ct_cmd *find_cmd(const char *name)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* A fixed threshold: blocks of 256 KB and more are mappings, given back
+     * when freed and grown by mremap. glibc's default raises the threshold
+     * to the size of each big block freed, after which the loader's
+     * per-piece arrays and the store's growing ones come from the heap and
+     * their freed copies stay resident (+15 MB at 1M documents). */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     if (argc >= 2) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
             usage(stdout);

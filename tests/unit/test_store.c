@@ -587,12 +587,12 @@ static void test_json_skip(void **state)
 }
 
 
-/* Merging a worker's pool takes its string bytes instead of copying them:
+/* Merging a worker's pool, taking its string bytes or copying the new ones:
  * every id maps to an equal string, strings both pools hold keep the
- * destination's id, and they all outlive the source pool (ASan checks). */
-static void test_pool_merge_take(void **state)
+ * destination's id, and they all outlive the source pool (ASan checks). A
+ * copy keeps only the new strings' bytes. */
+static void pool_merge_case(int copy_new)
 {
-    (void)state;
     ct_pool dst, src;
     ct_pool_init(&dst);
     ct_pool_init(&src);
@@ -622,8 +622,17 @@ static void test_pool_merge_take(void **state)
     char **copy = ct_xmalloc((nsrc + 1) * sizeof *copy);
     for (size_t id = 1; id <= nsrc; id++) copy[id] = ct_xstrdup(ct_pool_str(&src, (uint32_t)id));
     uint32_t *map = ct_xmalloc((nsrc + 1) * sizeof *map);
-    ct_pool_merge_take(&dst, &src, map);
+    size_t bytes_before = dst.bytes, src_bytes = src.bytes;
+    if (copy_new) {
+        /* in parts, as the loader does between lock yields */
+        for (size_t id = 1; id <= nsrc; id += 7000) ct_pool_merge_copy(&dst, &src, map, id, id + 7000);
+    } else {
+        ct_pool_merge_take(&dst, &src, map);
+    }
     ct_pool_free(&src);
+    /* taken: all of src's bytes; copied: the 30,000 src-only strings (37
+     * bytes and a NUL) and the 20,000 added ones (19 and a NUL) */
+    assert_int_equal(dst.bytes - bytes_before, copy_new ? 30000 * 38 + 20000 * 20 : src_bytes);
     assert_int_equal(dst.nstrs, 90000 + 1 + 2 + 20000);
     size_t added = 0;
     for (size_t id = 1; id <= nsrc; id++) {
@@ -648,6 +657,18 @@ static void test_pool_merge_take(void **state)
     free(copy);
     free(map);
     ct_pool_free(&dst);
+}
+
+static void test_pool_merge_take(void **state)
+{
+    (void)state;
+    pool_merge_case(0);
+}
+
+static void test_pool_merge_copy(void **state)
+{
+    (void)state;
+    pool_merge_case(1);
 }
 
 /* The "credtriage" columns of a rebuilt document are the store's alone: a
@@ -748,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_json_skip),
         cmocka_unit_test(test_pool_merge_take),
+        cmocka_unit_test(test_pool_merge_copy),
         cmocka_unit_test(test_event_packed_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
