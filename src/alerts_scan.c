@@ -236,3 +236,13 @@ void ct_scan_events(const ct_store *st, const ct_ruleset *rs, size_t from, size_
     merge_runs(j.runs, j.nchunks, out);
     free(j.runs);
 }
+
+int ct_scan(const ct_store *st, const ct_ruleset *rs, ct_alerts *out)
+{
+    ct_scan_events(st, rs, 0, st->nev, out);
+    size_t cap = out->n, sorted = out->n;
+    ct_scan_esql(st, rs, out, &cap, NULL, NULL); /* over the whole store, once it is loaded */
+    ct_alerts_number(out, 0);
+    ct_scan_finish(st, rs, out, sorted);
+    return 0;
+}
