@@ -44,6 +44,9 @@ typedef struct queue {
     size_t nwide, nasg; /* nasg: assignee strings held in wide */
     size_t ntagged;
     char cur_id[21];    /* the alert or incident under the cursor at the last draw */
+    int cur_kind;       /* and its row's kind, alert index, and ui.gen then */
+    size_t cur_alert;
+    unsigned cur_gen;
     ct_incidents inc;
     int inc_built;
     size_t inc_nalerts;

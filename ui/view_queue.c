@@ -194,11 +194,19 @@ static void rebuild_rows(queue *q)
 cursor:
     /* stay on the same alert or incident; if it left the filter, on the same row */
     q->cur = old_cur < q->nrows ? old_cur : (q->nrows ? q->nrows - 1 : 0);
-    for (size_t r = 0; keep[0] && r < q->nrows; r++)
-        if (q->rows[r].kind != ROW_REASONS && !strcmp(row_id(q, &q->rows[r]), keep)) {
+    /* an alert drawn under the cursor since the alerts last changed: found
+     * by its index, not by comparing every row's id (650k rows with
+     * incidents, each id a look into an incident or an alert elsewhere) */
+    int by_index = keep[0] && q->cur_kind == ROW_ALERT && q->cur_gen == ui.gen && q->cur_alert < n &&
+                   !strcmp(ui.s.alerts.v[q->cur_alert].id, keep);
+    for (size_t r = 0; keep[0] && r < q->nrows; r++) {
+        const qrow *w = &q->rows[r];
+        if (by_index ? w->kind == ROW_ALERT && w->alert == q->cur_alert
+                     : w->kind != ROW_REASONS && !strcmp(row_id(q, w), keep)) {
             q->cur = r;
             break;
         }
+    }
     if (q->cur < q->nrows && q->rows[q->cur].kind == ROW_REASONS && q->cur) q->cur--;
     q->ntagged = 0;
     for (size_t i = 0; i < n; i++)
@@ -243,8 +251,14 @@ static void q_title(ui_view *v, ct_sbuf *out)
 static void q_draw(ui_view *v, int y, int h, int w)
 {
     queue *q = Q(v);
-    if (q->cur < q->nrows) memcpy(q->cur_id, row_id(q, &q->rows[q->cur]), sizeof q->cur_id - 1);
-    else q->cur_id[0] = 0;
+    if (q->cur < q->nrows) {
+        memcpy(q->cur_id, row_id(q, &q->rows[q->cur]), sizeof q->cur_id - 1);
+        q->cur_kind = q->rows[q->cur].kind;
+        q->cur_alert = q->rows[q->cur].alert;
+        q->cur_gen = ui.gen;
+    } else {
+        q->cur_id[0] = 0;
+    }
     ui_queue_draw(q, y, h, w);
 }
 
