@@ -277,8 +277,10 @@ static void prune_add(void *ctx, const char *t, size_t len, size_t lit, const un
             !memcmp(f->t, t, len) && (!wild || !memcmp(f->mask, wild, len)))
             return;
     }
+    size_t tail = 0;
+    while (wild && tail < len && !wild[len - 1 - tail]) tail++;
     pr->v = ct_xrealloc(pr->v, (pr->n + 1) * sizeof *pr->v);
-    pr->v[pr->n++] = (ct_fast_field){t, len, lit, wild, leaves};
+    pr->v[pr->n++] = (ct_fast_field){t, len, lit, wild, leaves, tail};
 }
 
 void ct_scan_prepare(ct_ruleset *rs, ct_store *st)

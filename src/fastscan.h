@@ -51,6 +51,7 @@ typedef struct ct_fast_field {
     size_t len, lit;
     const unsigned char *mask;
     int leaves;
+    size_t tail; /* a wildcard's literal end (after its last '*'), in bytes */
 } ct_fast_field;
 
 typedef struct ct_fast_prune {

@@ -201,6 +201,8 @@ static int keep_of(const ct_fast_field *f, const char *q, size_t qn, int scalar)
     if (memcmp(f->t, q, head)) return KEEP_NONE;
     if (f->leaves) {
         if (!scalar) return KEEP_WAY;
+        /* the literal end first, as ct_kql_wild_match tests it */
+        if (qn - head < f->tail || memcmp(q + qn - f->tail, f->t + f->len - f->tail, f->tail)) return KEEP_NONE;
         return ct_kql_wild_match(f->t, f->mask, f->len, q, qn) ? KEEP_ALL : KEEP_NONE;
     }
     return f->mask || qn == head || q[head] == '.' ? KEEP_ALL : KEEP_NONE;
