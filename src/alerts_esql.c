@@ -9,8 +9,8 @@
  * the record without a document (esql_fast.c), where the query's own WHEREs
  * test exact values; a record that reader declines is judged by its bytes too
  * before it is rebuilt as a document, of which the query keeps only the
- * columns it reads (esql_proj.c). The store is read in parts, one per thread
- * (ct_esql_run_split), each with its own reader. */
+ * columns it reads (esql_proj.c). The store is read in chunks by a thread
+ * per core (ct_esql_run_split), each thread with its own reader. */
 #include "alerts.h"
 #include "esql_fast.h"
 #include "out.h"
@@ -98,16 +98,23 @@ static const char *dataset_of(void *ctx, size_t i)
     return c->last_sel && may_pass(c, i, e, 0) ? ds : NULL;
 }
 
-#define ESQL_PARTS 8
+#define ESQL_THREADS 8
+#define ESQL_CHUNKS 64
 
-/* How many parts the events are read in: one per thread, a part of at
- * least 2,048 events. */
-static size_t esql_parts(size_t nev)
+/* The events in chunks of at least 4,096 (at most 64 of them), read by one
+ * thread per core, each taking the next chunk: the thread that ends its
+ * chunks first takes more, while the calling thread also passes each
+ * chunk's rows on to STATS in order. */
+static size_t esql_chunks(size_t nev, size_t *nthreads)
 {
-    size_t n = ct_threads();
-    if (n > ESQL_PARTS) n = ESQL_PARTS;
-    while (n > 1 && nev / n < 2048) n--;
-    return n ? n : 1;
+    size_t n = nev / 4096;
+    if (n > ESQL_CHUNKS) n = ESQL_CHUNKS;
+    if (!n) n = 1;
+    size_t t = ct_threads();
+    if (t > ESQL_THREADS) t = ESQL_THREADS;
+    *nthreads = t < n ? t : n;
+    if (!*nthreads) *nthreads = 1;
+    return n;
 }
 
 /* Does column (a name or a `*` pattern) cover field? */
@@ -166,21 +173,21 @@ void ct_scan_esql(const ct_store *st, const ct_ruleset *rs, ct_alerts *out, size
             if (reads) c.facts[c.nfacts++] = (uint8_t)s;
         }
         if (!proj) c.raw = 1; /* reads anything */
-        /* the events in parts, one per thread, each with its own reader */
-        size_t np = esql_parts(st->nev), bounds[ESQL_PARTS + 1];
-        run_ctx pc[ESQL_PARTS];
-        void *ctxs[ESQL_PARTS];
+        /* the events in chunks, read by a thread per core, each with its own reader */
+        size_t np, nch = esql_chunks(st->nev, &np), bounds[ESQL_CHUNKS + 1];
+        run_ctx pc[ESQL_THREADS];
+        void *ctxs[ESQL_THREADS];
         for (size_t k = 0; k < np; k++) {
             pc[k] = c;
             pc[k].fast = proj ? ct_esql_fast_new(cols, ncols) : NULL;
             ctxs[k] = &pc[k];
-            bounds[k] = st->nev * k / np;
         }
-        bounds[np] = st->nev;
+        for (size_t k = 0; k < nch; k++) bounds[k] = st->nev * k / nch;
+        bounds[nch] = st->nev;
         ct_esql_result res;
         char err[512];
-        int rc = ct_esql_run_split(r->esql, np, bounds, ctxs, get_doc, put_doc, dataset_of, fill_cols, now, &res,
-                                   err, sizeof err);
+        int rc = ct_esql_run_split(r->esql, nch, bounds, np, ctxs, get_doc, put_doc, dataset_of, fill_cols, now,
+                                   &res, err, sizeof err);
         for (size_t k = 0; k < np; k++) {
             free(pc[k].buf);
             ct_esql_fast_free(pc[k].fast);

@@ -122,16 +122,17 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                      int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), void *ctx, int64_t now_ms,
                      ct_esql_result *out, char *err, size_t errlen);
 
-/* ct_esql_run_cols over documents [bounds[0], bounds[nparts]) read in nparts
- * parts at once, part k ([bounds[k], bounds[k+1])) on a thread of its own
- * with its own ctxs[k] (the callbacks are called with it, from that thread).
- * Each part runs the commands up to the first one that needs every row
- * (STATS, SORT, LIMIT) on its own copy of q; the rows then go on in document
- * order on the calling thread, so the result is the one read in one go
- * (also the first run-time error in document order). A query whose rows keep
- * their documents (ct_esql_columns gives 0) or a ROW source: one part, with
- * ctxs[0]. */
-int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *const *ctxs,
+/* ct_esql_run_cols over documents [bounds[0], bounds[nchunks]) read in
+ * chunks ([bounds[k], bounds[k+1])) by nthreads threads at once, the calling
+ * thread one of them; thread t calls the callbacks with ctxs[t], from that
+ * thread. Each thread takes the next chunk not taken yet and runs the commands
+ * up to the first one that needs every row (STATS, SORT, LIMIT) on its own
+ * copy of q; the chunks' rows go on in document order on the calling thread
+ * (a STATS right after those commands is fed as each chunk's turn comes), so
+ * the result is the one read in one go (also the first run-time error in
+ * document order). A query whose rows keep their documents (ct_esql_columns
+ * gives 0) or a ROW source: one chunk, one thread, with ctxs[0]. */
+int ct_esql_run_split(ct_esql *q, size_t nchunks, const size_t *bounds, size_t nthreads, void *const *ctxs,
                       cJSON *(*get)(void *ctx, size_t i), void (*put)(void *ctx, size_t i, cJSON *doc),
                       const char *(*dataset)(void *ctx, size_t i),
                       int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), int64_t now_ms, ct_esql_result *out,

@@ -230,22 +230,47 @@ typedef struct source {
     int (*fill)(void *ctx, size_t i, ct_esql_cols *cols);
 } source;
 
-/* One part of the documents, [from, to), read on a thread of its own up to
- * the first command that needs every row; its rows are held in its own
- * context's keep arena until the query ends. q is the query or, on the other
- * threads, a copy of it parsed from the same text: the evaluator's caches
- * (function ids, compiled patterns, GROK's match data) are per copy. */
+/* A chunk of the documents, [from, to): read by whichever thread takes it
+ * next; its rows are held in that thread's keep arena until they go on, in
+ * chunk order, on the calling thread (or fed to STATS as they come when the
+ * calling thread reads the next chunk in order itself). */
+typedef struct chunk {
+    size_t from, to;
+    rows rs;
+    char *err;  /* the first run-time error in it */
+    int state;  /* 0 waiting, 1 being read, 2 read */
+    esql_arena keep; /* its held rows, with their strings (strs): freed once fed to STATS */
+    struct esql_strs *strs;
+} chunk;
+
+typedef struct sched {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    chunk *ch;
+    size_t n, next, limit; /* the next chunk to take; none from limit on (an error came before) */
+    int feeds;             /* STATS is fed: a chunk's held rows are freed once fed */
+} sched;
+
+/* One thread's reader. q is the query or, on the other threads, a copy of it
+ * parsed from the same text: the evaluator's caches (function ids, compiled
+ * patterns, GROK's match data) are per copy. */
 typedef struct part {
     ct_esql *q;
     esql_ctx c;
-    esql_grouping *feed; /* part 0: the STATS right after the streaming commands, fed as rows come */
+    esql_grouping *feed; /* the calling thread: the STATS right after the streaming commands */
     int first;
-    rows rs;
     cJSON **held; /* documents rows still read */
     size_t nheld, capheld;
-    size_t from, to;
     void *ctx;
     const source *src;
+    sched *s;
+    size_t end;
+    const char *const *cols;
+    size_t ncols;
+    int project;
+    unsigned char *date; /* fill: which columns are date fields */
+    char *last; /* the last dataset seen, and whether FROM selects it */
+    int selected;
 } part;
 
 /* The query's commands before FROM reads anything: what Elasticsearch's
@@ -268,57 +293,69 @@ static size_t streaming_end(const ct_esql *q)
     return end;
 }
 
-static void part_rows(part *p)
+/* What a thread works out once; ROW's row goes to out. */
+static void part_prep(part *p, rows *out)
 {
     esql_ctx *c = &p->c;
     ct_esql *q = p->q;
-    const source *s = p->src;
     refuse(c, q);
-    size_t end = streaming_end(q);
-    const char *const *cols;
-    size_t ncols;
-    int project = ct_esql_columns(q, &cols, &ncols);
-    char *last = NULL; /* the last dataset seen, and whether FROM selects it */
-    int selected = 0;
+    p->end = streaming_end(q);
+    p->project = ct_esql_columns(q, &p->cols, &p->ncols);
     const esql_cmd *from = &q->cmds[0];
-    unsigned char *date = NULL; /* fill: which columns are date fields */
     int whole = 0; /* a geo_point column or METADATA _source: read from the document */
-    for (size_t k = 0; k < ncols; k++) whole |= esql_geo_field(cols[k], strlen(cols[k]));
+    for (size_t k = 0; k < p->ncols; k++) whole |= esql_geo_field(p->cols[k], strlen(p->cols[k]));
     for (size_t k = 0; from->kind == EC_FROM && k < from->nmeta; k++) whole |= !strcmp(from->meta[k], "_source");
-    if (project && s->fill && !q->col_patterns && !whole) {
-        date = ct_xcalloc(ncols + 1, 1);
-        for (size_t k = 0; k < ncols; k++) date[k] = (unsigned char)esql_date_field(cols[k]);
+    if (p->project && p->src->fill && !q->col_patterns && !whole) {
+        p->date = ct_xcalloc(p->ncols + 1, 1);
+        for (size_t k = 0; k < p->ncols; k++) p->date[k] = (unsigned char)esql_date_field(p->cols[k]);
     }
     /* STATS right after the row-at-a-time commands reads each row as FROM makes
-     * it, in the same order: no row is held (esql_stats_begin). The first part
-     * feeds it; the others hold their rows until it is their turn. */
-    if (p->first && !c->err && from->kind == EC_FROM && end < q->ncmds && q->cmds[end].kind == EC_STATS)
-        p->feed = esql_stats_begin(c, &q->cmds[end]);
-    if (!c->err && from->kind == EC_ROW) { /* (one part) */
-        esql_row *r = push(&p->rs);
+     * it, in the same order: no row is held (esql_stats_begin). The calling
+     * thread feeds it, from the rows of each chunk in turn. */
+    if (p->first && !c->err && from->kind == EC_FROM && p->end < q->ncmds && q->cmds[p->end].kind == EC_STATS)
+        p->feed = esql_stats_begin(c, &q->cmds[p->end]);
+    if (!c->err && from->kind == EC_ROW && out) { /* (one chunk) */
+        esql_row *r = push(out);
         for (size_t i = 0; i < from->nas; i++)
             esql_row_set(c, r, from->as[i].name ? from->as[i].name : from->as[i].text, esql_eval(c, from->as[i].e, r));
         r->closed = 1;
         esql_row one = *r;
-        p->rs.n = 0;
-        flow(c, q, 1, end, &one, &p->rs);
+        out->n = 0;
+        flow(c, q, 1, p->end, &one, out);
     }
-    for (size_t i = p->from; !c->err && from->kind == EC_FROM && i < p->to; i++) {
+}
+
+/* Chunk ch's rows: held in ch->rs, or fed to p->feed as they come (feeding). */
+static void part_range(part *p, chunk *ch, int feeding)
+{
+    esql_ctx *c = &p->c;
+    ct_esql *q = p->q;
+    const source *s = p->src;
+    const esql_cmd *from = &q->cmds[0];
+    esql_grouping *feed = feeding ? p->feed : NULL;
+    rows *rs = &ch->rs;
+    /* rows that go to STATS held in the chunk's own keep arena, freed once fed
+     * (the thread's keeps STATS' groups); others stay to the end in the thread's */
+    int own = !feed && p->s->feeds;
+    esql_arena keep = c->keep;
+    struct esql_strs *strs = c->strs;
+    if (own) c->keep = (esql_arena){0}, c->strs = NULL;
+    for (size_t i = ch->from; !c->err && from->kind == EC_FROM && i < ch->to; i++) {
         const char *ds = s->dataset(p->ctx, i);
         if (!ds) continue;
-        if (!last || strcmp(ds, last)) { /* datasets come in runs: FROM's patterns matched once a run */
-            free(last);
-            last = ct_xstrdup(ds);
-            selected = ct_esql_selects(q, ds);
+        if (!p->last || strcmp(ds, p->last)) { /* datasets come in runs: FROM's patterns matched once a run */
+            free(p->last);
+            p->last = ct_xstrdup(ds);
+            p->selected = ct_esql_selects(q, ds);
         }
-        if (!selected) continue;
-        size_t mark = esql_mark(c), before = p->rs.n;
+        if (!p->selected) continue;
+        size_t mark = esql_mark(c), before = rs->n;
         esql_row r = {0};
         cJSON *doc = NULL;
-        if (date) { /* the columns straight from the record, when the caller can */
+        if (p->date) { /* the columns straight from the record, when the caller can */
             ct_esql_cols cs;
-            esql_cols_init(&cs, c, ncols, date);
-            if (s->fill(p->ctx, i, &cs)) esql_cols_row(c, &cs, (char *const *)cols, &r);
+            esql_cols_init(&cs, c, p->ncols, p->date);
+            if (s->fill(p->ctx, i, &cs)) esql_cols_row(c, &cs, (char *const *)p->cols, &r);
             else esql_rewind(c, mark);
         }
         if (!r.base && !(doc = s->get(p->ctx, i))) continue;
@@ -326,8 +363,8 @@ static void part_rows(part *p)
         char *src = NULL;
         for (size_t k = 0; doc && k < from->nmeta && !src; k++)
             if (!strcmp(from->meta[k], "_source")) src = cJSON_PrintUnformatted(doc);
-        if (doc && project) { /* the row keeps the columns the query reads, not the document */
-            esql_row_project(c, &r, doc, (char *const *)cols, ncols, q->col_patterns);
+        if (doc && p->project) { /* the row keeps the columns the query reads, not the document */
+            esql_row_project(c, &r, doc, (char *const *)p->cols, p->ncols, q->col_patterns);
             s->put(p->ctx, i, doc);
             doc = NULL;
         }
@@ -336,13 +373,13 @@ static void part_rows(part *p)
         r.nev = 1;
         meta(c, from, ds, src, &r);
         free(src);
-        flow(c, q, 1, end, &r, &p->rs);
+        flow(c, q, 1, p->end, &r, rs);
         int needed = 0;
-        for (size_t k = before; k < p->rs.n && p->feed; k++) esql_stats_add(c, p->feed, &p->rs.v[k], 0);
-        if (p->feed) p->rs.n = before;
-        for (size_t k = before; k < p->rs.n; k++) {
-            if (!p->rs.v[k].closed && p->rs.v[k].doc) needed = 1;
-            esql_hold(c, q, &p->rs.v[k]);
+        for (size_t k = before; k < rs->n && feed; k++) esql_stats_add(c, feed, &rs->v[k], 0);
+        if (feed) rs->n = before;
+        for (size_t k = before; k < rs->n; k++) {
+            if (!rs->v[k].closed && rs->v[k].doc) needed = 1;
+            esql_hold(c, q, &rs->v[k]);
         }
         esql_rewind(c, mark);
         if (!doc) continue;
@@ -356,14 +393,93 @@ static void part_rows(part *p)
             s->put(p->ctx, i, doc);
         }
     }
-    free(date);
-    free(last);
+    if (c->err) ch->err = ct_xstrdup(c->err);
+    if (own) {
+        ch->keep = c->keep, ch->strs = c->strs;
+        c->keep = keep, c->strs = strs;
+    }
 }
 
+/* A chunk's held rows, once no longer read. */
+static void chunk_free_rows(chunk *ch)
+{
+    esql_ctx t = {.keep = ch->keep, .strs = ch->strs};
+    esql_hold_free(&t);
+    ch->keep = (esql_arena){0};
+    ch->strs = NULL;
+}
+
+/* Chunk j read (under the lock): an error in it ends the taking after it. */
+static void chunk_done(sched *s, size_t j)
+{
+    s->ch[j].state = 2;
+    if (s->ch[j].err && j + 1 < s->limit) s->limit = j + 1;
+    pthread_cond_broadcast(&s->cv);
+}
+
+/* Another thread: chunks in turn, until none is left (or an error came). */
 static void *part_main(void *arg)
 {
-    part_rows(arg);
+    part *p = arg;
+    sched *s = p->s;
+    part_prep(p, NULL);
+    pthread_mutex_lock(&s->mu);
+    while (!p->c.err && s->next < s->limit) {
+        size_t j = s->next++;
+        s->ch[j].state = 1;
+        pthread_mutex_unlock(&s->mu);
+        part_range(p, &s->ch[j], 0);
+        pthread_mutex_lock(&s->mu);
+        chunk_done(s, j);
+    }
+    pthread_mutex_unlock(&s->mu);
     return NULL;
+}
+
+/* A read chunk's rows go on: to STATS, or after the rows so far. */
+static void take(part *p0, chunk *ch, rows *rs)
+{
+    for (size_t i = 0; i < ch->rs.n && p0->feed; i++) esql_stats_add(&p0->c, p0->feed, &ch->rs.v[i], 0);
+    if (!p0->feed && ch->rs.n) {
+        if (rs->n + ch->rs.n > rs->cap) {
+            rs->cap = (rs->n + ch->rs.n) * 2;
+            rs->v = ct_xrealloc(rs->v, rs->cap * sizeof *rs->v);
+        }
+        memcpy(rs->v + rs->n, ch->rs.v, ch->rs.n * sizeof *rs->v);
+        rs->n += ch->rs.n;
+    }
+    free(ch->rs.v);
+    ch->rs = (rows){0};
+    if (p0->feed) chunk_free_rows(ch); /* what STATS keeps of them is its own */
+}
+
+/* The calling thread: chunks in turn too, and every read chunk's rows on in
+ * chunk order as soon as the chunks before it have gone on (the chunk next in
+ * order, read here, feeds STATS directly). */
+static void run_chunks(part *p0, sched *s, rows *rs)
+{
+    size_t fed = 0;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (fed < s->limit && s->ch[fed].state == 2) {
+            pthread_mutex_unlock(&s->mu);
+            take(p0, &s->ch[fed], rs);
+            pthread_mutex_lock(&s->mu);
+            fed++;
+        }
+        if (fed >= s->limit || p0->c.err) break;
+        if (s->next < s->limit) {
+            size_t j = s->next++;
+            s->ch[j].state = 1;
+            pthread_mutex_unlock(&s->mu);
+            part_range(p0, &s->ch[j], j == fed);
+            pthread_mutex_lock(&s->mu);
+            chunk_done(s, j);
+            continue;
+        }
+        pthread_cond_wait(&s->cv, &s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
 }
 
 /* The commands from end on, over every row, on part 0's context (a STATS
@@ -451,12 +567,12 @@ int ct_esql_run_cols(ct_esql *q, size_t n, cJSON *(*get)(void *ctx, size_t i),
                      ct_esql_result *out, char *err, size_t errlen)
 {
     size_t bounds[2] = {0, n};
-    return ct_esql_run_split(q, 1, bounds, &ctx, get, put, dataset, fill, now_ms, out, err, errlen);
+    return ct_esql_run_split(q, 1, bounds, 1, &ctx, get, put, dataset, fill, now_ms, out, err, errlen);
 }
 
-#define PARTS_MAX 16
+#define THREADS_MAX 16
 
-int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *const *ctxs,
+int ct_esql_run_split(ct_esql *q, size_t nchunks, const size_t *bounds, size_t nthreads, void *const *ctxs,
                       cJSON *(*get)(void *ctx, size_t i), void (*put)(void *ctx, size_t i, cJSON *doc),
                       const char *(*dataset)(void *ctx, size_t i),
                       int (*fill)(void *ctx, size_t i, ct_esql_cols *cols), int64_t now_ms, ct_esql_result *out,
@@ -466,44 +582,46 @@ int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *con
     if (err && errlen) err[0] = 0;
     const char *const *cols;
     size_t ncols;
-    size_t lo = bounds[0], hi = bounds[nparts ? nparts : 1];
-    /* rows that keep their documents, or a ROW source: one part, in order */
-    if (!nparts || nparts > PARTS_MAX || q->cmds[0].kind != EC_FROM || !ct_esql_columns(q, &cols, &ncols))
-        nparts = 1;
+    if (!nchunks) nchunks = 1, bounds = (const size_t[]){0, 0};
+    size_t lo = bounds[0], hi = bounds[nchunks];
+    if (nthreads > THREADS_MAX) nthreads = THREADS_MAX;
+    if (nthreads > nchunks) nthreads = nchunks;
+    /* rows that keep their documents, or a ROW source: one chunk, in order */
+    if (q->cmds[0].kind != EC_FROM || !ct_esql_columns(q, &cols, &ncols)) nchunks = nthreads = 1;
+    if (!nthreads) nthreads = 1;
     source src = {get, put, dataset, fill};
-    part p[PARTS_MAX];
-    pthread_t tid[PARTS_MAX];
-    int started[PARTS_MAX] = {0};
+    sched s = {.n = nchunks, .limit = nchunks};
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    s.ch = ct_xcalloc(nchunks + 1, sizeof *s.ch);
+    for (size_t k = 0; k < nchunks; k++) {
+        s.ch[k].from = nchunks == 1 ? lo : bounds[k];
+        s.ch[k].to = nchunks == 1 ? hi : bounds[k + 1];
+    }
+    part p[THREADS_MAX];
+    pthread_t tid[THREADS_MAX];
+    int started[THREADS_MAX] = {0};
     memset(p, 0, sizeof p);
-    for (size_t k = 0; k < nparts; k++) {
-        p[k] = (part){.q = q, .c = {.now = now_ms}, .first = !k, .from = nparts == 1 ? lo : bounds[k],
-                      .to = nparts == 1 ? hi : bounds[k + 1], .ctx = ctxs[k], .src = &src};
+    for (size_t k = 0; k < nthreads; k++) {
+        p[k] = (part){.q = q, .c = {.now = now_ms}, .first = !k, .ctx = ctxs[k], .src = &src, .s = &s};
         if (k && !(p[k].q = ct_esql_parse(q->text, NULL, 0))) p[k].q = q; /* parsed once already */
     }
-    for (size_t k = 1; k < nparts; k++) {
-        if (p[k].q == q) continue; /* no copy: run it here after part 0 */
-        started[k] = pthread_create(&tid[k], NULL, part_main, &p[k]) == 0;
-    }
-    part_rows(&p[0]);
-    for (size_t k = 1; k < nparts; k++) {
+    part_prep(&p[0], &s.ch[0].rs);
+    s.feeds = p[0].feed != NULL;
+    for (size_t k = 1; k < nthreads && !p[0].c.err; k++)
+        if (p[k].q != q) started[k] = pthread_create(&tid[k], NULL, part_main, &p[k]) == 0;
+    rows rs = {0};
+    if (!p[0].c.err) run_chunks(&p[0], &s, &rs);
+    for (size_t k = 1; k < nthreads; k++)
         if (started[k]) pthread_join(tid[k], NULL);
-        else part_rows(&p[k]);
-    }
     /* the first error in document order is the run's, as when read in one go */
     esql_ctx *c = &p[0].c;
-    for (size_t k = 1; k < nparts && !c->err; k++)
-        if (p[k].c.err) c->err = ct_xstrdup(p[k].c.err);
-    rows rs = p[0].rs;
-    for (size_t k = 1; k < nparts && !c->err; k++) {
-        for (size_t i = 0; i < p[k].rs.n && p[0].feed; i++) esql_stats_add(c, p[0].feed, &p[k].rs.v[i], 0);
-        if (!p[k].rs.n || p[0].feed) continue;
-        if (rs.n + p[k].rs.n > rs.cap) {
-            rs.cap = rs.n + p[k].rs.n;
-            rs.v = ct_xrealloc(rs.v, rs.cap * sizeof *rs.v);
+    for (size_t k = 0; k < nchunks; k++)
+        if (s.ch[k].err) {
+            free(c->err);
+            c->err = ct_xstrdup(s.ch[k].err);
+            break;
         }
-        memcpy(rs.v + rs.n, p[k].rs.v, p[k].rs.n * sizeof *rs.v);
-        rs.n += p[k].rs.n;
-    }
     rest(c, q, streaming_end(q), p[0].feed, &rs);
     if (!c->err) output(c, &rs, out);
     free(rs.v);
@@ -512,10 +630,19 @@ int ct_esql_run_split(ct_esql *q, size_t nparts, const size_t *bounds, void *con
         if (err && errlen) snprintf(err, errlen, "%s", c->err);
         rc = -1;
     }
-    for (size_t k = 0; k < nparts; k++) {
+    for (size_t k = 0; k < nchunks; k++) {
+        free(s.ch[k].rs.v);
+        free(s.ch[k].err);
+        chunk_free_rows(&s.ch[k]);
+    }
+    free(s.ch);
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    for (size_t k = 0; k < nthreads; k++) {
         for (size_t i = 0; i < p[k].nheld; i++) put(p[k].ctx, (size_t)-1, p[k].held[i]);
         free(p[k].held);
-        if (k) free(p[k].rs.v);
+        free(p[k].date);
+        free(p[k].last);
         free(p[k].c.err);
         esql_arena_free(&p[k].c);
         esql_hold_free(&p[k].c);

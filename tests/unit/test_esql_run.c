@@ -51,8 +51,8 @@ static char *run_parts(const char *query, size_t nparts, const size_t *bounds)
     } else {
         ct_esql_result r;
         void *ctxs[8] = {0};
-        int rc = nparts ? ct_esql_run_split(q, nparts, bounds, ctxs, get, put, dataset, NULL, 1722400000000, &r, err,
-                                            sizeof err)
+        int rc = nparts ? ct_esql_run_split(q, nparts, bounds, nparts < 3 ? nparts : 3, ctxs, get, put, dataset, NULL,
+                                            1722400000000, &r, err, sizeof err)
                         : ct_esql_run(q, ESQL_SEED_NDOCS, get, put, dataset, NULL, 1722400000000, &r, err, sizeof err);
         if (rc < 0) {
             ct_sbuf_addf(&b, "ERROR: %s", err);
@@ -160,9 +160,10 @@ static void test_cases(void **state)
     }
 }
 
-/* Read in parts on threads (ct_esql_run_split), every query gives the rows
- * (and errors) it gives read in one go: two parts cut at every document,
- * three and four parts at a spread of cuts, empty parts included. */
+/* Read in chunks by threads (ct_esql_run_split), every query gives the rows
+ * (and errors) it gives read in one go: two chunks (two threads) cut at every
+ * document, three and four chunks (three threads) at a spread of cuts, empty
+ * chunks included. */
 static void test_split(void **state)
 {
     (void)state;
