@@ -14,14 +14,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "esql_fast.h"
 #include "esql_int.h"
+#include "corpusutil.h"
 #include "norm.h"
 #include "store.h"
 #include "util.h"
@@ -189,19 +190,21 @@ static void check_file(tally *t, const lists *l, const char *path)
     ct_store_free(&st);
 }
 
+typedef struct dir_ctx {
+    tally *t;
+    const lists *l;
+} dir_ctx;
+
+static void dir_file(void *vctx, const char *path)
+{
+    dir_ctx *c = vctx;
+    check_file(c->t, c->l, path);
+}
+
 static void check_dir(tally *t, const lists *l, const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t n = strlen(de->d_name);
-        if (de->d_name[0] == '.' || (n > 3 && !strcmp(de->d_name + n - 3, ".md"))) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        check_file(t, l, path);
-    }
-    closedir(d);
+    dir_ctx c = {t, l};
+    corpus_each_file(dir, dir_file, &c);
 }
 
 static const char *const dirs[] = {

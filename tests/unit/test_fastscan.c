@@ -13,13 +13,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fastscan.h"
 #include "input.h"
 #include "norm.h"
+#include "corpusutil.h"
 #include "store.h"
 
 typedef struct tally {
@@ -84,83 +84,10 @@ static void check_record(tally *t, const char *p, size_t len, const char *where)
     ct_norm_free(&n);
 }
 
-typedef struct walk_ctx {
-    tally *t;
-    const ct_input *in;
-    const char *file;
-    int ecs; /* check the record's ECS document instead of the record */
-} walk_ctx;
-
-/* The ECS document the full path makes of a record, with @timestamp moved
- * first as Filebeat writes it, as one line; NULL when it does not normalize. */
-static char *ecs_text(const char *p, size_t len)
+/* corpusutil's walks hand each record here */
+static void check_cb(void *t, const char *p, size_t len, const char *where)
 {
-    cJSON *rec = cJSON_ParseWithLength(p, len);
-    if (!rec) return NULL;
-    ct_norm n;
-    char err[256];
-    int rc = ct_normalize(rec, &n, err, sizeof err);
-    cJSON_Delete(rec);
-    if (rc < 0) return NULL;
-    char *out = NULL;
-    if (cJSON_IsObject(n.doc)) {
-        cJSON *ts = cJSON_DetachItemFromObjectCaseSensitive(n.doc, "@timestamp");
-        if (ts) cJSON_InsertItemInArray(n.doc, 0, ts);
-        out = cJSON_PrintUnformatted(n.doc);
-    }
-    ct_norm_free(&n);
-    return out;
-}
-
-static int on_span(void *vctx, const ct_span *sp)
-{
-    walk_ctx *w = vctx;
-    char where[300];
-    const char *p = w->in->data + sp->off;
-    snprintf(where, sizeof where, "%s:%llu%s", w->file, (unsigned long long)sp->line, w->ecs ? " (ECS)" : "");
-    if (!w->ecs) {
-        check_record(w->t, p, sp->len, where);
-        return 0;
-    }
-    char *doc = ecs_text(p, sp->len);
-    if (doc) check_record(w->t, doc, strlen(doc), where);
-    free(doc);
-    return 0;
-}
-
-static void on_bad(void *ctx, uint64_t line, const char *msg)
-{
-    (void)ctx, (void)line, (void)msg;
-}
-
-static void check_file(tally *t, const char *path, int ecs)
-{
-    ct_input in;
-    ct_sbuf err, warn;
-    ct_sbuf_init(&err);
-    ct_sbuf_init(&warn);
-    if (ct_input_open(path, &in, &err, &warn) == 0) {
-        walk_ctx w = {t, &in, path, ecs};
-        ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
-        ct_input_close(&in);
-    }
-    ct_sbuf_free(&err);
-    ct_sbuf_free(&warn);
-}
-
-static void check_dir(tally *t, const char *dir, int ecs)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        check_file(t, path, ecs);
-    }
-    closedir(d);
+    check_record(t, p, len, where);
 }
 
 static const char *const dirs[] = {
@@ -173,7 +100,7 @@ static void test_samples_and_fixtures(void **state)
     (void)state;
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 0);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) corpus_dir(dirs[i], 0, check_cb, &t);
     printf("fastscan: %zu records, %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu, ecs %zu), %zu mismatches\n",
            t.records, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
            t.by_kind[CT_KIND_GCP], t.by_kind[CT_KIND_ECS], t.mismatches);
@@ -197,7 +124,7 @@ static void test_extra_files(void **state)
     tally t;
     memset(&t, 0, sizeof t);
     char *copy = ct_xstrdup(extra), *save = NULL;
-    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f, 0);
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check_cb, &t);
     free(copy);
     printf("fastscan extra: %zu records (%zu in ECS form), %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu, ecs %zu), %zu mismatches\n",
            t.records, t.ecs_form, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
@@ -217,7 +144,7 @@ static void test_ecs_documents(void **state)
     (void)state;
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 1);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) corpus_dir(dirs[i], 1, check_cb, &t);
     printf("fastscan ECS: %zu documents, %zu on the fast path (ecs %zu), %zu mismatches\n", t.records,
            t.fast, t.by_kind[CT_KIND_ECS], t.mismatches);
     if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "fastscan.h"
 #include "input.h"
 #include "norm.h"
+#include "corpusutil.h"
 #include "rules.h"
 
 typedef struct tally {
@@ -87,82 +87,10 @@ static void check_record(tally *t, const char *p, size_t len, const char *where)
     ct_norm_free(&n);
 }
 
-/* The ECS document the full path makes of a record, @timestamp first. */
-static char *ecs_text(const char *p, size_t len)
+/* corpusutil's walks hand each record here */
+static void check_cb(void *t, const char *p, size_t len, const char *where)
 {
-    cJSON *rec = cJSON_ParseWithLength(p, len);
-    if (!rec) return NULL;
-    ct_norm n;
-    char err[256];
-    int rc = ct_normalize(rec, &n, err, sizeof err);
-    cJSON_Delete(rec);
-    if (rc < 0) return NULL;
-    char *out = NULL;
-    if (cJSON_IsObject(n.doc)) {
-        cJSON *ts = cJSON_DetachItemFromObjectCaseSensitive(n.doc, "@timestamp");
-        if (ts) cJSON_InsertItemInArray(n.doc, 0, ts);
-        out = cJSON_PrintUnformatted(n.doc);
-    }
-    ct_norm_free(&n);
-    return out;
-}
-
-typedef struct walk_ctx {
-    tally *t;
-    const ct_input *in;
-    const char *file;
-    int ecs;
-} walk_ctx;
-
-static int on_span(void *vctx, const ct_span *sp)
-{
-    walk_ctx *w = vctx;
-    char where[300];
-    const char *p = w->in->data + sp->off;
-    snprintf(where, sizeof where, "%s:%llu%s", w->file, (unsigned long long)sp->line, w->ecs ? " (ECS)" : "");
-    if (!w->ecs) {
-        check_record(w->t, p, sp->len, where);
-        return 0;
-    }
-    char *doc = ecs_text(p, sp->len);
-    if (doc) check_record(w->t, doc, strlen(doc), where);
-    free(doc);
-    return 0;
-}
-
-static void on_bad(void *ctx, uint64_t line, const char *msg)
-{
-    (void)ctx, (void)line, (void)msg;
-}
-
-static void check_file(tally *t, const char *path, int ecs)
-{
-    ct_input in;
-    ct_sbuf err, warn;
-    ct_sbuf_init(&err);
-    ct_sbuf_init(&warn);
-    if (ct_input_open(path, &in, &err, &warn) == 0) {
-        walk_ctx w = {t, &in, path, ecs};
-        ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
-        ct_input_close(&in);
-    }
-    ct_sbuf_free(&err);
-    ct_sbuf_free(&warn);
-}
-
-static void check_dir(tally *t, const char *dir, int ecs)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        check_file(t, path, ecs);
-    }
-    closedir(d);
+    check_record(t, p, len, where);
 }
 
 static const char *const dirs[] = {
@@ -256,8 +184,8 @@ static void test_samples_and_fixtures(void **state)
     (void)state;
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 0);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i], 1);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) corpus_dir(dirs[i], 0, check_cb, &t);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) corpus_dir(dirs[i], 1, check_cb, &t);
     report(&t, "samples and fixtures (raw and ECS)");
     assert_int_equal(t.mismatches, 0);
     assert_true(t.judged >= 150);
@@ -275,7 +203,7 @@ static void test_extra_files(void **state)
     tally t;
     memset(&t, 0, sizeof t);
     char *copy = ct_xstrdup(extra), *save = NULL;
-    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f, 0);
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check_cb, &t);
     free(copy);
     report(&t, "extra");
     assert_int_equal(t.mismatches, 0);

@@ -15,12 +15,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fastscan.h"
 #include "input.h"
+#include "corpusutil.h"
 
 typedef struct tally {
     size_t records, built, after_extract, plain, trees, flat, mismatches;
@@ -130,54 +130,10 @@ static void check_record(tally *t, const char *p, size_t len, const char *where)
     }
 }
 
-typedef struct walk_ctx {
-    tally *t;
-    const ct_input *in;
-    const char *file;
-} walk_ctx;
-
-static int on_span(void *vctx, const ct_span *sp)
+/* corpusutil's walks hand each record here */
+static void check_cb(void *t, const char *p, size_t len, const char *where)
 {
-    walk_ctx *w = vctx;
-    char where[300];
-    snprintf(where, sizeof where, "%s:%llu", w->file, (unsigned long long)sp->line);
-    check_record(w->t, w->in->data + sp->off, sp->len, where);
-    return 0;
-}
-
-static void on_bad(void *ctx, uint64_t line, const char *msg)
-{
-    (void)ctx, (void)line, (void)msg;
-}
-
-static void check_file(tally *t, const char *path)
-{
-    ct_input in;
-    ct_sbuf err, warn;
-    ct_sbuf_init(&err);
-    ct_sbuf_init(&warn);
-    if (ct_input_open(path, &in, &err, &warn) == 0) {
-        walk_ctx w = {t, &in, path};
-        ct_input_walk(&in, ct_input_sniff(&in), on_span, on_bad, &w);
-        ct_input_close(&in);
-    }
-    ct_sbuf_free(&err);
-    ct_sbuf_free(&warn);
-}
-
-static void check_dir(tally *t, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || (l > 3 && !strcmp(de->d_name + l - 3, ".md"))) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        check_file(t, path);
-    }
-    closedir(d);
+    check_record(t, p, len, where);
 }
 
 static const char *const dirs[] = {
@@ -198,7 +154,7 @@ static void test_samples_and_fixtures(void **state)
     (void)state;
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) check_dir(&t, dirs[i]);
+    for (size_t i = 0; i < CT_ARRAY_LEN(dirs); i++) corpus_dir(dirs[i], 0, check_cb, &t);
     report(&t, "samples");
     assert_int_equal(t.mismatches, 0);
     assert_true(t.built >= 800);
@@ -217,7 +173,7 @@ static void test_extra_files(void **state)
     tally t;
     memset(&t, 0, sizeof t);
     char *copy = ct_xstrdup(extra), *save = NULL;
-    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) check_file(&t, f);
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check_cb, &t);
     free(copy);
     report(&t, "extra");
     assert_int_equal(t.mismatches, 0);
