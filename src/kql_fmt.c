@@ -166,19 +166,23 @@ void ct_kql_escape(const char *value, int keep_wildcards, ct_sbuf *out)
 
 /* ---------- which fields a query reads ---------- */
 
+/* How many bytes of a field name come before its first wildcard (all of a
+ * plain name). */
+static size_t literal_len(const kql_field *f)
+{
+    if (f->kind == KF_WILD && f->wild)
+        for (size_t i = 0; i < f->len; i++)
+            if (f->wild[i]) return i;
+    return f->len;
+}
+
 /* Could field f (a full dotted path, or a pattern) name prefix itself or a
  * field under it? Free text reads every leaf; a wildcard name is judged by
  * its literal start. */
 static int field_under(const kql_field *f, const char *prefix, size_t plen)
 {
     if (f->kind == KF_ANY) return 1;
-    size_t lit = f->len;
-    if (f->kind == KF_WILD && f->wild)
-        for (size_t i = 0; i < f->len; i++)
-            if (f->wild[i]) {
-                lit = i;
-                break;
-            }
+    size_t lit = literal_len(f);
     size_t n = lit < plen ? lit : plen;
     if (memcmp(f->text, prefix, n)) return 0;
     /* shorter: a pattern may go on into prefix; a plain name reads it as a parent */
@@ -220,13 +224,7 @@ static int fields_of(const kql_node *n, ct_kql_field_fn add, void *ctx)
     case KN_NESTED: { /* names inside a nested query are relative to it: its field covers them */
         const kql_field *f = &n->field;
         if (f->kind == KF_ANY) return 1;
-        size_t lit = f->len;
-        if (f->kind == KF_WILD && f->wild)
-            for (size_t i = 0; i < f->len; i++)
-                if (f->wild[i]) {
-                    lit = i;
-                    break;
-                }
+        size_t lit = literal_len(f);
         add(ctx, f->text, f->len, lit, f->kind == KF_WILD ? f->wild : NULL, n->kind != KN_NESTED);
         return 0;
     }
