@@ -54,6 +54,19 @@ void ct_cli_print_json_line(const cJSON *v);
 /* A table cell on stdout: s (NULL: "-") sanitized, cut and padded to width
  * columns, then one space. */
 void ct_cli_print_cell(const char *s, int width);
+/* The same, and ct_cli_print_json_line's line, appended to a buffer: for
+ * rows formatted on several threads, each with its own cells cache (the
+ * finished bytes of the cells that needed the sanitizer). Append only in a
+ * UTF-8 locale or for JSON: the charset converter is one for the process. */
+typedef struct ct_cli_cells ct_cli_cells;
+ct_cli_cells *ct_cli_cells_new(void);
+void ct_cli_cells_free(ct_cli_cells *cc);
+void ct_cli_cell_add(ct_sbuf *b, ct_cli_cells *cc, const char *s, int width);
+void ct_cli_json_line_add(ct_sbuf *out, const cJSON *v);
+/* cmd_scan_print.c: scan's rows for the alerts s->alerts.v[idx[0..n)], in
+ * that order: the table's (json 0) or --json lines, on stdout. */
+struct ct_session;
+void ct_scan_print_rows(const struct ct_session *s, const size_t *idx, size_t n, int json);
 
 /* cmd_console.c: no sub-command, the console on the FILE operands. */
 int ct_cmd_console(int argc, char **argv);

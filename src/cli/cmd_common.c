@@ -96,15 +96,29 @@ int ct_cli_load(ct_store *st, char *const *files, int nfiles, int summary)
 
 /* The cells that are not printable ASCII that fits (rule names cut to their
  * column, names in other scripts) repeat from row to row: their finished
- * bytes are kept, by content and width (one thread prints a table). */
+ * bytes are kept, by content and width (a cache per thread that formats). */
 #define CELL_CACHE 64
 #define CELL_KEY_MAX 128
-static struct cell_cache {
-    int width;
-    char key[CELL_KEY_MAX];
-    char *out;
-    size_t len;
-} cells[CELL_CACHE];
+struct ct_cli_cells {
+    struct cell {
+        int width;
+        char key[CELL_KEY_MAX];
+        char *out;
+        size_t len;
+    } c[CELL_CACHE];
+};
+
+ct_cli_cells *ct_cli_cells_new(void)
+{
+    return ct_xcalloc(1, sizeof(ct_cli_cells));
+}
+
+void ct_cli_cells_free(ct_cli_cells *cc)
+{
+    if (!cc) return;
+    for (size_t i = 0; i < CELL_CACHE; i++) free(cc->c[i].out);
+    free(cc);
+}
 
 static void cell_write(const char *s, int width, ct_sbuf *to)
 {
@@ -125,7 +139,7 @@ static void cell_write(const char *s, int width, ct_sbuf *to)
     ct_sbuf_free(&cut);
 }
 
-void ct_cli_print_cell(const char *s, int width)
+void ct_cli_cell_add(ct_sbuf *b, ct_cli_cells *cc, const char *s, int width)
 {
     if (!s) s = "-";
     /* printable ASCII that fits: sanitizing and measuring give it back as it
@@ -135,62 +149,75 @@ void ct_cli_print_cell(const char *s, int width)
     uint64_t h = 1469598103934665603ull;
     while ((unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7F) n++;
     if (!s[n] && width > 0 && n <= (size_t)width && ct_out_utf8()) {
-        char row[256];
-        if (n + (size_t)width + 1 <= sizeof row) {
-            memcpy(row, s, n);
-            memset(row + n, ' ', (size_t)width - n + 1);
-            fwrite(row, 1, (size_t)width + 1, stdout);
-            return;
-        }
         static const char spaces[] = "                                                                ";
-        fwrite(s, 1, n, stdout);
+        ct_sbuf_addn(b, s, n);
+        /* the padding and the space after the cell */
         for (size_t pad = (size_t)width - n + 1; pad;) {
             size_t k = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
-            fwrite(spaces, 1, k, stdout);
+            ct_sbuf_addn(b, spaces, k);
             pad -= k;
         }
         return;
     }
     n += strlen(s + n);
-    struct cell_cache *c = NULL;
+    struct cell *c = NULL;
     if (n < CELL_KEY_MAX) {
         for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
         h ^= (uint64_t)(unsigned)width * 0x9E3779B97F4A7C15ull;
-        c = &cells[(h ^ h >> 29) % CELL_CACHE];
+        c = &cc->c[(h ^ h >> 29) % CELL_CACHE];
         if (c->out && c->width == width && !strcmp(c->key, s)) {
-            fwrite(c->out, 1, c->len, stdout);
+            ct_sbuf_addn(b, c->out, c->len);
             return;
         }
     }
-    ct_sbuf b;
-    ct_sbuf_init(&b);
-    cell_write(s, width, &b);
-    fwrite(b.buf, 1, b.len, stdout);
+    ct_sbuf t;
+    ct_sbuf_init(&t);
+    cell_write(s, width, &t);
+    ct_sbuf_addn(b, t.buf, t.len);
     if (c) { /* keep it, in place of what was in its slot */
         free(c->out);
         c->width = width;
         memcpy(c->key, s, n + 1);
-        c->out = b.buf;
-        c->len = b.len;
+        c->out = t.buf;
+        c->len = t.len;
         return;
     }
-    ct_sbuf_free(&b);
+    ct_sbuf_free(&t);
 }
 
-void ct_cli_print_json_line(const cJSON *v)
+void ct_cli_print_cell(const char *s, int width)
+{
+    /* the process's table printer: one thread, its cache and buffer kept */
+    static ct_cli_cells *cells;
+    static ct_sbuf b;
+    if (!cells) {
+        cells = ct_cli_cells_new();
+        ct_sbuf_init(&b);
+    }
+    b.len = 0;
+    ct_cli_cell_add(&b, cells, s, width);
+    fwrite(b.buf, 1, b.len, stdout);
+}
+
+void ct_cli_json_line_add(ct_sbuf *out, const cJSON *v)
 {
     char *s = cJSON_PrintUnformatted(v);
     if (s) {
         /* cJSON escapes C0 but prints C1, bidi overrides (U+202E) and
          * zero-width characters raw: escape them as \uXXXX (hostile logs). */
-        ct_sbuf b;
-        ct_sbuf_init(&b);
-        ct_san_json_text(s, strlen(s), ct_out_utf8() ? 0 : CT_SAN_ASCII, &b);
-        fwrite(b.buf, 1, b.len, stdout);
-        putchar('\n');
-        ct_sbuf_free(&b);
+        ct_san_json_text(s, strlen(s), ct_out_utf8() ? 0 : CT_SAN_ASCII, out);
+        ct_sbuf_addc(out, '\n');
         free(s);
     }
+}
+
+void ct_cli_print_json_line(const cJSON *v)
+{
+    ct_sbuf b;
+    ct_sbuf_init(&b);
+    ct_cli_json_line_add(&b, v);
+    fwrite(b.buf, 1, b.len, stdout);
+    ct_sbuf_free(&b);
 }
 
 /* Options every session command shares. Returns the option char handled, 0 if not ours. */

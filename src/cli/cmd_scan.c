@@ -9,12 +9,6 @@
 #include "session.h"
 #include "sanitize.h"
 
-static const char *ent(const ct_store *st, const ct_event *e, enum ct_ef name, enum ct_ef id)
-{
-    const char *s = ct_event_str(st, e, name);
-    return s ? s : ct_event_str(st, e, id);
-}
-
 int ct_cmd_scan(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -65,32 +59,15 @@ int ct_cmd_scan(int argc, char **argv)
     if (!json)
         ct_out_printf(stdout, "%-16s %-20s %-8s %-44s %-30s %-30s %s\n", "ID", "TIME", "SEVERITY", "RULE", "ACTOR",
                "TARGET", "STATUS");
-    size_t shown = 0;
     /* newest first, as the console's queue */
+    size_t *idx = ct_xmalloc((s.alerts.n ? s.alerts.n : 1) * sizeof *idx), shown = 0;
     for (size_t k = s.alerts.n; k-- > 0;) {
         const ct_alert *a = &s.alerts.v[k];
         if (only ? a->status != want : (!all && a->status == CT_STATUS_SUPPRESSED)) continue;
-        shown++;
-        if (json) {
-            cJSON *j = ct_alert_json(&s.store, a);
-            ct_cli_print_json_line(j);
-            cJSON_Delete(j);
-            continue;
-        }
-        const ct_event *e = &s.store.ev[a->event];
-        char t[32];
-        ct_time_fmt(a->ts, t);
-        t[19] = 0;
-        ct_cli_print_cell(a->id, 16);
-        ct_cli_print_cell(t, 20);
-        ct_cli_print_cell(a->severity, 8);
-        ct_cli_print_cell(a->rule_name, 44);
-        ct_cli_print_cell(ent(&s.store, e, CT_EF_ACTOR_NAME, CT_EF_ACTOR_ID), 30);
-        ct_cli_print_cell(ent(&s.store, e, CT_EF_TARGET_NAME, CT_EF_TARGET_ID), 30);
-        /* a status name is plain ASCII: what ct_out_printf would write */
-        fputs(ct_status_name(a->status), stdout);
-        putc('\n', stdout);
+        idx[shown++] = k;
     }
+    ct_scan_print_rows(&s, idx, shown, json);
+    free(idx);
     size_t counts[CT_STATUS__COUNT];
     ct_session_counts(&s, counts);
     ct_out_printf(stderr, "%zu alert%s: %zu open, %zu acknowledged, %zu false positive, %zu remediated, "
@@ -99,7 +76,6 @@ int ct_cmd_scan(int argc, char **argv)
             counts[CT_STATUS_FALSE_POSITIVE], counts[CT_STATUS_REMEDIATED],
             counts[CT_STATUS_SUPPRESSED],
             !all && !only && counts[CT_STATUS_SUPPRESSED] ? " (suppressed not listed: --all)" : "");
-    (void)shown;
     int rc = s.missing_files ? CT_EXIT_INPUT : CT_EXIT_OK;
     ct_sbuf_free(&err);
     ct_session_close(&s);
