@@ -157,7 +157,9 @@ uint32_t ct_pool_intern(ct_pool *p, const char *s, size_t len)
     return intern_h(p, s, len, pool_hash(s, len));
 }
 
-void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to)
+/* src's ids [from, to) mapped into dst; a string new to dst is copied into
+ * dst's chunks when copy, else it stays where it is (its chunk moves later) */
+static void merge_range(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to, int copy)
 {
     map[0] = 0;
     for (size_t id = from ? from : 1; id < to && id <= src->nstrs; id++) {
@@ -166,23 +168,18 @@ void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t f
         uint64_t h = src->hashes[id];
         size_t i = 0;
         uint32_t found = h ? lookup(dst, s, len, h, &i) : 0;
-        /* new here (or added unhashed): the string stays where it is, its
-         * chunk moves below */
-        map[id] = found ? found : append(dst, s, len, h, i);
+        map[id] = found ? found : append(dst, copy ? store_bytes(dst, s, len) : s, len, h, i);
     }
+}
+
+void ct_pool_merge_ids(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to)
+{
+    merge_range(dst, src, map, from, to, 0);
 }
 
 void ct_pool_merge_copy(ct_pool *dst, const ct_pool *src, uint32_t *map, size_t from, size_t to)
 {
-    map[0] = 0;
-    for (size_t id = from ? from : 1; id < to && id <= src->nstrs; id++) {
-        const char *s = src->strs[id];
-        uint32_t len = src->lens[id];
-        uint64_t h = src->hashes[id];
-        size_t i = 0;
-        uint32_t found = h ? lookup(dst, s, len, h, &i) : 0;
-        map[id] = found ? found : append(dst, store_bytes(dst, s, len), len, h, i);
-    }
+    merge_range(dst, src, map, from, to, 1);
 }
 
 void ct_pool_merge_take(ct_pool *dst, ct_pool *src, uint32_t *map)
