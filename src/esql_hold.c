@@ -206,12 +206,7 @@ void esql_hold(esql_ctx *c, const ct_esql *q, esql_row *r)
 
 void *esql_keep_alloc(esql_ctx *c, size_t n)
 {
-    esql_arena scratch = c->a;
-    c->a = c->keep;
-    void *p = esql_alloc(c, n);
-    c->keep = c->a;
-    c->a = scratch;
-    return p;
+    return esql_alloc_in(&c->keep, n);
 }
 
 esql_sc esql_keep_sc(esql_ctx *c, esql_sc s)

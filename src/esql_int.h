@@ -247,6 +247,8 @@ typedef struct esql_ctx {
 
 /* esql_val.c */
 void *esql_alloc(esql_ctx *c, size_t n);
+/* the same from another arena (the kept rows', a STATS' groups') */
+void *esql_alloc_in(esql_arena *a, size_t n);
 size_t esql_mark(esql_ctx *c);
 void esql_rewind(esql_ctx *c, size_t mark);
 void esql_arena_free(esql_ctx *c);

@@ -180,12 +180,8 @@ static const esql_sc *const *set_elems(const set_st *s)
  * keep arena or copied). */
 static void *group_alloc(esql_ctx *c, esql_grouping *gr, size_t n)
 {
-    esql_arena scratch = c->a;
-    c->a = gr->ga;
-    void *p = esql_alloc(c, n);
-    gr->ga = c->a;
-    c->a = scratch;
-    return p;
+    (void)c; /* the callers pass the run; the groups have their own arena */
+    return esql_alloc_in(&gr->ga, n);
 }
 
 static set_blk *set_grow(esql_ctx *c, esql_grouping *gr, const set_blk *old, uint32_t n, uint32_t cap)

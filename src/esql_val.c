@@ -16,24 +16,29 @@ struct esql_chunk {
 
 /* 8-byte granules: nothing in the arena needs more (the widest members are
  * 8-byte scalars and pointers), and a scalar takes 40 bytes, not 48. */
-void *esql_alloc(esql_ctx *c, size_t n)
+void *esql_alloc_in(esql_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
-    esql_chunk *h = c->a.head;
+    esql_chunk *h = a->head;
     if (!h || h->size - h->used < n) {
         size_t sz = n > 65536 ? n : 65536;
         esql_chunk *k = ct_xmalloc(sizeof *k + sz);
         k->size = sz;
         k->used = 0;
         k->next = h;
-        c->a.head = k;
-        c->a.bytes += sz;
+        a->head = k;
+        a->bytes += sz;
         h = k;
     }
     void *p = (char *)h->data + h->used;
     h->used += n;
-    c->a.used += n;
+    a->used += n;
     return p;
+}
+
+void *esql_alloc(esql_ctx *c, size_t n)
+{
+    return esql_alloc_in(&c->a, n);
 }
 
 /* A mark is the total used; rewinding frees whole chunks allocated since and
