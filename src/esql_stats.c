@@ -85,9 +85,15 @@ static uint32_t *group_ev(group *g)
     return g->capev ? g->ev.many : &g->ev.one;
 }
 
+/* where a group's states start: after its header and nby keys */
+static size_t states_at(size_t nby)
+{
+    return sizeof(group) + nby * sizeof(((group *)0)->key[0]);
+}
+
 static unsigned char *states(const group *g, size_t nby)
 {
-    return (unsigned char *)g + sizeof *g + nby * sizeof g->key[0];
+    return (unsigned char *)g + states_at(nby);
 }
 
 struct esql_grouping {
@@ -395,7 +401,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static group *new_group(esql_ctx *c, esql_grouping *s, uint64_t h, int keep)
 {
-    size_t n = (size_t)(states(NULL, s->nby) - (unsigned char *)NULL) + s->stbytes;
+    size_t n = states_at(s->nby) + s->stbytes;
     group *g = keep ? group_alloc(c, s, n) : esql_alloc(c, n);
     memset(g, 0, n);
     g->hash = h;
