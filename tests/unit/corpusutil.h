@@ -120,4 +120,41 @@ static void corpus_dir(const char *dir, int ecs, corpus_check_fn check, void *ct
     corpus_dir_ctx c = {check, ctx, ecs};
     corpus_each_file(dir, corpus_dir_file, &c);
 }
+/* Every record of each file named in $CT_FASTSCAN_EXTRA (colon separated:
+ * generated corpora `make unit` passes in) through check; 0 when it is unset. */
+static int corpus_extra(corpus_check_fn check, void *ctx) __attribute__((unused));
+static int corpus_extra(corpus_check_fn check, void *ctx)
+{
+    const char *extra = getenv("CT_FASTSCAN_EXTRA");
+    if (!extra || !*extra) return 0;
+    char *copy = ct_xstrdup(extra), *save = NULL;
+    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check, ctx);
+    free(copy);
+    return 1;
+}
+
+/* Each seed through check as it is, then at every byte position: cut there
+ * (when truncate), and with that byte replaced by each of subst. */
+static void corpus_mutate(const char *const *seeds, size_t nseeds, const char *subst, size_t nsubst, int truncate,
+                          corpus_check_fn check, void *ctx) __attribute__((unused));
+static void corpus_mutate(const char *const *seeds, size_t nseeds, const char *subst, size_t nsubst, int truncate,
+                          corpus_check_fn check, void *ctx)
+{
+    for (size_t s = 0; s < nseeds; s++) {
+        size_t len = strlen(seeds[s]);
+        char *buf = ct_xmalloc(len + 1);
+        check(ctx, seeds[s], len, "seed");
+        for (size_t i = 0; i < len; i++) {
+            if (truncate) check(ctx, seeds[s], i, "truncated");
+            memcpy(buf, seeds[s], len);
+            for (size_t k = 0; k < nsubst; k++) {
+                buf[i] = subst[k];
+                char where[64];
+                snprintf(where, sizeof where, "seed %zu byte %zu = 0x%02x", s, i, (unsigned char)subst[k]);
+                check(ctx, buf, len, where);
+            }
+        }
+        free(buf);
+    }
+}
 #endif

@@ -116,16 +116,12 @@ static void test_samples_and_fixtures(void **state)
 static void test_extra_files(void **state)
 {
     (void)state;
-    const char *extra = getenv("CT_FASTSCAN_EXTRA");
-    if (!extra || !*extra) {
+    tally t;
+    memset(&t, 0, sizeof t);
+    if (!corpus_extra(check_cb, &t)) {
         printf("fastscan extra: none ($CT_FASTSCAN_EXTRA unset)\n");
         return;
     }
-    tally t;
-    memset(&t, 0, sizeof t);
-    char *copy = ct_xstrdup(extra), *save = NULL;
-    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check_cb, &t);
-    free(copy);
     printf("fastscan extra: %zu records (%zu in ECS form), %zu on the fast path (azure %zu, cloudtrail %zu, gcp %zu, ecs %zu), %zu mismatches\n",
            t.records, t.ecs_form, t.fast, t.by_kind[CT_KIND_AZURE_DIAG], t.by_kind[CT_KIND_CLOUDTRAIL],
            t.by_kind[CT_KIND_GCP], t.by_kind[CT_KIND_ECS], t.mismatches);
@@ -186,22 +182,7 @@ static void test_mutations(void **state)
     static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'A', '_', '0', '\x01', '.'};
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t s = 0; s < CT_ARRAY_LEN(seeds); s++) {
-        size_t len = strlen(seeds[s]);
-        char *buf = ct_xmalloc(len + 1);
-        check_record(&t, seeds[s], len, "seed");
-        for (size_t i = 0; i < len; i++) {
-            check_record(&t, seeds[s], i, "truncated");
-            memcpy(buf, seeds[s], len);
-            for (size_t k = 0; k < sizeof subst; k++) {
-                buf[i] = subst[k];
-                char where[64];
-                snprintf(where, sizeof where, "seed %zu byte %zu = 0x%02x", s, i, (unsigned char)subst[k]);
-                check_record(&t, buf, len, where);
-            }
-        }
-        free(buf);
-    }
+    corpus_mutate(seeds, CT_ARRAY_LEN(seeds), subst, sizeof subst, 1, check_cb, &t);
     printf("fastscan mutations: %zu variants, %zu on the fast path (ecs %zu), %zu mismatches\n",
            t.records, t.fast, t.by_kind[CT_KIND_ECS], t.mismatches);
     if (t.mismatches) fprintf(stderr, "first mismatch: %s\n", t.first_bad);

@@ -165,16 +165,12 @@ static void test_samples_and_fixtures(void **state)
 static void test_extra_files(void **state)
 {
     (void)state;
-    const char *extra = getenv("CT_FASTSCAN_EXTRA");
-    if (!extra || !*extra) {
+    tally t;
+    memset(&t, 0, sizeof t);
+    if (!corpus_extra(check_cb, &t)) {
         printf("fastscan tree extra: none ($CT_FASTSCAN_EXTRA unset)\n");
         return;
     }
-    tally t;
-    memset(&t, 0, sizeof t);
-    char *copy = ct_xstrdup(extra), *save = NULL;
-    for (char *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save)) corpus_file(f, 0, check_cb, &t);
-    free(copy);
     report(&t, "extra");
     assert_int_equal(t.mismatches, 0);
     /* generated records are all valid JSON: every one is built */
@@ -202,22 +198,7 @@ static void test_edge_cases_and_mutations(void **state)
     static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'u', 'e', '.', '-', '0', '9', '\x01'};
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t s = 0; s < CT_ARRAY_LEN(seeds); s++) {
-        size_t len = strlen(seeds[s]);
-        char *buf = ct_xmalloc(len + 1);
-        check_record(&t, seeds[s], len, "seed");
-        for (size_t i = 0; i < len; i++) {
-            check_record(&t, seeds[s], i, "truncated");
-            memcpy(buf, seeds[s], len);
-            for (size_t k = 0; k < sizeof subst; k++) {
-                buf[i] = subst[k];
-                char where[64];
-                snprintf(where, sizeof where, "seed %zu byte %zu = 0x%02x", s, i, (unsigned char)subst[k]);
-                check_record(&t, buf, len, where);
-            }
-        }
-        free(buf);
-    }
+    corpus_mutate(seeds, CT_ARRAY_LEN(seeds), subst, sizeof subst, 1, check_cb, &t);
     report(&t, "edge cases");
     assert_int_equal(t.mismatches, 0);
     assert_true(t.built > 500);
